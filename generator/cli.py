@@ -1,0 +1,260 @@
+"""The ``codegen`` command line: parse options, call the pipeline, map errors to exit codes.
+
+Exit codes: 0 success; 1 ``check`` found drift; 2 bad input (spec, settings, options).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Optional, TypeVar
+
+import click
+
+from . import __version__, pipeline, spec
+from .errors import CodegenError
+from .lower import operations_of
+from .settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn a ``CodegenError`` (or any unexpected failure) into a message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CodegenError as error:
+            click.echo(f"codegen: error: {error}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo(
+                "codegen: interrupted; the output folder was left as it was", err=True
+            )
+            sys.exit(130)
+        except Exception as error:  # a bug: say so in one line, never a bare traceback
+            click.echo(
+                f"codegen: internal error: {type(error).__name__}: {error}\n"
+                "  fix: please report this with the spec and the command; set CODEGEN_DEBUG=1 for details",
+                err=True,
+            )
+            if _debug():
+                raise
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _debug() -> bool:
+    import os
+
+    return os.environ.get("CODEGEN_DEBUG") == "1"
+
+
+def settings_options(command: F) -> F:
+    """The options every command that reads the spec shares; each overrides a setting."""
+    decorators = [
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="pyproject.toml to read [tool.codegen] from (default: found upward from the current folder).",
+        ),
+        click.option(
+            "--spec",
+            "spec_path",
+            type=click.Path(path_type=Path),
+            help="Spec pin (*.lock.json) or an OpenAPI file (JSON or YAML).",
+        ),
+        click.option(
+            "--output",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Output folder (default: generated).",
+        ),
+        click.option(
+            "--package",
+            help="Name of the generated Python package (default: stripe_client).",
+        ),
+        click.option(
+            "--operation",
+            "-o",
+            "operations",
+            multiple=True,
+            help="Operation ID to generate; repeatable. Replaces the configured selection.",
+        ),
+        click.option(
+            "--glob",
+            "globs",
+            multiple=True,
+            help="Glob on operation IDs, e.g. 'GetCustomers*'; repeatable.",
+        ),
+        click.option(
+            "--path-prefix",
+            "path_prefixes",
+            multiple=True,
+            help="Generate the operations whose path starts with this; repeatable.",
+        ),
+        click.option(
+            "--all",
+            "all_operations",
+            is_flag=True,
+            help="Generate every operation of the spec.",
+        ),
+        click.option(
+            "--templates",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder of templates overriding the built-in ones by file name.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def resolve_settings(
+    config: Optional[Path],
+    spec_path: Optional[Path],
+    output: Optional[Path],
+    package: Optional[str],
+    operations: tuple[str, ...],
+    globs: tuple[str, ...],
+    path_prefixes: tuple[str, ...],
+    all_operations: bool,
+    templates: Optional[Path],
+) -> Settings:
+    settings = load_settings(config)
+    if package is not None and not package.isidentifier():
+        raise CodegenError(
+            f"--package {package!r} is not a Python identifier",
+            hint="use a name like my_stripe",
+        )
+    return settings.with_overrides(
+        spec=spec_path,
+        output=output,
+        package=package,
+        operations=operations,
+        globs=globs,
+        path_prefixes=path_prefixes,
+        all=all_operations,
+        templates=templates,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="codegen")
+def main() -> None:
+    """Generate a typed Python client and its docs from Stripe's OpenAPI spec."""
+
+
+@main.group(name="spec")
+def spec_group() -> None:
+    """Manage the pinned spec."""
+
+
+@spec_group.command(name="fetch")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=False, path_type=Path),
+    help="A local copy: the spec file, or a folder holding it and the fixtures (e.g. ../shared/stripe-openapi). Default: the pinned upstream URL.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="pyproject.toml to read [tool.codegen] from.",
+)
+@reports_errors
+def fetch_command(source: Optional[Path], config: Optional[Path]) -> None:
+    """Fetch the pinned spec and fixtures, verify their sha256, store them in spec/cache/."""
+    settings = load_settings(config)
+    pin = spec.load_pin(settings.spec)
+    for path in spec.fetch(pin, source):
+        click.echo(f"fetched {path} (sha256 verified)")
+
+
+@main.command(name="generate")
+@settings_options
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@reports_errors
+def generate_command(quiet: bool, **options: Any) -> None:
+    """Generate the client and docs into the output folder (atomically)."""
+    settings = resolve_settings(**options)
+    result = pipeline.generate(settings)
+    if not quiet:
+        click.echo(
+            f"generated {settings.output}: {len(result.added)} added, {len(result.changed)} changed, "
+            f"{len(result.unchanged)} unchanged, {len(result.removed)} removed"
+        )
+
+
+@main.command(name="check")
+@settings_options
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Format every file again instead of trusting the manifest's source hashes.",
+)
+@reports_errors
+def check_command(no_cache: bool, **options: Any) -> None:
+    """Regenerate in memory and compare byte for byte with the output folder.
+
+    Exit 0 when identical, 1 with a unified diff per file when not, 2 on bad input.
+    """
+    settings = resolve_settings(**options)
+    result = pipeline.check(settings, use_cache=not no_cache)
+    if result.black_mismatch is not None:
+        recorded, installed = result.black_mismatch
+        click.echo(
+            f"codegen: note: {settings.output} was generated with black {recorded}, "
+            f"but black {installed} is installed; install black=={recorded} or regenerate",
+            err=True,
+        )
+    for difference in result.differences:
+        if difference.kind == "unowned":
+            click.echo(
+                f"note: {difference.path} is not generated by codegen; left alone",
+                err=True,
+            )
+            continue
+        click.echo(f"{difference.kind}: {difference.path}")
+        if difference.diff:
+            click.echo(difference.diff, nl=False)
+    if not result.ok:
+        click.echo(
+            f"codegen check: {settings.output} is out of date; run `codegen generate`",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"codegen check: {settings.output} is up to date")
+
+
+@main.command(name="list")
+@settings_options
+@click.option(
+    "--filter",
+    "filter_text",
+    help="Show operations whose ID, path or summary contains this text (case-insensitive).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["get", "post", "delete", "put", "patch"], case_sensitive=False),
+    help="Only this HTTP method.",
+)
+@reports_errors
+def list_command(
+    filter_text: Optional[str], method: Optional[str], **options: Any
+) -> None:
+    """List the spec's operations: ID, method, path, summary."""
+    settings = resolve_settings(**options)
+    document = spec.load_spec(settings.spec).document
+    needle = (filter_text or "").lower()
+    for raw in operations_of(document):
+        summary = (raw.operation.summary or "").strip()
+        if method and raw.method != method.lower():
+            continue
+        if needle and needle not in f"{raw.operation_id} {raw.path} {summary}".lower():
+            continue
+        click.echo(f"{raw.operation_id}\t{raw.method.upper()}\t{raw.path}\t{summary}")

@@ -1,0 +1,335 @@
+"""What the Markdown documentation templates receive: pages as plain rows of text.
+
+Nested request fields are flattened into dotted rows (``card.number``), types are written for
+people (``string``, ``CustomerPaymentSourceCard or string``), and every cell is escaped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import ir, text, views
+
+MAX_DEPTH = 4  # nested request objects shown this deep; deeper ones link to their model
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    type: str
+    required: str
+    details: str  # constraints and enum values
+    description: str
+
+
+@dataclass(frozen=True)
+class OperationPage:
+    file_name: str
+    title: str
+    operation_id: str
+    method: str
+    path: str
+    call: str
+    async_call: str
+    description: str
+    deprecated: bool
+    path_rows: tuple[Row, ...]
+    query_rows: tuple[Row, ...]
+    body_media_type: str
+    body_rows: tuple[Row, ...]
+    response: str
+    response_description: str
+    errors: str
+    server: str
+    example: str
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    link: str
+    method: str
+    path: str
+    call: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    name: str
+    attribute: str
+    rows: tuple[IndexRow, ...]
+
+
+@dataclass(frozen=True)
+class ModelSection:
+    name: str
+    anchor: str
+    description: str
+    rows: tuple[Row, ...]
+    alias: str  # for aliases: the type written for people; "" for classes
+
+
+@dataclass(frozen=True)
+class Index:
+    title: str
+    api_version: str
+    groups: tuple[IndexGroup, ...]
+    operation_count: int
+    model_count: int
+
+
+@dataclass(frozen=True)
+class Models:
+    sections: tuple[ModelSection, ...]
+
+
+def anchor(name: str) -> str:
+    """The heading anchor GitHub-flavoured Markdown gives a model heading."""
+    return name.lower()
+
+
+def human_type(
+    expr: ir.TypeExpr, *, link: bool = True, prefix: str = "models.md"
+) -> str:
+    """A type as the docs say it: ``string``, ``list of Card``, ``Card or string``."""
+    if isinstance(expr, ir.Primitive):
+        return {
+            "str": "string",
+            "int": "integer",
+            "float": "number",
+            "bool": "boolean",
+            "bytes": "file",
+            "Any": "any",
+        }.get(expr.name, expr.name)
+    if isinstance(expr, ir.LiteralType):
+        return "enum" if not expr.open else "enum (open)"
+    if isinstance(expr, ir.ListType):
+        return "list of " + human_type(expr.item, link=link, prefix=prefix)
+    if isinstance(expr, ir.MapType):
+        return "map of " + human_type(expr.value, link=link, prefix=prefix)
+    if isinstance(expr, ir.Nullable):
+        return human_type(expr.inner, link=link, prefix=prefix) + " or null"
+    if isinstance(expr, ir.UnionType):
+        return " or ".join(
+            human_type(m, link=link, prefix=prefix) for m in expr.members
+        )
+    if link and prefix:
+        return f"[{expr.name}]({prefix}#{anchor(expr.name)})"
+    return f"`{expr.name}`"
+
+
+def _enum_details(expr: ir.TypeExpr) -> list[str]:
+    if isinstance(expr, ir.Nullable):
+        return _enum_details(expr.inner)
+    if isinstance(expr, ir.LiteralType):
+        return [
+            "one of "
+            + ", ".join(
+                f"`{v}`" if v != "" else '`""` (empty string)' for v in expr.values
+            )
+        ]
+    if isinstance(expr, ir.UnionType):
+        return [d for m in expr.members for d in _enum_details(m)]
+    return []
+
+
+def _constraints(expr: ir.TypeExpr) -> list[str]:
+    if isinstance(expr, ir.Nullable):
+        return _constraints(expr.inner)
+    if isinstance(expr, ir.Primitive):
+        return [c.label for c in expr.constraints]
+    if isinstance(expr, ir.UnionType):
+        return [c for m in expr.members for c in _constraints(m)]
+    if isinstance(expr, ir.ListType):
+        return ["items: " + c for c in _constraints(expr.item)]
+    return []
+
+
+def _details(expr: ir.TypeExpr) -> str:
+    parts = list(dict.fromkeys(_constraints(expr) + _enum_details(expr)))
+    return text.markdown_table_cell("; ".join(parts))
+
+
+def _row(name: str, field: ir.Field, *, prefix: str) -> Row:
+    return Row(
+        name=f"`{name}`",
+        type=text.markdown_table_cell(human_type(field.type, prefix=prefix)),
+        required="yes" if field.required else "no",
+        details=_details(field.type),
+        description=text.markdown_table_cell(
+            field.doc + (" (deprecated)" if field.deprecated else "")
+        ),
+    )
+
+
+def _nested_models(expr: ir.TypeExpr) -> list[str]:
+    return sorted(ir.referenced_names(expr))
+
+
+class Site:
+    """Builds every documentation page of one API."""
+
+    def __init__(self, api: ir.Api, package: str) -> None:
+        self.api = api
+        self.package = package
+        self.request_models = {m.name: m for g in api.groups for m in g.request_models}
+
+    def _flatten(
+        self,
+        fields: tuple[ir.Field, ...],
+        names: tuple[str, ...],
+        prefix: str,
+        depth: int,
+        seen: tuple[str, ...],
+    ) -> list[Row]:
+        rows = []
+        for name, field in zip(names, fields):
+            wire = prefix + field.wire_name
+            rows.append(_row(wire, field, prefix="../models.md"))
+            if depth >= MAX_DEPTH:
+                continue
+            for model_name in _nested_models(field.type):
+                nested = self.request_models.get(model_name)
+                if nested is None or model_name in seen:
+                    continue
+                rows += self._flatten(
+                    nested.fields,
+                    tuple(f.wire_name for f in nested.fields),
+                    f"{wire}.",
+                    depth + 1,
+                    seen + (model_name,),
+                )
+        return rows
+
+    def _payload_rows(self, payload: Optional[ir.Payload]) -> tuple[Row, ...]:
+        if payload is None:
+            return ()
+        return tuple(self._flatten(payload.fields, payload.arguments, "", 1, ()))
+
+    def operations(self) -> list[OperationPage]:
+        return [self.operation(op) for op in self.api.operations]
+
+    def operation(self, op: ir.Operation) -> OperationPage:
+        error = (
+            human_type(op.error, prefix="../models.md") if op.error else "none declared"
+        )
+        response = (
+            "bytes (the raw file)"
+            if op.response.type is None
+            else human_type(op.response.type, prefix="../models.md")
+        )
+        return OperationPage(
+            file_name=f"{op.name}.md",
+            title=op.summary or op.operation_id,
+            operation_id=op.operation_id,
+            method=op.method.upper(),
+            path=op.path,
+            call=f"client.{op.group}.{op.name}(...)",
+            async_call=f"await async_client.{op.group}.{op.name}(...)",
+            description=op.doc,
+            deprecated=op.deprecated,
+            path_rows=tuple(
+                Row(
+                    f"`{p.wire_name}`",
+                    text.markdown_table_cell(human_type(p.type, prefix="../models.md")),
+                    "yes",
+                    _details(p.type),
+                    text.markdown_table_cell(p.doc),
+                )
+                for p in op.path_params
+            ),
+            query_rows=self._payload_rows(op.query),
+            body_media_type=op.body.media_type if op.body else "",
+            body_rows=self._payload_rows(op.body),
+            response=response,
+            response_description=text.summary_line(op.response.doc),
+            errors=error,
+            server=op.server or self.api.base_url,
+            example=self.example(op),
+        )
+
+    def example(self, op: ir.Operation) -> str:
+        """A Python call with the required arguments, and ``metadata``/``expand`` to show maps and lists."""
+        arguments = [views.python_literal(f"{p.wire_name}_id") for p in op.path_params]
+        for payload in (op.query, op.body):
+            if payload is None:
+                continue
+            for name, field in payload.arguments_and_fields:
+                value = _example_value(field)
+                if value is not None and (
+                    field.required or field.wire_name in ("metadata", "expand")
+                ):
+                    arguments.append(f"{name}={value}")
+        call = f"client.{op.group}.{op.name}(" + ", ".join(arguments) + ")"
+        return (
+            f"from {self.package} import Client\n\n"
+            'with Client(api_key="sk_test_...") as client:\n'
+            f"    result = {call}\n"
+            "    print(result)\n"
+        )
+
+    def index(self) -> Index:
+        groups = []
+        for group in self.api.groups:
+            rows = tuple(
+                IndexRow(
+                    link=f"operations/{op.name}.md",
+                    method=op.method.upper(),
+                    path=op.path,
+                    call=f"`client.{group.attribute}.{op.name}`",
+                    summary=text.markdown_table_cell(op.summary),
+                )
+                for op in group.operations
+            )
+            groups.append(IndexGroup(group.name, group.attribute, rows))
+        return Index(
+            title=self.api.title,
+            api_version=self.api.api_version,
+            groups=tuple(groups),
+            operation_count=len(self.api.operations),
+            model_count=len(self.api.models),
+        )
+
+    def models(self) -> Models:
+        sections = [
+            ModelSection(
+                name=model.name,
+                anchor=anchor(model.name),
+                description=model.doc,
+                rows=tuple(_row(f.wire_name, f, prefix="") for f in model.fields),
+                alias="",
+            )
+            for model in self.api.models
+        ]
+        sections += [
+            ModelSection(
+                a.name, anchor(a.name), a.doc, (), human_type(a.type, prefix="")
+            )
+            for a in self.api.aliases
+        ]
+        return Models(tuple(sorted(sections, key=lambda s: s.name)))
+
+
+def _example_value(field: ir.Field) -> Optional[str]:
+    expr = field.type.inner if isinstance(field.type, ir.Nullable) else field.type
+    if isinstance(expr, ir.UnionType):
+        expr = next(
+            (m for m in expr.members if isinstance(m, ir.Primitive)), expr.members[0]
+        )
+    if isinstance(expr, ir.LiteralType):
+        return views.python_literal(expr.values[0])
+    if isinstance(expr, ir.MapType):
+        return '{"order_id": "6735"}'
+    if isinstance(expr, ir.ListType):
+        inner = _example_value(ir.Field("item", "item", expr.item, True, ""))
+        return f"[{inner}]" if inner is not None else None
+    if isinstance(expr, ir.Primitive):
+        return {
+            "str": views.python_literal(f"{field.wire_name}_value"),
+            "int": "1",
+            "float": "1.0",
+            "bool": "True",
+            "bytes": 'b"..."',
+        }.get(expr.name)
+    return None

@@ -1,0 +1,272 @@
+"""The intermediate model: what will be generated, free of OpenAPI detail.
+
+Lowering (``lower.py``) builds these frozen dataclasses from the parsed spec; rendering only
+reads them. Every name in here is already a final Python identifier, every text already
+converted to Markdown, so templates need no decisions of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A validation rule kept from the spec, e.g. ``max_length=5000``."""
+
+    keyword: str  # pydantic Field keyword: max_length, min_length, ge, le, pattern, ...
+    value: Union[int, float, str]
+    label: str  # how the docs say it, e.g. "max length 5000"
+
+
+# --- Type expressions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """A Python builtin type: ``str``, ``int``, ``float``, ``bool``, ``bytes`` or ``Any``."""
+
+    name: str
+    constraints: tuple[Constraint, ...] = ()
+
+    def annotation(self, validated: bool = False) -> str:
+        if validated and self.constraints:
+            rules = ", ".join(f"{c.keyword}={c.value!r}" for c in self.constraints)
+            return f"Annotated[{self.name}, Field({rules})]"
+        return self.name
+
+
+@dataclass(frozen=True)
+class LiteralType:
+    """An enum. ``open`` enums (in responses) also accept values added by newer API versions."""
+
+    values: tuple[Union[str, int, float, bool], ...]
+    open: bool = False
+
+    def annotation(self, validated: bool = False) -> str:
+        literal = "Literal[" + ", ".join(_python_literal(v) for v in self.values) + "]"
+        if not self.open:
+            return literal
+        base = _open_base(self.values)
+        return f"Union[{literal}, {base}]"
+
+
+@dataclass(frozen=True)
+class ListType:
+    item: TypeExpr
+
+    def annotation(self, validated: bool = False) -> str:
+        return f"list[{self.item.annotation(validated)}]"
+
+
+@dataclass(frozen=True)
+class MapType:
+    value: TypeExpr
+
+    def annotation(self, validated: bool = False) -> str:
+        return f"dict[str, {self.value.annotation(validated)}]"
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A generated model class, or a generated type alias (a discriminated union)."""
+
+    name: str
+
+    def annotation(self, validated: bool = False) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class UnionType:
+    """``Union[...]``; with ``discriminator`` the members are models told apart by that field."""
+
+    members: tuple[TypeExpr, ...]
+    discriminator: Optional[str] = None
+
+    def annotation(self, validated: bool = False) -> str:
+        inner = (
+            "Union[" + ", ".join(m.annotation(validated) for m in self.members) + "]"
+        )
+        if self.discriminator is None:
+            return inner
+        return f'Annotated[{inner}, Field(discriminator="{self.discriminator}")]'
+
+
+@dataclass(frozen=True)
+class Nullable:
+    inner: TypeExpr
+
+    def annotation(self, validated: bool = False) -> str:
+        return f"Optional[{self.inner.annotation(validated)}]"
+
+
+TypeExpr = Union[
+    Primitive, LiteralType, ListType, MapType, ModelRef, UnionType, Nullable
+]
+
+ANY = Primitive("Any")
+STR = Primitive("str")
+
+
+def _python_literal(value: Union[str, int, float, bool]) -> str:
+    if isinstance(value, str):
+        from .text import python_string
+
+        return python_string(value)
+    return repr(value)
+
+
+def _open_base(values: tuple[Union[str, int, float, bool], ...]) -> str:
+    kinds = {type(v) for v in values}
+    if kinds == {str}:
+        return "str"
+    if kinds <= {int, bool} and bool not in kinds:
+        return "int"
+    return "Any"
+
+
+def referenced_names(expr: TypeExpr) -> set[str]:
+    """The model and alias names a type expression mentions."""
+    if isinstance(expr, ModelRef):
+        return {expr.name}
+    if isinstance(expr, (ListType,)):
+        return referenced_names(expr.item)
+    if isinstance(expr, MapType):
+        return referenced_names(expr.value)
+    if isinstance(expr, Nullable):
+        return referenced_names(expr.inner)
+    if isinstance(expr, UnionType):
+        names: set[str] = set()
+        for member in expr.members:
+            names |= referenced_names(member)
+        return names
+    return set()
+
+
+# --- Models -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    wire_name: str
+    type: TypeExpr
+    required: bool
+    doc: str
+    deprecated: bool = False
+
+    @property
+    def aliased(self) -> bool:
+        return self.name != self.wire_name
+
+
+@dataclass(frozen=True)
+class Model:
+    """A pydantic model. ``request`` models forbid unknown keys when the spec says so."""
+
+    name: str
+    fields: tuple[Field, ...]
+    doc: str
+    pointer: str
+    request: bool = False
+    closed: bool = False  # additionalProperties: false
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named type that is not a class, e.g. ``PaymentSource = Annotated[Union[...], ...]``."""
+
+    name: str
+    type: TypeExpr
+    doc: str
+    pointer: str
+
+
+# --- Operations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path parameter: always required, always a positional argument."""
+
+    name: str
+    wire_name: str
+    type: TypeExpr
+    doc: str
+
+
+@dataclass(frozen=True)
+class Payload:
+    """The query string or the body of a request: one model, and how it goes on the wire.
+
+    ``arguments[i]`` is the method's keyword argument for ``fields[i]``; the two names can
+    differ (a field ``timeout`` is the argument ``timeout_``, an argument ``json`` the field
+    ``json_``).
+    """
+
+    model: str
+    media_type: str  # query | application/x-www-form-urlencoded | multipart/form-data
+    fields: tuple[Field, ...]
+    arguments: tuple[str, ...]
+    styles: tuple[tuple[str, str], ...]  # (wire name, "deepObject" | "form")
+    required: bool
+
+    @property
+    def arguments_and_fields(self) -> tuple[tuple[str, Field], ...]:
+        return tuple(zip(self.arguments, self.fields))
+
+
+@dataclass(frozen=True)
+class Response:
+    type: Optional[TypeExpr]  # None for a binary body
+    media_type: str
+    doc: str
+
+    @property
+    def binary(self) -> bool:
+        return self.type is None
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    name: str  # Python method name
+    group: str  # resource group (module) name
+    method: str  # lower case
+    path: str
+    summary: str
+    doc: str
+    path_params: tuple[Parameter, ...]
+    query: Optional[Payload]
+    body: Optional[Payload]
+    response: Response
+    error: Optional[TypeExpr]
+    server: Optional[str]
+    pointer: str
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """Operations that share the first path segment after the version, one module each."""
+
+    name: str  # module name, e.g. "customers"
+    class_name: str  # e.g. "Customers"
+    attribute: str  # client attribute, e.g. "customers"
+    operations: tuple[Operation, ...]
+    request_models: tuple[Model, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    api_version: str
+    base_url: str
+    spec_sha256: str
+    groups: tuple[Group, ...]
+    models: tuple[Model, ...]  # response models (components), sorted by name
+    aliases: tuple[Alias, ...]
+    error_model: Optional[str]
+    operations: tuple[Operation, ...] = field(default=())

@@ -1,0 +1,154 @@
+"""Every identifier the generator emits is decided here.
+
+Wire names from the spec (``checkout.session``, ``foo-bar``, ``class``, ``3d_secure``) become
+Python names that are valid, readable, free of keywords and of the names the generated modules
+use themselves, and unique within their namespace. Collisions are resolved deterministically:
+candidates are claimed in sorted order of their wire names, so the result does not depend on
+the order of the spec or on hashing.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+_WORD = re.compile(
+    r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[^\W_]+", re.UNICODE
+)
+
+#: Attributes of pydantic's BaseModel (and of our own model bases) a field may not shadow.
+MODEL_RESERVED = frozenset(
+    {
+        "copy",
+        "dict",
+        "json",
+        "schema",
+        "schema_json",
+        "construct",
+        "validate",
+        "fields",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "update_forward_refs",
+        "last_response",
+        "register",
+    }
+)
+
+#: Names the generated modules import or define; a class may not take them.
+CLASS_RESERVED = frozenset(
+    {
+        "Any",
+        "Annotated",
+        "Field",
+        "Literal",
+        "Optional",
+        "Union",
+        "BaseModel",
+        "ConfigDict",
+        "StripeModel",
+        "RequestModel",
+        "ResponseType",
+        "RequestOptions",
+        "Client",
+        "AsyncClient",
+        "SyncResource",
+        "AsyncResource",
+    }
+)
+
+#: Keyword arguments every generated method takes besides the spec's parameters.
+CALL_OPTIONS = ("idempotency_key", "stripe_account", "timeout", "extra_headers")
+
+#: Names a generated method body uses; a parameter may not shadow them.
+PARAMETER_RESERVED = frozenset({"self", "params", *CALL_OPTIONS})
+
+
+def words(text: str) -> list[str]:
+    """Split any wire name into lowercase-insensitive words: camelCase, snake, dots, dashes."""
+    normalized = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(normalized)
+
+
+def snake_case(text: str) -> str:
+    """``PostCustomersCustomerSources`` → ``post_customers_customer_sources``."""
+    return "_".join(word.lower() for word in words(text))
+
+
+def pascal_case(text: str) -> str:
+    """``checkout.session`` → ``CheckoutSession``; ``customer_payment_source_card`` likewise."""
+    return "".join(word[:1].upper() + word[1:] for word in words(text))
+
+
+def _fix_identifier(name: str, fallback: str) -> str:
+    if not name:
+        name = fallback
+    if not (name[0].isalpha() or name[0] == "_"):
+        name = f"{fallback}_{name}"
+    if not name.isidentifier():
+        name = "".join(ch if ("_" + ch).isidentifier() else "_" for ch in name)
+    return name
+
+
+def attribute_name(wire_name: str, *, reserved: Iterable[str] = ()) -> str:
+    """A snake_case identifier for a field, parameter or method.
+
+    Keywords, reserved names and names starting with ``model_`` (pydantic's namespace) get a
+    trailing underscore; a leading digit gets an ``n`` prefix word; an empty name becomes
+    ``value``.
+    """
+    name = _fix_identifier(
+        snake_case(wire_name), "n" if wire_name[:1].isdigit() else "value"
+    )
+    if name[0].isdigit():
+        name = "n_" + name
+    if keyword.iskeyword(name) or name in set(reserved) or name.startswith("model_"):
+        name += "_"
+    return name
+
+
+def class_name(wire_name: str, *, reserved: Iterable[str] = CLASS_RESERVED) -> str:
+    """A PascalCase class name; one equal to a name the module needs gets a ``Model`` suffix."""
+    name = _fix_identifier(pascal_case(wire_name), "Model")
+    if name[0].isdigit():
+        name = "N" + name
+    if name in set(reserved) or keyword.iskeyword(name) or hasattr(builtins, name):
+        name += "Model"
+    return name
+
+
+def unique_names(
+    candidates: Mapping[str, str], *, taken: Iterable[str] = ()
+) -> dict[str, str]:
+    """Make preferred names unique: ``{key: preferred}`` → ``{key: final}``.
+
+    Keys are processed in sorted order; the first keeps its name, later ones get ``_2``, ``_3``
+    (``2``, ``3`` for PascalCase names), so that ``foo-bar`` and ``foo_bar`` always map the same
+    way whatever order the spec lists them in.
+    """
+    used = set(taken)
+    result: dict[str, str] = {}
+    for key in sorted(candidates):
+        preferred = candidates[key]
+        name = preferred
+        counter = 2
+        separator = "" if preferred[:1].isupper() else "_"
+        while name in used:
+            name = f"{preferred}{separator}{counter}"
+            counter += 1
+        used.add(name)
+        result[key] = name
+    return result
+
+
+def group_of_path(path: str) -> str:
+    """The resource group of a path: the first segment after ``/v1`` (``/v1/customers/...``)."""
+    segments = [s for s in path.split("/") if s and not s.startswith("{")]
+    if segments and re.fullmatch(r"v\d+", segments[0]):
+        segments = segments[1:]
+    return segments[0] if segments else "root"

@@ -1,0 +1,519 @@
+"""The spec stage: the pin, fetch (local mirror or upstream URL), load (JSON or YAML) and parse.
+
+The pin (``spec/stripe.lock.json``) names the upstream files and their checksums. ``fetch``
+copies them into ``spec/cache/`` after checking the checksums. ``load_document`` reads any JSON
+or YAML file (pinned or not) and keeps a JSON form of YAML files keyed by their sha256, because
+PyYAML needs about a second for Stripe's 4 MB spec and ``json`` about 20 ms.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import re
+import secrets
+import typing
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Dict, Iterable, Union
+
+import pydantic
+import yaml  # type: ignore[import-untyped, unused-ignore]
+from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
+from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
+
+from .errors import CodegenError, json_pointer
+
+OpenAPIDocument = Union[OpenAPIv3_0, OpenAPIv3_1]
+"""What ``parse_document`` returns: the openapi-pydantic model for the document's version."""
+
+CACHE_DIR_NAME = "cache"
+PIN_SUFFIX = ".lock.json"
+DOWNLOAD_TIMEOUT_SECONDS = 60.0
+MAX_REPORTED_ERRORS = 3
+_FROM_HINT = (
+    "pass --from with a local copy: a folder holding the pinned files by their upstream names "
+    "(e.g. ../shared/stripe-openapi) or the spec file itself"
+)
+
+
+# --- the pin ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PinnedFile:
+    """One upstream file named by the pin."""
+
+    path: str
+    url: str
+    sha256: str
+    bytes: int
+
+    @property
+    def name(self) -> str:
+        """The file name used locally: the basename of the upstream path."""
+        return PurePosixPath(self.path).name
+
+
+@dataclass(frozen=True)
+class Pin:
+    """The contents of ``spec/stripe.lock.json`` plus where it was read from."""
+
+    lock_path: Path
+    repository: str
+    commit: str
+    api_version: str
+    spec: PinnedFile
+    fixtures: PinnedFile
+
+    @property
+    def files(self) -> tuple[PinnedFile, PinnedFile]:
+        """The spec and the fixtures, in fetch order."""
+        return (self.spec, self.fixtures)
+
+
+def load_pin(path: Path) -> Pin:
+    """Read the pin file; a missing or malformed pin is a ``CodegenError``."""
+    raw = _read_bytes(path, what="pin file")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise CodegenError(
+            f"pin file {path} is not valid JSON: {exc}",
+            hint="restore spec/stripe.lock.json from version control",
+        ) from exc
+    if not isinstance(data, dict):
+        raise CodegenError(f"pin file {path} must hold a JSON object", pointer="")
+    fixtures = data.get("fixtures")
+    if not isinstance(fixtures, dict):
+        raise CodegenError(
+            f"pin file {path} has no 'fixtures' object",
+            pointer=json_pointer("fixtures"),
+        )
+    return Pin(
+        lock_path=path,
+        repository=_pin_str(path, data, "repository"),
+        commit=_pin_str(path, data, "commit"),
+        api_version=_pin_str(path, data, "api_version"),
+        spec=_pinned_file(path, data, ()),
+        fixtures=_pinned_file(path, fixtures, ("fixtures",)),
+    )
+
+
+def _pinned_file(path: Path, data: dict[str, Any], at: tuple[str, ...]) -> PinnedFile:
+    sha256 = _pin_str(path, data, "sha256", at).lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise CodegenError(
+            f"pin file {path}: sha256 must be 64 hex digits",
+            pointer=json_pointer(*at, "sha256"),
+        )
+    size = data.get("bytes")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise CodegenError(
+            f"pin file {path}: 'bytes' must be a non-negative integer",
+            pointer=json_pointer(*at, "bytes"),
+        )
+    file_path = _pin_str(path, data, "path", at)
+    if not PurePosixPath(file_path).name or "\\" in file_path:
+        raise CodegenError(
+            f"pin file {path}: bad upstream path {file_path!r}",
+            pointer=json_pointer(*at, "path"),
+        )
+    return PinnedFile(
+        path=file_path, url=_pin_str(path, data, "url", at), sha256=sha256, bytes=size
+    )
+
+
+def _pin_str(
+    path: Path, data: dict[str, Any], key: str, at: tuple[str, ...] = ()
+) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise CodegenError(
+            f"pin file {path}: '{key}' must be a non-empty string",
+            pointer=json_pointer(*at, key),
+            hint="restore spec/stripe.lock.json from version control",
+        )
+    return value
+
+
+def is_pin_path(path: Path) -> bool:
+    """Whether a configured spec setting names a pin file rather than a spec."""
+    return path.name.endswith(PIN_SUFFIX)
+
+
+def cache_dir(pin_path: Path) -> Path:
+    """Where fetched files and JSON forms live: ``spec/cache/`` next to the pin."""
+    return pin_path.parent / CACHE_DIR_NAME
+
+
+def resolve_spec_path(configured: Path) -> Path:
+    """The spec file to load: the fetched copy when ``configured`` is a pin, else itself."""
+    if not is_pin_path(configured):
+        return configured
+    pin = load_pin(configured)
+    fetched = cache_dir(configured) / pin.spec.name
+    if not fetched.is_file():
+        raise CodegenError(
+            f"the pinned spec has not been fetched yet ({fetched} is missing)",
+            hint="run `codegen spec fetch` (offline: `codegen fetch --from ../shared/stripe-openapi`)",
+        )
+    return fetched
+
+
+# --- fetch -----------------------------------------------------------------------------------
+
+
+def fetch(pin: Pin, source: Path | None, *, dest: Path | None = None) -> list[Path]:
+    """Copy the pinned spec and fixtures into the cache, checking their sha256 first.
+
+    ``source`` is a local folder (files taken by their upstream basenames) or the spec file
+    itself (the fixtures are then taken from the same folder); ``None`` downloads from the pin's
+    URLs. Both files are read and verified before either is written, so a bad checksum leaves the
+    cache as it was.
+    """
+    target = cache_dir(pin.lock_path) if dest is None else dest
+    contents = [
+        (entry, _obtain(entry, source, entry is pin.spec)) for entry in pin.files
+    ]
+    for entry, data in contents:
+        _verify(entry, data)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for entry, data in contents:
+        path = target / entry.name
+        if not _has_bytes(path, entry.sha256):
+            write_atomic(path, data)
+        written.append(path)
+    return written
+
+
+def _obtain(entry: PinnedFile, source: Path | None, is_spec: bool) -> bytes:
+    if source is None:
+        return _download(entry)
+    if source.is_dir():
+        local = source / entry.name
+    elif source.is_file():
+        local = source if is_spec else source.parent / entry.name
+    else:
+        raise CodegenError(f"--from source {source} does not exist", hint=_FROM_HINT)
+    return _read_bytes(local, what="local copy", hint=_FROM_HINT)
+
+
+def _download(entry: PinnedFile) -> bytes:
+    try:
+        with urllib.request.urlopen(
+            entry.url, timeout=DOWNLOAD_TIMEOUT_SECONDS
+        ) as response:
+            data = response.read(entry.bytes + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise CodegenError(
+            f"could not download {entry.url}: {exc}", hint="no network? " + _FROM_HINT
+        ) from exc
+    if not isinstance(data, bytes):
+        raise CodegenError(
+            f"could not download {entry.url}: no bytes received", hint=_FROM_HINT
+        )
+    return data
+
+
+def _verify(entry: PinnedFile, data: bytes) -> None:
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != entry.sha256:
+        raise CodegenError(
+            f"checksum mismatch for {entry.name} ({entry.path}): expected sha256 "
+            f"{entry.sha256} ({entry.bytes} bytes), got {actual} ({len(data)} bytes); "
+            "nothing was written",
+            hint="use an unmodified copy of the pinned upstream file, or update the pin on purpose",
+        )
+
+
+def _has_bytes(path: Path, sha256: str) -> bool:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+def load_document(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
+    """Read a JSON or YAML document into a dict.
+
+    For YAML, ``cache`` (a folder) keeps ``<sha256 of the file>.json``, written atomically and
+    rebuilt when unreadable; ``None`` means no cache. The result is always what JSON can hold
+    (string keys, no dates), so a cached and an uncached load give equal dicts.
+    """
+    raw = _read_bytes(
+        path, what="spec file", hint="check the `spec` setting or the path given"
+    )
+    if path.suffix.lower() == ".json" or raw.lstrip()[:1] == b"{":
+        data: object = _parse_json(path, raw)
+    else:
+        data = _load_yaml_cached(path, raw, cache)
+    if not isinstance(data, dict):
+        raise CodegenError(
+            f"{path} must hold a mapping at the top level, not {_kind(data)}",
+            pointer="",
+            hint="point the generator at an OpenAPI document",
+        )
+    return data
+
+
+def _parse_json(path: Path, raw: bytes) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise CodegenError(
+            f"{path} is not valid JSON: {exc}",
+            hint="fix the file, or give YAML a .yaml suffix",
+        ) from exc
+
+
+def _load_yaml_cached(path: Path, raw: bytes, cache: Path | None) -> object:
+    cached = (
+        None if cache is None else cache / f"{hashlib.sha256(raw).hexdigest()}.json"
+    )
+    if cached is not None:
+        hit = _read_json_cache(cached)
+        if hit is not None:
+            return hit
+    text = _yaml_to_json_text(path, raw)
+    if cached is not None:
+        _write_json_cache(cached, text)
+    return json.loads(text)
+
+
+def _read_json_cache(cached: Path) -> dict[str, Any] | None:
+    """The cached JSON form, or ``None`` when it is missing or corrupt (then it is rebuilt)."""
+    try:
+        data = json.loads(cached.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_json_cache(cached: Path, text: str) -> None:
+    """Best effort: a read-only cache folder only costs speed."""
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cached, text.encode("utf-8"))
+    except OSError:
+        pass
+
+
+def _yaml_to_json_text(path: Path, raw: bytes) -> str:
+    try:
+        data = yaml.load(raw, Loader=_SPEC_LOADER)
+    except yaml.YAMLError as exc:
+        raise CodegenError(
+            f"{path} is not valid YAML (nor JSON): {_yaml_problem(exc)}",
+            hint="check the file is an OpenAPI document in JSON or YAML",
+        ) from exc
+    try:
+        return json.dumps(
+            data, ensure_ascii=False, allow_nan=False, default=_json_default
+        )
+    except (TypeError, ValueError) as exc:
+        raise CodegenError(
+            f"{path} holds a value JSON cannot represent: {exc}",
+            hint="OpenAPI documents may only use JSON-compatible values",
+        ) from exc
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} value {value!r:.60}")
+
+
+def _yaml_problem(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return str(problem)
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
+
+
+def _spec_loader() -> Any:
+    """PyYAML's safe loader (C version when built) without implicit timestamps.
+
+    OpenAPI is JSON data: ``2023-08-16`` must stay a string, as it would in JSON.
+    """
+    base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    resolvers = {
+        first: [
+            (tag, regexp)
+            for tag, regexp in entries
+            if tag != "tag:yaml.org,2002:timestamp"
+        ]
+        for first, entries in base.yaml_implicit_resolvers.items()
+    }
+    return type("SpecLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
+_SPEC_LOADER = _spec_loader()
+
+
+def _read_bytes(path: Path, *, what: str, hint: str | None = None) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CodegenError(f"{what} {path} does not exist", hint=hint) from exc
+    except IsADirectoryError as exc:
+        raise CodegenError(f"{what} {path} is a folder, not a file", hint=hint) from exc
+    except OSError as exc:
+        raise CodegenError(
+            f"cannot read {what} {path}: {exc.strerror}", hint=hint
+        ) from exc
+
+
+def _kind(value: object) -> str:
+    return "nothing (empty document)" if value is None else f"a {type(value).__name__}"
+
+
+# --- parse -----------------------------------------------------------------------------------
+
+_OPENAPI_CLASSES: Dict[str, type[OpenAPIv3_0] | type[OpenAPIv3_1]] = {
+    version: cls
+    for cls in (OpenAPIv3_0, OpenAPIv3_1)
+    for version in typing.get_args(cls.model_fields["openapi"].annotation)
+}
+
+
+def parse_document(data: dict[str, Any]) -> OpenAPIDocument:
+    """Validate a loaded document with openapi-pydantic (OpenAPI 3.0.x or 3.1.x)."""
+    cls = _openapi_class(data)
+    try:
+        return cls.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise _validation_error(data, exc) from None
+
+
+def _openapi_class(data: object) -> type[OpenAPIv3_0] | type[OpenAPIv3_1]:
+    supported = ", ".join(sorted(_OPENAPI_CLASSES))
+    if not isinstance(data, dict) or "openapi" not in data:
+        swagger = isinstance(data, dict) and "swagger" in data
+        raise CodegenError(
+            (
+                "this is a Swagger 2.0 document, not OpenAPI 3"
+                if swagger
+                else "not an OpenAPI document: the top-level 'openapi' field is missing"
+            ),
+            pointer=json_pointer("openapi"),
+            hint=(
+                "convert it to OpenAPI 3 first"
+                if swagger
+                else f"supported: {supported}"
+            ),
+        )
+    version = data["openapi"]
+    cls = _OPENAPI_CLASSES.get(version) if isinstance(version, str) else None
+    if cls is None:
+        raise CodegenError(
+            f"unsupported OpenAPI version {version!r}",
+            pointer=json_pointer("openapi"),
+            hint=f"supported versions: {supported}",
+        )
+    return cls
+
+
+def _validation_error(
+    data: dict[str, Any], exc: pydantic.ValidationError
+) -> CodegenError:
+    """A short error: the first few problems, each with a JSON pointer into the document."""
+    errors = exc.errors(include_url=False, include_input=False)
+    # A failing union of ``Reference | X`` also reports "$ref missing"; X's problems say more.
+    useful = [error for error in errors if not _is_not_a_reference(error)] or errors
+    problems = [_problem(data, error) for error in useful]
+    shown = "; ".join(
+        f"{pointer or '/'}: {message}" for pointer, message in problems[:3]
+    )
+    more = len(problems) - MAX_REPORTED_ERRORS
+    suffix = f" (and {more} more)" if more > 0 else ""
+    return CodegenError(
+        f"the document is not valid OpenAPI {data.get('openapi')}: {shown}{suffix}",
+        pointer=problems[0][0],
+        hint="fix the document at the pointer shown",
+    )
+
+
+def _is_not_a_reference(error: Any) -> bool:
+    loc = tuple(error["loc"])
+    return error["type"] == "missing" and loc[-2:] == ("Reference", "$ref")
+
+
+def _problem(data: dict[str, Any], error: Any) -> tuple[str, str]:
+    """Map a pydantic error location onto the document, skipping union tags and the like."""
+    loc = list(error["loc"])
+    missing = error["type"] == "missing" and bool(loc)
+    last = loc.pop() if missing else None
+    tokens = _walk(data, loc)
+    message = f"field '{last}' is required" if missing else str(error["msg"])
+    return json_pointer(*tokens), message
+
+
+def _walk(node: object, loc: Iterable[object]) -> list[object]:
+    tokens: list[object] = []
+    for item in loc:
+        if isinstance(node, dict) and str(item) in node:
+            node = node[str(item)]
+            tokens.append(item)
+        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+            node = node[item]
+            tokens.append(item)
+    return tokens
+
+
+# --- all together ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A spec ready for lowering: where it came from, its checksum, raw data and parsed form."""
+
+    path: Path
+    sha256: str
+    data: dict[str, Any]
+    document: OpenAPIDocument
+
+
+def load_spec(configured: Path) -> LoadedSpec:
+    """Load and parse the configured spec: a pin (the fetched, verified copy) or a spec file.
+
+    Only the pinned spec gets a JSON cache (in ``spec/cache/``); other files are read as they are.
+    """
+    path = resolve_spec_path(configured)
+    sha256 = hashlib.sha256(_read_bytes(path, what="spec file")).hexdigest()
+    cache = None
+    if is_pin_path(configured):
+        expected = load_pin(configured).spec.sha256
+        if sha256 != expected:
+            raise CodegenError(
+                f"{path} does not match the pin: expected sha256 {expected}, got {sha256}",
+                hint="run `codegen spec fetch` again to restore the pinned file",
+            )
+        cache = cache_dir(configured)
+    data = load_document(path, cache=cache)
+    return LoadedSpec(
+        path=path, sha256=sha256, data=data, document=parse_document(data)
+    )

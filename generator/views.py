@@ -1,0 +1,321 @@
+"""What each template receives: plain, precomputed data built from the IR.
+
+Templates only loop and substitute. Every decision about Python source text (annotations,
+defaults, docstrings, escaping, imports) is made here, where it is tested. The README's
+"Template API" section documents these shapes for people who override templates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from . import ir, naming, text
+
+TYPING_NAMES = ("Annotated", "Any", "Literal", "Optional", "Union")
+DOC_WIDTH = 88
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    annotation: str
+    default: Optional[
+        str
+    ]  # right-hand side of the assignment, None for a required field
+    docstring: str  # body of the attribute docstring ("" for none)
+
+
+@dataclass(frozen=True)
+class ModelView:
+    name: str
+    base: str
+    docstring: str
+    config: Optional[str]  # a ``model_config = ...`` right-hand side, or None
+    fields: tuple[FieldView, ...]
+
+    @property
+    def spaced(self) -> bool:
+        """Blank lines between fields only where docstrings need them to stay readable."""
+        return any(f.docstring for f in self.fields)
+
+
+@dataclass(frozen=True)
+class AliasView:
+    name: str
+    annotation: str
+    comment: str  # one line, may be ""
+
+
+@dataclass(frozen=True)
+class ArgumentView:
+    name: str
+    annotation: str
+    default: Optional[str]
+
+
+@dataclass(frozen=True)
+class ConstantView:
+    name: str
+    annotation: str
+    value: str
+
+
+# --- small text helpers -----------------------------------------------------------------------
+
+
+def docstring(markdown: str, *, indent: str) -> str:
+    """Docstring body text, safe between triple quotes; "" when there is nothing to say."""
+    if not markdown.strip():
+        return ""
+    return text.to_docstring(markdown, width=DOC_WIDTH, indent=indent)
+
+
+def python_literal(value: Union[str, int, float, bool, None]) -> str:
+    if isinstance(value, str):
+        return text.python_string(value)
+    return repr(value)
+
+
+def constant_name(*parts: str) -> str:
+    return "_" + "_".join(naming.snake_case(p).upper() for p in parts if p)
+
+
+def used_typing_names(sources: list[str]) -> list[str]:
+    """The ``typing`` names some generated source text really uses (no dead imports)."""
+    joined = "\n".join(sources)
+    return [
+        name for name in TYPING_NAMES if re.search(rf"\b{name}\[|\b{name}\b", joined)
+    ]
+
+
+# --- models -----------------------------------------------------------------------------------
+
+
+def _hoisted(expr: ir.TypeExpr) -> tuple[ir.TypeExpr, tuple[ir.Constraint, ...]]:
+    """Constraints of a (nullable) primitive move to ``Field(...)`` where they read better."""
+    inner = expr.inner if isinstance(expr, ir.Nullable) else expr
+    if isinstance(inner, ir.Primitive) and inner.constraints:
+        return expr, inner.constraints
+    return expr, ()
+
+
+def field_view(field: ir.Field, *, request: bool) -> FieldView:
+    expr, constraints = _hoisted(field.type)
+    optional = not field.required
+    annotation = expr.annotation(validated=not constraints)
+    if optional and not isinstance(expr, ir.Nullable) and expr != ir.ANY:
+        annotation = f"Optional[{annotation}]"
+    if (optional or isinstance(expr, ir.Nullable)) and not request:
+        optional = True  # responses: a null or missing value parses as None
+    keywords: list[str] = []
+    if optional:
+        keywords.append("default=None")
+    if field.aliased:
+        wire = python_literal(field.wire_name)
+        keywords += [f"validation_alias={wire}", f"serialization_alias={wire}"]
+    keywords += [f"{c.keyword}={c.value!r}" for c in constraints]
+    if not keywords:
+        default = None
+    elif keywords == ["default=None"]:
+        default = "None"
+    else:
+        default = "Field(" + ", ".join(keywords) + ")"
+    return FieldView(
+        field.name, annotation, default, docstring(field.doc, indent="    ")
+    )
+
+
+def model_view(model: ir.Model) -> ModelView:
+    config = None
+    if model.request and not model.closed:
+        config = 'ConfigDict(extra="allow")'
+    doc = model.doc or f"The ``{model.name}`` object."
+    return ModelView(
+        name=model.name,
+        base="RequestModel" if model.request else "StripeModel",
+        docstring=docstring(doc, indent="    "),
+        config=config,
+        fields=tuple(field_view(f, request=model.request) for f in model.fields),
+    )
+
+
+def alias_view(alias: ir.Alias) -> AliasView:
+    return AliasView(
+        alias.name,
+        alias.type.annotation(),
+        text.comment_text(text.summary_line(alias.doc)),
+    )
+
+
+def ordered_aliases(aliases: tuple[ir.Alias, ...]) -> list[ir.Alias]:
+    """Aliases are evaluated at import: each must come after the aliases it uses."""
+    by_name = {a.name: a for a in aliases}
+    ordered: list[ir.Alias] = []
+    visiting: set[str] = set()
+
+    def visit(alias: ir.Alias) -> None:
+        if alias in ordered:
+            return
+        if alias.name in visiting:
+            from .errors import CodegenError
+
+            raise CodegenError(
+                f"schema {alias.name!r} is defined only in terms of itself",
+                pointer=alias.pointer,
+                hint="give the recursive schema object properties, or break the cycle",
+            )
+        visiting.add(alias.name)
+        for name in sorted(ir.referenced_names(alias.type)):
+            if name in by_name:
+                visit(by_name[name])
+        visiting.discard(alias.name)
+        ordered.append(alias)
+
+    for alias in aliases:
+        visit(alias)
+    return ordered
+
+
+# --- operations -------------------------------------------------------------------------------
+
+
+def path_expression(path: str, arguments: dict[str, str]) -> str:
+    """An f-string for a path template, each parameter through ``quote_path``."""
+    pieces = re.split(r"(\{[^}]*\})", path)
+    out = []
+    for piece in pieces:
+        if piece.startswith("{") and piece.endswith("}"):
+            out.append("{quote_path(" + arguments[piece[1:-1]] + ")}")
+        else:
+            literal = json.dumps(piece, ensure_ascii=False)[1:-1]
+            out.append(literal.replace("{", "{{").replace("}", "}}"))
+    body = "".join(out)
+    return f'f"{body}"' if "{quote_path(" in body else f'"{body}"'
+
+
+def _argument(name: str, expr: ir.TypeExpr, required: bool) -> ArgumentView:
+    annotation = expr.annotation()
+    if required:
+        return ArgumentView(name, annotation, None)
+    if not isinstance(expr, ir.Nullable) and expr != ir.ANY:
+        annotation = f"Optional[{annotation}]"
+    return ArgumentView(name, annotation, "None")
+
+
+CALL_OPTION_ARGUMENTS = (
+    ArgumentView("idempotency_key", "Optional[str]", "None"),
+    ArgumentView("stripe_account", "Optional[str]", "None"),
+    ArgumentView("timeout", "Optional[float]", "None"),
+    ArgumentView("extra_headers", "Optional[Mapping[str, str]]", "None"),
+)
+
+
+def response_constant(operation: ir.Operation) -> str:
+    response = operation.response
+    if isinstance(response.type, ir.ModelRef):
+        return constant_name(response.type.name)
+    return constant_name(operation.name, "response")
+
+
+def response_annotation(operation: ir.Operation) -> str:
+    if operation.response.type is None:
+        return "bytes"
+    return operation.response.type.annotation()
+
+
+def operation_docstring(operation: ir.Operation) -> str:
+    parts = [operation.doc or operation.summary or operation.operation_id]
+    parts.append(f"``{operation.method.upper()} {operation.path}``")
+    arguments = [(p.name, p.doc) for p in operation.path_params]
+    for payload in (operation.query, operation.body):
+        if payload is not None:
+            arguments += [(name, f.doc) for name, f in payload.arguments_and_fields]
+    documented = [
+        f"- {name}: {text.summary_line(doc, limit=400)}"
+        for name, doc in arguments
+        if doc.strip()
+    ]
+    if documented:
+        parts.append("Args:\n" + "\n".join(documented))
+    return docstring("\n\n".join(parts), indent="        ")
+
+
+@dataclass(frozen=True)
+class PayloadView:
+    model: str
+    arguments: tuple[tuple[str, str], ...]  # (model field, argument)
+    styles_constant: Optional[str]
+    styles: str  # python dict literal of the non-"form" styles
+    multipart: bool
+
+
+def payload_view(
+    operation: ir.Operation, payload: Optional[ir.Payload], kind: str
+) -> Optional[PayloadView]:
+    if payload is None:
+        return None
+    styles = [(wire, style) for wire, style in payload.styles if style != "form"]
+    literal = (
+        "{"
+        + ", ".join(f"{python_literal(w)}: {python_literal(s)}" for w, s in styles)
+        + "}"
+    )
+    return PayloadView(
+        model=payload.model,
+        arguments=tuple(
+            (f.name, argument) for argument, f in payload.arguments_and_fields
+        ),
+        styles_constant=(
+            constant_name(operation.name, kind, "styles") if styles else None
+        ),
+        styles=literal,
+        multipart=payload.media_type == "multipart/form-data",
+    )
+
+
+@dataclass(frozen=True)
+class OperationView:
+    name: str
+    operation_id: str
+    docstring: str
+    positional: tuple[ArgumentView, ...]
+    keywords: tuple[ArgumentView, ...]
+    returns: str
+    response_constant: str
+    http_method: str
+    path_expression: str
+    query: Optional[PayloadView]
+    body: Optional[PayloadView]
+    base_url: Optional[str]  # python literal of a per-operation server, or None
+
+
+def _payload_arguments(payload: Optional[ir.Payload]) -> list[ArgumentView]:
+    if payload is None:
+        return []
+    pairs = sorted(payload.arguments_and_fields, key=lambda pair: not pair[1].required)
+    return [_argument(name, f.type, f.required) for name, f in pairs]
+
+
+def operation_view(operation: ir.Operation) -> OperationView:
+    positional = tuple(
+        ArgumentView(p.name, p.type.annotation(), None) for p in operation.path_params
+    )
+    keywords = _payload_arguments(operation.query) + _payload_arguments(operation.body)
+    arguments = {p.wire_name: p.name for p in operation.path_params}
+    return OperationView(
+        name=operation.name,
+        operation_id=operation.operation_id,
+        docstring=operation_docstring(operation),
+        positional=positional,
+        keywords=tuple(keywords) + CALL_OPTION_ARGUMENTS,
+        returns=response_annotation(operation),
+        response_constant=response_constant(operation),
+        http_method=operation.method,
+        path_expression=path_expression(operation.path, arguments),
+        query=payload_view(operation, operation.query, "query"),
+        body=payload_view(operation, operation.body, "body"),
+        base_url=python_literal(operation.server) if operation.server else None,
+    )

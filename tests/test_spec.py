@@ -1,0 +1,423 @@
+"""Tests for the spec stage: pin, fetch, load (with the JSON cache) and parse."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml  # type: ignore[import-untyped, unused-ignore]
+from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
+from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
+
+from generator import spec
+from generator.errors import CodegenError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared" / "stripe-openapi"
+REAL_PIN = REPO_ROOT / "spec" / "stripe.lock.json"
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "spec3.yaml").is_file(), reason=f"no local mirror at {SHARED}"
+)
+
+SMALL_SPEC = b"""openapi: 3.0.0
+info:
+  title: Small
+  version: 2023-08-16
+paths:
+  /v1/things:
+    get:
+      responses:
+        200:
+          description: ok
+"""
+SMALL_FIXTURES = b'{"resources": {"thing": {"id": "th_1"}}}\n'
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_pin(folder: Path, spec_bytes: bytes, fixture_bytes: bytes) -> Path:
+    """A pin in ``folder/spec/`` naming small upstream files with the given contents."""
+    pin = {
+        "repository": "example/openapi",
+        "commit": "0" * 40,
+        "path": "openapi/spec3.yaml",
+        "url": "https://example.invalid/openapi/spec3.yaml",
+        "sha256": sha(spec_bytes),
+        "bytes": len(spec_bytes),
+        "api_version": "2023-08-16",
+        "fixtures": {
+            "path": "openapi/fixtures3.json",
+            "url": "https://example.invalid/openapi/fixtures3.json",
+            "sha256": sha(fixture_bytes),
+            "bytes": len(fixture_bytes),
+        },
+    }
+    path = folder / "spec" / "stripe.lock.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(pin))
+    return path
+
+
+def mirror(folder: Path, spec_bytes: bytes, fixture_bytes: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "spec3.yaml").write_bytes(spec_bytes)
+    (folder / "fixtures3.json").write_bytes(fixture_bytes)
+    return folder
+
+
+# --- pin ---------------------------------------------------------------------------------------
+
+
+def test_load_pin_reads_the_real_pin() -> None:
+    pin = spec.load_pin(REAL_PIN)
+    assert pin.repository == "stripe/openapi"
+    assert pin.spec.name == "spec3.yaml"
+    assert pin.fixtures.name == "fixtures3.json"
+    assert pin.spec.bytes == 4164836
+    assert pin.api_version == "2023-08-16"
+    assert spec.cache_dir(REAL_PIN) == REPO_ROOT / "spec" / "cache"
+
+
+def test_load_pin_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(CodegenError, match="does not exist"):
+        spec.load_pin(tmp_path / "nope.lock.json")
+
+
+def test_load_pin_bad_json_and_bad_fields(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.lock.json"
+    bad.write_text("{not json")
+    with pytest.raises(CodegenError, match="not valid JSON"):
+        spec.load_pin(bad)
+    pin_path = write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES)
+    data = json.loads(pin_path.read_text())
+    data["fixtures"]["sha256"] = "xyz"
+    pin_path.write_text(json.dumps(data))
+    with pytest.raises(CodegenError) as info:
+        spec.load_pin(pin_path)
+    assert info.value.pointer == "/fixtures/sha256"
+
+
+# --- fetch -------------------------------------------------------------------------------------
+
+
+@needs_shared
+def test_fetch_from_shared_folder(tmp_path: Path) -> None:
+    pin_path = tmp_path / "spec" / "stripe.lock.json"
+    pin_path.parent.mkdir()
+    shutil.copy(REAL_PIN, pin_path)
+    pin = spec.load_pin(pin_path)
+    paths = spec.fetch(pin, SHARED)
+    cache = tmp_path / "spec" / "cache"
+    assert paths == [cache / "spec3.yaml", cache / "fixtures3.json"]
+    assert sha(paths[0].read_bytes()) == pin.spec.sha256
+    assert sha(paths[1].read_bytes()) == pin.fixtures.sha256
+    assert sorted(os.listdir(cache)) == ["fixtures3.json", "spec3.yaml"]
+
+
+def test_fetch_from_folder_and_refetch_keeps_files(tmp_path: Path) -> None:
+    pin = spec.load_pin(write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES))
+    source = mirror(tmp_path / "mirror", SMALL_SPEC, SMALL_FIXTURES)
+    first = spec.fetch(pin, source)
+    inode = first[0].stat().st_ino
+    second = spec.fetch(pin, source)
+    assert first == second
+    assert second[0].read_bytes() == SMALL_SPEC
+    assert second[0].stat().st_ino == inode  # already correct: not rewritten
+
+
+def test_fetch_from_spec_file_takes_fixtures_beside_it(tmp_path: Path) -> None:
+    pin = spec.load_pin(write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES))
+    source = mirror(tmp_path / "mirror", SMALL_SPEC, SMALL_FIXTURES)
+    paths = spec.fetch(pin, source / "spec3.yaml")
+    assert [p.read_bytes() for p in paths] == [SMALL_SPEC, SMALL_FIXTURES]
+
+
+@pytest.mark.parametrize("broken", ["spec", "fixtures"])
+def test_wrong_checksum_writes_nothing(tmp_path: Path, broken: str) -> None:
+    pin = spec.load_pin(write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES))
+    spec_bytes = SMALL_SPEC + (b"# edited\n" if broken == "spec" else b"")
+    fixture_bytes = SMALL_FIXTURES + (b" " if broken == "fixtures" else b"")
+    source = mirror(tmp_path / "mirror", spec_bytes, fixture_bytes)
+    with pytest.raises(CodegenError) as info:
+        spec.fetch(pin, source)
+    entry = pin.spec if broken == "spec" else pin.fixtures
+    actual = sha(spec_bytes if broken == "spec" else fixture_bytes)
+    assert entry.sha256 in info.value.message
+    assert actual in info.value.message
+    assert entry.name in info.value.message
+    cache = spec.cache_dir(pin.lock_path)
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
+def test_fetch_missing_source(tmp_path: Path) -> None:
+    pin = spec.load_pin(write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES))
+    with pytest.raises(CodegenError, match="does not exist"):
+        spec.fetch(pin, tmp_path / "nowhere")
+    half = tmp_path / "half"
+    half.mkdir()
+    (half / "spec3.yaml").write_bytes(SMALL_SPEC)
+    with pytest.raises(CodegenError, match="fixtures3.json"):
+        spec.fetch(pin, half)
+    assert not spec.cache_dir(pin.lock_path).exists()
+
+
+def test_fetch_without_network_says_use_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def offline(*args: object, **kwargs: object) -> object:
+        raise urllib.error.URLError("Name or service not known")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    pin = spec.load_pin(write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES))
+    with pytest.raises(CodegenError) as info:
+        spec.fetch(pin, None)
+    assert "--from" in (info.value.hint or "")
+    assert pin.spec.url in info.value.message
+
+
+def test_fetch_downloads_from_pin_urls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served = {
+        "https://example.invalid/openapi/spec3.yaml": SMALL_SPEC,
+        "https://example.invalid/openapi/fixtures3.json": SMALL_FIXTURES,
+    }
+    seen: list[tuple[str, object]] = []
+
+    def fake_urlopen(url: str, timeout: object = None) -> io.BytesIO:
+        seen.append((url, timeout))
+        return io.BytesIO(served[url])
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    pin = spec.load_pin(write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES))
+    paths = spec.fetch(pin, None)
+    assert [p.read_bytes() for p in paths] == [SMALL_SPEC, SMALL_FIXTURES]
+    assert [url for url, _ in seen] == list(served)
+    assert all(timeout is not None for _, timeout in seen)
+
+
+def test_write_atomic_failure_keeps_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "file.txt"
+    target.write_bytes(b"old")
+
+    def broken_replace(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        spec.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["file.txt"]
+
+
+# --- load --------------------------------------------------------------------------------------
+
+
+def test_yaml_and_json_load_to_equal_data(tmp_path: Path) -> None:
+    yaml_path = tmp_path / "api.yaml"
+    yaml_path.write_bytes(SMALL_SPEC)
+    from_yaml = spec.load_document(yaml_path)
+    json_path = tmp_path / "api.json"
+    json_path.write_text(json.dumps(from_yaml))
+    assert spec.load_document(json_path) == from_yaml
+    assert from_yaml["info"]["version"] == "2023-08-16"  # not a datetime.date
+    assert list(from_yaml["paths"]["/v1/things"]["get"]["responses"]) == ["200"]
+
+
+def test_yaml_cache_hit_skips_yaml_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_bytes(SMALL_SPEC)
+    cache = tmp_path / "cache"
+    first = spec.load_document(path, cache=cache)
+    cached = cache / f"{sha(SMALL_SPEC)}.json"
+    assert json.loads(cached.read_bytes()) == first
+
+    def no_yaml(*args: object, **kwargs: object) -> object:
+        raise AssertionError("YAML parsed although the JSON cache was there")
+
+    monkeypatch.setattr(yaml, "load", no_yaml)
+    assert spec.load_document(path, cache=cache) == first
+
+
+def test_corrupt_cache_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_bytes(SMALL_SPEC)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cached = cache / f"{sha(SMALL_SPEC)}.json"
+    cached.write_text('{"truncat')
+    data = spec.load_document(path, cache=cache)
+    assert data["info"]["title"] == "Small"
+    assert json.loads(cached.read_bytes()) == data
+
+
+def test_no_cache_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_bytes(SMALL_SPEC)
+    spec.load_document(path)
+    assert os.listdir(tmp_path) == ["api.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "match"),
+    [
+        ("bad.yaml", b"openapi: [3.0.0\ninfo: {", "not valid YAML.*line"),
+        ("list.yaml", b"- a\n- b\n", "mapping.*list"),
+        ("empty.yaml", b"", "mapping.*empty"),
+        ("bad.json", b'{"openapi": ', "not valid JSON"),
+        ("scalar.json", b"42", "mapping.*int"),
+        ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00", "not valid YAML"),
+    ],
+)
+def test_load_rejects_bad_documents(
+    tmp_path: Path, name: str, content: bytes, match: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CodegenError, match=match) as info:
+        spec.load_document(path, cache=tmp_path / "cache")
+    assert info.value.hint
+
+
+def test_load_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(CodegenError, match="does not exist"):
+        spec.load_document(tmp_path / "missing.yaml")
+    with pytest.raises(CodegenError, match="folder"):
+        spec.load_document(tmp_path)
+
+
+# --- parse -------------------------------------------------------------------------------------
+
+
+def minimal(version: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        **extra,
+    }
+
+
+def test_parse_openapi_30_and_31() -> None:
+    assert isinstance(spec.parse_document(minimal("3.0.3")), OpenAPIv3_0)
+    assert isinstance(spec.parse_document(minimal("3.1.0")), OpenAPIv3_1)
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ({"swagger": "2.0", "info": {}, "paths": {}}, "Swagger 2.0"),
+        ({"info": {}, "paths": {}}, "'openapi' field is missing"),
+        (minimal("4.0.0"), "unsupported OpenAPI version '4.0.0'"),
+        (minimal("3.0"), "unsupported OpenAPI version '3.0'"),
+        ({**minimal("3.0.0"), "openapi": 3.0}, "unsupported OpenAPI version 3.0"),
+    ],
+)
+def test_parse_rejects_non_openapi_3(data: dict[str, Any], match: str) -> None:
+    with pytest.raises(CodegenError, match=match) as info:
+        spec.parse_document(data)
+    assert info.value.pointer == "/openapi"
+
+
+def test_validation_error_points_into_the_document() -> None:
+    parameter = {"name": "x", "in": "nowhere"}
+    data = minimal(
+        "3.0.0", paths={"/v1/a": {"get": {"parameters": [parameter], "responses": {}}}}
+    )
+    with pytest.raises(CodegenError) as info:
+        spec.parse_document(data)
+    assert info.value.pointer == "/paths/~1v1~1a/get/parameters/0/in"
+    assert "Reference" not in info.value.message
+    assert "/paths/~1v1~1a/get/parameters/0/in" in info.value.message
+
+
+def test_missing_field_points_at_its_parent() -> None:
+    data = minimal("3.0.0")
+    del data["info"]["version"]
+    with pytest.raises(CodegenError) as info:
+        spec.parse_document(data)
+    assert info.value.pointer == "/info"
+    assert "field 'version' is required" in info.value.message
+
+
+def test_many_validation_errors_stay_short() -> None:
+    schemas = {f"S{i}": {"type": "strin"} for i in range(50)}
+    data = minimal("3.0.0", components={"schemas": schemas})
+    with pytest.raises(CodegenError) as info:
+        spec.parse_document(data)
+    assert info.value.pointer == "/components/schemas/S0/type"
+    assert "(and 47 more)" in info.value.message
+    assert len(info.value.message) < 800
+
+
+# --- all together ------------------------------------------------------------------------------
+
+
+def test_resolve_spec_path(tmp_path: Path) -> None:
+    other = tmp_path / "mine.yaml"
+    assert spec.resolve_spec_path(other) == other
+    pin_path = write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES)
+    with pytest.raises(CodegenError, match="not been fetched"):
+        spec.resolve_spec_path(pin_path)
+    spec.fetch(
+        spec.load_pin(pin_path), mirror(tmp_path / "m", SMALL_SPEC, SMALL_FIXTURES)
+    )
+    assert (
+        spec.resolve_spec_path(pin_path) == tmp_path / "spec" / "cache" / "spec3.yaml"
+    )
+
+
+def test_load_spec_from_pin_caches_and_verifies(tmp_path: Path) -> None:
+    pin_path = write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES)
+    spec.fetch(
+        spec.load_pin(pin_path), mirror(tmp_path / "m", SMALL_SPEC, SMALL_FIXTURES)
+    )
+    loaded = spec.load_spec(pin_path)
+    assert loaded.sha256 == sha(SMALL_SPEC)
+    assert isinstance(loaded.document, OpenAPIv3_0)
+    assert (tmp_path / "spec" / "cache" / f"{sha(SMALL_SPEC)}.json").is_file()
+    (tmp_path / "spec" / "cache" / "spec3.yaml").write_bytes(SMALL_SPEC + b"\n")
+    with pytest.raises(CodegenError, match="does not match the pin"):
+        spec.load_spec(pin_path)
+
+
+def test_load_spec_from_plain_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_bytes(SMALL_SPEC)
+    loaded = spec.load_spec(path)
+    assert loaded.path == path
+    assert loaded.data["info"]["title"] == "Small"
+    assert os.listdir(tmp_path) == ["mine.yaml"]
+
+
+@needs_shared
+def test_real_stripe_spec_loads_and_parses_from_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pin_path = tmp_path / "spec" / "stripe.lock.json"
+    pin_path.parent.mkdir()
+    shutil.copy(REAL_PIN, pin_path)
+    spec.fetch(spec.load_pin(pin_path), SHARED)
+    first = spec.load_spec(pin_path)
+    monkeypatch.setattr(
+        yaml, "load", None
+    )  # the second load must come from the JSON cache
+    second = spec.load_spec(pin_path)
+    assert second.data == first.data
+    assert len(second.document.paths or {}) == 318
+    assert first.data["info"]["version"] == "2023-08-16"
