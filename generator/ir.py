@@ -230,6 +230,23 @@ class Response:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How to walk a list endpoint page by page.
+
+    ``cursor``: Stripe lists (``has_more``; the next page starts after the last item's ``id``).
+    ``search``: search endpoints (``has_more``; the next page is the ``next_page`` token).
+    """
+
+    kind: str  # "cursor" | "search"
+    method_name: str  # the generated iterator method, e.g. get_customers_iter
+    item: TypeExpr
+    cursor_argument: str  # the argument that takes the cursor: starting_after / page
+    skipped_arguments: tuple[
+        str, ...
+    ]  # arguments the iterator does not take (ending_before)
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     name: str  # Python method name
@@ -246,6 +263,7 @@ class Operation:
     server: Optional[str]
     pointer: str
     deprecated: bool = False
+    pagination: Optional[Pagination] = None
 
 
 @dataclass(frozen=True)

@@ -607,6 +607,7 @@ class ApiLowerer(Lowerer):
                 for raw in selected
             }
         )
+        self.method_names_taken = set(method_names.values())
         built_groups = []
         all_operations = []
         for key in sorted(by_group):
@@ -645,9 +646,15 @@ class ApiLowerer(Lowerer):
     def _group_names(
         self, selected: Sequence[RawOperation]
     ) -> dict[str, tuple[str, str]]:
+        """Module and class names of the groups; classes end in ``Resource`` so that they
+        never meet a model name (``Account`` the model, ``AccountResource`` the operations).
+        """
         keys = sorted({naming.group_of_path(raw.path) for raw in selected})
         modules = naming.unique_names({key: naming.attribute_name(key) for key in keys})
-        classes = naming.unique_names({key: naming.class_name(key) for key in keys})
+        classes = naming.unique_names(
+            {key: naming.class_name(key) + "Resource" for key in keys},
+            taken=set(self.component_names.values()),
+        )
         return {key: (modules[key], classes[key]) for key in keys}
 
     def _base_url(self) -> str:
@@ -671,11 +678,13 @@ class ApiLowerer(Lowerer):
             for parameter, pointer in parameters
             if _location(parameter) == "path"
         )
-        query = [
-            (parameter, pointer)
-            for parameter, pointer in parameters
-            if _location(parameter) == "query"
-        ]
+        query_parameters = [(p, at) for p, at in parameters if _location(p) == "query"]
+        query = (
+            self._query(raw, query_parameters, names, pascal)
+            if query_parameters
+            else None
+        )
+        response = self._response(raw, pascal)
         servers = operation.servers or []
         return ir.Operation(
             operation_id=raw.operation_id,
@@ -688,14 +697,72 @@ class ApiLowerer(Lowerer):
             ),
             doc=text.to_markdown(operation.description or ""),
             path_params=path_params,
-            query=self._query(raw, query, names, pascal) if query else None,
+            query=query,
             body=self._body(raw, body_found, names, pascal) if body_found else None,
-            response=self._response(raw, pascal),
+            response=response,
             error=self._error(raw, pascal),
             server=servers[0].url.rstrip("/") if servers else None,
             pointer=raw.pointer,
             deprecated=bool(operation.deprecated),
+            pagination=self._pagination(raw, method_name, query, response),
         )
+
+    def _pagination(
+        self,
+        raw: RawOperation,
+        method_name: str,
+        query: Optional[ir.Payload],
+        response: ir.Response,
+    ) -> Optional[ir.Pagination]:
+        """Recognise Stripe's list and search endpoints by their parameters and page shape."""
+        if raw.method != "get" or query is None:
+            return None
+        if not isinstance(response.type, ir.ModelRef):
+            return None
+        page = self.response_ns.models.get(response.type.name)
+        fields = {f.wire_name: f for f in page.fields} if page else {}
+        data, has_more = fields.get("data"), fields.get("has_more")
+        if data is None or has_more is None or not isinstance(data.type, ir.ListType):
+            return None
+        arguments = dict(zip((f.wire_name for f in query.fields), query.arguments))
+        skipped: tuple[str, ...] = ()
+        if "next_page" in fields and "page" in arguments:
+            kind, cursor = "search", arguments["page"]
+        elif "starting_after" in arguments and self._items_have_id(data.type.item):
+            kind, cursor = "cursor", arguments["starting_after"]
+            skipped = tuple(arguments[w] for w in ("ending_before",) if w in arguments)
+        else:
+            return None
+        name = naming.unique_names(
+            {"iter": f"{method_name}_iter"}, taken=self.method_names_taken
+        )["iter"]
+        self.method_names_taken.add(name)
+        return ir.Pagination(kind, name, data.type.item, cursor, skipped)
+
+    def _items_have_id(self, item: ir.TypeExpr) -> bool:
+        """Every possible item is a model with a required string ``id`` (the cursor)."""
+        members = item.members if isinstance(item, ir.UnionType) else (item,)
+        for member in members:
+            if isinstance(member, ir.UnionType):
+                if not self._items_have_id(member):
+                    return False
+                continue
+            if not isinstance(member, ir.ModelRef):
+                return False
+            model = self.response_ns.models.get(member.name)
+            id_field = (
+                next((f for f in model.fields if f.wire_name == "id"), None)
+                if model
+                else None
+            )
+            id_type = id_field.type if id_field else None
+            if isinstance(id_type, ir.Nullable):
+                id_type = (
+                    id_type.inner
+                )  # e.g. an upcoming invoice has no id yet: paging stops
+            if id_type is None or not _is_string(id_type):
+                return False
+        return True
 
     def _parameters(self, raw: RawOperation) -> list[tuple[Any, str]]:
         """Path-item and operation parameters (the operation's win), resolved, spec order."""
@@ -972,6 +1039,10 @@ class ApiLowerer(Lowerer):
 
 def _path_template_names(path: str) -> list[str]:
     return re.findall(r"\{([^}]*)\}", path)
+
+
+def _is_string(expr: ir.TypeExpr) -> bool:
+    return isinstance(expr, ir.Primitive) and expr.name == "str"
 
 
 def _location(parameter: Any) -> str:

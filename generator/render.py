@@ -207,14 +207,19 @@ def resource_context(api: ir.Api, group: ir.Group) -> dict[str, Any]:
         v.returns for v in operations
     ]
     sources += [c.annotation for c in constants.values()]
+    sources += [v.pagination.item for v in operations if v.pagination]
+    paginated = any(op.pagination for op in group.operations)
     return {
         "group": group,
         "operations": operations,
+        "abc_names": (
+            ["AsyncIterator", "Iterator", "Mapping"] if paginated else ["Mapping"]
+        ),
+        "uses_field": any("Field(" in s for s in sources),
         "constants": sorted(constants.values(), key=lambda c: c.name),
         "model_imports": sorted(used - local),
         "param_imports": sorted((used & local) | payload_models),
         "typing_names": views.used_typing_names(sources),
-        "uses_binary": any(op.response.binary for op in group.operations),
     }
 
 
@@ -225,6 +230,8 @@ def _signature_types(operation: ir.Operation) -> list[ir.TypeExpr]:
             types += [f.type for f in payload.fields]
     if operation.response.type is not None:
         types.append(operation.response.type)
+    if operation.pagination is not None:
+        types.append(operation.pagination.item)
     return types
 
 

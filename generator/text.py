@@ -1,12 +1,13 @@
 """Every text decision for descriptions taken from the spec.
 
-Stripe's descriptions mix HTML (``<p>``, ``<a href="/docs/...">``, ``<code>``) with Markdown
-(links, backticks, lists). :func:`to_markdown` turns either into clean Markdown; the other
-functions turn that Markdown into text that is safe where the generator places it: a
-docstring body, a Python string literal, a ``#`` comment, a Markdown table cell.
+Stripe's descriptions mix HTML (``<p>``, ``<a href="/docs/...">``, ``<code>``) with
+Markdown (links, backticks, lists). :func:`to_markdown` turns either into clean
+Markdown; the other functions turn that Markdown into text that is safe where the
+generator places it: a docstring body, a Python string literal, a ``#`` comment, a
+Markdown table cell.
 
-All functions are pure and deterministic. The expensive ones are cached, because the spec
-repeats the same description many times.
+All functions are pure and deterministic. The expensive ones are cached, because the
+spec repeats the same description many times.
 """
 
 from __future__ import annotations
@@ -33,14 +34,15 @@ __all__ = [
 
 ELLIPSIS = "…"
 
-# --- cleaning -----------------------------------------------------------------------------
+# --- cleaning -------------------------------------------------------------------------
 
 
 def _clean_table() -> dict[int, Optional[str]]:
-    """Map line breaks to "\\n", odd spaces to " ", and drop invisible or unsafe characters.
+    """Map line breaks to "\\n", odd spaces to " ", drop invisible or unsafe characters.
 
-    Dropped: C0/C1 controls, surrogates (not encodable as UTF-8), soft hyphen, zero-width and
-    bidirectional formatting characters (the "Trojan Source" trick) and tag characters.
+    Dropped: C0/C1 controls, surrogates (not encodable as UTF-8), soft hyphen,
+    zero-width and bidirectional formatting characters (the "Trojan Source" trick),
+    tag characters.
     """
     table: dict[int, Optional[str]] = {}
     dropped = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000)]
@@ -61,7 +63,7 @@ _CLEAN = _clean_table()
 
 
 def _clean(text: Optional[str]) -> str:
-    """Normalise line breaks and spaces, expand tabs, drop control and invisible characters."""
+    """Normalise line breaks and spaces, expand tabs, drop controls and invisibles."""
     if not text:
         return ""
     return text.replace("\r\n", "\n").translate(_CLEAN).expandtabs(4)
@@ -73,7 +75,7 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-# --- code spans ---------------------------------------------------------------------------
+# --- code spans -----------------------------------------------------------------------
 
 # A fenced code block, or an inline code span that does not cross a blank line.
 _CODE = re.compile(
@@ -94,7 +96,7 @@ def _outside_code(text: str, edit: Callable[[str], str]) -> str:
     return "".join(parts)
 
 
-# --- links --------------------------------------------------------------------------------
+# --- links ----------------------------------------------------------------------------
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -104,7 +106,7 @@ _URL_ESCAPES = str.maketrans(
 
 
 def _absolute_url(url: str, base_url: str) -> str:
-    """Resolve ``url`` against ``base_url``; "" when its scheme could run code (javascript:)."""
+    """Resolve ``url`` against ``base_url``; "" for a scheme that runs code."""
     url = url.strip()
     scheme = _SCHEME.match(url)
     if scheme:
@@ -123,7 +125,7 @@ _UNSAFE_MD_LINK = re.compile(
 
 
 def _fix_markdown_links(text: str, base_url: str) -> str:
-    """Make Markdown link targets absolute; reduce links with unsafe schemes to their text."""
+    """Make Markdown link targets absolute; links with unsafe schemes become text."""
     text = _UNSAFE_MD_LINK.sub(r"\1", text)
 
     def fix(match: re.Match[str]) -> str:
@@ -135,48 +137,35 @@ def _fix_markdown_links(text: str, base_url: str) -> str:
     return _MD_LINK.sub(fix, text)
 
 
-# --- HTML ---------------------------------------------------------------------------------
+# --- HTML -----------------------------------------------------------------------------
 
 _HTML_TAGS = frozenset(
     """a abbr address article aside audio b big blockquote body br button canvas caption
-    center cite code col colgroup dd del details dfn div dl dt em embed figcaption figure font
-    footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label li link
-    main mark math meta nav noscript object ol p picture pre q s samp script section select
-    small source span strike strong style sub summary sup svg table tbody td template textarea
-    tfoot th thead title tr tt u ul var video wbr""".split()
+    center cite code col colgroup dd del details dfn div dl dt em embed figcaption
+    figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins
+    kbd label li link main mark math meta nav noscript object ol p picture pre q s samp
+    script section select small source span strike strong style sub summary sup svg
+    table tbody td template textarea tfoot th thead title tr tt u ul var video
+    wbr""".split()
 )
 # Elements dropped together with their content.
-_DROPPED_TAGS = [
-    "script",
-    "style",
-    "template",
-    "noscript",
-    "iframe",
-    "object",
-    "embed",
-    "svg",
-    "math",
-    "canvas",
-    "head",
-    "textarea",
-    "select",
-]
+_DROPPED_TAGS = """script style template noscript iframe object embed svg math canvas
+    head textarea select""".split()
 # Every "<": a comment, a tag (group "name"), or a lone "<".
 _ANGLE = re.compile(
     r"<(?:!--.*?-->|/?(?P<name>[A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>)?", re.S
 )
 _CLOSING = re.compile(r"</([A-Za-z][\w:-]*)\s*>")
-# "<" that Markdown would read as raw HTML; autolinks like <https://x> stay.
-_RAW_HTML_START = re.compile(
-    r"(?<!\\)<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)"
-)
+# "<" that Markdown would read as raw HTML; autolinks like <https://x> stay, but not
+# <javascript:...>.
+_RAW_HTML_START = re.compile(r"(?<!\\)<(?=[A-Za-z/!?])(?!(?i:https?|mailto):[^\s<>]*>)")
 
 _CODE_MARK = "\x01{}\x02"
 _PARAGRAPH_MARK = "\x03"
 
 
 def _escape_non_tags(text: str) -> tuple[str, bool]:
-    """Escape every "<" that does not open a real tag; say whether any real tag was found.
+    """Escape each "<" that does not open a real tag; say whether a real tag was found.
 
     Real tags are known HTML elements, comments, and unknown elements that are closed
     somewhere (Stripe writes ``<currency>100</currency>``). Placeholders such as
@@ -242,7 +231,7 @@ def _converter(base_url: str) -> _Converter:
 
 
 def _html_to_markdown(text: str, base_url: str) -> str:
-    """Convert HTML with Markdown inside; Markdown code spans and blank lines survive as is."""
+    """Convert HTML with Markdown inside; Markdown code and blank lines survive."""
     spans: list[str] = []
 
     def protect(match: re.Match[str]) -> str:
@@ -252,7 +241,8 @@ def _html_to_markdown(text: str, base_url: str) -> str:
     text = _CODE.sub(protect, text)
     text = re.sub(r"\n[ \t]*\n\s*", _PARAGRAPH_MARK, text)
     text, _ = _escape_non_tags(text)
-    soup = BeautifulSoup(text, "html.parser")
+    # The leading space stops bs4 warning that markup like "https://x<b>y</b>" is a URL.
+    soup = BeautifulSoup(" " + text, "html.parser")
     for element in soup.find_all(_DROPPED_TAGS):
         element.decompose()
     markdown = _converter(base_url).convert_soup(soup).replace(_PARAGRAPH_MARK, "\n\n")
@@ -267,14 +257,19 @@ def _markdown_text_fixes(text: str, base_url: str) -> str:
     return _RAW_HTML_START.sub(r"\\<", _fix_markdown_links(text, base_url))
 
 
-@functools.lru_cache(maxsize=16384)
 def to_markdown(text: Optional[str], *, base_url: str = "https://stripe.com") -> str:
     """Turn a spec description (HTML, Markdown, or both) into clean Markdown.
 
-    Links become absolute against ``base_url``; ``<code>`` becomes backticks; other tags are
-    dropped (``<script>``/``<style>`` with their content). Text that is already Markdown is kept
-    as written: ``snake_case``, ``*`` and ``[links](...)`` are not escaped.
+    Links become absolute against ``base_url``; ``<code>`` becomes backticks; other tags
+    are dropped (``<script>``/``<style>`` with their content). Text that is already
+    Markdown is kept as written: ``snake_case``, ``*`` and ``[links](...)`` are not
+    escaped, and a "<" that is not a tag is escaped as ``\\<``.
     """
+    return _to_markdown(text or "", base_url)
+
+
+@functools.lru_cache(maxsize=16384)
+def _to_markdown(text: str, base_url: str) -> str:
     text = _clean(text)
     if not text.strip():
         return ""
@@ -286,13 +281,15 @@ def to_markdown(text: Optional[str], *, base_url: str = "https://stripe.com") ->
     return _tidy(text)
 
 
-# --- docstrings ---------------------------------------------------------------------------
+# --- docstrings -----------------------------------------------------------------------
 
 _LIST_ITEM = re.compile(r"^(?P<lead>\s*)(?P<marker>[-*+]|\d{1,9}[.)])(?:\s+|$)")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _VERBATIM = re.compile(r"^\s*(?:#{1,6}(?:\s|$)|\||>|(?:[-*_=]\s*){3,}$)")
 # What would start a new Markdown block if it began a wrapped line.
-_BLOCK_START = re.compile(r"^(?:[-*+>|#=]|\d{1,9}[.)](?:\s|$)|```|~~~)")
+_BLOCK_START = re.compile(
+    r"^(?:[-*+](?:\s|$)|[>|]|#{1,6}(?:\s|$)|=+$|\d{1,9}[.)](?:\s|$)|```|~~~)"
+)
 
 
 def _protect_code_spaces(text: str) -> str:
@@ -306,14 +303,14 @@ def _protect_code_spaces(text: str) -> str:
 
 
 def _escape_for_docstring(text: str) -> str:
-    """Escape backslashes and every run of three quotes, for a non-raw ``\"\"\"`` string."""
+    """Escape backslashes and runs of three quotes, for a non-raw ``\"\"\"`` string."""
     text = text.replace("\\", "\\\\")
     text = re.sub(r'"{3,}', lambda match: '\\"' * len(match.group()), text)
     return re.sub(r"'{3,}", lambda match: "\\'" * len(match.group()), text)
 
 
 class _Wrapper:
-    """Wrap Markdown blocks: paragraphs and list items are filled, everything else is kept."""
+    """Wrap Markdown blocks: paragraphs and list items are filled, the rest is kept."""
 
     def __init__(self, first_width: int, width: int) -> None:
         self.first_width = first_width
@@ -358,7 +355,7 @@ class _Wrapper:
 
 
 def _rejoin_block_starts(lines: list[str]) -> list[str]:
-    """Undo breaks that would put "- ", "1. " or "#" at a line start (a new Markdown block)."""
+    """Undo breaks that put "- ", "1. " or "#" first on a line (a new block)."""
     out: list[str] = []
     for line in lines:
         if out and _BLOCK_START.match(line.lstrip()):
@@ -369,6 +366,7 @@ def _rejoin_block_starts(lines: list[str]) -> list[str]:
 
 
 def _wrap_markdown(text: str, first_width: int, width: int) -> list[str]:
+    """Wrap ``text`` line by line; the first output line has ``first_width`` columns."""
     wrapper = _Wrapper(first_width, width)
     fence = ""
     for line in text.split("\n"):
@@ -394,25 +392,30 @@ def _wrap_markdown(text: str, first_width: int, width: int) -> list[str]:
 
 
 def _dedent_rest(lines: list[str]) -> list[str]:
-    """Strip the first line; dedent the others by their common indent (as black would)."""
+    """Strip the first line; dedent the others by their common indent, as black does."""
     rest = [line for line in lines[1:] if line.strip()]
     common = min((len(line) - len(line.lstrip()) for line in rest), default=0)
     return [lines[0].strip()] + [line[common:] for line in lines[1:]]
 
 
-@functools.lru_cache(maxsize=16384)
 def to_docstring(markdown: str, *, width: int = 88, indent: str = "    ") -> str:
     """Turn Markdown into the body of a ``\"\"\"`` docstring, safe and black-stable.
 
-    Contract: the caller writes ``indent + '\"\"\"' + result + '\"\"\"'``, where ``indent``
-    is the indentation of the docstring statement itself (black's: four spaces per level).
-    The result is either one line (black never splits a one-line docstring; a single ``"``
-    at its end gets a space, as black adds) or several lines: the first unindented, the
-    others already indented with ``indent`` (blank lines empty), ending in
-    ``"\\n" + indent`` so the closing quotes sit on their own line. Lines are wrapped at
-    ``width`` counting indent and quotes; code blocks, tables and headings are kept, and
-    words (URLs, code spans) are never split. Empty input gives "".
+    Contract: the caller writes ``indent + '\"\"\"' + result + '\"\"\"'``, where
+    ``indent`` is the indentation of the docstring statement itself (black's: four
+    spaces per level). The result is either one line (black never splits a one-line
+    docstring; a ``"`` at its end gets a space, as black adds) or several lines: the
+    first unindented, the others already indented with ``indent`` (blank lines empty),
+    ending in ``"\\n" + indent`` so the closing quotes sit on their own line. Lines
+    are wrapped at ``width`` counting indent and quotes; code blocks, tables and
+    headings are kept, and words (URLs, code spans) are never split. Empty input gives
+    "".
     """
+    return _to_docstring(markdown, width, indent)
+
+
+@functools.lru_cache(maxsize=16384)
+def _to_docstring(markdown: str, width: int, indent: str) -> str:
     text = _tidy(_clean(markdown))
     if not text:
         return ""
@@ -427,7 +430,7 @@ def to_docstring(markdown: str, *, width: int = 88, indent: str = "    ") -> str
     return body[len(indent) :] + "\n" + indent
 
 
-# --- one-line texts -----------------------------------------------------------------------
+# --- one-line texts -------------------------------------------------------------------
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -441,14 +444,14 @@ _ABBREVIATION = re.compile(
 
 
 def _strip_inline_markup(text: str) -> str:
-    """Links and images to their text, emphasis markers dropped, headings' "#" dropped."""
+    """Links and images become their text; emphasis and heading markers are dropped."""
     text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
     text = _EMPHASIS.sub(lambda match: match.group(2) or match.group(3), text)
     return re.sub(r"^\s*#{1,6}\s+", "", text)
 
 
 def _first_lines(text: str) -> str:
-    """The first paragraph; only its lead-in if a list follows, the item if it is one."""
+    """The first paragraph; its lead-in if a list follows; the item if it is a list."""
     lines = text.split("\n\n", 1)[0].split("\n")
     kept: list[str] = []
     for line in lines:
@@ -479,54 +482,70 @@ def _truncate(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + ELLIPSIS
 
 
-@functools.lru_cache(maxsize=16384)
 def summary_line(markdown: str, limit: int = 120) -> str:
     """The first sentence of ``markdown`` on one line, at most ``limit`` characters.
 
     Links are reduced to their text and emphasis is dropped; code spans and Markdown
     escapes are kept, so the result is still safe inline Markdown.
     """
+    return _summary_line(markdown, limit)
+
+
+@functools.lru_cache(maxsize=16384)
+def _summary_line(markdown: str, limit: int) -> str:
     text = _first_lines(_tidy(_clean(markdown)))
     text = _outside_code(text, _strip_inline_markup)
     text = _first_sentence(" ".join(text.split()))
     return _truncate(text, limit)
 
 
-def markdown_inline(text: str) -> str:
-    """Markdown on one line: soft breaks become spaces, paragraphs and list items " · "."""
+def _segments(markdown: str) -> list[str]:
+    """The paragraphs and list items (without marker) of ``markdown``, one line each."""
     segments: list[str] = []
-    for block in _tidy(_clean(text)).split("\n\n"):
+    for block in markdown.split("\n\n"):
+        current: list[str] = []
         for line in block.split("\n"):
             item = _LIST_ITEM.match(line)
-            if item or not segments or not line.strip():
-                segments.append(line[item.end() :] if item else line)
+            if item:
+                segments.append(" ".join(current))
+                current = [line[item.end() :]]
             else:
-                segments[-1] += " " + line
-        segments.append("")
-    parts = [" ".join(segment.split()) for segment in segments]
+                current.append(line)
+        segments.append(" ".join(current))
+    return [" ".join(segment.split()) for segment in segments if segment.strip()]
+
+
+def markdown_inline(text: str) -> str:
+    """Markdown on one line: soft breaks become spaces; paragraphs and list items are
+    joined with " · " (with a space after a lead-in ending in ":")."""
     out = ""
-    for part in filter(None, parts):
-        out += (" " if out.endswith(":") else " · ") + part if out else part
+    for segment in _segments(_tidy(_clean(text))):
+        separator = " " if out.endswith(":") else " · "
+        out = out + separator + segment if out else segment
     return out
 
 
 def markdown_table_cell(text: str) -> str:
-    """One-line Markdown safe inside a GFM table cell: every unescaped "|" is escaped."""
+    """One-line Markdown safe inside a GFM table cell: each unescaped "|" is escaped."""
     return re.sub(r"(?<!\\)((?:\\\\)*)\|", r"\1\\|", markdown_inline(text))
 
 
-# --- Python source ------------------------------------------------------------------------
+# --- Python source --------------------------------------------------------------------
 
 _SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-@functools.lru_cache(maxsize=16384)
 def python_string(value: str) -> str:
     """A Python string literal for ``value``, exactly as black would leave it.
 
-    Double quotes unless the value has more ``"`` than ``'`` (black's rule: it never adds
-    escapes to switch quotes); non-printable characters are escaped the way ``repr`` does.
+    Double quotes unless the value has more ``"`` than ``'`` (black's rule: it never
+    adds escapes to switch quotes); non-printable characters are escaped as by ``repr``.
     """
+    return _python_string(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _python_string(value: str) -> str:
     quote = "'" if value.count('"') > value.count("'") else '"'
     out: list[str] = []
     for char in value:
@@ -541,13 +560,18 @@ def python_string(value: str) -> str:
     return quote + "".join(out) + quote
 
 
-# A comment that tools read as a directive: "# type: ignore", "# noqa", "# fmt: off", ...
+# What tools read as a directive in a comment: "# type: ignore", "# noqa", "# fmt: off".
 _PRAGMA = re.compile(
-    r"(?i)(^|[#;])(\s*)(type|noqa|fmt|yapf|pylint|mypy|pyright|pragma|isort|ruff|nosec|flake8)\b"
+    r"(?i)(^|[#;])(\s*)"
+    r"(type|noqa|fmt|yapf|pylint|mypy|pyright|pragma|isort|ruff|nosec|flake8)\b"
 )
 
 
 def comment_text(text: str) -> str:
-    """Text for one ``# `` comment: one line, no control characters, no tool directives."""
+    """Text for one ``# `` comment: one line, no control characters, no directives.
+
+    A directive word (``type``, ``noqa``, ``fmt``, ...) at the start or after "#"/";"
+    is wrapped in backticks, so ``type: ignore`` cannot silence mypy.
+    """
     line = " ".join(_clean(text).split())
     return _PRAGMA.sub(r"\1\2`\3`", line)

@@ -250,6 +250,10 @@ class PayloadView:
     styles_constant: Optional[str]
     styles: str  # python dict literal of the non-"form" styles
     multipart: bool
+    files: tuple[
+        tuple[str, str], ...
+    ]  # multipart: (wire name literal, argument) of file parts
+    exclude: str  # python set literal of model fields sent as files, "" when none
 
 
 def payload_view(
@@ -257,6 +261,12 @@ def payload_view(
 ) -> Optional[PayloadView]:
     if payload is None:
         return None
+    multipart = payload.media_type == "multipart/form-data"
+    binary = [
+        (argument, f)
+        for argument, f in payload.arguments_and_fields
+        if multipart and f.type == ir.Primitive("bytes")
+    ]
     styles = [(wire, style) for wire, style in payload.styles if style != "form"]
     literal = (
         "{"
@@ -272,7 +282,13 @@ def payload_view(
             constant_name(operation.name, kind, "styles") if styles else None
         ),
         styles=literal,
-        multipart=payload.media_type == "multipart/form-data",
+        multipart=multipart,
+        files=tuple((python_literal(f.wire_name), argument) for argument, f in binary),
+        exclude=(
+            ("{" + ", ".join(python_literal(f.name) for _, f in binary) + "}")
+            if binary
+            else ""
+        ),
     )
 
 
@@ -290,6 +306,44 @@ class OperationView:
     query: Optional[PayloadView]
     body: Optional[PayloadView]
     base_url: Optional[str]  # python literal of a per-operation server, or None
+    pagination: Optional[PaginationView]
+
+
+@dataclass(frozen=True)
+class PaginationView:
+    """The iterator method of a list or search endpoint, beside the page method."""
+
+    name: str
+    kind: str  # "cursor" | "search"
+    item: str  # annotation of one item
+    keywords: tuple[ArgumentView, ...]
+    passed: tuple[str, ...]  # keyword arguments handed on to the page method
+    cursor: str  # the argument that takes the cursor
+    docstring: str
+
+
+def pagination_view(
+    operation: ir.Operation, keywords: tuple[ArgumentView, ...]
+) -> Optional[PaginationView]:
+    pagination = operation.pagination
+    if pagination is None:
+        return None
+    kept = tuple(k for k in keywords if k.name not in pagination.skipped_arguments)
+    start = "page" if pagination.kind == "search" else "starting_after"
+    doc = (
+        f"Every item of ``{operation.name}``, fetching the next page only when needed.\n\n"
+        f"Takes the arguments of ``{operation.name}``; ``{pagination.cursor_argument}`` sets where to "
+        f"start (the API's ``{start}``)."
+    )
+    return PaginationView(
+        name=pagination.method_name,
+        kind=pagination.kind,
+        item=pagination.item.annotation(),
+        keywords=kept,
+        passed=tuple(k.name for k in kept if k.name != pagination.cursor_argument),
+        cursor=pagination.cursor_argument,
+        docstring=docstring(doc, indent="        "),
+    )
 
 
 def _payload_arguments(payload: Optional[ir.Payload]) -> list[ArgumentView]:
@@ -303,14 +357,17 @@ def operation_view(operation: ir.Operation) -> OperationView:
     positional = tuple(
         ArgumentView(p.name, p.type.annotation(), None) for p in operation.path_params
     )
-    keywords = _payload_arguments(operation.query) + _payload_arguments(operation.body)
+    keywords = (
+        tuple(_payload_arguments(operation.query) + _payload_arguments(operation.body))
+        + CALL_OPTION_ARGUMENTS
+    )
     arguments = {p.wire_name: p.name for p in operation.path_params}
     return OperationView(
         name=operation.name,
         operation_id=operation.operation_id,
         docstring=operation_docstring(operation),
         positional=positional,
-        keywords=tuple(keywords) + CALL_OPTION_ARGUMENTS,
+        keywords=keywords,
         returns=response_annotation(operation),
         response_constant=response_constant(operation),
         http_method=operation.method,
@@ -318,4 +375,5 @@ def operation_view(operation: ir.Operation) -> OperationView:
         query=payload_view(operation, operation.query, "query"),
         body=payload_view(operation, operation.body, "body"),
         base_url=python_literal(operation.server) if operation.server else None,
+        pagination=pagination_view(operation, keywords),
     )

@@ -148,7 +148,7 @@ class Backoff:
         """Seconds to wait before retry number `retry`, given the `Retry-After` seconds."""
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
-        ceiling = min(self.maximum, self.initial * 2 ** (retry - 1))
+        ceiling = min(self.maximum, self.initial * 2.0 ** (retry - 1))
         return ceiling * (0.5 + random.random() / 2)
 
 
@@ -243,6 +243,9 @@ class _BaseAPIClient:
         self._base_url = self._checked_base_url(
             base_url if base_url is not None else DEFAULT_BASE_URL
         )
+        # A base URL given by the caller (a proxy, a mock server) also replaces the servers
+        # that single operations have in the spec, such as https://files.stripe.com.
+        self._base_url_is_custom = base_url is not None
         self._stripe_version = stripe_version
         self._stripe_account = stripe_account
         self._timeout = timeout
@@ -316,8 +319,10 @@ class _BaseAPIClient:
     ) -> httpx.Request:
         """The request of one call, sent unchanged by every attempt."""
         method = method.upper()
-        url = self._base_url if base_url is None else self._checked_base_url(base_url)
-        url += path
+        if base_url is None or self._base_url_is_custom:
+            url = self._base_url + path
+        else:
+            url = self._checked_base_url(base_url) + path
         if query:
             url += "?" + urlencode_pairs(query)
         headers = httpx.Headers(
@@ -435,7 +440,9 @@ class SyncAPIClient(_BaseAPIClient):
         api_key: Secret or restricted key; when None, the `STRIPE_API_KEY` environment
             variable. Neither raises `ValueError`.
         base_url: Where to send requests, e.g. a proxy or a mock server; defaults to
-            `https://api.stripe.com`. Plain `http://` is refused, except to loopback addresses, unless
+            `https://api.stripe.com`. When given, it also replaces the spec's own server of the few
+            operations that have one (file uploads go to `https://files.stripe.com`).
+            Plain `http://` is refused, except to loopback addresses, unless
             `allow_insecure_http` is True (raises `ValueError`).
         stripe_version: The API version, sent as `Stripe-Version`.
         stripe_account: A Connect account to act for on every call, sent as `Stripe-Account`.
@@ -515,7 +522,8 @@ class SyncAPIClient(_BaseAPIClient):
             form: Form body parameters, encoded by `encode_params`.
             files: Files for a `multipart/form-data` body (`form` is then sent as its fields),
                 as httpx's `files=` takes them.
-            base_url: The operation's own server, instead of the client's base URL.
+            base_url: The operation's own server from the spec, used instead of the default
+                base URL (but not instead of one given to the client).
             options: Per-call settings.
 
         Raises:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ._base_client import AsyncAPIClient, SyncAPIClient
 
 if TYPE_CHECKING:
-    from .resources.customers import AsyncCustomers, Customers
+    from .resources.customers import AsyncCustomersResource, CustomersResource
 
 
 class Client(SyncAPIClient):
@@ -27,11 +27,11 @@ class Client(SyncAPIClient):
     """
 
     @cached_property
-    def customers(self) -> Customers:
+    def customers(self) -> CustomersResource:
         """Operations under ``customers``."""
-        from .resources.customers import Customers
+        from .resources.customers import CustomersResource
 
-        return Customers(self)
+        return CustomersResource(self)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -42,8 +42,8 @@ class AsyncClient(AsyncAPIClient):
     """
 
     @cached_property
-    def customers(self) -> AsyncCustomers:
+    def customers(self) -> AsyncCustomersResource:
         """Operations under ``customers``."""
-        from .resources.customers import AsyncCustomers
+        from .resources.customers import AsyncCustomersResource
 
-        return AsyncCustomers(self)
+        return AsyncCustomersResource(self)

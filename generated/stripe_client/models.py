@@ -25,7 +25,8 @@ class Account(StripeModel):
     some properties are returned until that account has started to go through Connect
     Onboarding. Once you create an [Account
     Link](https://stripe.com/docs/api/account_links) for a Standard or Express account,
-    some parameters are no longer returned. These are marked as **Custom Only** or **Custom and Express** below. Learn about the differences [between
+    some parameters are no longer returned. These are marked as **Custom Only** or
+    **Custom and Express** below. Learn about the differences [between
     accounts](https://stripe.com/docs/connect/accounts).
     """
 
@@ -2124,7 +2125,8 @@ class Customer(StripeModel):
 
     tax_exempt: Optional[Union[Literal["exempt", "none", "reverse"], str]] = None
     """Describes the customer's tax exemption status. One of `none`, `exempt`, or
-    `reverse`. When set to `reverse`, invoice and receipt PDFs include the text **"Reverse charge"**.
+    `reverse`. When set to `reverse`, invoice and receipt PDFs include the text
+    **"Reverse charge"**.
     """
 
     tax_ids: Optional[TaxIDsList] = None

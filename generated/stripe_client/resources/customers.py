@@ -26,7 +26,7 @@ _POST_CUSTOMERS_CUSTOMER_SOURCES_BODY_STYLES = {
 }
 
 
-class Customers:
+class CustomersResource:
     """The ``customers`` operations."""
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -92,7 +92,7 @@ class Customers:
         )
 
 
-class AsyncCustomers:
+class AsyncCustomersResource:
     """The ``customers`` operations, awaitable."""
 
     def __init__(self, client: AsyncAPIClient) -> None:

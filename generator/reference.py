@@ -1,0 +1,560 @@
+"""The interactive API reference: one HTML page per operation, an index, and static assets.
+
+Each operation page shows the reference (method, path, description, parameters and every body
+field, nested) rendered on the server side by Jinja, and carries a JSON description of the
+request (:func:`operation_data`) from which ``reference.js`` builds the "Try it" form, the live
+code snippets and the request it sends to the gateway (``generator/gateway.py``).
+
+Escaping, in one place:
+
+- Spec text is Markdown (``text.py`` made it so); :func:`markdown_html` renders it with
+  markdown-it with raw HTML *disabled*, so ``<script>`` or ``<img onerror=...>`` in a description
+  comes out as text, and unsafe link schemes (``javascript:``) are refused.
+- Every other value goes through Jinja's autoescape (``.html`` templates).
+- The JSON data sits in ``<script type="application/json">``; :func:`script_json` escapes
+  ``<``, ``>`` and ``&`` as ``\\u003c`` etc. so no value can close the element.
+- The pages carry a Content-Security-Policy that allows only the page's own script file, so
+  even a mistake above could not run inline code.
+
+Everything here is deterministic: the order of the IR, no clocks, no sets in the output.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+from markdown_it import MarkdownIt
+
+from . import ir
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .render import Renderer
+
+__all__ = [
+    "OperationPage",
+    "markdown_html",
+    "operation_data",
+    "render_pages",
+    "script_json",
+    "type_label",
+]
+
+MAX_DEPTH = 6  # nested request objects shown this deep in the field tree
+ASSETS = ("reference.css", "reference.js")
+DEFAULT_GATEWAY = "http://127.0.0.1:8787"
+STORAGE_KEY = "codegen.reference.gateway"
+
+# --- text -------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _markdown() -> MarkdownIt:
+    # CommonMark with raw HTML off: HTML in the source is shown as text, never interpreted.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+        ["table", "strikethrough"]
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def markdown_html(markdown: str) -> str:
+    """Safe HTML for a Markdown description; "" for none."""
+    if not markdown.strip():
+        return ""
+    return _markdown().render(markdown).strip()
+
+
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(data: Any) -> str:
+    """JSON text safe inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` means the same
+    character, so the data is unchanged while ``</script>`` or ``<!--`` cannot appear.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
+
+# --- types ------------------------------------------------------------------------------------
+
+_PRIMITIVE_KINDS = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "bytes": "file",
+    "Any": "any",
+}
+
+
+def type_label(expr: ir.TypeExpr) -> str:
+    """A type as people read it: ``string``, ``list of string``, ``CardParams or string``."""
+    if isinstance(expr, ir.Primitive):
+        return _PRIMITIVE_KINDS.get(expr.name, expr.name)
+    if isinstance(expr, ir.LiteralType):
+        if expr.values == ("",):
+            return "empty string"
+        kinds = {type(v).__name__ for v in expr.values}
+        return "enum" if kinds == {"str"} else "enum (" + ", ".join(sorted(kinds)) + ")"
+    if isinstance(expr, ir.ListType):
+        return "list of " + type_label(expr.item)
+    if isinstance(expr, ir.MapType):
+        return "map of string to " + type_label(expr.value)
+    if isinstance(expr, ir.Nullable):
+        return type_label(expr.inner) + " or null"
+    if isinstance(expr, ir.UnionType):
+        return " or ".join(type_label(m) for m in expr.members)
+    return f"object ({expr.name})"
+
+
+def _constraint_labels(expr: ir.TypeExpr) -> list[str]:
+    if isinstance(expr, ir.Nullable):
+        return _constraint_labels(expr.inner)
+    if isinstance(expr, ir.Primitive):
+        return [c.label for c in expr.constraints]
+    if isinstance(expr, ir.UnionType):
+        return [label for m in expr.members for label in _constraint_labels(m)]
+    if isinstance(expr, ir.ListType):
+        return ["items: " + label for label in _constraint_labels(expr.item)]
+    if isinstance(expr, ir.MapType):
+        return ["values: " + label for label in _constraint_labels(expr.value)]
+    return []
+
+
+def _enum_values(expr: ir.TypeExpr) -> list[Union[str, int, float, bool]]:
+    if isinstance(expr, ir.Nullable):
+        return _enum_values(expr.inner)
+    if isinstance(expr, ir.LiteralType):
+        return list(expr.values)
+    if isinstance(expr, ir.UnionType):
+        return [v for m in expr.members for v in _enum_values(m)]
+    if isinstance(expr, ir.ListType):
+        return _enum_values(expr.item)
+    return []
+
+
+def _enum_label(value: Union[str, int, float, bool]) -> str:
+    if value == "":
+        return '"" (empty string)'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _nested_models(expr: ir.TypeExpr) -> list[str]:
+    """Model names a field's value can be, in order (a list of objects counts too)."""
+    if isinstance(expr, ir.ModelRef):
+        return [expr.name]
+    if isinstance(expr, (ir.ListType,)):
+        return _nested_models(expr.item)
+    if isinstance(expr, ir.MapType):
+        return _nested_models(expr.value)
+    if isinstance(expr, ir.Nullable):
+        return _nested_models(expr.inner)
+    if isinstance(expr, ir.UnionType):
+        return [n for m in expr.members for n in _nested_models(m)]
+    return []
+
+
+def _choice_key(expr: ir.TypeExpr) -> str:
+    if isinstance(expr, ir.ModelRef):
+        return "object"
+    if isinstance(expr, ir.LiteralType):
+        return "empty" if expr.values == ("",) else "enum"
+    if isinstance(expr, ir.Primitive):
+        return _PRIMITIVE_KINDS.get(expr.name, expr.name)
+    if isinstance(expr, ir.ListType):
+        return "list"
+    if isinstance(expr, ir.MapType):
+        return "map"
+    return "value"
+
+
+def _choice_label(expr: ir.TypeExpr, members: tuple[ir.TypeExpr, ...]) -> str:
+    has_model = any(isinstance(m, ir.ModelRef) for m in members)
+    if isinstance(expr, ir.ModelRef):
+        return f"object ({expr.name})"
+    if isinstance(expr, ir.LiteralType) and expr.values == ("",):
+        return "empty string (unsets the value)"
+    if has_model and isinstance(expr, ir.Primitive) and expr.name == "str":
+        return "token or ID (string)"
+    return type_label(expr)
+
+
+class _Schema:
+    """Turns IR types into the JSON nodes ``reference.js`` builds its form from."""
+
+    def __init__(self, api: ir.Api, group: Optional[ir.Group]) -> None:
+        self.local = {m.name: m for m in group.request_models} if group else {}
+        self.modules = {
+            m.name: f"params.{group.name}" for m in (group.request_models if group else ())
+        }
+        self.components = {m.name: m for m in api.models}
+        self.models: dict[str, dict[str, Any]] = {}
+
+    def model(self, name: str) -> Optional[ir.Model]:
+        return self.local.get(name) or self.components.get(name)
+
+    def node(self, expr: ir.TypeExpr) -> dict[str, Any]:
+        if isinstance(expr, ir.Nullable):
+            return {**self.node(expr.inner), "nullable": True}
+        if isinstance(expr, ir.Primitive):
+            node: dict[str, Any] = {"kind": _PRIMITIVE_KINDS.get(expr.name, "any")}
+            if expr.constraints:
+                node["constraints"] = {c.keyword: c.value for c in expr.constraints}
+            return node
+        if isinstance(expr, ir.LiteralType):
+            return {"kind": "enum", "values": list(expr.values)}
+        if isinstance(expr, ir.ListType):
+            return {"kind": "array", "item": self.node(expr.item)}
+        if isinstance(expr, ir.MapType):
+            return {"kind": "map", "value": self.node(expr.value)}
+        if isinstance(expr, ir.UnionType):
+            choices = []
+            seen: dict[str, int] = {}
+            for member in expr.members:
+                key = _choice_key(member)
+                seen[key] = seen.get(key, 0) + 1
+                if seen[key] > 1:
+                    key = f"{key}{seen[key]}"
+                choices.append(
+                    {
+                        "key": key,
+                        "label": _choice_label(member, expr.members),
+                        "type": self.node(member),
+                    }
+                )
+            return {"kind": "union", "choices": choices}
+        self._add_model(expr.name)
+        return {"kind": "object", "model": expr.name}
+
+    def _add_model(self, name: str) -> None:
+        if name in self.models:
+            return
+        model = self.model(name)
+        entry: dict[str, Any] = {
+            "module": self.modules.get(name, "models"),
+            "fields": [],
+        }
+        self.models[name] = entry  # before the fields: models may be recursive
+        if model is None:
+            entry["open"] = True  # an alias or unknown shape: free-form keys
+            return
+        entry["fields"] = [self.field(f, f.name) for f in model.fields]
+        entry["open"] = not model.closed
+
+    def field(self, field: ir.Field, python: str) -> dict[str, Any]:
+        return {
+            "name": field.wire_name,
+            "python": python,
+            "required": field.required,
+            "deprecated": field.deprecated,
+            "label": type_label(field.type),
+            "details": _details(field.type),
+            "description_html": markdown_html(field.doc),
+            "type": self.node(field.type),
+        }
+
+
+def _details(expr: ir.TypeExpr) -> list[str]:
+    details = _constraint_labels(expr)
+    values = _enum_values(expr)
+    if values:
+        details.append("one of " + ", ".join(_enum_label(v) for v in values))
+    return list(dict.fromkeys(details))
+
+
+def operation_data(
+    api: ir.Api, group: Optional[ir.Group], op: ir.Operation, package: str
+) -> dict[str, Any]:
+    """The JSON description of one operation's request that ``reference.js`` works from."""
+    schema = _Schema(api, group)
+
+    def payload(value: Optional[ir.Payload]) -> Optional[dict[str, Any]]:
+        if value is None:
+            return None
+        return {
+            "media_type": value.media_type,
+            "styles": dict(value.styles),
+            "fields": [
+                schema.field(f, argument) for argument, f in value.arguments_and_fields
+            ],
+        }
+
+    path_params = [
+        {
+            "name": p.wire_name,
+            "python": p.name,
+            "required": True,
+            "deprecated": False,
+            "label": type_label(p.type),
+            "details": _details(p.type),
+            "description_html": markdown_html(p.doc),
+            "type": schema.node(p.type),
+        }
+        for p in op.path_params
+    ]
+    data: dict[str, Any] = {
+        "operation_id": op.operation_id,
+        "method": op.method.upper(),
+        "path": op.path,
+        "package": package,
+        "group": group.attribute if group else op.group,
+        "function": op.name,
+        "path_params": path_params,
+        "query": payload(op.query),
+        "body": payload(op.body),
+    }
+    data["models"] = {name: schema.models[name] for name in sorted(schema.models)}
+    return data
+
+
+# --- server-side rendered reference -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    type: str
+    required: bool
+    deprecated: bool
+    details: tuple[str, ...]
+    description: str  # safe HTML
+    choices: tuple[str, ...]  # "token or object": the alternatives, in words
+    children: tuple["FieldDoc", ...]
+    child_model: str  # the model the children belong to, "" for none
+    truncated: bool  # nested deeper than MAX_DEPTH (or recursive): children left out
+
+
+@dataclass(frozen=True)
+class PayloadDoc:
+    title: str
+    media_type: str
+    fields: tuple[FieldDoc, ...]
+
+
+@dataclass(frozen=True)
+class OperationPage:
+    file_name: str
+    title: str
+    summary: str
+    operation_id: str
+    method: str
+    path: str
+    python_call: str
+    description: str  # safe HTML
+    deprecated: bool
+    path_params: tuple[FieldDoc, ...]
+    payloads: tuple[PayloadDoc, ...]
+    response: str
+    response_description: str  # safe HTML
+    error: str
+    server: str
+    data_json: str  # already escaped for a <script type="application/json">
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    link: str
+    method: str
+    path: str
+    title: str
+    python_call: str
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    name: str
+    entries: tuple[IndexEntry, ...]
+
+
+class _Docs:
+    def __init__(self, api: ir.Api, group: Optional[ir.Group]) -> None:
+        self.schema = _Schema(api, group)
+
+    def fields(
+        self, fields: tuple[ir.Field, ...], depth: int, seen: tuple[str, ...]
+    ) -> tuple[FieldDoc, ...]:
+        return tuple(self.field(f, depth, seen) for f in fields)
+
+    def field(self, field: ir.Field, depth: int, seen: tuple[str, ...]) -> FieldDoc:
+        expr = field.type
+        members = (
+            expr.inner.members
+            if isinstance(expr, ir.Nullable) and isinstance(expr.inner, ir.UnionType)
+            else expr.members if isinstance(expr, ir.UnionType) else ()
+        )
+        choices = tuple(_choice_label(m, members) for m in members)
+        children: tuple[FieldDoc, ...] = ()
+        child_model = ""
+        truncated = False
+        for name in _nested_models(expr)[:1]:
+            model = self.schema.model(name)
+            if model is None:
+                continue
+            child_model = name
+            if depth >= MAX_DEPTH or name in seen:
+                truncated = True
+                continue
+            children = self.fields(model.fields, depth + 1, seen + (name,))
+        return FieldDoc(
+            name=field.wire_name,
+            type=type_label(expr),
+            required=field.required,
+            deprecated=field.deprecated,
+            details=tuple(_details(expr)),
+            description=markdown_html(field.doc),
+            choices=choices if len(choices) > 1 else (),
+            children=children,
+            child_model=child_model,
+            truncated=truncated,
+        )
+
+
+def _python_call(package_group: str, op: ir.Operation) -> str:
+    return f"client.{package_group}.{op.name}(...)"
+
+
+def operation_page(
+    api: ir.Api, group: Optional[ir.Group], op: ir.Operation, package: str
+) -> OperationPage:
+    docs = _Docs(api, group)
+    attribute = group.attribute if group else op.group
+    path_params = tuple(
+        FieldDoc(
+            name=p.wire_name,
+            type=type_label(p.type),
+            required=True,
+            deprecated=False,
+            details=tuple(_details(p.type)),
+            description=markdown_html(p.doc),
+            choices=(),
+            children=(),
+            child_model="",
+            truncated=False,
+        )
+        for p in op.path_params
+    )
+    payloads = []
+    if op.query is not None:
+        payloads.append(
+            PayloadDoc("Query parameters", "query", docs.fields(op.query.fields, 1, ()))
+        )
+    if op.body is not None:
+        payloads.append(
+            PayloadDoc(
+                "Body parameters", op.body.media_type, docs.fields(op.body.fields, 1, ())
+            )
+        )
+    response = (
+        "file (binary)" if op.response.type is None else type_label(op.response.type)
+    )
+    return OperationPage(
+        file_name=f"{op.name}.html",
+        title=op.summary or op.operation_id,
+        summary=op.summary,
+        operation_id=op.operation_id,
+        method=op.method.upper(),
+        path=op.path,
+        python_call=_python_call(attribute, op),
+        description=markdown_html(op.doc),
+        deprecated=op.deprecated,
+        path_params=path_params,
+        payloads=tuple(payloads),
+        response=response,
+        response_description=markdown_html(op.response.doc),
+        error=type_label(op.error) if op.error else "none declared",
+        server=op.server or api.base_url,
+        data_json=script_json(operation_data(api, group, op, package)),
+    )
+
+
+def index_groups(api: ir.Api) -> tuple[IndexGroup, ...]:
+    return tuple(
+        IndexGroup(
+            name=group.attribute,
+            entries=tuple(
+                IndexEntry(
+                    link=f"operations/{op.name}.html",
+                    method=op.method.upper(),
+                    path=op.path,
+                    title=op.summary or op.operation_id,
+                    python_call=_python_call(group.attribute, op),
+                )
+                for op in group.operations
+            ),
+        )
+        for group in api.groups
+    )
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def html_header(api: ir.Api) -> str:
+    """The generated-file notice as an HTML comment (spec text cannot end the comment)."""
+    from .render import header
+
+    lines = [line[2:] for line in header(api, comment="#").splitlines()]
+    safe = [line.replace("--", "- -").replace(">", "&gt;") for line in lines]
+    return "<!--\n" + "".join(f"  {line}\n" for line in safe) + "-->\n"
+
+
+def _comment_header(api: ir.Api) -> str:
+    from .render import header
+
+    lines = [line[2:].replace("*/", "* /") for line in header(api, comment="#").splitlines()]
+    return "/*\n" + "".join(f" * {line}\n" for line in lines) + " */\n"
+
+
+def render_pages(renderer: "Renderer") -> dict[str, str]:
+    """Every file under ``reference/``: the index, one page per operation, the assets."""
+    api = renderer.api
+    package = renderer.options.package
+    context = {
+        "default_gateway": DEFAULT_GATEWAY,
+        "storage_key": STORAGE_KEY,
+    }
+    top = html_header(api)
+    out: dict[str, str] = {
+        "reference/index.html": "<!DOCTYPE html>\n"
+        + top
+        + renderer.template(
+            "reference/index.html.jinja",
+            groups=index_groups(api),
+            operation_count=len(api.operations),
+            assets="assets/",
+            **context,
+        )
+    }
+    group_of = {op.operation_id: g for g in api.groups for op in g.operations}
+    for op in api.operations:
+        group = group_of.get(op.operation_id)
+        page = operation_page(api, group, op, package)
+        out[f"reference/operations/{page.file_name}"] = (
+            "<!DOCTYPE html>\n"
+            + top
+            + renderer.template(
+                "reference/operation.html.jinja",
+                page=page,
+                assets="../assets/",
+                **context,
+            )
+        )
+    for asset in ASSETS:
+        out[f"reference/assets/{asset}"] = _comment_header(api) + renderer.template(
+            f"reference/assets/{asset}.jinja", **context
+        )
+    return out
