@@ -1,0 +1,52 @@
+"""Shared fixtures: the fetched spec and fixtures, and the generated package under a new name."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator import spec
+
+ROOT = Path(__file__).resolve().parents[1]
+PIN = ROOT / "spec" / "stripe.lock.json"
+
+
+@pytest.fixture(scope="session")
+def stripe_spec() -> dict[str, Any]:
+    """The pinned spec, as fetched by `codegen spec fetch` (never a copy in the repo)."""
+    return spec.load_spec(PIN).data
+
+
+@pytest.fixture(scope="session")
+def stripe_fixtures() -> dict[str, Any]:
+    path = spec.cache_dir(PIN) / spec.load_pin(PIN).fixtures.name
+    resources: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["resources"]
+    return resources
+
+
+def import_copy(source: Path, target_parent: Path, name: str) -> ModuleType:
+    """Copy a generated package under another name and import it: proves it is vendorable."""
+    shutil.copytree(source, target_parent / name)
+    sys.path.insert(0, str(target_parent))
+    try:
+        importlib.invalidate_caches()
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(target_parent))
+
+
+@pytest.fixture(scope="session")
+def vendored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    """The committed `generated/stripe_client`, imported as `vendored_stripe`."""
+    module = import_copy(ROOT / "generated" / "stripe_client", tmp_path_factory.mktemp("vendor"), "vendored_stripe")
+    yield module
+    for key in [k for k in sys.modules if k == "vendored_stripe" or k.startswith("vendored_stripe.")]:
+        del sys.modules[key]
