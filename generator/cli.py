@@ -143,6 +143,28 @@ def resolve_settings(
     )
 
 
+class ProgressBar:
+    """click's progress bar on a terminal; nothing at all otherwise or with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Optional[Any] = None
+
+    def __call__(self, finished: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=total, label="formatting", file=sys.stderr
+            )
+            self.bar.__enter__()
+        self.bar.update(finished)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="codegen")
 def main() -> None:
@@ -182,7 +204,11 @@ def fetch_command(source: Optional[Path], config: Optional[Path]) -> None:
 def generate_command(quiet: bool, **options: Any) -> None:
     """Generate the client and docs into the output folder (atomically)."""
     settings = resolve_settings(**options)
-    result = pipeline.generate(settings)
+    bar = ProgressBar(quiet)
+    try:
+        result = pipeline.generate(settings, progress=bar)
+    finally:
+        bar.close()
     if not quiet:
         click.echo(
             f"generated {settings.output}: {len(result.added)} added, {len(result.changed)} changed, "
@@ -197,14 +223,19 @@ def generate_command(quiet: bool, **options: Any) -> None:
     is_flag=True,
     help="Format every file again instead of trusting the manifest's source hashes.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @reports_errors
-def check_command(no_cache: bool, **options: Any) -> None:
+def check_command(no_cache: bool, quiet: bool, **options: Any) -> None:
     """Regenerate in memory and compare byte for byte with the output folder.
 
     Exit 0 when identical, 1 with a unified diff per file when not, 2 on bad input.
     """
     settings = resolve_settings(**options)
-    result = pipeline.check(settings, use_cache=not no_cache)
+    bar = ProgressBar(quiet)
+    try:
+        result = pipeline.check(settings, use_cache=not no_cache, progress=bar)
+    finally:
+        bar.close()
     if result.black_mismatch is not None:
         recorded, installed = result.black_mismatch
         click.echo(
@@ -258,3 +289,72 @@ def list_command(
         if needle and needle not in f"{raw.operation_id} {raw.path} {summary}".lower():
             continue
         click.echo(f"{raw.operation_id}\t{raw.method.upper()}\t{raw.path}\t{summary}")
+
+
+@main.command(name="gateway")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="pyproject.toml to read [tool.codegen] from (the operations to forward).",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder whose reference/ pages are served (default: generated).",
+)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8787,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--upstream",
+    default="https://api.stripe.com",
+    show_default=True,
+    help="The API every request is forwarded to, fixed at start (http:// only to loopback).",
+)
+@click.option(
+    "--allow-origin",
+    "allow_origins",
+    multiple=True,
+    help="Another origin whose pages may call the gateway (CORS), e.g. http://localhost:3000; repeatable.",
+)
+@click.option(
+    "--max-body-bytes",
+    type=click.IntRange(min=1),
+    default=1024 * 1024,
+    show_default=True,
+    help="Largest request body forwarded; larger ones get 413.",
+)
+@reports_errors
+def gateway_command(
+    config: Optional[Path],
+    output: Optional[Path],
+    host: str,
+    port: int,
+    upstream: str,
+    allow_origins: tuple[str, ...],
+    max_body_bytes: int,
+) -> None:
+    """Serve the reference pages and forward the generated operations to the API.
+
+    The API key comes from STRIPE_API_KEY in the gateway's environment and is added to each
+    forwarded request; the pages never see it. Only the generated operations are forwarded.
+    """
+    from . import gateway
+
+    settings = load_settings(config).with_overrides(output=output)
+    gateway.serve(
+        api=pipeline.lower(settings),
+        pages=settings.output / "reference",
+        host=host,
+        port=port,
+        upstream=upstream,
+        allow_origins=allow_origins,
+        max_body_bytes=max_body_bytes,
+    )

@@ -11,23 +11,24 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Optional
 
+from importlib.metadata import version
+
 import black
+from black.mode import TargetVersion
 
 from .errors import CodegenError
 
-BLACK_VERSION: str = black.__version__
-MODE = black.Mode(target_versions={black.TargetVersion.PY39}, line_length=88)
-PARALLEL_THRESHOLD = (
-    200_000  # characters of Python: below this, worker start-up costs more
-)
+BLACK_VERSION = version("black")
+MODE = black.Mode(target_versions={TargetVersion.PY39}, line_length=88)
+#: Characters of Python below which starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200_000
 
-Cached = Callable[
-    [str, str], Optional[bytes]
-]  # (path, source sha256) -> bytes if still valid
+Cached = Callable[[str, str], Optional[bytes]]  # (path, source sha256) -> bytes or None
+Progress = Callable[[int], None]  # told how many more files are finished
 
 
 def source_hash(text: str) -> str:
@@ -70,6 +71,7 @@ def format_files(
     *,
     cached: Optional[Cached] = None,
     jobs: Optional[int] = None,
+    progress: Optional[Progress] = None,
 ) -> dict[str, bytes]:
     """Every file's final bytes, in sorted path order; ``cached`` may supply unchanged ones."""
     out: dict[str, bytes] = {}
@@ -80,12 +82,26 @@ def format_files(
             out[path] = hit
         else:
             todo.append((path, files[path]))
+    if progress:
+        progress(len(out))
     python_size = sum(len(text) for path, text in todo if path.endswith(".py"))
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers > 1 and python_size > PARALLEL_THRESHOLD:
         heavy_first = sorted(todo, key=lambda item: -len(item[1]))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            out.update(pool.map(_format_pair, heavy_first))
+            results = pool.map(_format_pair, heavy_first)
+            _collect(results, out, progress)
     else:
-        out.update(_format_pair(item) for item in todo)
+        _collect(map(_format_pair, todo), out, progress)
     return {path: out[path] for path in sorted(out)}
+
+
+def _collect(
+    results: Iterable[tuple[str, bytes]],
+    out: dict[str, bytes],
+    progress: Optional[Progress],
+) -> None:
+    for path, data in results:
+        out[path] = data
+        if progress:
+            progress(1)

@@ -30,7 +30,9 @@ class Primitive:
     name: str
     constraints: tuple[Constraint, ...] = ()
 
-    def annotation(self, validated: bool = False) -> str:
+    def annotation(
+        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> str:
         if validated and self.constraints:
             rules = ", ".join(f"{c.keyword}={c.value!r}" for c in self.constraints)
             return f"Annotated[{self.name}, Field({rules})]"
@@ -44,7 +46,9 @@ class LiteralType:
     values: tuple[Union[str, int, float, bool], ...]
     open: bool = False
 
-    def annotation(self, validated: bool = False) -> str:
+    def annotation(
+        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> str:
         literal = "Literal[" + ", ".join(_python_literal(v) for v in self.values) + "]"
         if not self.open:
             return literal
@@ -56,16 +60,20 @@ class LiteralType:
 class ListType:
     item: TypeExpr
 
-    def annotation(self, validated: bool = False) -> str:
-        return f"list[{self.item.annotation(validated)}]"
+    def annotation(
+        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> str:
+        return f"list[{self.item.annotation(validated, quoted)}]"
 
 
 @dataclass(frozen=True)
 class MapType:
     value: TypeExpr
 
-    def annotation(self, validated: bool = False) -> str:
-        return f"dict[str, {self.value.annotation(validated)}]"
+    def annotation(
+        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> str:
+        return f"dict[str, {self.value.annotation(validated, quoted)}]"
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,11 @@ class ModelRef:
 
     name: str
 
-    def annotation(self, validated: bool = False) -> str:
-        return self.name
+    def annotation(
+        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> str:
+        """``quoted`` names are defined later in the module: they become forward references."""
+        return f'"{self.name}"' if self.name in quoted else self.name
 
 
 @dataclass(frozen=True)
@@ -85,9 +96,13 @@ class UnionType:
     members: tuple[TypeExpr, ...]
     discriminator: Optional[str] = None
 
-    def annotation(self, validated: bool = False) -> str:
+    def annotation(
+        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> str:
         inner = (
-            "Union[" + ", ".join(m.annotation(validated) for m in self.members) + "]"
+            "Union["
+            + ", ".join(m.annotation(validated, quoted) for m in self.members)
+            + "]"
         )
         if self.discriminator is None:
             return inner
@@ -98,8 +113,10 @@ class UnionType:
 class Nullable:
     inner: TypeExpr
 
-    def annotation(self, validated: bool = False) -> str:
-        return f"Optional[{self.inner.annotation(validated)}]"
+    def annotation(
+        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+    ) -> str:
+        return f"Optional[{self.inner.annotation(validated, quoted)}]"
 
 
 TypeExpr = Union[

@@ -57,19 +57,41 @@ class RawOperation:
 
 
 def operations_of(document: Document) -> list[RawOperation]:
-    """Every operation of the spec in document order, with a synthesised ID where none is set."""
+    """Every operation of the spec in document order, with a synthesised ID where none is set.
+
+    A synthesised ID (``GetV1Things``) never takes an ID the spec gives another operation.
+    """
+    items = [
+        (path, method, getattr(item, method))
+        for path, item in (document.paths or {}).items()
+        for method in HTTP_METHODS
+        if getattr(item, method, None) is not None
+    ]
+    taken = {op.operationId for _, _, op in items if op.operationId}
     found = []
-    for path, item in (document.paths or {}).items():
-        for method in HTTP_METHODS:
-            operation = getattr(item, method, None)
-            if operation is None:
-                continue
-            pointer = json_pointer("paths", path, method)
-            operation_id = operation.operationId or naming.pascal_case(
-                f"{method} {path}"
-            )
-            found.append(RawOperation(operation_id, method, path, operation, pointer))
+    for path, method, operation in items:
+        pointer = json_pointer("paths", path, method)
+        operation_id = operation.operationId
+        if not operation_id:
+            preferred = naming.pascal_case(f"{method} {path}") or method.title()
+            operation_id = naming.unique_names({"": preferred}, taken=taken)[""]
+            taken.add(operation_id)
+        found.append(RawOperation(operation_id, method, path, operation, pointer))
     return found
+
+
+def _refuse_duplicate_ids(operations: Sequence[RawOperation]) -> None:
+    first: dict[str, RawOperation] = {}
+    for op in operations:
+        if op.operation_id in first:
+            raise CodegenError(
+                f"operation ID {op.operation_id!r} is used twice: "
+                f"{first[op.operation_id].method.upper()} {first[op.operation_id].path} "
+                f"and {op.method.upper()} {op.path}",
+                pointer=op.pointer + "/operationId",
+                hint="operation IDs must be unique; rename one of them",
+            )
+        first[op.operation_id] = op
 
 
 def select(
@@ -122,7 +144,7 @@ def _types(schema: SchemaLike) -> list[str]:
     if declared is None:
         return []
     values = declared if isinstance(declared, list) else [declared]
-    return [getattr(v, "value", v) for v in values]
+    return [str(getattr(v, "value", v)) for v in values]
 
 
 def _nullable(schema: SchemaLike) -> bool:
@@ -385,7 +407,7 @@ class Lowerer:
                     if not types
                     else self._primitive(types[0], schema, request)
                 )
-            return ir.LiteralType(tuple(_unique_values(enum)), open=not request)
+            return _enum_type(_unique_values(enum), open=not request)
         if getattr(schema, "properties", None):
             return self._inline_model(schema, pointer, hint=hint, request=request)
         if "array" in types or getattr(schema, "items", None) is not None:
@@ -574,6 +596,21 @@ def _compatible(a: SchemaLike, b: SchemaLike) -> bool:
     return not ta or not tb or bool(set(ta) & set(tb))
 
 
+def _enum_type(values: Sequence[Any], *, open: bool) -> ir.TypeExpr:
+    """A ``Literal`` of the enum's strings, integers and booleans. Other values cannot be
+    literals: floats widen the type with ``float``, objects and arrays make it ``Any``.
+    """
+    literal = tuple(v for v in values if isinstance(v, (str, int)))
+    rest = [v for v in values if not isinstance(v, (str, int))]
+    if not rest:
+        return ir.LiteralType(literal, open=open)
+    if not all(isinstance(v, float) for v in rest):
+        return ir.ANY
+    if not literal:
+        return ir.Primitive("float")
+    return ir.UnionType((ir.LiteralType(literal, open=open), ir.Primitive("float")))
+
+
 def _unique_values(values: Iterable[Any]) -> list[Any]:
     seen: list[Any] = []
     for value in values:
@@ -608,8 +645,8 @@ class ApiLowerer(Lowerer):
             }
         )
         self.method_names_taken = set(method_names.values())
-        built_groups = []
-        all_operations = []
+        built_groups: list[ir.Group] = []
+        all_operations: list[ir.Operation] = []
         for key in sorted(by_group):
             module, class_name = groups[key]
             self.request_ns = _Namespace(taken=set(reserved_classes))
@@ -630,8 +667,8 @@ class ApiLowerer(Lowerer):
             op.error for op in all_operations if isinstance(op.error, ir.ModelRef)
         ]
         return ir.Api(
-            title=self.document.info.title,
-            api_version=self.document.info.version,
+            title=text.plain_line(self.document.info.title),
+            api_version=text.plain_line(self.document.info.version, limit=100),
             base_url=self._base_url(),
             spec_sha256=self.spec_sha256,
             groups=tuple(built_groups),
@@ -650,7 +687,12 @@ class ApiLowerer(Lowerer):
         never meet a model name (``Account`` the model, ``AccountResource`` the operations).
         """
         keys = sorted({naming.group_of_path(raw.path) for raw in selected})
-        modules = naming.unique_names({key: naming.attribute_name(key) for key in keys})
+        modules = naming.unique_names(
+            {
+                key: naming.attribute_name(key, reserved=naming.CLIENT_RESERVED)
+                for key in keys
+            }
+        )
         classes = naming.unique_names(
             {key: naming.class_name(key) + "Resource" for key in keys},
             taken=set(self.component_names.values()),
@@ -659,7 +701,7 @@ class ApiLowerer(Lowerer):
 
     def _base_url(self) -> str:
         servers = self.document.servers or []
-        url = servers[0].url if servers else "/"
+        url = _server_url(servers[0]) if servers else "/"
         return url.rstrip("/") or "https://api.stripe.com"
 
     def _lower_operation(
@@ -673,7 +715,10 @@ class ApiLowerer(Lowerer):
         names = self._argument_names(parameters, body_wire)
         path_params = tuple(
             self._path_parameter(
-                parameter, pointer, names[("param", parameter.name)], pascal
+                parameter,
+                pointer,
+                names[(_location(parameter), parameter.name)],
+                pascal,
             )
             for parameter, pointer in parameters
             if _location(parameter) == "path"
@@ -701,7 +746,7 @@ class ApiLowerer(Lowerer):
             body=self._body(raw, body_found, names, pascal) if body_found else None,
             response=response,
             error=self._error(raw, pascal),
-            server=servers[0].url.rstrip("/") if servers else None,
+            server=_server_url(servers[0]).rstrip("/") if servers else None,
             pointer=raw.pointer,
             deprecated=bool(operation.deprecated),
             pagination=self._pagination(raw, method_name, query, response),
@@ -807,7 +852,7 @@ class ApiLowerer(Lowerer):
         """One keyword namespace per method: path, query and body names must not collide."""
         candidates = {}
         for parameter, _ in parameters:
-            candidates[("param", parameter.name)] = naming.attribute_name(
+            candidates[(_location(parameter), parameter.name)] = naming.attribute_name(
                 parameter.name, reserved=naming.PARAMETER_RESERVED
             )
         for wire in body_wire:
@@ -884,7 +929,7 @@ class ApiLowerer(Lowerer):
             model=name,
             media_type="query",
             fields=tuple(fields),
-            arguments=tuple(names[("param", p.name)] for p, _ in parameters),
+            arguments=tuple(names[(_location(p), p.name)] for p, _ in parameters),
             styles=styles,
             required=any(f.required for f in fields),
         )
@@ -1045,6 +1090,14 @@ def _is_string(expr: ir.TypeExpr) -> bool:
     return isinstance(expr, ir.Primitive) and expr.name == "str"
 
 
+def _server_url(server: Any) -> str:
+    """A server's URL with its variables set to their defaults, safe to put in source text."""
+    url = str(server.url)
+    for name, variable in (server.variables or {}).items():
+        url = url.replace("{" + name + "}", str(variable.default))
+    return text.safe_url(url)
+
+
 def _location(parameter: Any) -> str:
     return str(getattr(parameter.param_in, "value", parameter.param_in))
 
@@ -1058,5 +1111,13 @@ def lower_document(
             "no operations selected",
             hint="list operation IDs in [tool.codegen] operations, or pass --all",
         )
-    selected = select(operations_of(document), selection)
+    operations = operations_of(document)
+    if not operations:
+        raise CodegenError(
+            "the spec has no operations",
+            pointer=json_pointer("paths"),
+            hint="add at least one path with an operation",
+        )
+    _refuse_duplicate_ids(operations)
+    selected = select(operations, selection)
     return ApiLowerer(document, spec_sha256=spec_sha256).lower_api(selected)

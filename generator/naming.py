@@ -37,6 +37,17 @@ MODEL_RESERVED = frozenset(
         "update_forward_refs",
         "last_response",
         "register",
+        *(
+            # builtins the generated annotations use: a field named ``str`` would shadow
+            # ``str`` in the annotations after it, inside the class body
+            "str",
+            "int",
+            "float",
+            "bool",
+            "bytes",
+            "list",
+            "dict",
+        ),
     }
 )
 
@@ -59,14 +70,47 @@ CLASS_RESERVED = frozenset(
         "AsyncClient",
         "SyncResource",
         "AsyncResource",
+        # imported by the resource, params and errors modules
+        "SyncAPIClient",
+        "AsyncAPIClient",
+        "Mapping",
+        "Iterator",
+        "AsyncIterator",
+        "PrivateAttr",
+        "ValidationError",
+        "TYPE_CHECKING",
+        "ResponseInfo",
+    }
+)
+
+#: Attributes of the generated ``Client``/``AsyncClient``; a resource group may not take them.
+CLIENT_RESERVED = frozenset(
+    {
+        "base_url",
+        "stripe_version",
+        "stripe_account",
+        "timeout",
+        "max_retries",
+        "close",
+        "aclose",
+        "request",
     }
 )
 
 #: Keyword arguments every generated method takes besides the spec's parameters.
 CALL_OPTIONS = ("idempotency_key", "stripe_account", "timeout", "extra_headers")
 
-#: Names a generated method body uses; a parameter may not shadow them.
-PARAMETER_RESERVED = frozenset({"self", "params", *CALL_OPTIONS})
+#: Names a generated method body or signature uses; a parameter may not shadow them.
+PARAMETER_RESERVED = frozenset(
+    {
+        "self",
+        "params",
+        "quote_path",
+        "encode_params",
+        *("str", "int", "float", "bool", "bytes", "list", "dict"),
+        *CALL_OPTIONS,
+    }
+)
 
 
 def words(text: str) -> list[str]:
@@ -86,6 +130,9 @@ def pascal_case(text: str) -> str:
 
 
 def _fix_identifier(name: str, fallback: str) -> str:
+    """A valid identifier, NFKC-normalised as Python itself normalises identifiers
+    (``ﬁle`` is read as ``file``, so it must be written that way to match its alias)."""
+    name = unicodedata.normalize("NFKC", name)
     if not name:
         name = fallback
     if not (name[0].isalpha() or name[0] == "_"):
@@ -115,8 +162,10 @@ def attribute_name(wire_name: str, *, reserved: Iterable[str] = ()) -> str:
 def class_name(wire_name: str, *, reserved: Iterable[str] = CLASS_RESERVED) -> str:
     """A PascalCase class name; one equal to a name the module needs gets a ``Model`` suffix."""
     name = _fix_identifier(pascal_case(wire_name), "Model")
-    if name[0].isdigit():
-        name = "N" + name
+    if not name[0].isupper():
+        # e.g. ``名前``: a class name must not look like a field name (those are lower
+        # case), or a field ``名前: 名前`` would shadow its own type
+        name = "Model" + name
     if name in set(reserved) or keyword.iskeyword(name) or hasattr(builtins, name):
         name += "Model"
     return name
@@ -133,7 +182,9 @@ def unique_names(
     """
     used = set(taken)
     result: dict[str, str] = {}
-    for key in sorted(candidates):
+    # A name that is its own wire name (``foo_bar``) goes first: it keeps its name and needs
+    # no alias, while ``foo-bar`` becomes ``foo_bar_2``.
+    for key in sorted(candidates, key=lambda key: (candidates[key] != key, key)):
         preferred = candidates[key]
         name = preferred
         counter = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -44,7 +45,12 @@ def lower(settings: Settings) -> ir.Api:
     )
 
 
-def build(settings: Settings, *, reuse_from: Optional[Path] = None) -> Build:
+def build(
+    settings: Settings,
+    *,
+    reuse_from: Optional[Path] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> Build:
     """Generate every file in memory.
 
     With ``reuse_from`` (an output folder), a file whose unformatted text is unchanged since
@@ -71,12 +77,16 @@ def build(settings: Settings, *, reuse_from: Optional[Path] = None) -> Build:
                     manifest=manifest,
                 )
 
-    files = formatting.format_files(texts, cached=cached)
+    total = len(texts)
+    report = (lambda done: progress(done, total)) if progress else None
+    files = formatting.format_files(texts, cached=cached, progress=report)
     return Build(api, files, sources)
 
 
-def generate(settings: Settings) -> output.WriteResult:
-    result = build(settings, reuse_from=settings.output)
+def generate(
+    settings: Settings, *, progress: Optional[Callable[[int, int], None]] = None
+) -> output.WriteResult:
+    result = build(settings, reuse_from=settings.output, progress=progress)
     return output.write_tree(settings.output, result.files, result.manifest_info)
 
 
@@ -90,12 +100,18 @@ class CheckResult:
         return not any(d.fails_check for d in self.differences)
 
 
-def check(settings: Settings, *, use_cache: bool = True) -> CheckResult:
+def check(
+    settings: Settings,
+    *,
+    use_cache: bool = True,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> CheckResult:
     manifest = output.read_manifest(settings.output)
     mismatch = None
     if manifest is not None and manifest.black_version != formatting.BLACK_VERSION:
         mismatch = (manifest.black_version, formatting.BLACK_VERSION)
-    result = build(settings, reuse_from=settings.output if use_cache else None)
+    reuse = settings.output if use_cache else None
+    result = build(settings, reuse_from=reuse, progress=progress)
     differences = output.compare_tree(
         settings.output, result.files, result.manifest_info
     )

@@ -150,7 +150,8 @@ def _enum_label(value: Union[str, int, float, bool]) -> str:
         return '"" (empty string)'
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # controls (and other invisible characters) shown as escapes, as Python would write them
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
 
 
 def _nested_models(expr: ir.TypeExpr) -> list[str]:
@@ -199,7 +200,8 @@ class _Schema:
     def __init__(self, api: ir.Api, group: Optional[ir.Group]) -> None:
         self.local = {m.name: m for m in group.request_models} if group else {}
         self.modules = {
-            m.name: f"params.{group.name}" for m in (group.request_models if group else ())
+            m.name: f"params.{group.name}"
+            for m in (group.request_models if group else ())
         }
         self.components = {m.name: m for m in api.models}
         self.models: dict[str, dict[str, Any]] = {}
@@ -455,7 +457,9 @@ def operation_page(
     if op.body is not None:
         payloads.append(
             PayloadDoc(
-                "Body parameters", op.body.media_type, docs.fields(op.body.fields, 1, ())
+                "Body parameters",
+                op.body.media_type,
+                docs.fields(op.body.fields, 1, ()),
             )
         )
     response = (
@@ -515,7 +519,9 @@ def html_header(api: ir.Api) -> str:
 def _comment_header(api: ir.Api) -> str:
     from .render import header
 
-    lines = [line[2:].replace("*/", "* /") for line in header(api, comment="#").splitlines()]
+    lines = [
+        line[2:].replace("*/", "* /") for line in header(api, comment="#").splitlines()
+    ]
     return "/*\n" + "".join(f" * {line}\n" for line in lines) + " */\n"
 
 

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import jinja2
 
-from . import __version__, docs, ir, views
+from . import __version__, docs, ir, reference, views
 from .errors import CodegenError
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -73,6 +73,8 @@ class Renderer:
             "api_version": api.api_version,
             "base_url": api.base_url,
             "error_model": api.error_model,
+            "error_detail_model": error_detail_model(api),
+            "error_detail_model": views.error_detail_model(api),
             "title": api.title,
         }
 
@@ -126,6 +128,7 @@ class Renderer:
                 "package/resources/group.py.jinja", **resource_context(self.api, group)
             )
         out.update(self.documentation())
+        out.update(reference.render_pages(self))
         return out
 
     def documentation(self) -> dict[str, str]:
@@ -146,11 +149,25 @@ def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
     return Renderer(api, options).files()
 
 
+def error_detail_model(api: ir.Api) -> Optional[str]:
+    """The model inside the error envelope (Stripe: ``Error.error`` is ``ApiErrors``)."""
+    envelope = next((m for m in api.models if m.name == api.error_model), None)
+    inner = (
+        next((f.type for f in envelope.fields if f.wire_name == "error"), None)
+        if envelope
+        else None
+    )
+    return inner.name if isinstance(inner, ir.ModelRef) else None
+
+
 # --- per-template contexts ----------------------------------------------------------------------
 
 
 def models_context(api: ir.Api) -> dict[str, Any]:
-    models = [views.model_view(m) for m in api.models]
+    alias_names = frozenset(a.name for a in api.aliases)
+    models = [
+        views.model_view(m, q) for m, q in views.ordered_models(api.models, alias_names)
+    ]
     aliases = [views.alias_view(a) for a in views.ordered_aliases(api.aliases)]
     sources = [f.annotation for m in models for f in m.fields] + [
         a.annotation for a in aliases
@@ -165,7 +182,9 @@ def models_context(api: ir.Api) -> dict[str, Any]:
 
 
 def params_context(group: ir.Group) -> dict[str, Any]:
-    models = [views.model_view(m) for m in group.request_models]
+    models = [
+        views.model_view(m, q) for m, q in views.ordered_models(group.request_models)
+    ]
     sources = [f.annotation for m in models for f in m.fields]
     defaults = [f.default or "" for m in models for f in m.fields]
     referenced: set[str] = set()

@@ -266,7 +266,8 @@ def load_document(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
     raw = _read_bytes(
         path, what="spec file", hint="check the `spec` setting or the path given"
     )
-    if path.suffix.lower() == ".json" or raw.lstrip()[:1] == b"{":
+    yaml_suffix = path.suffix.lower() in (".yaml", ".yml")
+    if path.suffix.lower() == ".json" or (raw.lstrip()[:1] == b"{" and not yaml_suffix):
         data: object = _parse_json(path, raw)
     else:
         data = _load_yaml_cached(path, raw, cache)
@@ -285,6 +286,7 @@ def _parse_json(path: Path, raw: bytes) -> object:
     except ValueError as exc:
         raise CodegenError(
             f"{path} is not valid JSON: {exc}",
+            pointer="",
             hint="fix the file, or give YAML a .yaml suffix",
         ) from exc
 
@@ -327,6 +329,7 @@ def _yaml_to_json_text(path: Path, raw: bytes) -> str:
     except yaml.YAMLError as exc:
         raise CodegenError(
             f"{path} is not valid YAML (nor JSON): {_yaml_problem(exc)}",
+            pointer="",
             hint="check the file is an OpenAPI document in JSON or YAML",
         ) from exc
     try:
@@ -336,6 +339,7 @@ def _yaml_to_json_text(path: Path, raw: bytes) -> str:
     except (TypeError, ValueError) as exc:
         raise CodegenError(
             f"{path} holds a value JSON cannot represent: {exc}",
+            pointer="",
             hint="OpenAPI documents may only use JSON-compatible values",
         ) from exc
 

@@ -17,7 +17,7 @@ import html
 import re
 import textwrap
 from typing import Callable, Optional
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
@@ -278,7 +278,26 @@ def _to_markdown(text: str, base_url: str) -> str:
     elif "&" in text:
         text = _outside_code(text, html.unescape)
     text = _outside_code(text, lambda part: _markdown_text_fixes(part, base_url))
-    return _tidy(text)
+    return _close_fence(_tidy(text))
+
+
+_FENCE_LINE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
+
+
+def _close_fence(text: str) -> str:
+    """Close a code fence the text leaves open, or it would swallow the rest of a page."""
+    open_fence = ""
+    for line in text.split("\n"):
+        match = _FENCE_LINE.match(line)
+        if match is None:
+            continue
+        fence, info = match.group("fence"), match.group("info")
+        if not open_fence:
+            if not (fence[0] == "`" and "`" in info):
+                open_fence = fence
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not info.strip():
+            open_fence = ""
+    return text + "\n" + open_fence if open_fence else text
 
 
 # --- docstrings -----------------------------------------------------------------------
@@ -575,3 +594,30 @@ def comment_text(text: str) -> str:
     """
     line = " ".join(_clean(text).split())
     return _PRAGMA.sub(r"\1\2`\3`", line)
+
+
+# --- names and URLs the templates put anywhere ------------------------------------------
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def plain_line(value: Optional[str], *, limit: int = 200) -> str:
+    """One line of plain text, safe wherever a template puts a title or a version.
+
+    That is: in a docstring, a ``#`` comment, between the double quotes of a string
+    literal, an HTTP header value, a Markdown heading or code span. HTML becomes Markdown
+    first; line breaks and controls go; backslashes (escapes), ``"``, backticks and angle
+    brackets are dropped or made single quotes.
+    """
+    line = markdown_inline(to_markdown(value or ""))
+    line = line.replace("\\", "").replace('"', "'").replace("`", "'")
+    line = " ".join(re.sub(r"[<>]", "", line).split())
+    return _truncate(line, limit) if len(line) > limit else line
+
+
+def safe_url(url: str) -> str:
+    """A URL with every character that could end a string, comment or code span
+    percent-encoded (spaces and controls are dropped); already-encoded parts are kept.
+    """
+    compact = "".join(_clean(url).split())
+    return quote(compact, safe=_URL_SAFE)

@@ -225,9 +225,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, payload = self.api.handle(self.command.lower(), self.path, headers, body)
-        data = json.dumps(payload).encode()
+        binary = isinstance(payload, bytes)
+        data = payload if binary else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", "application/pdf" if binary else "application/json")
         self.send_header("Request-Id", f"req_{len(self.api.seen)}")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -27,7 +27,6 @@ logged.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
 import math
@@ -325,13 +324,11 @@ class _BaseAPIClient:
             url = self._checked_base_url(base_url) + path
         if query:
             url += "?" + urlencode_pairs(query)
-        headers = httpx.Headers(
-            {
-                "Authorization": f"Bearer {self._api_key}",
-                "Stripe-Version": self._stripe_version,
-                "User-Agent": USER_AGENT,
-            }
-        )
+        headers = {
+            "Authorization": f"Bearer {self._api_key}",
+            "Stripe-Version": self._stripe_version,
+            "User-Agent": USER_AGENT,
+        }
         account = (
             options.stripe_account
             if options.stripe_account is not None
@@ -354,13 +351,15 @@ class _BaseAPIClient:
         elif form is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             content = urlencode_pairs(form).encode("ascii")
+        all_headers: Union[Dict[str, str], httpx.Headers] = headers
         if options.extra_headers:
-            for name, value in options.extra_headers.items():
-                headers[name] = value
+            # httpx.Headers replaces a header whatever the case of its name.
+            all_headers = httpx.Headers(headers)
+            all_headers.update(options.extra_headers)
         return http_client.build_request(
             method,
             url,
-            headers=headers,
+            headers=all_headers,
             content=content,
             data=data,
             files=files,
@@ -392,17 +391,15 @@ class _BaseAPIClient:
         try:
             result = response_type.parse(response.content)
         except ValidationError as exc:
-            invalid_json = any(e["type"] == "json_invalid" for e in exc.errors())
-            problem = (
-                "is not valid JSON" if invalid_json else "is not the documented object"
-            )
+            # Raised without the ValidationError as its cause: that one quotes the body,
+            # which the exception only keeps with the API key redacted.
             raise APIResponseValidationError(
-                f"The API answered HTTP {response.status_code} with a body that {problem}",
+                self._redact(_describe_invalid_body(response.status_code, exc)),
                 http_status=response.status_code,
                 request_id=info.request_id,
                 headers=response.headers,
                 body=self._redact(response.text),
-            ) from exc
+            ) from None
         if isinstance(result, StripeModel):
             result._last_response = info
         return result
@@ -664,7 +661,15 @@ class AsyncAPIClient(_BaseAPIClient):
                 reason = f"HTTP {response.status_code}"
             retries += 1
             _log_retry(request, retries, self._max_retries + 1, delay, reason)
-            await asyncio.sleep(delay)
+            await _async_sleep(delay)
+
+
+async def _async_sleep(seconds: float) -> None:
+    """`asyncio.sleep`, imported on first use: asyncio takes long to import and only the
+    asynchronous client needs it."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 def _should_retry(response: httpx.Response) -> bool:
@@ -695,6 +700,22 @@ def _retry_after(response: httpx.Response) -> Optional[float]:
     if not math.isfinite(seconds):
         return None
     return max(seconds, 0.0)
+
+
+def _describe_invalid_body(status_code: int, exc: ValidationError) -> str:
+    """What is wrong with a successful response's body, without quoting it."""
+    problems = exc.errors(include_url=False)
+    if any(problem["type"] == "json_invalid" for problem in problems):
+        return f"The API answered HTTP {status_code} with a body that is not valid JSON"
+    details = "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
+        for problem in problems[:3]
+    )
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return (
+        f"The API answered HTTP {status_code} with a body that is not the documented"
+        f" object: {details}{more}"
+    )
 
 
 def _is_loopback(host: str) -> bool:

@@ -24,13 +24,17 @@ Rules, for every style:
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, List, Mapping, Sequence, Tuple, Union
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 __all__ = ["encode_params", "quote_path", "urlencode_pairs"]
 
 _Pairs = List[Tuple[str, str]]
+
+# Text made only of these characters is the same after `quote_plus(text, safe="[]")`.
+_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9_.~\[\]-]*").fullmatch
 
 
 def encode_params(
@@ -65,9 +69,10 @@ def encode_params(
 def urlencode_pairs(pairs: Sequence[Tuple[str, str]]) -> str:
     """Percent-encode pairs as `application/x-www-form-urlencoded` text.
 
-    Brackets stay literal (`card[number]`), as Stripe's own SDK sends them; Stripe reads both.
+    The same text as `urllib.parse.urlencode(pairs, safe="[]")`, faster: brackets stay literal
+    (`card[number]`), as Stripe's own SDK sends them; Stripe reads both.
     """
-    return urlencode(pairs, safe="[]")
+    return "&".join([f"{_quote(key)}={_quote(value)}" for key, value in pairs])
 
 
 def quote_path(value: str) -> str:
@@ -87,11 +92,18 @@ def quote_path(value: str) -> str:
     return quote(value, safe="")
 
 
+def _quote(text: str) -> str:
+    """`quote_plus` keeping brackets, skipped for the usual text that needs no escaping."""
+    return text if _NEEDS_NO_QUOTING(text) else quote_plus(text, safe="[]")
+
+
 def _encode_deep_object(key: str, value: Any, pairs: _Pairs) -> None:
     """Append `value` under `key`, spelling nested objects and arrays with brackets."""
-    if value is None:
+    if type(value) is str:  # the most common value first
+        pairs.append((key, value))
+    elif value is None:
         return
-    if isinstance(value, Mapping):
+    elif isinstance(value, (dict, Mapping)):
         for name, item in value.items():
             _encode_deep_object(f"{key}[{name}]", item, pairs)
     elif isinstance(value, (list, tuple)):

@@ -7,8 +7,6 @@ Unknown fields sent by newer API versions are kept (``model_extra``), and enum f
 accept values this client does not know yet, so a newer API does not break parsing.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import Field
@@ -16,126 +14,43 @@ from pydantic import Field
 from ._model_base import StripeModel
 
 
-class Account(StripeModel):
-    """This is an object representing a Stripe account. You can retrieve it to see
-    properties on the account like its current requirements or if the account is enabled
-    to make live charges or receive payouts.
+class AccountMonthlyEstimatedRevenue(StripeModel):
+    """The ``AccountMonthlyEstimatedRevenue`` object."""
 
-    For Custom accounts, the properties below are always returned. For other accounts,
-    some properties are returned until that account has started to go through Connect
-    Onboarding. Once you create an [Account
-    Link](https://stripe.com/docs/api/account_links) for a Standard or Express account,
-    some parameters are no longer returned. These are marked as **Custom Only** or
-    **Custom and Express** below. Learn about the differences [between
-    accounts](https://stripe.com/docs/connect/accounts).
+    amount: int
+    """A non-negative integer representing how much to charge in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
     """
 
-    business_profile: Optional[AccountBusinessProfile] = None
-    """Business information about the account."""
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
 
-    business_type: Optional[
-        Union[Literal["company", "government_entity", "individual", "non_profit"], str]
-    ] = None
-    """The business type."""
 
-    capabilities: Optional[AccountCapabilities] = None
+class Address(StripeModel):
+    """The ``Address`` object."""
 
-    charges_enabled: Optional[bool] = None
-    """Whether the account can create live charges."""
-
-    company: Optional[LegalEntityCompany] = None
-
-    controller: Optional[AccountUnificationAccountController] = None
+    city: Optional[str] = None
+    """City, district, suburb, town, or village."""
 
     country: Optional[str] = None
-    """The account's country."""
-
-    created: Optional[int] = None
-    """Time at which the account was connected. Measured in seconds since the Unix
-    epoch.
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     """
 
-    default_currency: Optional[str] = None
-    """Three-letter ISO currency code representing the default currency for the account.
-    This must be a currency that [Stripe supports in the account's
-    country](https://stripe.com/docs/payouts).
-    """
+    line1: Optional[str] = None
+    """Address line 1 (e.g., street, PO Box, or company name)."""
 
-    details_submitted: Optional[bool] = None
-    """Whether account details have been submitted. Standard accounts cannot receive
-    payouts before this is true.
-    """
+    line2: Optional[str] = None
+    """Address line 2 (e.g., apartment, suite, unit, or building)."""
 
-    email: Optional[str] = None
-    """An email address associated with the account. It's not used for authentication
-    and Stripe doesn't market to this field without explicit approval from the platform.
-    """
+    postal_code: Optional[str] = None
+    """ZIP or postal code."""
 
-    external_accounts: Optional[ExternalAccountList] = None
-    """External accounts (bank accounts and debit cards) currently attached to this
-    account
-    """
-
-    future_requirements: Optional[AccountFutureRequirements] = None
-
-    id: str
-    """Unique identifier for the object."""
-
-    individual: Optional[Person] = None
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["account"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    payouts_enabled: Optional[bool] = None
-    """Whether Stripe can send payouts to this account."""
-
-    requirements: Optional[AccountRequirements] = None
-
-    settings: Optional[AccountSettings] = None
-    """Options for customizing how the account functions within Stripe."""
-
-    tos_acceptance: Optional[AccountTosAcceptance] = None
-
-    type: Optional[Union[Literal["custom", "express", "standard"], str]] = None
-    """The Stripe account type. Can be `standard`, `express`, or `custom`."""
-
-
-class AccountBacsDebitPaymentsSettings(StripeModel):
-    """The ``AccountBacsDebitPaymentsSettings`` object."""
-
-    display_name: Optional[str] = None
-    """The Bacs Direct Debit Display Name for this account. For payments made with Bacs
-    Direct Debit, this will appear on the mandate, and as the statement descriptor.
-    """
-
-
-class AccountBrandingSettings(StripeModel):
-    """The ``AccountBrandingSettings`` object."""
-
-    icon: Optional[Union[str, File]] = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) An icon for
-    the account. Must be square and at least 128px x 128px.
-    """
-
-    logo: Optional[Union[str, File]] = None
-    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) A logo for
-    the account that will be used in Checkout instead of the icon and without the
-    account's name next to it if provided. Must be at least 128px x 128px.
-    """
-
-    primary_color: Optional[str] = None
-    """A CSS hex color value representing the primary branding color for this account"""
-
-    secondary_color: Optional[str] = None
-    """A CSS hex color value representing the secondary branding color for this account"""
+    state: Optional[str] = None
+    """State, county, province, or region."""
 
 
 class AccountBusinessProfile(StripeModel):
@@ -400,241 +315,6 @@ class AccountCapabilities(StripeModel):
     """
 
 
-class AccountCardIssuingSettings(StripeModel):
-    """The ``AccountCardIssuingSettings`` object."""
-
-    tos_acceptance: Optional[CardIssuingAccountTermsOfService] = None
-
-
-class AccountCardPaymentsSettings(StripeModel):
-    """The ``AccountCardPaymentsSettings`` object."""
-
-    decline_on: Optional[AccountDeclineChargeOn] = None
-
-    statement_descriptor_prefix: Optional[str] = None
-    """The default text that appears on credit card statements when a charge is made.
-    This field prefixes any dynamic `statement_descriptor` specified on the charge.
-    `statement_descriptor_prefix` is useful for maximizing descriptor space for the
-    dynamic portion.
-    """
-
-    statement_descriptor_prefix_kana: Optional[str] = None
-    """The Kana variation of the default text that appears on credit card statements
-    when a charge is made (Japan only). This field prefixes any dynamic
-    `statement_descriptor_suffix_kana` specified on the charge.
-    `statement_descriptor_prefix_kana` is useful for maximizing descriptor space for the
-    dynamic portion.
-    """
-
-    statement_descriptor_prefix_kanji: Optional[str] = None
-    """The Kanji variation of the default text that appears on credit card statements
-    when a charge is made (Japan only). This field prefixes any dynamic
-    `statement_descriptor_suffix_kanji` specified on the charge.
-    `statement_descriptor_prefix_kanji` is useful for maximizing descriptor space for
-    the dynamic portion.
-    """
-
-
-class AccountDashboardSettings(StripeModel):
-    """The ``AccountDashboardSettings`` object."""
-
-    display_name: Optional[str] = None
-    """The display name for this account. This is used on the Stripe Dashboard to
-    differentiate between accounts.
-    """
-
-    timezone: Optional[str] = None
-    """The timezone used in the Stripe Dashboard for this account. A list of possible
-    time zone values is maintained at the [IANA Time Zone
-    Database](http://www.iana.org/time-zones).
-    """
-
-
-class AccountDeclineChargeOn(StripeModel):
-    """The ``AccountDeclineChargeOn`` object."""
-
-    avs_failure: bool
-    """Whether Stripe automatically declines charges with an incorrect ZIP or postal
-    code. This setting only applies when a ZIP or postal code is provided and they fail
-    bank verification.
-    """
-
-    cvc_failure: bool
-    """Whether Stripe automatically declines charges with an incorrect CVC. This setting
-    only applies when a CVC is provided and it fails bank verification.
-    """
-
-
-class AccountFutureRequirements(StripeModel):
-    """The ``AccountFutureRequirements`` object."""
-
-    alternatives: Optional[list[AccountRequirementsAlternative]] = None
-    """Fields that are due and can be satisfied by providing the corresponding
-    alternative fields instead.
-    """
-
-    current_deadline: Optional[int] = None
-    """Date on which `future_requirements` merges with the main `requirements` hash and
-    `future_requirements` becomes empty. After the transition, `currently_due`
-    requirements may immediately become `past_due`, but the account may also be given a
-    grace period depending on its enablement state prior to transitioning.
-    """
-
-    currently_due: Optional[list[str]] = None
-    """Fields that need to be collected to keep the account enabled. If not collected by
-    `future_requirements[current_deadline]`, these fields will transition to the main
-    `requirements` hash.
-    """
-
-    disabled_reason: Optional[str] = None
-    """This is typed as a string for consistency with `requirements.disabled_reason`,
-    but it safe to assume `future_requirements.disabled_reason` is empty because fields
-    in `future_requirements` will never disable the account.
-    """
-
-    errors: Optional[list[AccountRequirementsError]] = None
-    """Fields that are `currently_due` and need to be collected again because validation
-    or verification failed.
-    """
-
-    eventually_due: Optional[list[str]] = None
-    """Fields that need to be collected assuming all volume thresholds are reached. As
-    they become required, they appear in `currently_due` as well.
-    """
-
-    past_due: Optional[list[str]] = None
-    """Fields that weren't collected by `requirements.current_deadline`. These fields
-    need to be collected to enable the capability on the account. New fields will never
-    appear here; `future_requirements.past_due` will always be a subset of
-    `requirements.past_due`.
-    """
-
-    pending_verification: Optional[list[str]] = None
-    """Fields that may become required depending on the results of verification or
-    review. Will be an empty array unless an asynchronous verification is pending. If
-    verification fails, these fields move to `eventually_due` or `currently_due`.
-    """
-
-
-class AccountMonthlyEstimatedRevenue(StripeModel):
-    """The ``AccountMonthlyEstimatedRevenue`` object."""
-
-    amount: int
-    """A non-negative integer representing how much to charge in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal).
-    """
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-
-class AccountPaymentsSettings(StripeModel):
-    """The ``AccountPaymentsSettings`` object."""
-
-    statement_descriptor: Optional[str] = None
-    """The default text that appears on credit card statements when a charge is made.
-    This field prefixes any dynamic `statement_descriptor` specified on the charge.
-    """
-
-    statement_descriptor_kana: Optional[str] = None
-    """The Kana variation of the default text that appears on credit card statements
-    when a charge is made (Japan only)
-    """
-
-    statement_descriptor_kanji: Optional[str] = None
-    """The Kanji variation of the default text that appears on credit card statements
-    when a charge is made (Japan only)
-    """
-
-    statement_descriptor_prefix_kana: Optional[str] = None
-    """The Kana variation of the default text that appears on credit card statements
-    when a charge is made (Japan only). This field prefixes any dynamic
-    `statement_descriptor_suffix_kana` specified on the charge.
-    `statement_descriptor_prefix_kana` is useful for maximizing descriptor space for the
-    dynamic portion.
-    """
-
-    statement_descriptor_prefix_kanji: Optional[str] = None
-    """The Kanji variation of the default text that appears on credit card statements
-    when a charge is made (Japan only). This field prefixes any dynamic
-    `statement_descriptor_suffix_kanji` specified on the charge.
-    `statement_descriptor_prefix_kanji` is useful for maximizing descriptor space for
-    the dynamic portion.
-    """
-
-
-class AccountPayoutSettings(StripeModel):
-    """The ``AccountPayoutSettings`` object."""
-
-    debit_negative_balances: bool
-    """A Boolean indicating if Stripe should try to reclaim negative balances from an
-    attached bank account. See our [Understanding Connect Account
-    Balances](https://stripe.com/docs/connect/account-balances) documentation for
-    details. Default value is `false` for Custom accounts, otherwise `true`.
-    """
-
-    schedule: TransferSchedule
-
-    statement_descriptor: Optional[str] = None
-    """The text that appears on the bank account statement for payouts. If not set, this
-    defaults to the platform's bank descriptor as set in the Dashboard.
-    """
-
-
-class AccountRequirements(StripeModel):
-    """The ``AccountRequirements`` object."""
-
-    alternatives: Optional[list[AccountRequirementsAlternative]] = None
-    """Fields that are due and can be satisfied by providing the corresponding
-    alternative fields instead.
-    """
-
-    current_deadline: Optional[int] = None
-    """Date by which the fields in `currently_due` must be collected to keep the account
-    enabled. These fields may disable the account sooner if the next threshold is
-    reached before they are collected.
-    """
-
-    currently_due: Optional[list[str]] = None
-    """Fields that need to be collected to keep the account enabled. If not collected by
-    `current_deadline`, these fields appear in `past_due` as well, and the account is
-    disabled.
-    """
-
-    disabled_reason: Optional[str] = None
-    """If the account is disabled, this string describes why. Can be
-    `requirements.past_due`, `requirements.pending_verification`, `listed`,
-    `platform_paused`, `rejected.fraud`, `rejected.listed`, `rejected.terms_of_service`,
-    `rejected.other`, `under_review`, or `other`.
-    """
-
-    errors: Optional[list[AccountRequirementsError]] = None
-    """Fields that are `currently_due` and need to be collected again because validation
-    or verification failed.
-    """
-
-    eventually_due: Optional[list[str]] = None
-    """Fields that need to be collected assuming all volume thresholds are reached. As
-    they become required, they appear in `currently_due` as well, and `current_deadline`
-    becomes set.
-    """
-
-    past_due: Optional[list[str]] = None
-    """Fields that weren't collected by `current_deadline`. These fields need to be
-    collected to enable the account.
-    """
-
-    pending_verification: Optional[list[str]] = None
-    """Fields that may become required depending on the results of verification or
-    review. Will be an empty array unless an asynchronous verification is pending. If
-    verification fails, these fields move to `eventually_due`, `currently_due`, or
-    `past_due`.
-    """
-
-
 class AccountRequirementsAlternative(StripeModel):
     """The ``AccountRequirementsAlternative`` object."""
 
@@ -721,25 +401,433 @@ class AccountRequirementsError(StripeModel):
     """
 
 
+class AccountFutureRequirements(StripeModel):
+    """The ``AccountFutureRequirements`` object."""
+
+    alternatives: Optional[list[AccountRequirementsAlternative]] = None
+    """Fields that are due and can be satisfied by providing the corresponding
+    alternative fields instead.
+    """
+
+    current_deadline: Optional[int] = None
+    """Date on which `future_requirements` merges with the main `requirements` hash and
+    `future_requirements` becomes empty. After the transition, `currently_due`
+    requirements may immediately become `past_due`, but the account may also be given a
+    grace period depending on its enablement state prior to transitioning.
+    """
+
+    currently_due: Optional[list[str]] = None
+    """Fields that need to be collected to keep the account enabled. If not collected by
+    `future_requirements[current_deadline]`, these fields will transition to the main
+    `requirements` hash.
+    """
+
+    disabled_reason: Optional[str] = None
+    """This is typed as a string for consistency with `requirements.disabled_reason`,
+    but it safe to assume `future_requirements.disabled_reason` is empty because fields
+    in `future_requirements` will never disable the account.
+    """
+
+    errors: Optional[list[AccountRequirementsError]] = None
+    """Fields that are `currently_due` and need to be collected again because validation
+    or verification failed.
+    """
+
+    eventually_due: Optional[list[str]] = None
+    """Fields that need to be collected assuming all volume thresholds are reached. As
+    they become required, they appear in `currently_due` as well.
+    """
+
+    past_due: Optional[list[str]] = None
+    """Fields that weren't collected by `requirements.current_deadline`. These fields
+    need to be collected to enable the capability on the account. New fields will never
+    appear here; `future_requirements.past_due` will always be a subset of
+    `requirements.past_due`.
+    """
+
+    pending_verification: Optional[list[str]] = None
+    """Fields that may become required depending on the results of verification or
+    review. Will be an empty array unless an asynchronous verification is pending. If
+    verification fails, these fields move to `eventually_due` or `currently_due`.
+    """
+
+
+class AccountRequirements(StripeModel):
+    """The ``AccountRequirements`` object."""
+
+    alternatives: Optional[list[AccountRequirementsAlternative]] = None
+    """Fields that are due and can be satisfied by providing the corresponding
+    alternative fields instead.
+    """
+
+    current_deadline: Optional[int] = None
+    """Date by which the fields in `currently_due` must be collected to keep the account
+    enabled. These fields may disable the account sooner if the next threshold is
+    reached before they are collected.
+    """
+
+    currently_due: Optional[list[str]] = None
+    """Fields that need to be collected to keep the account enabled. If not collected by
+    `current_deadline`, these fields appear in `past_due` as well, and the account is
+    disabled.
+    """
+
+    disabled_reason: Optional[str] = None
+    """If the account is disabled, this string describes why. Can be
+    `requirements.past_due`, `requirements.pending_verification`, `listed`,
+    `platform_paused`, `rejected.fraud`, `rejected.listed`, `rejected.terms_of_service`,
+    `rejected.other`, `under_review`, or `other`.
+    """
+
+    errors: Optional[list[AccountRequirementsError]] = None
+    """Fields that are `currently_due` and need to be collected again because validation
+    or verification failed.
+    """
+
+    eventually_due: Optional[list[str]] = None
+    """Fields that need to be collected assuming all volume thresholds are reached. As
+    they become required, they appear in `currently_due` as well, and `current_deadline`
+    becomes set.
+    """
+
+    past_due: Optional[list[str]] = None
+    """Fields that weren't collected by `current_deadline`. These fields need to be
+    collected to enable the account.
+    """
+
+    pending_verification: Optional[list[str]] = None
+    """Fields that may become required depending on the results of verification or
+    review. Will be an empty array unless an asynchronous verification is pending. If
+    verification fails, these fields move to `eventually_due`, `currently_due`, or
+    `past_due`.
+    """
+
+
+class AccountBacsDebitPaymentsSettings(StripeModel):
+    """The ``AccountBacsDebitPaymentsSettings`` object."""
+
+    display_name: Optional[str] = None
+    """The Bacs Direct Debit Display Name for this account. For payments made with Bacs
+    Direct Debit, this will appear on the mandate, and as the statement descriptor.
+    """
+
+
+class FileLink(StripeModel):
+    """To share the contents of a `File` object with non-Stripe users, you can create a
+    `FileLink`. `FileLink`s contain a URL that can be used to retrieve the contents of
+    the file without authentication.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    expired: bool
+    """Whether this link is already expired."""
+
+    expires_at: Optional[int] = None
+    """Time at which the link expires."""
+
+    file: Union[str, "File"]
+    """The file object this link points to."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["file_link"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    url: Optional[str] = None
+    """The publicly accessible URL to download the file."""
+
+
+class FileFileLinkList(StripeModel):
+    """A list of [file links](https://stripe.com/docs/api#file_links) that point at this
+    file.
+    """
+
+    data: list[FileLink]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
+
+
+class File(StripeModel):
+    """This is an object representing a file hosted on Stripe's servers. The file may
+    have been uploaded by yourself using the [create
+    file](https://stripe.com/docs/api#create_file) request (for example, when uploading
+    dispute evidence) or it may have been created by Stripe (for example, the results of
+    a [Sigma scheduled query](https://stripe.com/#scheduled_queries)).
+
+    Related guide: [File upload guide](https://stripe.com/docs/file-upload)
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    expires_at: Optional[int] = None
+    """The time at which the file expires and is no longer available in epoch seconds."""
+
+    filename: Optional[str] = None
+    """A filename for the file, suitable for saving to a filesystem."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    links: Optional[FileFileLinkList] = None
+    """A list of [file links](https://stripe.com/docs/api#file_links) that point at this
+    file.
+    """
+
+    object: Literal["file"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    purpose: Union[
+        Literal[
+            "account_requirement",
+            "additional_verification",
+            "business_icon",
+            "business_logo",
+            "customer_signature",
+            "dispute_evidence",
+            "document_provider_identity_document",
+            "finance_report_run",
+            "identity_document",
+            "identity_document_downloadable",
+            "pci_document",
+            "selfie",
+            "sigma_scheduled_query",
+            "tax_document_user_upload",
+            "terminal_reader_splashscreen",
+        ],
+        str,
+    ]
+    """The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
+    uploaded file.
+    """
+
+    size: int
+    """The size in bytes of the file object."""
+
+    title: Optional[str] = None
+    """A user friendly title for the document."""
+
+    type: Optional[str] = None
+    """The type of the file returned (e.g., `csv`, `pdf`, `jpg`, or `png`)."""
+
+    url: Optional[str] = None
+    """The URL from which the file can be downloaded using your live secret API key."""
+
+
+class AccountBrandingSettings(StripeModel):
+    """The ``AccountBrandingSettings`` object."""
+
+    icon: Optional[Union[str, File]] = None
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) An icon for
+    the account. Must be square and at least 128px x 128px.
+    """
+
+    logo: Optional[Union[str, File]] = None
+    """(ID of a [file upload](https://stripe.com/docs/guides/file-upload)) A logo for
+    the account that will be used in Checkout instead of the icon and without the
+    account's name next to it if provided. Must be at least 128px x 128px.
+    """
+
+    primary_color: Optional[str] = None
+    """A CSS hex color value representing the primary branding color for this account"""
+
+    secondary_color: Optional[str] = None
+    """A CSS hex color value representing the secondary branding color for this account"""
+
+
+class CardIssuingAccountTermsOfService(StripeModel):
+    """The ``CardIssuingAccountTermsOfService`` object."""
+
+    date: Optional[int] = None
+    """The Unix timestamp marking when the account representative accepted the service
+    agreement.
+    """
+
+    ip: Optional[str] = None
+    """The IP address from which the account representative accepted the service
+    agreement.
+    """
+
+    user_agent: Optional[str] = None
+    """The user agent of the browser from which the account representative accepted the
+    service agreement.
+    """
+
+
+class AccountCardIssuingSettings(StripeModel):
+    """The ``AccountCardIssuingSettings`` object."""
+
+    tos_acceptance: Optional[CardIssuingAccountTermsOfService] = None
+
+
+class AccountDeclineChargeOn(StripeModel):
+    """The ``AccountDeclineChargeOn`` object."""
+
+    avs_failure: bool
+    """Whether Stripe automatically declines charges with an incorrect ZIP or postal
+    code. This setting only applies when a ZIP or postal code is provided and they fail
+    bank verification.
+    """
+
+    cvc_failure: bool
+    """Whether Stripe automatically declines charges with an incorrect CVC. This setting
+    only applies when a CVC is provided and it fails bank verification.
+    """
+
+
+class AccountCardPaymentsSettings(StripeModel):
+    """The ``AccountCardPaymentsSettings`` object."""
+
+    decline_on: Optional[AccountDeclineChargeOn] = None
+
+    statement_descriptor_prefix: Optional[str] = None
+    """The default text that appears on credit card statements when a charge is made.
+    This field prefixes any dynamic `statement_descriptor` specified on the charge.
+    `statement_descriptor_prefix` is useful for maximizing descriptor space for the
+    dynamic portion.
+    """
+
+    statement_descriptor_prefix_kana: Optional[str] = None
+    """The Kana variation of the default text that appears on credit card statements
+    when a charge is made (Japan only). This field prefixes any dynamic
+    `statement_descriptor_suffix_kana` specified on the charge.
+    `statement_descriptor_prefix_kana` is useful for maximizing descriptor space for the
+    dynamic portion.
+    """
+
+    statement_descriptor_prefix_kanji: Optional[str] = None
+    """The Kanji variation of the default text that appears on credit card statements
+    when a charge is made (Japan only). This field prefixes any dynamic
+    `statement_descriptor_suffix_kanji` specified on the charge.
+    `statement_descriptor_prefix_kanji` is useful for maximizing descriptor space for
+    the dynamic portion.
+    """
+
+
+class AccountDashboardSettings(StripeModel):
+    """The ``AccountDashboardSettings`` object."""
+
+    display_name: Optional[str] = None
+    """The display name for this account. This is used on the Stripe Dashboard to
+    differentiate between accounts.
+    """
+
+    timezone: Optional[str] = None
+    """The timezone used in the Stripe Dashboard for this account. A list of possible
+    time zone values is maintained at the [IANA Time Zone
+    Database](http://www.iana.org/time-zones).
+    """
+
+
+class AccountPaymentsSettings(StripeModel):
+    """The ``AccountPaymentsSettings`` object."""
+
+    statement_descriptor: Optional[str] = None
+    """The default text that appears on credit card statements when a charge is made.
+    This field prefixes any dynamic `statement_descriptor` specified on the charge.
+    """
+
+    statement_descriptor_kana: Optional[str] = None
+    """The Kana variation of the default text that appears on credit card statements
+    when a charge is made (Japan only)
+    """
+
+    statement_descriptor_kanji: Optional[str] = None
+    """The Kanji variation of the default text that appears on credit card statements
+    when a charge is made (Japan only)
+    """
+
+    statement_descriptor_prefix_kana: Optional[str] = None
+    """The Kana variation of the default text that appears on credit card statements
+    when a charge is made (Japan only). This field prefixes any dynamic
+    `statement_descriptor_suffix_kana` specified on the charge.
+    `statement_descriptor_prefix_kana` is useful for maximizing descriptor space for the
+    dynamic portion.
+    """
+
+    statement_descriptor_prefix_kanji: Optional[str] = None
+    """The Kanji variation of the default text that appears on credit card statements
+    when a charge is made (Japan only). This field prefixes any dynamic
+    `statement_descriptor_suffix_kanji` specified on the charge.
+    `statement_descriptor_prefix_kanji` is useful for maximizing descriptor space for
+    the dynamic portion.
+    """
+
+
+class TransferSchedule(StripeModel):
+    """The ``TransferSchedule`` object."""
+
+    delay_days: int
+    """The number of days charges for the account will be held before being paid out."""
+
+    interval: str
+    """How frequently funds will be paid out. One of `manual` (payouts only created via
+    API call), `daily`, `weekly`, or `monthly`.
+    """
+
+    monthly_anchor: Optional[int] = None
+    """The day of the month funds will be paid out. Only shown if `interval` is monthly.
+    Payouts scheduled between the 29th and 31st of the month are sent on the last day of
+    shorter months.
+    """
+
+    weekly_anchor: Optional[str] = None
+    """The day of the week funds will be paid out, of the style 'monday', 'tuesday',
+    etc. Only shown if `interval` is weekly.
+    """
+
+
+class AccountPayoutSettings(StripeModel):
+    """The ``AccountPayoutSettings`` object."""
+
+    debit_negative_balances: bool
+    """A Boolean indicating if Stripe should try to reclaim negative balances from an
+    attached bank account. See our [Understanding Connect Account
+    Balances](https://stripe.com/docs/connect/account-balances) documentation for
+    details. Default value is `false` for Custom accounts, otherwise `true`.
+    """
+
+    schedule: TransferSchedule
+
+    statement_descriptor: Optional[str] = None
+    """The text that appears on the bank account statement for payouts. If not set, this
+    defaults to the platform's bank descriptor as set in the Dashboard.
+    """
+
+
 class AccountSepaDebitPaymentsSettings(StripeModel):
     """The ``AccountSepaDebitPaymentsSettings`` object."""
 
     creditor_id: Optional[str] = None
     """SEPA creditor identifier that identifies the company making the payment."""
-
-
-class AccountSettings(StripeModel):
-    """The ``AccountSettings`` object."""
-
-    bacs_debit_payments: Optional[AccountBacsDebitPaymentsSettings] = None
-    branding: AccountBrandingSettings
-    card_issuing: Optional[AccountCardIssuingSettings] = None
-    card_payments: AccountCardPaymentsSettings
-    dashboard: AccountDashboardSettings
-    payments: AccountPaymentsSettings
-    payouts: Optional[AccountPayoutSettings] = None
-    sepa_debit_payments: Optional[AccountSepaDebitPaymentsSettings] = None
-    treasury: Optional[AccountTreasurySettings] = None
 
 
 class AccountTermsOfService(StripeModel):
@@ -759,6 +847,26 @@ class AccountTermsOfService(StripeModel):
     """The user agent of the browser from which the account representative accepted the
     service agreement.
     """
+
+
+class AccountTreasurySettings(StripeModel):
+    """The ``AccountTreasurySettings`` object."""
+
+    tos_acceptance: Optional[AccountTermsOfService] = None
+
+
+class AccountSettings(StripeModel):
+    """The ``AccountSettings`` object."""
+
+    bacs_debit_payments: Optional[AccountBacsDebitPaymentsSettings] = None
+    branding: AccountBrandingSettings
+    card_issuing: Optional[AccountCardIssuingSettings] = None
+    card_payments: AccountCardPaymentsSettings
+    dashboard: AccountDashboardSettings
+    payments: AccountPaymentsSettings
+    payouts: Optional[AccountPayoutSettings] = None
+    sepa_debit_payments: Optional[AccountSepaDebitPaymentsSettings] = None
+    treasury: Optional[AccountTreasurySettings] = None
 
 
 class AccountTosAcceptance(StripeModel):
@@ -783,12 +891,6 @@ class AccountTosAcceptance(StripeModel):
     """
 
 
-class AccountTreasurySettings(StripeModel):
-    """The ``AccountTreasurySettings`` object."""
-
-    tos_acceptance: Optional[AccountTermsOfService] = None
-
-
 class AccountUnificationAccountController(StripeModel):
     """The ``AccountUnificationAccountController`` object."""
 
@@ -805,522 +907,19 @@ class AccountUnificationAccountController(StripeModel):
     """
 
 
-class Address(StripeModel):
-    """The ``Address`` object."""
+class DeletedCustomer(StripeModel):
+    """The ``DeletedCustomer`` object."""
 
-    city: Optional[str] = None
-    """City, district, suburb, town, or village."""
-
-    country: Optional[str] = None
-    """Two-letter country code ([ISO 3166-1
-    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    """
-
-    line1: Optional[str] = None
-    """Address line 1 (e.g., street, PO Box, or company name)."""
-
-    line2: Optional[str] = None
-    """Address line 2 (e.g., apartment, suite, unit, or building)."""
-
-    postal_code: Optional[str] = None
-    """ZIP or postal code."""
-
-    state: Optional[str] = None
-    """State, county, province, or region."""
-
-
-class ApiErrors(StripeModel):
-    """The ``ApiErrors`` object."""
-
-    charge: Optional[str] = None
-    """For card errors, the ID of the failed charge."""
-
-    code: Optional[str] = None
-    """For some errors that could be handled programmatically, a short string indicating
-    the [error code](https://stripe.com/docs/error-codes) reported.
-    """
-
-    decline_code: Optional[str] = None
-    """For card errors resulting from a card issuer decline, a short string indicating
-    the [card issuer's reason for the
-    decline](https://stripe.com/docs/declines#issuer-declines) if they provide one.
-    """
-
-    doc_url: Optional[str] = None
-    """A URL to more information about the [error
-    code](https://stripe.com/docs/error-codes) reported.
-    """
-
-    message: Optional[str] = None
-    """A human-readable message providing more details about the error. For card errors,
-    these messages can be shown to your users.
-    """
-
-    param: Optional[str] = None
-    """If the error is parameter-specific, the parameter related to the error. For
-    example, you can use this to display a message near the correct form field.
-    """
-
-    payment_intent: Optional[PaymentIntent] = None
-
-    payment_method: Optional[PaymentMethod] = None
-
-    payment_method_type: Optional[str] = None
-    """If the error is specific to the type of payment method, the payment method type
-    that had a problem. This field is only populated for invoice-related errors.
-    """
-
-    request_log_url: Optional[str] = None
-    """A URL to the request log entry in your dashboard."""
-
-    setup_intent: Optional[SetupIntent] = None
-
-    source: Optional[
-        Annotated[Union[BankAccount, Card, Source], Field(discriminator="object")]
-    ] = None
-    """The source object for errors returned on a request involving a source."""
-
-    type: Union[
-        Literal[
-            "api_error", "card_error", "idempotency_error", "invalid_request_error"
-        ],
-        str,
-    ]
-    """The type of error returned. One of `api_error`, `card_error`,
-    `idempotency_error`, or `invalid_request_error`
-    """
-
-
-class ApmsSourcesSourceList(StripeModel):
-    """The customer's payment sources, if any."""
-
-    data: list[
-        Annotated[Union[BankAccount, Card, Source], Field(discriminator="object")]
-    ]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class Application(StripeModel):
-    """The ``Application`` object."""
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
 
     id: str
     """Unique identifier for the object."""
 
-    name: Optional[str] = None
-    """The name of the application."""
-
-    object: Literal["application"]
+    object: Literal["customer"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
-
-
-class ApplicationFee(StripeModel):
-    """The ``ApplicationFee`` object."""
-
-    account: Union[str, Account]
-    """ID of the Stripe account this fee was taken from."""
-
-    amount: int
-    """Amount earned, in cents (or local equivalent)."""
-
-    amount_refunded: int
-    """Amount in cents (or local equivalent) refunded (can be less than the amount
-    attribute on the fee if a partial refund was issued)
-    """
-
-    application: Union[str, Application]
-    """ID of the Connect application that earned the fee."""
-
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """Balance transaction that describes the impact of this collected application fee
-    on your account balance (not including refunds).
-    """
-
-    charge: Union[str, Charge]
-    """ID of the charge that the application fee was taken from."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    object: Literal["application_fee"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    originating_transaction: Optional[Union[str, Charge]] = None
-    """ID of the corresponding charge on the platform account, if this fee was the
-    result of a charge using the `destination` parameter.
-    """
-
-    refunded: bool
-    """Whether the fee has been fully refunded. If the fee is only partially refunded,
-    this attribute will still be false.
-    """
-
-    refunds: FeeRefundList
-    """A list of refunds that have been applied to the fee."""
-
-
-class AutomaticTax(StripeModel):
-    """The ``AutomaticTax`` object."""
-
-    enabled: bool
-    """Whether Stripe automatically computes tax on this invoice. Note that incompatible
-    invoice items (invoice items with manually specified [tax
-    rates](https://stripe.com/docs/api/tax_rates), negative amounts, or
-    `tax_behavior=unspecified`) cannot be added to automatic tax invoices.
-    """
-
-    status: Optional[
-        Union[Literal["complete", "failed", "requires_location_inputs"], str]
-    ] = None
-    """The status of the most recent automated tax calculation for this invoice."""
-
-
-class BalanceTransaction(StripeModel):
-    """Balance transactions represent funds moving through your Stripe account. They're
-    created for every type of transaction that comes into or flows out of your Stripe
-    account balance.
-
-    Related guide: [Balance transaction
-    types](https://stripe.com/docs/reports/balance-transaction-types)
-    """
-
-    amount: int
-    """Gross amount of the transaction, in cents (or local equivalent)."""
-
-    available_on: int
-    """The date the transaction's net funds will become available in the Stripe balance."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    exchange_rate: Optional[float] = None
-    """The exchange rate used, if applicable, for this transaction. Specifically, if
-    money was converted from currency A to currency B, then the `amount` in currency A,
-    times `exchange_rate`, would be the `amount` in currency B. For example, suppose you
-    charged a customer 10.00 EUR. Then the PaymentIntent's `amount` would be `1000` and
-    `currency` would be `eur`. Suppose this was converted into 12.34 USD in your Stripe
-    account. Then the BalanceTransaction's `amount` would be `1234`, `currency` would be
-    `usd`, and `exchange_rate` would be `1.234`.
-    """
-
-    fee: int
-    """Fees (in cents (or local equivalent)) paid for this transaction."""
-
-    fee_details: list[Fee]
-    """Detailed breakdown of fees (in cents (or local equivalent)) paid for this
-    transaction.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    net: int
-    """Net amount of the transaction, in cents (or local equivalent)."""
-
-    object: Literal["balance_transaction"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    reporting_category: str
-    """[Learn more](https://stripe.com/docs/reports/reporting-categories) about how
-    reporting categories can help you understand balance transactions from an accounting
-    perspective.
-    """
-
-    source: Optional[
-        Union[
-            str,
-            Annotated[
-                Union[
-                    ApplicationFee,
-                    Charge,
-                    ConnectCollectionTransfer,
-                    CustomerCashBalanceTransaction,
-                    Dispute,
-                    FeeRefund,
-                    IssuingAuthorization,
-                    IssuingDispute,
-                    IssuingTransaction,
-                    Payout,
-                    PlatformTaxFee,
-                    Refund,
-                    ReserveTransaction,
-                    TaxDeductedAtSource,
-                    Topup,
-                    Transfer,
-                    TransferReversal,
-                ],
-                Field(discriminator="object"),
-            ],
-        ]
-    ] = None
-    """The Stripe object to which this transaction is related."""
-
-    status: str
-    """If the transaction's net funds are available in the Stripe balance yet. Either
-    `available` or `pending`.
-    """
-
-    type: Union[
-        Literal[
-            "adjustment",
-            "advance",
-            "advance_funding",
-            "anticipation_repayment",
-            "application_fee",
-            "application_fee_refund",
-            "charge",
-            "connect_collection_transfer",
-            "contribution",
-            "issuing_authorization_hold",
-            "issuing_authorization_release",
-            "issuing_dispute",
-            "issuing_transaction",
-            "obligation_inbound",
-            "obligation_outbound",
-            "obligation_payout",
-            "obligation_payout_failure",
-            "obligation_reversal_inbound",
-            "obligation_reversal_outbound",
-            "payment",
-            "payment_failure_refund",
-            "payment_refund",
-            "payment_reversal",
-            "payout",
-            "payout_cancel",
-            "payout_failure",
-            "refund",
-            "refund_failure",
-            "reserve_transaction",
-            "reserved_funds",
-            "stripe_fee",
-            "stripe_fx_fee",
-            "tax_fee",
-            "topup",
-            "topup_reversal",
-            "transfer",
-            "transfer_cancel",
-            "transfer_failure",
-            "transfer_refund",
-        ],
-        str,
-    ]
-    """Transaction type: `adjustment`, `advance`, `advance_funding`,
-    `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`,
-    `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`,
-    `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`,
-    `obligation_inbound`, `obligation_outbound`, `obligation_reversal_inbound`,
-    `obligation_reversal_outbound`, `obligation_payout`, `obligation_payout_failure`,
-    `payment`, `payment_failure_refund`, `payment_refund`, `payment_reversal`, `payout`,
-    `payout_cancel`, `payout_failure`, `refund`, `refund_failure`,
-    `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`,
-    `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
-    `transfer_refund`. [Learn
-    more](https://stripe.com/docs/reports/balance-transaction-types) about balance
-    transaction types and what they represent. If you are looking to classify
-    transactions for accounting purposes, you might want to consider
-    `reporting_category` instead.
-    """
-
-
-class BankAccount(StripeModel):
-    """These bank accounts are payment methods on `Customer` objects.
-
-    On the other hand [External Accounts](https://stripe.com/docs/api#external_accounts)
-    are transfer destinations on `Account` objects for [Custom
-    accounts](https://stripe.com/docs/connect/custom-accounts). They can be bank
-    accounts or debit cards as well, and are documented in the links above.
-
-    Related guide: [Bank debits and
-    transfers](https://stripe.com/docs/payments/bank-debits-transfers)
-    """
-
-    account: Optional[Union[str, Account]] = None
-    """The ID of the account that the bank account is associated with."""
-
-    account_holder_name: Optional[str] = None
-    """The name of the person or business that owns the bank account."""
-
-    account_holder_type: Optional[str] = None
-    """The type of entity that holds the account. This can be either `individual` or
-    `company`.
-    """
-
-    account_type: Optional[str] = None
-    """The bank account type. This can only be `checking` or `savings` in most
-    countries. In Japan, this can only be `futsu` or `toza`.
-    """
-
-    available_payout_methods: Optional[
-        list[Union[Literal["instant", "standard"], str]]
-    ] = None
-    """A set of available payout methods for this bank account. Only values from this
-    set should be passed as the `method` when creating a payout.
-    """
-
-    bank_name: Optional[str] = None
-    """Name of the bank associated with the routing number (e.g., `WELLS FARGO`)."""
-
-    country: str
-    """Two-letter ISO code representing the country the bank account is located in."""
-
-    currency: str
-    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid
-    out to the bank account.
-    """
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """The ID of the customer that the bank account is associated with."""
-
-    default_for_currency: Optional[bool] = None
-    """Whether this bank account is the default external account for its currency."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular bank account. You can use this attribute to
-    check whether two bank accounts are the same.
-    """
-
-    future_requirements: Optional[ExternalAccountRequirements] = None
-    """Information about the [upcoming new requirements for the bank
-    account](https://stripe.com/docs/connect/custom-accounts/future-requirements),
-    including what information needs to be collected, and by when.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    last4: str
-    """The last four digits of the bank account number."""
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["bank_account"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    requirements: Optional[ExternalAccountRequirements] = None
-    """Information about the requirements for the bank account, including what
-    information needs to be collected.
-    """
-
-    routing_number: Optional[str] = None
-    """The routing transit number for the bank account."""
-
-    status: str
-    """For bank accounts, possible values are `new`, `validated`, `verified`,
-    `verification_failed`, or `errored`. A bank account that hasn't had any activity or
-    validation performed is `new`. If Stripe can determine that the bank account exists,
-    its status will be `validated`. Note that there often isn’t enough information to
-    know (e.g., for smaller credit unions), and the validation is not always run. If
-    customer bank account verification has succeeded, the bank account status will be
-    `verified`. If the verification failed for any reason, such as microdeposit failure,
-    the status will be `verification_failed`. If a transfer sent to this bank account
-    fails, we'll set the status to `errored` and will not continue to send transfers
-    until the bank details are updated.
-
-    For external accounts, possible values are `new`, `errored` and
-    `verification_failed`. If a transfer fails, the status is set to `errored` and
-    transfers are stopped until account details are updated. In India, if we can't
-    [verify the owner of the bank
-    account](https://support.stripe.com/questions/bank-account-ownership-verification),
-    we'll set the status to `verification_failed`. Other validations aren't run against
-    external accounts because they're only used for payouts. This means the other
-    statuses don't apply.
-    """
-
-
-class BillingDetails(StripeModel):
-    """The ``BillingDetails`` object."""
-
-    address: Optional[Address] = None
-    """Billing address."""
-
-    email: Optional[str] = None
-    """Email address."""
-
-    name: Optional[str] = None
-    """Full name."""
-
-    phone: Optional[str] = None
-    """Billing phone number (including extension)."""
-
-
-class CancellationDetails(StripeModel):
-    """The ``CancellationDetails`` object."""
-
-    comment: Optional[str] = None
-    """Additional comments about why the user canceled the subscription, if the
-    subscription was canceled explicitly by the user.
-    """
-
-    feedback: Optional[
-        Union[
-            Literal[
-                "customer_service",
-                "low_quality",
-                "missing_features",
-                "other",
-                "switched_service",
-                "too_complex",
-                "too_expensive",
-                "unused",
-            ],
-            str,
-        ]
-    ] = None
-    """The customer submitted reason for why they canceled, if the subscription was
-    canceled explicitly by the user.
-    """
-
-    reason: Optional[
-        Union[
-            Literal["cancellation_requested", "payment_disputed", "payment_failed"], str
-        ]
-    ] = None
-    """Why this subscription was canceled."""
 
 
 class Card(StripeModel):
@@ -1331,7 +930,7 @@ class Card(StripeModel):
     Related guide: [Card payments with Sources](https://stripe.com/docs/sources/cards)
     """
 
-    account: Optional[Union[str, Account]] = None
+    account: Optional[Union[str, "Account"]] = None
     """The account this card belongs to. This attribute will not be in the card object
     if the card belongs to a customer or recipient instead.
     """
@@ -1387,7 +986,7 @@ class Card(StripeModel):
     transfer destination for funds in this currency.
     """
 
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
     """The customer that this card belongs to. This attribute will not be in the card
     object if the card belongs to an account or recipient instead.
     """
@@ -1460,38 +1059,636 @@ class Card(StripeModel):
     """
 
 
-class CardGeneratedFromPaymentMethodDetails(StripeModel):
-    """The ``CardGeneratedFromPaymentMethodDetails`` object."""
+class SourceCodeVerificationFlow(StripeModel):
+    """The ``SourceCodeVerificationFlow`` object."""
 
-    card_present: Optional[PaymentMethodDetailsCardPresent] = None
+    attempts_remaining: int
+    """The number of attempts remaining to authenticate the source object with a
+    verification code.
+    """
 
-    type: str
-    """The type of payment method transaction-specific details from the transaction that
-    generated this `card` payment method. Always `card_present`.
+    status: str
+    """The status of the code verification, either `pending` (awaiting verification,
+    `attempts_remaining` should be greater than 0), `succeeded` (successful
+    verification) or `failed` (failed verification, cannot be verified anymore as
+    `attempts_remaining` should be 0).
     """
 
 
-class CardIssuingAccountTermsOfService(StripeModel):
-    """The ``CardIssuingAccountTermsOfService`` object."""
+class Shipping(StripeModel):
+    """The ``Shipping`` object."""
 
-    date: Optional[int] = None
-    """The Unix timestamp marking when the account representative accepted the service
-    agreement.
+    address: Optional[Address] = None
+
+    carrier: Optional[str] = None
+    """The delivery service that shipped a physical product, such as Fedex, UPS, USPS,
+    etc.
     """
 
-    ip: Optional[str] = None
-    """The IP address from which the account representative accepted the service
-    agreement.
+    name: Optional[str] = None
+    """Recipient name."""
+
+    phone: Optional[str] = None
+    """Recipient phone (including extension)."""
+
+    tracking_number: Optional[str] = None
+    """The tracking number for a physical product, obtained from the delivery service.
+    If multiple tracking numbers were generated for this purchase, please separate them
+    with commas.
     """
 
-    user_agent: Optional[str] = None
-    """The user agent of the browser from which the account representative accepted the
-    service agreement.
+
+class SourceOrderItem(StripeModel):
+    """The ``SourceOrderItem`` object."""
+
+    amount: Optional[int] = None
+    """The amount (price) for this order item."""
+
+    currency: Optional[str] = None
+    """This currency of this order item. Required when `amount` is present."""
+
+    description: Optional[str] = None
+    """Human-readable description for this order item."""
+
+    parent: Optional[str] = None
+    """The ID of the associated object for this line item. Expandable if not null (e.g.,
+    expandable to a SKU).
+    """
+
+    quantity: Optional[int] = None
+    """The quantity of this order item. When type is `sku`, this is the number of
+    instances of the SKU to be ordered.
+    """
+
+    type: Optional[str] = None
+    """The type of this order item. Must be `sku`, `tax`, or `shipping`."""
+
+
+class SourceOrder(StripeModel):
+    """The ``SourceOrder`` object."""
+
+    amount: int
+    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00,
+    or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total
+    amount for the order.
+    """
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    email: Optional[str] = None
+    """The email address of the customer placing the order."""
+
+    items: Optional[list[SourceOrderItem]] = None
+    """List of items constituting the order."""
+
+    shipping: Optional[Shipping] = None
+
+
+class SourceOwner(StripeModel):
+    """The ``SourceOwner`` object."""
+
+    address: Optional[Address] = None
+    """Owner's address."""
+
+    email: Optional[str] = None
+    """Owner's email address."""
+
+    name: Optional[str] = None
+    """Owner's full name."""
+
+    phone: Optional[str] = None
+    """Owner's phone number (including extension)."""
+
+    verified_address: Optional[Address] = None
+    """Verified owner's address. Verified values are verified or provided by the payment
+    method directly (and if supported) at the time of authorization or settlement. They
+    cannot be set or mutated.
+    """
+
+    verified_email: Optional[str] = None
+    """Verified owner's email address. Verified values are verified or provided by the
+    payment method directly (and if supported) at the time of authorization or
+    settlement. They cannot be set or mutated.
+    """
+
+    verified_name: Optional[str] = None
+    """Verified owner's full name. Verified values are verified or provided by the
+    payment method directly (and if supported) at the time of authorization or
+    settlement. They cannot be set or mutated.
+    """
+
+    verified_phone: Optional[str] = None
+    """Verified owner's phone number (including extension). Verified values are verified
+    or provided by the payment method directly (and if supported) at the time of
+    authorization or settlement. They cannot be set or mutated.
     """
 
 
-class CardMandatePaymentMethodDetails(StripeModel):
-    """The ``CardMandatePaymentMethodDetails`` object."""
+class SourceReceiverFlow(StripeModel):
+    """The ``SourceReceiverFlow`` object."""
+
+    address: Optional[str] = None
+    """The address of the receiver source. This is the value that should be communicated
+    to the customer to send their funds to.
+    """
+
+    amount_charged: int
+    """The total amount that was moved to your balance. This is almost always equal to
+    the amount charged. In rare cases when customers deposit excess funds and we are
+    unable to refund those, those funds get moved to your balance and show up in
+    amount_charged as well. The amount charged is expressed in the source's currency.
+    """
+
+    amount_received: int
+    """The total amount received by the receiver source.
+    `amount_received = amount_returned + amount_charged` should be true for consumed
+    sources unless customers deposit excess funds. The amount received is expressed in
+    the source's currency.
+    """
+
+    amount_returned: int
+    """The total amount that was returned to the customer. The amount returned is
+    expressed in the source's currency.
+    """
+
+    refund_attributes_method: str
+    """Type of refund attribute method, one of `email`, `manual`, or `none`."""
+
+    refund_attributes_status: str
+    """Type of refund attribute status, one of `missing`, `requested`, or `available`."""
+
+
+class SourceRedirectFlow(StripeModel):
+    """The ``SourceRedirectFlow`` object."""
+
+    failure_reason: Optional[str] = None
+    """The failure reason for the redirect, either `user_abort` (the customer aborted or
+    dropped out of the redirect flow), `declined` (the authentication failed or the
+    transaction was declined), or `processing_error` (the redirect failed due to a
+    technical error). Present only if the redirect status is `failed`.
+    """
+
+    return_url: str
+    """The URL you provide to redirect the customer to after they authenticated their
+    payment.
+    """
+
+    status: str
+    """The status of the redirect, either `pending` (ready to be used by your customer
+    to authenticate the transaction), `succeeded` (succesful authentication, cannot be
+    reused) or `not_required` (redirect should not be used) or `failed` (failed
+    authentication, cannot be reused).
+    """
+
+    url: str
+    """The URL provided to you to redirect a customer to as part of a `redirect`
+    authentication flow.
+    """
+
+
+class SourceTypeAchCreditTransfer(StripeModel):
+    """The ``SourceTypeAchCreditTransfer`` object."""
+
+    account_number: Optional[str] = None
+    bank_name: Optional[str] = None
+    fingerprint: Optional[str] = None
+    refund_account_holder_name: Optional[str] = None
+    refund_account_holder_type: Optional[str] = None
+    refund_routing_number: Optional[str] = None
+    routing_number: Optional[str] = None
+    swift_code: Optional[str] = None
+
+
+class SourceTypeAchDebit(StripeModel):
+    """The ``SourceTypeAchDebit`` object."""
+
+    bank_name: Optional[str] = None
+    country: Optional[str] = None
+    fingerprint: Optional[str] = None
+    last4: Optional[str] = None
+    routing_number: Optional[str] = None
+    type: Optional[str] = None
+
+
+class SourceTypeAcssDebit(StripeModel):
+    """The ``SourceTypeAcssDebit`` object."""
+
+    bank_address_city: Optional[str] = None
+    bank_address_line_1: Optional[str] = None
+    bank_address_line_2: Optional[str] = None
+    bank_address_postal_code: Optional[str] = None
+    bank_name: Optional[str] = None
+    category: Optional[str] = None
+    country: Optional[str] = None
+    fingerprint: Optional[str] = None
+    last4: Optional[str] = None
+    routing_number: Optional[str] = None
+
+
+class SourceTypeAlipay(StripeModel):
+    """The ``SourceTypeAlipay`` object."""
+
+    data_string: Optional[str] = None
+    native_url: Optional[str] = None
+    statement_descriptor: Optional[str] = None
+
+
+class SourceTypeAuBecsDebit(StripeModel):
+    """The ``SourceTypeAuBecsDebit`` object."""
+
+    bsb_number: Optional[str] = None
+    fingerprint: Optional[str] = None
+    last4: Optional[str] = None
+
+
+class SourceTypeBancontact(StripeModel):
+    """The ``SourceTypeBancontact`` object."""
+
+    bank_code: Optional[str] = None
+    bank_name: Optional[str] = None
+    bic: Optional[str] = None
+    iban_last4: Optional[str] = None
+    preferred_language: Optional[str] = None
+    statement_descriptor: Optional[str] = None
+
+
+class SourceTypeCard(StripeModel):
+    """The ``SourceTypeCard`` object."""
+
+    address_line1_check: Optional[str] = None
+    address_zip_check: Optional[str] = None
+    brand: Optional[str] = None
+    country: Optional[str] = None
+    cvc_check: Optional[str] = None
+    dynamic_last4: Optional[str] = None
+    exp_month: Optional[int] = None
+    exp_year: Optional[int] = None
+    fingerprint: Optional[str] = None
+    funding: Optional[str] = None
+    last4: Optional[str] = None
+    name: Optional[str] = None
+    three_d_secure: Optional[str] = None
+    tokenization_method: Optional[str] = None
+
+
+class SourceTypeCardPresent(StripeModel):
+    """The ``SourceTypeCardPresent`` object."""
+
+    application_cryptogram: Optional[str] = None
+    application_preferred_name: Optional[str] = None
+    authorization_code: Optional[str] = None
+    authorization_response_code: Optional[str] = None
+    brand: Optional[str] = None
+    country: Optional[str] = None
+    cvm_type: Optional[str] = None
+    data_type: Optional[str] = None
+    dedicated_file_name: Optional[str] = None
+    emv_auth_data: Optional[str] = None
+    evidence_customer_signature: Optional[str] = None
+    evidence_transaction_certificate: Optional[str] = None
+    exp_month: Optional[int] = None
+    exp_year: Optional[int] = None
+    fingerprint: Optional[str] = None
+    funding: Optional[str] = None
+    last4: Optional[str] = None
+    pos_device_id: Optional[str] = None
+    pos_entry_mode: Optional[str] = None
+    read_method: Optional[str] = None
+    reader: Optional[str] = None
+    terminal_verification_results: Optional[str] = None
+    transaction_status_information: Optional[str] = None
+
+
+class SourceTypeEps(StripeModel):
+    """The ``SourceTypeEps`` object."""
+
+    reference: Optional[str] = None
+    statement_descriptor: Optional[str] = None
+
+
+class SourceTypeGiropay(StripeModel):
+    """The ``SourceTypeGiropay`` object."""
+
+    bank_code: Optional[str] = None
+    bank_name: Optional[str] = None
+    bic: Optional[str] = None
+    statement_descriptor: Optional[str] = None
+
+
+class SourceTypeIdeal(StripeModel):
+    """The ``SourceTypeIdeal`` object."""
+
+    bank: Optional[str] = None
+    bic: Optional[str] = None
+    iban_last4: Optional[str] = None
+    statement_descriptor: Optional[str] = None
+
+
+class SourceTypeKlarna(StripeModel):
+    """The ``SourceTypeKlarna`` object."""
+
+    background_image_url: Optional[str] = None
+    client_token: Optional[str] = None
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+    locale: Optional[str] = None
+    logo_url: Optional[str] = None
+    page_title: Optional[str] = None
+    pay_later_asset_urls_descriptive: Optional[str] = None
+    pay_later_asset_urls_standard: Optional[str] = None
+    pay_later_name: Optional[str] = None
+    pay_later_redirect_url: Optional[str] = None
+    pay_now_asset_urls_descriptive: Optional[str] = None
+    pay_now_asset_urls_standard: Optional[str] = None
+    pay_now_name: Optional[str] = None
+    pay_now_redirect_url: Optional[str] = None
+    pay_over_time_asset_urls_descriptive: Optional[str] = None
+    pay_over_time_asset_urls_standard: Optional[str] = None
+    pay_over_time_name: Optional[str] = None
+    pay_over_time_redirect_url: Optional[str] = None
+    payment_method_categories: Optional[str] = None
+    purchase_country: Optional[str] = None
+    purchase_type: Optional[str] = None
+    redirect_url: Optional[str] = None
+    shipping_delay: Optional[int] = None
+    shipping_first_name: Optional[str] = None
+    shipping_last_name: Optional[str] = None
+
+
+class SourceTypeMultibanco(StripeModel):
+    """The ``SourceTypeMultibanco`` object."""
+
+    entity: Optional[str] = None
+    reference: Optional[str] = None
+    refund_account_holder_address_city: Optional[str] = None
+    refund_account_holder_address_country: Optional[str] = None
+    refund_account_holder_address_line1: Optional[str] = None
+    refund_account_holder_address_line2: Optional[str] = None
+    refund_account_holder_address_postal_code: Optional[str] = None
+    refund_account_holder_address_state: Optional[str] = None
+    refund_account_holder_name: Optional[str] = None
+    refund_iban: Optional[str] = None
+
+
+class SourceTypeP24(StripeModel):
+    """The ``SourceTypeP24`` object."""
+
+    reference: Optional[str] = None
+
+
+class SourceTypeSepaDebit(StripeModel):
+    """The ``SourceTypeSepaDebit`` object."""
+
+    bank_code: Optional[str] = None
+    branch_code: Optional[str] = None
+    country: Optional[str] = None
+    fingerprint: Optional[str] = None
+    last4: Optional[str] = None
+    mandate_reference: Optional[str] = None
+    mandate_url: Optional[str] = None
+
+
+class SourceTypeSofort(StripeModel):
+    """The ``SourceTypeSofort`` object."""
+
+    bank_code: Optional[str] = None
+    bank_name: Optional[str] = None
+    bic: Optional[str] = None
+    country: Optional[str] = None
+    iban_last4: Optional[str] = None
+    preferred_language: Optional[str] = None
+    statement_descriptor: Optional[str] = None
+
+
+class SourceTypeThreeDSecure(StripeModel):
+    """The ``SourceTypeThreeDSecure`` object."""
+
+    address_line1_check: Optional[str] = None
+    address_zip_check: Optional[str] = None
+    authenticated: Optional[bool] = None
+    brand: Optional[str] = None
+    card: Optional[str] = None
+    country: Optional[str] = None
+    customer: Optional[str] = None
+    cvc_check: Optional[str] = None
+    dynamic_last4: Optional[str] = None
+    exp_month: Optional[int] = None
+    exp_year: Optional[int] = None
+    fingerprint: Optional[str] = None
+    funding: Optional[str] = None
+    last4: Optional[str] = None
+    name: Optional[str] = None
+    three_d_secure: Optional[str] = None
+    tokenization_method: Optional[str] = None
+
+
+class SourceTypeWechat(StripeModel):
+    """The ``SourceTypeWechat`` object."""
+
+    prepay_id: Optional[str] = None
+    qr_code_url: Optional[str] = None
+    statement_descriptor: Optional[str] = None
+
+
+class Source(StripeModel):
+    """`Source` objects allow you to accept a variety of payment methods. They represent
+    a customer's payment instrument, and can be used with the Stripe API just like a
+    `Card` object: once chargeable, they can be charged, or can be attached to
+    customers.
+
+    Stripe doesn't recommend using the deprecated [Sources
+    API](https://stripe.com/docs/api/sources). We recommend that you adopt the
+    [PaymentMethods API](https://stripe.com/docs/api/payment_methods). This newer API
+    provides access to our latest features and payment method types.
+
+    Related guides: [Sources API](https://stripe.com/docs/sources) and [Sources &
+    Customers](https://stripe.com/docs/sources/customers).
+    """
+
+    ach_credit_transfer: Optional[SourceTypeAchCreditTransfer] = None
+
+    ach_debit: Optional[SourceTypeAchDebit] = None
+
+    acss_debit: Optional[SourceTypeAcssDebit] = None
+
+    alipay: Optional[SourceTypeAlipay] = None
+
+    amount: Optional[int] = None
+    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00,
+    or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total
+    amount associated with the source. This is the amount for which the source will be
+    chargeable once ready. Required for `single_use` sources.
+    """
+
+    au_becs_debit: Optional[SourceTypeAuBecsDebit] = None
+
+    bancontact: Optional[SourceTypeBancontact] = None
+
+    card: Optional[SourceTypeCard] = None
+
+    card_present: Optional[SourceTypeCardPresent] = None
+
+    client_secret: str
+    """The client secret of the source. Used for client-side retrieval using a
+    publishable key.
+    """
+
+    code_verification: Optional[SourceCodeVerificationFlow] = None
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: Optional[str] = None
+    """Three-letter [ISO code for the currency](https://stripe.com/docs/currencies)
+    associated with the source. This is the currency for which the source will be
+    chargeable once ready. Required for `single_use` sources.
+    """
+
+    customer: Optional[str] = None
+    """The ID of the customer to which this source is attached. This will not be present
+    when the source has not been attached to a customer.
+    """
+
+    eps: Optional[SourceTypeEps] = None
+
+    flow: str
+    """The authentication `flow` of the source. `flow` is one of `redirect`, `receiver`,
+    `code_verification`, `none`.
+    """
+
+    giropay: Optional[SourceTypeGiropay] = None
+
+    id: str
+    """Unique identifier for the object."""
+
+    ideal: Optional[SourceTypeIdeal] = None
+
+    klarna: Optional[SourceTypeKlarna] = None
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    multibanco: Optional[SourceTypeMultibanco] = None
+
+    object: Literal["source"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    owner: Optional[SourceOwner] = None
+    """Information about the owner of the payment instrument that may be used or
+    required by particular source types.
+    """
+
+    p24: Optional[SourceTypeP24] = None
+
+    receiver: Optional[SourceReceiverFlow] = None
+
+    redirect: Optional[SourceRedirectFlow] = None
+
+    sepa_debit: Optional[SourceTypeSepaDebit] = None
+
+    sofort: Optional[SourceTypeSofort] = None
+
+    source_order: Optional[SourceOrder] = None
+
+    statement_descriptor: Optional[str] = None
+    """Extra information about a source. This will appear on your customer's statement
+    every time you charge the source.
+    """
+
+    status: str
+    """The status of the source, one of `canceled`, `chargeable`, `consumed`, `failed`,
+    or `pending`. Only `chargeable` sources can be used to create a charge.
+    """
+
+    three_d_secure: Optional[SourceTypeThreeDSecure] = None
+
+    type: Union[
+        Literal[
+            "ach_credit_transfer",
+            "ach_debit",
+            "acss_debit",
+            "alipay",
+            "au_becs_debit",
+            "bancontact",
+            "card",
+            "card_present",
+            "eps",
+            "giropay",
+            "ideal",
+            "klarna",
+            "multibanco",
+            "p24",
+            "sepa_debit",
+            "sofort",
+            "three_d_secure",
+            "wechat",
+        ],
+        str,
+    ]
+    """The `type` of the source. The `type` is a payment method, one of
+    `ach_credit_transfer`, `ach_debit`, `alipay`, `bancontact`, `card`, `card_present`,
+    `eps`, `giropay`, `ideal`, `multibanco`, `klarna`, `p24`, `sepa_debit`, `sofort`,
+    `three_d_secure`, or `wechat`. An additional hash is included on the source with a
+    name matching this value. It contains additional information specific to the
+    [payment method](https://stripe.com/docs/sources) used.
+    """
+
+    usage: Optional[str] = None
+    """Either `reusable` or `single_use`. Whether this source should be reusable or not.
+    Some source types may or may not be reusable by construction, while others may leave
+    the option at creation. If an incompatible value is passed, an error will be
+    returned.
+    """
+
+    wechat: Optional[SourceTypeWechat] = None
+
+
+class ApmsSourcesSourceList(StripeModel):
+    """The customer's payment sources, if any."""
+
+    data: list[
+        Annotated[Union["BankAccount", Card, Source], Field(discriminator="object")]
+    ]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
+
+
+class CustomerBalanceCustomerBalanceSettings(StripeModel):
+    """The ``CustomerBalanceCustomerBalanceSettings`` object."""
+
+    reconciliation_mode: Union[Literal["automatic", "manual"], str]
+    """The configuration for how funds that land in the customer cash balance are
+    reconciled.
+    """
+
+    using_merchant_default: bool
+    """A flag to indicate if reconciliation mode returned is the user's default or is
+    specific to this customer cash balance
+    """
 
 
 class CashBalance(StripeModel):
@@ -1522,323 +1719,56 @@ class CashBalance(StripeModel):
     settings: CustomerBalanceCustomerBalanceSettings
 
 
-class Charge(StripeModel):
-    """The `Charge` object represents a single attempt to move money into your Stripe
-    account. PaymentIntent confirmation is the most common way to create Charges, but
-    transferring money to a different Stripe account through Connect also creates
-    Charges. Some legacy payment flows create Charges directly, which is not recommended
-    for new integrations.
+class CustomerTaxLocation(StripeModel):
+    """The ``CustomerTaxLocation`` object."""
+
+    country: str
+    """The customer's country as identified by Stripe Tax."""
+
+    source: Union[
+        Literal[
+            "billing_address", "ip_address", "payment_method", "shipping_destination"
+        ],
+        str,
+    ]
+    """The data source used to infer the customer's location."""
+
+    state: Optional[str] = None
+    """The customer's state, county, province, or region as identified by Stripe Tax."""
+
+
+class CustomerTax(StripeModel):
+    """The ``CustomerTax`` object."""
+
+    automatic_tax: Union[
+        Literal["failed", "not_collecting", "supported", "unrecognized_location"], str
+    ]
+    """Surfaces if automatic tax computation is possible given the current customer
+    location information.
     """
 
-    amount: int
-    """Amount intended to be collected by this payment. A positive integer representing
-    how much to charge in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
-    $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
-    US or [equivalent in charge
-    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
-    The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
-    charge of $999,999.99).
+    ip_address: Optional[str] = None
+    """A recent IP address of the customer used for tax reporting and tax location
+    inference.
     """
 
-    amount_captured: int
-    """Amount in cents (or local equivalent) captured (can be less than the amount
-    attribute on the charge if a partial capture was made).
-    """
+    location: Optional[CustomerTaxLocation] = None
+    """The customer's location as identified by Stripe Tax."""
 
-    amount_refunded: int
-    """Amount in cents (or local equivalent) refunded (can be less than the amount
-    attribute on the charge if a partial refund was issued).
-    """
 
-    application: Optional[Union[str, Application]] = None
-    """ID of the Connect application that created the charge."""
+class CouponAppliesTo(StripeModel):
+    """The ``CouponAppliesTo`` object."""
 
-    application_fee: Optional[Union[str, ApplicationFee]] = None
-    """The application fee (if any) for the charge. [See the Connect
-    documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees) for
-    details.
-    """
+    products: list[str]
+    """A list of product IDs this coupon applies to"""
 
-    application_fee_amount: Optional[int] = None
-    """The amount of the application fee (if any) requested for the charge. [See the
-    Connect
-    documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees) for
-    details.
-    """
 
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """ID of the balance transaction that describes the impact of this charge on your
-    account balance (not including refunds or disputes).
-    """
+class CouponCurrencyOption(StripeModel):
+    """The ``CouponCurrencyOption`` object."""
 
-    billing_details: BillingDetails
-
-    calculated_statement_descriptor: Optional[str] = None
-    """The full statement descriptor that is passed to card networks, and that is
-    displayed on your customers' credit card and bank statements. Allows you to see what
-    the statement descriptor looks like after the static and dynamic portions are
-    combined.
-    """
-
-    captured: bool
-    """If the charge was created without capturing, this Boolean represents whether it
-    is still uncaptured or has since been captured.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """ID of the customer this charge is for if one exists."""
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    disputed: bool
-    """Whether the charge has been disputed."""
-
-    failure_balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """ID of the balance transaction that describes the reversal of the balance on your
-    account due to payment failure.
-    """
-
-    failure_code: Optional[str] = None
-    """Error code explaining reason for charge failure if available (see [the errors
-    section](https://stripe.com/docs/error-codes) for a list of codes).
-    """
-
-    failure_message: Optional[str] = None
-    """Message to user further explaining reason for charge failure if available."""
-
-    fraud_details: Optional[ChargeFraudDetails] = None
-    """Information on fraud assessments for the charge."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    invoice: Optional[Union[str, Invoice]] = None
-    """ID of the invoice this charge is for if one exists."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["charge"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account (if any) the charge was made on behalf of without triggering an
-    automatic transfer. See the [Connect
-    documentation](https://stripe.com/docs/connect/separate-charges-and-transfers) for
-    details.
-    """
-
-    outcome: Optional[ChargeOutcome] = None
-    """Details about whether the payment was accepted, and why. See [understanding
-    declines](https://stripe.com/docs/declines) for details.
-    """
-
-    paid: bool
-    """`true` if the charge succeeded, or was successfully authorized for later capture."""
-
-    payment_intent: Optional[Union[str, PaymentIntent]] = None
-    """ID of the PaymentIntent associated with this charge, if one exists."""
-
-    payment_method: Optional[str] = None
-    """ID of the payment method used in this charge."""
-
-    payment_method_details: Optional[PaymentMethodDetails] = None
-    """Details about the payment method at the time of the transaction."""
-
-    radar_options: Optional[RadarRadarOptions] = None
-
-    receipt_email: Optional[str] = None
-    """This is the email address that the receipt for this charge was sent to."""
-
-    receipt_number: Optional[str] = None
-    """This is the transaction number that appears on email receipts sent for this
-    charge. This attribute will be `null` until a receipt has been sent.
-    """
-
-    receipt_url: Optional[str] = None
-    """This is the URL to view the receipt for this charge. The receipt is kept
-    up-to-date to the latest state of the charge, including any refunds. If the charge
-    is for an Invoice, the receipt will be stylized as an Invoice receipt.
-    """
-
-    refunded: bool
-    """Whether the charge has been fully refunded. If the charge is only partially
-    refunded, this attribute will still be false.
-    """
-
-    refunds: Optional[RefundList] = None
-    """A list of refunds that have been applied to the charge."""
-
-    review: Optional[Union[str, Review]] = None
-    """ID of the review associated with this charge if one exists."""
-
-    shipping: Optional[Shipping] = None
-    """Shipping information for the charge."""
-
-    source_transfer: Optional[Union[str, Transfer]] = None
-    """The transfer ID which created this charge. Only present if the charge came from
-    another Stripe account. [See the Connect
-    documentation](https://stripe.com/docs/connect/destination-charges) for details.
-    """
-
-    statement_descriptor: Optional[str] = None
-    """For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can
-    use this value as the complete description of a charge on your customers’
-    statements. Must contain at least one letter, maximum 22 characters.
-    """
-
-    statement_descriptor_suffix: Optional[str] = None
-    """Provides information about the charge that customers see on their statements.
-    Concatenated with the prefix (shortened descriptor) or statement descriptor that’s
-    set on the account to form the complete statement descriptor. Maximum 22 characters
-    for the concatenated descriptor.
-    """
-
-    status: Union[Literal["failed", "pending", "succeeded"], str]
-    """The status of the payment is either `succeeded`, `pending`, or `failed`."""
-
-    transfer: Optional[Union[str, Transfer]] = None
-    """ID of the transfer to the `destination` account (only applicable if the charge
-    was created using the `destination` parameter).
-    """
-
-    transfer_data: Optional[ChargeTransferData] = None
-    """An optional dictionary including the account to automatically transfer to as part
-    of a destination charge. [See the Connect
-    documentation](https://stripe.com/docs/connect/destination-charges) for details.
-    """
-
-    transfer_group: Optional[str] = None
-    """A string that identifies this transaction as part of a group. See the [Connect
-    documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
-    for details.
-    """
-
-
-class ChargeFraudDetails(StripeModel):
-    """The ``ChargeFraudDetails`` object."""
-
-    stripe_report: Optional[str] = None
-    """Assessments from Stripe. If set, the value is `fraudulent`."""
-
-    user_report: Optional[str] = None
-    """Assessments reported by you. If set, possible values of are `safe` and
-    `fraudulent`.
-    """
-
-
-class ChargeOutcome(StripeModel):
-    """The ``ChargeOutcome`` object."""
-
-    network_status: Optional[str] = None
-    """Possible values are `approved_by_network`, `declined_by_network`,
-    `not_sent_to_network`, and `reversed_after_approval`. The value
-    `reversed_after_approval` indicates the payment was [blocked by
-    Stripe](https://stripe.com/docs/declines#blocked-payments) after bank authorization,
-    and may temporarily appear as "pending" on a cardholder's statement.
-    """
-
-    reason: Optional[str] = None
-    """An enumerated value providing a more detailed explanation of the outcome's
-    `type`. Charges blocked by Radar's default block rule have the value
-    `highest_risk_level`. Charges placed in review by Radar's default review rule have
-    the value `elevated_risk_level`. Charges authorized, blocked, or placed in review by
-    custom rules have the value `rule`. See [understanding
-    declines](https://stripe.com/docs/declines) for more details.
-    """
-
-    risk_level: Optional[str] = None
-    """Stripe Radar's evaluation of the riskiness of the payment. Possible values for
-    evaluated payments are `normal`, `elevated`, `highest`. For non-card payments, and
-    card-based payments predating the public assignment of risk levels, this field will
-    have the value `not_assessed`. In the event of an error in the evaluation, this
-    field will have the value `unknown`. This field is only available with Radar.
-    """
-
-    risk_score: Optional[int] = None
-    """Stripe Radar's evaluation of the riskiness of the payment. Possible values for
-    evaluated payments are between 0 and 100. For non-card payments, card-based payments
-    predating the public assignment of risk scores, or in the event of an error during
-    evaluation, this field will not be present. This field is only available with Radar
-    for Fraud Teams.
-    """
-
-    rule: Optional[Union[str, Rule]] = None
-    """The ID of the Radar rule that matched the payment, if applicable."""
-
-    seller_message: Optional[str] = None
-    """A human-readable description of the outcome type and reason, designed for you
-    (the recipient of the payment), not your customer.
-    """
-
-    type: str
-    """Possible values are `authorized`, `manual_review`, `issuer_declined`, `blocked`,
-    and `invalid`. See [understanding declines](https://stripe.com/docs/declines) and
-    [Radar reviews](https://stripe.com/docs/radar/reviews) for details.
-    """
-
-
-class ChargeTransferData(StripeModel):
-    """The ``ChargeTransferData`` object."""
-
-    amount: Optional[int] = None
-    """The amount transferred to the destination account, if specified. By default, the
-    entire charge amount is transferred to the destination account.
-    """
-
-    destination: Union[str, Account]
-    """ID of an existing, connected Stripe account to transfer funds to if
-    `transfer_data` was specified in the charge request.
-    """
-
-
-class ConnectCollectionTransfer(StripeModel):
-    """The ``ConnectCollectionTransfer`` object."""
-
-    amount: int
-    """Amount transferred, in cents (or local equivalent)."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    destination: Union[str, Account]
-    """ID of the account that funds are being collected for."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    object: Literal["connect_collection_transfer"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
+    amount_off: int
+    """Amount (in the `currency` specified) that will be taken off the subtotal of any
+    invoices for this customer.
     """
 
 
@@ -1929,163 +1859,76 @@ class Coupon(StripeModel):
     """
 
 
-class CouponAppliesTo(StripeModel):
-    """The ``CouponAppliesTo`` object."""
+class PromotionCodeCurrencyOption(StripeModel):
+    """The ``PromotionCodeCurrencyOption`` object."""
 
-    products: list[str]
-    """A list of product IDs this coupon applies to"""
-
-
-class CouponCurrencyOption(StripeModel):
-    """The ``CouponCurrencyOption`` object."""
-
-    amount_off: int
-    """Amount (in the `currency` specified) that will be taken off the subtotal of any
-    invoices for this customer.
+    minimum_amount: int
+    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a
+    purchase must be $100 or more to work).
     """
 
 
-class CurrencyOption(StripeModel):
-    """The ``CurrencyOption`` object."""
+class PromotionCodesResourceRestrictions(StripeModel):
+    """The ``PromotionCodesResourceRestrictions`` object."""
 
-    custom_unit_amount: Optional[CustomUnitAmount] = None
-    """When set, provides configuration for the amount to be adjusted by the customer
-    during Checkout Sessions and Payment Links.
+    currency_options: Optional[dict[str, PromotionCodeCurrencyOption]] = None
+    """Promotion code restrictions defined in each available currency option. Each key
+    must be a three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
+    currency](https://stripe.com/docs/currencies).
     """
 
-    tax_behavior: Optional[
-        Union[Literal["exclusive", "inclusive", "unspecified"], str]
-    ] = None
-    """Only required if a [default tax
-    behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-    was not provided in the Stripe Tax settings. Specifies whether the price is
-    considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
-    `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`,
-    it cannot be changed.
+    first_time_transaction: bool
+    """A Boolean indicating if the Promotion Code should only be redeemed for Customers
+    without any successful payments or invoices
     """
 
-    tiers: Optional[list[PriceTier]] = None
-    """Each element represents a pricing tier. This parameter requires `billing_scheme`
-    to be set to `tiered`. See also the documentation for `billing_scheme`.
+    minimum_amount: Optional[int] = None
+    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a
+    purchase must be $100 or more to work).
     """
 
-    unit_amount: Optional[int] = None
-    """The unit amount in cents (or local equivalent) to be charged, represented as a
-    whole integer if possible. Only set if `billing_scheme=per_unit`.
+    minimum_amount_currency: Optional[str] = None
+    """Three-letter [ISO code](https://stripe.com/docs/currencies) for minimum_amount"""
+
+
+class PromotionCode(StripeModel):
+    """A Promotion Code represents a customer-redeemable code for a
+    [coupon](https://stripe.com/docs/api#coupons). It can be used to create multiple
+    codes for a single coupon.
     """
 
-    unit_amount_decimal: Optional[str] = None
-    """The unit amount in cents (or local equivalent) to be charged, represented as a
-    decimal string with at most 12 decimal places. Only set if
-    `billing_scheme=per_unit`.
+    active: bool
+    """Whether the promotion code is currently active. A promotion code is only active
+    if the coupon is also valid.
     """
 
-
-class CustomUnitAmount(StripeModel):
-    """The ``CustomUnitAmount`` object."""
-
-    maximum: Optional[int] = None
-    """The maximum unit amount the customer can specify for this item."""
-
-    minimum: Optional[int] = None
-    """The minimum unit amount the customer can specify for this item. Must be at least
-    the minimum charge amount.
+    code: str
+    """The customer-facing code. Regardless of case, this code must be unique across all
+    active promotion codes for each customer.
     """
 
-    preset: Optional[int] = None
-    """The starting unit amount which can be updated by the customer."""
-
-
-class Customer(StripeModel):
-    """This object represents a customer of your business. It lets you create recurring
-    charges and track payments that belong to the same customer.
-
-    Related guide: [Save a card during
-    payment](https://stripe.com/docs/payments/save-during-payment)
-    """
-
-    address: Optional[Address] = None
-    """The customer's address."""
-
-    balance: Optional[int] = None
-    """Current balance, if any, being stored on the customer. If negative, the customer
-    has credit to apply to their next invoice. If positive, the customer has an amount
-    owed that will be added to their next invoice. The balance does not refer to any
-    unpaid invoices; it solely takes into account amounts that have yet to be
-    successfully applied to any invoice. This balance is only taken into account as
-    invoices are finalized.
-    """
-
-    cash_balance: Optional[CashBalance] = None
-    """The current funds being held by Stripe on behalf of the customer. These funds can
-    be applied towards payment intents with source "cash_balance". The
-    settings[reconciliation_mode] field describes whether these funds are applied to
-    such payment intents manually or automatically.
-    """
+    coupon: Coupon
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
-    currency: Optional[str] = None
-    """Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) the
-    customer can be charged in for recurring billing purposes.
-    """
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """The customer that this promotion code can be used by."""
 
-    default_source: Optional[
-        Union[
-            str,
-            Annotated[Union[BankAccount, Card, Source], Field(discriminator="object")],
-        ]
-    ] = None
-    """ID of the default payment source for the customer.
-
-    If you are using payment methods created via the PaymentMethods API, see the
-    [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
-    field instead.
-    """
-
-    delinquent: Optional[bool] = None
-    """When the customer's latest invoice is billed by charging automatically,
-    `delinquent` is `true` if the invoice's latest charge failed. When the customer's
-    latest invoice is billed by sending an invoice, `delinquent` is `true` if the
-    invoice isn't paid by its due date.
-
-    If an invoice is marked uncollectible by
-    [dunning](https://stripe.com/docs/billing/automatic-collection), `delinquent`
-    doesn't get reset to `false`.
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    discount: Optional[Discount] = None
-    """Describes the current discount active on the customer, if there is one."""
-
-    email: Optional[str] = None
-    """The customer's email address."""
+    expires_at: Optional[int] = None
+    """Date at which the promotion code can no longer be redeemed."""
 
     id: str
     """Unique identifier for the object."""
-
-    invoice_credit_balance: Optional[dict[str, int]] = None
-    """The current multi-currency balances, if any, being stored on the customer. If
-    positive in a currency, the customer has a credit to apply to their next invoice
-    denominated in that currency. If negative, the customer has an amount owed that will
-    be added to their next invoice denominated in that currency. These balances do not
-    refer to any unpaid invoices. They solely track amounts that have yet to be
-    successfully applied to any invoice. A balance in a particular currency is only
-    applied to any invoice as an invoice in that currency is finalized.
-    """
-
-    invoice_prefix: Optional[str] = None
-    """The prefix for the customer used to generate unique invoice numbers."""
-
-    invoice_settings: Optional[InvoiceSettingCustomerSetting] = None
 
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if
     the object exists in test mode.
     """
+
+    max_redemptions: Optional[int] = None
+    """Maximum number of times this promotion code can be redeemed."""
 
     metadata: Optional[dict[str, str]] = None
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -2093,76 +1936,402 @@ class Customer(StripeModel):
     object in a structured format.
     """
 
-    name: Optional[str] = None
-    """The customer's full name or business name."""
-
-    next_invoice_sequence: Optional[int] = None
-    """The suffix of the customer's next invoice number, e.g., 0001."""
-
-    object: Literal["customer"]
+    object: Literal["promotion_code"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
+    restrictions: PromotionCodesResourceRestrictions
+
+    times_redeemed: int
+    """Number of times this promotion code has been used."""
+
+
+class Discount(StripeModel):
+    """A discount represents the actual application of a
+    [coupon](https://stripe.com/docs/api#coupons) or [promotion
+    code](https://stripe.com/docs/api#promotion_codes). It contains information about
+    when the discount began, when it will end, and what it is applied to.
+
+    Related guide: [Applying discounts to
+    subscriptions](https://stripe.com/docs/billing/subscriptions/discounts)
+    """
+
+    checkout_session: Optional[str] = None
+    """The Checkout session that this coupon is applied to, if it is applied to a
+    particular session in payment mode. Will not be present for subscription mode.
+    """
+
+    coupon: Coupon
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """The ID of the customer associated with this discount."""
+
+    end: Optional[int] = None
+    """If the coupon has a duration of `repeating`, the date that this discount will
+    end. If the coupon has a duration of `once` or `forever`, this attribute will be
+    null.
+    """
+
+    id: str
+    """The ID of the discount object. Discounts cannot be fetched by ID. Use
+    `expand[]=discounts` in API calls to expand discount IDs in an array.
+    """
+
+    invoice: Optional[str] = None
+    """The invoice that the discount's coupon was applied to, if it was applied directly
+    to a particular invoice.
+    """
+
+    invoice_item: Optional[str] = None
+    """The invoice item `id` (or invoice line item `id` for invoice line items of
+    type='subscription') that the discount's coupon was applied to, if it was applied
+    directly to a particular invoice item or invoice line item.
+    """
+
+    object: Literal["discount"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    promotion_code: Optional[Union[str, PromotionCode]] = None
+    """The promotion code applied to create this discount."""
+
+    start: int
+    """Date that the coupon was applied."""
+
+    subscription: Optional[str] = None
+    """The subscription that this coupon is applied to, if it is applied to a particular
+    subscription.
+    """
+
+
+class InvoiceSettingCustomField(StripeModel):
+    """The ``InvoiceSettingCustomField`` object."""
+
+    name: str
+    """The name of the custom field."""
+
+    value: str
+    """The value of the custom field."""
+
+
+class InvoiceSettingRenderingOptions(StripeModel):
+    """The ``InvoiceSettingRenderingOptions`` object."""
+
+    amount_tax_display: Optional[str] = None
+    """How line-item prices and amounts will be displayed with respect to tax on invoice
+    PDFs.
+    """
+
+
+class BillingDetails(StripeModel):
+    """The ``BillingDetails`` object."""
+
+    address: Optional[Address] = None
+    """Billing address."""
+
+    email: Optional[str] = None
+    """Email address."""
+
+    name: Optional[str] = None
+    """Full name."""
+
     phone: Optional[str] = None
-    """The customer's phone number."""
+    """Billing phone number (including extension)."""
 
-    preferred_locales: Optional[list[str]] = None
-    """The customer's preferred locales (languages), ordered by preference."""
 
-    shipping: Optional[Shipping] = None
-    """Mailing and shipping address for the customer. Appears on invoices emailed to
-    this customer.
+class PaymentFlowsPrivatePaymentMethodsAlipay(StripeModel):
+    """The ``PaymentFlowsPrivatePaymentMethodsAlipay`` object."""
+
+
+class PaymentMethodAcssDebit(StripeModel):
+    """The ``PaymentMethodAcssDebit`` object."""
+
+    bank_name: Optional[str] = None
+    """Name of the bank associated with the bank account."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular bank account. You can use this attribute to
+    check whether two bank accounts are the same.
     """
 
-    sources: Optional[ApmsSourcesSourceList] = None
-    """The customer's payment sources, if any."""
+    institution_number: Optional[str] = None
+    """Institution number of the bank account."""
 
-    subscriptions: Optional[SubscriptionList] = None
-    """The customer's current subscriptions, if any."""
+    last4: Optional[str] = None
+    """Last four digits of the bank account number."""
 
-    tax: Optional[CustomerTax] = None
+    transit_number: Optional[str] = None
+    """Transit number of the bank account."""
 
-    tax_exempt: Optional[Union[Literal["exempt", "none", "reverse"], str]] = None
-    """Describes the customer's tax exemption status. One of `none`, `exempt`, or
-    `reverse`. When set to `reverse`, invoice and receipt PDFs include the text
-    **"Reverse charge"**.
+
+class PaymentMethodAffirm(StripeModel):
+    """The ``PaymentMethodAffirm`` object."""
+
+
+class PaymentMethodAfterpayClearpay(StripeModel):
+    """The ``PaymentMethodAfterpayClearpay`` object."""
+
+
+class PaymentMethodAuBecsDebit(StripeModel):
+    """The ``PaymentMethodAuBecsDebit`` object."""
+
+    bsb_number: Optional[str] = None
+    """Six-digit number identifying bank and branch associated with this bank account."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular bank account. You can use this attribute to
+    check whether two bank accounts are the same.
     """
 
-    tax_ids: Optional[TaxIDsList] = None
-    """The customer's tax IDs."""
-
-    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
-    """ID of the test clock this customer belongs to."""
+    last4: Optional[str] = None
+    """Last four digits of the bank account number."""
 
 
-class CustomerAcceptance(StripeModel):
-    """The ``CustomerAcceptance`` object."""
+class PaymentMethodBacsDebit(StripeModel):
+    """The ``PaymentMethodBacsDebit`` object."""
 
-    accepted_at: Optional[int] = None
-    """The time at which the customer accepted the Mandate."""
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular bank account. You can use this attribute to
+    check whether two bank accounts are the same.
+    """
 
-    offline: Optional[OfflineAcceptance] = None
+    last4: Optional[str] = None
+    """Last four digits of the bank account number."""
 
-    online: Optional[OnlineAcceptance] = None
+    sort_code: Optional[str] = None
+    """Sort code of the bank account. (e.g., `10-20-30`)"""
 
-    type: Union[Literal["offline", "online"], str]
-    """The type of customer acceptance information included with the Mandate. One of
-    `online` or `offline`.
+
+class PaymentMethodBancontact(StripeModel):
+    """The ``PaymentMethodBancontact`` object."""
+
+
+class PaymentMethodBlik(StripeModel):
+    """The ``PaymentMethodBlik`` object."""
+
+
+class PaymentMethodBoleto(StripeModel):
+    """The ``PaymentMethodBoleto`` object."""
+
+    tax_id: str
+    """Uniquely identifies the customer tax id (CNPJ or CPF)"""
+
+
+class Networks(StripeModel):
+    """The ``Networks`` object."""
+
+    available: list[str]
+    """All available networks for the card."""
+
+    preferred: Optional[str] = None
+    """The preferred network for the card."""
+
+
+class PaymentMethodCardChecks(StripeModel):
+    """The ``PaymentMethodCardChecks`` object."""
+
+    address_line1_check: Optional[str] = None
+    """If a address line1 was provided, results of the check, one of `pass`, `fail`,
+    `unavailable`, or `unchecked`.
+    """
+
+    address_postal_code_check: Optional[str] = None
+    """If a address postal code was provided, results of the check, one of `pass`,
+    `fail`, `unavailable`, or `unchecked`.
+    """
+
+    cvc_check: Optional[str] = None
+    """If a CVC was provided, results of the check, one of `pass`, `fail`,
+    `unavailable`, or `unchecked`.
     """
 
 
-class CustomerBalanceCustomerBalanceSettings(StripeModel):
-    """The ``CustomerBalanceCustomerBalanceSettings`` object."""
+class PaymentMethodDetailsCardPresentReceipt(StripeModel):
+    """The ``PaymentMethodDetailsCardPresentReceipt`` object."""
 
-    reconciliation_mode: Union[Literal["automatic", "manual"], str]
-    """The configuration for how funds that land in the customer cash balance are
-    reconciled.
+    account_type: Optional[
+        Union[Literal["checking", "credit", "prepaid", "unknown"], str]
+    ] = None
+    """The type of account being debited or credited"""
+
+    application_cryptogram: Optional[str] = None
+    """EMV tag 9F26, cryptogram generated by the integrated circuit chip."""
+
+    application_preferred_name: Optional[str] = None
+    """Mnenomic of the Application Identifier."""
+
+    authorization_code: Optional[str] = None
+    """Identifier for this transaction."""
+
+    authorization_response_code: Optional[str] = None
+    """EMV tag 8A. A code returned by the card issuer."""
+
+    cardholder_verification_method: Optional[str] = None
+    """How the cardholder verified ownership of the card."""
+
+    dedicated_file_name: Optional[str] = None
+    """EMV tag 84. Similar to the application identifier stored on the integrated
+    circuit chip.
     """
 
-    using_merchant_default: bool
-    """A flag to indicate if reconciliation mode returned is the user's default or is
-    specific to this customer cash balance
+    terminal_verification_results: Optional[str] = None
+    """The outcome of a series of EMV functions performed by the card reader."""
+
+    transaction_status_information: Optional[str] = None
+    """An indication of various EMV functions performed during the transaction."""
+
+
+class PaymentMethodDetailsCardPresent(StripeModel):
+    """The ``PaymentMethodDetailsCardPresent`` object."""
+
+    amount_authorized: Optional[int] = None
+    """The authorized amount"""
+
+    brand: Optional[str] = None
+    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    capture_before: Optional[int] = None
+    """When using manual capture, a future timestamp after which the charge will be
+    automatically refunded if uncaptured.
+    """
+
+    cardholder_name: Optional[str] = None
+    """The cardholder name as read from the card, in [ISO
+    7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric
+    characters, special characters and first/last name separator (`/`). In some cases,
+    the cardholder name may not be available depending on how the issuer has configured
+    the card. Cardholder name is typically not available on swipe or contactless
+    payments, such as those made with Apple Pay and Google Pay.
+    """
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country of the card. You could use this
+    attribute to get a sense of the international breakdown of cards you've collected.
+    """
+
+    emv_auth_data: Optional[str] = None
+    """Authorization response cryptogram."""
+
+    exp_month: int
+    """Two-digit number representing the card's expiration month."""
+
+    exp_year: int
+    """Four-digit number representing the card's expiration year."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular card number. You can use this attribute to
+    check whether two customers who’ve signed up with you are using the same card
+    number, for example. For payment methods that tokenize card information (Apple Pay,
+    Google Pay), the tokenized number might be provided instead of the underlying card
+    number.
+
+    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
+    fingerprints for the same card---one for India and one for the rest of the world.*
+    """
+
+    funding: Optional[str] = None
+    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
+
+    generated_card: Optional[str] = None
+    """ID of a card PaymentMethod generated from the card_present PaymentMethod that may
+    be attached to a Customer for future transactions. Only present if it was possible
+    to generate a card PaymentMethod.
+    """
+
+    incremental_authorization_supported: bool
+    """Whether this [PaymentIntent](https://stripe.com/docs/api/payment_intents) is
+    eligible for incremental authorizations. Request support using
+    [request_incremental_authorization_support](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-payment_method_options-card_present-request_incremental_authorization_support).
+    """
+
+    last4: Optional[str] = None
+    """The last four digits of the card."""
+
+    network: Optional[str] = None
+    """Identifies which network this charge was processed on. Can be `amex`,
+    `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    overcapture_supported: bool
+    """Defines whether the authorized amount can be over-captured or not"""
+
+    read_method: Optional[
+        Union[
+            Literal[
+                "contact_emv",
+                "contactless_emv",
+                "contactless_magstripe_mode",
+                "magnetic_stripe_fallback",
+                "magnetic_stripe_track2",
+            ],
+            str,
+        ]
+    ] = None
+    """How card details were read in this transaction."""
+
+    receipt: Optional[PaymentMethodDetailsCardPresentReceipt] = None
+    """A collection of fields required to be displayed on receipts. Only required for
+    EMV transactions.
+    """
+
+
+class CardGeneratedFromPaymentMethodDetails(StripeModel):
+    """The ``CardGeneratedFromPaymentMethodDetails`` object."""
+
+    card_present: Optional[PaymentMethodDetailsCardPresent] = None
+
+    type: str
+    """The type of payment method transaction-specific details from the transaction that
+    generated this `card` payment method. Always `card_present`.
+    """
+
+
+class Application(StripeModel):
+    """The ``Application`` object."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    name: Optional[str] = None
+    """The name of the application."""
+
+    object: Literal["application"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class ConnectCollectionTransfer(StripeModel):
+    """The ``ConnectCollectionTransfer`` object."""
+
+    amount: int
+    """Amount transferred, in cents (or local equivalent)."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    destination: Union[str, "Account"]
+    """ID of the account that funds are being collected for."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    object: Literal["connect_collection_transfer"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
     """
 
 
@@ -2173,13 +2342,13 @@ class CustomerBalanceResourceCashBalanceTransactionResourceAdjustedForOverdraft(
     object.
     """
 
-    balance_transaction: Union[str, BalanceTransaction]
+    balance_transaction: Union[str, "BalanceTransaction"]
     """The [Balance
     Transaction](https://stripe.com/docs/api/balance_transactions/object) that
     corresponds to funds taken out of your Stripe balance.
     """
 
-    linked_transaction: Union[str, CustomerCashBalanceTransaction]
+    linked_transaction: Union[str, "CustomerCashBalanceTransaction"]
     """The [Cash Balance
     Transaction](https://stripe.com/docs/api/cash_balance_transactions/object) that
     brought the customer balance negative, triggering the clawback of funds.
@@ -2194,63 +2363,10 @@ class CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPaymentTrans
     object.
     """
 
-    payment_intent: Union[str, PaymentIntent]
+    payment_intent: Union[str, "PaymentIntent"]
     """The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that
     funds were applied to.
     """
-
-
-class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction(
-    StripeModel
-):
-    """The ``CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction``
-    object.
-    """
-
-    bank_transfer: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer
-
-
-class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer(
-    StripeModel
-):
-    """The
-    ``CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer``
-    object.
-    """
-
-    eu_bank_transfer: Optional[
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer
-    ] = None
-
-    gb_bank_transfer: Optional[
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceGbBankTransfer
-    ] = None
-
-    jp_bank_transfer: Optional[
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceJpBankTransfer
-    ] = None
-
-    reference: Optional[str] = None
-    """The user-supplied reference field on the bank transfer."""
-
-    type: Union[
-        Literal[
-            "eu_bank_transfer",
-            "gb_bank_transfer",
-            "jp_bank_transfer",
-            "mx_bank_transfer",
-            "us_bank_transfer",
-        ],
-        str,
-    ]
-    """The funding method type used to fund the customer balance. Permitted values
-    include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`,
-    `mx_bank_transfer`, or `us_bank_transfer`.
-    """
-
-    us_bank_transfer: Optional[
-        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransfer
-    ] = None
 
 
 class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer(
@@ -2322,6 +2438,359 @@ class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionReso
     """The full name of the sender, as supplied by the sending bank."""
 
 
+class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer(
+    StripeModel
+):
+    """The
+    ``CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer``
+    object.
+    """
+
+    eu_bank_transfer: Optional[
+        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceEuBankTransfer
+    ] = None
+
+    gb_bank_transfer: Optional[
+        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceGbBankTransfer
+    ] = None
+
+    jp_bank_transfer: Optional[
+        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceJpBankTransfer
+    ] = None
+
+    reference: Optional[str] = None
+    """The user-supplied reference field on the bank transfer."""
+
+    type: Union[
+        Literal[
+            "eu_bank_transfer",
+            "gb_bank_transfer",
+            "jp_bank_transfer",
+            "mx_bank_transfer",
+            "us_bank_transfer",
+        ],
+        str,
+    ]
+    """The funding method type used to fund the customer balance. Permitted values
+    include: `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`,
+    `mx_bank_transfer`, or `us_bank_transfer`.
+    """
+
+    us_bank_transfer: Optional[
+        CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransferResourceUsBankTransfer
+    ] = None
+
+
+class CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction(
+    StripeModel
+):
+    """The ``CustomerBalanceResourceCashBalanceTransactionResourceFundedTransaction``
+    object.
+    """
+
+    bank_transfer: CustomerBalanceResourceCashBalanceTransactionResourceFundedTransactionResourceBankTransfer
+
+
+class EmailSent(StripeModel):
+    """The ``EmailSent`` object."""
+
+    email_sent_at: int
+    """The timestamp when the email was sent."""
+
+    email_sent_to: str
+    """The recipient's email address."""
+
+
+class RefundNextActionDisplayDetails(StripeModel):
+    """The ``RefundNextActionDisplayDetails`` object."""
+
+    email_sent: EmailSent
+
+    expires_at: int
+    """The expiry timestamp."""
+
+
+class RefundNextAction(StripeModel):
+    """The ``RefundNextAction`` object."""
+
+    display_details: Optional[RefundNextActionDisplayDetails] = None
+    """Contains the refund details."""
+
+    type: str
+    """Type of the next action to perform."""
+
+
+class TransferReversalList(StripeModel):
+    """A list of reversals that have been applied to the transfer."""
+
+    data: list["TransferReversal"]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
+
+
+class Transfer(StripeModel):
+    """A `Transfer` object is created when you move funds between Stripe accounts as
+    part of Connect.
+
+    Before April 6, 2017, transfers also represented movement of funds from a Stripe
+    account to a card or bank account. This behavior has since been split out into a
+    [Payout](https://stripe.com/docs/api#payout_object) object, with corresponding
+    payout endpoints. For more information, read about the [transfer/payout
+    split](https://stripe.com/docs/transfer-payout-split).
+
+    Related guide: [Creating separate charges and
+    transfers](https://stripe.com/docs/connect/separate-charges-and-transfers)
+    """
+
+    amount: int
+    """Amount in cents (or local equivalent) to be transferred."""
+
+    amount_reversed: int
+    """Amount in cents (or local equivalent) reversed (can be less than the amount
+    attribute on the transfer if a partial reversal was issued).
+    """
+
+    balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
+    """Balance transaction that describes the impact of this transfer on your account
+    balance.
+    """
+
+    created: int
+    """Time that this record of the transfer was first created."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    destination: Optional[Union[str, "Account"]] = None
+    """ID of the Stripe account the transfer was sent to."""
+
+    destination_payment: Optional[Union[str, "Charge"]] = None
+    """If the destination is a Stripe account, this will be the ID of the payment that
+    the destination account received for the transfer.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["transfer"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    reversals: TransferReversalList
+    """A list of reversals that have been applied to the transfer."""
+
+    reversed: bool
+    """Whether the transfer has been fully reversed. If the transfer is only partially
+    reversed, this attribute will still be false.
+    """
+
+    source_transaction: Optional[Union[str, "Charge"]] = None
+    """ID of the charge or payment that was used to fund the transfer. If null, the
+    transfer was funded from the available balance.
+    """
+
+    source_type: Optional[str] = None
+    """The source balance this transfer came from. One of `card`, `fpx`, or
+    `bank_account`.
+    """
+
+    transfer_group: Optional[str] = None
+    """A string that identifies this transaction as part of a group. See the [Connect
+    documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+    for details.
+    """
+
+
+class TransferReversal(StripeModel):
+    """[Stripe Connect](https://stripe.com/docs/connect) platforms can reverse transfers
+    made to a connected account, either entirely or partially, and can also specify
+    whether to refund any related application fees. Transfer reversals add to the
+    platform's balance and subtract from the destination account's balance.
+
+    Reversing a transfer that was made for a [destination
+    charge](https://stripe.com/docs/connect/destination-charges) is allowed only up to
+    the amount of the charge. It is possible to reverse a
+    [transfer_group](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+    transfer only if the destination account has enough balance to cover the reversal.
+
+    Related guide: [Reversing
+    transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#reversing-transfers)
+    """
+
+    amount: int
+    """Amount, in cents (or local equivalent)."""
+
+    balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
+    """Balance transaction that describes the impact on your account balance."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    destination_payment_refund: Optional[Union[str, "Refund"]] = None
+    """Linked payment refund for the transfer reversal."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["transfer_reversal"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    source_refund: Optional[Union[str, "Refund"]] = None
+    """ID of the refund responsible for the transfer reversal."""
+
+    transfer: Union[str, Transfer]
+    """ID of the transfer that was reversed."""
+
+
+class Refund(StripeModel):
+    """`Refund` objects allow you to refund a charge that has previously been created
+    but not yet refunded. Funds will be refunded to the credit or debit card that was
+    originally charged.
+
+    Related guide: [Refunds](https://stripe.com/docs/refunds)
+    """
+
+    amount: int
+    """Amount, in cents (or local equivalent)."""
+
+    balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
+    """Balance transaction that describes the impact on your account balance."""
+
+    charge: Optional[Union[str, "Charge"]] = None
+    """ID of the charge that was refunded."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users.
+    (Available on non-card refunds only)
+    """
+
+    failure_balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
+    """If the refund failed, this balance transaction describes the adjustment made on
+    your account balance that reverses the initial balance transaction.
+    """
+
+    failure_reason: Optional[str] = None
+    """If the refund failed, the reason for refund failure if known. Possible values are
+    `lost_or_stolen_card`, `expired_or_canceled_card`,
+    `charge_for_pending_refund_disputed`, `insufficient_funds`, `declined`,
+    `merchant_request` or `unknown`.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    instructions_email: Optional[str] = None
+    """For payment methods without native refund support (e.g., Konbini, PromptPay),
+    email for the customer to receive refund instructions.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    next_action: Optional[RefundNextAction] = None
+
+    object: Literal["refund"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    payment_intent: Optional[Union[str, "PaymentIntent"]] = None
+    """ID of the PaymentIntent that was refunded."""
+
+    reason: Optional[
+        Union[
+            Literal[
+                "duplicate",
+                "expired_uncaptured_charge",
+                "fraudulent",
+                "requested_by_customer",
+            ],
+            str,
+        ]
+    ] = None
+    """Reason for the refund, either user-provided (`duplicate`, `fraudulent`, or
+    `requested_by_customer`) or generated by Stripe internally
+    (`expired_uncaptured_charge`).
+    """
+
+    receipt_number: Optional[str] = None
+    """This is the transaction number that appears on email receipts sent for this
+    refund.
+    """
+
+    source_transfer_reversal: Optional[Union[str, TransferReversal]] = None
+    """The transfer reversal that is associated with the refund. Only present if the
+    charge came from another Stripe account. See the Connect documentation for details.
+    """
+
+    status: Optional[str] = None
+    """Status of the refund. For credit card refunds, this can be `pending`,
+    `succeeded`, or `failed`. For other types of refunds, it can be `pending`,
+    `requires_action`, `succeeded`, `failed`, or `canceled`. Refer to our
+    [refunds](https://stripe.com/docs/refunds#failed-refunds) documentation for more
+    details.
+    """
+
+    transfer_reversal: Optional[Union[str, TransferReversal]] = None
+    """If the accompanying transfer was reversed, the transfer reversal object. Only
+    applicable if the charge was created using the destination parameter.
+    """
+
+
 class CustomerBalanceResourceCashBalanceTransactionResourceRefundedFromPaymentTransaction(
     StripeModel
 ):
@@ -2344,7 +2813,7 @@ class CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentT
     object.
     """
 
-    payment_intent: Union[str, PaymentIntent]
+    payment_intent: Union[str, "PaymentIntent"]
     """The [Payment Intent](https://stripe.com/docs/api/payment_intents/object) that
     funds were unapplied from.
     """
@@ -2375,7 +2844,7 @@ class CustomerCashBalanceTransaction(StripeModel):
     [supported currency](https://stripe.com/docs/currencies).
     """
 
-    customer: Union[str, Customer]
+    customer: Union[str, "Customer"]
     """The customer whose available cash balance changed as a result of this
     transaction.
     """
@@ -2435,402 +2904,6 @@ class CustomerCashBalanceTransaction(StripeModel):
     unapplied_from_payment: Optional[
         CustomerBalanceResourceCashBalanceTransactionResourceUnappliedFromPaymentTransaction
     ] = None
-
-
-class CustomerTax(StripeModel):
-    """The ``CustomerTax`` object."""
-
-    automatic_tax: Union[
-        Literal["failed", "not_collecting", "supported", "unrecognized_location"], str
-    ]
-    """Surfaces if automatic tax computation is possible given the current customer
-    location information.
-    """
-
-    ip_address: Optional[str] = None
-    """A recent IP address of the customer used for tax reporting and tax location
-    inference.
-    """
-
-    location: Optional[CustomerTaxLocation] = None
-    """The customer's location as identified by Stripe Tax."""
-
-
-class CustomerTaxLocation(StripeModel):
-    """The ``CustomerTaxLocation`` object."""
-
-    country: str
-    """The customer's country as identified by Stripe Tax."""
-
-    source: Union[
-        Literal[
-            "billing_address", "ip_address", "payment_method", "shipping_destination"
-        ],
-        str,
-    ]
-    """The data source used to infer the customer's location."""
-
-    state: Optional[str] = None
-    """The customer's state, county, province, or region as identified by Stripe Tax."""
-
-
-class DeletedApplication(StripeModel):
-    """The ``DeletedApplication`` object."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    name: Optional[str] = None
-    """The name of the application."""
-
-    object: Literal["application"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedBankAccount(StripeModel):
-    """The ``DeletedBankAccount`` object."""
-
-    currency: Optional[str] = None
-    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid
-    out to the bank account.
-    """
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["bank_account"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedCard(StripeModel):
-    """The ``DeletedCard`` object."""
-
-    currency: Optional[str] = None
-    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid
-    out to the bank account.
-    """
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["card"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedCoupon(StripeModel):
-    """The ``DeletedCoupon`` object."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["coupon"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedCustomer(StripeModel):
-    """The ``DeletedCustomer`` object."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["customer"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedDiscount(StripeModel):
-    """The ``DeletedDiscount`` object."""
-
-    checkout_session: Optional[str] = None
-    """The Checkout session that this coupon is applied to, if it is applied to a
-    particular session in payment mode. Will not be present for subscription mode.
-    """
-
-    coupon: Coupon
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """The ID of the customer associated with this discount."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """The ID of the discount object. Discounts cannot be fetched by ID. Use
-    `expand[]=discounts` in API calls to expand discount IDs in an array.
-    """
-
-    invoice: Optional[str] = None
-    """The invoice that the discount's coupon was applied to, if it was applied directly
-    to a particular invoice.
-    """
-
-    invoice_item: Optional[str] = None
-    """The invoice item `id` (or invoice line item `id` for invoice line items of
-    type='subscription') that the discount's coupon was applied to, if it was applied
-    directly to a particular invoice item or invoice line item.
-    """
-
-    object: Literal["discount"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    promotion_code: Optional[Union[str, PromotionCode]] = None
-    """The promotion code applied to create this discount."""
-
-    start: int
-    """Date that the coupon was applied."""
-
-    subscription: Optional[str] = None
-    """The subscription that this coupon is applied to, if it is applied to a particular
-    subscription.
-    """
-
-
-class DeletedInvoice(StripeModel):
-    """The ``DeletedInvoice`` object."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["invoice"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedPrice(StripeModel):
-    """The ``DeletedPrice`` object."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["price"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedProduct(StripeModel):
-    """The ``DeletedProduct`` object."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["product"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class DeletedTaxId(StripeModel):
-    """The ``DeletedTaxId`` object."""
-
-    deleted: Union[Literal[True], Any]
-    """Always true for a deleted object"""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["tax_id"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class Discount(StripeModel):
-    """A discount represents the actual application of a
-    [coupon](https://stripe.com/docs/api#coupons) or [promotion
-    code](https://stripe.com/docs/api#promotion_codes). It contains information about
-    when the discount began, when it will end, and what it is applied to.
-
-    Related guide: [Applying discounts to
-    subscriptions](https://stripe.com/docs/billing/subscriptions/discounts)
-    """
-
-    checkout_session: Optional[str] = None
-    """The Checkout session that this coupon is applied to, if it is applied to a
-    particular session in payment mode. Will not be present for subscription mode.
-    """
-
-    coupon: Coupon
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """The ID of the customer associated with this discount."""
-
-    end: Optional[int] = None
-    """If the coupon has a duration of `repeating`, the date that this discount will
-    end. If the coupon has a duration of `once` or `forever`, this attribute will be
-    null.
-    """
-
-    id: str
-    """The ID of the discount object. Discounts cannot be fetched by ID. Use
-    `expand[]=discounts` in API calls to expand discount IDs in an array.
-    """
-
-    invoice: Optional[str] = None
-    """The invoice that the discount's coupon was applied to, if it was applied directly
-    to a particular invoice.
-    """
-
-    invoice_item: Optional[str] = None
-    """The invoice item `id` (or invoice line item `id` for invoice line items of
-    type='subscription') that the discount's coupon was applied to, if it was applied
-    directly to a particular invoice item or invoice line item.
-    """
-
-    object: Literal["discount"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    promotion_code: Optional[Union[str, PromotionCode]] = None
-    """The promotion code applied to create this discount."""
-
-    start: int
-    """Date that the coupon was applied."""
-
-    subscription: Optional[str] = None
-    """The subscription that this coupon is applied to, if it is applied to a particular
-    subscription.
-    """
-
-
-class DiscountsResourceDiscountAmount(StripeModel):
-    """The ``DiscountsResourceDiscountAmount`` object."""
-
-    amount: int
-    """The amount, in cents (or local equivalent), of the discount."""
-
-    discount: Union[str, Discount, DeletedDiscount]
-    """The discount that was applied to get this discount amount."""
-
-
-class Dispute(StripeModel):
-    """A dispute occurs when a customer questions your charge with their card issuer.
-    When this happens, you're given the opportunity to respond to the dispute with
-    evidence that shows that the charge is legitimate. You can find more information
-    about the dispute process in our [Disputes and
-    Fraud](https://stripe.com/docs/disputes) documentation.
-
-    Related guide: [Disputes and fraud](https://stripe.com/docs/disputes)
-    """
-
-    amount: int
-    """Disputed amount. Usually the amount of the charge, but can differ (usually
-    because of currency fluctuation or because only part of the order is disputed).
-    """
-
-    balance_transactions: list[BalanceTransaction]
-    """List of zero, one, or two balance transactions that show funds withdrawn and
-    reinstated to your Stripe account as a result of this dispute.
-    """
-
-    charge: Union[str, Charge]
-    """ID of the charge that was disputed."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    evidence: DisputeEvidence
-
-    evidence_details: DisputeEvidenceDetails
-
-    id: str
-    """Unique identifier for the object."""
-
-    is_charge_refundable: bool
-    """If true, it is still possible to refund the disputed payment. Once the payment
-    has been fully refunded, no further funds will be withdrawn from your Stripe account
-    as a result of this dispute.
-    """
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["dispute"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    payment_intent: Optional[Union[str, PaymentIntent]] = None
-    """ID of the PaymentIntent that was disputed."""
-
-    payment_method_details: Optional[DisputePaymentMethodDetails] = None
-
-    reason: str
-    """Reason given by cardholder for dispute. Possible values are
-    `bank_cannot_process`, `check_returned`, `credit_not_processed`,
-    `customer_initiated`, `debit_not_authorized`, `duplicate`, `fraudulent`, `general`,
-    `incorrect_account_details`, `insufficient_funds`, `product_not_received`,
-    `product_unacceptable`, `subscription_canceled`, or `unrecognized`. Read more about
-    [dispute reasons](https://stripe.com/docs/disputes/categories).
-    """
-
-    status: Union[
-        Literal[
-            "lost",
-            "needs_response",
-            "under_review",
-            "warning_closed",
-            "warning_needs_response",
-            "warning_under_review",
-            "won",
-        ],
-        str,
-    ]
-    """Current status of dispute. Possible values are `warning_needs_response`,
-    `warning_under_review`, `warning_closed`, `needs_response`, `under_review`, `won`,
-    or `lost`.
-    """
 
 
 class DisputeEvidence(StripeModel):
@@ -2991,16 +3064,6 @@ class DisputeEvidenceDetails(StripeModel):
     """
 
 
-class DisputePaymentMethodDetails(StripeModel):
-    """The ``DisputePaymentMethodDetails`` object."""
-
-    card: Optional[DisputePaymentMethodDetailsCard] = None
-    """Card specific dispute details."""
-
-    type: Union[Literal["card"], str]
-    """Payment method type."""
-
-
 class DisputePaymentMethodDetailsCard(StripeModel):
     """The ``DisputePaymentMethodDetailsCard`` object."""
 
@@ -3017,68 +3080,106 @@ class DisputePaymentMethodDetailsCard(StripeModel):
     """
 
 
-class EmailSent(StripeModel):
-    """The ``EmailSent`` object."""
+class DisputePaymentMethodDetails(StripeModel):
+    """The ``DisputePaymentMethodDetails`` object."""
 
-    email_sent_at: int
-    """The timestamp when the email was sent."""
+    card: Optional[DisputePaymentMethodDetailsCard] = None
+    """Card specific dispute details."""
 
-    email_sent_to: str
-    """The recipient's email address."""
-
-
-class Error(StripeModel):
-    """An error response from the Stripe API"""
-
-    error: ApiErrors
+    type: Union[Literal["card"], str]
+    """Payment method type."""
 
 
-class ExternalAccountList(StripeModel):
-    """External accounts (bank accounts and debit cards) currently attached to this
-    account
+class Dispute(StripeModel):
+    """A dispute occurs when a customer questions your charge with their card issuer.
+    When this happens, you're given the opportunity to respond to the dispute with
+    evidence that shows that the charge is legitimate. You can find more information
+    about the dispute process in our [Disputes and
+    Fraud](https://stripe.com/docs/disputes) documentation.
+
+    Related guide: [Disputes and fraud](https://stripe.com/docs/disputes)
     """
 
-    data: list[Annotated[Union[BankAccount, Card], Field(discriminator="object")]]
-    """The list contains all external accounts that have been attached to the Stripe
-    account. These may be bank accounts or cards.
+    amount: int
+    """Disputed amount. Usually the amount of the charge, but can differ (usually
+    because of currency fluctuation or because only part of the order is disputed).
     """
 
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
+    balance_transactions: list["BalanceTransaction"]
+    """List of zero, one, or two balance transactions that show funds withdrawn and
+    reinstated to your Stripe account as a result of this dispute.
+    """
 
-    object: Literal["list"]
+    charge: Union[str, "Charge"]
+    """ID of the charge that was disputed."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    evidence: DisputeEvidence
+
+    evidence_details: DisputeEvidenceDetails
+
+    id: str
+    """Unique identifier for the object."""
+
+    is_charge_refundable: bool
+    """If true, it is still possible to refund the disputed payment. Once the payment
+    has been fully refunded, no further funds will be withdrawn from your Stripe account
+    as a result of this dispute.
+    """
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["dispute"]
     """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
+    value.
     """
 
-    url: str
-    """The URL where this list can be accessed."""
+    payment_intent: Optional[Union[str, "PaymentIntent"]] = None
+    """ID of the PaymentIntent that was disputed."""
 
+    payment_method_details: Optional[DisputePaymentMethodDetails] = None
 
-class ExternalAccountRequirements(StripeModel):
-    """The ``ExternalAccountRequirements`` object."""
-
-    currently_due: Optional[list[str]] = None
-    """Fields that need to be collected to keep the external account enabled. If not
-    collected by `current_deadline`, these fields appear in `past_due` as well, and the
-    account is disabled.
+    reason: str
+    """Reason given by cardholder for dispute. Possible values are
+    `bank_cannot_process`, `check_returned`, `credit_not_processed`,
+    `customer_initiated`, `debit_not_authorized`, `duplicate`, `fraudulent`, `general`,
+    `incorrect_account_details`, `insufficient_funds`, `product_not_received`,
+    `product_unacceptable`, `subscription_canceled`, or `unrecognized`. Read more about
+    [dispute reasons](https://stripe.com/docs/disputes/categories).
     """
 
-    errors: Optional[list[AccountRequirementsError]] = None
-    """Fields that are `currently_due` and need to be collected again because validation
-    or verification failed.
-    """
-
-    past_due: Optional[list[str]] = None
-    """Fields that weren't collected by `current_deadline`. These fields need to be
-    collected to enable the external account.
-    """
-
-    pending_verification: Optional[list[str]] = None
-    """Fields that may become required depending on the results of verification or
-    review. Will be an empty array unless an asynchronous verification is pending. If
-    verification fails, these fields move to `eventually_due`, `currently_due`, or
-    `past_due`.
+    status: Union[
+        Literal[
+            "lost",
+            "needs_response",
+            "under_review",
+            "warning_closed",
+            "warning_needs_response",
+            "warning_under_review",
+            "won",
+        ],
+        str,
+    ]
+    """Current status of dispute. Possible values are `warning_needs_response`,
+    `warning_under_review`, `warning_closed`, `needs_response`, `under_review`, `won`,
+    or `lost`.
     """
 
 
@@ -3116,7 +3217,7 @@ class FeeRefund(StripeModel):
     amount: int
     """Amount, in cents (or local equivalent)."""
 
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
+    balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
     """Balance transaction that describes the impact on your account balance."""
 
     created: int
@@ -3128,7 +3229,7 @@ class FeeRefund(StripeModel):
     [supported currency](https://stripe.com/docs/currencies).
     """
 
-    fee: Union[str, ApplicationFee]
+    fee: Union[str, "ApplicationFee"]
     """ID of the application fee that was refunded."""
 
     id: str
@@ -3143,1491 +3244,6 @@ class FeeRefund(StripeModel):
     object: Literal["fee_refund"]
     """String representing the object's type. Objects of the same type share the same
     value.
-    """
-
-
-class FeeRefundList(StripeModel):
-    """A list of refunds that have been applied to the fee."""
-
-    data: list[FeeRefund]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class File(StripeModel):
-    """This is an object representing a file hosted on Stripe's servers. The file may
-    have been uploaded by yourself using the [create
-    file](https://stripe.com/docs/api#create_file) request (for example, when uploading
-    dispute evidence) or it may have been created by Stripe (for example, the results of
-    a [Sigma scheduled query](https://stripe.com/#scheduled_queries)).
-
-    Related guide: [File upload guide](https://stripe.com/docs/file-upload)
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    expires_at: Optional[int] = None
-    """The time at which the file expires and is no longer available in epoch seconds."""
-
-    filename: Optional[str] = None
-    """A filename for the file, suitable for saving to a filesystem."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    links: Optional[FileFileLinkList] = None
-    """A list of [file links](https://stripe.com/docs/api#file_links) that point at this
-    file.
-    """
-
-    object: Literal["file"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    purpose: Union[
-        Literal[
-            "account_requirement",
-            "additional_verification",
-            "business_icon",
-            "business_logo",
-            "customer_signature",
-            "dispute_evidence",
-            "document_provider_identity_document",
-            "finance_report_run",
-            "identity_document",
-            "identity_document_downloadable",
-            "pci_document",
-            "selfie",
-            "sigma_scheduled_query",
-            "tax_document_user_upload",
-            "terminal_reader_splashscreen",
-        ],
-        str,
-    ]
-    """The [purpose](https://stripe.com/docs/file-upload#uploading-a-file) of the
-    uploaded file.
-    """
-
-    size: int
-    """The size in bytes of the file object."""
-
-    title: Optional[str] = None
-    """A user friendly title for the document."""
-
-    type: Optional[str] = None
-    """The type of the file returned (e.g., `csv`, `pdf`, `jpg`, or `png`)."""
-
-    url: Optional[str] = None
-    """The URL from which the file can be downloaded using your live secret API key."""
-
-
-class FileFileLinkList(StripeModel):
-    """A list of [file links](https://stripe.com/docs/api#file_links) that point at this
-    file.
-    """
-
-    data: list[FileLink]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class FileLink(StripeModel):
-    """To share the contents of a `File` object with non-Stripe users, you can create a
-    `FileLink`. `FileLink`s contain a URL that can be used to retrieve the contents of
-    the file without authentication.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    expired: bool
-    """Whether this link is already expired."""
-
-    expires_at: Optional[int] = None
-    """Time at which the link expires."""
-
-    file: Union[str, File]
-    """The file object this link points to."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["file_link"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    url: Optional[str] = None
-    """The publicly accessible URL to download the file."""
-
-
-class FundingInstructionsBankTransferFinancialAddress(StripeModel):
-    """FinancialAddresses contain identifying information that resolves to a
-    FinancialAccount.
-    """
-
-    iban: Optional[FundingInstructionsBankTransferIbanRecord] = None
-
-    sort_code: Optional[FundingInstructionsBankTransferSortCodeRecord] = None
-
-    spei: Optional[FundingInstructionsBankTransferSpeiRecord] = None
-
-    supported_networks: Optional[
-        list[Union[Literal["bacs", "fps", "sepa", "spei", "zengin"], str]]
-    ] = None
-    """The payment networks supported by this FinancialAddress"""
-
-    type: Union[Literal["iban", "sort_code", "spei", "zengin"], str]
-    """The type of financial address"""
-
-    zengin: Optional[FundingInstructionsBankTransferZenginRecord] = None
-
-
-class FundingInstructionsBankTransferIbanRecord(StripeModel):
-    """Iban Records contain E.U. bank account details per the SEPA format."""
-
-    account_holder_name: str
-    """The name of the person or business that owns the bank account"""
-
-    bic: str
-    """The BIC/SWIFT code of the account."""
-
-    country: str
-    """Two-letter country code ([ISO 3166-1
-    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    """
-
-    iban: str
-    """The IBAN of the account."""
-
-
-class FundingInstructionsBankTransferSortCodeRecord(StripeModel):
-    """Sort Code Records contain U.K. bank account details per the sort code format."""
-
-    account_holder_name: str
-    """The name of the person or business that owns the bank account"""
-
-    account_number: str
-    """The account number"""
-
-    sort_code: str
-    """The six-digit sort code"""
-
-
-class FundingInstructionsBankTransferSpeiRecord(StripeModel):
-    """SPEI Records contain Mexico bank account details per the SPEI format."""
-
-    bank_code: str
-    """The three-digit bank code"""
-
-    bank_name: str
-    """The short banking institution name"""
-
-    clabe: str
-    """The CLABE number"""
-
-
-class FundingInstructionsBankTransferZenginRecord(StripeModel):
-    """Zengin Records contain Japan bank account details per the Zengin format."""
-
-    account_holder_name: Optional[str] = None
-    """The account holder name"""
-
-    account_number: Optional[str] = None
-    """The account number"""
-
-    account_type: Optional[str] = None
-    """The bank account type. In Japan, this can only be `futsu` or `toza`."""
-
-    bank_code: Optional[str] = None
-    """The bank code of the account"""
-
-    bank_name: Optional[str] = None
-    """The bank name of the account"""
-
-    branch_code: Optional[str] = None
-    """The branch code of the account"""
-
-    branch_name: Optional[str] = None
-    """The branch name of the account"""
-
-
-class Invoice(StripeModel):
-    """Invoices are statements of amounts owed by a customer, and are either generated
-    one-off, or generated periodically from a subscription.
-
-    They contain [invoice items](https://stripe.com/docs/api#invoiceitems), and
-    proration adjustments that may be caused by subscription upgrades/downgrades (if
-    necessary).
-
-    If your invoice is configured to be billed through automatic charges, Stripe
-    automatically finalizes your invoice and attempts payment. Note that finalizing the
-    invoice, [when
-    automatic](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection),
-    does not happen immediately as the invoice is created. Stripe waits until one hour
-    after the last webhook was successfully sent (or the last webhook timed out after
-    failing). If you (and the platforms you may have connected to) have no webhooks
-    configured, Stripe waits one hour after creation to finalize the invoice.
-
-    If your invoice is configured to be billed by sending an email, then based on your
-    [email settings](https://dashboard.stripe.com/account/billing/automatic), Stripe
-    will email the invoice to your customer and await payment. These emails can contain
-    a link to a hosted page to pay the invoice.
-
-    Stripe applies any customer credit on the account before determining the amount due
-    for the invoice (i.e., the amount that will be actually charged). If the amount due
-    for the invoice is less than Stripe's [minimum allowed charge per
-    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts),
-    the invoice is automatically marked paid, and we add the amount due to the
-    customer's credit balance which is applied to the next invoice.
-
-    More details on the customer's credit balance are
-    [here](https://stripe.com/docs/billing/customer/balance).
-
-    Related guide: [Send invoices to
-    customers](https://stripe.com/docs/billing/invoices/sending)
-    """
-
-    account_country: Optional[str] = None
-    """The country of the business associated with this invoice, most often the business
-    creating the invoice.
-    """
-
-    account_name: Optional[str] = None
-    """The public name of the business associated with this invoice, most often the
-    business creating the invoice.
-    """
-
-    account_tax_ids: Optional[list[Union[str, TaxId, DeletedTaxId]]] = None
-    """The account tax IDs associated with the invoice. Only editable when the invoice
-    is a draft.
-    """
-
-    amount_due: int
-    """Final amount due at this time for this invoice. If the invoice's total is smaller
-    than the minimum charge amount, for example, or if there is account credit that can
-    be applied to the invoice, the `amount_due` may be 0. If there is a positive
-    `starting_balance` for the invoice (the customer owes money), the `amount_due` will
-    also take that into account. The charge that gets generated for the invoice will be
-    for the amount specified in `amount_due`.
-    """
-
-    amount_paid: int
-    """The amount, in cents (or local equivalent), that was paid."""
-
-    amount_remaining: int
-    """The difference between amount_due and amount_paid, in cents (or local
-    equivalent).
-    """
-
-    amount_shipping: int
-    """This is the sum of all the shipping amounts."""
-
-    application: Optional[Union[str, Application, DeletedApplication]] = None
-    """ID of the Connect Application that created the invoice."""
-
-    application_fee_amount: Optional[int] = None
-    """The fee in cents (or local equivalent) that will be applied to the invoice and
-    transferred to the application owner's Stripe account when the invoice is paid.
-    """
-
-    attempt_count: int
-    """Number of payment attempts made for this invoice, from the perspective of the
-    payment retry schedule. Any payment attempt counts as the first attempt, and
-    subsequently only automatic retries increment the attempt count. In other words,
-    manual payment attempts after the first attempt do not affect the retry schedule.
-    """
-
-    attempted: bool
-    """Whether an attempt has been made to pay the invoice. An invoice is not attempted
-    until 1 hour after the `invoice.created` webhook, for example, so you might not want
-    to display that invoice as unpaid to your users.
-    """
-
-    auto_advance: Optional[bool] = None
-    """Controls whether Stripe performs [automatic
-    collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
-    of the invoice. If `false`, the invoice's state doesn't automatically advance
-    without an explicit action.
-    """
-
-    automatic_tax: AutomaticTax
-
-    billing_reason: Optional[
-        Union[
-            Literal[
-                "automatic_pending_invoice_item_invoice",
-                "manual",
-                "quote_accept",
-                "subscription",
-                "subscription_create",
-                "subscription_cycle",
-                "subscription_threshold",
-                "subscription_update",
-                "upcoming",
-            ],
-            str,
-        ]
-    ] = None
-    """Indicates the reason why the invoice was created.
-
-    * `manual`: Unrelated to a subscription, for example, created via the invoice
-      editor.
-    * `subscription`: No longer in use. Applies to subscriptions from before May 2018
-      where no distinction was made between updates, cycles, and thresholds.
-    * `subscription_create`: A new subscription was created.
-    * `subscription_cycle`: A subscription advanced into a new period.
-    * `subscription_threshold`: A subscription reached a billing threshold.
-    * `subscription_update`: A subscription was updated.
-    * `upcoming`: Reserved for simulated invoices, per the upcoming invoice endpoint.
-    """
-
-    charge: Optional[Union[str, Charge]] = None
-    """ID of the latest charge generated for this invoice, if any."""
-
-    collection_method: Union[Literal["charge_automatically", "send_invoice"], str]
-    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
-    Stripe will attempt to pay this invoice using the default source attached to the
-    customer. When sending an invoice, Stripe will email this invoice to the customer
-    with payment instructions.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    custom_fields: Optional[list[InvoiceSettingCustomField]] = None
-    """Custom fields displayed on the invoice."""
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """The ID of the customer who will be billed."""
-
-    customer_address: Optional[Address] = None
-    """The customer's address. Until the invoice is finalized, this field will equal
-    `customer.address`. Once the invoice is finalized, this field will no longer be
-    updated.
-    """
-
-    customer_email: Optional[str] = None
-    """The customer's email. Until the invoice is finalized, this field will equal
-    `customer.email`. Once the invoice is finalized, this field will no longer be
-    updated.
-    """
-
-    customer_name: Optional[str] = None
-    """The customer's name. Until the invoice is finalized, this field will equal
-    `customer.name`. Once the invoice is finalized, this field will no longer be
-    updated.
-    """
-
-    customer_phone: Optional[str] = None
-    """The customer's phone number. Until the invoice is finalized, this field will
-    equal `customer.phone`. Once the invoice is finalized, this field will no longer be
-    updated.
-    """
-
-    customer_shipping: Optional[Shipping] = None
-    """The customer's shipping information. Until the invoice is finalized, this field
-    will equal `customer.shipping`. Once the invoice is finalized, this field will no
-    longer be updated.
-    """
-
-    customer_tax_exempt: Optional[Union[Literal["exempt", "none", "reverse"], str]] = (
-        None
-    )
-    """The customer's tax exempt status. Until the invoice is finalized, this field will
-    equal `customer.tax_exempt`. Once the invoice is finalized, this field will no
-    longer be updated.
-    """
-
-    customer_tax_ids: Optional[list[InvoicesResourceInvoiceTaxId]] = None
-    """The customer's tax IDs. Until the invoice is finalized, this field will contain
-    the same tax IDs as `customer.tax_ids`. Once the invoice is finalized, this field
-    will no longer be updated.
-    """
-
-    default_payment_method: Optional[Union[str, PaymentMethod]] = None
-    """ID of the default payment method for the invoice. It must belong to the customer
-    associated with the invoice. If not set, defaults to the subscription's default
-    payment method, if any, or to the default payment method in the customer's invoice
-    settings.
-    """
-
-    default_source: Optional[
-        Union[
-            str,
-            Annotated[Union[BankAccount, Card, Source], Field(discriminator="object")],
-        ]
-    ] = None
-    """ID of the default payment source for the invoice. It must belong to the customer
-    associated with the invoice and be in a chargeable state. If not set, defaults to
-    the subscription's default source, if any, or to the customer's default source.
-    """
-
-    default_tax_rates: list[TaxRate]
-    """The tax rates applied to this invoice, if any."""
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users.
-    Referenced as 'memo' in the Dashboard.
-    """
-
-    discount: Optional[Discount] = None
-    """Describes the current discount applied to this invoice, if there is one. Not
-    populated if there are multiple discounts.
-    """
-
-    discounts: Optional[list[Union[str, Discount, DeletedDiscount]]] = None
-    """The discounts applied to the invoice. Line item discounts are applied before
-    invoice discounts. Use `expand[]=discounts` to expand each discount.
-    """
-
-    due_date: Optional[int] = None
-    """The date on which payment for this invoice is due. This value will be `null` for
-    invoices where `collection_method=charge_automatically`.
-    """
-
-    effective_at: Optional[int] = None
-    """The date when this invoice is in effect. Same as `finalized_at` unless
-    overwritten. When defined, this value replaces the system-generated 'Date of issue'
-    printed on the invoice PDF and receipt.
-    """
-
-    ending_balance: Optional[int] = None
-    """Ending customer balance after the invoice is finalized. Invoices are finalized
-    approximately an hour after successful webhook delivery or when payment collection
-    is attempted for the invoice. If the invoice has not been finalized yet, this will
-    be null.
-    """
-
-    footer: Optional[str] = None
-    """Footer displayed on the invoice."""
-
-    from_invoice: Optional[InvoicesFromInvoice] = None
-    """Details of the invoice that was cloned. See the [revision
-    documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
-    details.
-    """
-
-    hosted_invoice_url: Optional[str] = None
-    """The URL for the hosted invoice page, which allows customers to view and pay an
-    invoice. If the invoice has not been finalized yet, this will be null.
-    """
-
-    id: Optional[str] = None
-    """Unique identifier for the object. This property is always present unless the
-    invoice is an upcoming invoice. See [Retrieve an upcoming
-    invoice](https://stripe.com/docs/api/invoices/upcoming) for more details.
-    """
-
-    invoice_pdf: Optional[str] = None
-    """The link to download the PDF for the invoice. If the invoice has not been
-    finalized yet, this will be null.
-    """
-
-    last_finalization_error: Optional[ApiErrors] = None
-    """The error encountered during the previous attempt to finalize the invoice. This
-    field is cleared when the invoice is successfully finalized.
-    """
-
-    latest_revision: Optional[Union[str, Invoice]] = None
-    """The ID of the most recent non-draft revision of this invoice"""
-
-    lines: InvoiceLinesList
-    """The individual line items that make up the invoice. `lines` is sorted as follows:
-    (1) pending invoice items (including prorations) in reverse chronological order, (2)
-    subscription items in reverse chronological order, and (3) invoice items added after
-    invoice creation in chronological order.
-    """
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    next_payment_attempt: Optional[int] = None
-    """The time at which payment will next be attempted. This value will be `null` for
-    invoices where `collection_method=send_invoice`.
-    """
-
-    number: Optional[str] = None
-    """A unique, identifying string that appears on emails sent to the customer for this
-    invoice. This starts with the customer's unique invoice_prefix if it is specified.
-    """
-
-    object: Literal["invoice"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account (if any) for which the funds of the invoice payment are intended. If
-    set, the invoice will be presented with the branding and support information of the
-    specified account. See the [Invoices with
-    Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
-    details.
-    """
-
-    paid: bool
-    """Whether payment was successfully collected for this invoice. An invoice can be
-    paid (most commonly) with a charge or with credit from the customer's account
-    balance.
-    """
-
-    paid_out_of_band: bool
-    """Returns true if the invoice was manually marked paid, returns false if the
-    invoice hasn't been paid yet or was paid on Stripe.
-    """
-
-    payment_intent: Optional[Union[str, PaymentIntent]] = None
-    """The PaymentIntent associated with this invoice. The PaymentIntent is generated
-    when the invoice is finalized, and can then be used to pay the invoice. Note that
-    voiding an invoice will cancel the PaymentIntent.
-    """
-
-    payment_settings: InvoicesPaymentSettings
-
-    period_end: int
-    """End of the usage period during which invoice items were added to this invoice."""
-
-    period_start: int
-    """Start of the usage period during which invoice items were added to this invoice."""
-
-    post_payment_credit_notes_amount: int
-    """Total amount of all post-payment credit notes issued for this invoice."""
-
-    pre_payment_credit_notes_amount: int
-    """Total amount of all pre-payment credit notes issued for this invoice."""
-
-    quote: Optional[Union[str, Quote]] = None
-    """The quote this invoice was generated from."""
-
-    receipt_number: Optional[str] = None
-    """This is the transaction number that appears on email receipts sent for this
-    invoice.
-    """
-
-    rendering_options: Optional[InvoiceSettingRenderingOptions] = None
-    """Options for invoice PDF rendering."""
-
-    shipping_cost: Optional[InvoicesShippingCost] = None
-    """The details of the cost of shipping, including the ShippingRate applied on the
-    invoice.
-    """
-
-    shipping_details: Optional[Shipping] = None
-    """Shipping details for the invoice. The Invoice PDF will use the `shipping_details`
-    value if it is set, otherwise the PDF will render the shipping address from the
-    customer.
-    """
-
-    starting_balance: int
-    """Starting customer balance before the invoice is finalized. If the invoice has not
-    been finalized yet, this will be the current customer balance. For revision
-    invoices, this also includes any customer balance that was applied to the original
-    invoice.
-    """
-
-    statement_descriptor: Optional[str] = None
-    """Extra information about an invoice for the customer's credit card statement."""
-
-    status: Optional[
-        Union[Literal["draft", "open", "paid", "uncollectible", "void"], str]
-    ] = None
-    """The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or
-    `void`. [Learn
-    more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
-    """
-
-    status_transitions: InvoicesStatusTransitions
-
-    subscription: Optional[Union[str, Subscription]] = None
-    """The subscription that this invoice was prepared for, if any."""
-
-    subscription_details: Optional[SubscriptionDetailsData] = None
-    """Details about the subscription that created this invoice."""
-
-    subscription_proration_date: Optional[int] = None
-    """Only set for upcoming invoices that preview prorations. The time used to
-    calculate prorations.
-    """
-
-    subtotal: int
-    """Total of all subscriptions, invoice items, and prorations on the invoice before
-    any invoice level discount or exclusive tax is applied. Item discounts are already
-    incorporated
-    """
-
-    subtotal_excluding_tax: Optional[int] = None
-    """The integer amount in cents (or local equivalent) representing the subtotal of
-    the invoice before any invoice level discount or tax is applied. Item discounts are
-    already incorporated
-    """
-
-    tax: Optional[int] = None
-    """The amount of tax on this invoice. This is the sum of all the tax amounts on this
-    invoice.
-    """
-
-    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
-    """ID of the test clock this invoice belongs to."""
-
-    threshold_reason: Optional[InvoiceThresholdReason] = None
-
-    total: int
-    """Total after discounts and taxes."""
-
-    total_discount_amounts: Optional[list[DiscountsResourceDiscountAmount]] = None
-    """The aggregate amounts calculated per discount across all line items."""
-
-    total_excluding_tax: Optional[int] = None
-    """The integer amount in cents (or local equivalent) representing the total amount
-    of the invoice including all discounts but excluding all tax.
-    """
-
-    total_tax_amounts: list[InvoiceTaxAmount]
-    """The aggregate amounts calculated per tax rate for all line items."""
-
-    transfer_data: Optional[InvoiceTransferData] = None
-    """The account (if any) the payment will be attributed to for tax reporting, and
-    where funds from the payment will be transferred to for the invoice.
-    """
-
-    webhooks_delivered_at: Optional[int] = None
-    """Invoices are automatically paid or sent 1 hour after webhooks are delivered, or
-    until all webhook delivery attempts have [been
-    exhausted](https://stripe.com/docs/billing/webhooks#understand). This field tracks
-    the time when webhooks for this invoice were successfully delivered. If the invoice
-    had no webhooks to deliver, this will be set while the invoice is being created.
-    """
-
-
-class InvoiceInstallmentsCard(StripeModel):
-    """The ``InvoiceInstallmentsCard`` object."""
-
-    enabled: Optional[bool] = None
-    """Whether Installments are enabled for this Invoice."""
-
-
-class InvoiceItemThresholdReason(StripeModel):
-    """The ``InvoiceItemThresholdReason`` object."""
-
-    line_item_ids: list[str]
-    """The IDs of the line items that triggered the threshold invoice."""
-
-    usage_gte: int
-    """The quantity threshold boundary that applied to the given line item."""
-
-
-class InvoiceLineItemPeriod(StripeModel):
-    """The ``InvoiceLineItemPeriod`` object."""
-
-    end: int
-    """The end of the period, which must be greater than or equal to the start. This
-    value is inclusive.
-    """
-
-    start: int
-    """The start of the period. This value is inclusive."""
-
-
-class InvoiceLinesList(StripeModel):
-    """The individual line items that make up the invoice. `lines` is sorted as follows:
-    (1) pending invoice items (including prorations) in reverse chronological order, (2)
-    subscription items in reverse chronological order, and (3) invoice items added after
-    invoice creation in chronological order.
-    """
-
-    data: list[LineItem]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class InvoiceMandateOptionsCard(StripeModel):
-    """The ``InvoiceMandateOptionsCard`` object."""
-
-    amount: Optional[int] = None
-    """Amount to be charged for future payments."""
-
-    amount_type: Optional[Union[Literal["fixed", "maximum"], str]] = None
-    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact
-    amount to be charged in future payments. If `maximum`, the amount charged can be up
-    to the value passed for the `amount` param.
-    """
-
-    description: Optional[str] = None
-    """A description of the mandate or subscription that is meant to be displayed to the
-    customer.
-    """
-
-
-class InvoicePaymentMethodOptionsAcssDebit(StripeModel):
-    """The ``InvoicePaymentMethodOptionsAcssDebit`` object."""
-
-    mandate_options: Optional[InvoicePaymentMethodOptionsAcssDebitMandateOptions] = None
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class InvoicePaymentMethodOptionsAcssDebitMandateOptions(StripeModel):
-    """The ``InvoicePaymentMethodOptionsAcssDebitMandateOptions`` object."""
-
-    transaction_type: Optional[Union[Literal["business", "personal"], str]] = None
-    """Transaction type of the mandate."""
-
-
-class InvoicePaymentMethodOptionsBancontact(StripeModel):
-    """The ``InvoicePaymentMethodOptionsBancontact`` object."""
-
-    preferred_language: Union[Literal["de", "en", "fr", "nl"], str]
-    """Preferred language of the Bancontact authorization page that the customer is
-    redirected to.
-    """
-
-
-class InvoicePaymentMethodOptionsCard(StripeModel):
-    """The ``InvoicePaymentMethodOptionsCard`` object."""
-
-    installments: Optional[InvoiceInstallmentsCard] = None
-
-    request_three_d_secure: Optional[Union[Literal["any", "automatic"], str]] = None
-    """We strongly recommend that you rely on our SCA Engine to automatically prompt
-    your customers for authentication based on risk level and [other
-    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
-    you wish to request 3D Secure based on logic from your own fraud engine, provide
-    this option. Read our guide on [manually requesting 3D
-    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
-    information on how this configuration interacts with Radar and our SCA Engine.
-    """
-
-
-class InvoicePaymentMethodOptionsCustomerBalance(StripeModel):
-    """The ``InvoicePaymentMethodOptionsCustomerBalance`` object."""
-
-    bank_transfer: Optional[InvoicePaymentMethodOptionsCustomerBalanceBankTransfer] = (
-        None
-    )
-
-    funding_type: Optional[Union[Literal["bank_transfer"], str]] = None
-    """The funding method type to be used when there are not enough funds in the
-    customer balance. Permitted values include: `bank_transfer`.
-    """
-
-
-class InvoicePaymentMethodOptionsCustomerBalanceBankTransfer(StripeModel):
-    """The ``InvoicePaymentMethodOptionsCustomerBalanceBankTransfer`` object."""
-
-    eu_bank_transfer: Optional[
-        InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
-    ] = None
-
-    type: Optional[str] = None
-    """The bank transfer type that can be used for funding. Permitted values include:
-    `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or
-    `us_bank_transfer`.
-    """
-
-
-class InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(StripeModel):
-    """The ``InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer``
-    object.
-    """
-
-    country: Union[Literal["BE", "DE", "ES", "FR", "IE", "NL"], str]
-    """The desired country code of the bank account information. Permitted values
-    include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
-    """
-
-
-class InvoicePaymentMethodOptionsKonbini(StripeModel):
-    """The ``InvoicePaymentMethodOptionsKonbini`` object."""
-
-
-class InvoicePaymentMethodOptionsUsBankAccount(StripeModel):
-    """The ``InvoicePaymentMethodOptionsUsBankAccount`` object."""
-
-    financial_connections: Optional[
-        InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions
-    ] = None
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions(StripeModel):
-    """The ``InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions`` object."""
-
-    permissions: Optional[
-        list[Union[Literal["balances", "payment_method", "transactions"], str]]
-    ] = None
-    """The list of permissions to request. The `payment_method` permission must be
-    included.
-    """
-
-    prefetch: Optional[list[Union[Literal["balances"], str]]] = None
-    """Data features requested to be retrieved upon account creation."""
-
-
-class InvoiceSettingCustomField(StripeModel):
-    """The ``InvoiceSettingCustomField`` object."""
-
-    name: str
-    """The name of the custom field."""
-
-    value: str
-    """The value of the custom field."""
-
-
-class InvoiceSettingCustomerSetting(StripeModel):
-    """The ``InvoiceSettingCustomerSetting`` object."""
-
-    custom_fields: Optional[list[InvoiceSettingCustomField]] = None
-    """Default custom fields to be displayed on invoices for this customer."""
-
-    default_payment_method: Optional[Union[str, PaymentMethod]] = None
-    """ID of a payment method that's attached to the customer, to be used as the
-    customer's default payment method for subscriptions and invoices.
-    """
-
-    footer: Optional[str] = None
-    """Default footer to be displayed on invoices for this customer."""
-
-    rendering_options: Optional[InvoiceSettingRenderingOptions] = None
-    """Default options for invoice PDF rendering for this customer."""
-
-
-class InvoiceSettingQuoteSetting(StripeModel):
-    """The ``InvoiceSettingQuoteSetting`` object."""
-
-    days_until_due: Optional[int] = None
-    """Number of days within which a customer must pay invoices generated by this quote.
-    This value will be `null` for quotes where `collection_method=charge_automatically`.
-    """
-
-
-class InvoiceSettingRenderingOptions(StripeModel):
-    """The ``InvoiceSettingRenderingOptions`` object."""
-
-    amount_tax_display: Optional[str] = None
-    """How line-item prices and amounts will be displayed with respect to tax on invoice
-    PDFs.
-    """
-
-
-class InvoiceSettingSubscriptionSchedulePhaseSetting(StripeModel):
-    """The ``InvoiceSettingSubscriptionSchedulePhaseSetting`` object."""
-
-    days_until_due: Optional[int] = None
-    """Number of days within which a customer must pay invoices generated by this
-    subscription schedule. This value will be `null` for subscription schedules where
-    `billing=charge_automatically`.
-    """
-
-
-class InvoiceSettingSubscriptionScheduleSetting(StripeModel):
-    """The ``InvoiceSettingSubscriptionScheduleSetting`` object."""
-
-    days_until_due: Optional[int] = None
-    """Number of days within which a customer must pay invoices generated by this
-    subscription schedule. This value will be `null` for subscription schedules where
-    `billing=charge_automatically`.
-    """
-
-
-class InvoiceTaxAmount(StripeModel):
-    """The ``InvoiceTaxAmount`` object."""
-
-    amount: int
-    """The amount, in cents (or local equivalent), of the tax."""
-
-    inclusive: bool
-    """Whether this tax amount is inclusive or exclusive."""
-
-    tax_rate: Union[str, TaxRate]
-    """The tax rate that was applied to get this tax amount."""
-
-    taxability_reason: Optional[
-        Union[
-            Literal[
-                "customer_exempt",
-                "not_collecting",
-                "not_subject_to_tax",
-                "not_supported",
-                "portion_product_exempt",
-                "portion_reduced_rated",
-                "portion_standard_rated",
-                "product_exempt",
-                "product_exempt_holiday",
-                "proportionally_rated",
-                "reduced_rated",
-                "reverse_charge",
-                "standard_rated",
-                "taxable_basis_reduced",
-                "zero_rated",
-            ],
-            str,
-        ]
-    ] = None
-    """The reasoning behind this tax, for example, if the product is tax exempt. The
-    possible values for this field may be extended as new tax rules are supported.
-    """
-
-    taxable_amount: Optional[int] = None
-    """The amount on which tax is calculated, in cents (or local equivalent)."""
-
-
-class InvoiceThresholdReason(StripeModel):
-    """The ``InvoiceThresholdReason`` object."""
-
-    amount_gte: Optional[int] = None
-    """The total invoice amount threshold boundary if it triggered the threshold
-    invoice.
-    """
-
-    item_reasons: list[InvoiceItemThresholdReason]
-    """Indicates which line items triggered a threshold invoice."""
-
-
-class InvoiceTransferData(StripeModel):
-    """The ``InvoiceTransferData`` object."""
-
-    amount: Optional[int] = None
-    """The amount in cents (or local equivalent) that will be transferred to the
-    destination account when the invoice is paid. By default, the entire amount is
-    transferred to the destination.
-    """
-
-    destination: Union[str, Account]
-    """The account where funds from the payment will be transferred to upon payment
-    success.
-    """
-
-
-class Invoiceitem(StripeModel):
-    """Invoice Items represent the component lines of an
-    [invoice](https://stripe.com/docs/api/invoices). An invoice item is added to an
-    invoice by creating or updating it with an `invoice` field, at which point it will
-    be included as [an invoice line
-    item](https://stripe.com/docs/api/invoices/line_item) within
-    [invoice.lines](https://stripe.com/docs/api/invoices/object#invoice_object-lines).
-
-    Invoice Items can be created before you are ready to actually send the invoice. This
-    can be particularly useful when combined with a
-    [subscription](https://stripe.com/docs/api/subscriptions). Sometimes you want to add
-    a charge or credit to a customer, but actually charge or credit the customer’s card
-    only at the end of a regular billing cycle. This is useful for combining several
-    charges (to minimize per-transaction fees), or for having Stripe tabulate your
-    usage-based billing totals.
-
-    Related guides: [Integrate with the Invoicing
-    API](https://stripe.com/docs/invoicing/integration), [Subscription
-    Invoices](https://stripe.com/docs/billing/invoices/subscription#adding-upcoming-invoice-items).
-    """
-
-    amount: int
-    """Amount (in the `currency` specified) of the invoice item. This should always be
-    equal to `unit_amount * quantity`.
-    """
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    customer: Union[str, Customer, DeletedCustomer]
-    """The ID of the customer who will be billed when this invoice item is billed."""
-
-    date: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    discountable: bool
-    """If true, discounts will apply to this invoice item. Always false for prorations."""
-
-    discounts: Optional[list[Union[str, Discount]]] = None
-    """The discounts which apply to the invoice item. Item discounts are applied before
-    invoice discounts. Use `expand[]=discounts` to expand each discount.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    invoice: Optional[Union[str, Invoice]] = None
-    """The ID of the invoice this invoice item belongs to."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["invoiceitem"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    period: InvoiceLineItemPeriod
-
-    price: Optional[Price] = None
-    """The price of the invoice item."""
-
-    proration: bool
-    """Whether the invoice item was created automatically as a proration adjustment when
-    the customer switched plans.
-    """
-
-    quantity: int
-    """Quantity of units for the invoice item. If the invoice item is a proration, the
-    quantity of the subscription that the proration was computed for.
-    """
-
-    subscription: Optional[Union[str, Subscription]] = None
-    """The subscription that this invoice item has been created for, if any."""
-
-    subscription_item: Optional[str] = None
-    """The subscription item that this invoice item has been created for, if any."""
-
-    tax_rates: Optional[list[TaxRate]] = None
-    """The tax rates which apply to the invoice item. When set, the `default_tax_rates`
-    on the invoice do not apply to this invoice item.
-    """
-
-    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
-    """ID of the test clock this invoice item belongs to."""
-
-    unit_amount: Optional[int] = None
-    """Unit amount (in the `currency` specified) of the invoice item."""
-
-    unit_amount_decimal: Optional[str] = None
-    """Same as `unit_amount`, but contains a decimal value with at most 12 decimal
-    places.
-    """
-
-
-class InvoicesFromInvoice(StripeModel):
-    """The ``InvoicesFromInvoice`` object."""
-
-    action: str
-    """The relation between this invoice and the cloned invoice"""
-
-    invoice: Union[str, Invoice]
-    """The invoice that was cloned."""
-
-
-class InvoicesPaymentMethodOptions(StripeModel):
-    """The ``InvoicesPaymentMethodOptions`` object."""
-
-    acss_debit: Optional[InvoicePaymentMethodOptionsAcssDebit] = None
-    """If paying by `acss_debit`, this sub-hash contains details about the Canadian
-    pre-authorized debit payment method options to pass to the invoice’s PaymentIntent.
-    """
-
-    bancontact: Optional[InvoicePaymentMethodOptionsBancontact] = None
-    """If paying by `bancontact`, this sub-hash contains details about the Bancontact
-    payment method options to pass to the invoice’s PaymentIntent.
-    """
-
-    card: Optional[InvoicePaymentMethodOptionsCard] = None
-    """If paying by `card`, this sub-hash contains details about the Card payment method
-    options to pass to the invoice’s PaymentIntent.
-    """
-
-    customer_balance: Optional[InvoicePaymentMethodOptionsCustomerBalance] = None
-    """If paying by `customer_balance`, this sub-hash contains details about the Bank
-    transfer payment method options to pass to the invoice’s PaymentIntent.
-    """
-
-    konbini: Optional[InvoicePaymentMethodOptionsKonbini] = None
-    """If paying by `konbini`, this sub-hash contains details about the Konbini payment
-    method options to pass to the invoice’s PaymentIntent.
-    """
-
-    us_bank_account: Optional[InvoicePaymentMethodOptionsUsBankAccount] = None
-    """If paying by `us_bank_account`, this sub-hash contains details about the ACH
-    direct debit payment method options to pass to the invoice’s PaymentIntent.
-    """
-
-
-class InvoicesPaymentSettings(StripeModel):
-    """The ``InvoicesPaymentSettings`` object."""
-
-    default_mandate: Optional[str] = None
-    """ID of the mandate to be used for this invoice. It must correspond to the payment
-    method used to pay the invoice, including the invoice's default_payment_method or
-    default_source, if set.
-    """
-
-    payment_method_options: Optional[InvoicesPaymentMethodOptions] = None
-    """Payment-method-specific configuration to provide to the invoice’s PaymentIntent."""
-
-    payment_method_types: Optional[
-        list[
-            Union[
-                Literal[
-                    "ach_credit_transfer",
-                    "ach_debit",
-                    "acss_debit",
-                    "au_becs_debit",
-                    "bacs_debit",
-                    "bancontact",
-                    "boleto",
-                    "card",
-                    "cashapp",
-                    "customer_balance",
-                    "fpx",
-                    "giropay",
-                    "grabpay",
-                    "ideal",
-                    "konbini",
-                    "link",
-                    "paynow",
-                    "paypal",
-                    "promptpay",
-                    "sepa_debit",
-                    "sofort",
-                    "us_bank_account",
-                    "wechat_pay",
-                ],
-                str,
-            ]
-        ]
-    ] = None
-    """The list of payment method types (e.g. card) to provide to the invoice’s
-    PaymentIntent. If not set, Stripe attempts to automatically determine the types to
-    use by looking at the invoice’s default payment method, the subscription’s default
-    payment method, the customer’s default payment method, and your [invoice template
-    settings](https://dashboard.stripe.com/settings/billing/invoice).
-    """
-
-
-class InvoicesResourceInvoiceTaxId(StripeModel):
-    """The ``InvoicesResourceInvoiceTaxId`` object."""
-
-    type: Union[
-        Literal[
-            "ad_nrt",
-            "ae_trn",
-            "ar_cuit",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "bo_tin",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "cn_tin",
-            "co_nit",
-            "cr_tin",
-            "do_rcn",
-            "ec_ruc",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "pe_ruc",
-            "ph_tin",
-            "ro_tin",
-            "rs_pib",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "sv_nit",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "unknown",
-            "us_ein",
-            "uy_ruc",
-            "ve_rif",
-            "vn_tin",
-            "za_vat",
-        ],
-        str,
-    ]
-    """The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`,
-    `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`,
-    `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`,
-    `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`,
-    `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`,
-    `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`,
-    `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`,
-    `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`,
-    `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
-    """
-
-    value: Optional[str] = None
-    """The value of the tax ID."""
-
-
-class InvoicesResourceLineItemsCreditedItems(StripeModel):
-    """The ``InvoicesResourceLineItemsCreditedItems`` object."""
-
-    invoice: str
-    """Invoice containing the credited invoice line items"""
-
-    invoice_line_items: list[str]
-    """Credited invoice line items"""
-
-
-class InvoicesResourceLineItemsProrationDetails(StripeModel):
-    """The ``InvoicesResourceLineItemsProrationDetails`` object."""
-
-    credited_items: Optional[InvoicesResourceLineItemsCreditedItems] = None
-    """For a credit proration `line_item`, the original debit line_items to which the
-    credit proration applies.
-    """
-
-
-class InvoicesShippingCost(StripeModel):
-    """The ``InvoicesShippingCost`` object."""
-
-    amount_subtotal: int
-    """Total shipping cost before any taxes are applied."""
-
-    amount_tax: int
-    """Total tax amount applied due to shipping costs. If no tax was applied, defaults
-    to 0.
-    """
-
-    amount_total: int
-    """Total shipping cost after taxes are applied."""
-
-    shipping_rate: Optional[Union[str, ShippingRate]] = None
-    """The ID of the ShippingRate for this invoice."""
-
-    taxes: Optional[list[LineItemsTaxAmount]] = None
-    """The taxes applied to the shipping rate."""
-
-
-class InvoicesStatusTransitions(StripeModel):
-    """The ``InvoicesStatusTransitions`` object."""
-
-    finalized_at: Optional[int] = None
-    """The time that the invoice draft was finalized."""
-
-    marked_uncollectible_at: Optional[int] = None
-    """The time that the invoice was marked uncollectible."""
-
-    paid_at: Optional[int] = None
-    """The time that the invoice was paid."""
-
-    voided_at: Optional[int] = None
-    """The time that the invoice was voided."""
-
-
-class IssuingAuthorization(StripeModel):
-    """When an [issued card](https://stripe.com/docs/issuing) is used to make a
-    purchase, an Issuing `Authorization` object is created.
-    [Authorizations](https://stripe.com/docs/issuing/purchases/authorizations) must be
-    approved for the purchase to be completed successfully.
-
-    Related guide: [Issued card
-    authorizations](https://stripe.com/docs/issuing/purchases/authorizations)
-    """
-
-    amount: int
-    """The total amount that was authorized or rejected. This amount is in the card's
-    currency and in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal).
-    """
-
-    amount_details: Optional[IssuingAuthorizationAmountDetails] = None
-    """Detailed breakdown of amount components. These amounts are denominated in
-    `currency` and in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal).
-    """
-
-    approved: bool
-    """Whether the authorization has been approved."""
-
-    authorization_method: Union[
-        Literal["chip", "contactless", "keyed_in", "online", "swipe"], str
-    ]
-    """How the card details were provided."""
-
-    balance_transactions: list[BalanceTransaction]
-    """List of balance transactions associated with this authorization."""
-
-    card: IssuingCard
-
-    cardholder: Optional[Union[str, IssuingCardholder]] = None
-    """The cardholder to whom this authorization belongs."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    merchant_amount: int
-    """The total amount that was authorized or rejected. This amount is in the
-    `merchant_currency` and in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal).
-    """
-
-    merchant_currency: str
-    """The currency that was presented to the cardholder for the authorization.
-    Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html),
-    in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    merchant_data: IssuingAuthorizationMerchantData
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    network_data: Optional[IssuingAuthorizationNetworkData] = None
-    """Details about the authorization, such as identifiers, set by the card network."""
-
-    object: Literal["issuing.authorization"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    pending_request: Optional[IssuingAuthorizationPendingRequest] = None
-    """The pending authorization request. This field will only be non-null during an
-    `issuing_authorization.request` webhook.
-    """
-
-    request_history: list[IssuingAuthorizationRequest]
-    """History of every time a `pending_request` authorization was approved/declined,
-    either by you directly or by Stripe (e.g. based on your spending_controls). If the
-    merchant changes the authorization by performing an incremental authorization, you
-    can look at this field to see the previous requests for the authorization. This
-    field can be helpful in determining why a given authorization was approved/declined.
-    """
-
-    status: Union[Literal["closed", "pending", "reversed"], str]
-    """The current status of the authorization in its lifecycle."""
-
-    transactions: list[IssuingTransaction]
-    """List of [transactions](https://stripe.com/docs/api/issuing/transactions)
-    associated with this authorization.
-    """
-
-    treasury: Optional[IssuingAuthorizationTreasury] = None
-    """[Treasury](https://stripe.com/docs/api/treasury) details related to this
-    authorization if it was created on a
-    [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts).
-    """
-
-    verification_data: IssuingAuthorizationVerificationData
-
-    wallet: Optional[str] = None
-    """The digital wallet used for this transaction. One of `apple_pay`, `google_pay`,
-    or `samsung_pay`. Will populate as `null` when no digital wallet was utilized.
     """
 
 
@@ -4837,123 +3453,331 @@ class IssuingAuthorizationVerificationData(StripeModel):
     """Whether the cardholder provided an expiry date and if it matched Stripe’s record."""
 
 
-class IssuingCard(StripeModel):
-    """You can [create physical or virtual cards](https://stripe.com/docs/issuing/cards)
-    that are issued to cardholders.
+class IssuingCardSpendingLimit(StripeModel):
+    """The ``IssuingCardSpendingLimit`` object."""
+
+    amount: int
+    """Maximum amount allowed to spend per interval. This amount is in the card's
+    currency and in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
     """
 
-    brand: str
-    """The brand of the card."""
-
-    cancellation_reason: Optional[
-        Union[Literal["design_rejected", "lost", "stolen"], str]
-    ] = None
-    """The reason why the card was canceled."""
-
-    cardholder: IssuingCardholder
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Supported
-    currencies are `usd` in the US, `eur` in the EU, and `gbp` in the UK.
-    """
-
-    cvc: Optional[str] = None
-    """The card's CVC. For security reasons, this is only available for virtual cards,
-    and will be omitted unless you explicitly request it with [the `expand`
-    parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only
-    available via the ["Retrieve a card"
-    endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not via "List all
-    cards" or any other endpoint.
-    """
-
-    exp_month: int
-    """The expiration month of the card."""
-
-    exp_year: int
-    """The expiration year of the card."""
-
-    financial_account: Optional[str] = None
-    """The financial account this card is attached to."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    last4: str
-    """The last 4 digits of the card number."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    number: Optional[str] = None
-    """The full unredacted card number. For security reasons, this is only available for
-    virtual cards, and will be omitted unless you explicitly request it with [the
-    `expand` parameter](https://stripe.com/docs/api/expanding_objects). Additionally,
-    it's only available via the ["Retrieve a card"
-    endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not via "List all
-    cards" or any other endpoint.
-    """
-
-    object: Literal["issuing.card"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    replaced_by: Optional[Union[str, IssuingCard]] = None
-    """The latest card that replaces this card, if any."""
-
-    replacement_for: Optional[Union[str, IssuingCard]] = None
-    """The card this card replaces, if any."""
-
-    replacement_reason: Optional[
-        Union[Literal["damaged", "expired", "lost", "stolen"], str]
-    ] = None
-    """The reason why the previous card needed to be replaced."""
-
-    shipping: Optional[IssuingCardShipping] = None
-    """Where and how the card will be shipped."""
-
-    spending_controls: IssuingCardAuthorizationControls
-
-    status: Union[Literal["active", "canceled", "inactive"], str]
-    """Whether authorizations can be approved on this card. May be blocked from
-    activating cards depending on past-due Cardholder requirements. Defaults to
-    `inactive`.
-    """
-
-    type: Union[Literal["physical", "virtual"], str]
-    """The type of the card."""
-
-    wallets: Optional[IssuingCardWallets] = None
-    """Information relating to digital wallets (like Apple Pay and Google Pay)."""
-
-
-class IssuingCardApplePay(StripeModel):
-    """The ``IssuingCardApplePay`` object."""
-
-    eligible: bool
-    """Apple Pay Eligibility"""
-
-    ineligible_reason: Optional[
-        Union[
-            Literal[
-                "missing_agreement", "missing_cardholder_contact", "unsupported_region"
-            ],
-            str,
+    categories: Optional[
+        list[
+            Union[
+                Literal[
+                    "ac_refrigeration_repair",
+                    "accounting_bookkeeping_services",
+                    "advertising_services",
+                    "agricultural_cooperative",
+                    "airlines_air_carriers",
+                    "airports_flying_fields",
+                    "ambulance_services",
+                    "amusement_parks_carnivals",
+                    "antique_reproductions",
+                    "antique_shops",
+                    "aquariums",
+                    "architectural_surveying_services",
+                    "art_dealers_and_galleries",
+                    "artists_supply_and_craft_shops",
+                    "auto_and_home_supply_stores",
+                    "auto_body_repair_shops",
+                    "auto_paint_shops",
+                    "auto_service_shops",
+                    "automated_cash_disburse",
+                    "automated_fuel_dispensers",
+                    "automobile_associations",
+                    "automotive_parts_and_accessories_stores",
+                    "automotive_tire_stores",
+                    "bail_and_bond_payments",
+                    "bakeries",
+                    "bands_orchestras",
+                    "barber_and_beauty_shops",
+                    "betting_casino_gambling",
+                    "bicycle_shops",
+                    "billiard_pool_establishments",
+                    "boat_dealers",
+                    "boat_rentals_and_leases",
+                    "book_stores",
+                    "books_periodicals_and_newspapers",
+                    "bowling_alleys",
+                    "bus_lines",
+                    "business_secretarial_schools",
+                    "buying_shopping_services",
+                    "cable_satellite_and_other_pay_television_and_radio",
+                    "camera_and_photographic_supply_stores",
+                    "candy_nut_and_confectionery_stores",
+                    "car_and_truck_dealers_new_used",
+                    "car_and_truck_dealers_used_only",
+                    "car_rental_agencies",
+                    "car_washes",
+                    "carpentry_services",
+                    "carpet_upholstery_cleaning",
+                    "caterers",
+                    "charitable_and_social_service_organizations_fundraising",
+                    "chemicals_and_allied_products",
+                    "child_care_services",
+                    "childrens_and_infants_wear_stores",
+                    "chiropodists_podiatrists",
+                    "chiropractors",
+                    "cigar_stores_and_stands",
+                    "civic_social_fraternal_associations",
+                    "cleaning_and_maintenance",
+                    "clothing_rental",
+                    "colleges_universities",
+                    "commercial_equipment",
+                    "commercial_footwear",
+                    "commercial_photography_art_and_graphics",
+                    "commuter_transport_and_ferries",
+                    "computer_network_services",
+                    "computer_programming",
+                    "computer_repair",
+                    "computer_software_stores",
+                    "computers_peripherals_and_software",
+                    "concrete_work_services",
+                    "construction_materials",
+                    "consulting_public_relations",
+                    "correspondence_schools",
+                    "cosmetic_stores",
+                    "counseling_services",
+                    "country_clubs",
+                    "courier_services",
+                    "court_costs",
+                    "credit_reporting_agencies",
+                    "cruise_lines",
+                    "dairy_products_stores",
+                    "dance_hall_studios_schools",
+                    "dating_escort_services",
+                    "dentists_orthodontists",
+                    "department_stores",
+                    "detective_agencies",
+                    "digital_goods_applications",
+                    "digital_goods_games",
+                    "digital_goods_large_volume",
+                    "digital_goods_media",
+                    "direct_marketing_catalog_merchant",
+                    "direct_marketing_combination_catalog_and_retail_merchant",
+                    "direct_marketing_inbound_telemarketing",
+                    "direct_marketing_insurance_services",
+                    "direct_marketing_other",
+                    "direct_marketing_outbound_telemarketing",
+                    "direct_marketing_subscription",
+                    "direct_marketing_travel",
+                    "discount_stores",
+                    "doctors",
+                    "door_to_door_sales",
+                    "drapery_window_covering_and_upholstery_stores",
+                    "drinking_places",
+                    "drug_stores_and_pharmacies",
+                    "drugs_drug_proprietaries_and_druggist_sundries",
+                    "dry_cleaners",
+                    "durable_goods",
+                    "duty_free_stores",
+                    "eating_places_restaurants",
+                    "educational_services",
+                    "electric_razor_stores",
+                    "electric_vehicle_charging",
+                    "electrical_parts_and_equipment",
+                    "electrical_services",
+                    "electronics_repair_shops",
+                    "electronics_stores",
+                    "elementary_secondary_schools",
+                    "emergency_services_gcas_visa_use_only",
+                    "employment_temp_agencies",
+                    "equipment_rental",
+                    "exterminating_services",
+                    "family_clothing_stores",
+                    "fast_food_restaurants",
+                    "financial_institutions",
+                    "fines_government_administrative_entities",
+                    "fireplace_fireplace_screens_and_accessories_stores",
+                    "floor_covering_stores",
+                    "florists",
+                    "florists_supplies_nursery_stock_and_flowers",
+                    "freezer_and_locker_meat_provisioners",
+                    "fuel_dealers_non_automotive",
+                    "funeral_services_crematories",
+                    "furniture_home_furnishings_and_equipment_stores_except_appliances",
+                    "furniture_repair_refinishing",
+                    "furriers_and_fur_shops",
+                    "general_services",
+                    "gift_card_novelty_and_souvenir_shops",
+                    "glass_paint_and_wallpaper_stores",
+                    "glassware_crystal_stores",
+                    "golf_courses_public",
+                    "government_licensed_horse_dog_racing_us_region_only",
+                    "government_licensed_online_casions_online_gambling_us_region_only",
+                    "government_owned_lotteries_non_us_region",
+                    "government_owned_lotteries_us_region_only",
+                    "government_services",
+                    "grocery_stores_supermarkets",
+                    "hardware_equipment_and_supplies",
+                    "hardware_stores",
+                    "health_and_beauty_spas",
+                    "hearing_aids_sales_and_supplies",
+                    "heating_plumbing_a_c",
+                    "hobby_toy_and_game_shops",
+                    "home_supply_warehouse_stores",
+                    "hospitals",
+                    "hotels_motels_and_resorts",
+                    "household_appliance_stores",
+                    "industrial_supplies",
+                    "information_retrieval_services",
+                    "insurance_default",
+                    "insurance_underwriting_premiums",
+                    "intra_company_purchases",
+                    "jewelry_stores_watches_clocks_and_silverware_stores",
+                    "landscaping_services",
+                    "laundries",
+                    "laundry_cleaning_services",
+                    "legal_services_attorneys",
+                    "luggage_and_leather_goods_stores",
+                    "lumber_building_materials_stores",
+                    "manual_cash_disburse",
+                    "marinas_service_and_supplies",
+                    "marketplaces",
+                    "masonry_stonework_and_plaster",
+                    "massage_parlors",
+                    "medical_and_dental_labs",
+                    "medical_dental_ophthalmic_and_hospital_equipment_and_supplies",
+                    "medical_services",
+                    "membership_organizations",
+                    "mens_and_boys_clothing_and_accessories_stores",
+                    "mens_womens_clothing_stores",
+                    "metal_service_centers",
+                    "miscellaneous",
+                    "miscellaneous_apparel_and_accessory_shops",
+                    "miscellaneous_auto_dealers",
+                    "miscellaneous_business_services",
+                    "miscellaneous_food_stores",
+                    "miscellaneous_general_merchandise",
+                    "miscellaneous_general_services",
+                    "miscellaneous_home_furnishing_specialty_stores",
+                    "miscellaneous_publishing_and_printing",
+                    "miscellaneous_recreation_services",
+                    "miscellaneous_repair_shops",
+                    "miscellaneous_specialty_retail",
+                    "mobile_home_dealers",
+                    "motion_picture_theaters",
+                    "motor_freight_carriers_and_trucking",
+                    "motor_homes_dealers",
+                    "motor_vehicle_supplies_and_new_parts",
+                    "motorcycle_shops_and_dealers",
+                    "motorcycle_shops_dealers",
+                    "music_stores_musical_instruments_pianos_and_sheet_music",
+                    "news_dealers_and_newsstands",
+                    "non_fi_money_orders",
+                    "non_fi_stored_value_card_purchase_load",
+                    "nondurable_goods",
+                    "nurseries_lawn_and_garden_supply_stores",
+                    "nursing_personal_care",
+                    "office_and_commercial_furniture",
+                    "opticians_eyeglasses",
+                    "optometrists_ophthalmologist",
+                    "orthopedic_goods_prosthetic_devices",
+                    "osteopaths",
+                    "package_stores_beer_wine_and_liquor",
+                    "paints_varnishes_and_supplies",
+                    "parking_lots_garages",
+                    "passenger_railways",
+                    "pawn_shops",
+                    "pet_shops_pet_food_and_supplies",
+                    "petroleum_and_petroleum_products",
+                    "photo_developing",
+                    "photographic_photocopy_microfilm_equipment_and_supplies",
+                    "photographic_studios",
+                    "picture_video_production",
+                    "piece_goods_notions_and_other_dry_goods",
+                    "plumbing_heating_equipment_and_supplies",
+                    "political_organizations",
+                    "postal_services_government_only",
+                    "precious_stones_and_metals_watches_and_jewelry",
+                    "professional_services",
+                    "public_warehousing_and_storage",
+                    "quick_copy_repro_and_blueprint",
+                    "railroads",
+                    "real_estate_agents_and_managers_rentals",
+                    "record_stores",
+                    "recreational_vehicle_rentals",
+                    "religious_goods_stores",
+                    "religious_organizations",
+                    "roofing_siding_sheet_metal",
+                    "secretarial_support_services",
+                    "security_brokers_dealers",
+                    "service_stations",
+                    "sewing_needlework_fabric_and_piece_goods_stores",
+                    "shoe_repair_hat_cleaning",
+                    "shoe_stores",
+                    "small_appliance_repair",
+                    "snowmobile_dealers",
+                    "special_trade_services",
+                    "specialty_cleaning",
+                    "sporting_goods_stores",
+                    "sporting_recreation_camps",
+                    "sports_and_riding_apparel_stores",
+                    "sports_clubs_fields",
+                    "stamp_and_coin_stores",
+                    "stationary_office_supplies_printing_and_writing_paper",
+                    "stationery_stores_office_and_school_supply_stores",
+                    "swimming_pools_sales",
+                    "t_ui_travel_germany",
+                    "tailors_alterations",
+                    "tax_payments_government_agencies",
+                    "tax_preparation_services",
+                    "taxicabs_limousines",
+                    "telecommunication_equipment_and_telephone_sales",
+                    "telecommunication_services",
+                    "telegraph_services",
+                    "tent_and_awning_shops",
+                    "testing_laboratories",
+                    "theatrical_ticket_agencies",
+                    "timeshares",
+                    "tire_retreading_and_repair",
+                    "tolls_bridge_fees",
+                    "tourist_attractions_and_exhibits",
+                    "towing_services",
+                    "trailer_parks_campgrounds",
+                    "transportation_services",
+                    "travel_agencies_tour_operators",
+                    "truck_stop_iteration",
+                    "truck_utility_trailer_rentals",
+                    "typesetting_plate_making_and_related_services",
+                    "typewriter_stores",
+                    "u_s_federal_government_agencies_or_departments",
+                    "uniforms_commercial_clothing",
+                    "used_merchandise_and_secondhand_stores",
+                    "utilities",
+                    "variety_stores",
+                    "veterinary_services",
+                    "video_amusement_game_supplies",
+                    "video_game_arcades",
+                    "video_tape_rental_stores",
+                    "vocational_trade_schools",
+                    "watch_jewelry_repair",
+                    "welding_repair",
+                    "wholesale_clubs",
+                    "wig_and_toupee_stores",
+                    "wires_money_orders",
+                    "womens_accessory_and_specialty_shops",
+                    "womens_ready_to_wear_stores",
+                    "wrecking_and_salvage_yards",
+                ],
+                str,
+            ]
         ]
     ] = None
-    """Reason the card is ineligible for Apple Pay"""
+    """Array of strings containing
+    [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category)
+    this limit applies to. Omitting this field will apply the limit to all categories.
+    """
+
+    interval: Union[
+        Literal[
+            "all_time", "daily", "monthly", "per_authorization", "weekly", "yearly"
+        ],
+        str,
+    ]
+    """Interval (or event) to which the amount applies."""
 
 
 class IssuingCardAuthorizationControls(StripeModel):
@@ -5591,21 +4415,15 @@ class IssuingCardAuthorizationControls(StripeModel):
     """
 
 
-class IssuingCardGooglePay(StripeModel):
-    """The ``IssuingCardGooglePay`` object."""
+class IssuingCardShippingCustoms(StripeModel):
+    """The ``IssuingCardShippingCustoms`` object."""
 
-    eligible: bool
-    """Google Pay Eligibility"""
-
-    ineligible_reason: Optional[
-        Union[
-            Literal[
-                "missing_agreement", "missing_cardholder_contact", "unsupported_region"
-            ],
-            str,
-        ]
-    ] = None
-    """Reason the card is ineligible for Google Pay"""
+    eori_number: Optional[str] = None
+    """A registration number used for customs in Europe. See
+    [https://www.gov.uk/eori](https://www.gov.uk/eori) for the UK and
+    [https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en](https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en)
+    for the EU.
+    """
 
 
 class IssuingCardShipping(StripeModel):
@@ -5663,19 +4481,59 @@ class IssuingCardShipping(StripeModel):
     """Packaging options."""
 
 
-class IssuingCardShippingCustoms(StripeModel):
-    """The ``IssuingCardShippingCustoms`` object."""
+class IssuingCardApplePay(StripeModel):
+    """The ``IssuingCardApplePay`` object."""
 
-    eori_number: Optional[str] = None
-    """A registration number used for customs in Europe. See
-    [https://www.gov.uk/eori](https://www.gov.uk/eori) for the UK and
-    [https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en](https://ec.europa.eu/taxation_customs/business/customs-procedures-import-and-export/customs-procedures/economic-operators-registration-and-identification-number-eori_en)
-    for the EU.
-    """
+    eligible: bool
+    """Apple Pay Eligibility"""
+
+    ineligible_reason: Optional[
+        Union[
+            Literal[
+                "missing_agreement", "missing_cardholder_contact", "unsupported_region"
+            ],
+            str,
+        ]
+    ] = None
+    """Reason the card is ineligible for Apple Pay"""
 
 
-class IssuingCardSpendingLimit(StripeModel):
-    """The ``IssuingCardSpendingLimit`` object."""
+class IssuingCardGooglePay(StripeModel):
+    """The ``IssuingCardGooglePay`` object."""
+
+    eligible: bool
+    """Google Pay Eligibility"""
+
+    ineligible_reason: Optional[
+        Union[
+            Literal[
+                "missing_agreement", "missing_cardholder_contact", "unsupported_region"
+            ],
+            str,
+        ]
+    ] = None
+    """Reason the card is ineligible for Google Pay"""
+
+
+class IssuingCardWallets(StripeModel):
+    """The ``IssuingCardWallets`` object."""
+
+    apple_pay: IssuingCardApplePay
+
+    google_pay: IssuingCardGooglePay
+
+    primary_account_identifier: Optional[str] = None
+    """Unique identifier for a card used with digital wallets"""
+
+
+class IssuingCardholderAddress(StripeModel):
+    """The ``IssuingCardholderAddress`` object."""
+
+    address: Address
+
+
+class IssuingCardholderSpendingLimit(StripeModel):
+    """The ``IssuingCardholderSpendingLimit`` object."""
 
     amount: int
     """Maximum amount allowed to spend per interval. This amount is in the card's
@@ -5999,100 +4857,6 @@ class IssuingCardSpendingLimit(StripeModel):
         str,
     ]
     """Interval (or event) to which the amount applies."""
-
-
-class IssuingCardWallets(StripeModel):
-    """The ``IssuingCardWallets`` object."""
-
-    apple_pay: IssuingCardApplePay
-
-    google_pay: IssuingCardGooglePay
-
-    primary_account_identifier: Optional[str] = None
-    """Unique identifier for a card used with digital wallets"""
-
-
-class IssuingCardholder(StripeModel):
-    """An Issuing `Cardholder` object represents an individual or business entity who is
-    [issued](https://stripe.com/docs/issuing) cards.
-
-    Related guide: [How to create a
-    cardholder](https://stripe.com/docs/issuing/cards#create-cardholder)
-    """
-
-    billing: IssuingCardholderAddress
-
-    company: Optional[IssuingCardholderCompany] = None
-    """Additional information about a `company` cardholder."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    email: Optional[str] = None
-    """The cardholder's email address."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    individual: Optional[IssuingCardholderIndividual] = None
-    """Additional information about an `individual` cardholder."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    name: str
-    """The cardholder's name. This will be printed on cards issued to them."""
-
-    object: Literal["issuing.cardholder"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    phone_number: Optional[str] = None
-    """The cardholder's phone number. This is required for all cardholders who will be
-    creating EU cards. See the [3D Secure
-    documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
-    for more details.
-    """
-
-    preferred_locales: Optional[
-        list[Union[Literal["de", "en", "es", "fr", "it"], str]]
-    ] = None
-    """The cardholder’s preferred locales (languages), ordered by preference. Locales
-    can be `de`, `en`, `es`, `fr`, or `it`. This changes the language of the [3D Secure
-    flow](https://stripe.com/docs/issuing/3d-secure) and one-time password messages sent
-    to the cardholder.
-    """
-
-    requirements: IssuingCardholderRequirements
-
-    spending_controls: Optional[IssuingCardholderAuthorizationControls] = None
-    """Rules that control spending across this cardholder's cards. Refer to our
-    [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more
-    details.
-    """
-
-    status: Union[Literal["active", "blocked", "inactive"], str]
-    """Specifies whether to permit authorizations on this cardholder's cards."""
-
-    type: Union[Literal["company", "individual"], str]
-    """One of `individual` or `company`. See [Choose a cardholder
-    type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
-    """
-
-
-class IssuingCardholderAddress(StripeModel):
-    """The ``IssuingCardholderAddress`` object."""
-
-    address: Address
 
 
 class IssuingCardholderAuthorizationControls(StripeModel):
@@ -6725,6 +5489,32 @@ class IssuingCardholderAuthorizationControls(StripeModel):
     """Currency of the amounts within `spending_limits`."""
 
 
+class IssuingCardholderCompany(StripeModel):
+    """The ``IssuingCardholderCompany`` object."""
+
+    tax_id_provided: bool
+    """Whether the company's business ID number was provided."""
+
+
+class IssuingCardholderUserTermsAcceptance(StripeModel):
+    """The ``IssuingCardholderUserTermsAcceptance`` object."""
+
+    date: Optional[int] = None
+    """The Unix timestamp marking when the cardholder accepted the Authorized User
+    Terms. Required for Celtic Spend Card users.
+    """
+
+    ip: Optional[str] = None
+    """The IP address from which the cardholder accepted the Authorized User Terms.
+    Required for Celtic Spend Card users.
+    """
+
+    user_agent: Optional[str] = None
+    """The user agent of the browser from which the cardholder accepted the Authorized
+    User Terms.
+    """
+
+
 class IssuingCardholderCardIssuing(StripeModel):
     """The ``IssuingCardholderCardIssuing`` object."""
 
@@ -6734,11 +5524,17 @@ class IssuingCardholderCardIssuing(StripeModel):
     """
 
 
-class IssuingCardholderCompany(StripeModel):
-    """The ``IssuingCardholderCompany`` object."""
+class IssuingCardholderIndividualDob(StripeModel):
+    """The ``IssuingCardholderIndividualDob`` object."""
 
-    tax_id_provided: bool
-    """Whether the company's business ID number was provided."""
+    day: Optional[int] = None
+    """The day of birth, between 1 and 31."""
+
+    month: Optional[int] = None
+    """The month of birth, between 1 and 12."""
+
+    year: Optional[int] = None
+    """The four-digit year of birth."""
 
 
 class IssuingCardholderIdDocument(StripeModel):
@@ -6755,6 +5551,13 @@ class IssuingCardholderIdDocument(StripeModel):
     upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
     `identity_document`.
     """
+
+
+class IssuingCardholderVerification(StripeModel):
+    """The ``IssuingCardholderVerification`` object."""
+
+    document: Optional[IssuingCardholderIdDocument] = None
+    """An identifying document, either a passport or local ID card."""
 
 
 class IssuingCardholderIndividual(StripeModel):
@@ -6780,19 +5583,6 @@ class IssuingCardholderIndividual(StripeModel):
 
     verification: Optional[IssuingCardholderVerification] = None
     """Government-issued ID document for this cardholder."""
-
-
-class IssuingCardholderIndividualDob(StripeModel):
-    """The ``IssuingCardholderIndividualDob`` object."""
-
-    day: Optional[int] = None
-    """The day of birth, between 1 and 31."""
-
-    month: Optional[int] = None
-    """The month of birth, between 1 and 12."""
-
-    year: Optional[int] = None
-    """The four-digit year of birth."""
 
 
 class IssuingCardholderRequirements(StripeModel):
@@ -6833,387 +5623,30 @@ class IssuingCardholderRequirements(StripeModel):
     """
 
 
-class IssuingCardholderSpendingLimit(StripeModel):
-    """The ``IssuingCardholderSpendingLimit`` object."""
+class IssuingCardholder(StripeModel):
+    """An Issuing `Cardholder` object represents an individual or business entity who is
+    [issued](https://stripe.com/docs/issuing) cards.
 
-    amount: int
-    """Maximum amount allowed to spend per interval. This amount is in the card's
-    currency and in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal).
+    Related guide: [How to create a
+    cardholder](https://stripe.com/docs/issuing/cards#create-cardholder)
     """
 
-    categories: Optional[
-        list[
-            Union[
-                Literal[
-                    "ac_refrigeration_repair",
-                    "accounting_bookkeeping_services",
-                    "advertising_services",
-                    "agricultural_cooperative",
-                    "airlines_air_carriers",
-                    "airports_flying_fields",
-                    "ambulance_services",
-                    "amusement_parks_carnivals",
-                    "antique_reproductions",
-                    "antique_shops",
-                    "aquariums",
-                    "architectural_surveying_services",
-                    "art_dealers_and_galleries",
-                    "artists_supply_and_craft_shops",
-                    "auto_and_home_supply_stores",
-                    "auto_body_repair_shops",
-                    "auto_paint_shops",
-                    "auto_service_shops",
-                    "automated_cash_disburse",
-                    "automated_fuel_dispensers",
-                    "automobile_associations",
-                    "automotive_parts_and_accessories_stores",
-                    "automotive_tire_stores",
-                    "bail_and_bond_payments",
-                    "bakeries",
-                    "bands_orchestras",
-                    "barber_and_beauty_shops",
-                    "betting_casino_gambling",
-                    "bicycle_shops",
-                    "billiard_pool_establishments",
-                    "boat_dealers",
-                    "boat_rentals_and_leases",
-                    "book_stores",
-                    "books_periodicals_and_newspapers",
-                    "bowling_alleys",
-                    "bus_lines",
-                    "business_secretarial_schools",
-                    "buying_shopping_services",
-                    "cable_satellite_and_other_pay_television_and_radio",
-                    "camera_and_photographic_supply_stores",
-                    "candy_nut_and_confectionery_stores",
-                    "car_and_truck_dealers_new_used",
-                    "car_and_truck_dealers_used_only",
-                    "car_rental_agencies",
-                    "car_washes",
-                    "carpentry_services",
-                    "carpet_upholstery_cleaning",
-                    "caterers",
-                    "charitable_and_social_service_organizations_fundraising",
-                    "chemicals_and_allied_products",
-                    "child_care_services",
-                    "childrens_and_infants_wear_stores",
-                    "chiropodists_podiatrists",
-                    "chiropractors",
-                    "cigar_stores_and_stands",
-                    "civic_social_fraternal_associations",
-                    "cleaning_and_maintenance",
-                    "clothing_rental",
-                    "colleges_universities",
-                    "commercial_equipment",
-                    "commercial_footwear",
-                    "commercial_photography_art_and_graphics",
-                    "commuter_transport_and_ferries",
-                    "computer_network_services",
-                    "computer_programming",
-                    "computer_repair",
-                    "computer_software_stores",
-                    "computers_peripherals_and_software",
-                    "concrete_work_services",
-                    "construction_materials",
-                    "consulting_public_relations",
-                    "correspondence_schools",
-                    "cosmetic_stores",
-                    "counseling_services",
-                    "country_clubs",
-                    "courier_services",
-                    "court_costs",
-                    "credit_reporting_agencies",
-                    "cruise_lines",
-                    "dairy_products_stores",
-                    "dance_hall_studios_schools",
-                    "dating_escort_services",
-                    "dentists_orthodontists",
-                    "department_stores",
-                    "detective_agencies",
-                    "digital_goods_applications",
-                    "digital_goods_games",
-                    "digital_goods_large_volume",
-                    "digital_goods_media",
-                    "direct_marketing_catalog_merchant",
-                    "direct_marketing_combination_catalog_and_retail_merchant",
-                    "direct_marketing_inbound_telemarketing",
-                    "direct_marketing_insurance_services",
-                    "direct_marketing_other",
-                    "direct_marketing_outbound_telemarketing",
-                    "direct_marketing_subscription",
-                    "direct_marketing_travel",
-                    "discount_stores",
-                    "doctors",
-                    "door_to_door_sales",
-                    "drapery_window_covering_and_upholstery_stores",
-                    "drinking_places",
-                    "drug_stores_and_pharmacies",
-                    "drugs_drug_proprietaries_and_druggist_sundries",
-                    "dry_cleaners",
-                    "durable_goods",
-                    "duty_free_stores",
-                    "eating_places_restaurants",
-                    "educational_services",
-                    "electric_razor_stores",
-                    "electric_vehicle_charging",
-                    "electrical_parts_and_equipment",
-                    "electrical_services",
-                    "electronics_repair_shops",
-                    "electronics_stores",
-                    "elementary_secondary_schools",
-                    "emergency_services_gcas_visa_use_only",
-                    "employment_temp_agencies",
-                    "equipment_rental",
-                    "exterminating_services",
-                    "family_clothing_stores",
-                    "fast_food_restaurants",
-                    "financial_institutions",
-                    "fines_government_administrative_entities",
-                    "fireplace_fireplace_screens_and_accessories_stores",
-                    "floor_covering_stores",
-                    "florists",
-                    "florists_supplies_nursery_stock_and_flowers",
-                    "freezer_and_locker_meat_provisioners",
-                    "fuel_dealers_non_automotive",
-                    "funeral_services_crematories",
-                    "furniture_home_furnishings_and_equipment_stores_except_appliances",
-                    "furniture_repair_refinishing",
-                    "furriers_and_fur_shops",
-                    "general_services",
-                    "gift_card_novelty_and_souvenir_shops",
-                    "glass_paint_and_wallpaper_stores",
-                    "glassware_crystal_stores",
-                    "golf_courses_public",
-                    "government_licensed_horse_dog_racing_us_region_only",
-                    "government_licensed_online_casions_online_gambling_us_region_only",
-                    "government_owned_lotteries_non_us_region",
-                    "government_owned_lotteries_us_region_only",
-                    "government_services",
-                    "grocery_stores_supermarkets",
-                    "hardware_equipment_and_supplies",
-                    "hardware_stores",
-                    "health_and_beauty_spas",
-                    "hearing_aids_sales_and_supplies",
-                    "heating_plumbing_a_c",
-                    "hobby_toy_and_game_shops",
-                    "home_supply_warehouse_stores",
-                    "hospitals",
-                    "hotels_motels_and_resorts",
-                    "household_appliance_stores",
-                    "industrial_supplies",
-                    "information_retrieval_services",
-                    "insurance_default",
-                    "insurance_underwriting_premiums",
-                    "intra_company_purchases",
-                    "jewelry_stores_watches_clocks_and_silverware_stores",
-                    "landscaping_services",
-                    "laundries",
-                    "laundry_cleaning_services",
-                    "legal_services_attorneys",
-                    "luggage_and_leather_goods_stores",
-                    "lumber_building_materials_stores",
-                    "manual_cash_disburse",
-                    "marinas_service_and_supplies",
-                    "marketplaces",
-                    "masonry_stonework_and_plaster",
-                    "massage_parlors",
-                    "medical_and_dental_labs",
-                    "medical_dental_ophthalmic_and_hospital_equipment_and_supplies",
-                    "medical_services",
-                    "membership_organizations",
-                    "mens_and_boys_clothing_and_accessories_stores",
-                    "mens_womens_clothing_stores",
-                    "metal_service_centers",
-                    "miscellaneous",
-                    "miscellaneous_apparel_and_accessory_shops",
-                    "miscellaneous_auto_dealers",
-                    "miscellaneous_business_services",
-                    "miscellaneous_food_stores",
-                    "miscellaneous_general_merchandise",
-                    "miscellaneous_general_services",
-                    "miscellaneous_home_furnishing_specialty_stores",
-                    "miscellaneous_publishing_and_printing",
-                    "miscellaneous_recreation_services",
-                    "miscellaneous_repair_shops",
-                    "miscellaneous_specialty_retail",
-                    "mobile_home_dealers",
-                    "motion_picture_theaters",
-                    "motor_freight_carriers_and_trucking",
-                    "motor_homes_dealers",
-                    "motor_vehicle_supplies_and_new_parts",
-                    "motorcycle_shops_and_dealers",
-                    "motorcycle_shops_dealers",
-                    "music_stores_musical_instruments_pianos_and_sheet_music",
-                    "news_dealers_and_newsstands",
-                    "non_fi_money_orders",
-                    "non_fi_stored_value_card_purchase_load",
-                    "nondurable_goods",
-                    "nurseries_lawn_and_garden_supply_stores",
-                    "nursing_personal_care",
-                    "office_and_commercial_furniture",
-                    "opticians_eyeglasses",
-                    "optometrists_ophthalmologist",
-                    "orthopedic_goods_prosthetic_devices",
-                    "osteopaths",
-                    "package_stores_beer_wine_and_liquor",
-                    "paints_varnishes_and_supplies",
-                    "parking_lots_garages",
-                    "passenger_railways",
-                    "pawn_shops",
-                    "pet_shops_pet_food_and_supplies",
-                    "petroleum_and_petroleum_products",
-                    "photo_developing",
-                    "photographic_photocopy_microfilm_equipment_and_supplies",
-                    "photographic_studios",
-                    "picture_video_production",
-                    "piece_goods_notions_and_other_dry_goods",
-                    "plumbing_heating_equipment_and_supplies",
-                    "political_organizations",
-                    "postal_services_government_only",
-                    "precious_stones_and_metals_watches_and_jewelry",
-                    "professional_services",
-                    "public_warehousing_and_storage",
-                    "quick_copy_repro_and_blueprint",
-                    "railroads",
-                    "real_estate_agents_and_managers_rentals",
-                    "record_stores",
-                    "recreational_vehicle_rentals",
-                    "religious_goods_stores",
-                    "religious_organizations",
-                    "roofing_siding_sheet_metal",
-                    "secretarial_support_services",
-                    "security_brokers_dealers",
-                    "service_stations",
-                    "sewing_needlework_fabric_and_piece_goods_stores",
-                    "shoe_repair_hat_cleaning",
-                    "shoe_stores",
-                    "small_appliance_repair",
-                    "snowmobile_dealers",
-                    "special_trade_services",
-                    "specialty_cleaning",
-                    "sporting_goods_stores",
-                    "sporting_recreation_camps",
-                    "sports_and_riding_apparel_stores",
-                    "sports_clubs_fields",
-                    "stamp_and_coin_stores",
-                    "stationary_office_supplies_printing_and_writing_paper",
-                    "stationery_stores_office_and_school_supply_stores",
-                    "swimming_pools_sales",
-                    "t_ui_travel_germany",
-                    "tailors_alterations",
-                    "tax_payments_government_agencies",
-                    "tax_preparation_services",
-                    "taxicabs_limousines",
-                    "telecommunication_equipment_and_telephone_sales",
-                    "telecommunication_services",
-                    "telegraph_services",
-                    "tent_and_awning_shops",
-                    "testing_laboratories",
-                    "theatrical_ticket_agencies",
-                    "timeshares",
-                    "tire_retreading_and_repair",
-                    "tolls_bridge_fees",
-                    "tourist_attractions_and_exhibits",
-                    "towing_services",
-                    "trailer_parks_campgrounds",
-                    "transportation_services",
-                    "travel_agencies_tour_operators",
-                    "truck_stop_iteration",
-                    "truck_utility_trailer_rentals",
-                    "typesetting_plate_making_and_related_services",
-                    "typewriter_stores",
-                    "u_s_federal_government_agencies_or_departments",
-                    "uniforms_commercial_clothing",
-                    "used_merchandise_and_secondhand_stores",
-                    "utilities",
-                    "variety_stores",
-                    "veterinary_services",
-                    "video_amusement_game_supplies",
-                    "video_game_arcades",
-                    "video_tape_rental_stores",
-                    "vocational_trade_schools",
-                    "watch_jewelry_repair",
-                    "welding_repair",
-                    "wholesale_clubs",
-                    "wig_and_toupee_stores",
-                    "wires_money_orders",
-                    "womens_accessory_and_specialty_shops",
-                    "womens_ready_to_wear_stores",
-                    "wrecking_and_salvage_yards",
-                ],
-                str,
-            ]
-        ]
-    ] = None
-    """Array of strings containing
-    [categories](https://stripe.com/docs/api#issuing_authorization_object-merchant_data-category)
-    this limit applies to. Omitting this field will apply the limit to all categories.
-    """
+    billing: IssuingCardholderAddress
 
-    interval: Union[
-        Literal[
-            "all_time", "daily", "monthly", "per_authorization", "weekly", "yearly"
-        ],
-        str,
-    ]
-    """Interval (or event) to which the amount applies."""
-
-
-class IssuingCardholderUserTermsAcceptance(StripeModel):
-    """The ``IssuingCardholderUserTermsAcceptance`` object."""
-
-    date: Optional[int] = None
-    """The Unix timestamp marking when the cardholder accepted the Authorized User
-    Terms. Required for Celtic Spend Card users.
-    """
-
-    ip: Optional[str] = None
-    """The IP address from which the cardholder accepted the Authorized User Terms.
-    Required for Celtic Spend Card users.
-    """
-
-    user_agent: Optional[str] = None
-    """The user agent of the browser from which the cardholder accepted the Authorized
-    User Terms.
-    """
-
-
-class IssuingCardholderVerification(StripeModel):
-    """The ``IssuingCardholderVerification`` object."""
-
-    document: Optional[IssuingCardholderIdDocument] = None
-    """An identifying document, either a passport or local ID card."""
-
-
-class IssuingDispute(StripeModel):
-    """As a [card issuer](https://stripe.com/docs/issuing), you can dispute transactions
-    that the cardholder does not recognize, suspects to be fraudulent, or has other
-    issues with.
-
-    Related guide: [Issuing
-    disputes](https://stripe.com/docs/issuing/purchases/disputes)
-    """
-
-    amount: int
-    """Disputed amount in the card's currency and in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal). Usually the amount of the
-    `transaction`, but can differ (usually because of currency fluctuation).
-    """
-
-    balance_transactions: Optional[list[BalanceTransaction]] = None
-    """List of balance transactions associated with the dispute."""
+    company: Optional[IssuingCardholderCompany] = None
+    """Additional information about a `company` cardholder."""
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
-    currency: str
-    """The currency the `transaction` was made in."""
-
-    evidence: IssuingDisputeEvidence
+    email: Optional[str] = None
+    """The cardholder's email address."""
 
     id: str
     """Unique identifier for the object."""
+
+    individual: Optional[IssuingCardholderIndividual] = None
+    """Additional information about an `individual` cardholder."""
 
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if
@@ -7226,22 +5659,147 @@ class IssuingDispute(StripeModel):
     object in a structured format.
     """
 
-    object: Literal["issuing.dispute"]
+    name: str
+    """The cardholder's name. This will be printed on cards issued to them."""
+
+    object: Literal["issuing.cardholder"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
-    status: Union[Literal["expired", "lost", "submitted", "unsubmitted", "won"], str]
-    """Current status of the dispute."""
-
-    transaction: Union[str, IssuingTransaction]
-    """The transaction being disputed."""
-
-    treasury: Optional[IssuingDisputeTreasury] = None
-    """[Treasury](https://stripe.com/docs/api/treasury) details related to this dispute
-    if it was created on a
-    [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts
+    phone_number: Optional[str] = None
+    """The cardholder's phone number. This is required for all cardholders who will be
+    creating EU cards. See the [3D Secure
+    documentation](https://stripe.com/docs/issuing/3d-secure#when-is-3d-secure-applied)
+    for more details.
     """
+
+    preferred_locales: Optional[
+        list[Union[Literal["de", "en", "es", "fr", "it"], str]]
+    ] = None
+    """The cardholder’s preferred locales (languages), ordered by preference. Locales
+    can be `de`, `en`, `es`, `fr`, or `it`. This changes the language of the [3D Secure
+    flow](https://stripe.com/docs/issuing/3d-secure) and one-time password messages sent
+    to the cardholder.
+    """
+
+    requirements: IssuingCardholderRequirements
+
+    spending_controls: Optional[IssuingCardholderAuthorizationControls] = None
+    """Rules that control spending across this cardholder's cards. Refer to our
+    [documentation](https://stripe.com/docs/issuing/controls/spending-controls) for more
+    details.
+    """
+
+    status: Union[Literal["active", "blocked", "inactive"], str]
+    """Specifies whether to permit authorizations on this cardholder's cards."""
+
+    type: Union[Literal["company", "individual"], str]
+    """One of `individual` or `company`. See [Choose a cardholder
+    type](https://stripe.com/docs/issuing/other/choose-cardholder) for more details.
+    """
+
+
+class IssuingCard(StripeModel):
+    """You can [create physical or virtual cards](https://stripe.com/docs/issuing/cards)
+    that are issued to cardholders.
+    """
+
+    brand: str
+    """The brand of the card."""
+
+    cancellation_reason: Optional[
+        Union[Literal["design_rejected", "lost", "stolen"], str]
+    ] = None
+    """The reason why the card was canceled."""
+
+    cardholder: IssuingCardholder
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Supported
+    currencies are `usd` in the US, `eur` in the EU, and `gbp` in the UK.
+    """
+
+    cvc: Optional[str] = None
+    """The card's CVC. For security reasons, this is only available for virtual cards,
+    and will be omitted unless you explicitly request it with [the `expand`
+    parameter](https://stripe.com/docs/api/expanding_objects). Additionally, it's only
+    available via the ["Retrieve a card"
+    endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not via "List all
+    cards" or any other endpoint.
+    """
+
+    exp_month: int
+    """The expiration month of the card."""
+
+    exp_year: int
+    """The expiration year of the card."""
+
+    financial_account: Optional[str] = None
+    """The financial account this card is attached to."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    last4: str
+    """The last 4 digits of the card number."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    number: Optional[str] = None
+    """The full unredacted card number. For security reasons, this is only available for
+    virtual cards, and will be omitted unless you explicitly request it with [the
+    `expand` parameter](https://stripe.com/docs/api/expanding_objects). Additionally,
+    it's only available via the ["Retrieve a card"
+    endpoint](https://stripe.com/docs/api/issuing/cards/retrieve), not via "List all
+    cards" or any other endpoint.
+    """
+
+    object: Literal["issuing.card"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    replaced_by: Optional[Union[str, "IssuingCard"]] = None
+    """The latest card that replaces this card, if any."""
+
+    replacement_for: Optional[Union[str, "IssuingCard"]] = None
+    """The card this card replaces, if any."""
+
+    replacement_reason: Optional[
+        Union[Literal["damaged", "expired", "lost", "stolen"], str]
+    ] = None
+    """The reason why the previous card needed to be replaced."""
+
+    shipping: Optional[IssuingCardShipping] = None
+    """Where and how the card will be shipped."""
+
+    spending_controls: IssuingCardAuthorizationControls
+
+    status: Union[Literal["active", "canceled", "inactive"], str]
+    """Whether authorizations can be approved on this card. May be blocked from
+    activating cards depending on past-due Cardholder requirements. Defaults to
+    `inactive`.
+    """
+
+    type: Union[Literal["physical", "virtual"], str]
+    """The type of the card."""
+
+    wallets: Optional[IssuingCardWallets] = None
+    """Information relating to digital wallets (like Apple Pay and Google Pay)."""
 
 
 class IssuingDisputeCanceledEvidence(StripeModel):
@@ -7313,44 +5871,6 @@ class IssuingDisputeDuplicateEvidence(StripeModel):
     the two or more transactions that are copies of each other, this is original
     undisputed one.
     """
-
-
-class IssuingDisputeEvidence(StripeModel):
-    """The ``IssuingDisputeEvidence`` object."""
-
-    canceled: Optional[IssuingDisputeCanceledEvidence] = None
-
-    duplicate: Optional[IssuingDisputeDuplicateEvidence] = None
-
-    fraudulent: Optional[IssuingDisputeFraudulentEvidence] = None
-
-    merchandise_not_as_described: Optional[
-        IssuingDisputeMerchandiseNotAsDescribedEvidence
-    ] = None
-
-    not_received: Optional[IssuingDisputeNotReceivedEvidence] = None
-
-    other: Optional[IssuingDisputeOtherEvidence] = None
-
-    reason: Union[
-        Literal[
-            "canceled",
-            "duplicate",
-            "fraudulent",
-            "merchandise_not_as_described",
-            "not_received",
-            "other",
-            "service_not_as_described",
-        ],
-        str,
-    ]
-    """The reason for filing the dispute. Its value will match the field containing the
-    evidence.
-    """
-
-    service_not_as_described: Optional[IssuingDisputeServiceNotAsDescribedEvidence] = (
-        None
-    )
 
 
 class IssuingDisputeFraudulentEvidence(StripeModel):
@@ -7451,6 +5971,44 @@ class IssuingDisputeServiceNotAsDescribedEvidence(StripeModel):
     """Date when the product was received."""
 
 
+class IssuingDisputeEvidence(StripeModel):
+    """The ``IssuingDisputeEvidence`` object."""
+
+    canceled: Optional[IssuingDisputeCanceledEvidence] = None
+
+    duplicate: Optional[IssuingDisputeDuplicateEvidence] = None
+
+    fraudulent: Optional[IssuingDisputeFraudulentEvidence] = None
+
+    merchandise_not_as_described: Optional[
+        IssuingDisputeMerchandiseNotAsDescribedEvidence
+    ] = None
+
+    not_received: Optional[IssuingDisputeNotReceivedEvidence] = None
+
+    other: Optional[IssuingDisputeOtherEvidence] = None
+
+    reason: Union[
+        Literal[
+            "canceled",
+            "duplicate",
+            "fraudulent",
+            "merchandise_not_as_described",
+            "not_received",
+            "other",
+            "service_not_as_described",
+        ],
+        str,
+    ]
+    """The reason for filing the dispute. Its value will match the field containing the
+    evidence.
+    """
+
+    service_not_as_described: Optional[IssuingDisputeServiceNotAsDescribedEvidence] = (
+        None
+    )
+
+
 class IssuingDisputeTreasury(StripeModel):
     """The ``IssuingDisputeTreasury`` object."""
 
@@ -7464,6 +6022,198 @@ class IssuingDisputeTreasury(StripeModel):
     """The Treasury
     [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits) that is being
     disputed.
+    """
+
+
+class IssuingDispute(StripeModel):
+    """As a [card issuer](https://stripe.com/docs/issuing), you can dispute transactions
+    that the cardholder does not recognize, suspects to be fraudulent, or has other
+    issues with.
+
+    Related guide: [Issuing
+    disputes](https://stripe.com/docs/issuing/purchases/disputes)
+    """
+
+    amount: int
+    """Disputed amount in the card's currency and in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal). Usually the amount of the
+    `transaction`, but can differ (usually because of currency fluctuation).
+    """
+
+    balance_transactions: Optional[list["BalanceTransaction"]] = None
+    """List of balance transactions associated with the dispute."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """The currency the `transaction` was made in."""
+
+    evidence: IssuingDisputeEvidence
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["issuing.dispute"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    status: Union[Literal["expired", "lost", "submitted", "unsubmitted", "won"], str]
+    """Current status of the dispute."""
+
+    transaction: Union[str, "IssuingTransaction"]
+    """The transaction being disputed."""
+
+    treasury: Optional[IssuingDisputeTreasury] = None
+    """[Treasury](https://stripe.com/docs/api/treasury) details related to this dispute
+    if it was created on a
+    [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts
+    """
+
+
+class IssuingTransactionAmountDetails(StripeModel):
+    """The ``IssuingTransactionAmountDetails`` object."""
+
+    atm_fee: Optional[int] = None
+    """The fee charged by the ATM for the cash withdrawal."""
+
+    cashback_amount: Optional[int] = None
+    """The amount of cash requested by the cardholder."""
+
+
+class IssuingTransactionFlightDataLeg(StripeModel):
+    """The ``IssuingTransactionFlightDataLeg`` object."""
+
+    arrival_airport_code: Optional[str] = None
+    """The three-letter IATA airport code of the flight's destination."""
+
+    carrier: Optional[str] = None
+    """The airline carrier code."""
+
+    departure_airport_code: Optional[str] = None
+    """The three-letter IATA airport code that the flight departed from."""
+
+    flight_number: Optional[str] = None
+    """The flight number."""
+
+    service_class: Optional[str] = None
+    """The flight's service class."""
+
+    stopover_allowed: Optional[bool] = None
+    """Whether a stopover is allowed on this flight."""
+
+
+class IssuingTransactionFlightData(StripeModel):
+    """The ``IssuingTransactionFlightData`` object."""
+
+    departure_at: Optional[int] = None
+    """The time that the flight departed."""
+
+    passenger_name: Optional[str] = None
+    """The name of the passenger."""
+
+    refundable: Optional[bool] = None
+    """Whether the ticket is refundable."""
+
+    segments: Optional[list[IssuingTransactionFlightDataLeg]] = None
+    """The legs of the trip."""
+
+    travel_agency: Optional[str] = None
+    """The travel agency that issued the ticket."""
+
+
+class IssuingTransactionFuelData(StripeModel):
+    """The ``IssuingTransactionFuelData`` object."""
+
+    type: str
+    """The type of fuel that was purchased. One of `diesel`, `unleaded_plus`,
+    `unleaded_regular`, `unleaded_super`, or `other`.
+    """
+
+    unit: str
+    """The units for `volume_decimal`. One of `us_gallon` or `liter`."""
+
+    unit_cost_decimal: str
+    """The cost in cents per each unit of fuel, represented as a decimal string with at
+    most 12 decimal places.
+    """
+
+    volume_decimal: Optional[str] = None
+    """The volume of the fuel that was pumped, represented as a decimal string with at
+    most 12 decimal places.
+    """
+
+
+class IssuingTransactionLodgingData(StripeModel):
+    """The ``IssuingTransactionLodgingData`` object."""
+
+    check_in_at: Optional[int] = None
+    """The time of checking into the lodging."""
+
+    nights: Optional[int] = None
+    """The number of nights stayed at the lodging."""
+
+
+class IssuingTransactionReceiptData(StripeModel):
+    """The ``IssuingTransactionReceiptData`` object."""
+
+    description: Optional[str] = None
+    """The description of the item. The maximum length of this field is 26 characters."""
+
+    quantity: Optional[float] = None
+    """The quantity of the item."""
+
+    total: Optional[int] = None
+    """The total for this line item in cents."""
+
+    unit_cost: Optional[int] = None
+    """The unit cost of the item in cents."""
+
+
+class IssuingTransactionPurchaseDetails(StripeModel):
+    """The ``IssuingTransactionPurchaseDetails`` object."""
+
+    flight: Optional[IssuingTransactionFlightData] = None
+    """Information about the flight that was purchased with this transaction."""
+
+    fuel: Optional[IssuingTransactionFuelData] = None
+    """Information about fuel that was purchased with this transaction."""
+
+    lodging: Optional[IssuingTransactionLodgingData] = None
+    """Information about lodging that was purchased with this transaction."""
+
+    receipt: Optional[list[IssuingTransactionReceiptData]] = None
+    """The line items in the purchase."""
+
+    reference: Optional[str] = None
+    """A merchant-specific order number."""
+
+
+class IssuingTransactionTreasury(StripeModel):
+    """The ``IssuingTransactionTreasury`` object."""
+
+    received_credit: Optional[str] = None
+    """The Treasury
+    [ReceivedCredit](https://stripe.com/docs/api/treasury/received_credits) representing
+    this Issuing transaction if it is a refund
+    """
+
+    received_debit: Optional[str] = None
+    """The Treasury
+    [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits) representing
+    this Issuing transaction if it is a capture
     """
 
 
@@ -7488,10 +6238,10 @@ class IssuingTransaction(StripeModel):
     unit](https://stripe.com/docs/currencies#zero-decimal).
     """
 
-    authorization: Optional[Union[str, IssuingAuthorization]] = None
+    authorization: Optional[Union[str, "IssuingAuthorization"]] = None
     """The `Authorization` object that led to this transaction."""
 
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
+    balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
     """ID of the [balance transaction](https://stripe.com/docs/api/balance_transactions)
     associated with this transaction.
     """
@@ -7565,154 +6315,46 @@ class IssuingTransaction(StripeModel):
     """
 
 
-class IssuingTransactionAmountDetails(StripeModel):
-    """The ``IssuingTransactionAmountDetails`` object."""
+class IssuingAuthorization(StripeModel):
+    """When an [issued card](https://stripe.com/docs/issuing) is used to make a
+    purchase, an Issuing `Authorization` object is created.
+    [Authorizations](https://stripe.com/docs/issuing/purchases/authorizations) must be
+    approved for the purchase to be completed successfully.
 
-    atm_fee: Optional[int] = None
-    """The fee charged by the ATM for the cash withdrawal."""
-
-    cashback_amount: Optional[int] = None
-    """The amount of cash requested by the cardholder."""
-
-
-class IssuingTransactionFlightData(StripeModel):
-    """The ``IssuingTransactionFlightData`` object."""
-
-    departure_at: Optional[int] = None
-    """The time that the flight departed."""
-
-    passenger_name: Optional[str] = None
-    """The name of the passenger."""
-
-    refundable: Optional[bool] = None
-    """Whether the ticket is refundable."""
-
-    segments: Optional[list[IssuingTransactionFlightDataLeg]] = None
-    """The legs of the trip."""
-
-    travel_agency: Optional[str] = None
-    """The travel agency that issued the ticket."""
-
-
-class IssuingTransactionFlightDataLeg(StripeModel):
-    """The ``IssuingTransactionFlightDataLeg`` object."""
-
-    arrival_airport_code: Optional[str] = None
-    """The three-letter IATA airport code of the flight's destination."""
-
-    carrier: Optional[str] = None
-    """The airline carrier code."""
-
-    departure_airport_code: Optional[str] = None
-    """The three-letter IATA airport code that the flight departed from."""
-
-    flight_number: Optional[str] = None
-    """The flight number."""
-
-    service_class: Optional[str] = None
-    """The flight's service class."""
-
-    stopover_allowed: Optional[bool] = None
-    """Whether a stopover is allowed on this flight."""
-
-
-class IssuingTransactionFuelData(StripeModel):
-    """The ``IssuingTransactionFuelData`` object."""
-
-    type: str
-    """The type of fuel that was purchased. One of `diesel`, `unleaded_plus`,
-    `unleaded_regular`, `unleaded_super`, or `other`.
+    Related guide: [Issued card
+    authorizations](https://stripe.com/docs/issuing/purchases/authorizations)
     """
 
-    unit: str
-    """The units for `volume_decimal`. One of `us_gallon` or `liter`."""
-
-    unit_cost_decimal: str
-    """The cost in cents per each unit of fuel, represented as a decimal string with at
-    most 12 decimal places.
+    amount: int
+    """The total amount that was authorized or rejected. This amount is in the card's
+    currency and in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
     """
 
-    volume_decimal: Optional[str] = None
-    """The volume of the fuel that was pumped, represented as a decimal string with at
-    most 12 decimal places.
+    amount_details: Optional[IssuingAuthorizationAmountDetails] = None
+    """Detailed breakdown of amount components. These amounts are denominated in
+    `currency` and in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
     """
 
+    approved: bool
+    """Whether the authorization has been approved."""
 
-class IssuingTransactionLodgingData(StripeModel):
-    """The ``IssuingTransactionLodgingData`` object."""
+    authorization_method: Union[
+        Literal["chip", "contactless", "keyed_in", "online", "swipe"], str
+    ]
+    """How the card details were provided."""
 
-    check_in_at: Optional[int] = None
-    """The time of checking into the lodging."""
+    balance_transactions: list["BalanceTransaction"]
+    """List of balance transactions associated with this authorization."""
 
-    nights: Optional[int] = None
-    """The number of nights stayed at the lodging."""
+    card: IssuingCard
 
+    cardholder: Optional[Union[str, IssuingCardholder]] = None
+    """The cardholder to whom this authorization belongs."""
 
-class IssuingTransactionPurchaseDetails(StripeModel):
-    """The ``IssuingTransactionPurchaseDetails`` object."""
-
-    flight: Optional[IssuingTransactionFlightData] = None
-    """Information about the flight that was purchased with this transaction."""
-
-    fuel: Optional[IssuingTransactionFuelData] = None
-    """Information about fuel that was purchased with this transaction."""
-
-    lodging: Optional[IssuingTransactionLodgingData] = None
-    """Information about lodging that was purchased with this transaction."""
-
-    receipt: Optional[list[IssuingTransactionReceiptData]] = None
-    """The line items in the purchase."""
-
-    reference: Optional[str] = None
-    """A merchant-specific order number."""
-
-
-class IssuingTransactionReceiptData(StripeModel):
-    """The ``IssuingTransactionReceiptData`` object."""
-
-    description: Optional[str] = None
-    """The description of the item. The maximum length of this field is 26 characters."""
-
-    quantity: Optional[float] = None
-    """The quantity of the item."""
-
-    total: Optional[int] = None
-    """The total for this line item in cents."""
-
-    unit_cost: Optional[int] = None
-    """The unit cost of the item in cents."""
-
-
-class IssuingTransactionTreasury(StripeModel):
-    """The ``IssuingTransactionTreasury`` object."""
-
-    received_credit: Optional[str] = None
-    """The Treasury
-    [ReceivedCredit](https://stripe.com/docs/api/treasury/received_credits) representing
-    this Issuing transaction if it is a refund
-    """
-
-    received_debit: Optional[str] = None
-    """The Treasury
-    [ReceivedDebit](https://stripe.com/docs/api/treasury/received_debits) representing
-    this Issuing transaction if it is a capture
-    """
-
-
-class Item(StripeModel):
-    """A line item."""
-
-    amount_discount: int
-    """Total discount amount applied. If no discounts were applied, defaults to 0."""
-
-    amount_subtotal: int
-    """Total before any discounts or taxes are applied."""
-
-    amount_tax: int
-    """Total tax amount applied. If no tax was applied, defaults to 0."""
-
-    amount_total: int
-    """Total after discounts and taxes."""
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
     currency: str
     """Three-letter [ISO currency
@@ -7720,289 +6362,3345 @@ class Item(StripeModel):
     [supported currency](https://stripe.com/docs/currencies).
     """
 
-    description: str
-    """An arbitrary string attached to the object. Often useful for displaying to users.
-    Defaults to product name.
-    """
-
-    discounts: Optional[list[LineItemsDiscountAmount]] = None
-    """The discounts applied to the line item."""
-
     id: str
     """Unique identifier for the object."""
 
-    object: Literal["item"]
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    merchant_amount: int
+    """The total amount that was authorized or rejected. This amount is in the
+    `merchant_currency` and in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal).
+    """
+
+    merchant_currency: str
+    """The currency that was presented to the cardholder for the authorization.
+    Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html),
+    in lowercase. Must be a [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    merchant_data: IssuingAuthorizationMerchantData
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    network_data: Optional[IssuingAuthorizationNetworkData] = None
+    """Details about the authorization, such as identifiers, set by the card network."""
+
+    object: Literal["issuing.authorization"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
-    price: Optional[Price] = None
-    """The price used to generate the line item."""
-
-    quantity: Optional[int] = None
-    """The quantity of products being purchased."""
-
-    taxes: Optional[list[LineItemsTaxAmount]] = None
-    """The taxes applied to the line item."""
-
-
-class LegalEntityCompany(StripeModel):
-    """The ``LegalEntityCompany`` object."""
-
-    address: Optional[Address] = None
-
-    address_kana: Optional[LegalEntityJapanAddress] = None
-    """The Kana variation of the company's primary address (Japan only)."""
-
-    address_kanji: Optional[LegalEntityJapanAddress] = None
-    """The Kanji variation of the company's primary address (Japan only)."""
-
-    directors_provided: Optional[bool] = None
-    """Whether the company's directors have been provided. This Boolean will be `true`
-    if you've manually indicated that all directors are provided via [the
-    `directors_provided`
-    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-directors_provided).
+    pending_request: Optional[IssuingAuthorizationPendingRequest] = None
+    """The pending authorization request. This field will only be non-null during an
+    `issuing_authorization.request` webhook.
     """
 
-    executives_provided: Optional[bool] = None
-    """Whether the company's executives have been provided. This Boolean will be `true`
-    if you've manually indicated that all executives are provided via [the
-    `executives_provided`
-    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-executives_provided),
-    or if Stripe determined that sufficient executives were provided.
+    request_history: list[IssuingAuthorizationRequest]
+    """History of every time a `pending_request` authorization was approved/declined,
+    either by you directly or by Stripe (e.g. based on your spending_controls). If the
+    merchant changes the authorization by performing an incremental authorization, you
+    can look at this field to see the previous requests for the authorization. This
+    field can be helpful in determining why a given authorization was approved/declined.
     """
 
-    export_license_id: Optional[str] = None
-    """The export license ID number of the company, also referred as Import Export Code
-    (India only).
+    status: Union[Literal["closed", "pending", "reversed"], str]
+    """The current status of the authorization in its lifecycle."""
+
+    transactions: list[IssuingTransaction]
+    """List of [transactions](https://stripe.com/docs/api/issuing/transactions)
+    associated with this authorization.
     """
 
-    export_purpose_code: Optional[str] = None
-    """The purpose code to use for export transactions (India only)."""
-
-    name: Optional[str] = None
-    """The company's legal name."""
-
-    name_kana: Optional[str] = None
-    """The Kana variation of the company's legal name (Japan only)."""
-
-    name_kanji: Optional[str] = None
-    """The Kanji variation of the company's legal name (Japan only)."""
-
-    owners_provided: Optional[bool] = None
-    """Whether the company's owners have been provided. This Boolean will be `true` if
-    you've manually indicated that all owners are provided via [the `owners_provided`
-    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-owners_provided),
-    or if Stripe determined that sufficient owners were provided. Stripe determines
-    ownership requirements using both the number of owners provided and their total
-    percent ownership (calculated by adding the `percent_ownership` of each owner
-    together).
+    treasury: Optional[IssuingAuthorizationTreasury] = None
+    """[Treasury](https://stripe.com/docs/api/treasury) details related to this
+    authorization if it was created on a
+    [FinancialAccount](https://stripe.com/docs/api/treasury/financial_accounts).
     """
 
-    ownership_declaration: Optional[LegalEntityUboDeclaration] = None
-    """This hash is used to attest that the beneficial owner information provided to
-    Stripe is both current and correct.
+    verification_data: IssuingAuthorizationVerificationData
+
+    wallet: Optional[str] = None
+    """The digital wallet used for this transaction. One of `apple_pay`, `google_pay`,
+    or `samsung_pay`. Will populate as `null` when no digital wallet was utilized.
     """
 
-    phone: Optional[str] = None
-    """The company's phone number (used for verification)."""
 
-    structure: Optional[
+class DeletedBankAccount(StripeModel):
+    """The ``DeletedBankAccount`` object."""
+
+    currency: Optional[str] = None
+    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid
+    out to the bank account.
+    """
+
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["bank_account"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class DeletedCard(StripeModel):
+    """The ``DeletedCard`` object."""
+
+    currency: Optional[str] = None
+    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid
+    out to the bank account.
+    """
+
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["card"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class Payout(StripeModel):
+    """A `Payout` object is created when you receive funds from Stripe, or when you
+    initiate a payout to either a bank account or debit card of a [connected Stripe
+    account](https://stripe.com/docs/connect/bank-debit-card-payouts). You can retrieve
+    individual payouts, as well as list all payouts. Payouts are made on [varying
+    schedules](https://stripe.com/docs/connect/manage-payout-schedule), depending on
+    your country and industry.
+
+    Related guide: [Receiving payouts](https://stripe.com/docs/payouts)
+    """
+
+    amount: int
+    """Amount (in cents (or local equivalent)) to be transferred to your bank account or
+    debit card.
+    """
+
+    arrival_date: int
+    """Date the payout is expected to arrive in the bank. This factors in delays like
+    weekends or bank holidays.
+    """
+
+    automatic: bool
+    """Returns `true` if the payout was created by an [automated payout
+    schedule](https://stripe.com/docs/payouts#payout-schedule), and `false` if it was
+    [requested manually](https://stripe.com/docs/payouts#manual-payouts).
+    """
+
+    balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
+    """ID of the balance transaction that describes the impact of this payout on your
+    account balance.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    destination: Optional[
+        Union[str, "BankAccount", Card, DeletedBankAccount, DeletedCard]
+    ] = None
+    """ID of the bank account or card the payout was sent to."""
+
+    failure_balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
+    """If the payout failed or was canceled, this will be the ID of the balance
+    transaction that reversed the initial balance transaction, and puts the funds from
+    the failed payout back in your balance.
+    """
+
+    failure_code: Optional[str] = None
+    """Error code explaining reason for payout failure if available. See [Types of
+    payout failures](https://stripe.com/docs/api#payout_failures) for a list of failure
+    codes.
+    """
+
+    failure_message: Optional[str] = None
+    """Message to user further explaining reason for payout failure if available."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    method: str
+    """The method used to send this payout, which can be `standard` or `instant`.
+    `instant` is supported for payouts to debit cards and bank accounts in certain
+    countries. (See [Bank support for Instant
+    Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more
+    information.)
+    """
+
+    object: Literal["payout"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    original_payout: Optional[Union[str, "Payout"]] = None
+    """If the payout reverses another, this is the ID of the original payout."""
+
+    reconciliation_status: Union[
+        Literal["completed", "in_progress", "not_applicable"], str
+    ]
+    """If `completed`, the [Balance Transactions
+    API](https://stripe.com/docs/api/balance_transactions/list#balance_transaction_list-payout)
+    may be used to list all Balance Transactions that were paid out in this payout.
+    """
+
+    reversed_by: Optional[Union[str, "Payout"]] = None
+    """If the payout was reversed, this is the ID of the payout that reverses this
+    payout.
+    """
+
+    source_type: str
+    """The source balance this payout came from. One of `card`, `fpx`, or
+    `bank_account`.
+    """
+
+    statement_descriptor: Optional[str] = None
+    """Extra information about a payout to be displayed on the user's bank statement."""
+
+    status: str
+    """Current status of the payout: `paid`, `pending`, `in_transit`, `canceled` or
+    `failed`. A payout is `pending` until it is submitted to the bank, when it becomes
+    `in_transit`. The status then changes to `paid` if the transaction goes through, or
+    to `failed` or `canceled` (within 5 business days). Some failed payouts may
+    initially show as `paid` but then change to `failed`.
+    """
+
+    type: Union[Literal["bank_account", "card"], str]
+    """Can be `bank_account` or `card`."""
+
+
+class PlatformTaxFee(StripeModel):
+    """The ``PlatformTaxFee`` object."""
+
+    account: str
+    """The Connected account that incurred this charge."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["platform_tax_fee"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    source_transaction: str
+    """The payment object that caused this tax to be inflicted."""
+
+    type: str
+    """The type of tax (VAT)."""
+
+
+class ReserveTransaction(StripeModel):
+    """The ``ReserveTransaction`` object."""
+
+    amount: int
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["reserve_transaction"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class TaxDeductedAtSource(StripeModel):
+    """The ``TaxDeductedAtSource`` object."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["tax_deducted_at_source"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    period_end: int
+    """The end of the invoicing period. This TDS applies to Stripe fees collected during
+    this invoicing period.
+    """
+
+    period_start: int
+    """The start of the invoicing period. This TDS applies to Stripe fees collected
+    during this invoicing period.
+    """
+
+    tax_deduction_account_number: str
+    """The TAN that was supplied to Stripe when TDS was assessed"""
+
+
+class Topup(StripeModel):
+    """To top up your Stripe balance, you create a top-up object. You can retrieve
+    individual top-ups, as well as list all top-ups. Top-ups are identified by a unique,
+    random ID.
+
+    Related guide: [Topping up your platform
+    account](https://stripe.com/docs/connect/top-ups)
+    """
+
+    amount: int
+    """Amount transferred."""
+
+    balance_transaction: Optional[Union[str, "BalanceTransaction"]] = None
+    """ID of the balance transaction that describes the impact of this top-up on your
+    account balance. May not be specified depending on status of top-up.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    expected_availability_date: Optional[int] = None
+    """Date the funds are expected to arrive in your Stripe account for payouts. This
+    factors in delays like weekends or bank holidays. May not be specified depending on
+    status of top-up.
+    """
+
+    failure_code: Optional[str] = None
+    """Error code explaining reason for top-up failure if available (see [the errors
+    section](https://stripe.com/docs/api#errors) for a list of codes).
+    """
+
+    failure_message: Optional[str] = None
+    """Message to user further explaining reason for top-up failure if available."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["topup"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    source: Optional[Source] = None
+    """For most Stripe users, the source of every top-up is a bank account. This hash is
+    then the [source object](https://stripe.com/docs/api#source_object) describing that
+    bank account.
+    """
+
+    statement_descriptor: Optional[str] = None
+    """Extra information about a top-up. This will appear on your source's bank
+    statement. It must contain at least one letter.
+    """
+
+    status: Union[
+        Literal["canceled", "failed", "pending", "reversed", "succeeded"], str
+    ]
+    """The status of the top-up is either `canceled`, `failed`, `pending`, `reversed`,
+    or `succeeded`.
+    """
+
+    transfer_group: Optional[str] = None
+    """A string that identifies this top-up as part of a group."""
+
+
+class BalanceTransaction(StripeModel):
+    """Balance transactions represent funds moving through your Stripe account. They're
+    created for every type of transaction that comes into or flows out of your Stripe
+    account balance.
+
+    Related guide: [Balance transaction
+    types](https://stripe.com/docs/reports/balance-transaction-types)
+    """
+
+    amount: int
+    """Gross amount of the transaction, in cents (or local equivalent)."""
+
+    available_on: int
+    """The date the transaction's net funds will become available in the Stripe balance."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    exchange_rate: Optional[float] = None
+    """The exchange rate used, if applicable, for this transaction. Specifically, if
+    money was converted from currency A to currency B, then the `amount` in currency A,
+    times `exchange_rate`, would be the `amount` in currency B. For example, suppose you
+    charged a customer 10.00 EUR. Then the PaymentIntent's `amount` would be `1000` and
+    `currency` would be `eur`. Suppose this was converted into 12.34 USD in your Stripe
+    account. Then the BalanceTransaction's `amount` would be `1234`, `currency` would be
+    `usd`, and `exchange_rate` would be `1.234`.
+    """
+
+    fee: int
+    """Fees (in cents (or local equivalent)) paid for this transaction."""
+
+    fee_details: list[Fee]
+    """Detailed breakdown of fees (in cents (or local equivalent)) paid for this
+    transaction.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    net: int
+    """Net amount of the transaction, in cents (or local equivalent)."""
+
+    object: Literal["balance_transaction"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    reporting_category: str
+    """[Learn more](https://stripe.com/docs/reports/reporting-categories) about how
+    reporting categories can help you understand balance transactions from an accounting
+    perspective.
+    """
+
+    source: Optional[
         Union[
-            Literal[
-                "free_zone_establishment",
-                "free_zone_llc",
-                "government_instrumentality",
-                "governmental_unit",
-                "incorporated_non_profit",
-                "incorporated_partnership",
-                "limited_liability_partnership",
-                "llc",
-                "multi_member_llc",
-                "private_company",
-                "private_corporation",
-                "private_partnership",
-                "public_company",
-                "public_corporation",
-                "public_partnership",
-                "single_member_llc",
-                "sole_establishment",
-                "sole_proprietorship",
-                "tax_exempt_government_instrumentality",
-                "unincorporated_association",
-                "unincorporated_non_profit",
-                "unincorporated_partnership",
-            ],
             str,
+            Annotated[
+                Union[
+                    "ApplicationFee",
+                    "Charge",
+                    ConnectCollectionTransfer,
+                    CustomerCashBalanceTransaction,
+                    Dispute,
+                    FeeRefund,
+                    IssuingAuthorization,
+                    IssuingDispute,
+                    IssuingTransaction,
+                    Payout,
+                    PlatformTaxFee,
+                    Refund,
+                    ReserveTransaction,
+                    TaxDeductedAtSource,
+                    Topup,
+                    Transfer,
+                    TransferReversal,
+                ],
+                Field(discriminator="object"),
+            ],
         ]
     ] = None
-    """The category identifying the legal structure of the company or legal entity. See
-    [Business
-    structure](https://stripe.com/docs/connect/identity-verification#business-structure)
-    for more details.
+    """The Stripe object to which this transaction is related."""
+
+    status: str
+    """If the transaction's net funds are available in the Stripe balance yet. Either
+    `available` or `pending`.
     """
 
-    tax_id_provided: Optional[bool] = None
-    """Whether the company's business ID number was provided."""
-
-    tax_id_registrar: Optional[str] = None
-    """The jurisdiction in which the `tax_id` is registered (Germany-based companies
-    only).
+    type: Union[
+        Literal[
+            "adjustment",
+            "advance",
+            "advance_funding",
+            "anticipation_repayment",
+            "application_fee",
+            "application_fee_refund",
+            "charge",
+            "connect_collection_transfer",
+            "contribution",
+            "issuing_authorization_hold",
+            "issuing_authorization_release",
+            "issuing_dispute",
+            "issuing_transaction",
+            "obligation_inbound",
+            "obligation_outbound",
+            "obligation_payout",
+            "obligation_payout_failure",
+            "obligation_reversal_inbound",
+            "obligation_reversal_outbound",
+            "payment",
+            "payment_failure_refund",
+            "payment_refund",
+            "payment_reversal",
+            "payout",
+            "payout_cancel",
+            "payout_failure",
+            "refund",
+            "refund_failure",
+            "reserve_transaction",
+            "reserved_funds",
+            "stripe_fee",
+            "stripe_fx_fee",
+            "tax_fee",
+            "topup",
+            "topup_reversal",
+            "transfer",
+            "transfer_cancel",
+            "transfer_failure",
+            "transfer_refund",
+        ],
+        str,
+    ]
+    """Transaction type: `adjustment`, `advance`, `advance_funding`,
+    `anticipation_repayment`, `application_fee`, `application_fee_refund`, `charge`,
+    `connect_collection_transfer`, `contribution`, `issuing_authorization_hold`,
+    `issuing_authorization_release`, `issuing_dispute`, `issuing_transaction`,
+    `obligation_inbound`, `obligation_outbound`, `obligation_reversal_inbound`,
+    `obligation_reversal_outbound`, `obligation_payout`, `obligation_payout_failure`,
+    `payment`, `payment_failure_refund`, `payment_refund`, `payment_reversal`, `payout`,
+    `payout_cancel`, `payout_failure`, `refund`, `refund_failure`,
+    `reserve_transaction`, `reserved_funds`, `stripe_fee`, `stripe_fx_fee`, `tax_fee`,
+    `topup`, `topup_reversal`, `transfer`, `transfer_cancel`, `transfer_failure`, or
+    `transfer_refund`. [Learn
+    more](https://stripe.com/docs/reports/balance-transaction-types) about balance
+    transaction types and what they represent. If you are looking to classify
+    transactions for accounting purposes, you might want to consider
+    `reporting_category` instead.
     """
 
-    vat_id_provided: Optional[bool] = None
-    """Whether the company's business VAT number was provided."""
 
-    verification: Optional[LegalEntityCompanyVerification] = None
-    """Information on the verification state of the company."""
+class FeeRefundList(StripeModel):
+    """A list of refunds that have been applied to the fee."""
 
+    data: list[FeeRefund]
+    """Details about each object."""
 
-class LegalEntityCompanyVerification(StripeModel):
-    """The ``LegalEntityCompanyVerification`` object."""
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
 
-    document: LegalEntityCompanyVerificationDocument
-
-
-class LegalEntityCompanyVerificationDocument(StripeModel):
-    """The ``LegalEntityCompanyVerificationDocument`` object."""
-
-    back: Optional[Union[str, File]] = None
-    """The back of a document returned by a [file
-    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
-    `additional_verification`.
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
     """
 
-    details: Optional[str] = None
-    """A user-displayable string describing the verification state of this document."""
+    url: str
+    """The URL where this list can be accessed."""
 
-    details_code: Optional[str] = None
-    """One of `document_corrupt`, `document_expired`, `document_failed_copy`,
-    `document_failed_greyscale`, `document_failed_other`, `document_failed_test_mode`,
-    `document_fraudulent`, `document_incomplete`, `document_invalid`,
-    `document_manipulated`, `document_not_readable`, `document_not_uploaded`,
-    `document_type_not_supported`, or `document_too_large`. A machine-readable code
-    specifying the verification state for this document.
+
+class ApplicationFee(StripeModel):
+    """The ``ApplicationFee`` object."""
+
+    account: Union[str, "Account"]
+    """ID of the Stripe account this fee was taken from."""
+
+    amount: int
+    """Amount earned, in cents (or local equivalent)."""
+
+    amount_refunded: int
+    """Amount in cents (or local equivalent) refunded (can be less than the amount
+    attribute on the fee if a partial refund was issued)
     """
 
-    front: Optional[Union[str, File]] = None
-    """The front of a document returned by a [file
-    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
-    `additional_verification`.
+    application: Union[str, Application]
+    """ID of the Connect application that earned the fee."""
+
+    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
+    """Balance transaction that describes the impact of this collected application fee
+    on your account balance (not including refunds).
+    """
+
+    charge: Union[str, "Charge"]
+    """ID of the charge that the application fee was taken from."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    object: Literal["application_fee"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    originating_transaction: Optional[Union[str, "Charge"]] = None
+    """ID of the corresponding charge on the platform account, if this fee was the
+    result of a charge using the `destination` parameter.
+    """
+
+    refunded: bool
+    """Whether the fee has been fully refunded. If the fee is only partially refunded,
+    this attribute will still be false.
+    """
+
+    refunds: FeeRefundList
+    """A list of refunds that have been applied to the fee."""
+
+
+class ChargeFraudDetails(StripeModel):
+    """The ``ChargeFraudDetails`` object."""
+
+    stripe_report: Optional[str] = None
+    """Assessments from Stripe. If set, the value is `fraudulent`."""
+
+    user_report: Optional[str] = None
+    """Assessments reported by you. If set, possible values of are `safe` and
+    `fraudulent`.
     """
 
 
-class LegalEntityDob(StripeModel):
-    """The ``LegalEntityDob`` object."""
+class Rule(StripeModel):
+    """The ``Rule`` object."""
 
-    day: Optional[int] = None
-    """The day of birth, between 1 and 31."""
+    action: str
+    """The action taken on the payment."""
 
-    month: Optional[int] = None
-    """The month of birth, between 1 and 12."""
+    id: str
+    """Unique identifier for the object."""
 
-    year: Optional[int] = None
-    """The four-digit year of birth."""
+    predicate: str
+    """The predicate to evaluate the payment against."""
 
 
-class LegalEntityJapanAddress(StripeModel):
-    """The ``LegalEntityJapanAddress`` object."""
+class ChargeOutcome(StripeModel):
+    """The ``ChargeOutcome`` object."""
 
-    city: Optional[str] = None
-    """City/Ward."""
+    network_status: Optional[str] = None
+    """Possible values are `approved_by_network`, `declined_by_network`,
+    `not_sent_to_network`, and `reversed_after_approval`. The value
+    `reversed_after_approval` indicates the payment was [blocked by
+    Stripe](https://stripe.com/docs/declines#blocked-payments) after bank authorization,
+    and may temporarily appear as "pending" on a cardholder's statement.
+    """
+
+    reason: Optional[str] = None
+    """An enumerated value providing a more detailed explanation of the outcome's
+    `type`. Charges blocked by Radar's default block rule have the value
+    `highest_risk_level`. Charges placed in review by Radar's default review rule have
+    the value `elevated_risk_level`. Charges authorized, blocked, or placed in review by
+    custom rules have the value `rule`. See [understanding
+    declines](https://stripe.com/docs/declines) for more details.
+    """
+
+    risk_level: Optional[str] = None
+    """Stripe Radar's evaluation of the riskiness of the payment. Possible values for
+    evaluated payments are `normal`, `elevated`, `highest`. For non-card payments, and
+    card-based payments predating the public assignment of risk levels, this field will
+    have the value `not_assessed`. In the event of an error in the evaluation, this
+    field will have the value `unknown`. This field is only available with Radar.
+    """
+
+    risk_score: Optional[int] = None
+    """Stripe Radar's evaluation of the riskiness of the payment. Possible values for
+    evaluated payments are between 0 and 100. For non-card payments, card-based payments
+    predating the public assignment of risk scores, or in the event of an error during
+    evaluation, this field will not be present. This field is only available with Radar
+    for Fraud Teams.
+    """
+
+    rule: Optional[Union[str, Rule]] = None
+    """The ID of the Radar rule that matched the payment, if applicable."""
+
+    seller_message: Optional[str] = None
+    """A human-readable description of the outcome type and reason, designed for you
+    (the recipient of the payment), not your customer.
+    """
+
+    type: str
+    """Possible values are `authorized`, `manual_review`, `issuer_declined`, `blocked`,
+    and `invalid`. See [understanding declines](https://stripe.com/docs/declines) and
+    [Radar reviews](https://stripe.com/docs/radar/reviews) for details.
+    """
+
+
+class ChargeTransferData(StripeModel):
+    """The ``ChargeTransferData`` object."""
+
+    amount: Optional[int] = None
+    """The amount transferred to the destination account, if specified. By default, the
+    entire charge amount is transferred to the destination account.
+    """
+
+    destination: Union[str, "Account"]
+    """ID of an existing, connected Stripe account to transfer funds to if
+    `transfer_data` was specified in the charge request.
+    """
+
+
+class AutomaticTax(StripeModel):
+    """The ``AutomaticTax`` object."""
+
+    enabled: bool
+    """Whether Stripe automatically computes tax on this invoice. Note that incompatible
+    invoice items (invoice items with manually specified [tax
+    rates](https://stripe.com/docs/api/tax_rates), negative amounts, or
+    `tax_behavior=unspecified`) cannot be added to automatic tax invoices.
+    """
+
+    status: Optional[
+        Union[Literal["complete", "failed", "requires_location_inputs"], str]
+    ] = None
+    """The status of the most recent automated tax calculation for this invoice."""
+
+
+class DeletedApplication(StripeModel):
+    """The ``DeletedApplication`` object."""
+
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
+
+    id: str
+    """Unique identifier for the object."""
+
+    name: Optional[str] = None
+    """The name of the application."""
+
+    object: Literal["application"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class DeletedDiscount(StripeModel):
+    """The ``DeletedDiscount`` object."""
+
+    checkout_session: Optional[str] = None
+    """The Checkout session that this coupon is applied to, if it is applied to a
+    particular session in payment mode. Will not be present for subscription mode.
+    """
+
+    coupon: Coupon
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """The ID of the customer associated with this discount."""
+
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
+
+    id: str
+    """The ID of the discount object. Discounts cannot be fetched by ID. Use
+    `expand[]=discounts` in API calls to expand discount IDs in an array.
+    """
+
+    invoice: Optional[str] = None
+    """The invoice that the discount's coupon was applied to, if it was applied directly
+    to a particular invoice.
+    """
+
+    invoice_item: Optional[str] = None
+    """The invoice item `id` (or invoice line item `id` for invoice line items of
+    type='subscription') that the discount's coupon was applied to, if it was applied
+    directly to a particular invoice item or invoice line item.
+    """
+
+    object: Literal["discount"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    promotion_code: Optional[Union[str, PromotionCode]] = None
+    """The promotion code applied to create this discount."""
+
+    start: int
+    """Date that the coupon was applied."""
+
+    subscription: Optional[str] = None
+    """The subscription that this coupon is applied to, if it is applied to a particular
+    subscription.
+    """
+
+
+class DeletedTaxId(StripeModel):
+    """The ``DeletedTaxId`` object."""
+
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["tax_id"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class DiscountsResourceDiscountAmount(StripeModel):
+    """The ``DiscountsResourceDiscountAmount`` object."""
+
+    amount: int
+    """The amount, in cents (or local equivalent), of the discount."""
+
+    discount: Union[str, Discount, DeletedDiscount]
+    """The discount that was applied to get this discount amount."""
+
+
+class InvoiceLineItemPeriod(StripeModel):
+    """The ``InvoiceLineItemPeriod`` object."""
+
+    end: int
+    """The end of the period, which must be greater than or equal to the start. This
+    value is inclusive.
+    """
+
+    start: int
+    """The start of the period. This value is inclusive."""
+
+
+class TaxRate(StripeModel):
+    """Tax rates can be applied to
+    [invoices](https://stripe.com/docs/billing/invoices/tax-rates),
+    [subscriptions](https://stripe.com/docs/billing/subscriptions/taxes) and [Checkout
+    Sessions](https://stripe.com/docs/payments/checkout/set-up-a-subscription#tax-rates)
+    to collect tax.
+
+    Related guide: [Tax rates](https://stripe.com/docs/billing/taxes/tax-rates)
+    """
+
+    active: bool
+    """Defaults to `true`. When set to `false`, this tax rate cannot be used with new
+    applications or Checkout Sessions, but will still work for subscriptions and
+    invoices that already have it set.
+    """
 
     country: Optional[str] = None
     """Two-letter country code ([ISO 3166-1
     alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     """
 
-    line1: Optional[str] = None
-    """Block/Building number."""
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
-    line2: Optional[str] = None
-    """Building details."""
+    description: Optional[str] = None
+    """An arbitrary string attached to the tax rate for your internal use only. It will
+    not be visible to your customers.
+    """
 
-    postal_code: Optional[str] = None
-    """ZIP or postal code."""
+    display_name: str
+    """The display name of the tax rates as it will appear to your customer on their
+    receipt email, PDF, and the hosted invoice page.
+    """
+
+    effective_percentage: Optional[float] = None
+    """Actual/effective tax rate percentage out of 100. For tax calculations with
+    automatic_tax[enabled]=true, this percentage reflects the rate actually used to
+    calculate tax based on the product's taxability and whether the user is registered
+    to collect taxes in the corresponding jurisdiction.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    inclusive: bool
+    """This specifies if the tax rate is inclusive or exclusive."""
+
+    jurisdiction: Optional[str] = None
+    """The jurisdiction for the tax rate. You can use this label field for tax reporting
+    purposes. It also appears on your customer’s invoice.
+    """
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["tax_rate"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    percentage: float
+    """Tax rate percentage out of 100. For tax calculations with
+    automatic_tax[enabled]=true, this percentage includes the statutory tax rate of
+    non-taxable jurisdictions.
+    """
 
     state: Optional[str] = None
-    """Prefecture."""
-
-    town: Optional[str] = None
-    """Town/cho-me."""
-
-
-class LegalEntityPersonVerification(StripeModel):
-    """The ``LegalEntityPersonVerification`` object."""
-
-    additional_document: Optional[LegalEntityPersonVerificationDocument] = None
-    """A document showing address, either a passport, local ID card, or utility bill
-    from a well-known utility company.
+    """[ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
+    without country prefix. For example, "NY" for New York, United States.
     """
 
-    details: Optional[str] = None
-    """A user-displayable string describing the verification state for the person. For
-    example, this may say "Provided identity information could not be verified".
+    tax_type: Optional[
+        Union[
+            Literal[
+                "amusement_tax",
+                "communications_tax",
+                "gst",
+                "hst",
+                "igst",
+                "jct",
+                "lease_tax",
+                "pst",
+                "qst",
+                "rst",
+                "sales_tax",
+                "service_tax",
+                "vat",
+            ],
+            str,
+        ]
+    ] = None
+    """The high-level tax type, such as `vat` or `sales_tax`."""
+
+
+class InvoiceTaxAmount(StripeModel):
+    """The ``InvoiceTaxAmount`` object."""
+
+    amount: int
+    """The amount, in cents (or local equivalent), of the tax."""
+
+    inclusive: bool
+    """Whether this tax amount is inclusive or exclusive."""
+
+    tax_rate: Union[str, TaxRate]
+    """The tax rate that was applied to get this tax amount."""
+
+    taxability_reason: Optional[
+        Union[
+            Literal[
+                "customer_exempt",
+                "not_collecting",
+                "not_subject_to_tax",
+                "not_supported",
+                "portion_product_exempt",
+                "portion_reduced_rated",
+                "portion_standard_rated",
+                "product_exempt",
+                "product_exempt_holiday",
+                "proportionally_rated",
+                "reduced_rated",
+                "reverse_charge",
+                "standard_rated",
+                "taxable_basis_reduced",
+                "zero_rated",
+            ],
+            str,
+        ]
+    ] = None
+    """The reasoning behind this tax, for example, if the product is tax exempt. The
+    possible values for this field may be extended as new tax rules are supported.
     """
 
-    details_code: Optional[str] = None
-    """One of `document_address_mismatch`, `document_dob_mismatch`,
-    `document_duplicate_type`, `document_id_number_mismatch`, `document_name_mismatch`,
-    `document_nationality_mismatch`, `failed_keyed_identity`, or `failed_other`. A
-    machine-readable code specifying the verification state for the person.
+    taxable_amount: Optional[int] = None
+    """The amount on which tax is calculated, in cents (or local equivalent)."""
+
+
+class CustomUnitAmount(StripeModel):
+    """The ``CustomUnitAmount`` object."""
+
+    maximum: Optional[int] = None
+    """The maximum unit amount the customer can specify for this item."""
+
+    minimum: Optional[int] = None
+    """The minimum unit amount the customer can specify for this item. Must be at least
+    the minimum charge amount.
     """
 
-    document: Optional[LegalEntityPersonVerificationDocument] = None
+    preset: Optional[int] = None
+    """The starting unit amount which can be updated by the customer."""
 
-    status: str
-    """The state of verification for the person. Possible values are `unverified`,
-    `pending`, or `verified`.
+
+class PriceTier(StripeModel):
+    """The ``PriceTier`` object."""
+
+    flat_amount: Optional[int] = None
+    """Price for the entire tier."""
+
+    flat_amount_decimal: Optional[str] = None
+    """Same as `flat_amount`, but contains a decimal value with at most 12 decimal
+    places.
+    """
+
+    unit_amount: Optional[int] = None
+    """Per unit price for units relevant to the tier."""
+
+    unit_amount_decimal: Optional[str] = None
+    """Same as `unit_amount`, but contains a decimal value with at most 12 decimal
+    places.
+    """
+
+    up_to: Optional[int] = None
+    """Up to and including to this quantity will be contained in the tier."""
+
+
+class CurrencyOption(StripeModel):
+    """The ``CurrencyOption`` object."""
+
+    custom_unit_amount: Optional[CustomUnitAmount] = None
+    """When set, provides configuration for the amount to be adjusted by the customer
+    during Checkout Sessions and Payment Links.
+    """
+
+    tax_behavior: Optional[
+        Union[Literal["exclusive", "inclusive", "unspecified"], str]
+    ] = None
+    """Only required if a [default tax
+    behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+    was not provided in the Stripe Tax settings. Specifies whether the price is
+    considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+    `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`,
+    it cannot be changed.
+    """
+
+    tiers: Optional[list[PriceTier]] = None
+    """Each element represents a pricing tier. This parameter requires `billing_scheme`
+    to be set to `tiered`. See also the documentation for `billing_scheme`.
+    """
+
+    unit_amount: Optional[int] = None
+    """The unit amount in cents (or local equivalent) to be charged, represented as a
+    whole integer if possible. Only set if `billing_scheme=per_unit`.
+    """
+
+    unit_amount_decimal: Optional[str] = None
+    """The unit amount in cents (or local equivalent) to be charged, represented as a
+    decimal string with at most 12 decimal places. Only set if
+    `billing_scheme=per_unit`.
     """
 
 
-class LegalEntityPersonVerificationDocument(StripeModel):
-    """The ``LegalEntityPersonVerificationDocument`` object."""
+class DeletedProduct(StripeModel):
+    """The ``DeletedProduct`` object."""
 
-    back: Optional[Union[str, File]] = None
-    """The back of an ID returned by a [file
-    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
-    `identity_document`.
-    """
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
 
-    details: Optional[str] = None
-    """A user-displayable string describing the verification state of this document. For
-    example, if a document is uploaded and the picture is too fuzzy, this may say
-    "Identity document is too unclear to read".
-    """
+    id: str
+    """Unique identifier for the object."""
 
-    details_code: Optional[str] = None
-    """One of `document_corrupt`, `document_country_not_supported`, `document_expired`,
-    `document_failed_copy`, `document_failed_other`, `document_failed_test_mode`,
-    `document_fraudulent`, `document_failed_greyscale`, `document_incomplete`,
-    `document_invalid`, `document_manipulated`, `document_missing_back`,
-    `document_missing_front`, `document_not_readable`, `document_not_uploaded`,
-    `document_photo_mismatch`, `document_too_large`, or `document_type_not_supported`. A
-    machine-readable code specifying the verification state for this document.
-    """
-
-    front: Optional[Union[str, File]] = None
-    """The front of an ID returned by a [file
-    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
-    `identity_document`.
+    object: Literal["product"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
     """
 
 
-class LegalEntityUboDeclaration(StripeModel):
-    """The ``LegalEntityUboDeclaration`` object."""
+class PackageDimensions(StripeModel):
+    """The ``PackageDimensions`` object."""
 
-    date: Optional[int] = None
-    """The Unix timestamp marking when the beneficial owner attestation was made."""
+    height: float
+    """Height, in inches."""
 
-    ip: Optional[str] = None
-    """The IP address from which the beneficial owner attestation was made."""
+    length: float
+    """Length, in inches."""
+
+    weight: float
+    """Weight, in ounces."""
+
+    width: float
+    """Width, in inches."""
+
+
+class ProductFeature(StripeModel):
+    """The ``ProductFeature`` object."""
+
+    name: str
+    """The feature's name. Up to 80 characters long."""
+
+
+class TaxCode(StripeModel):
+    """[Tax codes](https://stripe.com/docs/tax/tax-categories) classify goods and
+    services for tax purposes.
+    """
+
+    description: str
+    """A detailed description of which types of products the tax code represents."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    name: str
+    """A short name for the tax code."""
+
+    object: Literal["tax_code"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class Product(StripeModel):
+    """Products describe the specific goods or services you offer to your customers. For
+    example, you might offer a Standard and Premium version of your goods or service;
+    each version would be a separate Product. They can be used in conjunction with
+    [Prices](https://stripe.com/docs/api#prices) to configure pricing in Payment Links,
+    Checkout, and Subscriptions.
+
+    Related guides: [Set up a
+    subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription),
+    [share a Payment Link](https://stripe.com/docs/payment-links), [accept payments with
+    Checkout](https://stripe.com/docs/payments/accept-a-payment#create-product-prices-upfront),
+    and more about [Products and
+    Prices](https://stripe.com/docs/products-prices/overview)
+    """
+
+    active: bool
+    """Whether the product is currently available for purchase."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    default_price: Optional[Union[str, "Price"]] = None
+    """The ID of the [Price](https://stripe.com/docs/api/prices) object that is the
+    default price for this product.
+    """
+
+    description: Optional[str] = None
+    """The product's description, meant to be displayable to the customer. Use this
+    field to optionally store a long form explanation of the product being sold for your
+    own rendering purposes.
+    """
+
+    features: list[ProductFeature]
+    """A list of up to 15 features for this product. These are displayed in [pricing
+    tables](https://stripe.com/docs/payments/checkout/pricing-table).
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    images: list[str]
+    """A list of up to 8 URLs of images for this product, meant to be displayable to the
+    customer.
+    """
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    name: str
+    """The product's name, meant to be displayable to the customer."""
+
+    object: Literal["product"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    package_dimensions: Optional[PackageDimensions] = None
+    """The dimensions of this product for shipping purposes."""
+
+    shippable: Optional[bool] = None
+    """Whether this product is shipped (i.e., physical goods)."""
+
+    statement_descriptor: Optional[str] = None
+    """Extra information about a product which will appear on your customer's credit
+    card statement. In the case that multiple products are billed at once, the first
+    statement descriptor will be used.
+    """
+
+    tax_code: Optional[Union[str, TaxCode]] = None
+    """A [tax code](https://stripe.com/docs/tax/tax-categories) ID."""
+
+    unit_label: Optional[str] = None
+    """A label that represents units of this product. When set, this will be included in
+    customers' receipts, invoices, Checkout, and the customer portal.
+    """
+
+    updated: int
+    """Time at which the object was last updated. Measured in seconds since the Unix
+    epoch.
+    """
+
+    url: Optional[str] = None
+    """A URL of a publicly-accessible webpage for this product."""
+
+
+class Recurring(StripeModel):
+    """The ``Recurring`` object."""
+
+    aggregate_usage: Optional[
+        Union[Literal["last_during_period", "last_ever", "max", "sum"], str]
+    ] = None
+    """Specifies a usage aggregation strategy for prices of `usage_type=metered`.
+    Allowed values are `sum` for summing up all usage during a period,
+    `last_during_period` for using the last usage record reported within a period,
+    `last_ever` for using the last usage record ever (across period bounds) or `max`
+    which uses the usage record with the maximum reported usage during a period.
+    Defaults to `sum`.
+    """
+
+    interval: Union[Literal["day", "month", "week", "year"], str]
+    """The frequency at which a subscription is billed. One of `day`, `week`, `month` or
+    `year`.
+    """
+
+    interval_count: int
+    """The number of intervals (specified in the `interval` attribute) between
+    subscription billings. For example, `interval=month` and `interval_count=3` bills
+    every 3 months.
+    """
+
+    usage_type: Union[Literal["licensed", "metered"], str]
+    """Configures how the quantity per period should be determined. Can be either
+    `metered` or `licensed`. `licensed` automatically bills the `quantity` set when
+    adding it to a subscription. `metered` aggregates the total usage based on usage
+    records. Defaults to `licensed`.
+    """
+
+
+class TransformQuantity(StripeModel):
+    """The ``TransformQuantity`` object."""
+
+    divide_by: int
+    """Divide usage by this number."""
+
+    round: Union[Literal["down", "up"], str]
+    """After division, either round the result `up` or `down`."""
+
+
+class Price(StripeModel):
+    """Prices define the unit cost, currency, and (optional) billing cycle for both
+    recurring and one-time purchases of products.
+    [Products](https://stripe.com/docs/api#products) help you track inventory or
+    provisioning, and prices help you track payment terms. Different physical goods or
+    levels of service should be represented by products, and pricing options should be
+    represented by prices. This approach lets you change prices without having to change
+    your provisioning scheme.
+
+    For example, you might have a single "gold" product that has prices for $10/month,
+    $100/year, and €9 once.
+
+    Related guides: [Set up a
+    subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription),
+    [create an invoice](https://stripe.com/docs/billing/invoices/create), and more about
+    [products and prices](https://stripe.com/docs/products-prices/overview).
+    """
+
+    active: bool
+    """Whether the price can be used for new purchases."""
+
+    billing_scheme: Union[Literal["per_unit", "tiered"], str]
+    """Describes how to compute the price per period. Either `per_unit` or `tiered`.
+    `per_unit` indicates that the fixed amount (specified in `unit_amount` or
+    `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with
+    `usage_type=licensed`), or per unit of total usage (for prices with
+    `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
+    using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    currency_options: Optional[dict[str, CurrencyOption]] = None
+    """Prices defined in each available currency option. Each key must be a three-letter
+    [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    custom_unit_amount: Optional[CustomUnitAmount] = None
+    """When set, provides configuration for the amount to be adjusted by the customer
+    during Checkout Sessions and Payment Links.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    lookup_key: Optional[str] = None
+    """A lookup key used to retrieve prices dynamically from a static string. This may
+    be up to 200 characters.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    nickname: Optional[str] = None
+    """A brief description of the price, hidden from customers."""
+
+    object: Literal["price"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    product: Union[str, Product, DeletedProduct]
+    """The ID of the product this price is associated with."""
+
+    recurring: Optional[Recurring] = None
+    """The recurring components of a price such as `interval` and `usage_type`."""
+
+    tax_behavior: Optional[
+        Union[Literal["exclusive", "inclusive", "unspecified"], str]
+    ] = None
+    """Only required if a [default tax
+    behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
+    was not provided in the Stripe Tax settings. Specifies whether the price is
+    considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
+    `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`,
+    it cannot be changed.
+    """
+
+    tiers: Optional[list[PriceTier]] = None
+    """Each element represents a pricing tier. This parameter requires `billing_scheme`
+    to be set to `tiered`. See also the documentation for `billing_scheme`.
+    """
+
+    tiers_mode: Optional[Union[Literal["graduated", "volume"], str]] = None
+    """Defines if the tiering price should be `graduated` or `volume` based. In
+    `volume`-based tiering, the maximum quantity within a period determines the per unit
+    price. In `graduated` tiering, pricing can change as the quantity grows.
+    """
+
+    transform_quantity: Optional[TransformQuantity] = None
+    """Apply a transformation to the reported usage or set quantity before computing the
+    amount billed. Cannot be combined with `tiers`.
+    """
+
+    type: Union[Literal["one_time", "recurring"], str]
+    """One of `one_time` or `recurring` depending on whether the price is for a one-time
+    purchase or a recurring (subscription) purchase.
+    """
+
+    unit_amount: Optional[int] = None
+    """The unit amount in cents (or local equivalent) to be charged, represented as a
+    whole integer if possible. Only set if `billing_scheme=per_unit`.
+    """
+
+    unit_amount_decimal: Optional[str] = None
+    """The unit amount in cents (or local equivalent) to be charged, represented as a
+    decimal string with at most 12 decimal places. Only set if
+    `billing_scheme=per_unit`.
+    """
+
+
+class CancellationDetails(StripeModel):
+    """The ``CancellationDetails`` object."""
+
+    comment: Optional[str] = None
+    """Additional comments about why the user canceled the subscription, if the
+    subscription was canceled explicitly by the user.
+    """
+
+    feedback: Optional[
+        Union[
+            Literal[
+                "customer_service",
+                "low_quality",
+                "missing_features",
+                "other",
+                "switched_service",
+                "too_complex",
+                "too_expensive",
+                "unused",
+            ],
+            str,
+        ]
+    ] = None
+    """The customer submitted reason for why they canceled, if the subscription was
+    canceled explicitly by the user.
+    """
+
+    reason: Optional[
+        Union[
+            Literal["cancellation_requested", "payment_disputed", "payment_failed"], str
+        ]
+    ] = None
+    """Why this subscription was canceled."""
+
+
+class OfflineAcceptance(StripeModel):
+    """The ``OfflineAcceptance`` object."""
+
+
+class OnlineAcceptance(StripeModel):
+    """The ``OnlineAcceptance`` object."""
+
+    ip_address: Optional[str] = None
+    """The IP address from which the Mandate was accepted by the customer."""
 
     user_agent: Optional[str] = None
-    """The user-agent string from the browser where the beneficial owner attestation was
-    made.
+    """The user agent of the browser from which the Mandate was accepted by the
+    customer.
+    """
+
+
+class CustomerAcceptance(StripeModel):
+    """The ``CustomerAcceptance`` object."""
+
+    accepted_at: Optional[int] = None
+    """The time at which the customer accepted the Mandate."""
+
+    offline: Optional[OfflineAcceptance] = None
+
+    online: Optional[OnlineAcceptance] = None
+
+    type: Union[Literal["offline", "online"], str]
+    """The type of customer acceptance information included with the Mandate. One of
+    `online` or `offline`.
+    """
+
+
+class MandateMultiUse(StripeModel):
+    """The ``MandateMultiUse`` object."""
+
+
+class CardMandatePaymentMethodDetails(StripeModel):
+    """The ``CardMandatePaymentMethodDetails`` object."""
+
+
+class MandateAcssDebit(StripeModel):
+    """The ``MandateAcssDebit`` object."""
+
+    default_for: Optional[list[Union[Literal["invoice", "subscription"], str]]] = None
+    """List of Stripe products where this mandate can be selected automatically."""
+
+    interval_description: Optional[str] = None
+    """Description of the interval. Only required if the 'payment_schedule' parameter is
+    'interval' or 'combined'.
+    """
+
+    payment_schedule: Union[Literal["combined", "interval", "sporadic"], str]
+    """Payment schedule for the mandate."""
+
+    transaction_type: Union[Literal["business", "personal"], str]
+    """Transaction type of the mandate."""
+
+
+class MandateAuBecsDebit(StripeModel):
+    """The ``MandateAuBecsDebit`` object."""
+
+    url: str
+    """The URL of the mandate. This URL generally contains sensitive information about
+    the customer and should be shared with them exclusively.
+    """
+
+
+class MandateBacsDebit(StripeModel):
+    """The ``MandateBacsDebit`` object."""
+
+    network_status: Union[Literal["accepted", "pending", "refused", "revoked"], str]
+    """The status of the mandate on the Bacs network. Can be one of `pending`,
+    `revoked`, `refused`, or `accepted`.
+    """
+
+    reference: str
+    """The unique reference identifying the mandate on the Bacs network."""
+
+    url: str
+    """The URL that will contain the mandate that the customer has signed."""
+
+
+class MandateCashapp(StripeModel):
+    """The ``MandateCashapp`` object."""
+
+
+class MandateLink(StripeModel):
+    """The ``MandateLink`` object."""
+
+
+class MandatePaypal(StripeModel):
+    """The ``MandatePaypal`` object."""
+
+    billing_agreement_id: Optional[str] = None
+    """The PayPal Billing Agreement ID (BAID). This is an ID generated by PayPal which
+    represents the mandate between the merchant and the customer.
+    """
+
+    payer_id: Optional[str] = None
+    """PayPal account PayerID. This identifier uniquely identifies the PayPal customer."""
+
+
+class MandateSepaDebit(StripeModel):
+    """The ``MandateSepaDebit`` object."""
+
+    reference: str
+    """The unique reference of the mandate."""
+
+    url: str
+    """The URL of the mandate. This URL generally contains sensitive information about
+    the customer and should be shared with them exclusively.
+    """
+
+
+class MandateUsBankAccount(StripeModel):
+    """The ``MandateUsBankAccount`` object."""
+
+
+class MandatePaymentMethodDetails(StripeModel):
+    """The ``MandatePaymentMethodDetails`` object."""
+
+    acss_debit: Optional[MandateAcssDebit] = None
+
+    au_becs_debit: Optional[MandateAuBecsDebit] = None
+
+    bacs_debit: Optional[MandateBacsDebit] = None
+
+    card: Optional[CardMandatePaymentMethodDetails] = None
+
+    cashapp: Optional[MandateCashapp] = None
+
+    link: Optional[MandateLink] = None
+
+    paypal: Optional[MandatePaypal] = None
+
+    sepa_debit: Optional[MandateSepaDebit] = None
+
+    type: str
+    """The type of the payment method associated with this mandate. An additional hash
+    is included on `payment_method_details` with a name matching this value. It contains
+    mandate information specific to the payment method.
+    """
+
+    us_bank_account: Optional[MandateUsBankAccount] = None
+
+
+class MandateSingleUse(StripeModel):
+    """The ``MandateSingleUse`` object."""
+
+    amount: int
+    """On a single use mandate, the amount of the payment."""
+
+    currency: str
+    """On a single use mandate, the currency of the payment."""
+
+
+class Mandate(StripeModel):
+    """A Mandate is a record of the permission a customer has given you to debit their
+    payment method.
+    """
+
+    customer_acceptance: CustomerAcceptance
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    multi_use: Optional[MandateMultiUse] = None
+
+    object: Literal["mandate"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[str] = None
+    """The account (if any) for which the mandate is intended."""
+
+    payment_method: Union[str, "PaymentMethod"]
+    """ID of the payment method associated with this mandate."""
+
+    payment_method_details: MandatePaymentMethodDetails
+
+    single_use: Optional[MandateSingleUse] = None
+
+    status: Union[Literal["active", "inactive", "pending"], str]
+    """The status of the mandate, which indicates whether it can be used to initiate a
+    payment.
+    """
+
+    type: Union[Literal["multi_use", "single_use"], str]
+    """The type of the mandate."""
+
+
+class PaymentFlowsAutomaticPaymentMethodsSetupIntent(StripeModel):
+    """The ``PaymentFlowsAutomaticPaymentMethodsSetupIntent`` object."""
+
+    allow_redirects: Optional[Union[Literal["always", "never"], str]] = None
+    """Controls whether this SetupIntent will accept redirect-based payment methods.
+
+    Redirect-based payment methods may require your customer to be redirected to a
+    payment method's app or site for authentication or additional steps. To
+    [confirm](https://stripe.com/docs/api/setup_intents/confirm) this SetupIntent, you
+    may be required to provide a `return_url` to redirect customers back to your site
+    after they authenticate or complete the setup.
+    """
+
+    enabled: Optional[bool] = None
+    """Automatically calculates compatible payment methods"""
+
+
+class PaymentIntentNextActionCashappQrCode(StripeModel):
+    """The ``PaymentIntentNextActionCashappQrCode`` object."""
+
+    expires_at: int
+    """The date (unix timestamp) when the QR code expires."""
+
+    image_url_png: str
+    """The image_url_png string used to render QR code"""
+
+    image_url_svg: str
+    """The image_url_svg string used to render QR code"""
+
+
+class PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode(StripeModel):
+    """The ``PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode`` object."""
+
+    hosted_instructions_url: str
+    """The URL to the hosted Cash App Pay instructions page, which allows customers to
+    view the QR code, and supports QR code refreshing on expiration.
+    """
+
+    mobile_auth_url: str
+    """The url for mobile redirect based auth"""
+
+    qr_code: PaymentIntentNextActionCashappQrCode
+
+
+class SetupIntentNextActionRedirectToUrl(StripeModel):
+    """The ``SetupIntentNextActionRedirectToUrl`` object."""
+
+    return_url: Optional[str] = None
+    """If the customer does not exit their browser while authenticating, they will be
+    redirected to this specified URL after completion.
+    """
+
+    url: Optional[str] = None
+    """The URL you must redirect your customer to in order to authenticate."""
+
+
+class SetupIntentNextActionVerifyWithMicrodeposits(StripeModel):
+    """The ``SetupIntentNextActionVerifyWithMicrodeposits`` object."""
+
+    arrival_date: int
+    """The timestamp when the microdeposits are expected to land."""
+
+    hosted_verification_url: str
+    """The URL for the hosted verification page, which allows customers to verify their
+    bank account.
+    """
+
+    microdeposit_type: Optional[Union[Literal["amounts", "descriptor_code"], str]] = (
+        None
+    )
+    """The type of the microdeposit sent to the customer. Used to distinguish between
+    different verification methods.
+    """
+
+
+class SetupIntentNextAction(StripeModel):
+    """The ``SetupIntentNextAction`` object."""
+
+    cashapp_handle_redirect_or_display_qr_code: Optional[
+        PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode
+    ] = None
+
+    redirect_to_url: Optional[SetupIntentNextActionRedirectToUrl] = None
+
+    type: str
+    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`,
+    `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`.
+    """
+
+    use_stripe_sdk: Optional[dict[str, Any]] = None
+    """When confirming a SetupIntent with Stripe.js, Stripe.js depends on the contents
+    of this dictionary to invoke authentication flows. The shape of the contents is
+    subject to change and is only intended to be used by Stripe.js.
+    """
+
+    verify_with_microdeposits: Optional[
+        SetupIntentNextActionVerifyWithMicrodeposits
+    ] = None
+
+
+class SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit`` object."""
+
+    custom_mandate_url: Optional[str] = None
+    """A URL for custom mandate text"""
+
+    default_for: Optional[list[Union[Literal["invoice", "subscription"], str]]] = None
+    """List of Stripe products where this mandate can be selected automatically."""
+
+    interval_description: Optional[str] = None
+    """Description of the interval. Only required if the 'payment_schedule' parameter is
+    'interval' or 'combined'.
+    """
+
+    payment_schedule: Optional[
+        Union[Literal["combined", "interval", "sporadic"], str]
+    ] = None
+    """Payment schedule for the mandate."""
+
+    transaction_type: Optional[Union[Literal["business", "personal"], str]] = None
+    """Transaction type of the mandate."""
+
+
+class SetupIntentPaymentMethodOptionsAcssDebit(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsAcssDebit`` object."""
+
+    currency: Optional[Union[Literal["cad", "usd"], str]] = None
+    """Currency supported by the bank account"""
+
+    mandate_options: Optional[
+        SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit
+    ] = None
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
+
+
+class SetupIntentPaymentMethodOptionsCardMandateOptions(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsCardMandateOptions`` object."""
+
+    amount: int
+    """Amount to be charged for future payments."""
+
+    amount_type: Union[Literal["fixed", "maximum"], str]
+    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact
+    amount to be charged in future payments. If `maximum`, the amount charged can be up
+    to the value passed for the `amount` param.
+    """
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: Optional[str] = None
+    """A description of the mandate or subscription that is meant to be displayed to the
+    customer.
+    """
+
+    end_date: Optional[int] = None
+    """End date of the mandate or subscription. If not provided, the mandate will be
+    active until canceled. If provided, end date should be after start date.
+    """
+
+    interval: Union[Literal["day", "month", "sporadic", "week", "year"], str]
+    """Specifies payment frequency. One of `day`, `week`, `month`, `year`, or
+    `sporadic`.
+    """
+
+    interval_count: Optional[int] = None
+    """The number of intervals between payments. For example, `interval=month` and
+    `interval_count=3` indicates one payment every three months. Maximum of one year
+    interval allowed (1 year, 12 months, or 52 weeks). This parameter is optional when
+    `interval=sporadic`.
+    """
+
+    reference: str
+    """Unique identifier for the mandate or subscription."""
+
+    start_date: int
+    """Start date of the mandate or subscription. Start date should not be lesser than
+    yesterday.
+    """
+
+    supported_types: Optional[list[Union[Literal["india"], str]]] = None
+    """Specifies the type of mandates supported. Possible values are `india`."""
+
+
+class SetupIntentPaymentMethodOptionsCard(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsCard`` object."""
+
+    mandate_options: Optional[SetupIntentPaymentMethodOptionsCardMandateOptions] = None
+    """Configuration options for setting up an eMandate for cards issued in India."""
+
+    network: Optional[
+        Union[
+            Literal[
+                "amex",
+                "cartes_bancaires",
+                "diners",
+                "discover",
+                "eftpos_au",
+                "interac",
+                "jcb",
+                "mastercard",
+                "unionpay",
+                "unknown",
+                "visa",
+            ],
+            str,
+        ]
+    ] = None
+    """Selected network to process this SetupIntent on. Depends on the available
+    networks of the card attached to the setup intent. Can be only set confirm-time.
+    """
+
+    request_three_d_secure: Optional[
+        Union[Literal["any", "automatic", "challenge_only"], str]
+    ] = None
+    """We strongly recommend that you rely on our SCA Engine to automatically prompt
+    your customers for authentication based on risk level and [other
+    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
+    you wish to request 3D Secure based on logic from your own fraud engine, provide
+    this option. Permitted values include: `automatic` or `any`. If not provided,
+    defaults to `automatic`. Read our guide on [manually requesting 3D
+    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
+    information on how this configuration interacts with Radar and our SCA Engine.
+    """
+
+
+class SetupIntentPaymentMethodOptionsLink(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsLink`` object."""
+
+
+class SetupIntentPaymentMethodOptionsPaypal(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsPaypal`` object."""
+
+    billing_agreement_id: Optional[str] = None
+    """The PayPal Billing Agreement ID (BAID). This is an ID generated by PayPal which
+    represents the mandate between the merchant and the customer.
+    """
+
+
+class SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit`` object."""
+
+
+class SetupIntentPaymentMethodOptionsSepaDebit(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsSepaDebit`` object."""
+
+    mandate_options: Optional[
+        SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit
+    ] = None
+
+
+class LinkedAccountOptionsUsBankAccount(StripeModel):
+    """The ``LinkedAccountOptionsUsBankAccount`` object."""
+
+    permissions: Optional[
+        list[
+            Union[
+                Literal["balances", "ownership", "payment_method", "transactions"], str
+            ]
+        ]
+    ] = None
+    """The list of permissions to request. The `payment_method` permission must be
+    included.
+    """
+
+    prefetch: Optional[list[Union[Literal["balances"], str]]] = None
+    """Data features requested to be retrieved upon account creation."""
+
+    return_url: Optional[str] = None
+    """For webview integrations only. Upon completing OAuth login in the native browser,
+    the user will be redirected to this URL to return to your app.
+    """
+
+
+class SetupIntentPaymentMethodOptionsUsBankAccount(StripeModel):
+    """The ``SetupIntentPaymentMethodOptionsUsBankAccount`` object."""
+
+    financial_connections: Optional[LinkedAccountOptionsUsBankAccount] = None
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
+
+
+class SetupIntentTypeSpecificPaymentMethodOptionsClient(StripeModel):
+    """The ``SetupIntentTypeSpecificPaymentMethodOptionsClient`` object."""
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
+
+
+class SetupIntentPaymentMethodOptions(StripeModel):
+    """The ``SetupIntentPaymentMethodOptions`` object."""
+
+    acss_debit: Optional[
+        Union[
+            SetupIntentPaymentMethodOptionsAcssDebit,
+            SetupIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    card: Optional[SetupIntentPaymentMethodOptionsCard] = None
+    link: Optional[
+        Union[
+            SetupIntentPaymentMethodOptionsLink,
+            SetupIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    paypal: Optional[
+        Union[
+            SetupIntentPaymentMethodOptionsPaypal,
+            SetupIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    sepa_debit: Optional[
+        Union[
+            SetupIntentPaymentMethodOptionsSepaDebit,
+            SetupIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    us_bank_account: Optional[
+        Union[
+            SetupIntentPaymentMethodOptionsUsBankAccount,
+            SetupIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+
+
+class SetupIntent(StripeModel):
+    """A SetupIntent guides you through the process of setting up and saving a
+    customer's payment credentials for future payments. For example, you could use a
+    SetupIntent to set up and save your customer's card without immediately collecting a
+    payment. Later, you can use
+    [PaymentIntents](https://stripe.com/docs/api#payment_intents) to drive the payment
+    flow.
+
+    Create a SetupIntent as soon as you're ready to collect your customer's payment
+    credentials. Do not maintain long-lived, unconfirmed SetupIntents as they may no
+    longer be valid. The SetupIntent then transitions through multiple
+    [statuses](https://stripe.com/docs/payments/intents#intent-statuses) as it guides
+    you through the setup process.
+
+    Successful SetupIntents result in payment credentials that are optimized for future
+    payments. For example, cardholders in [certain
+    regions](https://stripe.com/guides/strong-customer-authentication) may need to be
+    run through [Strong Customer
+    Authentication](https://stripe.com/docs/strong-customer-authentication) at the time
+    of payment method collection in order to streamline later [off-session
+    payments](https://stripe.com/docs/payments/setup-intents). If the SetupIntent is
+    used with a [Customer](https://stripe.com/docs/api#setup_intent_object-customer),
+    upon success, it will automatically attach the resulting payment method to that
+    Customer. We recommend using SetupIntents or
+    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage)
+    on PaymentIntents to save payment methods in order to prevent saving invalid or
+    unoptimized payment methods.
+
+    By using SetupIntents, you ensure that your customers experience the minimum set of
+    required friction, even as regulations change over time.
+
+    Related guide: [Setup Intents API](https://stripe.com/docs/payments/setup-intents)
+    """
+
+    application: Optional[Union[str, Application]] = None
+    """ID of the Connect application that created the SetupIntent."""
+
+    attach_to_self: Optional[bool] = None
+    """If present, the SetupIntent's payment method will be attached to the in-context
+    Stripe Account.
+
+    It can only be used for this Stripe Account’s own money movement flows like
+    InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+    PaymentMethod for a Customer, and defaults to false when attaching a PaymentMethod
+    to a Customer.
+    """
+
+    automatic_payment_methods: Optional[
+        PaymentFlowsAutomaticPaymentMethodsSetupIntent
+    ] = None
+    """Settings for dynamic payment methods compatible with this Setup Intent"""
+
+    cancellation_reason: Optional[
+        Union[Literal["abandoned", "duplicate", "requested_by_customer"], str]
+    ] = None
+    """Reason for cancellation of this SetupIntent, one of `abandoned`,
+    `requested_by_customer`, or `duplicate`.
+    """
+
+    client_secret: Optional[str] = None
+    """The client secret of this SetupIntent. Used for client-side retrieval using a
+    publishable key.
+
+    The client secret can be used to complete payment setup from your frontend. It
+    should not be stored, logged, or exposed to anyone other than the customer. Make
+    sure that you have TLS enabled on any page that includes the client secret.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """ID of the Customer this SetupIntent belongs to, if one exists.
+
+    If present, the SetupIntent's payment method will be attached to the Customer on
+    successful setup. Payment methods attached to other Customers cannot be used with
+    this SetupIntent.
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    flow_directions: Optional[list[Union[Literal["inbound", "outbound"], str]]] = None
+    """Indicates the directions of money movement for which this payment method is
+    intended to be used.
+
+    Include `inbound` if you intend to use the payment method as the origin to pull
+    funds from. Include `outbound` if you intend to use the payment method as the
+    destination to send funds to. You can include both if you intend to use the payment
+    method for both purposes.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    last_setup_error: Optional["ApiErrors"] = None
+    """The error encountered in the previous SetupIntent confirmation."""
+
+    latest_attempt: Optional[Union[str, "SetupAttempt"]] = None
+    """The most recent SetupAttempt for this SetupIntent."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    mandate: Optional[Union[str, Mandate]] = None
+    """ID of the multi use Mandate generated by the SetupIntent."""
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    next_action: Optional[SetupIntentNextAction] = None
+    """If present, this property tells you what actions you need to take in order for
+    your customer to continue payment setup.
+    """
+
+    object: Literal["setup_intent"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account (if any) for which the setup is intended."""
+
+    payment_method: Optional[Union[str, "PaymentMethod"]] = None
+    """ID of the payment method used with this SetupIntent."""
+
+    payment_method_options: Optional[SetupIntentPaymentMethodOptions] = None
+    """Payment-method-specific configuration for this SetupIntent."""
+
+    payment_method_types: list[str]
+    """The list of payment method types (e.g. card) that this SetupIntent is allowed to
+    set up.
+    """
+
+    single_use_mandate: Optional[Union[str, Mandate]] = None
+    """ID of the single_use Mandate generated by the SetupIntent."""
+
+    status: Union[
+        Literal[
+            "canceled",
+            "processing",
+            "requires_action",
+            "requires_confirmation",
+            "requires_payment_method",
+            "succeeded",
+        ],
+        str,
+    ]
+    """[Status](https://stripe.com/docs/payments/intents#intent-statuses) of this
+    SetupIntent, one of `requires_payment_method`, `requires_confirmation`,
+    `requires_action`, `processing`, `canceled`, or `succeeded`.
+    """
+
+    usage: str
+    """Indicates how the payment method is intended to be used in the future.
+
+    Use `on_session` if you intend to only reuse the payment method when the customer is
+    in your checkout flow. Use `off_session` if your customer may or may not be in your
+    checkout flow. If not provided, this value defaults to `off_session`.
+    """
+
+
+class SubscriptionAutomaticTax(StripeModel):
+    """The ``SubscriptionAutomaticTax`` object."""
+
+    enabled: bool
+    """Whether Stripe automatically computes tax on this subscription."""
+
+
+class SubscriptionBillingThresholds(StripeModel):
+    """The ``SubscriptionBillingThresholds`` object."""
+
+    amount_gte: Optional[int] = None
+    """Monetary threshold that triggers the subscription to create an invoice"""
+
+    reset_billing_cycle_anchor: Optional[bool] = None
+    """Indicates if the `billing_cycle_anchor` should be reset when a threshold is
+    reached. If true, `billing_cycle_anchor` will be updated to the date/time the
+    threshold was last reached; otherwise, the value will remain unchanged. This value
+    may not be `true` if the subscription contains items with plans that have
+    `aggregate_usage=last_ever`.
+    """
+
+
+class SubscriptionItemBillingThresholds(StripeModel):
+    """The ``SubscriptionItemBillingThresholds`` object."""
+
+    usage_gte: Optional[int] = None
+    """Usage threshold that triggers the subscription to create an invoice"""
+
+
+class SubscriptionItem(StripeModel):
+    """Subscription items allow you to create customer subscriptions with more than one
+    plan, making it easy to represent complex billing relationships.
+    """
+
+    billing_thresholds: Optional[SubscriptionItemBillingThresholds] = None
+    """Define thresholds at which an invoice will be sent, and the related subscription
+    advanced to a new billing period
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["subscription_item"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    price: Price
+
+    quantity: Optional[int] = None
+    """The [quantity](https://stripe.com/docs/subscriptions/quantities) of the plan to
+    which the customer should be subscribed.
+    """
+
+    subscription: str
+    """The `subscription` this `subscription_item` belongs to."""
+
+    tax_rates: Optional[list[TaxRate]] = None
+    """The tax rates which apply to this `subscription_item`. When set, the
+    `default_tax_rates` on the subscription do not apply to this `subscription_item`.
+    """
+
+
+class SubscriptionItemList(StripeModel):
+    """List of subscription items, each with an attached price."""
+
+    data: list[SubscriptionItem]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
+
+
+class SubscriptionPendingInvoiceItemInterval(StripeModel):
+    """The ``SubscriptionPendingInvoiceItemInterval`` object."""
+
+    interval: Union[Literal["day", "month", "week", "year"], str]
+    """Specifies invoicing frequency. Either `day`, `week`, `month` or `year`."""
+
+    interval_count: int
+    """The number of intervals between invoices. For example, `interval=month` and
+    `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1
+    year, 12 months, or 52 weeks).
+    """
+
+
+class SubscriptionScheduleCurrentPhase(StripeModel):
+    """The ``SubscriptionScheduleCurrentPhase`` object."""
+
+    end_date: int
+    """The end of this phase of the subscription schedule."""
+
+    start_date: int
+    """The start of this phase of the subscription schedule."""
+
+
+class DeletedCoupon(StripeModel):
+    """The ``DeletedCoupon`` object."""
+
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["coupon"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class InvoiceSettingSubscriptionSchedulePhaseSetting(StripeModel):
+    """The ``InvoiceSettingSubscriptionSchedulePhaseSetting`` object."""
+
+    days_until_due: Optional[int] = None
+    """Number of days within which a customer must pay invoices generated by this
+    subscription schedule. This value will be `null` for subscription schedules where
+    `billing=charge_automatically`.
+    """
+
+
+class SchedulesPhaseAutomaticTax(StripeModel):
+    """The ``SchedulesPhaseAutomaticTax`` object."""
+
+    enabled: bool
+    """Whether Stripe automatically computes tax on invoices created during this phase."""
+
+
+class DeletedPrice(StripeModel):
+    """The ``DeletedPrice`` object."""
+
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["price"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+
+class SubscriptionScheduleAddInvoiceItem(StripeModel):
+    """An Add Invoice Item describes the prices and quantities that will be added as
+    pending invoice items when entering a phase.
+    """
+
+    price: Union[str, Price, DeletedPrice]
+    """ID of the price used to generate the invoice item."""
+
+    quantity: Optional[int] = None
+    """The quantity of the invoice item."""
+
+    tax_rates: Optional[list[TaxRate]] = None
+    """The tax rates which apply to the item. When set, the `default_tax_rates` do not
+    apply to this item.
+    """
+
+
+class SubscriptionScheduleConfigurationItem(StripeModel):
+    """A phase item describes the price and quantity of a phase."""
+
+    billing_thresholds: Optional[SubscriptionItemBillingThresholds] = None
+    """Define thresholds at which an invoice will be sent, and the related subscription
+    advanced to a new billing period
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an item. Metadata on this item will update the underlying subscription
+    item's `metadata` when the phase is entered.
+    """
+
+    price: Union[str, Price, DeletedPrice]
+    """ID of the price to which the customer should be subscribed."""
+
+    quantity: Optional[int] = None
+    """Quantity of the plan to which the customer should be subscribed."""
+
+    tax_rates: Optional[list[TaxRate]] = None
+    """The tax rates which apply to this `phase_item`. When set, the `default_tax_rates`
+    on the phase do not apply to this `phase_item`.
+    """
+
+
+class SubscriptionTransferData(StripeModel):
+    """The ``SubscriptionTransferData`` object."""
+
+    amount_percent: Optional[float] = None
+    """A non-negative decimal between 0 and 100, with at most two decimal places. This
+    represents the percentage of the subscription invoice total that will be transferred
+    to the destination account. By default, the entire amount is transferred to the
+    destination.
+    """
+
+    destination: Union[str, "Account"]
+    """The account where funds from the payment will be transferred to upon payment
+    success.
+    """
+
+
+class SubscriptionSchedulePhaseConfiguration(StripeModel):
+    """A phase describes the plans, coupon, and trialing status of a subscription for a
+    predefined time period.
+    """
+
+    add_invoice_items: list[SubscriptionScheduleAddInvoiceItem]
+    """A list of prices and quantities that will generate invoice items appended to the
+    next invoice for this phase.
+    """
+
+    application_fee_percent: Optional[float] = None
+    """A non-negative decimal between 0 and 100, with at most two decimal places. This
+    represents the percentage of the subscription invoice total that will be transferred
+    to the application owner's Stripe account during this phase of the schedule.
+    """
+
+    automatic_tax: Optional[SchedulesPhaseAutomaticTax] = None
+
+    billing_cycle_anchor: Optional[Union[Literal["automatic", "phase_start"], str]] = (
+        None
+    )
+    """Possible values are `phase_start` or `automatic`. If `phase_start` then billing
+    cycle anchor of the subscription is set to the start of the phase when entering the
+    phase. If `automatic` then the billing cycle anchor is automatically modified as
+    needed when entering the phase. For more information, see the billing cycle
+    [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+    """
+
+    billing_thresholds: Optional[SubscriptionBillingThresholds] = None
+    """Define thresholds at which an invoice will be sent, and the subscription advanced
+    to a new billing period
+    """
+
+    collection_method: Optional[
+        Union[Literal["charge_automatically", "send_invoice"], str]
+    ] = None
+    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
+    Stripe will attempt to pay the underlying subscription at the end of each billing
+    cycle using the default source attached to the customer. When sending an invoice,
+    Stripe will email your customer an invoice with payment instructions and mark the
+    subscription as `active`.
+    """
+
+    coupon: Optional[Union[str, Coupon, DeletedCoupon]] = None
+    """ID of the coupon to use during this phase of the subscription schedule."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    default_payment_method: Optional[Union[str, "PaymentMethod"]] = None
+    """ID of the default payment method for the subscription schedule. It must belong to
+    the customer associated with the subscription schedule. If not set, invoices will
+    use the default payment method in the customer's invoice settings.
+    """
+
+    default_tax_rates: Optional[list[TaxRate]] = None
+    """The default tax rates to apply to the subscription during this phase of the
+    subscription schedule.
+    """
+
+    description: Optional[str] = None
+    """Subscription description, meant to be displayable to the customer. Use this field
+    to optionally store an explanation of the subscription.
+    """
+
+    end_date: int
+    """The end of this phase of the subscription schedule."""
+
+    invoice_settings: Optional[InvoiceSettingSubscriptionSchedulePhaseSetting] = None
+    """The invoice settings applicable during this phase."""
+
+    items: list[SubscriptionScheduleConfigurationItem]
+    """Subscription items to configure the subscription to during this phase of the
+    subscription schedule.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to a phase. Metadata on a schedule's phase will update the underlying
+    subscription's `metadata` when the phase is entered. Updating the underlying
+    subscription's `metadata` directly will not affect the current phase's `metadata`.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account (if any) the charge was made on behalf of for charges associated with
+    the schedule's subscription. See the Connect documentation for details.
+    """
+
+    proration_behavior: Union[
+        Literal["always_invoice", "create_prorations", "none"], str
+    ]
+    """If the subscription schedule will prorate when transitioning to this phase.
+    Possible values are `create_prorations` and `none`.
+    """
+
+    start_date: int
+    """The start of this phase of the subscription schedule."""
+
+    transfer_data: Optional[SubscriptionTransferData] = None
+    """The account (if any) the associated subscription's payments will be attributed to
+    for tax reporting, and where funds from each payment will be transferred to for each
+    of the subscription's invoices.
+    """
+
+    trial_end: Optional[int] = None
+    """When the trial ends within the phase."""
+
+
+class InvoiceSettingSubscriptionScheduleSetting(StripeModel):
+    """The ``InvoiceSettingSubscriptionScheduleSetting`` object."""
+
+    days_until_due: Optional[int] = None
+    """Number of days within which a customer must pay invoices generated by this
+    subscription schedule. This value will be `null` for subscription schedules where
+    `billing=charge_automatically`.
+    """
+
+
+class SubscriptionSchedulesResourceDefaultSettingsAutomaticTax(StripeModel):
+    """The ``SubscriptionSchedulesResourceDefaultSettingsAutomaticTax`` object."""
+
+    enabled: bool
+    """Whether Stripe automatically computes tax on invoices created during this phase."""
+
+
+class SubscriptionSchedulesResourceDefaultSettings(StripeModel):
+    """The ``SubscriptionSchedulesResourceDefaultSettings`` object."""
+
+    application_fee_percent: Optional[float] = None
+    """A non-negative decimal between 0 and 100, with at most two decimal places. This
+    represents the percentage of the subscription invoice total that will be transferred
+    to the application owner's Stripe account during this phase of the schedule.
+    """
+
+    automatic_tax: Optional[
+        SubscriptionSchedulesResourceDefaultSettingsAutomaticTax
+    ] = None
+
+    billing_cycle_anchor: Union[Literal["automatic", "phase_start"], str]
+    """Possible values are `phase_start` or `automatic`. If `phase_start` then billing
+    cycle anchor of the subscription is set to the start of the phase when entering the
+    phase. If `automatic` then the billing cycle anchor is automatically modified as
+    needed when entering the phase. For more information, see the billing cycle
+    [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
+    """
+
+    billing_thresholds: Optional[SubscriptionBillingThresholds] = None
+    """Define thresholds at which an invoice will be sent, and the subscription advanced
+    to a new billing period
+    """
+
+    collection_method: Optional[
+        Union[Literal["charge_automatically", "send_invoice"], str]
+    ] = None
+    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
+    Stripe will attempt to pay the underlying subscription at the end of each billing
+    cycle using the default source attached to the customer. When sending an invoice,
+    Stripe will email your customer an invoice with payment instructions and mark the
+    subscription as `active`.
+    """
+
+    default_payment_method: Optional[Union[str, "PaymentMethod"]] = None
+    """ID of the default payment method for the subscription schedule. If not set,
+    invoices will use the default payment method in the customer's invoice settings.
+    """
+
+    description: Optional[str] = None
+    """Subscription description, meant to be displayable to the customer. Use this field
+    to optionally store an explanation of the subscription.
+    """
+
+    invoice_settings: Optional[InvoiceSettingSubscriptionScheduleSetting] = None
+    """The subscription schedule's default invoice settings."""
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account (if any) the charge was made on behalf of for charges associated with
+    the schedule's subscription. See the Connect documentation for details.
+    """
+
+    transfer_data: Optional[SubscriptionTransferData] = None
+    """The account (if any) the associated subscription's payments will be attributed to
+    for tax reporting, and where funds from each payment will be transferred to for each
+    of the subscription's invoices.
+    """
+
+
+class TestHelpersTestClock(StripeModel):
+    """A test clock enables deterministic control over objects in testmode. With a test
+    clock, you can create objects at a frozen time in the past or future, and advance to
+    a specific future time to observe webhooks and state changes. After the clock
+    advances, you can either validate the current state of your scenario (and test your
+    assumptions), change the current state of your scenario (and test more complex
+    scenarios), or keep advancing forward in time.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    deletes_after: int
+    """Time at which this clock is scheduled to auto delete."""
+
+    frozen_time: int
+    """Time at which all objects belonging to this clock are frozen."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    name: Optional[str] = None
+    """The custom name supplied at creation."""
+
+    object: Literal["test_helpers.test_clock"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    status: Union[Literal["advancing", "internal_failure", "ready"], str]
+    """The status of the Test Clock."""
+
+
+class SubscriptionSchedule(StripeModel):
+    """A subscription schedule allows you to create and manage the lifecycle of a
+    subscription by predefining expected changes.
+
+    Related guide: [Subscription
+    schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules)
+    """
+
+    application: Optional[Union[str, Application, DeletedApplication]] = None
+    """ID of the Connect Application that created the schedule."""
+
+    canceled_at: Optional[int] = None
+    """Time at which the subscription schedule was canceled. Measured in seconds since
+    the Unix epoch.
+    """
+
+    completed_at: Optional[int] = None
+    """Time at which the subscription schedule was completed. Measured in seconds since
+    the Unix epoch.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    current_phase: Optional[SubscriptionScheduleCurrentPhase] = None
+    """Object representing the start and end dates for the current phase of the
+    subscription schedule, if it is `active`.
+    """
+
+    customer: Union[str, "Customer", DeletedCustomer]
+    """ID of the customer who owns the subscription schedule."""
+
+    default_settings: SubscriptionSchedulesResourceDefaultSettings
+
+    end_behavior: Union[Literal["cancel", "none", "release", "renew"], str]
+    """Behavior of the subscription schedule and underlying subscription when it ends.
+    Possible values are `release` or `cancel` with the default being `release`.
+    `release` will end the subscription schedule and keep the underlying subscription
+    running.`cancel` will end the subscription schedule and cancel the underlying
+    subscription.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["subscription_schedule"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    phases: list[SubscriptionSchedulePhaseConfiguration]
+    """Configuration for the subscription schedule's phases."""
+
+    released_at: Optional[int] = None
+    """Time at which the subscription schedule was released. Measured in seconds since
+    the Unix epoch.
+    """
+
+    released_subscription: Optional[str] = None
+    """ID of the subscription once managed by the subscription schedule (if it is
+    released).
+    """
+
+    status: Union[
+        Literal["active", "canceled", "completed", "not_started", "released"], str
+    ]
+    """The present status of the subscription schedule. Possible values are
+    `not_started`, `active`, `completed`, `released`, and `canceled`. You can read more
+    about the different states in our [behavior
+    guide](https://stripe.com/docs/billing/subscriptions/subscription-schedules).
+    """
+
+    subscription: Optional[Union[str, "Subscription"]] = None
+    """ID of the subscription managed by the subscription schedule."""
+
+    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
+    """ID of the test clock this subscription schedule belongs to."""
+
+
+class SubscriptionsResourcePauseCollection(StripeModel):
+    """The Pause Collection settings determine how we will pause collection for this
+    subscription and for how long the subscription should be paused.
+    """
+
+    behavior: Union[Literal["keep_as_draft", "mark_uncollectible", "void"], str]
+    """The payment collection behavior for this subscription while paused. One of
+    `keep_as_draft`, `mark_uncollectible`, or `void`.
+    """
+
+    resumes_at: Optional[int] = None
+    """The time after which the subscription will resume collecting payments."""
+
+
+class InvoicePaymentMethodOptionsAcssDebitMandateOptions(StripeModel):
+    """The ``InvoicePaymentMethodOptionsAcssDebitMandateOptions`` object."""
+
+    transaction_type: Optional[Union[Literal["business", "personal"], str]] = None
+    """Transaction type of the mandate."""
+
+
+class InvoicePaymentMethodOptionsAcssDebit(StripeModel):
+    """The ``InvoicePaymentMethodOptionsAcssDebit`` object."""
+
+    mandate_options: Optional[InvoicePaymentMethodOptionsAcssDebitMandateOptions] = None
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
+
+
+class InvoicePaymentMethodOptionsBancontact(StripeModel):
+    """The ``InvoicePaymentMethodOptionsBancontact`` object."""
+
+    preferred_language: Union[Literal["de", "en", "fr", "nl"], str]
+    """Preferred language of the Bancontact authorization page that the customer is
+    redirected to.
+    """
+
+
+class InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer(StripeModel):
+    """The ``InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer``
+    object.
+    """
+
+    country: Union[Literal["BE", "DE", "ES", "FR", "IE", "NL"], str]
+    """The desired country code of the bank account information. Permitted values
+    include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
+    """
+
+
+class InvoicePaymentMethodOptionsCustomerBalanceBankTransfer(StripeModel):
+    """The ``InvoicePaymentMethodOptionsCustomerBalanceBankTransfer`` object."""
+
+    eu_bank_transfer: Optional[
+        InvoicePaymentMethodOptionsCustomerBalanceBankTransferEuBankTransfer
+    ] = None
+
+    type: Optional[str] = None
+    """The bank transfer type that can be used for funding. Permitted values include:
+    `eu_bank_transfer`, `gb_bank_transfer`, `jp_bank_transfer`, `mx_bank_transfer`, or
+    `us_bank_transfer`.
+    """
+
+
+class InvoicePaymentMethodOptionsCustomerBalance(StripeModel):
+    """The ``InvoicePaymentMethodOptionsCustomerBalance`` object."""
+
+    bank_transfer: Optional[InvoicePaymentMethodOptionsCustomerBalanceBankTransfer] = (
+        None
+    )
+
+    funding_type: Optional[Union[Literal["bank_transfer"], str]] = None
+    """The funding method type to be used when there are not enough funds in the
+    customer balance. Permitted values include: `bank_transfer`.
+    """
+
+
+class InvoicePaymentMethodOptionsKonbini(StripeModel):
+    """The ``InvoicePaymentMethodOptionsKonbini`` object."""
+
+
+class InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions(StripeModel):
+    """The ``InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions`` object."""
+
+    permissions: Optional[
+        list[Union[Literal["balances", "payment_method", "transactions"], str]]
+    ] = None
+    """The list of permissions to request. The `payment_method` permission must be
+    included.
+    """
+
+    prefetch: Optional[list[Union[Literal["balances"], str]]] = None
+    """Data features requested to be retrieved upon account creation."""
+
+
+class InvoicePaymentMethodOptionsUsBankAccount(StripeModel):
+    """The ``InvoicePaymentMethodOptionsUsBankAccount`` object."""
+
+    financial_connections: Optional[
+        InvoicePaymentMethodOptionsUsBankAccountLinkedAccountOptions
+    ] = None
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
+
+
+class InvoiceMandateOptionsCard(StripeModel):
+    """The ``InvoiceMandateOptionsCard`` object."""
+
+    amount: Optional[int] = None
+    """Amount to be charged for future payments."""
+
+    amount_type: Optional[Union[Literal["fixed", "maximum"], str]] = None
+    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact
+    amount to be charged in future payments. If `maximum`, the amount charged can be up
+    to the value passed for the `amount` param.
+    """
+
+    description: Optional[str] = None
+    """A description of the mandate or subscription that is meant to be displayed to the
+    customer.
+    """
+
+
+class SubscriptionPaymentMethodOptionsCard(StripeModel):
+    """The ``SubscriptionPaymentMethodOptionsCard`` object."""
+
+    mandate_options: Optional[InvoiceMandateOptionsCard] = None
+
+    network: Optional[
+        Union[
+            Literal[
+                "amex",
+                "cartes_bancaires",
+                "diners",
+                "discover",
+                "eftpos_au",
+                "interac",
+                "jcb",
+                "mastercard",
+                "unionpay",
+                "unknown",
+                "visa",
+            ],
+            str,
+        ]
+    ] = None
+    """Selected network to process this Subscription on. Depends on the available
+    networks of the card attached to the Subscription. Can be only set confirm-time.
+    """
+
+    request_three_d_secure: Optional[Union[Literal["any", "automatic"], str]] = None
+    """We strongly recommend that you rely on our SCA Engine to automatically prompt
+    your customers for authentication based on risk level and [other
+    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
+    you wish to request 3D Secure based on logic from your own fraud engine, provide
+    this option. Read our guide on [manually requesting 3D
+    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
+    information on how this configuration interacts with Radar and our SCA Engine.
+    """
+
+
+class SubscriptionsResourcePaymentMethodOptions(StripeModel):
+    """The ``SubscriptionsResourcePaymentMethodOptions`` object."""
+
+    acss_debit: Optional[InvoicePaymentMethodOptionsAcssDebit] = None
+    """This sub-hash contains details about the Canadian pre-authorized debit payment
+    method options to pass to invoices created by the subscription.
+    """
+
+    bancontact: Optional[InvoicePaymentMethodOptionsBancontact] = None
+    """This sub-hash contains details about the Bancontact payment method options to
+    pass to invoices created by the subscription.
+    """
+
+    card: Optional[SubscriptionPaymentMethodOptionsCard] = None
+    """This sub-hash contains details about the Card payment method options to pass to
+    invoices created by the subscription.
+    """
+
+    customer_balance: Optional[InvoicePaymentMethodOptionsCustomerBalance] = None
+    """This sub-hash contains details about the Bank transfer payment method options to
+    pass to invoices created by the subscription.
+    """
+
+    konbini: Optional[InvoicePaymentMethodOptionsKonbini] = None
+    """This sub-hash contains details about the Konbini payment method options to pass
+    to invoices created by the subscription.
+    """
+
+    us_bank_account: Optional[InvoicePaymentMethodOptionsUsBankAccount] = None
+    """This sub-hash contains details about the ACH direct debit payment method options
+    to pass to invoices created by the subscription.
+    """
+
+
+class SubscriptionsResourcePaymentSettings(StripeModel):
+    """The ``SubscriptionsResourcePaymentSettings`` object."""
+
+    payment_method_options: Optional[SubscriptionsResourcePaymentMethodOptions] = None
+    """Payment-method-specific configuration to provide to invoices created by the
+    subscription.
+    """
+
+    payment_method_types: Optional[
+        list[
+            Union[
+                Literal[
+                    "ach_credit_transfer",
+                    "ach_debit",
+                    "acss_debit",
+                    "au_becs_debit",
+                    "bacs_debit",
+                    "bancontact",
+                    "boleto",
+                    "card",
+                    "cashapp",
+                    "customer_balance",
+                    "fpx",
+                    "giropay",
+                    "grabpay",
+                    "ideal",
+                    "konbini",
+                    "link",
+                    "paynow",
+                    "paypal",
+                    "promptpay",
+                    "sepa_debit",
+                    "sofort",
+                    "us_bank_account",
+                    "wechat_pay",
+                ],
+                str,
+            ]
+        ]
+    ] = None
+    """The list of payment method types to provide to every invoice created by the
+    subscription. If not set, Stripe attempts to automatically determine the types to
+    use by looking at the invoice’s default payment method, the subscription’s default
+    payment method, the customer’s default payment method, and your [invoice template
+    settings](https://dashboard.stripe.com/settings/billing/invoice).
+    """
+
+    save_default_payment_method: Optional[
+        Union[Literal["off", "on_subscription"], str]
+    ] = None
+    """Either `off`, or `on_subscription`. With `on_subscription` Stripe updates
+    `subscription.default_payment_method` when a subscription payment succeeds.
+    """
+
+
+class SubscriptionsResourcePendingUpdate(StripeModel):
+    """Pending Updates store the changes pending from a previous update that will be
+    applied to the Subscription upon successful payment.
+    """
+
+    billing_cycle_anchor: Optional[int] = None
+    """If the update is applied, determines the date of the first full invoice, and, for
+    plans with `month` or `year` intervals, the day of the month for subsequent
+    invoices. The timestamp is in UTC format.
+    """
+
+    expires_at: int
+    """The point after which the changes reflected by this update will be discarded and
+    no longer applied.
+    """
+
+    subscription_items: Optional[list[SubscriptionItem]] = None
+    """List of subscription items, each with an attached plan, that will be set if the
+    update is applied.
+    """
+
+    trial_end: Optional[int] = None
+    """Unix timestamp representing the end of the trial period the customer will get
+    before being charged for the first time, if the update is applied.
+    """
+
+    trial_from_plan: Optional[bool] = None
+    """Indicates if a plan's `trial_period_days` should be applied to the subscription.
+    Setting `trial_end` per subscription is preferred, and this defaults to `false`.
+    Setting this flag to `true` together with `trial_end` is not allowed. See [Using
+    trial periods on
+    subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
+    """
+
+
+class SubscriptionsTrialsResourceEndBehavior(StripeModel):
+    """Defines how a subscription behaves when a free trial ends."""
+
+    missing_payment_method: Union[Literal["cancel", "create_invoice", "pause"], str]
+    """Indicates how the subscription should change when the trial ends if the user did
+    not provide a payment method.
+    """
+
+
+class SubscriptionsTrialsResourceTrialSettings(StripeModel):
+    """Configures how this subscription behaves during the trial period."""
+
+    end_behavior: SubscriptionsTrialsResourceEndBehavior
+
+
+class Subscription(StripeModel):
+    """Subscriptions allow you to charge a customer on a recurring basis.
+
+    Related guide: [Creating
+    subscriptions](https://stripe.com/docs/billing/subscriptions/creating)
+    """
+
+    application: Optional[Union[str, Application, DeletedApplication]] = None
+    """ID of the Connect Application that created the subscription."""
+
+    application_fee_percent: Optional[float] = None
+    """A non-negative decimal between 0 and 100, with at most two decimal places. This
+    represents the percentage of the subscription invoice total that will be transferred
+    to the application owner's Stripe account.
+    """
+
+    automatic_tax: SubscriptionAutomaticTax
+
+    billing_cycle_anchor: int
+    """Determines the date of the first full invoice, and, for plans with `month` or
+    `year` intervals, the day of the month for subsequent invoices. The timestamp is in
+    UTC format.
+    """
+
+    billing_thresholds: Optional[SubscriptionBillingThresholds] = None
+    """Define thresholds at which an invoice will be sent, and the subscription advanced
+    to a new billing period
+    """
+
+    cancel_at: Optional[int] = None
+    """A date in the future at which the subscription will automatically get canceled"""
+
+    cancel_at_period_end: bool
+    """If the subscription has been canceled with the `at_period_end` flag set to
+    `true`, `cancel_at_period_end` on the subscription will be true. You can use this
+    attribute to determine whether a subscription that has a status of active is
+    scheduled to be canceled at the end of the current period.
+    """
+
+    canceled_at: Optional[int] = None
+    """If the subscription has been canceled, the date of that cancellation. If the
+    subscription was canceled with `cancel_at_period_end`, `canceled_at` will reflect
+    the time of the most recent update request, not the end of the subscription period
+    when the subscription is automatically moved to a canceled state.
+    """
+
+    cancellation_details: Optional[CancellationDetails] = None
+    """Details about why this subscription was cancelled"""
+
+    collection_method: Union[Literal["charge_automatically", "send_invoice"], str]
+    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
+    Stripe will attempt to pay this subscription at the end of the cycle using the
+    default source attached to the customer. When sending an invoice, Stripe will email
+    your customer an invoice with payment instructions and mark the subscription as
+    `active`.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    current_period_end: int
+    """End of the current period that the subscription has been invoiced for. At the end
+    of this period, a new invoice will be created.
+    """
+
+    current_period_start: int
+    """Start of the current period that the subscription has been invoiced for."""
+
+    customer: Union[str, "Customer", DeletedCustomer]
+    """ID of the customer who owns the subscription."""
+
+    days_until_due: Optional[int] = None
+    """Number of days a customer has to pay invoices generated by this subscription.
+    This value will be `null` for subscriptions where
+    `collection_method=charge_automatically`.
+    """
+
+    default_payment_method: Optional[Union[str, "PaymentMethod"]] = None
+    """ID of the default payment method for the subscription. It must belong to the
+    customer associated with the subscription. This takes precedence over
+    `default_source`. If neither are set, invoices will use the customer's
+    [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+    or
+    [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+    """
+
+    default_source: Optional[
+        Union[
+            str,
+            Annotated[
+                Union["BankAccount", Card, Source], Field(discriminator="object")
+            ],
+        ]
+    ] = None
+    """ID of the default payment source for the subscription. It must belong to the
+    customer associated with the subscription and be in a chargeable state. If
+    `default_payment_method` is also set, `default_payment_method` will take precedence.
+    If neither are set, invoices will use the customer's
+    [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+    or
+    [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
+    """
+
+    default_tax_rates: Optional[list[TaxRate]] = None
+    """The tax rates that will apply to any subscription item that does not have
+    `tax_rates` set. Invoices created will have their `default_tax_rates` populated from
+    the subscription.
+    """
+
+    description: Optional[str] = None
+    """The subscription's description, meant to be displayable to the customer. Use this
+    field to optionally store an explanation of the subscription for rendering in Stripe
+    surfaces.
+    """
+
+    discount: Optional[Discount] = None
+    """Describes the current discount applied to this subscription, if there is one.
+    When billing, a discount applied to a subscription overrides a discount applied on a
+    customer-wide basis.
+    """
+
+    ended_at: Optional[int] = None
+    """If the subscription has ended, the date the subscription ended."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    items: SubscriptionItemList
+    """List of subscription items, each with an attached price."""
+
+    latest_invoice: Optional[Union[str, "Invoice"]] = None
+    """The most recent invoice this subscription has generated."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    next_pending_invoice_item_invoice: Optional[int] = None
+    """Specifies the approximate timestamp on which any pending invoice items will be
+    billed according to the schedule provided at `pending_invoice_item_interval`.
+    """
+
+    object: Literal["subscription"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account (if any) the charge was made on behalf of for charges associated with
+    this subscription. See the Connect documentation for details.
+    """
+
+    pause_collection: Optional[SubscriptionsResourcePauseCollection] = None
+    """If specified, payment collection for this subscription will be paused."""
+
+    payment_settings: Optional[SubscriptionsResourcePaymentSettings] = None
+    """Payment settings passed on to invoices created by the subscription."""
+
+    pending_invoice_item_interval: Optional[SubscriptionPendingInvoiceItemInterval] = (
+        None
+    )
+    """Specifies an interval for how often to bill for any pending invoice items. It is
+    analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice)
+    for the given subscription at the specified interval.
+    """
+
+    pending_setup_intent: Optional[Union[str, SetupIntent]] = None
+    """You can use this [SetupIntent](https://stripe.com/docs/api/setup_intents) to
+    collect user authentication when creating a subscription without immediate payment
+    or updating a subscription's payment method, allowing you to optimize for
+    off-session payments. Learn more in the [SCA Migration
+    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication#scenario-2).
+    """
+
+    pending_update: Optional[SubscriptionsResourcePendingUpdate] = None
+    """If specified, [pending
+    updates](https://stripe.com/docs/billing/subscriptions/pending-updates) that will be
+    applied to the subscription once the `latest_invoice` has been paid.
+    """
+
+    schedule: Optional[Union[str, SubscriptionSchedule]] = None
+    """The schedule attached to the subscription"""
+
+    start_date: int
+    """Date when the subscription was first created. The date might differ from the
+    `created` date due to backdating.
+    """
+
+    status: Union[
+        Literal[
+            "active",
+            "canceled",
+            "incomplete",
+            "incomplete_expired",
+            "past_due",
+            "paused",
+            "trialing",
+            "unpaid",
+        ],
+        str,
+    ]
+    """Possible values are `incomplete`, `incomplete_expired`, `trialing`, `active`,
+    `past_due`, `canceled`, or `unpaid`.
+
+    For `collection_method=charge_automatically` a subscription moves into `incomplete`
+    if the initial payment attempt fails. A subscription in this state can only have
+    metadata and default_source updated. Once the first invoice is paid, the
+    subscription moves into an `active` state. If the first invoice is not paid within
+    23 hours, the subscription transitions to `incomplete_expired`. This is a terminal
+    state, the open invoice will be voided and no further invoices will be generated.
+
+    A subscription that is currently in a trial period is `trialing` and moves to
+    `active` when the trial period is over.
+
+    If subscription `collection_method=charge_automatically`, it becomes `past_due` when
+    payment is required but cannot be paid (due to failed payment or awaiting additional
+    user actions). Once Stripe has exhausted all payment retry attempts, the
+    subscription will become `canceled` or `unpaid` (depending on your subscriptions
+    settings).
+
+    If subscription `collection_method=send_invoice` it becomes `past_due` when its
+    invoice is not paid by the due date, and `canceled` or `unpaid` if it is still not
+    paid by an additional deadline after that. Note that when a subscription has a
+    status of `unpaid`, no subsequent invoices will be attempted (invoices will be
+    created, but then immediately automatically closed). After receiving updated payment
+    information from a customer, you may choose to reopen and pay their closed invoices.
+    """
+
+    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
+    """ID of the test clock this subscription belongs to."""
+
+    transfer_data: Optional[SubscriptionTransferData] = None
+    """The account (if any) the subscription's payments will be attributed to for tax
+    reporting, and where funds from each payment will be transferred to for each of the
+    subscription's invoices.
+    """
+
+    trial_end: Optional[int] = None
+    """If the subscription has a trial, the end of that trial."""
+
+    trial_settings: Optional[SubscriptionsTrialsResourceTrialSettings] = None
+    """Settings related to subscription trials."""
+
+    trial_start: Optional[int] = None
+    """If the subscription has a trial, the beginning of that trial."""
+
+
+class Invoiceitem(StripeModel):
+    """Invoice Items represent the component lines of an
+    [invoice](https://stripe.com/docs/api/invoices). An invoice item is added to an
+    invoice by creating or updating it with an `invoice` field, at which point it will
+    be included as [an invoice line
+    item](https://stripe.com/docs/api/invoices/line_item) within
+    [invoice.lines](https://stripe.com/docs/api/invoices/object#invoice_object-lines).
+
+    Invoice Items can be created before you are ready to actually send the invoice. This
+    can be particularly useful when combined with a
+    [subscription](https://stripe.com/docs/api/subscriptions). Sometimes you want to add
+    a charge or credit to a customer, but actually charge or credit the customer’s card
+    only at the end of a regular billing cycle. This is useful for combining several
+    charges (to minimize per-transaction fees), or for having Stripe tabulate your
+    usage-based billing totals.
+
+    Related guides: [Integrate with the Invoicing
+    API](https://stripe.com/docs/invoicing/integration), [Subscription
+    Invoices](https://stripe.com/docs/billing/invoices/subscription#adding-upcoming-invoice-items).
+    """
+
+    amount: int
+    """Amount (in the `currency` specified) of the invoice item. This should always be
+    equal to `unit_amount * quantity`.
+    """
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    customer: Union[str, "Customer", DeletedCustomer]
+    """The ID of the customer who will be billed when this invoice item is billed."""
+
+    date: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    discountable: bool
+    """If true, discounts will apply to this invoice item. Always false for prorations."""
+
+    discounts: Optional[list[Union[str, Discount]]] = None
+    """The discounts which apply to the invoice item. Item discounts are applied before
+    invoice discounts. Use `expand[]=discounts` to expand each discount.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    invoice: Optional[Union[str, "Invoice"]] = None
+    """The ID of the invoice this invoice item belongs to."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["invoiceitem"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    period: InvoiceLineItemPeriod
+
+    price: Optional[Price] = None
+    """The price of the invoice item."""
+
+    proration: bool
+    """Whether the invoice item was created automatically as a proration adjustment when
+    the customer switched plans.
+    """
+
+    quantity: int
+    """Quantity of units for the invoice item. If the invoice item is a proration, the
+    quantity of the subscription that the proration was computed for.
+    """
+
+    subscription: Optional[Union[str, Subscription]] = None
+    """The subscription that this invoice item has been created for, if any."""
+
+    subscription_item: Optional[str] = None
+    """The subscription item that this invoice item has been created for, if any."""
+
+    tax_rates: Optional[list[TaxRate]] = None
+    """The tax rates which apply to the invoice item. When set, the `default_tax_rates`
+    on the invoice do not apply to this invoice item.
+    """
+
+    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
+    """ID of the test clock this invoice item belongs to."""
+
+    unit_amount: Optional[int] = None
+    """Unit amount (in the `currency` specified) of the invoice item."""
+
+    unit_amount_decimal: Optional[str] = None
+    """Same as `unit_amount`, but contains a decimal value with at most 12 decimal
+    places.
+    """
+
+
+class InvoicesResourceLineItemsCreditedItems(StripeModel):
+    """The ``InvoicesResourceLineItemsCreditedItems`` object."""
+
+    invoice: str
+    """Invoice containing the credited invoice line items"""
+
+    invoice_line_items: list[str]
+    """Credited invoice line items"""
+
+
+class InvoicesResourceLineItemsProrationDetails(StripeModel):
+    """The ``InvoicesResourceLineItemsProrationDetails`` object."""
+
+    credited_items: Optional[InvoicesResourceLineItemsCreditedItems] = None
+    """For a credit proration `line_item`, the original debit line_items to which the
+    credit proration applies.
     """
 
 
@@ -8104,13 +9802,272 @@ class LineItem(StripeModel):
     """
 
 
-class LineItemsDiscountAmount(StripeModel):
-    """The ``LineItemsDiscountAmount`` object."""
+class InvoiceLinesList(StripeModel):
+    """The individual line items that make up the invoice. `lines` is sorted as follows:
+    (1) pending invoice items (including prorations) in reverse chronological order, (2)
+    subscription items in reverse chronological order, and (3) invoice items added after
+    invoice creation in chronological order.
+    """
 
-    amount: int
-    """The amount discounted."""
+    data: list[LineItem]
+    """Details about each object."""
 
-    discount: Discount
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
+
+
+class InvoiceItemThresholdReason(StripeModel):
+    """The ``InvoiceItemThresholdReason`` object."""
+
+    line_item_ids: list[str]
+    """The IDs of the line items that triggered the threshold invoice."""
+
+    usage_gte: int
+    """The quantity threshold boundary that applied to the given line item."""
+
+
+class InvoiceThresholdReason(StripeModel):
+    """The ``InvoiceThresholdReason`` object."""
+
+    amount_gte: Optional[int] = None
+    """The total invoice amount threshold boundary if it triggered the threshold
+    invoice.
+    """
+
+    item_reasons: list[InvoiceItemThresholdReason]
+    """Indicates which line items triggered a threshold invoice."""
+
+
+class InvoiceTransferData(StripeModel):
+    """The ``InvoiceTransferData`` object."""
+
+    amount: Optional[int] = None
+    """The amount in cents (or local equivalent) that will be transferred to the
+    destination account when the invoice is paid. By default, the entire amount is
+    transferred to the destination.
+    """
+
+    destination: Union[str, "Account"]
+    """The account where funds from the payment will be transferred to upon payment
+    success.
+    """
+
+
+class InvoicesFromInvoice(StripeModel):
+    """The ``InvoicesFromInvoice`` object."""
+
+    action: str
+    """The relation between this invoice and the cloned invoice"""
+
+    invoice: Union[str, "Invoice"]
+    """The invoice that was cloned."""
+
+
+class InvoiceInstallmentsCard(StripeModel):
+    """The ``InvoiceInstallmentsCard`` object."""
+
+    enabled: Optional[bool] = None
+    """Whether Installments are enabled for this Invoice."""
+
+
+class InvoicePaymentMethodOptionsCard(StripeModel):
+    """The ``InvoicePaymentMethodOptionsCard`` object."""
+
+    installments: Optional[InvoiceInstallmentsCard] = None
+
+    request_three_d_secure: Optional[Union[Literal["any", "automatic"], str]] = None
+    """We strongly recommend that you rely on our SCA Engine to automatically prompt
+    your customers for authentication based on risk level and [other
+    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
+    you wish to request 3D Secure based on logic from your own fraud engine, provide
+    this option. Read our guide on [manually requesting 3D
+    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
+    information on how this configuration interacts with Radar and our SCA Engine.
+    """
+
+
+class InvoicesPaymentMethodOptions(StripeModel):
+    """The ``InvoicesPaymentMethodOptions`` object."""
+
+    acss_debit: Optional[InvoicePaymentMethodOptionsAcssDebit] = None
+    """If paying by `acss_debit`, this sub-hash contains details about the Canadian
+    pre-authorized debit payment method options to pass to the invoice’s PaymentIntent.
+    """
+
+    bancontact: Optional[InvoicePaymentMethodOptionsBancontact] = None
+    """If paying by `bancontact`, this sub-hash contains details about the Bancontact
+    payment method options to pass to the invoice’s PaymentIntent.
+    """
+
+    card: Optional[InvoicePaymentMethodOptionsCard] = None
+    """If paying by `card`, this sub-hash contains details about the Card payment method
+    options to pass to the invoice’s PaymentIntent.
+    """
+
+    customer_balance: Optional[InvoicePaymentMethodOptionsCustomerBalance] = None
+    """If paying by `customer_balance`, this sub-hash contains details about the Bank
+    transfer payment method options to pass to the invoice’s PaymentIntent.
+    """
+
+    konbini: Optional[InvoicePaymentMethodOptionsKonbini] = None
+    """If paying by `konbini`, this sub-hash contains details about the Konbini payment
+    method options to pass to the invoice’s PaymentIntent.
+    """
+
+    us_bank_account: Optional[InvoicePaymentMethodOptionsUsBankAccount] = None
+    """If paying by `us_bank_account`, this sub-hash contains details about the ACH
+    direct debit payment method options to pass to the invoice’s PaymentIntent.
+    """
+
+
+class InvoicesPaymentSettings(StripeModel):
+    """The ``InvoicesPaymentSettings`` object."""
+
+    default_mandate: Optional[str] = None
+    """ID of the mandate to be used for this invoice. It must correspond to the payment
+    method used to pay the invoice, including the invoice's default_payment_method or
+    default_source, if set.
+    """
+
+    payment_method_options: Optional[InvoicesPaymentMethodOptions] = None
+    """Payment-method-specific configuration to provide to the invoice’s PaymentIntent."""
+
+    payment_method_types: Optional[
+        list[
+            Union[
+                Literal[
+                    "ach_credit_transfer",
+                    "ach_debit",
+                    "acss_debit",
+                    "au_becs_debit",
+                    "bacs_debit",
+                    "bancontact",
+                    "boleto",
+                    "card",
+                    "cashapp",
+                    "customer_balance",
+                    "fpx",
+                    "giropay",
+                    "grabpay",
+                    "ideal",
+                    "konbini",
+                    "link",
+                    "paynow",
+                    "paypal",
+                    "promptpay",
+                    "sepa_debit",
+                    "sofort",
+                    "us_bank_account",
+                    "wechat_pay",
+                ],
+                str,
+            ]
+        ]
+    ] = None
+    """The list of payment method types (e.g. card) to provide to the invoice’s
+    PaymentIntent. If not set, Stripe attempts to automatically determine the types to
+    use by looking at the invoice’s default payment method, the subscription’s default
+    payment method, the customer’s default payment method, and your [invoice template
+    settings](https://dashboard.stripe.com/settings/billing/invoice).
+    """
+
+
+class InvoicesResourceInvoiceTaxId(StripeModel):
+    """The ``InvoicesResourceInvoiceTaxId`` object."""
+
+    type: Union[
+        Literal[
+            "ad_nrt",
+            "ae_trn",
+            "ar_cuit",
+            "au_abn",
+            "au_arn",
+            "bg_uic",
+            "bo_tin",
+            "br_cnpj",
+            "br_cpf",
+            "ca_bn",
+            "ca_gst_hst",
+            "ca_pst_bc",
+            "ca_pst_mb",
+            "ca_pst_sk",
+            "ca_qst",
+            "ch_vat",
+            "cl_tin",
+            "cn_tin",
+            "co_nit",
+            "cr_tin",
+            "do_rcn",
+            "ec_ruc",
+            "eg_tin",
+            "es_cif",
+            "eu_oss_vat",
+            "eu_vat",
+            "gb_vat",
+            "ge_vat",
+            "hk_br",
+            "hu_tin",
+            "id_npwp",
+            "il_vat",
+            "in_gst",
+            "is_vat",
+            "jp_cn",
+            "jp_rn",
+            "jp_trn",
+            "ke_pin",
+            "kr_brn",
+            "li_uid",
+            "mx_rfc",
+            "my_frp",
+            "my_itn",
+            "my_sst",
+            "no_vat",
+            "nz_gst",
+            "pe_ruc",
+            "ph_tin",
+            "ro_tin",
+            "rs_pib",
+            "ru_inn",
+            "ru_kpp",
+            "sa_vat",
+            "sg_gst",
+            "sg_uen",
+            "si_tin",
+            "sv_nit",
+            "th_vat",
+            "tr_tin",
+            "tw_vat",
+            "ua_vat",
+            "unknown",
+            "us_ein",
+            "uy_ruc",
+            "ve_rif",
+            "vn_tin",
+            "za_vat",
+        ],
+        str,
+    ]
+    """The type of the tax ID, one of `ad_nrt`, `ar_cuit`, `eu_vat`, `bo_tin`,
+    `br_cnpj`, `br_cpf`, `cn_tin`, `co_nit`, `cr_tin`, `do_rcn`, `ec_ruc`, `eu_oss_vat`,
+    `pe_ruc`, `ro_tin`, `rs_pib`, `sv_nit`, `uy_ruc`, `ve_rif`, `vn_tin`, `gb_vat`,
+    `nz_gst`, `au_abn`, `au_arn`, `in_gst`, `no_vat`, `za_vat`, `ch_vat`, `mx_rfc`,
+    `sg_uen`, `ru_inn`, `ru_kpp`, `ca_bn`, `hk_br`, `es_cif`, `tw_vat`, `th_vat`,
+    `jp_cn`, `jp_rn`, `jp_trn`, `li_uid`, `my_itn`, `us_ein`, `kr_brn`, `ca_qst`,
+    `ca_gst_hst`, `ca_pst_bc`, `ca_pst_mb`, `ca_pst_sk`, `my_sst`, `sg_gst`, `ae_trn`,
+    `cl_tin`, `sa_vat`, `id_npwp`, `my_frp`, `il_vat`, `ge_vat`, `ua_vat`, `is_vat`,
+    `bg_uic`, `hu_tin`, `si_tin`, `ke_pin`, `tr_tin`, `eg_tin`, `ph_tin`, or `unknown`
+    """
+
+    value: Optional[str] = None
+    """The value of the tax ID."""
 
 
 class LineItemsTaxAmount(StripeModel):
@@ -8151,35 +10108,82 @@ class LineItemsTaxAmount(StripeModel):
     """The amount on which tax is calculated, in cents (or local equivalent)."""
 
 
-class LinkedAccountOptionsUsBankAccount(StripeModel):
-    """The ``LinkedAccountOptionsUsBankAccount`` object."""
+class ShippingRateDeliveryEstimateBound(StripeModel):
+    """The ``ShippingRateDeliveryEstimateBound`` object."""
 
-    permissions: Optional[
-        list[
-            Union[
-                Literal["balances", "ownership", "payment_method", "transactions"], str
-            ]
-        ]
-    ] = None
-    """The list of permissions to request. The `payment_method` permission must be
-    included.
+    unit: Union[Literal["business_day", "day", "hour", "month", "week"], str]
+    """A unit of time."""
+
+    value: int
+    """Must be greater than 0."""
+
+
+class ShippingRateDeliveryEstimate(StripeModel):
+    """The ``ShippingRateDeliveryEstimate`` object."""
+
+    maximum: Optional[ShippingRateDeliveryEstimateBound] = None
+    """The upper bound of the estimated range. If empty, represents no upper bound i.e.,
+    infinite.
     """
 
-    prefetch: Optional[list[Union[Literal["balances"], str]]] = None
-    """Data features requested to be retrieved upon account creation."""
+    minimum: Optional[ShippingRateDeliveryEstimateBound] = None
+    """The lower bound of the estimated range. If empty, represents no lower bound."""
 
-    return_url: Optional[str] = None
-    """For webview integrations only. Upon completing OAuth login in the native browser,
-    the user will be redirected to this URL to return to your app.
+
+class ShippingRateCurrencyOption(StripeModel):
+    """The ``ShippingRateCurrencyOption`` object."""
+
+    amount: int
+    """A non-negative integer in cents representing how much to charge."""
+
+    tax_behavior: Union[Literal["exclusive", "inclusive", "unspecified"], str]
+    """Specifies whether the rate is considered inclusive of taxes or exclusive of
+    taxes. One of `inclusive`, `exclusive`, or `unspecified`.
     """
 
 
-class Mandate(StripeModel):
-    """A Mandate is a record of the permission a customer has given you to debit their
-    payment method.
+class ShippingRateFixedAmount(StripeModel):
+    """The ``ShippingRateFixedAmount`` object."""
+
+    amount: int
+    """A non-negative integer in cents representing how much to charge."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
     """
 
-    customer_acceptance: CustomerAcceptance
+    currency_options: Optional[dict[str, ShippingRateCurrencyOption]] = None
+    """Shipping rates defined in each available currency option. Each key must be a
+    three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html)
+    and a [supported currency](https://stripe.com/docs/currencies).
+    """
+
+
+class ShippingRate(StripeModel):
+    """Shipping rates describe the price of shipping presented to your customers and
+    applied to a purchase. For more information, see [Charge for
+    shipping](https://stripe.com/docs/payments/during-payment/charge-shipping).
+    """
+
+    active: bool
+    """Whether the shipping rate can be used for new purchases. Defaults to `true`."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    delivery_estimate: Optional[ShippingRateDeliveryEstimate] = None
+    """The estimated range for how long shipping will take, meant to be displayable to
+    the customer. This will appear on CheckoutSessions.
+    """
+
+    display_name: Optional[str] = None
+    """The name of the shipping rate, meant to be displayable to the customer. This will
+    appear on CheckoutSessions.
+    """
+
+    fixed_amount: Optional[ShippingRateFixedAmount] = None
 
     id: str
     """Unique identifier for the object."""
@@ -8189,250 +10193,1080 @@ class Mandate(StripeModel):
     the object exists in test mode.
     """
 
-    multi_use: Optional[MandateMultiUse] = None
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
 
-    object: Literal["mandate"]
+    object: Literal["shipping_rate"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
-    on_behalf_of: Optional[str] = None
-    """The account (if any) for which the mandate is intended."""
-
-    payment_method: Union[str, PaymentMethod]
-    """ID of the payment method associated with this mandate."""
-
-    payment_method_details: MandatePaymentMethodDetails
-
-    single_use: Optional[MandateSingleUse] = None
-
-    status: Union[Literal["active", "inactive", "pending"], str]
-    """The status of the mandate, which indicates whether it can be used to initiate a
-    payment.
+    tax_behavior: Optional[
+        Union[Literal["exclusive", "inclusive", "unspecified"], str]
+    ] = None
+    """Specifies whether the rate is considered inclusive of taxes or exclusive of
+    taxes. One of `inclusive`, `exclusive`, or `unspecified`.
     """
 
-    type: Union[Literal["multi_use", "single_use"], str]
-    """The type of the mandate."""
-
-
-class MandateAcssDebit(StripeModel):
-    """The ``MandateAcssDebit`` object."""
-
-    default_for: Optional[list[Union[Literal["invoice", "subscription"], str]]] = None
-    """List of Stripe products where this mandate can be selected automatically."""
-
-    interval_description: Optional[str] = None
-    """Description of the interval. Only required if the 'payment_schedule' parameter is
-    'interval' or 'combined'.
+    tax_code: Optional[Union[str, TaxCode]] = None
+    """A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping tax
+    code is `txcd_92010001`.
     """
 
-    payment_schedule: Union[Literal["combined", "interval", "sporadic"], str]
-    """Payment schedule for the mandate."""
-
-    transaction_type: Union[Literal["business", "personal"], str]
-    """Transaction type of the mandate."""
-
-
-class MandateAuBecsDebit(StripeModel):
-    """The ``MandateAuBecsDebit`` object."""
-
-    url: str
-    """The URL of the mandate. This URL generally contains sensitive information about
-    the customer and should be shared with them exclusively.
+    type: Union[Literal["fixed_amount"], str]
+    """The type of calculation to use on the shipping rate. Can only be `fixed_amount`
+    for now.
     """
 
 
-class MandateBacsDebit(StripeModel):
-    """The ``MandateBacsDebit`` object."""
+class InvoicesShippingCost(StripeModel):
+    """The ``InvoicesShippingCost`` object."""
 
-    network_status: Union[Literal["accepted", "pending", "refused", "revoked"], str]
-    """The status of the mandate on the Bacs network. Can be one of `pending`,
-    `revoked`, `refused`, or `accepted`.
+    amount_subtotal: int
+    """Total shipping cost before any taxes are applied."""
+
+    amount_tax: int
+    """Total tax amount applied due to shipping costs. If no tax was applied, defaults
+    to 0.
     """
 
-    reference: str
-    """The unique reference identifying the mandate on the Bacs network."""
+    amount_total: int
+    """Total shipping cost after taxes are applied."""
 
-    url: str
-    """The URL that will contain the mandate that the customer has signed."""
+    shipping_rate: Optional[Union[str, ShippingRate]] = None
+    """The ID of the ShippingRate for this invoice."""
 
-
-class MandateCashapp(StripeModel):
-    """The ``MandateCashapp`` object."""
-
-
-class MandateLink(StripeModel):
-    """The ``MandateLink`` object."""
+    taxes: Optional[list[LineItemsTaxAmount]] = None
+    """The taxes applied to the shipping rate."""
 
 
-class MandateMultiUse(StripeModel):
-    """The ``MandateMultiUse`` object."""
+class InvoicesStatusTransitions(StripeModel):
+    """The ``InvoicesStatusTransitions`` object."""
+
+    finalized_at: Optional[int] = None
+    """The time that the invoice draft was finalized."""
+
+    marked_uncollectible_at: Optional[int] = None
+    """The time that the invoice was marked uncollectible."""
+
+    paid_at: Optional[int] = None
+    """The time that the invoice was paid."""
+
+    voided_at: Optional[int] = None
+    """The time that the invoice was voided."""
 
 
-class MandatePaymentMethodDetails(StripeModel):
-    """The ``MandatePaymentMethodDetails`` object."""
+class DeletedInvoice(StripeModel):
+    """The ``DeletedInvoice`` object."""
 
-    acss_debit: Optional[MandateAcssDebit] = None
+    deleted: Union[Literal[True], Any]
+    """Always true for a deleted object"""
 
-    au_becs_debit: Optional[MandateAuBecsDebit] = None
+    id: str
+    """Unique identifier for the object."""
 
-    bacs_debit: Optional[MandateBacsDebit] = None
-
-    card: Optional[CardMandatePaymentMethodDetails] = None
-
-    cashapp: Optional[MandateCashapp] = None
-
-    link: Optional[MandateLink] = None
-
-    paypal: Optional[MandatePaypal] = None
-
-    sepa_debit: Optional[MandateSepaDebit] = None
-
-    type: str
-    """The type of the payment method associated with this mandate. An additional hash
-    is included on `payment_method_details` with a name matching this value. It contains
-    mandate information specific to the payment method.
-    """
-
-    us_bank_account: Optional[MandateUsBankAccount] = None
-
-
-class MandatePaypal(StripeModel):
-    """The ``MandatePaypal`` object."""
-
-    billing_agreement_id: Optional[str] = None
-    """The PayPal Billing Agreement ID (BAID). This is an ID generated by PayPal which
-    represents the mandate between the merchant and the customer.
-    """
-
-    payer_id: Optional[str] = None
-    """PayPal account PayerID. This identifier uniquely identifies the PayPal customer."""
-
-
-class MandateSepaDebit(StripeModel):
-    """The ``MandateSepaDebit`` object."""
-
-    reference: str
-    """The unique reference of the mandate."""
-
-    url: str
-    """The URL of the mandate. This URL generally contains sensitive information about
-    the customer and should be shared with them exclusively.
+    object: Literal["invoice"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
     """
 
 
-class MandateSingleUse(StripeModel):
-    """The ``MandateSingleUse`` object."""
+class InvoiceSettingQuoteSetting(StripeModel):
+    """The ``InvoiceSettingQuoteSetting`` object."""
+
+    days_until_due: Optional[int] = None
+    """Number of days within which a customer must pay invoices generated by this quote.
+    This value will be `null` for quotes where `collection_method=charge_automatically`.
+    """
+
+
+class QuotesResourceAutomaticTax(StripeModel):
+    """The ``QuotesResourceAutomaticTax`` object."""
+
+    enabled: bool
+    """Automatically calculate taxes"""
+
+    status: Optional[
+        Union[Literal["complete", "failed", "requires_location_inputs"], str]
+    ] = None
+    """The status of the most recent automated tax calculation for this quote."""
+
+
+class LineItemsDiscountAmount(StripeModel):
+    """The ``LineItemsDiscountAmount`` object."""
 
     amount: int
-    """On a single use mandate, the amount of the payment."""
+    """The amount discounted."""
+
+    discount: Discount
+
+
+class QuotesResourceTotalDetailsResourceBreakdown(StripeModel):
+    """The ``QuotesResourceTotalDetailsResourceBreakdown`` object."""
+
+    discounts: list[LineItemsDiscountAmount]
+    """The aggregated discounts."""
+
+    taxes: list[LineItemsTaxAmount]
+    """The aggregated tax amounts by rate."""
+
+
+class QuotesResourceTotalDetails(StripeModel):
+    """The ``QuotesResourceTotalDetails`` object."""
+
+    amount_discount: int
+    """This is the sum of all the discounts."""
+
+    amount_shipping: Optional[int] = None
+    """This is the sum of all the shipping amounts."""
+
+    amount_tax: int
+    """This is the sum of all the tax amounts."""
+
+    breakdown: Optional[QuotesResourceTotalDetailsResourceBreakdown] = None
+
+
+class QuotesResourceRecurring(StripeModel):
+    """The ``QuotesResourceRecurring`` object."""
+
+    amount_subtotal: int
+    """Total before any discounts or taxes are applied."""
+
+    amount_total: int
+    """Total after discounts and taxes are applied."""
+
+    interval: Union[Literal["day", "month", "week", "year"], str]
+    """The frequency at which a subscription is billed. One of `day`, `week`, `month` or
+    `year`.
+    """
+
+    interval_count: int
+    """The number of intervals (specified in the `interval` attribute) between
+    subscription billings. For example, `interval=month` and `interval_count=3` bills
+    every 3 months.
+    """
+
+    total_details: QuotesResourceTotalDetails
+
+
+class Item(StripeModel):
+    """A line item."""
+
+    amount_discount: int
+    """Total discount amount applied. If no discounts were applied, defaults to 0."""
+
+    amount_subtotal: int
+    """Total before any discounts or taxes are applied."""
+
+    amount_tax: int
+    """Total tax amount applied. If no tax was applied, defaults to 0."""
+
+    amount_total: int
+    """Total after discounts and taxes."""
 
     currency: str
-    """On a single use mandate, the currency of the payment."""
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    description: str
+    """An arbitrary string attached to the object. Often useful for displaying to users.
+    Defaults to product name.
+    """
+
+    discounts: Optional[list[LineItemsDiscountAmount]] = None
+    """The discounts applied to the line item."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    object: Literal["item"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    price: Optional[Price] = None
+    """The price used to generate the line item."""
+
+    quantity: Optional[int] = None
+    """The quantity of products being purchased."""
+
+    taxes: Optional[list[LineItemsTaxAmount]] = None
+    """The taxes applied to the line item."""
 
 
-class MandateUsBankAccount(StripeModel):
-    """The ``MandateUsBankAccount`` object."""
+class QuotesResourceListLineItems(StripeModel):
+    """The line items that will appear on the next invoice after this quote is accepted.
+    This does not include pending invoice items that exist on the customer but may still
+    be included in the next invoice.
+    """
+
+    data: list[Item]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
 
 
-class Networks(StripeModel):
-    """The ``Networks`` object."""
+class QuotesResourceUpfront(StripeModel):
+    """The ``QuotesResourceUpfront`` object."""
 
-    available: list[str]
-    """All available networks for the card."""
+    amount_subtotal: int
+    """Total before any discounts or taxes are applied."""
 
-    preferred: Optional[str] = None
-    """The preferred network for the card."""
+    amount_total: int
+    """Total after discounts and taxes are applied."""
+
+    line_items: Optional[QuotesResourceListLineItems] = None
+    """The line items that will appear on the next invoice after this quote is accepted.
+    This does not include pending invoice items that exist on the customer but may still
+    be included in the next invoice.
+    """
+
+    total_details: QuotesResourceTotalDetails
 
 
-class OfflineAcceptance(StripeModel):
-    """The ``OfflineAcceptance`` object."""
+class QuotesResourceComputed(StripeModel):
+    """The ``QuotesResourceComputed`` object."""
+
+    recurring: Optional[QuotesResourceRecurring] = None
+    """The definitive totals and line items the customer will be charged on a recurring
+    basis. Takes into account the line items with recurring prices and discounts with
+    `duration=forever` coupons only. Defaults to `null` if no inputted line items with
+    recurring prices.
+    """
+
+    upfront: QuotesResourceUpfront
 
 
-class OnlineAcceptance(StripeModel):
-    """The ``OnlineAcceptance`` object."""
+class QuotesResourceFromQuote(StripeModel):
+    """The ``QuotesResourceFromQuote`` object."""
 
-    ip_address: Optional[str] = None
-    """The IP address from which the Mandate was accepted by the customer."""
+    is_revision: bool
+    """Whether this quote is a revision of a different quote."""
 
-    user_agent: Optional[str] = None
-    """The user agent of the browser from which the Mandate was accepted by the
+    quote: Union[str, "Quote"]
+    """The quote that was cloned."""
+
+
+class QuotesResourceStatusTransitions(StripeModel):
+    """The ``QuotesResourceStatusTransitions`` object."""
+
+    accepted_at: Optional[int] = None
+    """The time that the quote was accepted. Measured in seconds since Unix epoch."""
+
+    canceled_at: Optional[int] = None
+    """The time that the quote was canceled. Measured in seconds since Unix epoch."""
+
+    finalized_at: Optional[int] = None
+    """The time that the quote was finalized. Measured in seconds since Unix epoch."""
+
+
+class QuotesResourceSubscriptionDataSubscriptionData(StripeModel):
+    """The ``QuotesResourceSubscriptionDataSubscriptionData`` object."""
+
+    description: Optional[str] = None
+    """The subscription's description, meant to be displayable to the customer. Use this
+    field to optionally store an explanation of the subscription.
+    """
+
+    effective_date: Optional[int] = None
+    """When creating a new subscription, the date of which the subscription schedule
+    will start after the quote is accepted. This date is ignored if it is in the past
+    when the quote is accepted. Measured in seconds since the Unix epoch.
+    """
+
+    trial_period_days: Optional[int] = None
+    """Integer representing the number of trial period days before the customer is
+    charged for the first time.
+    """
+
+
+class QuotesResourceTransferData(StripeModel):
+    """The ``QuotesResourceTransferData`` object."""
+
+    amount: Optional[int] = None
+    """The amount in cents (or local equivalent) that will be transferred to the
+    destination account when the invoice is paid. By default, the entire amount is
+    transferred to the destination.
+    """
+
+    amount_percent: Optional[float] = None
+    """A non-negative decimal between 0 and 100, with at most two decimal places. This
+    represents the percentage of the subscription invoice total that will be transferred
+    to the destination account. By default, the entire amount will be transferred to the
+    destination.
+    """
+
+    destination: Union[str, "Account"]
+    """The account where funds from the payment will be transferred to upon payment
+    success.
+    """
+
+
+class Quote(StripeModel):
+    """A Quote is a way to model prices that you'd like to provide to a customer. Once
+    accepted, it will automatically create an invoice, subscription or subscription
+    schedule.
+    """
+
+    amount_subtotal: int
+    """Total before any discounts or taxes are applied."""
+
+    amount_total: int
+    """Total after discounts and taxes are applied."""
+
+    application: Optional[Union[str, Application, DeletedApplication]] = None
+    """ID of the Connect Application that created the quote."""
+
+    application_fee_amount: Optional[int] = None
+    """The amount of the application fee (if any) that will be requested to be applied
+    to the payment and transferred to the application owner's Stripe account. Only
+    applicable if there are no line items with recurring prices on the quote.
+    """
+
+    application_fee_percent: Optional[float] = None
+    """A non-negative decimal between 0 and 100, with at most two decimal places. This
+    represents the percentage of the subscription invoice total that will be transferred
+    to the application owner's Stripe account. Only applicable if there are line items
+    with recurring prices on the quote.
+    """
+
+    automatic_tax: QuotesResourceAutomaticTax
+
+    collection_method: Union[Literal["charge_automatically", "send_invoice"], str]
+    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
+    Stripe will attempt to pay invoices at the end of the subscription cycle or on
+    finalization using the default payment method attached to the subscription or
+    customer. When sending an invoice, Stripe will email your customer an invoice with
+    payment instructions and mark the subscription as `active`. Defaults to
+    `charge_automatically`.
+    """
+
+    computed: QuotesResourceComputed
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: Optional[str] = None
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """The customer which this quote belongs to. A customer is required before
+    finalizing the quote. Once specified, it cannot be changed.
+    """
+
+    default_tax_rates: Optional[list[Union[str, TaxRate]]] = None
+    """The tax rates applied to this quote."""
+
+    description: Optional[str] = None
+    """A description that will be displayed on the quote PDF."""
+
+    discounts: list[Union[str, Discount]]
+    """The discounts applied to this quote."""
+
+    expires_at: int
+    """The date on which the quote will be canceled if in `open` or `draft` status.
+    Measured in seconds since the Unix epoch.
+    """
+
+    footer: Optional[str] = None
+    """A footer that will be displayed on the quote PDF."""
+
+    from_quote: Optional[QuotesResourceFromQuote] = None
+    """Details of the quote that was cloned. See the [cloning
+    documentation](https://stripe.com/docs/quotes/clone) for more details.
+    """
+
+    header: Optional[str] = None
+    """A header that will be displayed on the quote PDF."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    invoice: Optional[Union[str, "Invoice", DeletedInvoice]] = None
+    """The invoice that was created from this quote."""
+
+    invoice_settings: Optional[InvoiceSettingQuoteSetting] = None
+    """All invoices will be billed using the specified settings."""
+
+    line_items: Optional[QuotesResourceListLineItems] = None
+    """A list of items the customer is being quoted for."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    number: Optional[str] = None
+    """A unique number that identifies this particular quote. This number is assigned
+    once the quote is [finalized](https://stripe.com/docs/quotes/overview#finalize).
+    """
+
+    object: Literal["quote"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account on behalf of which to charge. See the [Connect
+    documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts)
+    for details.
+    """
+
+    status: Union[Literal["accepted", "canceled", "draft", "open"], str]
+    """The status of the quote."""
+
+    status_transitions: QuotesResourceStatusTransitions
+
+    subscription: Optional[Union[str, Subscription]] = None
+    """The subscription that was created or updated from this quote."""
+
+    subscription_data: QuotesResourceSubscriptionDataSubscriptionData
+
+    subscription_schedule: Optional[Union[str, SubscriptionSchedule]] = None
+    """The subscription schedule that was created or updated from this quote."""
+
+    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
+    """ID of the test clock this quote belongs to."""
+
+    total_details: QuotesResourceTotalDetails
+
+    transfer_data: Optional[QuotesResourceTransferData] = None
+    """The account (if any) the payments will be attributed to for tax reporting, and
+    where funds from each payment will be transferred to for each of the invoices.
+    """
+
+
+class SubscriptionDetailsData(StripeModel):
+    """The ``SubscriptionDetailsData`` object."""
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that will reflect
+    the metadata of the subscription at the time of invoice creation. *Note: This
+    attribute is populated only for invoices created on or after June 29, 2023.*
+    """
+
+
+class TaxIdVerification(StripeModel):
+    """The ``TaxIdVerification`` object."""
+
+    status: Union[Literal["pending", "unavailable", "unverified", "verified"], str]
+    """Verification status, one of `pending`, `verified`, `unverified`, or
+    `unavailable`.
+    """
+
+    verified_address: Optional[str] = None
+    """Verified address."""
+
+    verified_name: Optional[str] = None
+    """Verified name."""
+
+
+class TaxId(StripeModel):
+    """You can add one or multiple tax IDs to a
+    [customer](https://stripe.com/docs/api/customers). A customer's tax IDs are
+    displayed on invoices and credit notes issued for the customer.
+
+    Related guide: [Customer tax identification
+    numbers](https://stripe.com/docs/billing/taxes/tax-ids)
+    """
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country of the tax ID."""
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    customer: Optional[Union[str, "Customer"]] = None
+    """ID of the customer."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    object: Literal["tax_id"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    type: Union[
+        Literal[
+            "ad_nrt",
+            "ae_trn",
+            "ar_cuit",
+            "au_abn",
+            "au_arn",
+            "bg_uic",
+            "bo_tin",
+            "br_cnpj",
+            "br_cpf",
+            "ca_bn",
+            "ca_gst_hst",
+            "ca_pst_bc",
+            "ca_pst_mb",
+            "ca_pst_sk",
+            "ca_qst",
+            "ch_vat",
+            "cl_tin",
+            "cn_tin",
+            "co_nit",
+            "cr_tin",
+            "do_rcn",
+            "ec_ruc",
+            "eg_tin",
+            "es_cif",
+            "eu_oss_vat",
+            "eu_vat",
+            "gb_vat",
+            "ge_vat",
+            "hk_br",
+            "hu_tin",
+            "id_npwp",
+            "il_vat",
+            "in_gst",
+            "is_vat",
+            "jp_cn",
+            "jp_rn",
+            "jp_trn",
+            "ke_pin",
+            "kr_brn",
+            "li_uid",
+            "mx_rfc",
+            "my_frp",
+            "my_itn",
+            "my_sst",
+            "no_vat",
+            "nz_gst",
+            "pe_ruc",
+            "ph_tin",
+            "ro_tin",
+            "rs_pib",
+            "ru_inn",
+            "ru_kpp",
+            "sa_vat",
+            "sg_gst",
+            "sg_uen",
+            "si_tin",
+            "sv_nit",
+            "th_vat",
+            "tr_tin",
+            "tw_vat",
+            "ua_vat",
+            "unknown",
+            "us_ein",
+            "uy_ruc",
+            "ve_rif",
+            "vn_tin",
+            "za_vat",
+        ],
+        str,
+    ]
+    """Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
+    `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
+    `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
+    `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
+    `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
+    `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
+    `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
+    `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
+    `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`. Note that
+    some legacy tax IDs have type `unknown`
+    """
+
+    value: str
+    """Value of the tax ID."""
+
+    verification: Optional[TaxIdVerification] = None
+    """Tax ID verification information."""
+
+
+class Invoice(StripeModel):
+    """Invoices are statements of amounts owed by a customer, and are either generated
+    one-off, or generated periodically from a subscription.
+
+    They contain [invoice items](https://stripe.com/docs/api#invoiceitems), and
+    proration adjustments that may be caused by subscription upgrades/downgrades (if
+    necessary).
+
+    If your invoice is configured to be billed through automatic charges, Stripe
+    automatically finalizes your invoice and attempts payment. Note that finalizing the
+    invoice, [when
+    automatic](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection),
+    does not happen immediately as the invoice is created. Stripe waits until one hour
+    after the last webhook was successfully sent (or the last webhook timed out after
+    failing). If you (and the platforms you may have connected to) have no webhooks
+    configured, Stripe waits one hour after creation to finalize the invoice.
+
+    If your invoice is configured to be billed by sending an email, then based on your
+    [email settings](https://dashboard.stripe.com/account/billing/automatic), Stripe
+    will email the invoice to your customer and await payment. These emails can contain
+    a link to a hosted page to pay the invoice.
+
+    Stripe applies any customer credit on the account before determining the amount due
+    for the invoice (i.e., the amount that will be actually charged). If the amount due
+    for the invoice is less than Stripe's [minimum allowed charge per
+    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts),
+    the invoice is automatically marked paid, and we add the amount due to the
+    customer's credit balance which is applied to the next invoice.
+
+    More details on the customer's credit balance are
+    [here](https://stripe.com/docs/billing/customer/balance).
+
+    Related guide: [Send invoices to
+    customers](https://stripe.com/docs/billing/invoices/sending)
+    """
+
+    account_country: Optional[str] = None
+    """The country of the business associated with this invoice, most often the business
+    creating the invoice.
+    """
+
+    account_name: Optional[str] = None
+    """The public name of the business associated with this invoice, most often the
+    business creating the invoice.
+    """
+
+    account_tax_ids: Optional[list[Union[str, TaxId, DeletedTaxId]]] = None
+    """The account tax IDs associated with the invoice. Only editable when the invoice
+    is a draft.
+    """
+
+    amount_due: int
+    """Final amount due at this time for this invoice. If the invoice's total is smaller
+    than the minimum charge amount, for example, or if there is account credit that can
+    be applied to the invoice, the `amount_due` may be 0. If there is a positive
+    `starting_balance` for the invoice (the customer owes money), the `amount_due` will
+    also take that into account. The charge that gets generated for the invoice will be
+    for the amount specified in `amount_due`.
+    """
+
+    amount_paid: int
+    """The amount, in cents (or local equivalent), that was paid."""
+
+    amount_remaining: int
+    """The difference between amount_due and amount_paid, in cents (or local
+    equivalent).
+    """
+
+    amount_shipping: int
+    """This is the sum of all the shipping amounts."""
+
+    application: Optional[Union[str, Application, DeletedApplication]] = None
+    """ID of the Connect Application that created the invoice."""
+
+    application_fee_amount: Optional[int] = None
+    """The fee in cents (or local equivalent) that will be applied to the invoice and
+    transferred to the application owner's Stripe account when the invoice is paid.
+    """
+
+    attempt_count: int
+    """Number of payment attempts made for this invoice, from the perspective of the
+    payment retry schedule. Any payment attempt counts as the first attempt, and
+    subsequently only automatic retries increment the attempt count. In other words,
+    manual payment attempts after the first attempt do not affect the retry schedule.
+    """
+
+    attempted: bool
+    """Whether an attempt has been made to pay the invoice. An invoice is not attempted
+    until 1 hour after the `invoice.created` webhook, for example, so you might not want
+    to display that invoice as unpaid to your users.
+    """
+
+    auto_advance: Optional[bool] = None
+    """Controls whether Stripe performs [automatic
+    collection](https://stripe.com/docs/invoicing/integration/automatic-advancement-collection)
+    of the invoice. If `false`, the invoice's state doesn't automatically advance
+    without an explicit action.
+    """
+
+    automatic_tax: AutomaticTax
+
+    billing_reason: Optional[
+        Union[
+            Literal[
+                "automatic_pending_invoice_item_invoice",
+                "manual",
+                "quote_accept",
+                "subscription",
+                "subscription_create",
+                "subscription_cycle",
+                "subscription_threshold",
+                "subscription_update",
+                "upcoming",
+            ],
+            str,
+        ]
+    ] = None
+    """Indicates the reason why the invoice was created.
+
+    * `manual`: Unrelated to a subscription, for example, created via the invoice
+      editor.
+    * `subscription`: No longer in use. Applies to subscriptions from before May 2018
+      where no distinction was made between updates, cycles, and thresholds.
+    * `subscription_create`: A new subscription was created.
+    * `subscription_cycle`: A subscription advanced into a new period.
+    * `subscription_threshold`: A subscription reached a billing threshold.
+    * `subscription_update`: A subscription was updated.
+    * `upcoming`: Reserved for simulated invoices, per the upcoming invoice endpoint.
+    """
+
+    charge: Optional[Union[str, "Charge"]] = None
+    """ID of the latest charge generated for this invoice, if any."""
+
+    collection_method: Union[Literal["charge_automatically", "send_invoice"], str]
+    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
+    Stripe will attempt to pay this invoice using the default source attached to the
+    customer. When sending an invoice, Stripe will email this invoice to the customer
+    with payment instructions.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    custom_fields: Optional[list[InvoiceSettingCustomField]] = None
+    """Custom fields displayed on the invoice."""
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """The ID of the customer who will be billed."""
+
+    customer_address: Optional[Address] = None
+    """The customer's address. Until the invoice is finalized, this field will equal
+    `customer.address`. Once the invoice is finalized, this field will no longer be
+    updated.
+    """
+
+    customer_email: Optional[str] = None
+    """The customer's email. Until the invoice is finalized, this field will equal
+    `customer.email`. Once the invoice is finalized, this field will no longer be
+    updated.
+    """
+
+    customer_name: Optional[str] = None
+    """The customer's name. Until the invoice is finalized, this field will equal
+    `customer.name`. Once the invoice is finalized, this field will no longer be
+    updated.
+    """
+
+    customer_phone: Optional[str] = None
+    """The customer's phone number. Until the invoice is finalized, this field will
+    equal `customer.phone`. Once the invoice is finalized, this field will no longer be
+    updated.
+    """
+
+    customer_shipping: Optional[Shipping] = None
+    """The customer's shipping information. Until the invoice is finalized, this field
+    will equal `customer.shipping`. Once the invoice is finalized, this field will no
+    longer be updated.
+    """
+
+    customer_tax_exempt: Optional[Union[Literal["exempt", "none", "reverse"], str]] = (
+        None
+    )
+    """The customer's tax exempt status. Until the invoice is finalized, this field will
+    equal `customer.tax_exempt`. Once the invoice is finalized, this field will no
+    longer be updated.
+    """
+
+    customer_tax_ids: Optional[list[InvoicesResourceInvoiceTaxId]] = None
+    """The customer's tax IDs. Until the invoice is finalized, this field will contain
+    the same tax IDs as `customer.tax_ids`. Once the invoice is finalized, this field
+    will no longer be updated.
+    """
+
+    default_payment_method: Optional[Union[str, "PaymentMethod"]] = None
+    """ID of the default payment method for the invoice. It must belong to the customer
+    associated with the invoice. If not set, defaults to the subscription's default
+    payment method, if any, or to the default payment method in the customer's invoice
+    settings.
+    """
+
+    default_source: Optional[
+        Union[
+            str,
+            Annotated[
+                Union["BankAccount", Card, Source], Field(discriminator="object")
+            ],
+        ]
+    ] = None
+    """ID of the default payment source for the invoice. It must belong to the customer
+    associated with the invoice and be in a chargeable state. If not set, defaults to
+    the subscription's default source, if any, or to the customer's default source.
+    """
+
+    default_tax_rates: list[TaxRate]
+    """The tax rates applied to this invoice, if any."""
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users.
+    Referenced as 'memo' in the Dashboard.
+    """
+
+    discount: Optional[Discount] = None
+    """Describes the current discount applied to this invoice, if there is one. Not
+    populated if there are multiple discounts.
+    """
+
+    discounts: Optional[list[Union[str, Discount, DeletedDiscount]]] = None
+    """The discounts applied to the invoice. Line item discounts are applied before
+    invoice discounts. Use `expand[]=discounts` to expand each discount.
+    """
+
+    due_date: Optional[int] = None
+    """The date on which payment for this invoice is due. This value will be `null` for
+    invoices where `collection_method=charge_automatically`.
+    """
+
+    effective_at: Optional[int] = None
+    """The date when this invoice is in effect. Same as `finalized_at` unless
+    overwritten. When defined, this value replaces the system-generated 'Date of issue'
+    printed on the invoice PDF and receipt.
+    """
+
+    ending_balance: Optional[int] = None
+    """Ending customer balance after the invoice is finalized. Invoices are finalized
+    approximately an hour after successful webhook delivery or when payment collection
+    is attempted for the invoice. If the invoice has not been finalized yet, this will
+    be null.
+    """
+
+    footer: Optional[str] = None
+    """Footer displayed on the invoice."""
+
+    from_invoice: Optional[InvoicesFromInvoice] = None
+    """Details of the invoice that was cloned. See the [revision
+    documentation](https://stripe.com/docs/invoicing/invoice-revisions) for more
+    details.
+    """
+
+    hosted_invoice_url: Optional[str] = None
+    """The URL for the hosted invoice page, which allows customers to view and pay an
+    invoice. If the invoice has not been finalized yet, this will be null.
+    """
+
+    id: Optional[str] = None
+    """Unique identifier for the object. This property is always present unless the
+    invoice is an upcoming invoice. See [Retrieve an upcoming
+    invoice](https://stripe.com/docs/api/invoices/upcoming) for more details.
+    """
+
+    invoice_pdf: Optional[str] = None
+    """The link to download the PDF for the invoice. If the invoice has not been
+    finalized yet, this will be null.
+    """
+
+    last_finalization_error: Optional["ApiErrors"] = None
+    """The error encountered during the previous attempt to finalize the invoice. This
+    field is cleared when the invoice is successfully finalized.
+    """
+
+    latest_revision: Optional[Union[str, "Invoice"]] = None
+    """The ID of the most recent non-draft revision of this invoice"""
+
+    lines: InvoiceLinesList
+    """The individual line items that make up the invoice. `lines` is sorted as follows:
+    (1) pending invoice items (including prorations) in reverse chronological order, (2)
+    subscription items in reverse chronological order, and (3) invoice items added after
+    invoice creation in chronological order.
+    """
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    next_payment_attempt: Optional[int] = None
+    """The time at which payment will next be attempted. This value will be `null` for
+    invoices where `collection_method=send_invoice`.
+    """
+
+    number: Optional[str] = None
+    """A unique, identifying string that appears on emails sent to the customer for this
+    invoice. This starts with the customer's unique invoice_prefix if it is specified.
+    """
+
+    object: Literal["invoice"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account (if any) for which the funds of the invoice payment are intended. If
+    set, the invoice will be presented with the branding and support information of the
+    specified account. See the [Invoices with
+    Connect](https://stripe.com/docs/billing/invoices/connect) documentation for
+    details.
+    """
+
+    paid: bool
+    """Whether payment was successfully collected for this invoice. An invoice can be
+    paid (most commonly) with a charge or with credit from the customer's account
+    balance.
+    """
+
+    paid_out_of_band: bool
+    """Returns true if the invoice was manually marked paid, returns false if the
+    invoice hasn't been paid yet or was paid on Stripe.
+    """
+
+    payment_intent: Optional[Union[str, "PaymentIntent"]] = None
+    """The PaymentIntent associated with this invoice. The PaymentIntent is generated
+    when the invoice is finalized, and can then be used to pay the invoice. Note that
+    voiding an invoice will cancel the PaymentIntent.
+    """
+
+    payment_settings: InvoicesPaymentSettings
+
+    period_end: int
+    """End of the usage period during which invoice items were added to this invoice."""
+
+    period_start: int
+    """Start of the usage period during which invoice items were added to this invoice."""
+
+    post_payment_credit_notes_amount: int
+    """Total amount of all post-payment credit notes issued for this invoice."""
+
+    pre_payment_credit_notes_amount: int
+    """Total amount of all pre-payment credit notes issued for this invoice."""
+
+    quote: Optional[Union[str, Quote]] = None
+    """The quote this invoice was generated from."""
+
+    receipt_number: Optional[str] = None
+    """This is the transaction number that appears on email receipts sent for this
+    invoice.
+    """
+
+    rendering_options: Optional[InvoiceSettingRenderingOptions] = None
+    """Options for invoice PDF rendering."""
+
+    shipping_cost: Optional[InvoicesShippingCost] = None
+    """The details of the cost of shipping, including the ShippingRate applied on the
+    invoice.
+    """
+
+    shipping_details: Optional[Shipping] = None
+    """Shipping details for the invoice. The Invoice PDF will use the `shipping_details`
+    value if it is set, otherwise the PDF will render the shipping address from the
     customer.
     """
 
-
-class PackageDimensions(StripeModel):
-    """The ``PackageDimensions`` object."""
-
-    height: float
-    """Height, in inches."""
-
-    length: float
-    """Length, in inches."""
-
-    weight: float
-    """Weight, in ounces."""
-
-    width: float
-    """Width, in inches."""
-
-
-class PaymentFlowsAmountDetails(StripeModel):
-    """The ``PaymentFlowsAmountDetails`` object."""
-
-    tip: Optional[PaymentFlowsAmountDetailsResourceTip] = None
-
-
-class PaymentFlowsAmountDetailsResourceTip(StripeModel):
-    """The ``PaymentFlowsAmountDetailsResourceTip`` object."""
-
-    amount: Optional[int] = None
-    """Portion of the amount that corresponds to a tip."""
-
-
-class PaymentFlowsAutomaticPaymentMethodsPaymentIntent(StripeModel):
-    """The ``PaymentFlowsAutomaticPaymentMethodsPaymentIntent`` object."""
-
-    allow_redirects: Optional[Union[Literal["always", "never"], str]] = None
-    """Controls whether this PaymentIntent will accept redirect-based payment methods.
-
-    Redirect-based payment methods may require your customer to be redirected to a
-    payment method's app or site for authentication or additional steps. To
-    [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent,
-    you may be required to provide a `return_url` to redirect customers back to your
-    site after they authenticate or complete the payment.
+    starting_balance: int
+    """Starting customer balance before the invoice is finalized. If the invoice has not
+    been finalized yet, this will be the current customer balance. For revision
+    invoices, this also includes any customer balance that was applied to the original
+    invoice.
     """
 
-    enabled: bool
-    """Automatically calculates compatible payment methods"""
+    statement_descriptor: Optional[str] = None
+    """Extra information about an invoice for the customer's credit card statement."""
 
-
-class PaymentFlowsAutomaticPaymentMethodsSetupIntent(StripeModel):
-    """The ``PaymentFlowsAutomaticPaymentMethodsSetupIntent`` object."""
-
-    allow_redirects: Optional[Union[Literal["always", "never"], str]] = None
-    """Controls whether this SetupIntent will accept redirect-based payment methods.
-
-    Redirect-based payment methods may require your customer to be redirected to a
-    payment method's app or site for authentication or additional steps. To
-    [confirm](https://stripe.com/docs/api/setup_intents/confirm) this SetupIntent, you
-    may be required to provide a `return_url` to redirect customers back to your site
-    after they authenticate or complete the setup.
+    status: Optional[
+        Union[Literal["draft", "open", "paid", "uncollectible", "void"], str]
+    ] = None
+    """The status of the invoice, one of `draft`, `open`, `paid`, `uncollectible`, or
+    `void`. [Learn
+    more](https://stripe.com/docs/billing/invoices/workflow#workflow-overview)
     """
 
-    enabled: Optional[bool] = None
-    """Automatically calculates compatible payment methods"""
+    status_transitions: InvoicesStatusTransitions
 
+    subscription: Optional[Union[str, Subscription]] = None
+    """The subscription that this invoice was prepared for, if any."""
 
-class PaymentFlowsInstallmentOptions(StripeModel):
-    """The ``PaymentFlowsInstallmentOptions`` object."""
+    subscription_details: Optional[SubscriptionDetailsData] = None
+    """Details about the subscription that created this invoice."""
 
-    enabled: bool
-    plan: Optional[PaymentMethodDetailsCardInstallmentsPlan] = None
+    subscription_proration_date: Optional[int] = None
+    """Only set for upcoming invoices that preview prorations. The time used to
+    calculate prorations.
+    """
 
+    subtotal: int
+    """Total of all subscriptions, invoice items, and prorations on the invoice before
+    any invoice level discount or exclusive tax is applied. Item discounts are already
+    incorporated
+    """
 
-class PaymentFlowsPrivatePaymentMethodsAlipay(StripeModel):
-    """The ``PaymentFlowsPrivatePaymentMethodsAlipay`` object."""
+    subtotal_excluding_tax: Optional[int] = None
+    """The integer amount in cents (or local equivalent) representing the subtotal of
+    the invoice before any invoice level discount or tax is applied. Item discounts are
+    already incorporated
+    """
+
+    tax: Optional[int] = None
+    """The amount of tax on this invoice. This is the sum of all the tax amounts on this
+    invoice.
+    """
+
+    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
+    """ID of the test clock this invoice belongs to."""
+
+    threshold_reason: Optional[InvoiceThresholdReason] = None
+
+    total: int
+    """Total after discounts and taxes."""
+
+    total_discount_amounts: Optional[list[DiscountsResourceDiscountAmount]] = None
+    """The aggregate amounts calculated per discount across all line items."""
+
+    total_excluding_tax: Optional[int] = None
+    """The integer amount in cents (or local equivalent) representing the total amount
+    of the invoice including all discounts but excluding all tax.
+    """
+
+    total_tax_amounts: list[InvoiceTaxAmount]
+    """The aggregate amounts calculated per tax rate for all line items."""
+
+    transfer_data: Optional[InvoiceTransferData] = None
+    """The account (if any) the payment will be attributed to for tax reporting, and
+    where funds from the payment will be transferred to for the invoice.
+    """
+
+    webhooks_delivered_at: Optional[int] = None
+    """Invoices are automatically paid or sent 1 hour after webhooks are delivered, or
+    until all webhook delivery attempts have [been
+    exhausted](https://stripe.com/docs/billing/webhooks#understand). This field tracks
+    the time when webhooks for this invoice were successfully delivered. If the invoice
+    had no webhooks to deliver, this will be set while the invoice is being created.
+    """
 
 
 class PaymentFlowsPrivatePaymentMethodsAlipayDetails(StripeModel):
@@ -8450,1821 +11284,6 @@ class PaymentFlowsPrivatePaymentMethodsAlipayDetails(StripeModel):
 
     transaction_id: Optional[str] = None
     """Transaction ID of this particular Alipay transaction."""
-
-
-class PaymentFlowsPrivatePaymentMethodsKlarnaDob(StripeModel):
-    """The ``PaymentFlowsPrivatePaymentMethodsKlarnaDob`` object."""
-
-    day: Optional[int] = None
-    """The day of birth, between 1 and 31."""
-
-    month: Optional[int] = None
-    """The month of birth, between 1 and 12."""
-
-    year: Optional[int] = None
-    """The four-digit year of birth."""
-
-
-class PaymentIntent(StripeModel):
-    """A PaymentIntent guides you through the process of collecting a payment from your
-    customer. We recommend that you create exactly one PaymentIntent for each order or
-    customer session in your system. You can reference the PaymentIntent later to see
-    the history of payment attempts for a particular session.
-
-    A PaymentIntent transitions through [multiple
-    statuses](https://stripe.com/docs/payments/intents#intent-statuses) throughout its
-    lifetime as it interfaces with Stripe.js to perform authentication flows and
-    ultimately creates at most one successful charge.
-
-    Related guide: [Payment Intents
-    API](https://stripe.com/docs/payments/payment-intents)
-    """
-
-    amount: int
-    """Amount intended to be collected by this PaymentIntent. A positive integer
-    representing how much to charge in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
-    $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
-    US or [equivalent in charge
-    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
-    The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
-    charge of $999,999.99).
-    """
-
-    amount_capturable: Optional[int] = None
-    """Amount that can be captured from this PaymentIntent."""
-
-    amount_details: Optional[PaymentFlowsAmountDetails] = None
-
-    amount_received: Optional[int] = None
-    """Amount that was collected by this PaymentIntent."""
-
-    application: Optional[Union[str, Application]] = None
-    """ID of the Connect application that created the PaymentIntent."""
-
-    application_fee_amount: Optional[int] = None
-    """The amount of the application fee (if any) that will be requested to be applied
-    to the payment and transferred to the application owner's Stripe account. The amount
-    of the application fee collected will be capped at the total payment amount. For
-    more information, see the PaymentIntents [use case for connected
-    accounts](https://stripe.com/docs/payments/connected-accounts).
-    """
-
-    automatic_payment_methods: Optional[
-        PaymentFlowsAutomaticPaymentMethodsPaymentIntent
-    ] = None
-    """Settings to configure compatible payment methods from the [Stripe
-    Dashboard](https://dashboard.stripe.com/settings/payment_methods)
-    """
-
-    canceled_at: Optional[int] = None
-    """Populated when `status` is `canceled`, this is the time at which the
-    PaymentIntent was canceled. Measured in seconds since the Unix epoch.
-    """
-
-    cancellation_reason: Optional[
-        Union[
-            Literal[
-                "abandoned",
-                "automatic",
-                "duplicate",
-                "failed_invoice",
-                "fraudulent",
-                "requested_by_customer",
-                "void_invoice",
-            ],
-            str,
-        ]
-    ] = None
-    """Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`,
-    `fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe
-    internally (`failed_invoice`, `void_invoice`, or `automatic`).
-    """
-
-    capture_method: Union[Literal["automatic", "automatic_async", "manual"], str]
-    """Controls when the funds will be captured from the customer's account."""
-
-    client_secret: Optional[str] = None
-    """The client secret of this PaymentIntent. Used for client-side retrieval using a
-    publishable key.
-
-    The client secret can be used to complete a payment from your frontend. It should
-    not be stored, logged, or exposed to anyone other than the customer. Make sure that
-    you have TLS enabled on any page that includes the client secret.
-
-    Refer to our docs to [accept a
-    payment](https://stripe.com/docs/payments/accept-a-payment?ui=elements) and learn
-    about how `client_secret` should be handled.
-    """
-
-    confirmation_method: Union[Literal["automatic", "manual"], str]
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """ID of the Customer this PaymentIntent belongs to, if one exists.
-
-    Payment methods attached to other Customers cannot be used with this PaymentIntent.
-
-    If present in combination with
-    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
-    this PaymentIntent's payment method will be attached to the Customer after the
-    PaymentIntent has been confirmed and any required actions from the user are
-    complete.
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    invoice: Optional[Union[str, Invoice]] = None
-    """ID of the invoice that created this PaymentIntent, if it exists."""
-
-    last_payment_error: Optional[ApiErrors] = None
-    """The payment error encountered in the previous PaymentIntent confirmation. It will
-    be cleared if the PaymentIntent is later updated for any reason.
-    """
-
-    latest_charge: Optional[Union[str, Charge]] = None
-    """The latest charge created by this payment intent."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format. For more information, see the
-    [documentation](https://stripe.com/docs/payments/payment-intents/creating-payment-intents#storing-information-in-metadata).
-    """
-
-    next_action: Optional[PaymentIntentNextAction] = None
-    """If present, this property tells you what actions you need to take in order for
-    your customer to fulfill a payment using the provided source.
-    """
-
-    object: Literal["payment_intent"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account (if any) for which the funds of the PaymentIntent are intended. See
-    the PaymentIntents [use case for connected
-    accounts](https://stripe.com/docs/payments/connected-accounts) for details.
-    """
-
-    payment_method: Optional[Union[str, PaymentMethod]] = None
-    """ID of the payment method used in this PaymentIntent."""
-
-    payment_method_options: Optional[PaymentIntentPaymentMethodOptions] = None
-    """Payment-method-specific configuration for this PaymentIntent."""
-
-    payment_method_types: list[str]
-    """The list of payment method types (e.g. card) that this PaymentIntent is allowed
-    to use.
-    """
-
-    processing: Optional[PaymentIntentProcessing] = None
-    """If present, this property tells you about the processing state of the payment."""
-
-    receipt_email: Optional[str] = None
-    """Email address that the receipt for the resulting payment will be sent to. If
-    `receipt_email` is specified for a payment in live mode, a receipt will be sent
-    regardless of your [email settings](https://dashboard.stripe.com/account/emails).
-    """
-
-    review: Optional[Union[str, Review]] = None
-    """ID of the review associated with this PaymentIntent, if any."""
-
-    setup_future_usage: Optional[Union[Literal["off_session", "on_session"], str]] = (
-        None
-    )
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-    shipping: Optional[Shipping] = None
-    """Shipping information for this PaymentIntent."""
-
-    statement_descriptor: Optional[str] = None
-    """For non-card charges, you can use this value as the complete description that
-    appears on your customers’ statements. Must contain at least one letter, maximum 22
-    characters.
-    """
-
-    statement_descriptor_suffix: Optional[str] = None
-    """Provides information about a card payment that customers see on their statements.
-    Concatenated with the prefix (shortened descriptor) or statement descriptor that’s
-    set on the account to form the complete statement descriptor. Maximum 22 characters
-    for the concatenated descriptor.
-    """
-
-    status: Union[
-        Literal[
-            "canceled",
-            "processing",
-            "requires_action",
-            "requires_capture",
-            "requires_confirmation",
-            "requires_payment_method",
-            "succeeded",
-        ],
-        str,
-    ]
-    """Status of this PaymentIntent, one of `requires_payment_method`,
-    `requires_confirmation`, `requires_action`, `processing`, `requires_capture`,
-    `canceled`, or `succeeded`. Read more about each PaymentIntent
-    [status](https://stripe.com/docs/payments/intents#intent-statuses).
-    """
-
-    transfer_data: Optional[TransferData] = None
-    """The data with which to automatically create a Transfer when the payment is
-    finalized. See the PaymentIntents [use case for connected
-    accounts](https://stripe.com/docs/payments/connected-accounts) for details.
-    """
-
-    transfer_group: Optional[str] = None
-    """A string that identifies the resulting payment as part of a group. See the
-    PaymentIntents [use case for connected
-    accounts](https://stripe.com/docs/connect/separate-charges-and-transfers) for
-    details.
-    """
-
-
-class PaymentIntentCardProcessing(StripeModel):
-    """The ``PaymentIntentCardProcessing`` object."""
-
-    customer_notification: Optional[PaymentIntentProcessingCustomerNotification] = None
-
-
-class PaymentIntentNextAction(StripeModel):
-    """The ``PaymentIntentNextAction`` object."""
-
-    alipay_handle_redirect: Optional[PaymentIntentNextActionAlipayHandleRedirect] = None
-
-    boleto_display_details: Optional[PaymentIntentNextActionBoleto] = None
-
-    card_await_notification: Optional[PaymentIntentNextActionCardAwaitNotification] = (
-        None
-    )
-
-    cashapp_handle_redirect_or_display_qr_code: Optional[
-        PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode
-    ] = None
-
-    display_bank_transfer_instructions: Optional[
-        PaymentIntentNextActionDisplayBankTransferInstructions
-    ] = None
-
-    konbini_display_details: Optional[PaymentIntentNextActionKonbini] = None
-
-    oxxo_display_details: Optional[PaymentIntentNextActionDisplayOxxoDetails] = None
-
-    paynow_display_qr_code: Optional[PaymentIntentNextActionPaynowDisplayQrCode] = None
-
-    pix_display_qr_code: Optional[PaymentIntentNextActionPixDisplayQrCode] = None
-
-    promptpay_display_qr_code: Optional[
-        PaymentIntentNextActionPromptpayDisplayQrCode
-    ] = None
-
-    redirect_to_url: Optional[PaymentIntentNextActionRedirectToUrl] = None
-
-    type: str
-    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`,
-    `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`.
-    """
-
-    use_stripe_sdk: Optional[dict[str, Any]] = None
-    """When confirming a PaymentIntent with Stripe.js, Stripe.js depends on the contents
-    of this dictionary to invoke authentication flows. The shape of the contents is
-    subject to change and is only intended to be used by Stripe.js.
-    """
-
-    verify_with_microdeposits: Optional[
-        PaymentIntentNextActionVerifyWithMicrodeposits
-    ] = None
-
-    wechat_pay_display_qr_code: Optional[
-        PaymentIntentNextActionWechatPayDisplayQrCode
-    ] = None
-
-    wechat_pay_redirect_to_android_app: Optional[
-        PaymentIntentNextActionWechatPayRedirectToAndroidApp
-    ] = None
-
-    wechat_pay_redirect_to_ios_app: Optional[
-        PaymentIntentNextActionWechatPayRedirectToIosApp
-    ] = None
-
-
-class PaymentIntentNextActionAlipayHandleRedirect(StripeModel):
-    """The ``PaymentIntentNextActionAlipayHandleRedirect`` object."""
-
-    native_data: Optional[str] = None
-    """The native data to be used with Alipay SDK you must redirect your customer to in
-    order to authenticate the payment in an Android App.
-    """
-
-    native_url: Optional[str] = None
-    """The native URL you must redirect your customer to in order to authenticate the
-    payment in an iOS App.
-    """
-
-    return_url: Optional[str] = None
-    """If the customer does not exit their browser while authenticating, they will be
-    redirected to this specified URL after completion.
-    """
-
-    url: Optional[str] = None
-    """The URL you must redirect your customer to in order to authenticate the payment."""
-
-
-class PaymentIntentNextActionBoleto(StripeModel):
-    """The ``PaymentIntentNextActionBoleto`` object."""
-
-    expires_at: Optional[int] = None
-    """The timestamp after which the boleto expires."""
-
-    hosted_voucher_url: Optional[str] = None
-    """The URL to the hosted boleto voucher page, which allows customers to view the
-    boleto voucher.
-    """
-
-    number: Optional[str] = None
-    """The boleto number."""
-
-    pdf: Optional[str] = None
-    """The URL to the downloadable boleto voucher PDF."""
-
-
-class PaymentIntentNextActionCardAwaitNotification(StripeModel):
-    """The ``PaymentIntentNextActionCardAwaitNotification`` object."""
-
-    charge_attempt_at: Optional[int] = None
-    """The time that payment will be attempted. If customer approval is required, they
-    need to provide approval before this time.
-    """
-
-    customer_approval_required: Optional[bool] = None
-    """For payments greater than INR 15000, the customer must provide explicit approval
-    of the payment with their bank. For payments of lower amount, no customer action is
-    required.
-    """
-
-
-class PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode(StripeModel):
-    """The ``PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode`` object."""
-
-    hosted_instructions_url: str
-    """The URL to the hosted Cash App Pay instructions page, which allows customers to
-    view the QR code, and supports QR code refreshing on expiration.
-    """
-
-    mobile_auth_url: str
-    """The url for mobile redirect based auth"""
-
-    qr_code: PaymentIntentNextActionCashappQrCode
-
-
-class PaymentIntentNextActionCashappQrCode(StripeModel):
-    """The ``PaymentIntentNextActionCashappQrCode`` object."""
-
-    expires_at: int
-    """The date (unix timestamp) when the QR code expires."""
-
-    image_url_png: str
-    """The image_url_png string used to render QR code"""
-
-    image_url_svg: str
-    """The image_url_svg string used to render QR code"""
-
-
-class PaymentIntentNextActionDisplayBankTransferInstructions(StripeModel):
-    """The ``PaymentIntentNextActionDisplayBankTransferInstructions`` object."""
-
-    amount_remaining: Optional[int] = None
-    """The remaining amount that needs to be transferred to complete the payment."""
-
-    currency: Optional[str] = None
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    financial_addresses: Optional[
-        list[FundingInstructionsBankTransferFinancialAddress]
-    ] = None
-    """A list of financial addresses that can be used to fund the customer balance"""
-
-    hosted_instructions_url: Optional[str] = None
-    """A link to a hosted page that guides your customer through completing the
-    transfer.
-    """
-
-    reference: Optional[str] = None
-    """A string identifying this payment. Instruct your customer to include this code in
-    the reference or memo field of their bank transfer.
-    """
-
-    type: Union[
-        Literal[
-            "eu_bank_transfer",
-            "gb_bank_transfer",
-            "jp_bank_transfer",
-            "mx_bank_transfer",
-            "us_bank_transfer",
-        ],
-        str,
-    ]
-    """Type of bank transfer"""
-
-
-class PaymentIntentNextActionDisplayOxxoDetails(StripeModel):
-    """The ``PaymentIntentNextActionDisplayOxxoDetails`` object."""
-
-    expires_after: Optional[int] = None
-    """The timestamp after which the OXXO voucher expires."""
-
-    hosted_voucher_url: Optional[str] = None
-    """The URL for the hosted OXXO voucher page, which allows customers to view and
-    print an OXXO voucher.
-    """
-
-    number: Optional[str] = None
-    """OXXO reference number."""
-
-
-class PaymentIntentNextActionKonbini(StripeModel):
-    """The ``PaymentIntentNextActionKonbini`` object."""
-
-    expires_at: int
-    """The timestamp at which the pending Konbini payment expires."""
-
-    hosted_voucher_url: Optional[str] = None
-    """The URL for the Konbini payment instructions page, which allows customers to view
-    and print a Konbini voucher.
-    """
-
-    stores: PaymentIntentNextActionKonbiniStores
-
-
-class PaymentIntentNextActionKonbiniFamilymart(StripeModel):
-    """The ``PaymentIntentNextActionKonbiniFamilymart`` object."""
-
-    confirmation_number: Optional[str] = None
-    """The confirmation number."""
-
-    payment_code: str
-    """The payment code."""
-
-
-class PaymentIntentNextActionKonbiniLawson(StripeModel):
-    """The ``PaymentIntentNextActionKonbiniLawson`` object."""
-
-    confirmation_number: Optional[str] = None
-    """The confirmation number."""
-
-    payment_code: str
-    """The payment code."""
-
-
-class PaymentIntentNextActionKonbiniMinistop(StripeModel):
-    """The ``PaymentIntentNextActionKonbiniMinistop`` object."""
-
-    confirmation_number: Optional[str] = None
-    """The confirmation number."""
-
-    payment_code: str
-    """The payment code."""
-
-
-class PaymentIntentNextActionKonbiniSeicomart(StripeModel):
-    """The ``PaymentIntentNextActionKonbiniSeicomart`` object."""
-
-    confirmation_number: Optional[str] = None
-    """The confirmation number."""
-
-    payment_code: str
-    """The payment code."""
-
-
-class PaymentIntentNextActionKonbiniStores(StripeModel):
-    """The ``PaymentIntentNextActionKonbiniStores`` object."""
-
-    familymart: Optional[PaymentIntentNextActionKonbiniFamilymart] = None
-    """FamilyMart instruction details."""
-
-    lawson: Optional[PaymentIntentNextActionKonbiniLawson] = None
-    """Lawson instruction details."""
-
-    ministop: Optional[PaymentIntentNextActionKonbiniMinistop] = None
-    """Ministop instruction details."""
-
-    seicomart: Optional[PaymentIntentNextActionKonbiniSeicomart] = None
-    """Seicomart instruction details."""
-
-
-class PaymentIntentNextActionPaynowDisplayQrCode(StripeModel):
-    """The ``PaymentIntentNextActionPaynowDisplayQrCode`` object."""
-
-    data: str
-    """The raw data string used to generate QR code, it should be used together with QR
-    code library.
-    """
-
-    hosted_instructions_url: Optional[str] = None
-    """The URL to the hosted PayNow instructions page, which allows customers to view
-    the PayNow QR code.
-    """
-
-    image_url_png: str
-    """The image_url_png string used to render QR code"""
-
-    image_url_svg: str
-    """The image_url_svg string used to render QR code"""
-
-
-class PaymentIntentNextActionPixDisplayQrCode(StripeModel):
-    """The ``PaymentIntentNextActionPixDisplayQrCode`` object."""
-
-    data: Optional[str] = None
-    """The raw data string used to generate QR code, it should be used together with QR
-    code library.
-    """
-
-    expires_at: Optional[int] = None
-    """The date (unix timestamp) when the PIX expires."""
-
-    hosted_instructions_url: Optional[str] = None
-    """The URL to the hosted pix instructions page, which allows customers to view the
-    pix QR code.
-    """
-
-    image_url_png: Optional[str] = None
-    """The image_url_png string used to render png QR code"""
-
-    image_url_svg: Optional[str] = None
-    """The image_url_svg string used to render svg QR code"""
-
-
-class PaymentIntentNextActionPromptpayDisplayQrCode(StripeModel):
-    """The ``PaymentIntentNextActionPromptpayDisplayQrCode`` object."""
-
-    data: str
-    """The raw data string used to generate QR code, it should be used together with QR
-    code library.
-    """
-
-    hosted_instructions_url: str
-    """The URL to the hosted PromptPay instructions page, which allows customers to view
-    the PromptPay QR code.
-    """
-
-    image_url_png: str
-    """The PNG path used to render the QR code, can be used as the source in an HTML img
-    tag
-    """
-
-    image_url_svg: str
-    """The SVG path used to render the QR code, can be used as the source in an HTML img
-    tag
-    """
-
-
-class PaymentIntentNextActionRedirectToUrl(StripeModel):
-    """The ``PaymentIntentNextActionRedirectToUrl`` object."""
-
-    return_url: Optional[str] = None
-    """If the customer does not exit their browser while authenticating, they will be
-    redirected to this specified URL after completion.
-    """
-
-    url: Optional[str] = None
-    """The URL you must redirect your customer to in order to authenticate the payment."""
-
-
-class PaymentIntentNextActionVerifyWithMicrodeposits(StripeModel):
-    """The ``PaymentIntentNextActionVerifyWithMicrodeposits`` object."""
-
-    arrival_date: int
-    """The timestamp when the microdeposits are expected to land."""
-
-    hosted_verification_url: str
-    """The URL for the hosted verification page, which allows customers to verify their
-    bank account.
-    """
-
-    microdeposit_type: Optional[Union[Literal["amounts", "descriptor_code"], str]] = (
-        None
-    )
-    """The type of the microdeposit sent to the customer. Used to distinguish between
-    different verification methods.
-    """
-
-
-class PaymentIntentNextActionWechatPayDisplayQrCode(StripeModel):
-    """The ``PaymentIntentNextActionWechatPayDisplayQrCode`` object."""
-
-    data: str
-    """The data being used to generate QR code"""
-
-    hosted_instructions_url: str
-    """The URL to the hosted WeChat Pay instructions page, which allows customers to
-    view the WeChat Pay QR code.
-    """
-
-    image_data_url: str
-    """The base64 image data for a pre-generated QR code"""
-
-    image_url_png: str
-    """The image_url_png string used to render QR code"""
-
-    image_url_svg: str
-    """The image_url_svg string used to render QR code"""
-
-
-class PaymentIntentNextActionWechatPayRedirectToAndroidApp(StripeModel):
-    """The ``PaymentIntentNextActionWechatPayRedirectToAndroidApp`` object."""
-
-    app_id: str
-    """app_id is the APP ID registered on WeChat open platform"""
-
-    nonce_str: str
-    """nonce_str is a random string"""
-
-    package: str
-    """package is static value"""
-
-    partner_id: str
-    """an unique merchant ID assigned by WeChat Pay"""
-
-    prepay_id: str
-    """an unique trading ID assigned by WeChat Pay"""
-
-    sign: str
-    """A signature"""
-
-    timestamp: str
-    """Specifies the current time in epoch format"""
-
-
-class PaymentIntentNextActionWechatPayRedirectToIosApp(StripeModel):
-    """The ``PaymentIntentNextActionWechatPayRedirectToIosApp`` object."""
-
-    native_url: str
-    """An universal link that redirect to WeChat Pay app"""
-
-
-class PaymentIntentPaymentMethodOptions(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptions`` object."""
-
-    acss_debit: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsAcssDebit,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    affirm: Optional[
-        Union[
-            PaymentMethodOptionsAffirm,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    afterpay_clearpay: Optional[
-        Union[
-            PaymentMethodOptionsAfterpayClearpay,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    alipay: Optional[
-        Union[
-            PaymentMethodOptionsAlipay,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    au_becs_debit: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsAuBecsDebit,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    bacs_debit: Optional[
-        Union[
-            PaymentMethodOptionsBacsDebit,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    bancontact: Optional[
-        Union[
-            PaymentMethodOptionsBancontact,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    blik: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsBlik,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    boleto: Optional[
-        Union[
-            PaymentMethodOptionsBoleto,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    card: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsCard,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    card_present: Optional[
-        Union[
-            PaymentMethodOptionsCardPresent,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    cashapp: Optional[
-        Union[
-            PaymentMethodOptionsCashapp,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    customer_balance: Optional[
-        Union[
-            PaymentMethodOptionsCustomerBalance,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    eps: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsEps,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    fpx: Optional[
-        Union[
-            PaymentMethodOptionsFpx, PaymentIntentTypeSpecificPaymentMethodOptionsClient
-        ]
-    ] = None
-    giropay: Optional[
-        Union[
-            PaymentMethodOptionsGiropay,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    grabpay: Optional[
-        Union[
-            PaymentMethodOptionsGrabpay,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    ideal: Optional[
-        Union[
-            PaymentMethodOptionsIdeal,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    interac_present: Optional[
-        Union[
-            PaymentMethodOptionsInteracPresent,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    klarna: Optional[
-        Union[
-            PaymentMethodOptionsKlarna,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    konbini: Optional[
-        Union[
-            PaymentMethodOptionsKonbini,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    link: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsLink,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    oxxo: Optional[
-        Union[
-            PaymentMethodOptionsOxxo,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    p24: Optional[
-        Union[
-            PaymentMethodOptionsP24, PaymentIntentTypeSpecificPaymentMethodOptionsClient
-        ]
-    ] = None
-    paynow: Optional[
-        Union[
-            PaymentMethodOptionsPaynow,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    paypal: Optional[
-        Union[
-            PaymentMethodOptionsPaypal,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    pix: Optional[
-        Union[
-            PaymentMethodOptionsPix, PaymentIntentTypeSpecificPaymentMethodOptionsClient
-        ]
-    ] = None
-    promptpay: Optional[
-        Union[
-            PaymentMethodOptionsPromptpay,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    sepa_debit: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsSepaDebit,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    sofort: Optional[
-        Union[
-            PaymentMethodOptionsSofort,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    us_bank_account: Optional[
-        Union[
-            PaymentIntentPaymentMethodOptionsUsBankAccount,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    wechat_pay: Optional[
-        Union[
-            PaymentMethodOptionsWechatPay,
-            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    zip: Optional[
-        Union[
-            PaymentMethodOptionsZip, PaymentIntentTypeSpecificPaymentMethodOptionsClient
-        ]
-    ] = None
-
-
-class PaymentIntentPaymentMethodOptionsAcssDebit(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsAcssDebit`` object."""
-
-    mandate_options: Optional[
-        PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit
-    ] = None
-
-    setup_future_usage: Optional[
-        Union[Literal["none", "off_session", "on_session"], str]
-    ] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class PaymentIntentPaymentMethodOptionsAuBecsDebit(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsAuBecsDebit`` object."""
-
-    setup_future_usage: Optional[
-        Union[Literal["none", "off_session", "on_session"], str]
-    ] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-
-class PaymentIntentPaymentMethodOptionsBlik(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsBlik`` object."""
-
-
-class PaymentIntentPaymentMethodOptionsCard(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsCard`` object."""
-
-    capture_method: Optional[Union[Literal["manual"], str]] = None
-    """Controls when the funds will be captured from the customer's account."""
-
-    installments: Optional[PaymentMethodOptionsCardInstallments] = None
-    """Installment details for this payment (Mexico only).
-
-    For more information, see the [installments integration
-    guide](https://stripe.com/docs/payments/installments).
-    """
-
-    mandate_options: Optional[PaymentMethodOptionsCardMandateOptions] = None
-    """Configuration options for setting up an eMandate for cards issued in India."""
-
-    network: Optional[
-        Union[
-            Literal[
-                "amex",
-                "cartes_bancaires",
-                "diners",
-                "discover",
-                "eftpos_au",
-                "interac",
-                "jcb",
-                "mastercard",
-                "unionpay",
-                "unknown",
-                "visa",
-            ],
-            str,
-        ]
-    ] = None
-    """Selected network to process this payment intent on. Depends on the available
-    networks of the card attached to the payment intent. Can be only set confirm-time.
-    """
-
-    request_three_d_secure: Optional[
-        Union[Literal["any", "automatic", "challenge_only"], str]
-    ] = None
-    """We strongly recommend that you rely on our SCA Engine to automatically prompt
-    your customers for authentication based on risk level and [other
-    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
-    you wish to request 3D Secure based on logic from your own fraud engine, provide
-    this option. Permitted values include: `automatic` or `any`. If not provided,
-    defaults to `automatic`. Read our guide on [manually requesting 3D
-    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
-    information on how this configuration interacts with Radar and our SCA Engine.
-    """
-
-    setup_future_usage: Optional[
-        Union[Literal["none", "off_session", "on_session"], str]
-    ] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-    statement_descriptor_suffix_kana: Optional[str] = None
-    """Provides information about a card payment that customers see on their statements.
-    Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement
-    descriptor that’s set on the account to form the complete statement descriptor.
-    Maximum 22 characters. On card statements, the *concatenation* of both prefix and
-    suffix (including separators) will appear truncated to 22 characters.
-    """
-
-    statement_descriptor_suffix_kanji: Optional[str] = None
-    """Provides information about a card payment that customers see on their statements.
-    Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement
-    descriptor that’s set on the account to form the complete statement descriptor.
-    Maximum 17 characters. On card statements, the *concatenation* of both prefix and
-    suffix (including separators) will appear truncated to 17 characters.
-    """
-
-
-class PaymentIntentPaymentMethodOptionsEps(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsEps`` object."""
-
-    setup_future_usage: Optional[Union[Literal["none"], str]] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-
-class PaymentIntentPaymentMethodOptionsLink(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsLink`` object."""
-
-    capture_method: Optional[Union[Literal["manual"], str]] = None
-    """Controls when the funds will be captured from the customer's account."""
-
-    setup_future_usage: Optional[Union[Literal["none", "off_session"], str]] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-
-class PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit`` object."""
-
-    custom_mandate_url: Optional[str] = None
-    """A URL for custom mandate text"""
-
-    interval_description: Optional[str] = None
-    """Description of the interval. Only required if the 'payment_schedule' parameter is
-    'interval' or 'combined'.
-    """
-
-    payment_schedule: Optional[
-        Union[Literal["combined", "interval", "sporadic"], str]
-    ] = None
-    """Payment schedule for the mandate."""
-
-    transaction_type: Optional[Union[Literal["business", "personal"], str]] = None
-    """Transaction type of the mandate."""
-
-
-class PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit`` object."""
-
-
-class PaymentIntentPaymentMethodOptionsSepaDebit(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsSepaDebit`` object."""
-
-    mandate_options: Optional[
-        PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit
-    ] = None
-
-    setup_future_usage: Optional[
-        Union[Literal["none", "off_session", "on_session"], str]
-    ] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-
-class PaymentIntentPaymentMethodOptionsUsBankAccount(StripeModel):
-    """The ``PaymentIntentPaymentMethodOptionsUsBankAccount`` object."""
-
-    financial_connections: Optional[LinkedAccountOptionsUsBankAccount] = None
-
-    preferred_settlement_speed: Optional[Union[Literal["fastest", "standard"], str]] = (
-        None
-    )
-    """Preferred transaction settlement speed"""
-
-    setup_future_usage: Optional[
-        Union[Literal["none", "off_session", "on_session"], str]
-    ] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class PaymentIntentProcessing(StripeModel):
-    """The ``PaymentIntentProcessing`` object."""
-
-    card: Optional[PaymentIntentCardProcessing] = None
-
-    type: Union[Literal["card"], str]
-    """Type of the payment method for which payment is in `processing` state, one of
-    `card`.
-    """
-
-
-class PaymentIntentProcessingCustomerNotification(StripeModel):
-    """The ``PaymentIntentProcessingCustomerNotification`` object."""
-
-    approval_requested: Optional[bool] = None
-    """Whether customer approval has been requested for this payment. For payments
-    greater than INR 15000 or mandate amount, the customer must provide explicit
-    approval of the payment with their bank.
-    """
-
-    completes_at: Optional[int] = None
-    """If customer approval is required, they need to provide approval before this time."""
-
-
-class PaymentIntentTypeSpecificPaymentMethodOptionsClient(StripeModel):
-    """The ``PaymentIntentTypeSpecificPaymentMethodOptionsClient`` object."""
-
-    capture_method: Optional[Union[Literal["manual", "manual_preferred"], str]] = None
-    """Controls when the funds will be captured from the customer's account."""
-
-    installments: Optional[PaymentFlowsInstallmentOptions] = None
-
-    setup_future_usage: Optional[
-        Union[Literal["none", "off_session", "on_session"], str]
-    ] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
-    """
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class PaymentMethod(StripeModel):
-    """PaymentMethod objects represent your customer's payment instruments. You can use
-    them with [PaymentIntents](https://stripe.com/docs/payments/payment-intents) to
-    collect payments or save them to Customer objects to store instrument details for
-    future payments.
-
-    Related guides: [Payment Methods](https://stripe.com/docs/payments/payment-methods)
-    and [More Payment
-    Scenarios](https://stripe.com/docs/payments/more-payment-scenarios).
-    """
-
-    acss_debit: Optional[PaymentMethodAcssDebit] = None
-
-    affirm: Optional[PaymentMethodAffirm] = None
-
-    afterpay_clearpay: Optional[PaymentMethodAfterpayClearpay] = None
-
-    alipay: Optional[PaymentFlowsPrivatePaymentMethodsAlipay] = None
-
-    au_becs_debit: Optional[PaymentMethodAuBecsDebit] = None
-
-    bacs_debit: Optional[PaymentMethodBacsDebit] = None
-
-    bancontact: Optional[PaymentMethodBancontact] = None
-
-    billing_details: BillingDetails
-
-    blik: Optional[PaymentMethodBlik] = None
-
-    boleto: Optional[PaymentMethodBoleto] = None
-
-    card: Optional[PaymentMethodCard] = None
-
-    card_present: Optional[PaymentMethodCardPresent] = None
-
-    cashapp: Optional[PaymentMethodCashapp] = None
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    customer: Optional[Union[str, Customer]] = None
-    """The ID of the Customer to which this PaymentMethod is saved. This will not be set
-    when the PaymentMethod has not been saved to a Customer.
-    """
-
-    customer_balance: Optional[PaymentMethodCustomerBalance] = None
-
-    eps: Optional[PaymentMethodEps] = None
-
-    fpx: Optional[PaymentMethodFpx] = None
-
-    giropay: Optional[PaymentMethodGiropay] = None
-
-    grabpay: Optional[PaymentMethodGrabpay] = None
-
-    id: str
-    """Unique identifier for the object."""
-
-    ideal: Optional[PaymentMethodIdeal] = None
-
-    interac_present: Optional[PaymentMethodInteracPresent] = None
-
-    klarna: Optional[PaymentMethodKlarna] = None
-
-    konbini: Optional[PaymentMethodKonbini] = None
-
-    link: Optional[PaymentMethodLink] = None
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["payment_method"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    oxxo: Optional[PaymentMethodOxxo] = None
-
-    p24: Optional[PaymentMethodP24] = None
-
-    paynow: Optional[PaymentMethodPaynow] = None
-
-    paypal: Optional[PaymentMethodPaypal] = None
-
-    pix: Optional[PaymentMethodPix] = None
-
-    promptpay: Optional[PaymentMethodPromptpay] = None
-
-    radar_options: Optional[RadarRadarOptions] = None
-
-    sepa_debit: Optional[PaymentMethodSepaDebit] = None
-
-    sofort: Optional[PaymentMethodSofort] = None
-
-    type: Union[
-        Literal[
-            "acss_debit",
-            "affirm",
-            "afterpay_clearpay",
-            "alipay",
-            "au_becs_debit",
-            "bacs_debit",
-            "bancontact",
-            "blik",
-            "boleto",
-            "card",
-            "card_present",
-            "cashapp",
-            "customer_balance",
-            "eps",
-            "fpx",
-            "giropay",
-            "grabpay",
-            "ideal",
-            "interac_present",
-            "klarna",
-            "konbini",
-            "link",
-            "oxxo",
-            "p24",
-            "paynow",
-            "paypal",
-            "pix",
-            "promptpay",
-            "sepa_debit",
-            "sofort",
-            "us_bank_account",
-            "wechat_pay",
-            "zip",
-        ],
-        str,
-    ]
-    """The type of the PaymentMethod. An additional hash is included on the
-    PaymentMethod with a name matching this value. It contains additional information
-    specific to the PaymentMethod type.
-    """
-
-    us_bank_account: Optional[PaymentMethodUsBankAccount] = None
-
-    wechat_pay: Optional[PaymentMethodWechatPay] = None
-
-    zip: Optional[PaymentMethodZip] = None
-
-
-class PaymentMethodAcssDebit(StripeModel):
-    """The ``PaymentMethodAcssDebit`` object."""
-
-    bank_name: Optional[str] = None
-    """Name of the bank associated with the bank account."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular bank account. You can use this attribute to
-    check whether two bank accounts are the same.
-    """
-
-    institution_number: Optional[str] = None
-    """Institution number of the bank account."""
-
-    last4: Optional[str] = None
-    """Last four digits of the bank account number."""
-
-    transit_number: Optional[str] = None
-    """Transit number of the bank account."""
-
-
-class PaymentMethodAffirm(StripeModel):
-    """The ``PaymentMethodAffirm`` object."""
-
-
-class PaymentMethodAfterpayClearpay(StripeModel):
-    """The ``PaymentMethodAfterpayClearpay`` object."""
-
-
-class PaymentMethodAuBecsDebit(StripeModel):
-    """The ``PaymentMethodAuBecsDebit`` object."""
-
-    bsb_number: Optional[str] = None
-    """Six-digit number identifying bank and branch associated with this bank account."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular bank account. You can use this attribute to
-    check whether two bank accounts are the same.
-    """
-
-    last4: Optional[str] = None
-    """Last four digits of the bank account number."""
-
-
-class PaymentMethodBacsDebit(StripeModel):
-    """The ``PaymentMethodBacsDebit`` object."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular bank account. You can use this attribute to
-    check whether two bank accounts are the same.
-    """
-
-    last4: Optional[str] = None
-    """Last four digits of the bank account number."""
-
-    sort_code: Optional[str] = None
-    """Sort code of the bank account. (e.g., `10-20-30`)"""
-
-
-class PaymentMethodBancontact(StripeModel):
-    """The ``PaymentMethodBancontact`` object."""
-
-
-class PaymentMethodBlik(StripeModel):
-    """The ``PaymentMethodBlik`` object."""
-
-
-class PaymentMethodBoleto(StripeModel):
-    """The ``PaymentMethodBoleto`` object."""
-
-    tax_id: str
-    """Uniquely identifies the customer tax id (CNPJ or CPF)"""
-
-
-class PaymentMethodCard(StripeModel):
-    """The ``PaymentMethodCard`` object."""
-
-    brand: str
-    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    checks: Optional[PaymentMethodCardChecks] = None
-    """Checks on Card address and CVC if provided."""
-
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country of the card. You could use this
-    attribute to get a sense of the international breakdown of cards you've collected.
-    """
-
-    exp_month: int
-    """Two-digit number representing the card's expiration month."""
-
-    exp_year: int
-    """Four-digit number representing the card's expiration year."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular card number. You can use this attribute to
-    check whether two customers who’ve signed up with you are using the same card
-    number, for example. For payment methods that tokenize card information (Apple Pay,
-    Google Pay), the tokenized number might be provided instead of the underlying card
-    number.
-
-    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
-    fingerprints for the same card---one for India and one for the rest of the world.*
-    """
-
-    funding: str
-    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
-
-    generated_from: Optional[PaymentMethodCardGeneratedCard] = None
-    """Details of the original PaymentMethod that created this object."""
-
-    last4: str
-    """The last four digits of the card."""
-
-    networks: Optional[Networks] = None
-    """Contains information about card networks that can be used to process the payment."""
-
-    three_d_secure_usage: Optional[ThreeDSecureUsage] = None
-    """Contains details on how this Card may be used for 3D Secure authentication."""
-
-    wallet: Optional[PaymentMethodCardWallet] = None
-    """If this Card is part of a card wallet, this contains the details of the card
-    wallet.
-    """
-
-
-class PaymentMethodCardChecks(StripeModel):
-    """The ``PaymentMethodCardChecks`` object."""
-
-    address_line1_check: Optional[str] = None
-    """If a address line1 was provided, results of the check, one of `pass`, `fail`,
-    `unavailable`, or `unchecked`.
-    """
-
-    address_postal_code_check: Optional[str] = None
-    """If a address postal code was provided, results of the check, one of `pass`,
-    `fail`, `unavailable`, or `unchecked`.
-    """
-
-    cvc_check: Optional[str] = None
-    """If a CVC was provided, results of the check, one of `pass`, `fail`,
-    `unavailable`, or `unchecked`.
-    """
-
-
-class PaymentMethodCardGeneratedCard(StripeModel):
-    """The ``PaymentMethodCardGeneratedCard`` object."""
-
-    charge: Optional[str] = None
-    """The charge that created this object."""
-
-    payment_method_details: Optional[CardGeneratedFromPaymentMethodDetails] = None
-    """Transaction-specific details of the payment method used in the payment."""
-
-    setup_attempt: Optional[Union[str, SetupAttempt]] = None
-    """The ID of the SetupAttempt that generated this PaymentMethod, if any."""
-
-
-class PaymentMethodCardPresent(StripeModel):
-    """The ``PaymentMethodCardPresent`` object."""
-
-    brand: Optional[str] = None
-    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    cardholder_name: Optional[str] = None
-    """The cardholder name as read from the card, in [ISO
-    7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric
-    characters, special characters and first/last name separator (`/`). In some cases,
-    the cardholder name may not be available depending on how the issuer has configured
-    the card. Cardholder name is typically not available on swipe or contactless
-    payments, such as those made with Apple Pay and Google Pay.
-    """
-
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country of the card. You could use this
-    attribute to get a sense of the international breakdown of cards you've collected.
-    """
-
-    exp_month: int
-    """Two-digit number representing the card's expiration month."""
-
-    exp_year: int
-    """Four-digit number representing the card's expiration year."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular card number. You can use this attribute to
-    check whether two customers who’ve signed up with you are using the same card
-    number, for example. For payment methods that tokenize card information (Apple Pay,
-    Google Pay), the tokenized number might be provided instead of the underlying card
-    number.
-
-    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
-    fingerprints for the same card---one for India and one for the rest of the world.*
-    """
-
-    funding: Optional[str] = None
-    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
-
-    last4: Optional[str] = None
-    """The last four digits of the card."""
-
-    networks: Optional[PaymentMethodCardPresentNetworks] = None
-    """Contains information about card networks that can be used to process the payment."""
-
-    read_method: Optional[
-        Union[
-            Literal[
-                "contact_emv",
-                "contactless_emv",
-                "contactless_magstripe_mode",
-                "magnetic_stripe_fallback",
-                "magnetic_stripe_track2",
-            ],
-            str,
-        ]
-    ] = None
-    """How card details were read in this transaction."""
-
-
-class PaymentMethodCardPresentNetworks(StripeModel):
-    """The ``PaymentMethodCardPresentNetworks`` object."""
-
-    available: list[str]
-    """All available networks for the card."""
-
-    preferred: Optional[str] = None
-    """The preferred network for the card."""
-
-
-class PaymentMethodCardWallet(StripeModel):
-    """The ``PaymentMethodCardWallet`` object."""
-
-    amex_express_checkout: Optional[PaymentMethodCardWalletAmexExpressCheckout] = None
-
-    apple_pay: Optional[PaymentMethodCardWalletApplePay] = None
-
-    dynamic_last4: Optional[str] = None
-    """(For tokenized numbers only.) The last four digits of the device account number."""
-
-    google_pay: Optional[PaymentMethodCardWalletGooglePay] = None
-
-    link: Optional[PaymentMethodCardWalletLink] = None
-
-    masterpass: Optional[PaymentMethodCardWalletMasterpass] = None
-
-    samsung_pay: Optional[PaymentMethodCardWalletSamsungPay] = None
-
-    type: Union[
-        Literal[
-            "amex_express_checkout",
-            "apple_pay",
-            "google_pay",
-            "link",
-            "masterpass",
-            "samsung_pay",
-            "visa_checkout",
-        ],
-        str,
-    ]
-    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`,
-    `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional
-    hash is included on the Wallet subhash with a name matching this value. It contains
-    additional information specific to the card wallet type.
-    """
-
-    visa_checkout: Optional[PaymentMethodCardWalletVisaCheckout] = None
-
-
-class PaymentMethodCardWalletAmexExpressCheckout(StripeModel):
-    """The ``PaymentMethodCardWalletAmexExpressCheckout`` object."""
-
-
-class PaymentMethodCardWalletApplePay(StripeModel):
-    """The ``PaymentMethodCardWalletApplePay`` object."""
-
-
-class PaymentMethodCardWalletGooglePay(StripeModel):
-    """The ``PaymentMethodCardWalletGooglePay`` object."""
-
-
-class PaymentMethodCardWalletLink(StripeModel):
-    """The ``PaymentMethodCardWalletLink`` object."""
-
-
-class PaymentMethodCardWalletMasterpass(StripeModel):
-    """The ``PaymentMethodCardWalletMasterpass`` object."""
-
-    billing_address: Optional[Address] = None
-    """Owner's verified billing address. Values are verified or provided by the wallet
-    directly (if supported) at the time of authorization or settlement. They cannot be
-    set or mutated.
-    """
-
-    email: Optional[str] = None
-    """Owner's verified email. Values are verified or provided by the wallet directly
-    (if supported) at the time of authorization or settlement. They cannot be set or
-    mutated.
-    """
-
-    name: Optional[str] = None
-    """Owner's verified full name. Values are verified or provided by the wallet
-    directly (if supported) at the time of authorization or settlement. They cannot be
-    set or mutated.
-    """
-
-    shipping_address: Optional[Address] = None
-    """Owner's verified shipping address. Values are verified or provided by the wallet
-    directly (if supported) at the time of authorization or settlement. They cannot be
-    set or mutated.
-    """
-
-
-class PaymentMethodCardWalletSamsungPay(StripeModel):
-    """The ``PaymentMethodCardWalletSamsungPay`` object."""
-
-
-class PaymentMethodCardWalletVisaCheckout(StripeModel):
-    """The ``PaymentMethodCardWalletVisaCheckout`` object."""
-
-    billing_address: Optional[Address] = None
-    """Owner's verified billing address. Values are verified or provided by the wallet
-    directly (if supported) at the time of authorization or settlement. They cannot be
-    set or mutated.
-    """
-
-    email: Optional[str] = None
-    """Owner's verified email. Values are verified or provided by the wallet directly
-    (if supported) at the time of authorization or settlement. They cannot be set or
-    mutated.
-    """
-
-    name: Optional[str] = None
-    """Owner's verified full name. Values are verified or provided by the wallet
-    directly (if supported) at the time of authorization or settlement. They cannot be
-    set or mutated.
-    """
-
-    shipping_address: Optional[Address] = None
-    """Owner's verified shipping address. Values are verified or provided by the wallet
-    directly (if supported) at the time of authorization or settlement. They cannot be
-    set or mutated.
-    """
-
-
-class PaymentMethodCashapp(StripeModel):
-    """The ``PaymentMethodCashapp`` object."""
-
-    buyer_id: Optional[str] = None
-    """A unique and immutable identifier assigned by Cash App to every buyer."""
-
-    cashtag: Optional[str] = None
-    """A public identifier for buyers using Cash App."""
-
-
-class PaymentMethodCustomerBalance(StripeModel):
-    """The ``PaymentMethodCustomerBalance`` object."""
-
-
-class PaymentMethodDetails(StripeModel):
-    """The ``PaymentMethodDetails`` object."""
-
-    ach_credit_transfer: Optional[PaymentMethodDetailsAchCreditTransfer] = None
-
-    ach_debit: Optional[PaymentMethodDetailsAchDebit] = None
-
-    acss_debit: Optional[PaymentMethodDetailsAcssDebit] = None
-
-    affirm: Optional[PaymentMethodDetailsAffirm] = None
-
-    afterpay_clearpay: Optional[PaymentMethodDetailsAfterpayClearpay] = None
-
-    alipay: Optional[PaymentFlowsPrivatePaymentMethodsAlipayDetails] = None
-
-    au_becs_debit: Optional[PaymentMethodDetailsAuBecsDebit] = None
-
-    bacs_debit: Optional[PaymentMethodDetailsBacsDebit] = None
-
-    bancontact: Optional[PaymentMethodDetailsBancontact] = None
-
-    blik: Optional[PaymentMethodDetailsBlik] = None
-
-    boleto: Optional[PaymentMethodDetailsBoleto] = None
-
-    card: Optional[PaymentMethodDetailsCard] = None
-
-    card_present: Optional[PaymentMethodDetailsCardPresent] = None
-
-    cashapp: Optional[PaymentMethodDetailsCashapp] = None
-
-    customer_balance: Optional[PaymentMethodDetailsCustomerBalance] = None
-
-    eps: Optional[PaymentMethodDetailsEps] = None
-
-    fpx: Optional[PaymentMethodDetailsFpx] = None
-
-    giropay: Optional[PaymentMethodDetailsGiropay] = None
-
-    grabpay: Optional[PaymentMethodDetailsGrabpay] = None
-
-    ideal: Optional[PaymentMethodDetailsIdeal] = None
-
-    interac_present: Optional[PaymentMethodDetailsInteracPresent] = None
-
-    klarna: Optional[PaymentMethodDetailsKlarna] = None
-
-    konbini: Optional[PaymentMethodDetailsKonbini] = None
-
-    link: Optional[PaymentMethodDetailsLink] = None
-
-    multibanco: Optional[PaymentMethodDetailsMultibanco] = None
-
-    oxxo: Optional[PaymentMethodDetailsOxxo] = None
-
-    p24: Optional[PaymentMethodDetailsP24] = None
-
-    paynow: Optional[PaymentMethodDetailsPaynow] = None
-
-    paypal: Optional[PaymentMethodDetailsPaypal] = None
-
-    pix: Optional[PaymentMethodDetailsPix] = None
-
-    promptpay: Optional[PaymentMethodDetailsPromptpay] = None
-
-    sepa_debit: Optional[PaymentMethodDetailsSepaDebit] = None
-
-    sofort: Optional[PaymentMethodDetailsSofort] = None
-
-    stripe_account: Optional[PaymentMethodDetailsStripeAccount] = None
-
-    type: str
-    """The type of transaction-specific details of the payment method used in the
-    payment, one of `ach_credit_transfer`, `ach_debit`, `acss_debit`, `alipay`,
-    `au_becs_debit`, `bancontact`, `card`, `card_present`, `eps`, `giropay`, `ideal`,
-    `klarna`, `multibanco`, `p24`, `sepa_debit`, `sofort`, `stripe_account`, or
-    `wechat`. An additional hash is included on `payment_method_details` with a name
-    matching this value. It contains information specific to the payment method.
-    """
-
-    us_bank_account: Optional[PaymentMethodDetailsUsBankAccount] = None
-
-    wechat: Optional[PaymentMethodDetailsWechat] = None
-
-    wechat_pay: Optional[PaymentMethodDetailsWechatPay] = None
-
-    zip: Optional[PaymentMethodDetailsZip] = None
 
 
 class PaymentMethodDetailsAchCreditTransfer(StripeModel):
@@ -10395,7 +11414,7 @@ class PaymentMethodDetailsBancontact(StripeModel):
     bic: Optional[str] = None
     """Bank Identifier Code of the bank associated with the bank account."""
 
-    generated_sepa_debit: Optional[Union[str, PaymentMethod]] = None
+    generated_sepa_debit: Optional[Union[str, "PaymentMethod"]] = None
     """The ID of the SEPA Direct Debit PaymentMethod which was generated by this Charge."""
 
     generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
@@ -10431,75 +11450,6 @@ class PaymentMethodDetailsBoleto(StripeModel):
     """
 
 
-class PaymentMethodDetailsCard(StripeModel):
-    """The ``PaymentMethodDetailsCard`` object."""
-
-    brand: Optional[str] = None
-    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    checks: Optional[PaymentMethodDetailsCardChecks] = None
-    """Check results by Card networks on Card address and CVC at time of payment."""
-
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country of the card. You could use this
-    attribute to get a sense of the international breakdown of cards you've collected.
-    """
-
-    exp_month: int
-    """Two-digit number representing the card's expiration month."""
-
-    exp_year: int
-    """Four-digit number representing the card's expiration year."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular card number. You can use this attribute to
-    check whether two customers who’ve signed up with you are using the same card
-    number, for example. For payment methods that tokenize card information (Apple Pay,
-    Google Pay), the tokenized number might be provided instead of the underlying card
-    number.
-
-    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
-    fingerprints for the same card---one for India and one for the rest of the world.*
-    """
-
-    funding: Optional[str] = None
-    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
-
-    installments: Optional[PaymentMethodDetailsCardInstallments] = None
-    """Installment details for this payment (Mexico only).
-
-    For more information, see the [installments integration
-    guide](https://stripe.com/docs/payments/installments).
-    """
-
-    last4: Optional[str] = None
-    """The last four digits of the card."""
-
-    mandate: Optional[str] = None
-    """ID of the mandate used to make this payment or created by it."""
-
-    network: Optional[str] = None
-    """Identifies which network this charge was processed on. Can be `amex`,
-    `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    network_token: Optional[PaymentMethodDetailsCardNetworkToken] = None
-    """If this card has network token credentials, this contains the details of the
-    network token credentials.
-    """
-
-    three_d_secure: Optional[ThreeDSecureDetailsCharge] = None
-    """Populated if this transaction used 3D Secure authentication."""
-
-    wallet: Optional[PaymentMethodDetailsCardWallet] = None
-    """If this Card is part of a card wallet, this contains the details of the card
-    wallet.
-    """
-
-
 class PaymentMethodDetailsCardChecks(StripeModel):
     """The ``PaymentMethodDetailsCardChecks`` object."""
 
@@ -10519,13 +11469,6 @@ class PaymentMethodDetailsCardChecks(StripeModel):
     """
 
 
-class PaymentMethodDetailsCardInstallments(StripeModel):
-    """The ``PaymentMethodDetailsCardInstallments`` object."""
-
-    plan: Optional[PaymentMethodDetailsCardInstallmentsPlan] = None
-    """Installment plan selected for the payment."""
-
-
 class PaymentMethodDetailsCardInstallmentsPlan(StripeModel):
     """The ``PaymentMethodDetailsCardInstallmentsPlan`` object."""
 
@@ -10543,6 +11486,13 @@ class PaymentMethodDetailsCardInstallmentsPlan(StripeModel):
     """Type of installment plan, one of `fixed_count`."""
 
 
+class PaymentMethodDetailsCardInstallments(StripeModel):
+    """The ``PaymentMethodDetailsCardInstallments`` object."""
+
+    plan: Optional[PaymentMethodDetailsCardInstallmentsPlan] = None
+    """Installment plan selected for the payment."""
+
+
 class PaymentMethodDetailsCardNetworkToken(StripeModel):
     """The ``PaymentMethodDetailsCardNetworkToken`` object."""
 
@@ -10550,179 +11500,6 @@ class PaymentMethodDetailsCardNetworkToken(StripeModel):
     """Indicates if Stripe used a network token, either user provided or Stripe managed
     when processing the transaction.
     """
-
-
-class PaymentMethodDetailsCardPresent(StripeModel):
-    """The ``PaymentMethodDetailsCardPresent`` object."""
-
-    amount_authorized: Optional[int] = None
-    """The authorized amount"""
-
-    brand: Optional[str] = None
-    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    capture_before: Optional[int] = None
-    """When using manual capture, a future timestamp after which the charge will be
-    automatically refunded if uncaptured.
-    """
-
-    cardholder_name: Optional[str] = None
-    """The cardholder name as read from the card, in [ISO
-    7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric
-    characters, special characters and first/last name separator (`/`). In some cases,
-    the cardholder name may not be available depending on how the issuer has configured
-    the card. Cardholder name is typically not available on swipe or contactless
-    payments, such as those made with Apple Pay and Google Pay.
-    """
-
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country of the card. You could use this
-    attribute to get a sense of the international breakdown of cards you've collected.
-    """
-
-    emv_auth_data: Optional[str] = None
-    """Authorization response cryptogram."""
-
-    exp_month: int
-    """Two-digit number representing the card's expiration month."""
-
-    exp_year: int
-    """Four-digit number representing the card's expiration year."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular card number. You can use this attribute to
-    check whether two customers who’ve signed up with you are using the same card
-    number, for example. For payment methods that tokenize card information (Apple Pay,
-    Google Pay), the tokenized number might be provided instead of the underlying card
-    number.
-
-    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
-    fingerprints for the same card---one for India and one for the rest of the world.*
-    """
-
-    funding: Optional[str] = None
-    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
-
-    generated_card: Optional[str] = None
-    """ID of a card PaymentMethod generated from the card_present PaymentMethod that may
-    be attached to a Customer for future transactions. Only present if it was possible
-    to generate a card PaymentMethod.
-    """
-
-    incremental_authorization_supported: bool
-    """Whether this [PaymentIntent](https://stripe.com/docs/api/payment_intents) is
-    eligible for incremental authorizations. Request support using
-    [request_incremental_authorization_support](https://stripe.com/docs/api/payment_intents/create#create_payment_intent-payment_method_options-card_present-request_incremental_authorization_support).
-    """
-
-    last4: Optional[str] = None
-    """The last four digits of the card."""
-
-    network: Optional[str] = None
-    """Identifies which network this charge was processed on. Can be `amex`,
-    `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    overcapture_supported: bool
-    """Defines whether the authorized amount can be over-captured or not"""
-
-    read_method: Optional[
-        Union[
-            Literal[
-                "contact_emv",
-                "contactless_emv",
-                "contactless_magstripe_mode",
-                "magnetic_stripe_fallback",
-                "magnetic_stripe_track2",
-            ],
-            str,
-        ]
-    ] = None
-    """How card details were read in this transaction."""
-
-    receipt: Optional[PaymentMethodDetailsCardPresentReceipt] = None
-    """A collection of fields required to be displayed on receipts. Only required for
-    EMV transactions.
-    """
-
-
-class PaymentMethodDetailsCardPresentReceipt(StripeModel):
-    """The ``PaymentMethodDetailsCardPresentReceipt`` object."""
-
-    account_type: Optional[
-        Union[Literal["checking", "credit", "prepaid", "unknown"], str]
-    ] = None
-    """The type of account being debited or credited"""
-
-    application_cryptogram: Optional[str] = None
-    """EMV tag 9F26, cryptogram generated by the integrated circuit chip."""
-
-    application_preferred_name: Optional[str] = None
-    """Mnenomic of the Application Identifier."""
-
-    authorization_code: Optional[str] = None
-    """Identifier for this transaction."""
-
-    authorization_response_code: Optional[str] = None
-    """EMV tag 8A. A code returned by the card issuer."""
-
-    cardholder_verification_method: Optional[str] = None
-    """How the cardholder verified ownership of the card."""
-
-    dedicated_file_name: Optional[str] = None
-    """EMV tag 84. Similar to the application identifier stored on the integrated
-    circuit chip.
-    """
-
-    terminal_verification_results: Optional[str] = None
-    """The outcome of a series of EMV functions performed by the card reader."""
-
-    transaction_status_information: Optional[str] = None
-    """An indication of various EMV functions performed during the transaction."""
-
-
-class PaymentMethodDetailsCardWallet(StripeModel):
-    """The ``PaymentMethodDetailsCardWallet`` object."""
-
-    amex_express_checkout: Optional[
-        PaymentMethodDetailsCardWalletAmexExpressCheckout
-    ] = None
-
-    apple_pay: Optional[PaymentMethodDetailsCardWalletApplePay] = None
-
-    dynamic_last4: Optional[str] = None
-    """(For tokenized numbers only.) The last four digits of the device account number."""
-
-    google_pay: Optional[PaymentMethodDetailsCardWalletGooglePay] = None
-
-    link: Optional[PaymentMethodDetailsCardWalletLink] = None
-
-    masterpass: Optional[PaymentMethodDetailsCardWalletMasterpass] = None
-
-    samsung_pay: Optional[PaymentMethodDetailsCardWalletSamsungPay] = None
-
-    type: Union[
-        Literal[
-            "amex_express_checkout",
-            "apple_pay",
-            "google_pay",
-            "link",
-            "masterpass",
-            "samsung_pay",
-            "visa_checkout",
-        ],
-        str,
-    ]
-    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`,
-    `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional
-    hash is included on the Wallet subhash with a name matching this value. It contains
-    additional information specific to the card wallet type.
-    """
-
-    visa_checkout: Optional[PaymentMethodDetailsCardWalletVisaCheckout] = None
 
 
 class PaymentMethodDetailsCardWalletAmexExpressCheckout(StripeModel):
@@ -10798,6 +11575,163 @@ class PaymentMethodDetailsCardWalletVisaCheckout(StripeModel):
     """Owner's verified shipping address. Values are verified or provided by the wallet
     directly (if supported) at the time of authorization or settlement. They cannot be
     set or mutated.
+    """
+
+
+class PaymentMethodDetailsCardWallet(StripeModel):
+    """The ``PaymentMethodDetailsCardWallet`` object."""
+
+    amex_express_checkout: Optional[
+        PaymentMethodDetailsCardWalletAmexExpressCheckout
+    ] = None
+
+    apple_pay: Optional[PaymentMethodDetailsCardWalletApplePay] = None
+
+    dynamic_last4: Optional[str] = None
+    """(For tokenized numbers only.) The last four digits of the device account number."""
+
+    google_pay: Optional[PaymentMethodDetailsCardWalletGooglePay] = None
+
+    link: Optional[PaymentMethodDetailsCardWalletLink] = None
+
+    masterpass: Optional[PaymentMethodDetailsCardWalletMasterpass] = None
+
+    samsung_pay: Optional[PaymentMethodDetailsCardWalletSamsungPay] = None
+
+    type: Union[
+        Literal[
+            "amex_express_checkout",
+            "apple_pay",
+            "google_pay",
+            "link",
+            "masterpass",
+            "samsung_pay",
+            "visa_checkout",
+        ],
+        str,
+    ]
+    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`,
+    `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional
+    hash is included on the Wallet subhash with a name matching this value. It contains
+    additional information specific to the card wallet type.
+    """
+
+    visa_checkout: Optional[PaymentMethodDetailsCardWalletVisaCheckout] = None
+
+
+class ThreeDSecureDetailsCharge(StripeModel):
+    """The ``ThreeDSecureDetailsCharge`` object."""
+
+    authentication_flow: Optional[Union[Literal["challenge", "frictionless"], str]] = (
+        None
+    )
+    """For authenticated transactions: how the customer was authenticated by the issuing
+    bank.
+    """
+
+    result: Optional[
+        Union[
+            Literal[
+                "attempt_acknowledged",
+                "authenticated",
+                "exempted",
+                "failed",
+                "not_supported",
+                "processing_error",
+            ],
+            str,
+        ]
+    ] = None
+    """Indicates the outcome of 3D Secure authentication."""
+
+    result_reason: Optional[
+        Union[
+            Literal[
+                "abandoned",
+                "bypassed",
+                "canceled",
+                "card_not_enrolled",
+                "network_not_supported",
+                "protocol_error",
+                "rejected",
+            ],
+            str,
+        ]
+    ] = None
+    """Additional information about why 3D Secure succeeded or failed based on the
+    `result`.
+    """
+
+    version: Optional[Union[Literal["1.0.2", "2.1.0", "2.2.0"], str]] = None
+    """The version of 3D Secure that was used."""
+
+
+class PaymentMethodDetailsCard(StripeModel):
+    """The ``PaymentMethodDetailsCard`` object."""
+
+    brand: Optional[str] = None
+    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    checks: Optional[PaymentMethodDetailsCardChecks] = None
+    """Check results by Card networks on Card address and CVC at time of payment."""
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country of the card. You could use this
+    attribute to get a sense of the international breakdown of cards you've collected.
+    """
+
+    exp_month: int
+    """Two-digit number representing the card's expiration month."""
+
+    exp_year: int
+    """Four-digit number representing the card's expiration year."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular card number. You can use this attribute to
+    check whether two customers who’ve signed up with you are using the same card
+    number, for example. For payment methods that tokenize card information (Apple Pay,
+    Google Pay), the tokenized number might be provided instead of the underlying card
+    number.
+
+    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
+    fingerprints for the same card---one for India and one for the rest of the world.*
+    """
+
+    funding: Optional[str] = None
+    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
+
+    installments: Optional[PaymentMethodDetailsCardInstallments] = None
+    """Installment details for this payment (Mexico only).
+
+    For more information, see the [installments integration
+    guide](https://stripe.com/docs/payments/installments).
+    """
+
+    last4: Optional[str] = None
+    """The last four digits of the card."""
+
+    mandate: Optional[str] = None
+    """ID of the mandate used to make this payment or created by it."""
+
+    network: Optional[str] = None
+    """Identifies which network this charge was processed on. Can be `amex`,
+    `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    network_token: Optional[PaymentMethodDetailsCardNetworkToken] = None
+    """If this card has network token credentials, this contains the details of the
+    network token credentials.
+    """
+
+    three_d_secure: Optional[ThreeDSecureDetailsCharge] = None
+    """Populated if this transaction used 3D Secure authentication."""
+
+    wallet: Optional[PaymentMethodDetailsCardWallet] = None
+    """If this Card is part of a card wallet, this contains the details of the card
+    wallet.
     """
 
 
@@ -10995,7 +11929,7 @@ class PaymentMethodDetailsIdeal(StripeModel):
     ] = None
     """The Bank Identifier Code of the customer's bank."""
 
-    generated_sepa_debit: Optional[Union[str, PaymentMethod]] = None
+    generated_sepa_debit: Optional[Union[str, "PaymentMethod"]] = None
     """The ID of the SEPA Direct Debit PaymentMethod which was generated by this Charge."""
 
     generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
@@ -11011,6 +11945,39 @@ class PaymentMethodDetailsIdeal(StripeModel):
     supported) at the time of authorization or settlement. They cannot be set or
     mutated.
     """
+
+
+class PaymentMethodDetailsInteracPresentReceipt(StripeModel):
+    """The ``PaymentMethodDetailsInteracPresentReceipt`` object."""
+
+    account_type: Optional[Union[Literal["checking", "savings", "unknown"], str]] = None
+    """The type of account being debited or credited"""
+
+    application_cryptogram: Optional[str] = None
+    """EMV tag 9F26, cryptogram generated by the integrated circuit chip."""
+
+    application_preferred_name: Optional[str] = None
+    """Mnenomic of the Application Identifier."""
+
+    authorization_code: Optional[str] = None
+    """Identifier for this transaction."""
+
+    authorization_response_code: Optional[str] = None
+    """EMV tag 8A. A code returned by the card issuer."""
+
+    cardholder_verification_method: Optional[str] = None
+    """How the cardholder verified ownership of the card."""
+
+    dedicated_file_name: Optional[str] = None
+    """EMV tag 84. Similar to the application identifier stored on the integrated
+    circuit chip.
+    """
+
+    terminal_verification_results: Optional[str] = None
+    """The outcome of a series of EMV functions performed by the card reader."""
+
+    transaction_status_information: Optional[str] = None
+    """An indication of various EMV functions performed during the transaction."""
 
 
 class PaymentMethodDetailsInteracPresent(StripeModel):
@@ -11094,39 +12061,6 @@ class PaymentMethodDetailsInteracPresent(StripeModel):
     """
 
 
-class PaymentMethodDetailsInteracPresentReceipt(StripeModel):
-    """The ``PaymentMethodDetailsInteracPresentReceipt`` object."""
-
-    account_type: Optional[Union[Literal["checking", "savings", "unknown"], str]] = None
-    """The type of account being debited or credited"""
-
-    application_cryptogram: Optional[str] = None
-    """EMV tag 9F26, cryptogram generated by the integrated circuit chip."""
-
-    application_preferred_name: Optional[str] = None
-    """Mnenomic of the Application Identifier."""
-
-    authorization_code: Optional[str] = None
-    """Identifier for this transaction."""
-
-    authorization_response_code: Optional[str] = None
-    """EMV tag 8A. A code returned by the card issuer."""
-
-    cardholder_verification_method: Optional[str] = None
-    """How the cardholder verified ownership of the card."""
-
-    dedicated_file_name: Optional[str] = None
-    """EMV tag 84. Similar to the application identifier stored on the integrated
-    circuit chip.
-    """
-
-    terminal_verification_results: Optional[str] = None
-    """The outcome of a series of EMV functions performed by the card reader."""
-
-    transaction_status_information: Optional[str] = None
-    """An indication of various EMV functions performed during the transaction."""
-
-
 class PaymentMethodDetailsKlarna(StripeModel):
     """The ``PaymentMethodDetailsKlarna`` object."""
 
@@ -11146,15 +12080,6 @@ class PaymentMethodDetailsKlarna(StripeModel):
     """
 
 
-class PaymentMethodDetailsKonbini(StripeModel):
-    """The ``PaymentMethodDetailsKonbini`` object."""
-
-    store: Optional[PaymentMethodDetailsKonbiniStore] = None
-    """If the payment succeeded, this contains the details of the convenience store
-    where the payment was completed.
-    """
-
-
 class PaymentMethodDetailsKonbiniStore(StripeModel):
     """The ``PaymentMethodDetailsKonbiniStore`` object."""
 
@@ -11162,6 +12087,15 @@ class PaymentMethodDetailsKonbiniStore(StripeModel):
         Union[Literal["familymart", "lawson", "ministop", "seicomart"], str]
     ] = None
     """The name of the convenience store chain where the payment was completed."""
+
+
+class PaymentMethodDetailsKonbini(StripeModel):
+    """The ``PaymentMethodDetailsKonbini`` object."""
+
+    store: Optional[PaymentMethodDetailsKonbiniStore] = None
+    """If the payment succeeded, this contains the details of the convenience store
+    where the payment was completed.
+    """
 
 
 class PaymentMethodDetailsLink(StripeModel):
@@ -11251,6 +12185,18 @@ class PaymentMethodDetailsPaynow(StripeModel):
     """Reference number associated with this PayNow payment"""
 
 
+class PaypalSellerProtection(StripeModel):
+    """The ``PaypalSellerProtection`` object."""
+
+    dispute_categories: Optional[
+        list[Union[Literal["fraudulent", "product_not_received"], str]]
+    ] = None
+    """An array of conditions that are covered for the transaction, if applicable."""
+
+    status: Union[Literal["eligible", "not_eligible", "partially_eligible"], str]
+    """Indicates whether the transaction is eligible for PayPal's seller protection."""
+
+
 class PaymentMethodDetailsPaypal(StripeModel):
     """The ``PaymentMethodDetailsPaypal`` object."""
 
@@ -11329,7 +12275,7 @@ class PaymentMethodDetailsSofort(StripeModel):
     country: Optional[str] = None
     """Two-letter ISO code representing the country the bank account is located in."""
 
-    generated_sepa_debit: Optional[Union[str, PaymentMethod]] = None
+    generated_sepa_debit: Optional[Union[str, "PaymentMethod"]] = None
     """The ID of the SEPA Direct Debit PaymentMethod which was generated by this Charge."""
 
     generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
@@ -11402,240 +12348,1325 @@ class PaymentMethodDetailsZip(StripeModel):
     """The ``PaymentMethodDetailsZip`` object."""
 
 
-class PaymentMethodEps(StripeModel):
-    """The ``PaymentMethodEps`` object."""
+class PaymentMethodDetails(StripeModel):
+    """The ``PaymentMethodDetails`` object."""
 
-    bank: Optional[
+    ach_credit_transfer: Optional[PaymentMethodDetailsAchCreditTransfer] = None
+
+    ach_debit: Optional[PaymentMethodDetailsAchDebit] = None
+
+    acss_debit: Optional[PaymentMethodDetailsAcssDebit] = None
+
+    affirm: Optional[PaymentMethodDetailsAffirm] = None
+
+    afterpay_clearpay: Optional[PaymentMethodDetailsAfterpayClearpay] = None
+
+    alipay: Optional[PaymentFlowsPrivatePaymentMethodsAlipayDetails] = None
+
+    au_becs_debit: Optional[PaymentMethodDetailsAuBecsDebit] = None
+
+    bacs_debit: Optional[PaymentMethodDetailsBacsDebit] = None
+
+    bancontact: Optional[PaymentMethodDetailsBancontact] = None
+
+    blik: Optional[PaymentMethodDetailsBlik] = None
+
+    boleto: Optional[PaymentMethodDetailsBoleto] = None
+
+    card: Optional[PaymentMethodDetailsCard] = None
+
+    card_present: Optional[PaymentMethodDetailsCardPresent] = None
+
+    cashapp: Optional[PaymentMethodDetailsCashapp] = None
+
+    customer_balance: Optional[PaymentMethodDetailsCustomerBalance] = None
+
+    eps: Optional[PaymentMethodDetailsEps] = None
+
+    fpx: Optional[PaymentMethodDetailsFpx] = None
+
+    giropay: Optional[PaymentMethodDetailsGiropay] = None
+
+    grabpay: Optional[PaymentMethodDetailsGrabpay] = None
+
+    ideal: Optional[PaymentMethodDetailsIdeal] = None
+
+    interac_present: Optional[PaymentMethodDetailsInteracPresent] = None
+
+    klarna: Optional[PaymentMethodDetailsKlarna] = None
+
+    konbini: Optional[PaymentMethodDetailsKonbini] = None
+
+    link: Optional[PaymentMethodDetailsLink] = None
+
+    multibanco: Optional[PaymentMethodDetailsMultibanco] = None
+
+    oxxo: Optional[PaymentMethodDetailsOxxo] = None
+
+    p24: Optional[PaymentMethodDetailsP24] = None
+
+    paynow: Optional[PaymentMethodDetailsPaynow] = None
+
+    paypal: Optional[PaymentMethodDetailsPaypal] = None
+
+    pix: Optional[PaymentMethodDetailsPix] = None
+
+    promptpay: Optional[PaymentMethodDetailsPromptpay] = None
+
+    sepa_debit: Optional[PaymentMethodDetailsSepaDebit] = None
+
+    sofort: Optional[PaymentMethodDetailsSofort] = None
+
+    stripe_account: Optional[PaymentMethodDetailsStripeAccount] = None
+
+    type: str
+    """The type of transaction-specific details of the payment method used in the
+    payment, one of `ach_credit_transfer`, `ach_debit`, `acss_debit`, `alipay`,
+    `au_becs_debit`, `bancontact`, `card`, `card_present`, `eps`, `giropay`, `ideal`,
+    `klarna`, `multibanco`, `p24`, `sepa_debit`, `sofort`, `stripe_account`, or
+    `wechat`. An additional hash is included on `payment_method_details` with a name
+    matching this value. It contains information specific to the payment method.
+    """
+
+    us_bank_account: Optional[PaymentMethodDetailsUsBankAccount] = None
+
+    wechat: Optional[PaymentMethodDetailsWechat] = None
+
+    wechat_pay: Optional[PaymentMethodDetailsWechatPay] = None
+
+    zip: Optional[PaymentMethodDetailsZip] = None
+
+
+class RadarRadarOptions(StripeModel):
+    """Options to configure Radar. See [Radar
+    Session](https://stripe.com/docs/radar/radar-session) for more information.
+    """
+
+    session: Optional[str] = None
+    """A [Radar Session](https://stripe.com/docs/radar/radar-session) is a snapshot of
+    the browser metadata and device details that help Radar make more accurate
+    predictions on your payments.
+    """
+
+
+class RefundList(StripeModel):
+    """A list of refunds that have been applied to the charge."""
+
+    data: list[Refund]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
+
+
+class RadarReviewResourceLocation(StripeModel):
+    """The ``RadarReviewResourceLocation`` object."""
+
+    city: Optional[str] = None
+    """The city where the payment originated."""
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country where the payment originated."""
+
+    latitude: Optional[float] = None
+    """The geographic latitude where the payment originated."""
+
+    longitude: Optional[float] = None
+    """The geographic longitude where the payment originated."""
+
+    region: Optional[str] = None
+    """The state/county/province/region where the payment originated."""
+
+
+class RadarReviewResourceSession(StripeModel):
+    """The ``RadarReviewResourceSession`` object."""
+
+    browser: Optional[str] = None
+    """The browser used in this browser session (e.g., `Chrome`)."""
+
+    device: Optional[str] = None
+    """Information about the device used for the browser session (e.g.,
+    `Samsung SM-G930T`).
+    """
+
+    platform: Optional[str] = None
+    """The platform for the browser session (e.g., `Macintosh`)."""
+
+    version: Optional[str] = None
+    """The version for the browser session (e.g., `61.0.3163.100`)."""
+
+
+class Review(StripeModel):
+    """Reviews can be used to supplement automated fraud detection with human expertise.
+
+    Learn more about [Radar](https://stripe.com/radar) and reviewing payments
+    [here](https://stripe.com/docs/radar/reviews).
+    """
+
+    billing_zip: Optional[str] = None
+    """The ZIP or postal code of the card used, if applicable."""
+
+    charge: Optional[Union[str, "Charge"]] = None
+    """The charge associated with this review."""
+
+    closed_reason: Optional[
         Union[
             Literal[
-                "arzte_und_apotheker_bank",
-                "austrian_anadi_bank_ag",
-                "bank_austria",
-                "bankhaus_carl_spangler",
-                "bankhaus_schelhammer_und_schattera_ag",
-                "bawag_psk_ag",
-                "bks_bank_ag",
-                "brull_kallmus_bank_ag",
-                "btv_vier_lander_bank",
-                "capital_bank_grawe_gruppe_ag",
-                "deutsche_bank_ag",
-                "dolomitenbank",
-                "easybank_ag",
-                "erste_bank_und_sparkassen",
-                "hypo_alpeadriabank_international_ag",
-                "hypo_bank_burgenland_aktiengesellschaft",
-                "hypo_noe_lb_fur_niederosterreich_u_wien",
-                "hypo_oberosterreich_salzburg_steiermark",
-                "hypo_tirol_bank_ag",
-                "hypo_vorarlberg_bank_ag",
-                "marchfelder_bank",
-                "oberbank_ag",
-                "raiffeisen_bankengruppe_osterreich",
-                "schoellerbank_ag",
-                "sparda_bank_wien",
-                "volksbank_gruppe",
-                "volkskreditbank_ag",
-                "vr_bank_braunau",
+                "approved", "disputed", "redacted", "refunded", "refunded_as_fraud"
             ],
             str,
         ]
     ] = None
-    """The customer's bank. Should be one of `arzte_und_apotheker_bank`,
-    `austrian_anadi_bank_ag`, `bank_austria`, `bankhaus_carl_spangler`,
-    `bankhaus_schelhammer_und_schattera_ag`, `bawag_psk_ag`, `bks_bank_ag`,
-    `brull_kallmus_bank_ag`, `btv_vier_lander_bank`, `capital_bank_grawe_gruppe_ag`,
-    `deutsche_bank_ag`, `dolomitenbank`, `easybank_ag`, `erste_bank_und_sparkassen`,
-    `hypo_alpeadriabank_international_ag`, `hypo_noe_lb_fur_niederosterreich_u_wien`,
-    `hypo_oberosterreich_salzburg_steiermark`, `hypo_tirol_bank_ag`,
-    `hypo_vorarlberg_bank_ag`, `hypo_bank_burgenland_aktiengesellschaft`,
-    `marchfelder_bank`, `oberbank_ag`, `raiffeisen_bankengruppe_osterreich`,
-    `schoellerbank_ag`, `sparda_bank_wien`, `volksbank_gruppe`, `volkskreditbank_ag`, or
-    `vr_bank_braunau`.
+    """The reason the review was closed, or null if it has not yet been closed. One of
+    `approved`, `refunded`, `refunded_as_fraud`, `disputed`, or `redacted`.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    ip_address: Optional[str] = None
+    """The IP address where the payment originated."""
+
+    ip_address_location: Optional[RadarReviewResourceLocation] = None
+    """Information related to the location of the payment. Note that this information is
+    an approximation and attempts to locate the nearest population center - it should
+    not be used to determine a specific address.
+    """
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    object: Literal["review"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    open: bool
+    """If `true`, the review needs action."""
+
+    opened_reason: Union[Literal["manual", "rule"], str]
+    """The reason the review was opened. One of `rule` or `manual`."""
+
+    payment_intent: Optional[Union[str, "PaymentIntent"]] = None
+    """The PaymentIntent ID associated with this review, if one exists."""
+
+    reason: str
+    """The reason the review is currently open or closed. One of `rule`, `manual`,
+    `approved`, `refunded`, `refunded_as_fraud`, `disputed`, or `redacted`.
+    """
+
+    session: Optional[RadarReviewResourceSession] = None
+    """Information related to the browsing session of the user who initiated the
+    payment.
     """
 
 
-class PaymentMethodFpx(StripeModel):
-    """The ``PaymentMethodFpx`` object."""
+class Charge(StripeModel):
+    """The `Charge` object represents a single attempt to move money into your Stripe
+    account. PaymentIntent confirmation is the most common way to create Charges, but
+    transferring money to a different Stripe account through Connect also creates
+    Charges. Some legacy payment flows create Charges directly, which is not recommended
+    for new integrations.
+    """
 
-    bank: Union[
+    amount: int
+    """Amount intended to be collected by this payment. A positive integer representing
+    how much to charge in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+    $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
+    US or [equivalent in charge
+    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+    The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+    charge of $999,999.99).
+    """
+
+    amount_captured: int
+    """Amount in cents (or local equivalent) captured (can be less than the amount
+    attribute on the charge if a partial capture was made).
+    """
+
+    amount_refunded: int
+    """Amount in cents (or local equivalent) refunded (can be less than the amount
+    attribute on the charge if a partial refund was issued).
+    """
+
+    application: Optional[Union[str, Application]] = None
+    """ID of the Connect application that created the charge."""
+
+    application_fee: Optional[Union[str, ApplicationFee]] = None
+    """The application fee (if any) for the charge. [See the Connect
+    documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees) for
+    details.
+    """
+
+    application_fee_amount: Optional[int] = None
+    """The amount of the application fee (if any) requested for the charge. [See the
+    Connect
+    documentation](https://stripe.com/docs/connect/direct-charges#collecting-fees) for
+    details.
+    """
+
+    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
+    """ID of the balance transaction that describes the impact of this charge on your
+    account balance (not including refunds or disputes).
+    """
+
+    billing_details: BillingDetails
+
+    calculated_statement_descriptor: Optional[str] = None
+    """The full statement descriptor that is passed to card networks, and that is
+    displayed on your customers' credit card and bank statements. Allows you to see what
+    the statement descriptor looks like after the static and dynamic portions are
+    combined.
+    """
+
+    captured: bool
+    """If the charge was created without capturing, this Boolean represents whether it
+    is still uncaptured or has since been captured.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """ID of the customer this charge is for if one exists."""
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    disputed: bool
+    """Whether the charge has been disputed."""
+
+    failure_balance_transaction: Optional[Union[str, BalanceTransaction]] = None
+    """ID of the balance transaction that describes the reversal of the balance on your
+    account due to payment failure.
+    """
+
+    failure_code: Optional[str] = None
+    """Error code explaining reason for charge failure if available (see [the errors
+    section](https://stripe.com/docs/error-codes) for a list of codes).
+    """
+
+    failure_message: Optional[str] = None
+    """Message to user further explaining reason for charge failure if available."""
+
+    fraud_details: Optional[ChargeFraudDetails] = None
+    """Information on fraud assessments for the charge."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    invoice: Optional[Union[str, Invoice]] = None
+    """ID of the invoice this charge is for if one exists."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: dict[str, str]
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["charge"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account (if any) the charge was made on behalf of without triggering an
+    automatic transfer. See the [Connect
+    documentation](https://stripe.com/docs/connect/separate-charges-and-transfers) for
+    details.
+    """
+
+    outcome: Optional[ChargeOutcome] = None
+    """Details about whether the payment was accepted, and why. See [understanding
+    declines](https://stripe.com/docs/declines) for details.
+    """
+
+    paid: bool
+    """`true` if the charge succeeded, or was successfully authorized for later capture."""
+
+    payment_intent: Optional[Union[str, "PaymentIntent"]] = None
+    """ID of the PaymentIntent associated with this charge, if one exists."""
+
+    payment_method: Optional[str] = None
+    """ID of the payment method used in this charge."""
+
+    payment_method_details: Optional[PaymentMethodDetails] = None
+    """Details about the payment method at the time of the transaction."""
+
+    radar_options: Optional[RadarRadarOptions] = None
+
+    receipt_email: Optional[str] = None
+    """This is the email address that the receipt for this charge was sent to."""
+
+    receipt_number: Optional[str] = None
+    """This is the transaction number that appears on email receipts sent for this
+    charge. This attribute will be `null` until a receipt has been sent.
+    """
+
+    receipt_url: Optional[str] = None
+    """This is the URL to view the receipt for this charge. The receipt is kept
+    up-to-date to the latest state of the charge, including any refunds. If the charge
+    is for an Invoice, the receipt will be stylized as an Invoice receipt.
+    """
+
+    refunded: bool
+    """Whether the charge has been fully refunded. If the charge is only partially
+    refunded, this attribute will still be false.
+    """
+
+    refunds: Optional[RefundList] = None
+    """A list of refunds that have been applied to the charge."""
+
+    review: Optional[Union[str, Review]] = None
+    """ID of the review associated with this charge if one exists."""
+
+    shipping: Optional[Shipping] = None
+    """Shipping information for the charge."""
+
+    source_transfer: Optional[Union[str, Transfer]] = None
+    """The transfer ID which created this charge. Only present if the charge came from
+    another Stripe account. [See the Connect
+    documentation](https://stripe.com/docs/connect/destination-charges) for details.
+    """
+
+    statement_descriptor: Optional[str] = None
+    """For card charges, use `statement_descriptor_suffix` instead. Otherwise, you can
+    use this value as the complete description of a charge on your customers’
+    statements. Must contain at least one letter, maximum 22 characters.
+    """
+
+    statement_descriptor_suffix: Optional[str] = None
+    """Provides information about the charge that customers see on their statements.
+    Concatenated with the prefix (shortened descriptor) or statement descriptor that’s
+    set on the account to form the complete statement descriptor. Maximum 22 characters
+    for the concatenated descriptor.
+    """
+
+    status: Union[Literal["failed", "pending", "succeeded"], str]
+    """The status of the payment is either `succeeded`, `pending`, or `failed`."""
+
+    transfer: Optional[Union[str, Transfer]] = None
+    """ID of the transfer to the `destination` account (only applicable if the charge
+    was created using the `destination` parameter).
+    """
+
+    transfer_data: Optional[ChargeTransferData] = None
+    """An optional dictionary including the account to automatically transfer to as part
+    of a destination charge. [See the Connect
+    documentation](https://stripe.com/docs/connect/destination-charges) for details.
+    """
+
+    transfer_group: Optional[str] = None
+    """A string that identifies this transaction as part of a group. See the [Connect
+    documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
+    for details.
+    """
+
+
+class PaymentFlowsAmountDetailsResourceTip(StripeModel):
+    """The ``PaymentFlowsAmountDetailsResourceTip`` object."""
+
+    amount: Optional[int] = None
+    """Portion of the amount that corresponds to a tip."""
+
+
+class PaymentFlowsAmountDetails(StripeModel):
+    """The ``PaymentFlowsAmountDetails`` object."""
+
+    tip: Optional[PaymentFlowsAmountDetailsResourceTip] = None
+
+
+class PaymentFlowsAutomaticPaymentMethodsPaymentIntent(StripeModel):
+    """The ``PaymentFlowsAutomaticPaymentMethodsPaymentIntent`` object."""
+
+    allow_redirects: Optional[Union[Literal["always", "never"], str]] = None
+    """Controls whether this PaymentIntent will accept redirect-based payment methods.
+
+    Redirect-based payment methods may require your customer to be redirected to a
+    payment method's app or site for authentication or additional steps. To
+    [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent,
+    you may be required to provide a `return_url` to redirect customers back to your
+    site after they authenticate or complete the payment.
+    """
+
+    enabled: bool
+    """Automatically calculates compatible payment methods"""
+
+
+class PaymentIntentNextActionAlipayHandleRedirect(StripeModel):
+    """The ``PaymentIntentNextActionAlipayHandleRedirect`` object."""
+
+    native_data: Optional[str] = None
+    """The native data to be used with Alipay SDK you must redirect your customer to in
+    order to authenticate the payment in an Android App.
+    """
+
+    native_url: Optional[str] = None
+    """The native URL you must redirect your customer to in order to authenticate the
+    payment in an iOS App.
+    """
+
+    return_url: Optional[str] = None
+    """If the customer does not exit their browser while authenticating, they will be
+    redirected to this specified URL after completion.
+    """
+
+    url: Optional[str] = None
+    """The URL you must redirect your customer to in order to authenticate the payment."""
+
+
+class PaymentIntentNextActionBoleto(StripeModel):
+    """The ``PaymentIntentNextActionBoleto`` object."""
+
+    expires_at: Optional[int] = None
+    """The timestamp after which the boleto expires."""
+
+    hosted_voucher_url: Optional[str] = None
+    """The URL to the hosted boleto voucher page, which allows customers to view the
+    boleto voucher.
+    """
+
+    number: Optional[str] = None
+    """The boleto number."""
+
+    pdf: Optional[str] = None
+    """The URL to the downloadable boleto voucher PDF."""
+
+
+class PaymentIntentNextActionCardAwaitNotification(StripeModel):
+    """The ``PaymentIntentNextActionCardAwaitNotification`` object."""
+
+    charge_attempt_at: Optional[int] = None
+    """The time that payment will be attempted. If customer approval is required, they
+    need to provide approval before this time.
+    """
+
+    customer_approval_required: Optional[bool] = None
+    """For payments greater than INR 15000, the customer must provide explicit approval
+    of the payment with their bank. For payments of lower amount, no customer action is
+    required.
+    """
+
+
+class FundingInstructionsBankTransferIbanRecord(StripeModel):
+    """Iban Records contain E.U. bank account details per the SEPA format."""
+
+    account_holder_name: str
+    """The name of the person or business that owns the bank account"""
+
+    bic: str
+    """The BIC/SWIFT code of the account."""
+
+    country: str
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
+
+    iban: str
+    """The IBAN of the account."""
+
+
+class FundingInstructionsBankTransferSortCodeRecord(StripeModel):
+    """Sort Code Records contain U.K. bank account details per the sort code format."""
+
+    account_holder_name: str
+    """The name of the person or business that owns the bank account"""
+
+    account_number: str
+    """The account number"""
+
+    sort_code: str
+    """The six-digit sort code"""
+
+
+class FundingInstructionsBankTransferSpeiRecord(StripeModel):
+    """SPEI Records contain Mexico bank account details per the SPEI format."""
+
+    bank_code: str
+    """The three-digit bank code"""
+
+    bank_name: str
+    """The short banking institution name"""
+
+    clabe: str
+    """The CLABE number"""
+
+
+class FundingInstructionsBankTransferZenginRecord(StripeModel):
+    """Zengin Records contain Japan bank account details per the Zengin format."""
+
+    account_holder_name: Optional[str] = None
+    """The account holder name"""
+
+    account_number: Optional[str] = None
+    """The account number"""
+
+    account_type: Optional[str] = None
+    """The bank account type. In Japan, this can only be `futsu` or `toza`."""
+
+    bank_code: Optional[str] = None
+    """The bank code of the account"""
+
+    bank_name: Optional[str] = None
+    """The bank name of the account"""
+
+    branch_code: Optional[str] = None
+    """The branch code of the account"""
+
+    branch_name: Optional[str] = None
+    """The branch name of the account"""
+
+
+class FundingInstructionsBankTransferFinancialAddress(StripeModel):
+    """FinancialAddresses contain identifying information that resolves to a
+    FinancialAccount.
+    """
+
+    iban: Optional[FundingInstructionsBankTransferIbanRecord] = None
+
+    sort_code: Optional[FundingInstructionsBankTransferSortCodeRecord] = None
+
+    spei: Optional[FundingInstructionsBankTransferSpeiRecord] = None
+
+    supported_networks: Optional[
+        list[Union[Literal["bacs", "fps", "sepa", "spei", "zengin"], str]]
+    ] = None
+    """The payment networks supported by this FinancialAddress"""
+
+    type: Union[Literal["iban", "sort_code", "spei", "zengin"], str]
+    """The type of financial address"""
+
+    zengin: Optional[FundingInstructionsBankTransferZenginRecord] = None
+
+
+class PaymentIntentNextActionDisplayBankTransferInstructions(StripeModel):
+    """The ``PaymentIntentNextActionDisplayBankTransferInstructions`` object."""
+
+    amount_remaining: Optional[int] = None
+    """The remaining amount that needs to be transferred to complete the payment."""
+
+    currency: Optional[str] = None
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    financial_addresses: Optional[
+        list[FundingInstructionsBankTransferFinancialAddress]
+    ] = None
+    """A list of financial addresses that can be used to fund the customer balance"""
+
+    hosted_instructions_url: Optional[str] = None
+    """A link to a hosted page that guides your customer through completing the
+    transfer.
+    """
+
+    reference: Optional[str] = None
+    """A string identifying this payment. Instruct your customer to include this code in
+    the reference or memo field of their bank transfer.
+    """
+
+    type: Union[
         Literal[
-            "affin_bank",
-            "agrobank",
-            "alliance_bank",
-            "ambank",
-            "bank_islam",
-            "bank_muamalat",
-            "bank_of_china",
-            "bank_rakyat",
-            "bsn",
-            "cimb",
-            "deutsche_bank",
-            "hong_leong_bank",
-            "hsbc",
-            "kfh",
-            "maybank2e",
-            "maybank2u",
-            "ocbc",
-            "pb_enterprise",
-            "public_bank",
-            "rhb",
-            "standard_chartered",
-            "uob",
+            "eu_bank_transfer",
+            "gb_bank_transfer",
+            "jp_bank_transfer",
+            "mx_bank_transfer",
+            "us_bank_transfer",
         ],
         str,
     ]
-    """The customer's bank, if provided. Can be one of `affin_bank`, `agrobank`,
-    `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`,
-    `cimb`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`,
-    `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `pb_enterprise`, or
-    `bank_of_china`.
+    """Type of bank transfer"""
+
+
+class PaymentIntentNextActionDisplayOxxoDetails(StripeModel):
+    """The ``PaymentIntentNextActionDisplayOxxoDetails`` object."""
+
+    expires_after: Optional[int] = None
+    """The timestamp after which the OXXO voucher expires."""
+
+    hosted_voucher_url: Optional[str] = None
+    """The URL for the hosted OXXO voucher page, which allows customers to view and
+    print an OXXO voucher.
+    """
+
+    number: Optional[str] = None
+    """OXXO reference number."""
+
+
+class PaymentIntentNextActionKonbiniFamilymart(StripeModel):
+    """The ``PaymentIntentNextActionKonbiniFamilymart`` object."""
+
+    confirmation_number: Optional[str] = None
+    """The confirmation number."""
+
+    payment_code: str
+    """The payment code."""
+
+
+class PaymentIntentNextActionKonbiniLawson(StripeModel):
+    """The ``PaymentIntentNextActionKonbiniLawson`` object."""
+
+    confirmation_number: Optional[str] = None
+    """The confirmation number."""
+
+    payment_code: str
+    """The payment code."""
+
+
+class PaymentIntentNextActionKonbiniMinistop(StripeModel):
+    """The ``PaymentIntentNextActionKonbiniMinistop`` object."""
+
+    confirmation_number: Optional[str] = None
+    """The confirmation number."""
+
+    payment_code: str
+    """The payment code."""
+
+
+class PaymentIntentNextActionKonbiniSeicomart(StripeModel):
+    """The ``PaymentIntentNextActionKonbiniSeicomart`` object."""
+
+    confirmation_number: Optional[str] = None
+    """The confirmation number."""
+
+    payment_code: str
+    """The payment code."""
+
+
+class PaymentIntentNextActionKonbiniStores(StripeModel):
+    """The ``PaymentIntentNextActionKonbiniStores`` object."""
+
+    familymart: Optional[PaymentIntentNextActionKonbiniFamilymart] = None
+    """FamilyMart instruction details."""
+
+    lawson: Optional[PaymentIntentNextActionKonbiniLawson] = None
+    """Lawson instruction details."""
+
+    ministop: Optional[PaymentIntentNextActionKonbiniMinistop] = None
+    """Ministop instruction details."""
+
+    seicomart: Optional[PaymentIntentNextActionKonbiniSeicomart] = None
+    """Seicomart instruction details."""
+
+
+class PaymentIntentNextActionKonbini(StripeModel):
+    """The ``PaymentIntentNextActionKonbini`` object."""
+
+    expires_at: int
+    """The timestamp at which the pending Konbini payment expires."""
+
+    hosted_voucher_url: Optional[str] = None
+    """The URL for the Konbini payment instructions page, which allows customers to view
+    and print a Konbini voucher.
+    """
+
+    stores: PaymentIntentNextActionKonbiniStores
+
+
+class PaymentIntentNextActionPaynowDisplayQrCode(StripeModel):
+    """The ``PaymentIntentNextActionPaynowDisplayQrCode`` object."""
+
+    data: str
+    """The raw data string used to generate QR code, it should be used together with QR
+    code library.
+    """
+
+    hosted_instructions_url: Optional[str] = None
+    """The URL to the hosted PayNow instructions page, which allows customers to view
+    the PayNow QR code.
+    """
+
+    image_url_png: str
+    """The image_url_png string used to render QR code"""
+
+    image_url_svg: str
+    """The image_url_svg string used to render QR code"""
+
+
+class PaymentIntentNextActionPixDisplayQrCode(StripeModel):
+    """The ``PaymentIntentNextActionPixDisplayQrCode`` object."""
+
+    data: Optional[str] = None
+    """The raw data string used to generate QR code, it should be used together with QR
+    code library.
+    """
+
+    expires_at: Optional[int] = None
+    """The date (unix timestamp) when the PIX expires."""
+
+    hosted_instructions_url: Optional[str] = None
+    """The URL to the hosted pix instructions page, which allows customers to view the
+    pix QR code.
+    """
+
+    image_url_png: Optional[str] = None
+    """The image_url_png string used to render png QR code"""
+
+    image_url_svg: Optional[str] = None
+    """The image_url_svg string used to render svg QR code"""
+
+
+class PaymentIntentNextActionPromptpayDisplayQrCode(StripeModel):
+    """The ``PaymentIntentNextActionPromptpayDisplayQrCode`` object."""
+
+    data: str
+    """The raw data string used to generate QR code, it should be used together with QR
+    code library.
+    """
+
+    hosted_instructions_url: str
+    """The URL to the hosted PromptPay instructions page, which allows customers to view
+    the PromptPay QR code.
+    """
+
+    image_url_png: str
+    """The PNG path used to render the QR code, can be used as the source in an HTML img
+    tag
+    """
+
+    image_url_svg: str
+    """The SVG path used to render the QR code, can be used as the source in an HTML img
+    tag
     """
 
 
-class PaymentMethodGiropay(StripeModel):
-    """The ``PaymentMethodGiropay`` object."""
+class PaymentIntentNextActionRedirectToUrl(StripeModel):
+    """The ``PaymentIntentNextActionRedirectToUrl`` object."""
+
+    return_url: Optional[str] = None
+    """If the customer does not exit their browser while authenticating, they will be
+    redirected to this specified URL after completion.
+    """
+
+    url: Optional[str] = None
+    """The URL you must redirect your customer to in order to authenticate the payment."""
 
 
-class PaymentMethodGrabpay(StripeModel):
-    """The ``PaymentMethodGrabpay`` object."""
+class PaymentIntentNextActionVerifyWithMicrodeposits(StripeModel):
+    """The ``PaymentIntentNextActionVerifyWithMicrodeposits`` object."""
+
+    arrival_date: int
+    """The timestamp when the microdeposits are expected to land."""
+
+    hosted_verification_url: str
+    """The URL for the hosted verification page, which allows customers to verify their
+    bank account.
+    """
+
+    microdeposit_type: Optional[Union[Literal["amounts", "descriptor_code"], str]] = (
+        None
+    )
+    """The type of the microdeposit sent to the customer. Used to distinguish between
+    different verification methods.
+    """
 
 
-class PaymentMethodIdeal(StripeModel):
-    """The ``PaymentMethodIdeal`` object."""
+class PaymentIntentNextActionWechatPayDisplayQrCode(StripeModel):
+    """The ``PaymentIntentNextActionWechatPayDisplayQrCode`` object."""
 
-    bank: Optional[
+    data: str
+    """The data being used to generate QR code"""
+
+    hosted_instructions_url: str
+    """The URL to the hosted WeChat Pay instructions page, which allows customers to
+    view the WeChat Pay QR code.
+    """
+
+    image_data_url: str
+    """The base64 image data for a pre-generated QR code"""
+
+    image_url_png: str
+    """The image_url_png string used to render QR code"""
+
+    image_url_svg: str
+    """The image_url_svg string used to render QR code"""
+
+
+class PaymentIntentNextActionWechatPayRedirectToAndroidApp(StripeModel):
+    """The ``PaymentIntentNextActionWechatPayRedirectToAndroidApp`` object."""
+
+    app_id: str
+    """app_id is the APP ID registered on WeChat open platform"""
+
+    nonce_str: str
+    """nonce_str is a random string"""
+
+    package: str
+    """package is static value"""
+
+    partner_id: str
+    """an unique merchant ID assigned by WeChat Pay"""
+
+    prepay_id: str
+    """an unique trading ID assigned by WeChat Pay"""
+
+    sign: str
+    """A signature"""
+
+    timestamp: str
+    """Specifies the current time in epoch format"""
+
+
+class PaymentIntentNextActionWechatPayRedirectToIosApp(StripeModel):
+    """The ``PaymentIntentNextActionWechatPayRedirectToIosApp`` object."""
+
+    native_url: str
+    """An universal link that redirect to WeChat Pay app"""
+
+
+class PaymentIntentNextAction(StripeModel):
+    """The ``PaymentIntentNextAction`` object."""
+
+    alipay_handle_redirect: Optional[PaymentIntentNextActionAlipayHandleRedirect] = None
+
+    boleto_display_details: Optional[PaymentIntentNextActionBoleto] = None
+
+    card_await_notification: Optional[PaymentIntentNextActionCardAwaitNotification] = (
+        None
+    )
+
+    cashapp_handle_redirect_or_display_qr_code: Optional[
+        PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode
+    ] = None
+
+    display_bank_transfer_instructions: Optional[
+        PaymentIntentNextActionDisplayBankTransferInstructions
+    ] = None
+
+    konbini_display_details: Optional[PaymentIntentNextActionKonbini] = None
+
+    oxxo_display_details: Optional[PaymentIntentNextActionDisplayOxxoDetails] = None
+
+    paynow_display_qr_code: Optional[PaymentIntentNextActionPaynowDisplayQrCode] = None
+
+    pix_display_qr_code: Optional[PaymentIntentNextActionPixDisplayQrCode] = None
+
+    promptpay_display_qr_code: Optional[
+        PaymentIntentNextActionPromptpayDisplayQrCode
+    ] = None
+
+    redirect_to_url: Optional[PaymentIntentNextActionRedirectToUrl] = None
+
+    type: str
+    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`,
+    `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`.
+    """
+
+    use_stripe_sdk: Optional[dict[str, Any]] = None
+    """When confirming a PaymentIntent with Stripe.js, Stripe.js depends on the contents
+    of this dictionary to invoke authentication flows. The shape of the contents is
+    subject to change and is only intended to be used by Stripe.js.
+    """
+
+    verify_with_microdeposits: Optional[
+        PaymentIntentNextActionVerifyWithMicrodeposits
+    ] = None
+
+    wechat_pay_display_qr_code: Optional[
+        PaymentIntentNextActionWechatPayDisplayQrCode
+    ] = None
+
+    wechat_pay_redirect_to_android_app: Optional[
+        PaymentIntentNextActionWechatPayRedirectToAndroidApp
+    ] = None
+
+    wechat_pay_redirect_to_ios_app: Optional[
+        PaymentIntentNextActionWechatPayRedirectToIosApp
+    ] = None
+
+
+class PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit`` object."""
+
+    custom_mandate_url: Optional[str] = None
+    """A URL for custom mandate text"""
+
+    interval_description: Optional[str] = None
+    """Description of the interval. Only required if the 'payment_schedule' parameter is
+    'interval' or 'combined'.
+    """
+
+    payment_schedule: Optional[
+        Union[Literal["combined", "interval", "sporadic"], str]
+    ] = None
+    """Payment schedule for the mandate."""
+
+    transaction_type: Optional[Union[Literal["business", "personal"], str]] = None
+    """Transaction type of the mandate."""
+
+
+class PaymentIntentPaymentMethodOptionsAcssDebit(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsAcssDebit`` object."""
+
+    mandate_options: Optional[
+        PaymentIntentPaymentMethodOptionsMandateOptionsAcssDebit
+    ] = None
+
+    setup_future_usage: Optional[
+        Union[Literal["none", "off_session", "on_session"], str]
+    ] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
+
+
+class PaymentIntentPaymentMethodOptionsAuBecsDebit(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsAuBecsDebit`` object."""
+
+    setup_future_usage: Optional[
+        Union[Literal["none", "off_session", "on_session"], str]
+    ] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
+
+
+class PaymentIntentPaymentMethodOptionsBlik(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsBlik`` object."""
+
+
+class PaymentMethodOptionsCardInstallments(StripeModel):
+    """The ``PaymentMethodOptionsCardInstallments`` object."""
+
+    available_plans: Optional[list[PaymentMethodDetailsCardInstallmentsPlan]] = None
+    """Installment plans that may be selected for this PaymentIntent."""
+
+    enabled: bool
+    """Whether Installments are enabled for this PaymentIntent."""
+
+    plan: Optional[PaymentMethodDetailsCardInstallmentsPlan] = None
+    """Installment plan selected for this PaymentIntent."""
+
+
+class PaymentMethodOptionsCardMandateOptions(StripeModel):
+    """The ``PaymentMethodOptionsCardMandateOptions`` object."""
+
+    amount: int
+    """Amount to be charged for future payments."""
+
+    amount_type: Union[Literal["fixed", "maximum"], str]
+    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact
+    amount to be charged in future payments. If `maximum`, the amount charged can be up
+    to the value passed for the `amount` param.
+    """
+
+    description: Optional[str] = None
+    """A description of the mandate or subscription that is meant to be displayed to the
+    customer.
+    """
+
+    end_date: Optional[int] = None
+    """End date of the mandate or subscription. If not provided, the mandate will be
+    active until canceled. If provided, end date should be after start date.
+    """
+
+    interval: Union[Literal["day", "month", "sporadic", "week", "year"], str]
+    """Specifies payment frequency. One of `day`, `week`, `month`, `year`, or
+    `sporadic`.
+    """
+
+    interval_count: Optional[int] = None
+    """The number of intervals between payments. For example, `interval=month` and
+    `interval_count=3` indicates one payment every three months. Maximum of one year
+    interval allowed (1 year, 12 months, or 52 weeks). This parameter is optional when
+    `interval=sporadic`.
+    """
+
+    reference: str
+    """Unique identifier for the mandate or subscription."""
+
+    start_date: int
+    """Start date of the mandate or subscription. Start date should not be lesser than
+    yesterday.
+    """
+
+    supported_types: Optional[list[Union[Literal["india"], str]]] = None
+    """Specifies the type of mandates supported. Possible values are `india`."""
+
+
+class PaymentIntentPaymentMethodOptionsCard(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsCard`` object."""
+
+    capture_method: Optional[Union[Literal["manual"], str]] = None
+    """Controls when the funds will be captured from the customer's account."""
+
+    installments: Optional[PaymentMethodOptionsCardInstallments] = None
+    """Installment details for this payment (Mexico only).
+
+    For more information, see the [installments integration
+    guide](https://stripe.com/docs/payments/installments).
+    """
+
+    mandate_options: Optional[PaymentMethodOptionsCardMandateOptions] = None
+    """Configuration options for setting up an eMandate for cards issued in India."""
+
+    network: Optional[
         Union[
             Literal[
-                "abn_amro",
-                "asn_bank",
-                "bunq",
-                "handelsbanken",
-                "ing",
-                "knab",
-                "moneyou",
-                "n26",
-                "rabobank",
-                "regiobank",
-                "revolut",
-                "sns_bank",
-                "triodos_bank",
-                "van_lanschot",
-                "yoursafe",
+                "amex",
+                "cartes_bancaires",
+                "diners",
+                "discover",
+                "eftpos_au",
+                "interac",
+                "jcb",
+                "mastercard",
+                "unionpay",
+                "unknown",
+                "visa",
             ],
             str,
         ]
     ] = None
-    """The customer's bank, if provided. Can be one of `abn_amro`, `asn_bank`, `bunq`,
-    `handelsbanken`, `ing`, `knab`, `moneyou`, `n26`, `rabobank`, `regiobank`,
-    `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`.
+    """Selected network to process this payment intent on. Depends on the available
+    networks of the card attached to the payment intent. Can be only set confirm-time.
     """
 
-    bic: Optional[
-        Union[
-            Literal[
-                "ABNANL2A",
-                "ASNBNL21",
-                "BITSNL2A",
-                "BUNQNL2A",
-                "FVLBNL22",
-                "HANDNL2A",
-                "INGBNL2A",
-                "KNABNL2H",
-                "MOYONL21",
-                "NTSBDEB1",
-                "RABONL2U",
-                "RBRBNL21",
-                "REVOIE23",
-                "REVOLT21",
-                "SNSBNL2A",
-                "TRIONL2U",
-            ],
-            str,
-        ]
+    request_three_d_secure: Optional[
+        Union[Literal["any", "automatic", "challenge_only"], str]
     ] = None
-    """The Bank Identifier Code of the customer's bank, if the bank was provided."""
-
-
-class PaymentMethodInteracPresent(StripeModel):
-    """The ``PaymentMethodInteracPresent`` object."""
-
-    brand: Optional[str] = None
-    """Card brand. Can be `interac`, `mastercard` or `visa`."""
-
-    cardholder_name: Optional[str] = None
-    """The cardholder name as read from the card, in [ISO
-    7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric
-    characters, special characters and first/last name separator (`/`). In some cases,
-    the cardholder name may not be available depending on how the issuer has configured
-    the card. Cardholder name is typically not available on swipe or contactless
-    payments, such as those made with Apple Pay and Google Pay.
+    """We strongly recommend that you rely on our SCA Engine to automatically prompt
+    your customers for authentication based on risk level and [other
+    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
+    you wish to request 3D Secure based on logic from your own fraud engine, provide
+    this option. Permitted values include: `automatic` or `any`. If not provided,
+    defaults to `automatic`. Read our guide on [manually requesting 3D
+    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
+    information on how this configuration interacts with Radar and our SCA Engine.
     """
 
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country of the card. You could use this
-    attribute to get a sense of the international breakdown of cards you've collected.
-    """
-
-    exp_month: int
-    """Two-digit number representing the card's expiration month."""
-
-    exp_year: int
-    """Four-digit number representing the card's expiration year."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular card number. You can use this attribute to
-    check whether two customers who’ve signed up with you are using the same card
-    number, for example. For payment methods that tokenize card information (Apple Pay,
-    Google Pay), the tokenized number might be provided instead of the underlying card
-    number.
-
-    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
-    fingerprints for the same card---one for India and one for the rest of the world.*
-    """
-
-    funding: Optional[str] = None
-    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
-
-    last4: Optional[str] = None
-    """The last four digits of the card."""
-
-    networks: Optional[PaymentMethodCardPresentNetworks] = None
-    """Contains information about card networks that can be used to process the payment."""
-
-    preferred_locales: Optional[list[str]] = None
-    """EMV tag 5F2D. Preferred languages specified by the integrated circuit chip."""
-
-    read_method: Optional[
-        Union[
-            Literal[
-                "contact_emv",
-                "contactless_emv",
-                "contactless_magstripe_mode",
-                "magnetic_stripe_fallback",
-                "magnetic_stripe_track2",
-            ],
-            str,
-        ]
+    setup_future_usage: Optional[
+        Union[Literal["none", "off_session", "on_session"], str]
     ] = None
-    """How card details were read in this transaction."""
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
+
+    statement_descriptor_suffix_kana: Optional[str] = None
+    """Provides information about a card payment that customers see on their statements.
+    Concatenated with the Kana prefix (shortened Kana descriptor) or Kana statement
+    descriptor that’s set on the account to form the complete statement descriptor.
+    Maximum 22 characters. On card statements, the *concatenation* of both prefix and
+    suffix (including separators) will appear truncated to 22 characters.
+    """
+
+    statement_descriptor_suffix_kanji: Optional[str] = None
+    """Provides information about a card payment that customers see on their statements.
+    Concatenated with the Kanji prefix (shortened Kanji descriptor) or Kanji statement
+    descriptor that’s set on the account to form the complete statement descriptor.
+    Maximum 17 characters. On card statements, the *concatenation* of both prefix and
+    suffix (including separators) will appear truncated to 17 characters.
+    """
 
 
-class PaymentMethodKlarna(StripeModel):
-    """The ``PaymentMethodKlarna`` object."""
+class PaymentIntentPaymentMethodOptionsEps(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsEps`` object."""
 
-    dob: Optional[PaymentFlowsPrivatePaymentMethodsKlarnaDob] = None
-    """The customer's date of birth, if provided."""
+    setup_future_usage: Optional[Union[Literal["none"], str]] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
 
 
-class PaymentMethodKonbini(StripeModel):
-    """The ``PaymentMethodKonbini`` object."""
+class PaymentIntentPaymentMethodOptionsLink(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsLink`` object."""
+
+    capture_method: Optional[Union[Literal["manual"], str]] = None
+    """Controls when the funds will be captured from the customer's account."""
+
+    setup_future_usage: Optional[Union[Literal["none", "off_session"], str]] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
 
 
-class PaymentMethodLink(StripeModel):
-    """The ``PaymentMethodLink`` object."""
+class PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit`` object."""
 
-    email: Optional[str] = None
-    """Account owner's email address."""
+
+class PaymentIntentPaymentMethodOptionsSepaDebit(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsSepaDebit`` object."""
+
+    mandate_options: Optional[
+        PaymentIntentPaymentMethodOptionsMandateOptionsSepaDebit
+    ] = None
+
+    setup_future_usage: Optional[
+        Union[Literal["none", "off_session", "on_session"], str]
+    ] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
+
+
+class PaymentIntentPaymentMethodOptionsUsBankAccount(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptionsUsBankAccount`` object."""
+
+    financial_connections: Optional[LinkedAccountOptionsUsBankAccount] = None
+
+    preferred_settlement_speed: Optional[Union[Literal["fastest", "standard"], str]] = (
+        None
+    )
+    """Preferred transaction settlement speed"""
+
+    setup_future_usage: Optional[
+        Union[Literal["none", "off_session", "on_session"], str]
+    ] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
+
+
+class PaymentFlowsInstallmentOptions(StripeModel):
+    """The ``PaymentFlowsInstallmentOptions`` object."""
+
+    enabled: bool
+    plan: Optional[PaymentMethodDetailsCardInstallmentsPlan] = None
+
+
+class PaymentIntentTypeSpecificPaymentMethodOptionsClient(StripeModel):
+    """The ``PaymentIntentTypeSpecificPaymentMethodOptionsClient`` object."""
+
+    capture_method: Optional[Union[Literal["manual", "manual_preferred"], str]] = None
+    """Controls when the funds will be captured from the customer's account."""
+
+    installments: Optional[PaymentFlowsInstallmentOptions] = None
+
+    setup_future_usage: Optional[
+        Union[Literal["none", "off_session", "on_session"], str]
+    ] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
+
+    verification_method: Optional[
+        Union[Literal["automatic", "instant", "microdeposits"], str]
+    ] = None
+    """Bank account verification method."""
 
 
 class PaymentMethodOptionsAffirm(StripeModel):
@@ -11791,65 +13822,6 @@ class PaymentMethodOptionsBoleto(StripeModel):
     """
 
 
-class PaymentMethodOptionsCardInstallments(StripeModel):
-    """The ``PaymentMethodOptionsCardInstallments`` object."""
-
-    available_plans: Optional[list[PaymentMethodDetailsCardInstallmentsPlan]] = None
-    """Installment plans that may be selected for this PaymentIntent."""
-
-    enabled: bool
-    """Whether Installments are enabled for this PaymentIntent."""
-
-    plan: Optional[PaymentMethodDetailsCardInstallmentsPlan] = None
-    """Installment plan selected for this PaymentIntent."""
-
-
-class PaymentMethodOptionsCardMandateOptions(StripeModel):
-    """The ``PaymentMethodOptionsCardMandateOptions`` object."""
-
-    amount: int
-    """Amount to be charged for future payments."""
-
-    amount_type: Union[Literal["fixed", "maximum"], str]
-    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact
-    amount to be charged in future payments. If `maximum`, the amount charged can be up
-    to the value passed for the `amount` param.
-    """
-
-    description: Optional[str] = None
-    """A description of the mandate or subscription that is meant to be displayed to the
-    customer.
-    """
-
-    end_date: Optional[int] = None
-    """End date of the mandate or subscription. If not provided, the mandate will be
-    active until canceled. If provided, end date should be after start date.
-    """
-
-    interval: Union[Literal["day", "month", "sporadic", "week", "year"], str]
-    """Specifies payment frequency. One of `day`, `week`, `month`, `year`, or
-    `sporadic`.
-    """
-
-    interval_count: Optional[int] = None
-    """The number of intervals between payments. For example, `interval=month` and
-    `interval_count=3` indicates one payment every three months. Maximum of one year
-    interval allowed (1 year, 12 months, or 52 weeks). This parameter is optional when
-    `interval=sporadic`.
-    """
-
-    reference: str
-    """Unique identifier for the mandate or subscription."""
-
-    start_date: int
-    """Start date of the mandate or subscription. Start date should not be lesser than
-    yesterday.
-    """
-
-    supported_types: Optional[list[Union[Literal["india"], str]]] = None
-    """Specifies the type of mandates supported. Possible values are `india`."""
-
-
 class PaymentMethodOptionsCardPresent(StripeModel):
     """The ``PaymentMethodOptionsCardPresent`` object."""
 
@@ -11894,30 +13866,12 @@ class PaymentMethodOptionsCashapp(StripeModel):
     """
 
 
-class PaymentMethodOptionsCustomerBalance(StripeModel):
-    """The ``PaymentMethodOptionsCustomerBalance`` object."""
+class PaymentMethodOptionsCustomerBalanceEuBankAccount(StripeModel):
+    """The ``PaymentMethodOptionsCustomerBalanceEuBankAccount`` object."""
 
-    bank_transfer: Optional[PaymentMethodOptionsCustomerBalanceBankTransfer] = None
-
-    funding_type: Optional[Union[Literal["bank_transfer"], str]] = None
-    """The funding method type to be used when there are not enough funds in the
-    customer balance. Permitted values include: `bank_transfer`.
-    """
-
-    setup_future_usage: Optional[Union[Literal["none"], str]] = None
-    """Indicates that you intend to make future payments with this PaymentIntent's
-    payment method.
-
-    Providing this parameter will [attach the payment
-    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
-    Customer, if present, after the PaymentIntent is confirmed and any required actions
-    from the user are complete. If no Customer was provided, the payment method can
-    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
-    Customer after the transaction completes.
-
-    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
-    optimize your payment flow and comply with regional legislation and network rules,
-    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    country: Union[Literal["BE", "DE", "ES", "FR", "IE", "NL"], str]
+    """The desired country code of the bank account information. Permitted values
+    include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
     """
 
 
@@ -11958,12 +13912,30 @@ class PaymentMethodOptionsCustomerBalanceBankTransfer(StripeModel):
     """
 
 
-class PaymentMethodOptionsCustomerBalanceEuBankAccount(StripeModel):
-    """The ``PaymentMethodOptionsCustomerBalanceEuBankAccount`` object."""
+class PaymentMethodOptionsCustomerBalance(StripeModel):
+    """The ``PaymentMethodOptionsCustomerBalance`` object."""
 
-    country: Union[Literal["BE", "DE", "ES", "FR", "IE", "NL"], str]
-    """The desired country code of the bank account information. Permitted values
-    include: `BE`, `DE`, `ES`, `FR`, `IE`, or `NL`.
+    bank_transfer: Optional[PaymentMethodOptionsCustomerBalanceBankTransfer] = None
+
+    funding_type: Optional[Union[Literal["bank_transfer"], str]] = None
+    """The funding method type to be used when there are not enough funds in the
+    customer balance. Permitted values include: `bank_transfer`.
+    """
+
+    setup_future_usage: Optional[Union[Literal["none"], str]] = None
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
     """
 
 
@@ -12340,6 +14312,1529 @@ class PaymentMethodOptionsZip(StripeModel):
     """
 
 
+class PaymentIntentPaymentMethodOptions(StripeModel):
+    """The ``PaymentIntentPaymentMethodOptions`` object."""
+
+    acss_debit: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsAcssDebit,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    affirm: Optional[
+        Union[
+            PaymentMethodOptionsAffirm,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    afterpay_clearpay: Optional[
+        Union[
+            PaymentMethodOptionsAfterpayClearpay,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    alipay: Optional[
+        Union[
+            PaymentMethodOptionsAlipay,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    au_becs_debit: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsAuBecsDebit,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    bacs_debit: Optional[
+        Union[
+            PaymentMethodOptionsBacsDebit,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    bancontact: Optional[
+        Union[
+            PaymentMethodOptionsBancontact,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    blik: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsBlik,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    boleto: Optional[
+        Union[
+            PaymentMethodOptionsBoleto,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    card: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsCard,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    card_present: Optional[
+        Union[
+            PaymentMethodOptionsCardPresent,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    cashapp: Optional[
+        Union[
+            PaymentMethodOptionsCashapp,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    customer_balance: Optional[
+        Union[
+            PaymentMethodOptionsCustomerBalance,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    eps: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsEps,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    fpx: Optional[
+        Union[
+            PaymentMethodOptionsFpx, PaymentIntentTypeSpecificPaymentMethodOptionsClient
+        ]
+    ] = None
+    giropay: Optional[
+        Union[
+            PaymentMethodOptionsGiropay,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    grabpay: Optional[
+        Union[
+            PaymentMethodOptionsGrabpay,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    ideal: Optional[
+        Union[
+            PaymentMethodOptionsIdeal,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    interac_present: Optional[
+        Union[
+            PaymentMethodOptionsInteracPresent,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    klarna: Optional[
+        Union[
+            PaymentMethodOptionsKlarna,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    konbini: Optional[
+        Union[
+            PaymentMethodOptionsKonbini,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    link: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsLink,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    oxxo: Optional[
+        Union[
+            PaymentMethodOptionsOxxo,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    p24: Optional[
+        Union[
+            PaymentMethodOptionsP24, PaymentIntentTypeSpecificPaymentMethodOptionsClient
+        ]
+    ] = None
+    paynow: Optional[
+        Union[
+            PaymentMethodOptionsPaynow,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    paypal: Optional[
+        Union[
+            PaymentMethodOptionsPaypal,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    pix: Optional[
+        Union[
+            PaymentMethodOptionsPix, PaymentIntentTypeSpecificPaymentMethodOptionsClient
+        ]
+    ] = None
+    promptpay: Optional[
+        Union[
+            PaymentMethodOptionsPromptpay,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    sepa_debit: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsSepaDebit,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    sofort: Optional[
+        Union[
+            PaymentMethodOptionsSofort,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    us_bank_account: Optional[
+        Union[
+            PaymentIntentPaymentMethodOptionsUsBankAccount,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    wechat_pay: Optional[
+        Union[
+            PaymentMethodOptionsWechatPay,
+            PaymentIntentTypeSpecificPaymentMethodOptionsClient,
+        ]
+    ] = None
+    zip: Optional[
+        Union[
+            PaymentMethodOptionsZip, PaymentIntentTypeSpecificPaymentMethodOptionsClient
+        ]
+    ] = None
+
+
+class PaymentIntentProcessingCustomerNotification(StripeModel):
+    """The ``PaymentIntentProcessingCustomerNotification`` object."""
+
+    approval_requested: Optional[bool] = None
+    """Whether customer approval has been requested for this payment. For payments
+    greater than INR 15000 or mandate amount, the customer must provide explicit
+    approval of the payment with their bank.
+    """
+
+    completes_at: Optional[int] = None
+    """If customer approval is required, they need to provide approval before this time."""
+
+
+class PaymentIntentCardProcessing(StripeModel):
+    """The ``PaymentIntentCardProcessing`` object."""
+
+    customer_notification: Optional[PaymentIntentProcessingCustomerNotification] = None
+
+
+class PaymentIntentProcessing(StripeModel):
+    """The ``PaymentIntentProcessing`` object."""
+
+    card: Optional[PaymentIntentCardProcessing] = None
+
+    type: Union[Literal["card"], str]
+    """Type of the payment method for which payment is in `processing` state, one of
+    `card`.
+    """
+
+
+class TransferData(StripeModel):
+    """The ``TransferData`` object."""
+
+    amount: Optional[int] = None
+    """Amount intended to be collected by this PaymentIntent. A positive integer
+    representing how much to charge in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+    $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
+    US or [equivalent in charge
+    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+    The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+    charge of $999,999.99).
+    """
+
+    destination: Union[str, "Account"]
+    """The account (if any) the payment will be attributed to for tax reporting, and
+    where funds from the payment will be transferred to upon payment success.
+    """
+
+
+class PaymentIntent(StripeModel):
+    """A PaymentIntent guides you through the process of collecting a payment from your
+    customer. We recommend that you create exactly one PaymentIntent for each order or
+    customer session in your system. You can reference the PaymentIntent later to see
+    the history of payment attempts for a particular session.
+
+    A PaymentIntent transitions through [multiple
+    statuses](https://stripe.com/docs/payments/intents#intent-statuses) throughout its
+    lifetime as it interfaces with Stripe.js to perform authentication flows and
+    ultimately creates at most one successful charge.
+
+    Related guide: [Payment Intents
+    API](https://stripe.com/docs/payments/payment-intents)
+    """
+
+    amount: int
+    """Amount intended to be collected by this PaymentIntent. A positive integer
+    representing how much to charge in the [smallest currency
+    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
+    $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
+    US or [equivalent in charge
+    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
+    The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
+    charge of $999,999.99).
+    """
+
+    amount_capturable: Optional[int] = None
+    """Amount that can be captured from this PaymentIntent."""
+
+    amount_details: Optional[PaymentFlowsAmountDetails] = None
+
+    amount_received: Optional[int] = None
+    """Amount that was collected by this PaymentIntent."""
+
+    application: Optional[Union[str, Application]] = None
+    """ID of the Connect application that created the PaymentIntent."""
+
+    application_fee_amount: Optional[int] = None
+    """The amount of the application fee (if any) that will be requested to be applied
+    to the payment and transferred to the application owner's Stripe account. The amount
+    of the application fee collected will be capped at the total payment amount. For
+    more information, see the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts).
+    """
+
+    automatic_payment_methods: Optional[
+        PaymentFlowsAutomaticPaymentMethodsPaymentIntent
+    ] = None
+    """Settings to configure compatible payment methods from the [Stripe
+    Dashboard](https://dashboard.stripe.com/settings/payment_methods)
+    """
+
+    canceled_at: Optional[int] = None
+    """Populated when `status` is `canceled`, this is the time at which the
+    PaymentIntent was canceled. Measured in seconds since the Unix epoch.
+    """
+
+    cancellation_reason: Optional[
+        Union[
+            Literal[
+                "abandoned",
+                "automatic",
+                "duplicate",
+                "failed_invoice",
+                "fraudulent",
+                "requested_by_customer",
+                "void_invoice",
+            ],
+            str,
+        ]
+    ] = None
+    """Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`,
+    `fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe
+    internally (`failed_invoice`, `void_invoice`, or `automatic`).
+    """
+
+    capture_method: Union[Literal["automatic", "automatic_async", "manual"], str]
+    """Controls when the funds will be captured from the customer's account."""
+
+    client_secret: Optional[str] = None
+    """The client secret of this PaymentIntent. Used for client-side retrieval using a
+    publishable key.
+
+    The client secret can be used to complete a payment from your frontend. It should
+    not be stored, logged, or exposed to anyone other than the customer. Make sure that
+    you have TLS enabled on any page that includes the client secret.
+
+    Refer to our docs to [accept a
+    payment](https://stripe.com/docs/payments/accept-a-payment?ui=elements) and learn
+    about how `client_secret` should be handled.
+    """
+
+    confirmation_method: Union[Literal["automatic", "manual"], str]
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    currency: str
+    """Three-letter [ISO currency
+    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
+    [supported currency](https://stripe.com/docs/currencies).
+    """
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """ID of the Customer this PaymentIntent belongs to, if one exists.
+
+    Payment methods attached to other Customers cannot be used with this PaymentIntent.
+
+    If present in combination with
+    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage),
+    this PaymentIntent's payment method will be attached to the Customer after the
+    PaymentIntent has been confirmed and any required actions from the user are
+    complete.
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    id: str
+    """Unique identifier for the object."""
+
+    invoice: Optional[Union[str, Invoice]] = None
+    """ID of the invoice that created this PaymentIntent, if it exists."""
+
+    last_payment_error: Optional["ApiErrors"] = None
+    """The payment error encountered in the previous PaymentIntent confirmation. It will
+    be cleared if the PaymentIntent is later updated for any reason.
+    """
+
+    latest_charge: Optional[Union[str, Charge]] = None
+    """The latest charge created by this payment intent."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format. For more information, see the
+    [documentation](https://stripe.com/docs/payments/payment-intents/creating-payment-intents#storing-information-in-metadata).
+    """
+
+    next_action: Optional[PaymentIntentNextAction] = None
+    """If present, this property tells you what actions you need to take in order for
+    your customer to fulfill a payment using the provided source.
+    """
+
+    object: Literal["payment_intent"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The account (if any) for which the funds of the PaymentIntent are intended. See
+    the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+    """
+
+    payment_method: Optional[Union[str, "PaymentMethod"]] = None
+    """ID of the payment method used in this PaymentIntent."""
+
+    payment_method_options: Optional[PaymentIntentPaymentMethodOptions] = None
+    """Payment-method-specific configuration for this PaymentIntent."""
+
+    payment_method_types: list[str]
+    """The list of payment method types (e.g. card) that this PaymentIntent is allowed
+    to use.
+    """
+
+    processing: Optional[PaymentIntentProcessing] = None
+    """If present, this property tells you about the processing state of the payment."""
+
+    receipt_email: Optional[str] = None
+    """Email address that the receipt for the resulting payment will be sent to. If
+    `receipt_email` is specified for a payment in live mode, a receipt will be sent
+    regardless of your [email settings](https://dashboard.stripe.com/account/emails).
+    """
+
+    review: Optional[Union[str, Review]] = None
+    """ID of the review associated with this PaymentIntent, if any."""
+
+    setup_future_usage: Optional[Union[Literal["off_session", "on_session"], str]] = (
+        None
+    )
+    """Indicates that you intend to make future payments with this PaymentIntent's
+    payment method.
+
+    Providing this parameter will [attach the payment
+    method](https://stripe.com/docs/payments/save-during-payment) to the PaymentIntent's
+    Customer, if present, after the PaymentIntent is confirmed and any required actions
+    from the user are complete. If no Customer was provided, the payment method can
+    still be [attached](https://stripe.com/docs/api/payment_methods/attach) to a
+    Customer after the transaction completes.
+
+    When processing card payments, Stripe also uses `setup_future_usage` to dynamically
+    optimize your payment flow and comply with regional legislation and network rules,
+    such as [SCA](https://stripe.com/docs/strong-customer-authentication).
+    """
+
+    shipping: Optional[Shipping] = None
+    """Shipping information for this PaymentIntent."""
+
+    statement_descriptor: Optional[str] = None
+    """For non-card charges, you can use this value as the complete description that
+    appears on your customers’ statements. Must contain at least one letter, maximum 22
+    characters.
+    """
+
+    statement_descriptor_suffix: Optional[str] = None
+    """Provides information about a card payment that customers see on their statements.
+    Concatenated with the prefix (shortened descriptor) or statement descriptor that’s
+    set on the account to form the complete statement descriptor. Maximum 22 characters
+    for the concatenated descriptor.
+    """
+
+    status: Union[
+        Literal[
+            "canceled",
+            "processing",
+            "requires_action",
+            "requires_capture",
+            "requires_confirmation",
+            "requires_payment_method",
+            "succeeded",
+        ],
+        str,
+    ]
+    """Status of this PaymentIntent, one of `requires_payment_method`,
+    `requires_confirmation`, `requires_action`, `processing`, `requires_capture`,
+    `canceled`, or `succeeded`. Read more about each PaymentIntent
+    [status](https://stripe.com/docs/payments/intents#intent-statuses).
+    """
+
+    transfer_data: Optional[TransferData] = None
+    """The data with which to automatically create a Transfer when the payment is
+    finalized. See the PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/payments/connected-accounts) for details.
+    """
+
+    transfer_group: Optional[str] = None
+    """A string that identifies the resulting payment as part of a group. See the
+    PaymentIntents [use case for connected
+    accounts](https://stripe.com/docs/connect/separate-charges-and-transfers) for
+    details.
+    """
+
+
+class ApiErrors(StripeModel):
+    """The ``ApiErrors`` object."""
+
+    charge: Optional[str] = None
+    """For card errors, the ID of the failed charge."""
+
+    code: Optional[str] = None
+    """For some errors that could be handled programmatically, a short string indicating
+    the [error code](https://stripe.com/docs/error-codes) reported.
+    """
+
+    decline_code: Optional[str] = None
+    """For card errors resulting from a card issuer decline, a short string indicating
+    the [card issuer's reason for the
+    decline](https://stripe.com/docs/declines#issuer-declines) if they provide one.
+    """
+
+    doc_url: Optional[str] = None
+    """A URL to more information about the [error
+    code](https://stripe.com/docs/error-codes) reported.
+    """
+
+    message: Optional[str] = None
+    """A human-readable message providing more details about the error. For card errors,
+    these messages can be shown to your users.
+    """
+
+    param: Optional[str] = None
+    """If the error is parameter-specific, the parameter related to the error. For
+    example, you can use this to display a message near the correct form field.
+    """
+
+    payment_intent: Optional[PaymentIntent] = None
+
+    payment_method: Optional["PaymentMethod"] = None
+
+    payment_method_type: Optional[str] = None
+    """If the error is specific to the type of payment method, the payment method type
+    that had a problem. This field is only populated for invoice-related errors.
+    """
+
+    request_log_url: Optional[str] = None
+    """A URL to the request log entry in your dashboard."""
+
+    setup_intent: Optional[SetupIntent] = None
+
+    source: Optional[
+        Annotated[Union["BankAccount", Card, Source], Field(discriminator="object")]
+    ] = None
+    """The source object for errors returned on a request involving a source."""
+
+    type: Union[
+        Literal[
+            "api_error", "card_error", "idempotency_error", "invalid_request_error"
+        ],
+        str,
+    ]
+    """The type of error returned. One of `api_error`, `card_error`,
+    `idempotency_error`, or `invalid_request_error`
+    """
+
+
+class SetupAttemptPaymentMethodDetailsAcssDebit(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsAcssDebit`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsAuBecsDebit(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsAuBecsDebit`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsBacsDebit(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsBacsDebit`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsBancontact(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsBancontact`` object."""
+
+    bank_code: Optional[str] = None
+    """Bank code of bank associated with the bank account."""
+
+    bank_name: Optional[str] = None
+    """Name of the bank associated with the bank account."""
+
+    bic: Optional[str] = None
+    """Bank Identifier Code of the bank associated with the bank account."""
+
+    generated_sepa_debit: Optional[Union[str, "PaymentMethod"]] = None
+    """The ID of the SEPA Direct Debit PaymentMethod which was generated by this
+    SetupAttempt.
+    """
+
+    generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
+    """The mandate for the SEPA Direct Debit PaymentMethod which was generated by this
+    SetupAttempt.
+    """
+
+    iban_last4: Optional[str] = None
+    """Last four characters of the IBAN."""
+
+    preferred_language: Optional[Union[Literal["de", "en", "fr", "nl"], str]] = None
+    """Preferred language of the Bancontact authorization page that the customer is
+    redirected to. Can be one of `en`, `de`, `fr`, or `nl`
+    """
+
+    verified_name: Optional[str] = None
+    """Owner's verified full name. Values are verified or provided by Bancontact
+    directly (if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
+
+
+class SetupAttemptPaymentMethodDetailsBoleto(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsBoleto`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsCardWallet(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsCardWallet`` object."""
+
+    apple_pay: Optional[PaymentMethodDetailsCardWalletApplePay] = None
+
+    google_pay: Optional[PaymentMethodDetailsCardWalletGooglePay] = None
+
+    type: Union[Literal["apple_pay", "google_pay", "link"], str]
+    """The type of the card wallet, one of `apple_pay`, `google_pay`, or `link`. An
+    additional hash is included on the Wallet subhash with a name matching this value.
+    It contains additional information specific to the card wallet type.
+    """
+
+
+class ThreeDSecureDetails(StripeModel):
+    """The ``ThreeDSecureDetails`` object."""
+
+    authentication_flow: Optional[Union[Literal["challenge", "frictionless"], str]] = (
+        None
+    )
+    """For authenticated transactions: how the customer was authenticated by the issuing
+    bank.
+    """
+
+    result: Optional[
+        Union[
+            Literal[
+                "attempt_acknowledged",
+                "authenticated",
+                "exempted",
+                "failed",
+                "not_supported",
+                "processing_error",
+            ],
+            str,
+        ]
+    ] = None
+    """Indicates the outcome of 3D Secure authentication."""
+
+    result_reason: Optional[
+        Union[
+            Literal[
+                "abandoned",
+                "bypassed",
+                "canceled",
+                "card_not_enrolled",
+                "network_not_supported",
+                "protocol_error",
+                "rejected",
+            ],
+            str,
+        ]
+    ] = None
+    """Additional information about why 3D Secure succeeded or failed based on the
+    `result`.
+    """
+
+    version: Optional[Union[Literal["1.0.2", "2.1.0", "2.2.0"], str]] = None
+    """The version of 3D Secure that was used."""
+
+
+class SetupAttemptPaymentMethodDetailsCard(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsCard`` object."""
+
+    brand: Optional[str] = None
+    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    checks: Optional[PaymentMethodDetailsCardChecks] = None
+    """Check results by Card networks on Card address and CVC at the time of
+    authorization
+    """
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country of the card. You could use this
+    attribute to get a sense of the international breakdown of cards you've collected.
+    """
+
+    exp_month: Optional[int] = None
+    """Two-digit number representing the card's expiration month."""
+
+    exp_year: Optional[int] = None
+    """Four-digit number representing the card's expiration year."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular card number. You can use this attribute to
+    check whether two customers who’ve signed up with you are using the same card
+    number, for example. For payment methods that tokenize card information (Apple Pay,
+    Google Pay), the tokenized number might be provided instead of the underlying card
+    number.
+
+    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
+    fingerprints for the same card---one for India and one for the rest of the world.*
+    """
+
+    funding: Optional[str] = None
+    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
+
+    last4: Optional[str] = None
+    """The last four digits of the card."""
+
+    network: Optional[str] = None
+    """Identifies which network this charge was processed on. Can be `amex`,
+    `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    three_d_secure: Optional[ThreeDSecureDetails] = None
+    """Populated if this authorization used 3D Secure authentication."""
+
+    wallet: Optional[SetupAttemptPaymentMethodDetailsCardWallet] = None
+    """If this Card is part of a card wallet, this contains the details of the card
+    wallet.
+    """
+
+
+class SetupAttemptPaymentMethodDetailsCardPresent(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsCardPresent`` object."""
+
+    generated_card: Optional[Union[str, "PaymentMethod"]] = None
+    """The ID of the Card PaymentMethod which was generated by this SetupAttempt."""
+
+
+class SetupAttemptPaymentMethodDetailsCashapp(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsCashapp`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsIdeal(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsIdeal`` object."""
+
+    bank: Optional[
+        Union[
+            Literal[
+                "abn_amro",
+                "asn_bank",
+                "bunq",
+                "handelsbanken",
+                "ing",
+                "knab",
+                "moneyou",
+                "n26",
+                "rabobank",
+                "regiobank",
+                "revolut",
+                "sns_bank",
+                "triodos_bank",
+                "van_lanschot",
+                "yoursafe",
+            ],
+            str,
+        ]
+    ] = None
+    """The customer's bank. Can be one of `abn_amro`, `asn_bank`, `bunq`,
+    `handelsbanken`, `ing`, `knab`, `moneyou`, `n26`, `rabobank`, `regiobank`,
+    `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`.
+    """
+
+    bic: Optional[
+        Union[
+            Literal[
+                "ABNANL2A",
+                "ASNBNL21",
+                "BITSNL2A",
+                "BUNQNL2A",
+                "FVLBNL22",
+                "HANDNL2A",
+                "INGBNL2A",
+                "KNABNL2H",
+                "MOYONL21",
+                "NTSBDEB1",
+                "RABONL2U",
+                "RBRBNL21",
+                "REVOIE23",
+                "REVOLT21",
+                "SNSBNL2A",
+                "TRIONL2U",
+            ],
+            str,
+        ]
+    ] = None
+    """The Bank Identifier Code of the customer's bank."""
+
+    generated_sepa_debit: Optional[Union[str, "PaymentMethod"]] = None
+    """The ID of the SEPA Direct Debit PaymentMethod which was generated by this
+    SetupAttempt.
+    """
+
+    generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
+    """The mandate for the SEPA Direct Debit PaymentMethod which was generated by this
+    SetupAttempt.
+    """
+
+    iban_last4: Optional[str] = None
+    """Last four characters of the IBAN."""
+
+    verified_name: Optional[str] = None
+    """Owner's verified full name. Values are verified or provided by iDEAL directly (if
+    supported) at the time of authorization or settlement. They cannot be set or
+    mutated.
+    """
+
+
+class SetupAttemptPaymentMethodDetailsKlarna(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsKlarna`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsLink(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsLink`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsPaypal(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsPaypal`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsSepaDebit(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsSepaDebit`` object."""
+
+
+class SetupAttemptPaymentMethodDetailsSofort(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsSofort`` object."""
+
+    bank_code: Optional[str] = None
+    """Bank code of bank associated with the bank account."""
+
+    bank_name: Optional[str] = None
+    """Name of the bank associated with the bank account."""
+
+    bic: Optional[str] = None
+    """Bank Identifier Code of the bank associated with the bank account."""
+
+    generated_sepa_debit: Optional[Union[str, "PaymentMethod"]] = None
+    """The ID of the SEPA Direct Debit PaymentMethod which was generated by this
+    SetupAttempt.
+    """
+
+    generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
+    """The mandate for the SEPA Direct Debit PaymentMethod which was generated by this
+    SetupAttempt.
+    """
+
+    iban_last4: Optional[str] = None
+    """Last four characters of the IBAN."""
+
+    preferred_language: Optional[Union[Literal["de", "en", "fr", "nl"], str]] = None
+    """Preferred language of the Sofort authorization page that the customer is
+    redirected to. Can be one of `en`, `de`, `fr`, or `nl`
+    """
+
+    verified_name: Optional[str] = None
+    """Owner's verified full name. Values are verified or provided by Sofort directly
+    (if supported) at the time of authorization or settlement. They cannot be set or
+    mutated.
+    """
+
+
+class SetupAttemptPaymentMethodDetailsUsBankAccount(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetailsUsBankAccount`` object."""
+
+
+class SetupAttemptPaymentMethodDetails(StripeModel):
+    """The ``SetupAttemptPaymentMethodDetails`` object."""
+
+    acss_debit: Optional[SetupAttemptPaymentMethodDetailsAcssDebit] = None
+
+    au_becs_debit: Optional[SetupAttemptPaymentMethodDetailsAuBecsDebit] = None
+
+    bacs_debit: Optional[SetupAttemptPaymentMethodDetailsBacsDebit] = None
+
+    bancontact: Optional[SetupAttemptPaymentMethodDetailsBancontact] = None
+
+    boleto: Optional[SetupAttemptPaymentMethodDetailsBoleto] = None
+
+    card: Optional[SetupAttemptPaymentMethodDetailsCard] = None
+
+    card_present: Optional[SetupAttemptPaymentMethodDetailsCardPresent] = None
+
+    cashapp: Optional[SetupAttemptPaymentMethodDetailsCashapp] = None
+
+    ideal: Optional[SetupAttemptPaymentMethodDetailsIdeal] = None
+
+    klarna: Optional[SetupAttemptPaymentMethodDetailsKlarna] = None
+
+    link: Optional[SetupAttemptPaymentMethodDetailsLink] = None
+
+    paypal: Optional[SetupAttemptPaymentMethodDetailsPaypal] = None
+
+    sepa_debit: Optional[SetupAttemptPaymentMethodDetailsSepaDebit] = None
+
+    sofort: Optional[SetupAttemptPaymentMethodDetailsSofort] = None
+
+    type: str
+    """The type of the payment method used in the SetupIntent (e.g., `card`). An
+    additional hash is included on `payment_method_details` with a name matching this
+    value. It contains confirmation-specific information for the payment method.
+    """
+
+    us_bank_account: Optional[SetupAttemptPaymentMethodDetailsUsBankAccount] = None
+
+
+class SetupAttempt(StripeModel):
+    """A SetupAttempt describes one attempted confirmation of a SetupIntent, whether
+    that confirmation was successful or unsuccessful. You can use SetupAttempts to
+    inspect details of a specific attempt at setting up a payment method using a
+    SetupIntent.
+    """
+
+    application: Optional[Union[str, Application]] = None
+    """The value of
+    [application](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-application)
+    on the SetupIntent at the time of this confirmation.
+    """
+
+    attach_to_self: Optional[bool] = None
+    """If present, the SetupIntent's payment method will be attached to the in-context
+    Stripe Account.
+
+    It can only be used for this Stripe Account’s own money movement flows like
+    InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
+    PaymentMethod for a Customer, and defaults to false when attaching a PaymentMethod
+    to a Customer.
+    """
+
+    created: int
+    """Time at which the object was created. Measured in seconds since the Unix epoch."""
+
+    customer: Optional[Union[str, "Customer", DeletedCustomer]] = None
+    """The value of
+    [customer](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-customer)
+    on the SetupIntent at the time of this confirmation.
+    """
+
+    flow_directions: Optional[list[Union[Literal["inbound", "outbound"], str]]] = None
+    """Indicates the directions of money movement for which this payment method is
+    intended to be used.
+
+    Include `inbound` if you intend to use the payment method as the origin to pull
+    funds from. Include `outbound` if you intend to use the payment method as the
+    destination to send funds to. You can include both if you intend to use the payment
+    method for both purposes.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
+
+    object: Literal["setup_attempt"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    on_behalf_of: Optional[Union[str, "Account"]] = None
+    """The value of
+    [on_behalf_of](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-on_behalf_of)
+    on the SetupIntent at the time of this confirmation.
+    """
+
+    payment_method: Union[str, "PaymentMethod"]
+    """ID of the payment method used with this SetupAttempt."""
+
+    payment_method_details: SetupAttemptPaymentMethodDetails
+
+    setup_error: Optional[ApiErrors] = None
+    """The error encountered during this attempt to confirm the SetupIntent, if any."""
+
+    setup_intent: Union[str, SetupIntent]
+    """ID of the SetupIntent that this attempt belongs to."""
+
+    status: str
+    """Status of this SetupAttempt, one of `requires_confirmation`, `requires_action`,
+    `processing`, `succeeded`, `failed`, or `abandoned`.
+    """
+
+    usage: str
+    """The value of
+    [usage](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-usage)
+    on the SetupIntent at the time of this confirmation, one of `off_session` or
+    `on_session`.
+    """
+
+
+class PaymentMethodCardGeneratedCard(StripeModel):
+    """The ``PaymentMethodCardGeneratedCard`` object."""
+
+    charge: Optional[str] = None
+    """The charge that created this object."""
+
+    payment_method_details: Optional[CardGeneratedFromPaymentMethodDetails] = None
+    """Transaction-specific details of the payment method used in the payment."""
+
+    setup_attempt: Optional[Union[str, SetupAttempt]] = None
+    """The ID of the SetupAttempt that generated this PaymentMethod, if any."""
+
+
+class PaymentMethodCardWalletAmexExpressCheckout(StripeModel):
+    """The ``PaymentMethodCardWalletAmexExpressCheckout`` object."""
+
+
+class PaymentMethodCardWalletApplePay(StripeModel):
+    """The ``PaymentMethodCardWalletApplePay`` object."""
+
+
+class PaymentMethodCardWalletGooglePay(StripeModel):
+    """The ``PaymentMethodCardWalletGooglePay`` object."""
+
+
+class PaymentMethodCardWalletLink(StripeModel):
+    """The ``PaymentMethodCardWalletLink`` object."""
+
+
+class PaymentMethodCardWalletMasterpass(StripeModel):
+    """The ``PaymentMethodCardWalletMasterpass`` object."""
+
+    billing_address: Optional[Address] = None
+    """Owner's verified billing address. Values are verified or provided by the wallet
+    directly (if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
+
+    email: Optional[str] = None
+    """Owner's verified email. Values are verified or provided by the wallet directly
+    (if supported) at the time of authorization or settlement. They cannot be set or
+    mutated.
+    """
+
+    name: Optional[str] = None
+    """Owner's verified full name. Values are verified or provided by the wallet
+    directly (if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
+
+    shipping_address: Optional[Address] = None
+    """Owner's verified shipping address. Values are verified or provided by the wallet
+    directly (if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
+
+
+class PaymentMethodCardWalletSamsungPay(StripeModel):
+    """The ``PaymentMethodCardWalletSamsungPay`` object."""
+
+
+class PaymentMethodCardWalletVisaCheckout(StripeModel):
+    """The ``PaymentMethodCardWalletVisaCheckout`` object."""
+
+    billing_address: Optional[Address] = None
+    """Owner's verified billing address. Values are verified or provided by the wallet
+    directly (if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
+
+    email: Optional[str] = None
+    """Owner's verified email. Values are verified or provided by the wallet directly
+    (if supported) at the time of authorization or settlement. They cannot be set or
+    mutated.
+    """
+
+    name: Optional[str] = None
+    """Owner's verified full name. Values are verified or provided by the wallet
+    directly (if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
+
+    shipping_address: Optional[Address] = None
+    """Owner's verified shipping address. Values are verified or provided by the wallet
+    directly (if supported) at the time of authorization or settlement. They cannot be
+    set or mutated.
+    """
+
+
+class PaymentMethodCardWallet(StripeModel):
+    """The ``PaymentMethodCardWallet`` object."""
+
+    amex_express_checkout: Optional[PaymentMethodCardWalletAmexExpressCheckout] = None
+
+    apple_pay: Optional[PaymentMethodCardWalletApplePay] = None
+
+    dynamic_last4: Optional[str] = None
+    """(For tokenized numbers only.) The last four digits of the device account number."""
+
+    google_pay: Optional[PaymentMethodCardWalletGooglePay] = None
+
+    link: Optional[PaymentMethodCardWalletLink] = None
+
+    masterpass: Optional[PaymentMethodCardWalletMasterpass] = None
+
+    samsung_pay: Optional[PaymentMethodCardWalletSamsungPay] = None
+
+    type: Union[
+        Literal[
+            "amex_express_checkout",
+            "apple_pay",
+            "google_pay",
+            "link",
+            "masterpass",
+            "samsung_pay",
+            "visa_checkout",
+        ],
+        str,
+    ]
+    """The type of the card wallet, one of `amex_express_checkout`, `apple_pay`,
+    `google_pay`, `masterpass`, `samsung_pay`, `visa_checkout`, or `link`. An additional
+    hash is included on the Wallet subhash with a name matching this value. It contains
+    additional information specific to the card wallet type.
+    """
+
+    visa_checkout: Optional[PaymentMethodCardWalletVisaCheckout] = None
+
+
+class ThreeDSecureUsage(StripeModel):
+    """The ``ThreeDSecureUsage`` object."""
+
+    supported: bool
+    """Whether 3D Secure is supported on this card."""
+
+
+class PaymentMethodCard(StripeModel):
+    """The ``PaymentMethodCard`` object."""
+
+    brand: str
+    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    checks: Optional[PaymentMethodCardChecks] = None
+    """Checks on Card address and CVC if provided."""
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country of the card. You could use this
+    attribute to get a sense of the international breakdown of cards you've collected.
+    """
+
+    exp_month: int
+    """Two-digit number representing the card's expiration month."""
+
+    exp_year: int
+    """Four-digit number representing the card's expiration year."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular card number. You can use this attribute to
+    check whether two customers who’ve signed up with you are using the same card
+    number, for example. For payment methods that tokenize card information (Apple Pay,
+    Google Pay), the tokenized number might be provided instead of the underlying card
+    number.
+
+    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
+    fingerprints for the same card---one for India and one for the rest of the world.*
+    """
+
+    funding: str
+    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
+
+    generated_from: Optional[PaymentMethodCardGeneratedCard] = None
+    """Details of the original PaymentMethod that created this object."""
+
+    last4: str
+    """The last four digits of the card."""
+
+    networks: Optional[Networks] = None
+    """Contains information about card networks that can be used to process the payment."""
+
+    three_d_secure_usage: Optional[ThreeDSecureUsage] = None
+    """Contains details on how this Card may be used for 3D Secure authentication."""
+
+    wallet: Optional[PaymentMethodCardWallet] = None
+    """If this Card is part of a card wallet, this contains the details of the card
+    wallet.
+    """
+
+
+class PaymentMethodCardPresentNetworks(StripeModel):
+    """The ``PaymentMethodCardPresentNetworks`` object."""
+
+    available: list[str]
+    """All available networks for the card."""
+
+    preferred: Optional[str] = None
+    """The preferred network for the card."""
+
+
+class PaymentMethodCardPresent(StripeModel):
+    """The ``PaymentMethodCardPresent`` object."""
+
+    brand: Optional[str] = None
+    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
+    `mastercard`, `unionpay`, `visa`, or `unknown`.
+    """
+
+    cardholder_name: Optional[str] = None
+    """The cardholder name as read from the card, in [ISO
+    7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric
+    characters, special characters and first/last name separator (`/`). In some cases,
+    the cardholder name may not be available depending on how the issuer has configured
+    the card. Cardholder name is typically not available on swipe or contactless
+    payments, such as those made with Apple Pay and Google Pay.
+    """
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country of the card. You could use this
+    attribute to get a sense of the international breakdown of cards you've collected.
+    """
+
+    exp_month: int
+    """Two-digit number representing the card's expiration month."""
+
+    exp_year: int
+    """Four-digit number representing the card's expiration year."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular card number. You can use this attribute to
+    check whether two customers who’ve signed up with you are using the same card
+    number, for example. For payment methods that tokenize card information (Apple Pay,
+    Google Pay), the tokenized number might be provided instead of the underlying card
+    number.
+
+    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
+    fingerprints for the same card---one for India and one for the rest of the world.*
+    """
+
+    funding: Optional[str] = None
+    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
+
+    last4: Optional[str] = None
+    """The last four digits of the card."""
+
+    networks: Optional[PaymentMethodCardPresentNetworks] = None
+    """Contains information about card networks that can be used to process the payment."""
+
+    read_method: Optional[
+        Union[
+            Literal[
+                "contact_emv",
+                "contactless_emv",
+                "contactless_magstripe_mode",
+                "magnetic_stripe_fallback",
+                "magnetic_stripe_track2",
+            ],
+            str,
+        ]
+    ] = None
+    """How card details were read in this transaction."""
+
+
+class PaymentMethodCashapp(StripeModel):
+    """The ``PaymentMethodCashapp`` object."""
+
+    buyer_id: Optional[str] = None
+    """A unique and immutable identifier assigned by Cash App to every buyer."""
+
+    cashtag: Optional[str] = None
+    """A public identifier for buyers using Cash App."""
+
+
+class PaymentMethodCustomerBalance(StripeModel):
+    """The ``PaymentMethodCustomerBalance`` object."""
+
+
+class PaymentMethodEps(StripeModel):
+    """The ``PaymentMethodEps`` object."""
+
+    bank: Optional[
+        Union[
+            Literal[
+                "arzte_und_apotheker_bank",
+                "austrian_anadi_bank_ag",
+                "bank_austria",
+                "bankhaus_carl_spangler",
+                "bankhaus_schelhammer_und_schattera_ag",
+                "bawag_psk_ag",
+                "bks_bank_ag",
+                "brull_kallmus_bank_ag",
+                "btv_vier_lander_bank",
+                "capital_bank_grawe_gruppe_ag",
+                "deutsche_bank_ag",
+                "dolomitenbank",
+                "easybank_ag",
+                "erste_bank_und_sparkassen",
+                "hypo_alpeadriabank_international_ag",
+                "hypo_bank_burgenland_aktiengesellschaft",
+                "hypo_noe_lb_fur_niederosterreich_u_wien",
+                "hypo_oberosterreich_salzburg_steiermark",
+                "hypo_tirol_bank_ag",
+                "hypo_vorarlberg_bank_ag",
+                "marchfelder_bank",
+                "oberbank_ag",
+                "raiffeisen_bankengruppe_osterreich",
+                "schoellerbank_ag",
+                "sparda_bank_wien",
+                "volksbank_gruppe",
+                "volkskreditbank_ag",
+                "vr_bank_braunau",
+            ],
+            str,
+        ]
+    ] = None
+    """The customer's bank. Should be one of `arzte_und_apotheker_bank`,
+    `austrian_anadi_bank_ag`, `bank_austria`, `bankhaus_carl_spangler`,
+    `bankhaus_schelhammer_und_schattera_ag`, `bawag_psk_ag`, `bks_bank_ag`,
+    `brull_kallmus_bank_ag`, `btv_vier_lander_bank`, `capital_bank_grawe_gruppe_ag`,
+    `deutsche_bank_ag`, `dolomitenbank`, `easybank_ag`, `erste_bank_und_sparkassen`,
+    `hypo_alpeadriabank_international_ag`, `hypo_noe_lb_fur_niederosterreich_u_wien`,
+    `hypo_oberosterreich_salzburg_steiermark`, `hypo_tirol_bank_ag`,
+    `hypo_vorarlberg_bank_ag`, `hypo_bank_burgenland_aktiengesellschaft`,
+    `marchfelder_bank`, `oberbank_ag`, `raiffeisen_bankengruppe_osterreich`,
+    `schoellerbank_ag`, `sparda_bank_wien`, `volksbank_gruppe`, `volkskreditbank_ag`, or
+    `vr_bank_braunau`.
+    """
+
+
+class PaymentMethodFpx(StripeModel):
+    """The ``PaymentMethodFpx`` object."""
+
+    bank: Union[
+        Literal[
+            "affin_bank",
+            "agrobank",
+            "alliance_bank",
+            "ambank",
+            "bank_islam",
+            "bank_muamalat",
+            "bank_of_china",
+            "bank_rakyat",
+            "bsn",
+            "cimb",
+            "deutsche_bank",
+            "hong_leong_bank",
+            "hsbc",
+            "kfh",
+            "maybank2e",
+            "maybank2u",
+            "ocbc",
+            "pb_enterprise",
+            "public_bank",
+            "rhb",
+            "standard_chartered",
+            "uob",
+        ],
+        str,
+    ]
+    """The customer's bank, if provided. Can be one of `affin_bank`, `agrobank`,
+    `alliance_bank`, `ambank`, `bank_islam`, `bank_muamalat`, `bank_rakyat`, `bsn`,
+    `cimb`, `hong_leong_bank`, `hsbc`, `kfh`, `maybank2u`, `ocbc`, `public_bank`, `rhb`,
+    `standard_chartered`, `uob`, `deutsche_bank`, `maybank2e`, `pb_enterprise`, or
+    `bank_of_china`.
+    """
+
+
+class PaymentMethodGiropay(StripeModel):
+    """The ``PaymentMethodGiropay`` object."""
+
+
+class PaymentMethodGrabpay(StripeModel):
+    """The ``PaymentMethodGrabpay`` object."""
+
+
+class PaymentMethodIdeal(StripeModel):
+    """The ``PaymentMethodIdeal`` object."""
+
+    bank: Optional[
+        Union[
+            Literal[
+                "abn_amro",
+                "asn_bank",
+                "bunq",
+                "handelsbanken",
+                "ing",
+                "knab",
+                "moneyou",
+                "n26",
+                "rabobank",
+                "regiobank",
+                "revolut",
+                "sns_bank",
+                "triodos_bank",
+                "van_lanschot",
+                "yoursafe",
+            ],
+            str,
+        ]
+    ] = None
+    """The customer's bank, if provided. Can be one of `abn_amro`, `asn_bank`, `bunq`,
+    `handelsbanken`, `ing`, `knab`, `moneyou`, `n26`, `rabobank`, `regiobank`,
+    `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`.
+    """
+
+    bic: Optional[
+        Union[
+            Literal[
+                "ABNANL2A",
+                "ASNBNL21",
+                "BITSNL2A",
+                "BUNQNL2A",
+                "FVLBNL22",
+                "HANDNL2A",
+                "INGBNL2A",
+                "KNABNL2H",
+                "MOYONL21",
+                "NTSBDEB1",
+                "RABONL2U",
+                "RBRBNL21",
+                "REVOIE23",
+                "REVOLT21",
+                "SNSBNL2A",
+                "TRIONL2U",
+            ],
+            str,
+        ]
+    ] = None
+    """The Bank Identifier Code of the customer's bank, if the bank was provided."""
+
+
+class PaymentMethodInteracPresent(StripeModel):
+    """The ``PaymentMethodInteracPresent`` object."""
+
+    brand: Optional[str] = None
+    """Card brand. Can be `interac`, `mastercard` or `visa`."""
+
+    cardholder_name: Optional[str] = None
+    """The cardholder name as read from the card, in [ISO
+    7813](https://en.wikipedia.org/wiki/ISO/IEC_7813) format. May include alphanumeric
+    characters, special characters and first/last name separator (`/`). In some cases,
+    the cardholder name may not be available depending on how the issuer has configured
+    the card. Cardholder name is typically not available on swipe or contactless
+    payments, such as those made with Apple Pay and Google Pay.
+    """
+
+    country: Optional[str] = None
+    """Two-letter ISO code representing the country of the card. You could use this
+    attribute to get a sense of the international breakdown of cards you've collected.
+    """
+
+    exp_month: int
+    """Two-digit number representing the card's expiration month."""
+
+    exp_year: int
+    """Four-digit number representing the card's expiration year."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular card number. You can use this attribute to
+    check whether two customers who’ve signed up with you are using the same card
+    number, for example. For payment methods that tokenize card information (Apple Pay,
+    Google Pay), the tokenized number might be provided instead of the underlying card
+    number.
+
+    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
+    fingerprints for the same card---one for India and one for the rest of the world.*
+    """
+
+    funding: Optional[str] = None
+    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
+
+    last4: Optional[str] = None
+    """The last four digits of the card."""
+
+    networks: Optional[PaymentMethodCardPresentNetworks] = None
+    """Contains information about card networks that can be used to process the payment."""
+
+    preferred_locales: Optional[list[str]] = None
+    """EMV tag 5F2D. Preferred languages specified by the integrated circuit chip."""
+
+    read_method: Optional[
+        Union[
+            Literal[
+                "contact_emv",
+                "contactless_emv",
+                "contactless_magstripe_mode",
+                "magnetic_stripe_fallback",
+                "magnetic_stripe_track2",
+            ],
+            str,
+        ]
+    ] = None
+    """How card details were read in this transaction."""
+
+
+class PaymentFlowsPrivatePaymentMethodsKlarnaDob(StripeModel):
+    """The ``PaymentFlowsPrivatePaymentMethodsKlarnaDob`` object."""
+
+    day: Optional[int] = None
+    """The day of birth, between 1 and 31."""
+
+    month: Optional[int] = None
+    """The month of birth, between 1 and 12."""
+
+    year: Optional[int] = None
+    """The four-digit year of birth."""
+
+
+class PaymentMethodKlarna(StripeModel):
+    """The ``PaymentMethodKlarna`` object."""
+
+    dob: Optional[PaymentFlowsPrivatePaymentMethodsKlarnaDob] = None
+    """The customer's date of birth, if provided."""
+
+
+class PaymentMethodKonbini(StripeModel):
+    """The ``PaymentMethodKonbini`` object."""
+
+
+class PaymentMethodLink(StripeModel):
+    """The ``PaymentMethodLink`` object."""
+
+    email: Optional[str] = None
+    """Account owner's email address."""
+
+
 class PaymentMethodOxxo(StripeModel):
     """The ``PaymentMethodOxxo`` object."""
 
@@ -12406,6 +15901,16 @@ class PaymentMethodPromptpay(StripeModel):
     """The ``PaymentMethodPromptpay`` object."""
 
 
+class SepaDebitGeneratedFrom(StripeModel):
+    """The ``SepaDebitGeneratedFrom`` object."""
+
+    charge: Optional[Union[str, Charge]] = None
+    """The ID of the Charge that generated this PaymentMethod, if any."""
+
+    setup_attempt: Optional[Union[str, SetupAttempt]] = None
+    """The ID of the SetupAttempt that generated this PaymentMethod, if any."""
+
+
 class PaymentMethodSepaDebit(StripeModel):
     """The ``PaymentMethodSepaDebit`` object."""
 
@@ -12435,39 +15940,6 @@ class PaymentMethodSofort(StripeModel):
 
     country: Optional[str] = None
     """Two-letter ISO code representing the country the bank account is located in."""
-
-
-class PaymentMethodUsBankAccount(StripeModel):
-    """The ``PaymentMethodUsBankAccount`` object."""
-
-    account_holder_type: Optional[Union[Literal["company", "individual"], str]] = None
-    """Account holder type: individual or company."""
-
-    account_type: Optional[Union[Literal["checking", "savings"], str]] = None
-    """Account type: checkings or savings. Defaults to checking if omitted."""
-
-    bank_name: Optional[str] = None
-    """The name of the bank."""
-
-    financial_connections_account: Optional[str] = None
-    """The ID of the Financial Connections Account used to create the payment method."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular bank account. You can use this attribute to
-    check whether two bank accounts are the same.
-    """
-
-    last4: Optional[str] = None
-    """Last four digits of the bank account number."""
-
-    networks: Optional[UsBankAccountNetworks] = None
-    """Contains information about US bank account networks that can be used."""
-
-    routing_number: Optional[str] = None
-    """Routing number of the bank account."""
-
-    status_details: Optional[PaymentMethodUsBankAccountStatusDetails] = None
-    """Contains information about the future reusability of this PaymentMethod."""
 
 
 class PaymentMethodUsBankAccountBlocked(StripeModel):
@@ -12516,6 +15988,49 @@ class PaymentMethodUsBankAccountStatusDetails(StripeModel):
     blocked: Optional[PaymentMethodUsBankAccountBlocked] = None
 
 
+class UsBankAccountNetworks(StripeModel):
+    """The ``UsBankAccountNetworks`` object."""
+
+    preferred: Optional[str] = None
+    """The preferred network."""
+
+    supported: list[Union[Literal["ach", "us_domestic_wire"], str]]
+    """All supported networks."""
+
+
+class PaymentMethodUsBankAccount(StripeModel):
+    """The ``PaymentMethodUsBankAccount`` object."""
+
+    account_holder_type: Optional[Union[Literal["company", "individual"], str]] = None
+    """Account holder type: individual or company."""
+
+    account_type: Optional[Union[Literal["checking", "savings"], str]] = None
+    """Account type: checkings or savings. Defaults to checking if omitted."""
+
+    bank_name: Optional[str] = None
+    """The name of the bank."""
+
+    financial_connections_account: Optional[str] = None
+    """The ID of the Financial Connections Account used to create the payment method."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular bank account. You can use this attribute to
+    check whether two bank accounts are the same.
+    """
+
+    last4: Optional[str] = None
+    """Last four digits of the bank account number."""
+
+    networks: Optional[UsBankAccountNetworks] = None
+    """Contains information about US bank account networks that can be used."""
+
+    routing_number: Optional[str] = None
+    """Routing number of the bank account."""
+
+    status_details: Optional[PaymentMethodUsBankAccountStatusDetails] = None
+    """Contains information about the future reusability of this PaymentMethod."""
+
+
 class PaymentMethodWechatPay(StripeModel):
     """The ``PaymentMethodWechatPay`` object."""
 
@@ -12524,72 +16039,73 @@ class PaymentMethodZip(StripeModel):
     """The ``PaymentMethodZip`` object."""
 
 
-class Payout(StripeModel):
-    """A `Payout` object is created when you receive funds from Stripe, or when you
-    initiate a payout to either a bank account or debit card of a [connected Stripe
-    account](https://stripe.com/docs/connect/bank-debit-card-payouts). You can retrieve
-    individual payouts, as well as list all payouts. Payouts are made on [varying
-    schedules](https://stripe.com/docs/connect/manage-payout-schedule), depending on
-    your country and industry.
+class PaymentMethod(StripeModel):
+    """PaymentMethod objects represent your customer's payment instruments. You can use
+    them with [PaymentIntents](https://stripe.com/docs/payments/payment-intents) to
+    collect payments or save them to Customer objects to store instrument details for
+    future payments.
 
-    Related guide: [Receiving payouts](https://stripe.com/docs/payouts)
+    Related guides: [Payment Methods](https://stripe.com/docs/payments/payment-methods)
+    and [More Payment
+    Scenarios](https://stripe.com/docs/payments/more-payment-scenarios).
     """
 
-    amount: int
-    """Amount (in cents (or local equivalent)) to be transferred to your bank account or
-    debit card.
-    """
+    acss_debit: Optional[PaymentMethodAcssDebit] = None
 
-    arrival_date: int
-    """Date the payout is expected to arrive in the bank. This factors in delays like
-    weekends or bank holidays.
-    """
+    affirm: Optional[PaymentMethodAffirm] = None
 
-    automatic: bool
-    """Returns `true` if the payout was created by an [automated payout
-    schedule](https://stripe.com/docs/payouts#payout-schedule), and `false` if it was
-    [requested manually](https://stripe.com/docs/payouts#manual-payouts).
-    """
+    afterpay_clearpay: Optional[PaymentMethodAfterpayClearpay] = None
 
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """ID of the balance transaction that describes the impact of this payout on your
-    account balance.
-    """
+    alipay: Optional[PaymentFlowsPrivatePaymentMethodsAlipay] = None
+
+    au_becs_debit: Optional[PaymentMethodAuBecsDebit] = None
+
+    bacs_debit: Optional[PaymentMethodBacsDebit] = None
+
+    bancontact: Optional[PaymentMethodBancontact] = None
+
+    billing_details: BillingDetails
+
+    blik: Optional[PaymentMethodBlik] = None
+
+    boleto: Optional[PaymentMethodBoleto] = None
+
+    card: Optional[PaymentMethodCard] = None
+
+    card_present: Optional[PaymentMethodCardPresent] = None
+
+    cashapp: Optional[PaymentMethodCashapp] = None
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
+    customer: Optional[Union[str, "Customer"]] = None
+    """The ID of the Customer to which this PaymentMethod is saved. This will not be set
+    when the PaymentMethod has not been saved to a Customer.
     """
 
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
+    customer_balance: Optional[PaymentMethodCustomerBalance] = None
 
-    destination: Optional[
-        Union[str, BankAccount, Card, DeletedBankAccount, DeletedCard]
-    ] = None
-    """ID of the bank account or card the payout was sent to."""
+    eps: Optional[PaymentMethodEps] = None
 
-    failure_balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """If the payout failed or was canceled, this will be the ID of the balance
-    transaction that reversed the initial balance transaction, and puts the funds from
-    the failed payout back in your balance.
-    """
+    fpx: Optional[PaymentMethodFpx] = None
 
-    failure_code: Optional[str] = None
-    """Error code explaining reason for payout failure if available. See [Types of
-    payout failures](https://stripe.com/docs/api#payout_failures) for a list of failure
-    codes.
-    """
+    giropay: Optional[PaymentMethodGiropay] = None
 
-    failure_message: Optional[str] = None
-    """Message to user further explaining reason for payout failure if available."""
+    grabpay: Optional[PaymentMethodGrabpay] = None
 
     id: str
     """Unique identifier for the object."""
+
+    ideal: Optional[PaymentMethodIdeal] = None
+
+    interac_present: Optional[PaymentMethodInteracPresent] = None
+
+    klarna: Optional[PaymentMethodKlarna] = None
+
+    konbini: Optional[PaymentMethodKonbini] = None
+
+    link: Optional[PaymentMethodLink] = None
 
     livemode: bool
     """Has the value `true` if the object exists in live mode or the value `false` if
@@ -12602,139 +16118,225 @@ class Payout(StripeModel):
     object in a structured format.
     """
 
-    method: str
-    """The method used to send this payout, which can be `standard` or `instant`.
-    `instant` is supported for payouts to debit cards and bank accounts in certain
-    countries. (See [Bank support for Instant
-    Payouts](https://stripe.com/docs/payouts/instant-payouts-banks) for more
-    information.)
-    """
-
-    object: Literal["payout"]
+    object: Literal["payment_method"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
-    original_payout: Optional[Union[str, Payout]] = None
-    """If the payout reverses another, this is the ID of the original payout."""
+    oxxo: Optional[PaymentMethodOxxo] = None
 
-    reconciliation_status: Union[
-        Literal["completed", "in_progress", "not_applicable"], str
+    p24: Optional[PaymentMethodP24] = None
+
+    paynow: Optional[PaymentMethodPaynow] = None
+
+    paypal: Optional[PaymentMethodPaypal] = None
+
+    pix: Optional[PaymentMethodPix] = None
+
+    promptpay: Optional[PaymentMethodPromptpay] = None
+
+    radar_options: Optional[RadarRadarOptions] = None
+
+    sepa_debit: Optional[PaymentMethodSepaDebit] = None
+
+    sofort: Optional[PaymentMethodSofort] = None
+
+    type: Union[
+        Literal[
+            "acss_debit",
+            "affirm",
+            "afterpay_clearpay",
+            "alipay",
+            "au_becs_debit",
+            "bacs_debit",
+            "bancontact",
+            "blik",
+            "boleto",
+            "card",
+            "card_present",
+            "cashapp",
+            "customer_balance",
+            "eps",
+            "fpx",
+            "giropay",
+            "grabpay",
+            "ideal",
+            "interac_present",
+            "klarna",
+            "konbini",
+            "link",
+            "oxxo",
+            "p24",
+            "paynow",
+            "paypal",
+            "pix",
+            "promptpay",
+            "sepa_debit",
+            "sofort",
+            "us_bank_account",
+            "wechat_pay",
+            "zip",
+        ],
+        str,
     ]
-    """If `completed`, the [Balance Transactions
-    API](https://stripe.com/docs/api/balance_transactions/list#balance_transaction_list-payout)
-    may be used to list all Balance Transactions that were paid out in this payout.
+    """The type of the PaymentMethod. An additional hash is included on the
+    PaymentMethod with a name matching this value. It contains additional information
+    specific to the PaymentMethod type.
     """
 
-    reversed_by: Optional[Union[str, Payout]] = None
-    """If the payout was reversed, this is the ID of the payout that reverses this
-    payout.
+    us_bank_account: Optional[PaymentMethodUsBankAccount] = None
+
+    wechat_pay: Optional[PaymentMethodWechatPay] = None
+
+    zip: Optional[PaymentMethodZip] = None
+
+
+class InvoiceSettingCustomerSetting(StripeModel):
+    """The ``InvoiceSettingCustomerSetting`` object."""
+
+    custom_fields: Optional[list[InvoiceSettingCustomField]] = None
+    """Default custom fields to be displayed on invoices for this customer."""
+
+    default_payment_method: Optional[Union[str, PaymentMethod]] = None
+    """ID of a payment method that's attached to the customer, to be used as the
+    customer's default payment method for subscriptions and invoices.
     """
 
-    source_type: str
-    """The source balance this payout came from. One of `card`, `fpx`, or
-    `bank_account`.
+    footer: Optional[str] = None
+    """Default footer to be displayed on invoices for this customer."""
+
+    rendering_options: Optional[InvoiceSettingRenderingOptions] = None
+    """Default options for invoice PDF rendering for this customer."""
+
+
+class SubscriptionList(StripeModel):
+    """The customer's current subscriptions, if any."""
+
+    data: list[Subscription]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
     """
 
-    statement_descriptor: Optional[str] = None
-    """Extra information about a payout to be displayed on the user's bank statement."""
+    url: str
+    """The URL where this list can be accessed."""
 
-    status: str
-    """Current status of the payout: `paid`, `pending`, `in_transit`, `canceled` or
-    `failed`. A payout is `pending` until it is submitted to the bank, when it becomes
-    `in_transit`. The status then changes to `paid` if the transaction goes through, or
-    to `failed` or `canceled` (within 5 business days). Some failed payouts may
-    initially show as `paid` but then change to `failed`.
+
+class TaxIDsList(StripeModel):
+    """The customer's tax IDs."""
+
+    data: list[TaxId]
+    """Details about each object."""
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
     """
 
-    type: Union[Literal["bank_account", "card"], str]
-    """Can be `bank_account` or `card`."""
+    url: str
+    """The URL where this list can be accessed."""
 
 
-class PaypalSellerProtection(StripeModel):
-    """The ``PaypalSellerProtection`` object."""
+class Customer(StripeModel):
+    """This object represents a customer of your business. It lets you create recurring
+    charges and track payments that belong to the same customer.
 
-    dispute_categories: Optional[
-        list[Union[Literal["fraudulent", "product_not_received"], str]]
-    ] = None
-    """An array of conditions that are covered for the transaction, if applicable."""
-
-    status: Union[Literal["eligible", "not_eligible", "partially_eligible"], str]
-    """Indicates whether the transaction is eligible for PayPal's seller protection."""
-
-
-class Person(StripeModel):
-    """This is an object representing a person associated with a Stripe account.
-
-    A platform cannot access a Standard or Express account's persons after the account
-    starts onboarding, such as after generating an account link for the account. See the
-    [Standard onboarding](https://stripe.com/docs/connect/standard-accounts) or [Express
-    onboarding documentation](https://stripe.com/docs/connect/express-accounts) for
-    information about platform prefilling and account onboarding steps.
-
-    Related guide: [Handling identity verification with the
-    API](https://stripe.com/docs/connect/identity-verification-api#person-information)
+    Related guide: [Save a card during
+    payment](https://stripe.com/docs/payments/save-during-payment)
     """
-
-    account: str
-    """The account the person is associated with."""
 
     address: Optional[Address] = None
+    """The customer's address."""
 
-    address_kana: Optional[LegalEntityJapanAddress] = None
+    balance: Optional[int] = None
+    """Current balance, if any, being stored on the customer. If negative, the customer
+    has credit to apply to their next invoice. If positive, the customer has an amount
+    owed that will be added to their next invoice. The balance does not refer to any
+    unpaid invoices; it solely takes into account amounts that have yet to be
+    successfully applied to any invoice. This balance is only taken into account as
+    invoices are finalized.
+    """
 
-    address_kanji: Optional[LegalEntityJapanAddress] = None
+    cash_balance: Optional[CashBalance] = None
+    """The current funds being held by Stripe on behalf of the customer. These funds can
+    be applied towards payment intents with source "cash_balance". The
+    settings[reconciliation_mode] field describes whether these funds are applied to
+    such payment intents manually or automatically.
+    """
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
-    dob: Optional[LegalEntityDob] = None
+    currency: Optional[str] = None
+    """Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) the
+    customer can be charged in for recurring billing purposes.
+    """
+
+    default_source: Optional[
+        Union[
+            str,
+            Annotated[
+                Union["BankAccount", Card, Source], Field(discriminator="object")
+            ],
+        ]
+    ] = None
+    """ID of the default payment source for the customer.
+
+    If you are using payment methods created via the PaymentMethods API, see the
+    [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
+    field instead.
+    """
+
+    delinquent: Optional[bool] = None
+    """When the customer's latest invoice is billed by charging automatically,
+    `delinquent` is `true` if the invoice's latest charge failed. When the customer's
+    latest invoice is billed by sending an invoice, `delinquent` is `true` if the
+    invoice isn't paid by its due date.
+
+    If an invoice is marked uncollectible by
+    [dunning](https://stripe.com/docs/billing/automatic-collection), `delinquent`
+    doesn't get reset to `false`.
+    """
+
+    description: Optional[str] = None
+    """An arbitrary string attached to the object. Often useful for displaying to users."""
+
+    discount: Optional[Discount] = None
+    """Describes the current discount active on the customer, if there is one."""
 
     email: Optional[str] = None
-    """The person's email address."""
-
-    first_name: Optional[str] = None
-    """The person's first name."""
-
-    first_name_kana: Optional[str] = None
-    """The Kana variation of the person's first name (Japan only)."""
-
-    first_name_kanji: Optional[str] = None
-    """The Kanji variation of the person's first name (Japan only)."""
-
-    full_name_aliases: Optional[list[str]] = None
-    """A list of alternate names or aliases that the person is known by."""
-
-    future_requirements: Optional[PersonFutureRequirements] = None
-
-    gender: Optional[str] = None
-    """The person's gender (International regulations require either "male" or
-    "female").
-    """
+    """The customer's email address."""
 
     id: str
     """Unique identifier for the object."""
 
-    id_number_provided: Optional[bool] = None
-    """Whether the person's `id_number` was provided. True if either the full ID number
-    was provided or if only the required part of the ID number was provided (ex. last
-    four of an individual's SSN for the US indicated by `ssn_last_4_provided`).
+    invoice_credit_balance: Optional[dict[str, int]] = None
+    """The current multi-currency balances, if any, being stored on the customer. If
+    positive in a currency, the customer has a credit to apply to their next invoice
+    denominated in that currency. If negative, the customer has an amount owed that will
+    be added to their next invoice denominated in that currency. These balances do not
+    refer to any unpaid invoices. They solely track amounts that have yet to be
+    successfully applied to any invoice. A balance in a particular currency is only
+    applied to any invoice as an invoice in that currency is finalized.
     """
 
-    id_number_secondary_provided: Optional[bool] = None
-    """Whether the person's `id_number_secondary` was provided."""
+    invoice_prefix: Optional[str] = None
+    """The prefix for the customer used to generate unique invoice numbers."""
 
-    last_name: Optional[str] = None
-    """The person's last name."""
+    invoice_settings: Optional[InvoiceSettingCustomerSetting] = None
 
-    last_name_kana: Optional[str] = None
-    """The Kana variation of the person's last name (Japan only)."""
-
-    last_name_kanji: Optional[str] = None
-    """The Kanji variation of the person's last name (Japan only)."""
-
-    maiden_name: Optional[str] = None
-    """The person's maiden name."""
+    livemode: bool
+    """Has the value `true` if the object exists in live mode or the value `false` if
+    the object exists in test mode.
+    """
 
     metadata: Optional[dict[str, str]] = None
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -12742,35 +16344,467 @@ class Person(StripeModel):
     object in a structured format.
     """
 
-    nationality: Optional[str] = None
-    """The country where the person is a national."""
+    name: Optional[str] = None
+    """The customer's full name or business name."""
 
-    object: Literal["person"]
+    next_invoice_sequence: Optional[int] = None
+    """The suffix of the customer's next invoice number, e.g., 0001."""
+
+    object: Literal["customer"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
     phone: Optional[str] = None
-    """The person's phone number."""
+    """The customer's phone number."""
 
-    political_exposure: Optional[Union[Literal["existing", "none"], str]] = None
-    """Indicates if the person or any of their representatives, family members, or other
-    closely related persons, declares that they hold or have held an important public
-    job or function, in any jurisdiction.
+    preferred_locales: Optional[list[str]] = None
+    """The customer's preferred locales (languages), ordered by preference."""
+
+    shipping: Optional[Shipping] = None
+    """Mailing and shipping address for the customer. Appears on invoices emailed to
+    this customer.
     """
 
-    registered_address: Optional[Address] = None
+    sources: Optional[ApmsSourcesSourceList] = None
+    """The customer's payment sources, if any."""
 
-    relationship: Optional[PersonRelationship] = None
+    subscriptions: Optional[SubscriptionList] = None
+    """The customer's current subscriptions, if any."""
 
-    requirements: Optional[PersonRequirements] = None
+    tax: Optional[CustomerTax] = None
 
-    ssn_last_4_provided: Optional[bool] = None
-    """Whether the last four digits of the person's Social Security number have been
-    provided (U.S. only).
+    tax_exempt: Optional[Union[Literal["exempt", "none", "reverse"], str]] = None
+    """Describes the customer's tax exemption status. One of `none`, `exempt`, or
+    `reverse`. When set to `reverse`, invoice and receipt PDFs include the text
+    **"Reverse charge"**.
     """
 
-    verification: Optional[LegalEntityPersonVerification] = None
+    tax_ids: Optional[TaxIDsList] = None
+    """The customer's tax IDs."""
+
+    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
+    """ID of the test clock this customer belongs to."""
+
+
+class ExternalAccountRequirements(StripeModel):
+    """The ``ExternalAccountRequirements`` object."""
+
+    currently_due: Optional[list[str]] = None
+    """Fields that need to be collected to keep the external account enabled. If not
+    collected by `current_deadline`, these fields appear in `past_due` as well, and the
+    account is disabled.
+    """
+
+    errors: Optional[list[AccountRequirementsError]] = None
+    """Fields that are `currently_due` and need to be collected again because validation
+    or verification failed.
+    """
+
+    past_due: Optional[list[str]] = None
+    """Fields that weren't collected by `current_deadline`. These fields need to be
+    collected to enable the external account.
+    """
+
+    pending_verification: Optional[list[str]] = None
+    """Fields that may become required depending on the results of verification or
+    review. Will be an empty array unless an asynchronous verification is pending. If
+    verification fails, these fields move to `eventually_due`, `currently_due`, or
+    `past_due`.
+    """
+
+
+class BankAccount(StripeModel):
+    """These bank accounts are payment methods on `Customer` objects.
+
+    On the other hand [External Accounts](https://stripe.com/docs/api#external_accounts)
+    are transfer destinations on `Account` objects for [Custom
+    accounts](https://stripe.com/docs/connect/custom-accounts). They can be bank
+    accounts or debit cards as well, and are documented in the links above.
+
+    Related guide: [Bank debits and
+    transfers](https://stripe.com/docs/payments/bank-debits-transfers)
+    """
+
+    account: Optional[Union[str, "Account"]] = None
+    """The ID of the account that the bank account is associated with."""
+
+    account_holder_name: Optional[str] = None
+    """The name of the person or business that owns the bank account."""
+
+    account_holder_type: Optional[str] = None
+    """The type of entity that holds the account. This can be either `individual` or
+    `company`.
+    """
+
+    account_type: Optional[str] = None
+    """The bank account type. This can only be `checking` or `savings` in most
+    countries. In Japan, this can only be `futsu` or `toza`.
+    """
+
+    available_payout_methods: Optional[
+        list[Union[Literal["instant", "standard"], str]]
+    ] = None
+    """A set of available payout methods for this bank account. Only values from this
+    set should be passed as the `method` when creating a payout.
+    """
+
+    bank_name: Optional[str] = None
+    """Name of the bank associated with the routing number (e.g., `WELLS FARGO`)."""
+
+    country: str
+    """Two-letter ISO code representing the country the bank account is located in."""
+
+    currency: str
+    """Three-letter [ISO code for the currency](https://stripe.com/docs/payouts) paid
+    out to the bank account.
+    """
+
+    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
+    """The ID of the customer that the bank account is associated with."""
+
+    default_for_currency: Optional[bool] = None
+    """Whether this bank account is the default external account for its currency."""
+
+    fingerprint: Optional[str] = None
+    """Uniquely identifies this particular bank account. You can use this attribute to
+    check whether two bank accounts are the same.
+    """
+
+    future_requirements: Optional[ExternalAccountRequirements] = None
+    """Information about the [upcoming new requirements for the bank
+    account](https://stripe.com/docs/connect/custom-accounts/future-requirements),
+    including what information needs to be collected, and by when.
+    """
+
+    id: str
+    """Unique identifier for the object."""
+
+    last4: str
+    """The last four digits of the bank account number."""
+
+    metadata: Optional[dict[str, str]] = None
+    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
+    attach to an object. This can be useful for storing additional information about the
+    object in a structured format.
+    """
+
+    object: Literal["bank_account"]
+    """String representing the object's type. Objects of the same type share the same
+    value.
+    """
+
+    requirements: Optional[ExternalAccountRequirements] = None
+    """Information about the requirements for the bank account, including what
+    information needs to be collected.
+    """
+
+    routing_number: Optional[str] = None
+    """The routing transit number for the bank account."""
+
+    status: str
+    """For bank accounts, possible values are `new`, `validated`, `verified`,
+    `verification_failed`, or `errored`. A bank account that hasn't had any activity or
+    validation performed is `new`. If Stripe can determine that the bank account exists,
+    its status will be `validated`. Note that there often isn’t enough information to
+    know (e.g., for smaller credit unions), and the validation is not always run. If
+    customer bank account verification has succeeded, the bank account status will be
+    `verified`. If the verification failed for any reason, such as microdeposit failure,
+    the status will be `verification_failed`. If a transfer sent to this bank account
+    fails, we'll set the status to `errored` and will not continue to send transfers
+    until the bank details are updated.
+
+    For external accounts, possible values are `new`, `errored` and
+    `verification_failed`. If a transfer fails, the status is set to `errored` and
+    transfers are stopped until account details are updated. In India, if we can't
+    [verify the owner of the bank
+    account](https://support.stripe.com/questions/bank-account-ownership-verification),
+    we'll set the status to `verification_failed`. Other validations aren't run against
+    external accounts because they're only used for payouts. This means the other
+    statuses don't apply.
+    """
+
+
+class ExternalAccountList(StripeModel):
+    """External accounts (bank accounts and debit cards) currently attached to this
+    account
+    """
+
+    data: list[Annotated[Union[BankAccount, Card], Field(discriminator="object")]]
+    """The list contains all external accounts that have been attached to the Stripe
+    account. These may be bank accounts or cards.
+    """
+
+    has_more: bool
+    """True if this list has another page of items after this one that can be fetched."""
+
+    object: Literal["list"]
+    """String representing the object's type. Objects of the same type share the same
+    value. Always has the value `list`.
+    """
+
+    url: str
+    """The URL where this list can be accessed."""
+
+
+class LegalEntityCompanyVerificationDocument(StripeModel):
+    """The ``LegalEntityCompanyVerificationDocument`` object."""
+
+    back: Optional[Union[str, File]] = None
+    """The back of a document returned by a [file
+    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
+    `additional_verification`.
+    """
+
+    details: Optional[str] = None
+    """A user-displayable string describing the verification state of this document."""
+
+    details_code: Optional[str] = None
+    """One of `document_corrupt`, `document_expired`, `document_failed_copy`,
+    `document_failed_greyscale`, `document_failed_other`, `document_failed_test_mode`,
+    `document_fraudulent`, `document_incomplete`, `document_invalid`,
+    `document_manipulated`, `document_not_readable`, `document_not_uploaded`,
+    `document_type_not_supported`, or `document_too_large`. A machine-readable code
+    specifying the verification state for this document.
+    """
+
+    front: Optional[Union[str, File]] = None
+    """The front of a document returned by a [file
+    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
+    `additional_verification`.
+    """
+
+
+class LegalEntityCompanyVerification(StripeModel):
+    """The ``LegalEntityCompanyVerification`` object."""
+
+    document: LegalEntityCompanyVerificationDocument
+
+
+class LegalEntityJapanAddress(StripeModel):
+    """The ``LegalEntityJapanAddress`` object."""
+
+    city: Optional[str] = None
+    """City/Ward."""
+
+    country: Optional[str] = None
+    """Two-letter country code ([ISO 3166-1
+    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
+    """
+
+    line1: Optional[str] = None
+    """Block/Building number."""
+
+    line2: Optional[str] = None
+    """Building details."""
+
+    postal_code: Optional[str] = None
+    """ZIP or postal code."""
+
+    state: Optional[str] = None
+    """Prefecture."""
+
+    town: Optional[str] = None
+    """Town/cho-me."""
+
+
+class LegalEntityUboDeclaration(StripeModel):
+    """The ``LegalEntityUboDeclaration`` object."""
+
+    date: Optional[int] = None
+    """The Unix timestamp marking when the beneficial owner attestation was made."""
+
+    ip: Optional[str] = None
+    """The IP address from which the beneficial owner attestation was made."""
+
+    user_agent: Optional[str] = None
+    """The user-agent string from the browser where the beneficial owner attestation was
+    made.
+    """
+
+
+class LegalEntityCompany(StripeModel):
+    """The ``LegalEntityCompany`` object."""
+
+    address: Optional[Address] = None
+
+    address_kana: Optional[LegalEntityJapanAddress] = None
+    """The Kana variation of the company's primary address (Japan only)."""
+
+    address_kanji: Optional[LegalEntityJapanAddress] = None
+    """The Kanji variation of the company's primary address (Japan only)."""
+
+    directors_provided: Optional[bool] = None
+    """Whether the company's directors have been provided. This Boolean will be `true`
+    if you've manually indicated that all directors are provided via [the
+    `directors_provided`
+    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-directors_provided).
+    """
+
+    executives_provided: Optional[bool] = None
+    """Whether the company's executives have been provided. This Boolean will be `true`
+    if you've manually indicated that all executives are provided via [the
+    `executives_provided`
+    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-executives_provided),
+    or if Stripe determined that sufficient executives were provided.
+    """
+
+    export_license_id: Optional[str] = None
+    """The export license ID number of the company, also referred as Import Export Code
+    (India only).
+    """
+
+    export_purpose_code: Optional[str] = None
+    """The purpose code to use for export transactions (India only)."""
+
+    name: Optional[str] = None
+    """The company's legal name."""
+
+    name_kana: Optional[str] = None
+    """The Kana variation of the company's legal name (Japan only)."""
+
+    name_kanji: Optional[str] = None
+    """The Kanji variation of the company's legal name (Japan only)."""
+
+    owners_provided: Optional[bool] = None
+    """Whether the company's owners have been provided. This Boolean will be `true` if
+    you've manually indicated that all owners are provided via [the `owners_provided`
+    parameter](https://stripe.com/docs/api/accounts/update#update_account-company-owners_provided),
+    or if Stripe determined that sufficient owners were provided. Stripe determines
+    ownership requirements using both the number of owners provided and their total
+    percent ownership (calculated by adding the `percent_ownership` of each owner
+    together).
+    """
+
+    ownership_declaration: Optional[LegalEntityUboDeclaration] = None
+    """This hash is used to attest that the beneficial owner information provided to
+    Stripe is both current and correct.
+    """
+
+    phone: Optional[str] = None
+    """The company's phone number (used for verification)."""
+
+    structure: Optional[
+        Union[
+            Literal[
+                "free_zone_establishment",
+                "free_zone_llc",
+                "government_instrumentality",
+                "governmental_unit",
+                "incorporated_non_profit",
+                "incorporated_partnership",
+                "limited_liability_partnership",
+                "llc",
+                "multi_member_llc",
+                "private_company",
+                "private_corporation",
+                "private_partnership",
+                "public_company",
+                "public_corporation",
+                "public_partnership",
+                "single_member_llc",
+                "sole_establishment",
+                "sole_proprietorship",
+                "tax_exempt_government_instrumentality",
+                "unincorporated_association",
+                "unincorporated_non_profit",
+                "unincorporated_partnership",
+            ],
+            str,
+        ]
+    ] = None
+    """The category identifying the legal structure of the company or legal entity. See
+    [Business
+    structure](https://stripe.com/docs/connect/identity-verification#business-structure)
+    for more details.
+    """
+
+    tax_id_provided: Optional[bool] = None
+    """Whether the company's business ID number was provided."""
+
+    tax_id_registrar: Optional[str] = None
+    """The jurisdiction in which the `tax_id` is registered (Germany-based companies
+    only).
+    """
+
+    vat_id_provided: Optional[bool] = None
+    """Whether the company's business VAT number was provided."""
+
+    verification: Optional[LegalEntityCompanyVerification] = None
+    """Information on the verification state of the company."""
+
+
+class LegalEntityDob(StripeModel):
+    """The ``LegalEntityDob`` object."""
+
+    day: Optional[int] = None
+    """The day of birth, between 1 and 31."""
+
+    month: Optional[int] = None
+    """The month of birth, between 1 and 12."""
+
+    year: Optional[int] = None
+    """The four-digit year of birth."""
+
+
+class LegalEntityPersonVerificationDocument(StripeModel):
+    """The ``LegalEntityPersonVerificationDocument`` object."""
+
+    back: Optional[Union[str, File]] = None
+    """The back of an ID returned by a [file
+    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
+    `identity_document`.
+    """
+
+    details: Optional[str] = None
+    """A user-displayable string describing the verification state of this document. For
+    example, if a document is uploaded and the picture is too fuzzy, this may say
+    "Identity document is too unclear to read".
+    """
+
+    details_code: Optional[str] = None
+    """One of `document_corrupt`, `document_country_not_supported`, `document_expired`,
+    `document_failed_copy`, `document_failed_other`, `document_failed_test_mode`,
+    `document_fraudulent`, `document_failed_greyscale`, `document_incomplete`,
+    `document_invalid`, `document_manipulated`, `document_missing_back`,
+    `document_missing_front`, `document_not_readable`, `document_not_uploaded`,
+    `document_photo_mismatch`, `document_too_large`, or `document_type_not_supported`. A
+    machine-readable code specifying the verification state for this document.
+    """
+
+    front: Optional[Union[str, File]] = None
+    """The front of an ID returned by a [file
+    upload](https://stripe.com/docs/api#create_file) with a `purpose` value of
+    `identity_document`.
+    """
+
+
+class LegalEntityPersonVerification(StripeModel):
+    """The ``LegalEntityPersonVerification`` object."""
+
+    additional_document: Optional[LegalEntityPersonVerificationDocument] = None
+    """A document showing address, either a passport, local ID card, or utility bill
+    from a well-known utility company.
+    """
+
+    details: Optional[str] = None
+    """A user-displayable string describing the verification state for the person. For
+    example, this may say "Provided identity information could not be verified".
+    """
+
+    details_code: Optional[str] = None
+    """One of `document_address_mismatch`, `document_dob_mismatch`,
+    `document_duplicate_type`, `document_id_number_mismatch`, `document_name_mismatch`,
+    `document_nationality_mismatch`, `failed_keyed_identity`, or `failed_other`. A
+    machine-readable code specifying the verification state for the person.
+    """
+
+    document: Optional[LegalEntityPersonVerificationDocument] = None
+
+    status: str
+    """The state of verification for the person. Possible values are `unverified`,
+    `pending`, or `verified`.
+    """
 
 
 class PersonFutureRequirements(StripeModel):
@@ -12884,3050 +16918,182 @@ class PersonRequirements(StripeModel):
     """
 
 
-class PlatformTaxFee(StripeModel):
-    """The ``PlatformTaxFee`` object."""
+class Person(StripeModel):
+    """This is an object representing a person associated with a Stripe account.
+
+    A platform cannot access a Standard or Express account's persons after the account
+    starts onboarding, such as after generating an account link for the account. See the
+    [Standard onboarding](https://stripe.com/docs/connect/standard-accounts) or [Express
+    onboarding documentation](https://stripe.com/docs/connect/express-accounts) for
+    information about platform prefilling and account onboarding steps.
+
+    Related guide: [Handling identity verification with the
+    API](https://stripe.com/docs/connect/identity-verification-api#person-information)
+    """
 
     account: str
-    """The Connected account that incurred this charge."""
+    """The account the person is associated with."""
 
-    id: str
-    """Unique identifier for the object."""
+    address: Optional[Address] = None
 
-    object: Literal["platform_tax_fee"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
+    address_kana: Optional[LegalEntityJapanAddress] = None
 
-    source_transaction: str
-    """The payment object that caused this tax to be inflicted."""
-
-    type: str
-    """The type of tax (VAT)."""
-
-
-class Price(StripeModel):
-    """Prices define the unit cost, currency, and (optional) billing cycle for both
-    recurring and one-time purchases of products.
-    [Products](https://stripe.com/docs/api#products) help you track inventory or
-    provisioning, and prices help you track payment terms. Different physical goods or
-    levels of service should be represented by products, and pricing options should be
-    represented by prices. This approach lets you change prices without having to change
-    your provisioning scheme.
-
-    For example, you might have a single "gold" product that has prices for $10/month,
-    $100/year, and €9 once.
-
-    Related guides: [Set up a
-    subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription),
-    [create an invoice](https://stripe.com/docs/billing/invoices/create), and more about
-    [products and prices](https://stripe.com/docs/products-prices/overview).
-    """
-
-    active: bool
-    """Whether the price can be used for new purchases."""
-
-    billing_scheme: Union[Literal["per_unit", "tiered"], str]
-    """Describes how to compute the price per period. Either `per_unit` or `tiered`.
-    `per_unit` indicates that the fixed amount (specified in `unit_amount` or
-    `unit_amount_decimal`) will be charged per unit in `quantity` (for prices with
-    `usage_type=licensed`), or per unit of total usage (for prices with
-    `usage_type=metered`). `tiered` indicates that the unit pricing will be computed
-    using a tiering strategy as defined using the `tiers` and `tiers_mode` attributes.
-    """
+    address_kanji: Optional[LegalEntityJapanAddress] = None
 
     created: int
     """Time at which the object was created. Measured in seconds since the Unix epoch."""
 
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
+    dob: Optional[LegalEntityDob] = None
 
-    currency_options: Optional[dict[str, CurrencyOption]] = None
-    """Prices defined in each available currency option. Each key must be a three-letter
-    [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html) and a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
+    email: Optional[str] = None
+    """The person's email address."""
 
-    custom_unit_amount: Optional[CustomUnitAmount] = None
-    """When set, provides configuration for the amount to be adjusted by the customer
-    during Checkout Sessions and Payment Links.
+    first_name: Optional[str] = None
+    """The person's first name."""
+
+    first_name_kana: Optional[str] = None
+    """The Kana variation of the person's first name (Japan only)."""
+
+    first_name_kanji: Optional[str] = None
+    """The Kanji variation of the person's first name (Japan only)."""
+
+    full_name_aliases: Optional[list[str]] = None
+    """A list of alternate names or aliases that the person is known by."""
+
+    future_requirements: Optional[PersonFutureRequirements] = None
+
+    gender: Optional[str] = None
+    """The person's gender (International regulations require either "male" or
+    "female").
     """
 
     id: str
     """Unique identifier for the object."""
 
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
+    id_number_provided: Optional[bool] = None
+    """Whether the person's `id_number` was provided. True if either the full ID number
+    was provided or if only the required part of the ID number was provided (ex. last
+    four of an individual's SSN for the US indicated by `ssn_last_4_provided`).
     """
 
-    lookup_key: Optional[str] = None
-    """A lookup key used to retrieve prices dynamically from a static string. This may
-    be up to 200 characters.
-    """
+    id_number_secondary_provided: Optional[bool] = None
+    """Whether the person's `id_number_secondary` was provided."""
 
-    metadata: dict[str, str]
+    last_name: Optional[str] = None
+    """The person's last name."""
+
+    last_name_kana: Optional[str] = None
+    """The Kana variation of the person's last name (Japan only)."""
+
+    last_name_kanji: Optional[str] = None
+    """The Kanji variation of the person's last name (Japan only)."""
+
+    maiden_name: Optional[str] = None
+    """The person's maiden name."""
+
+    metadata: Optional[dict[str, str]] = None
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
     attach to an object. This can be useful for storing additional information about the
     object in a structured format.
     """
 
-    nickname: Optional[str] = None
-    """A brief description of the price, hidden from customers."""
+    nationality: Optional[str] = None
+    """The country where the person is a national."""
 
-    object: Literal["price"]
+    object: Literal["person"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
-    product: Union[str, Product, DeletedProduct]
-    """The ID of the product this price is associated with."""
+    phone: Optional[str] = None
+    """The person's phone number."""
 
-    recurring: Optional[Recurring] = None
-    """The recurring components of a price such as `interval` and `usage_type`."""
+    political_exposure: Optional[Union[Literal["existing", "none"], str]] = None
+    """Indicates if the person or any of their representatives, family members, or other
+    closely related persons, declares that they hold or have held an important public
+    job or function, in any jurisdiction.
+    """
 
-    tax_behavior: Optional[
-        Union[Literal["exclusive", "inclusive", "unspecified"], str]
+    registered_address: Optional[Address] = None
+
+    relationship: Optional[PersonRelationship] = None
+
+    requirements: Optional[PersonRequirements] = None
+
+    ssn_last_4_provided: Optional[bool] = None
+    """Whether the last four digits of the person's Social Security number have been
+    provided (U.S. only).
+    """
+
+    verification: Optional[LegalEntityPersonVerification] = None
+
+
+class Account(StripeModel):
+    """This is an object representing a Stripe account. You can retrieve it to see
+    properties on the account like its current requirements or if the account is enabled
+    to make live charges or receive payouts.
+
+    For Custom accounts, the properties below are always returned. For other accounts,
+    some properties are returned until that account has started to go through Connect
+    Onboarding. Once you create an [Account
+    Link](https://stripe.com/docs/api/account_links) for a Standard or Express account,
+    some parameters are no longer returned. These are marked as **Custom Only** or
+    **Custom and Express** below. Learn about the differences [between
+    accounts](https://stripe.com/docs/connect/accounts).
+    """
+
+    business_profile: Optional[AccountBusinessProfile] = None
+    """Business information about the account."""
+
+    business_type: Optional[
+        Union[Literal["company", "government_entity", "individual", "non_profit"], str]
     ] = None
-    """Only required if a [default tax
-    behavior](https://stripe.com/docs/tax/products-prices-tax-categories-tax-behavior#setting-a-default-tax-behavior-(recommended))
-    was not provided in the Stripe Tax settings. Specifies whether the price is
-    considered inclusive of taxes or exclusive of taxes. One of `inclusive`,
-    `exclusive`, or `unspecified`. Once specified as either `inclusive` or `exclusive`,
-    it cannot be changed.
-    """
+    """The business type."""
 
-    tiers: Optional[list[PriceTier]] = None
-    """Each element represents a pricing tier. This parameter requires `billing_scheme`
-    to be set to `tiered`. See also the documentation for `billing_scheme`.
-    """
+    capabilities: Optional[AccountCapabilities] = None
 
-    tiers_mode: Optional[Union[Literal["graduated", "volume"], str]] = None
-    """Defines if the tiering price should be `graduated` or `volume` based. In
-    `volume`-based tiering, the maximum quantity within a period determines the per unit
-    price. In `graduated` tiering, pricing can change as the quantity grows.
-    """
+    charges_enabled: Optional[bool] = None
+    """Whether the account can create live charges."""
 
-    transform_quantity: Optional[TransformQuantity] = None
-    """Apply a transformation to the reported usage or set quantity before computing the
-    amount billed. Cannot be combined with `tiers`.
-    """
+    company: Optional[LegalEntityCompany] = None
 
-    type: Union[Literal["one_time", "recurring"], str]
-    """One of `one_time` or `recurring` depending on whether the price is for a one-time
-    purchase or a recurring (subscription) purchase.
-    """
+    controller: Optional[AccountUnificationAccountController] = None
 
-    unit_amount: Optional[int] = None
-    """The unit amount in cents (or local equivalent) to be charged, represented as a
-    whole integer if possible. Only set if `billing_scheme=per_unit`.
-    """
+    country: Optional[str] = None
+    """The account's country."""
 
-    unit_amount_decimal: Optional[str] = None
-    """The unit amount in cents (or local equivalent) to be charged, represented as a
-    decimal string with at most 12 decimal places. Only set if
-    `billing_scheme=per_unit`.
-    """
-
-
-class PriceTier(StripeModel):
-    """The ``PriceTier`` object."""
-
-    flat_amount: Optional[int] = None
-    """Price for the entire tier."""
-
-    flat_amount_decimal: Optional[str] = None
-    """Same as `flat_amount`, but contains a decimal value with at most 12 decimal
-    places.
-    """
-
-    unit_amount: Optional[int] = None
-    """Per unit price for units relevant to the tier."""
-
-    unit_amount_decimal: Optional[str] = None
-    """Same as `unit_amount`, but contains a decimal value with at most 12 decimal
-    places.
-    """
-
-    up_to: Optional[int] = None
-    """Up to and including to this quantity will be contained in the tier."""
-
-
-class Product(StripeModel):
-    """Products describe the specific goods or services you offer to your customers. For
-    example, you might offer a Standard and Premium version of your goods or service;
-    each version would be a separate Product. They can be used in conjunction with
-    [Prices](https://stripe.com/docs/api#prices) to configure pricing in Payment Links,
-    Checkout, and Subscriptions.
-
-    Related guides: [Set up a
-    subscription](https://stripe.com/docs/billing/subscriptions/set-up-subscription),
-    [share a Payment Link](https://stripe.com/docs/payment-links), [accept payments with
-    Checkout](https://stripe.com/docs/payments/accept-a-payment#create-product-prices-upfront),
-    and more about [Products and
-    Prices](https://stripe.com/docs/products-prices/overview)
-    """
-
-    active: bool
-    """Whether the product is currently available for purchase."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    default_price: Optional[Union[str, Price]] = None
-    """The ID of the [Price](https://stripe.com/docs/api/prices) object that is the
-    default price for this product.
-    """
-
-    description: Optional[str] = None
-    """The product's description, meant to be displayable to the customer. Use this
-    field to optionally store a long form explanation of the product being sold for your
-    own rendering purposes.
-    """
-
-    features: list[ProductFeature]
-    """A list of up to 15 features for this product. These are displayed in [pricing
-    tables](https://stripe.com/docs/payments/checkout/pricing-table).
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    images: list[str]
-    """A list of up to 8 URLs of images for this product, meant to be displayable to the
-    customer.
-    """
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    name: str
-    """The product's name, meant to be displayable to the customer."""
-
-    object: Literal["product"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    package_dimensions: Optional[PackageDimensions] = None
-    """The dimensions of this product for shipping purposes."""
-
-    shippable: Optional[bool] = None
-    """Whether this product is shipped (i.e., physical goods)."""
-
-    statement_descriptor: Optional[str] = None
-    """Extra information about a product which will appear on your customer's credit
-    card statement. In the case that multiple products are billed at once, the first
-    statement descriptor will be used.
-    """
-
-    tax_code: Optional[Union[str, TaxCode]] = None
-    """A [tax code](https://stripe.com/docs/tax/tax-categories) ID."""
-
-    unit_label: Optional[str] = None
-    """A label that represents units of this product. When set, this will be included in
-    customers' receipts, invoices, Checkout, and the customer portal.
-    """
-
-    updated: int
-    """Time at which the object was last updated. Measured in seconds since the Unix
+    created: Optional[int] = None
+    """Time at which the account was connected. Measured in seconds since the Unix
     epoch.
     """
 
-    url: Optional[str] = None
-    """A URL of a publicly-accessible webpage for this product."""
-
-
-class ProductFeature(StripeModel):
-    """The ``ProductFeature`` object."""
-
-    name: str
-    """The feature's name. Up to 80 characters long."""
-
-
-class PromotionCode(StripeModel):
-    """A Promotion Code represents a customer-redeemable code for a
-    [coupon](https://stripe.com/docs/api#coupons). It can be used to create multiple
-    codes for a single coupon.
-    """
-
-    active: bool
-    """Whether the promotion code is currently active. A promotion code is only active
-    if the coupon is also valid.
-    """
-
-    code: str
-    """The customer-facing code. Regardless of case, this code must be unique across all
-    active promotion codes for each customer.
-    """
-
-    coupon: Coupon
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """The customer that this promotion code can be used by."""
-
-    expires_at: Optional[int] = None
-    """Date at which the promotion code can no longer be redeemed."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    max_redemptions: Optional[int] = None
-    """Maximum number of times this promotion code can be redeemed."""
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["promotion_code"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    restrictions: PromotionCodesResourceRestrictions
-
-    times_redeemed: int
-    """Number of times this promotion code has been used."""
-
-
-class PromotionCodeCurrencyOption(StripeModel):
-    """The ``PromotionCodeCurrencyOption`` object."""
-
-    minimum_amount: int
-    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a
-    purchase must be $100 or more to work).
-    """
-
-
-class PromotionCodesResourceRestrictions(StripeModel):
-    """The ``PromotionCodesResourceRestrictions`` object."""
-
-    currency_options: Optional[dict[str, PromotionCodeCurrencyOption]] = None
-    """Promotion code restrictions defined in each available currency option. Each key
-    must be a three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html) and a [supported
-    currency](https://stripe.com/docs/currencies).
-    """
-
-    first_time_transaction: bool
-    """A Boolean indicating if the Promotion Code should only be redeemed for Customers
-    without any successful payments or invoices
-    """
-
-    minimum_amount: Optional[int] = None
-    """Minimum amount required to redeem this Promotion Code into a Coupon (e.g., a
-    purchase must be $100 or more to work).
-    """
-
-    minimum_amount_currency: Optional[str] = None
-    """Three-letter [ISO code](https://stripe.com/docs/currencies) for minimum_amount"""
-
-
-class Quote(StripeModel):
-    """A Quote is a way to model prices that you'd like to provide to a customer. Once
-    accepted, it will automatically create an invoice, subscription or subscription
-    schedule.
-    """
-
-    amount_subtotal: int
-    """Total before any discounts or taxes are applied."""
-
-    amount_total: int
-    """Total after discounts and taxes are applied."""
-
-    application: Optional[Union[str, Application, DeletedApplication]] = None
-    """ID of the Connect Application that created the quote."""
-
-    application_fee_amount: Optional[int] = None
-    """The amount of the application fee (if any) that will be requested to be applied
-    to the payment and transferred to the application owner's Stripe account. Only
-    applicable if there are no line items with recurring prices on the quote.
-    """
-
-    application_fee_percent: Optional[float] = None
-    """A non-negative decimal between 0 and 100, with at most two decimal places. This
-    represents the percentage of the subscription invoice total that will be transferred
-    to the application owner's Stripe account. Only applicable if there are line items
-    with recurring prices on the quote.
-    """
-
-    automatic_tax: QuotesResourceAutomaticTax
-
-    collection_method: Union[Literal["charge_automatically", "send_invoice"], str]
-    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
-    Stripe will attempt to pay invoices at the end of the subscription cycle or on
-    finalization using the default payment method attached to the subscription or
-    customer. When sending an invoice, Stripe will email your customer an invoice with
-    payment instructions and mark the subscription as `active`. Defaults to
-    `charge_automatically`.
-    """
-
-    computed: QuotesResourceComputed
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: Optional[str] = None
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """The customer which this quote belongs to. A customer is required before
-    finalizing the quote. Once specified, it cannot be changed.
-    """
-
-    default_tax_rates: Optional[list[Union[str, TaxRate]]] = None
-    """The tax rates applied to this quote."""
-
-    description: Optional[str] = None
-    """A description that will be displayed on the quote PDF."""
-
-    discounts: list[Union[str, Discount]]
-    """The discounts applied to this quote."""
-
-    expires_at: int
-    """The date on which the quote will be canceled if in `open` or `draft` status.
-    Measured in seconds since the Unix epoch.
-    """
-
-    footer: Optional[str] = None
-    """A footer that will be displayed on the quote PDF."""
-
-    from_quote: Optional[QuotesResourceFromQuote] = None
-    """Details of the quote that was cloned. See the [cloning
-    documentation](https://stripe.com/docs/quotes/clone) for more details.
-    """
-
-    header: Optional[str] = None
-    """A header that will be displayed on the quote PDF."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    invoice: Optional[Union[str, Invoice, DeletedInvoice]] = None
-    """The invoice that was created from this quote."""
-
-    invoice_settings: Optional[InvoiceSettingQuoteSetting] = None
-    """All invoices will be billed using the specified settings."""
-
-    line_items: Optional[QuotesResourceListLineItems] = None
-    """A list of items the customer is being quoted for."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    number: Optional[str] = None
-    """A unique number that identifies this particular quote. This number is assigned
-    once the quote is [finalized](https://stripe.com/docs/quotes/overview#finalize).
-    """
-
-    object: Literal["quote"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account on behalf of which to charge. See the [Connect
-    documentation](https://support.stripe.com/questions/sending-invoices-on-behalf-of-connected-accounts)
-    for details.
-    """
-
-    status: Union[Literal["accepted", "canceled", "draft", "open"], str]
-    """The status of the quote."""
-
-    status_transitions: QuotesResourceStatusTransitions
-
-    subscription: Optional[Union[str, Subscription]] = None
-    """The subscription that was created or updated from this quote."""
-
-    subscription_data: QuotesResourceSubscriptionDataSubscriptionData
-
-    subscription_schedule: Optional[Union[str, SubscriptionSchedule]] = None
-    """The subscription schedule that was created or updated from this quote."""
-
-    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
-    """ID of the test clock this quote belongs to."""
-
-    total_details: QuotesResourceTotalDetails
-
-    transfer_data: Optional[QuotesResourceTransferData] = None
-    """The account (if any) the payments will be attributed to for tax reporting, and
-    where funds from each payment will be transferred to for each of the invoices.
-    """
-
-
-class QuotesResourceAutomaticTax(StripeModel):
-    """The ``QuotesResourceAutomaticTax`` object."""
-
-    enabled: bool
-    """Automatically calculate taxes"""
-
-    status: Optional[
-        Union[Literal["complete", "failed", "requires_location_inputs"], str]
-    ] = None
-    """The status of the most recent automated tax calculation for this quote."""
-
-
-class QuotesResourceComputed(StripeModel):
-    """The ``QuotesResourceComputed`` object."""
-
-    recurring: Optional[QuotesResourceRecurring] = None
-    """The definitive totals and line items the customer will be charged on a recurring
-    basis. Takes into account the line items with recurring prices and discounts with
-    `duration=forever` coupons only. Defaults to `null` if no inputted line items with
-    recurring prices.
-    """
-
-    upfront: QuotesResourceUpfront
-
-
-class QuotesResourceFromQuote(StripeModel):
-    """The ``QuotesResourceFromQuote`` object."""
-
-    is_revision: bool
-    """Whether this quote is a revision of a different quote."""
-
-    quote: Union[str, Quote]
-    """The quote that was cloned."""
-
-
-class QuotesResourceListLineItems(StripeModel):
-    """The line items that will appear on the next invoice after this quote is accepted.
-    This does not include pending invoice items that exist on the customer but may still
-    be included in the next invoice.
-    """
-
-    data: list[Item]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class QuotesResourceRecurring(StripeModel):
-    """The ``QuotesResourceRecurring`` object."""
-
-    amount_subtotal: int
-    """Total before any discounts or taxes are applied."""
-
-    amount_total: int
-    """Total after discounts and taxes are applied."""
-
-    interval: Union[Literal["day", "month", "week", "year"], str]
-    """The frequency at which a subscription is billed. One of `day`, `week`, `month` or
-    `year`.
-    """
-
-    interval_count: int
-    """The number of intervals (specified in the `interval` attribute) between
-    subscription billings. For example, `interval=month` and `interval_count=3` bills
-    every 3 months.
-    """
-
-    total_details: QuotesResourceTotalDetails
-
-
-class QuotesResourceStatusTransitions(StripeModel):
-    """The ``QuotesResourceStatusTransitions`` object."""
-
-    accepted_at: Optional[int] = None
-    """The time that the quote was accepted. Measured in seconds since Unix epoch."""
-
-    canceled_at: Optional[int] = None
-    """The time that the quote was canceled. Measured in seconds since Unix epoch."""
-
-    finalized_at: Optional[int] = None
-    """The time that the quote was finalized. Measured in seconds since Unix epoch."""
-
-
-class QuotesResourceSubscriptionDataSubscriptionData(StripeModel):
-    """The ``QuotesResourceSubscriptionDataSubscriptionData`` object."""
-
-    description: Optional[str] = None
-    """The subscription's description, meant to be displayable to the customer. Use this
-    field to optionally store an explanation of the subscription.
-    """
-
-    effective_date: Optional[int] = None
-    """When creating a new subscription, the date of which the subscription schedule
-    will start after the quote is accepted. This date is ignored if it is in the past
-    when the quote is accepted. Measured in seconds since the Unix epoch.
-    """
-
-    trial_period_days: Optional[int] = None
-    """Integer representing the number of trial period days before the customer is
-    charged for the first time.
-    """
-
-
-class QuotesResourceTotalDetails(StripeModel):
-    """The ``QuotesResourceTotalDetails`` object."""
-
-    amount_discount: int
-    """This is the sum of all the discounts."""
-
-    amount_shipping: Optional[int] = None
-    """This is the sum of all the shipping amounts."""
-
-    amount_tax: int
-    """This is the sum of all the tax amounts."""
-
-    breakdown: Optional[QuotesResourceTotalDetailsResourceBreakdown] = None
-
-
-class QuotesResourceTotalDetailsResourceBreakdown(StripeModel):
-    """The ``QuotesResourceTotalDetailsResourceBreakdown`` object."""
-
-    discounts: list[LineItemsDiscountAmount]
-    """The aggregated discounts."""
-
-    taxes: list[LineItemsTaxAmount]
-    """The aggregated tax amounts by rate."""
-
-
-class QuotesResourceTransferData(StripeModel):
-    """The ``QuotesResourceTransferData`` object."""
-
-    amount: Optional[int] = None
-    """The amount in cents (or local equivalent) that will be transferred to the
-    destination account when the invoice is paid. By default, the entire amount is
-    transferred to the destination.
-    """
-
-    amount_percent: Optional[float] = None
-    """A non-negative decimal between 0 and 100, with at most two decimal places. This
-    represents the percentage of the subscription invoice total that will be transferred
-    to the destination account. By default, the entire amount will be transferred to the
-    destination.
-    """
-
-    destination: Union[str, Account]
-    """The account where funds from the payment will be transferred to upon payment
-    success.
-    """
-
-
-class QuotesResourceUpfront(StripeModel):
-    """The ``QuotesResourceUpfront`` object."""
-
-    amount_subtotal: int
-    """Total before any discounts or taxes are applied."""
-
-    amount_total: int
-    """Total after discounts and taxes are applied."""
-
-    line_items: Optional[QuotesResourceListLineItems] = None
-    """The line items that will appear on the next invoice after this quote is accepted.
-    This does not include pending invoice items that exist on the customer but may still
-    be included in the next invoice.
-    """
-
-    total_details: QuotesResourceTotalDetails
-
-
-class RadarRadarOptions(StripeModel):
-    """Options to configure Radar. See [Radar
-    Session](https://stripe.com/docs/radar/radar-session) for more information.
-    """
-
-    session: Optional[str] = None
-    """A [Radar Session](https://stripe.com/docs/radar/radar-session) is a snapshot of
-    the browser metadata and device details that help Radar make more accurate
-    predictions on your payments.
-    """
-
-
-class RadarReviewResourceLocation(StripeModel):
-    """The ``RadarReviewResourceLocation`` object."""
-
-    city: Optional[str] = None
-    """The city where the payment originated."""
-
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country where the payment originated."""
-
-    latitude: Optional[float] = None
-    """The geographic latitude where the payment originated."""
-
-    longitude: Optional[float] = None
-    """The geographic longitude where the payment originated."""
-
-    region: Optional[str] = None
-    """The state/county/province/region where the payment originated."""
-
-
-class RadarReviewResourceSession(StripeModel):
-    """The ``RadarReviewResourceSession`` object."""
-
-    browser: Optional[str] = None
-    """The browser used in this browser session (e.g., `Chrome`)."""
-
-    device: Optional[str] = None
-    """Information about the device used for the browser session (e.g.,
-    `Samsung SM-G930T`).
-    """
-
-    platform: Optional[str] = None
-    """The platform for the browser session (e.g., `Macintosh`)."""
-
-    version: Optional[str] = None
-    """The version for the browser session (e.g., `61.0.3163.100`)."""
-
-
-class Recurring(StripeModel):
-    """The ``Recurring`` object."""
-
-    aggregate_usage: Optional[
-        Union[Literal["last_during_period", "last_ever", "max", "sum"], str]
-    ] = None
-    """Specifies a usage aggregation strategy for prices of `usage_type=metered`.
-    Allowed values are `sum` for summing up all usage during a period,
-    `last_during_period` for using the last usage record reported within a period,
-    `last_ever` for using the last usage record ever (across period bounds) or `max`
-    which uses the usage record with the maximum reported usage during a period.
-    Defaults to `sum`.
-    """
-
-    interval: Union[Literal["day", "month", "week", "year"], str]
-    """The frequency at which a subscription is billed. One of `day`, `week`, `month` or
-    `year`.
-    """
-
-    interval_count: int
-    """The number of intervals (specified in the `interval` attribute) between
-    subscription billings. For example, `interval=month` and `interval_count=3` bills
-    every 3 months.
-    """
-
-    usage_type: Union[Literal["licensed", "metered"], str]
-    """Configures how the quantity per period should be determined. Can be either
-    `metered` or `licensed`. `licensed` automatically bills the `quantity` set when
-    adding it to a subscription. `metered` aggregates the total usage based on usage
-    records. Defaults to `licensed`.
-    """
-
-
-class Refund(StripeModel):
-    """`Refund` objects allow you to refund a charge that has previously been created
-    but not yet refunded. Funds will be refunded to the credit or debit card that was
-    originally charged.
-
-    Related guide: [Refunds](https://stripe.com/docs/refunds)
-    """
-
-    amount: int
-    """Amount, in cents (or local equivalent)."""
-
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """Balance transaction that describes the impact on your account balance."""
-
-    charge: Optional[Union[str, Charge]] = None
-    """ID of the charge that was refunded."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users.
-    (Available on non-card refunds only)
-    """
-
-    failure_balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """If the refund failed, this balance transaction describes the adjustment made on
-    your account balance that reverses the initial balance transaction.
-    """
-
-    failure_reason: Optional[str] = None
-    """If the refund failed, the reason for refund failure if known. Possible values are
-    `lost_or_stolen_card`, `expired_or_canceled_card`,
-    `charge_for_pending_refund_disputed`, `insufficient_funds`, `declined`,
-    `merchant_request` or `unknown`.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    instructions_email: Optional[str] = None
-    """For payment methods without native refund support (e.g., Konbini, PromptPay),
-    email for the customer to receive refund instructions.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    next_action: Optional[RefundNextAction] = None
-
-    object: Literal["refund"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    payment_intent: Optional[Union[str, PaymentIntent]] = None
-    """ID of the PaymentIntent that was refunded."""
-
-    reason: Optional[
-        Union[
-            Literal[
-                "duplicate",
-                "expired_uncaptured_charge",
-                "fraudulent",
-                "requested_by_customer",
-            ],
-            str,
-        ]
-    ] = None
-    """Reason for the refund, either user-provided (`duplicate`, `fraudulent`, or
-    `requested_by_customer`) or generated by Stripe internally
-    (`expired_uncaptured_charge`).
-    """
-
-    receipt_number: Optional[str] = None
-    """This is the transaction number that appears on email receipts sent for this
-    refund.
-    """
-
-    source_transfer_reversal: Optional[Union[str, TransferReversal]] = None
-    """The transfer reversal that is associated with the refund. Only present if the
-    charge came from another Stripe account. See the Connect documentation for details.
-    """
-
-    status: Optional[str] = None
-    """Status of the refund. For credit card refunds, this can be `pending`,
-    `succeeded`, or `failed`. For other types of refunds, it can be `pending`,
-    `requires_action`, `succeeded`, `failed`, or `canceled`. Refer to our
-    [refunds](https://stripe.com/docs/refunds#failed-refunds) documentation for more
-    details.
-    """
-
-    transfer_reversal: Optional[Union[str, TransferReversal]] = None
-    """If the accompanying transfer was reversed, the transfer reversal object. Only
-    applicable if the charge was created using the destination parameter.
-    """
-
-
-class RefundList(StripeModel):
-    """A list of refunds that have been applied to the charge."""
-
-    data: list[Refund]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class RefundNextAction(StripeModel):
-    """The ``RefundNextAction`` object."""
-
-    display_details: Optional[RefundNextActionDisplayDetails] = None
-    """Contains the refund details."""
-
-    type: str
-    """Type of the next action to perform."""
-
-
-class RefundNextActionDisplayDetails(StripeModel):
-    """The ``RefundNextActionDisplayDetails`` object."""
-
-    email_sent: EmailSent
-
-    expires_at: int
-    """The expiry timestamp."""
-
-
-class ReserveTransaction(StripeModel):
-    """The ``ReserveTransaction`` object."""
-
-    amount: int
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["reserve_transaction"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class Review(StripeModel):
-    """Reviews can be used to supplement automated fraud detection with human expertise.
-
-    Learn more about [Radar](https://stripe.com/radar) and reviewing payments
-    [here](https://stripe.com/docs/radar/reviews).
-    """
-
-    billing_zip: Optional[str] = None
-    """The ZIP or postal code of the card used, if applicable."""
-
-    charge: Optional[Union[str, Charge]] = None
-    """The charge associated with this review."""
-
-    closed_reason: Optional[
-        Union[
-            Literal[
-                "approved", "disputed", "redacted", "refunded", "refunded_as_fraud"
-            ],
-            str,
-        ]
-    ] = None
-    """The reason the review was closed, or null if it has not yet been closed. One of
-    `approved`, `refunded`, `refunded_as_fraud`, `disputed`, or `redacted`.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    ip_address: Optional[str] = None
-    """The IP address where the payment originated."""
-
-    ip_address_location: Optional[RadarReviewResourceLocation] = None
-    """Information related to the location of the payment. Note that this information is
-    an approximation and attempts to locate the nearest population center - it should
-    not be used to determine a specific address.
-    """
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    object: Literal["review"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    open: bool
-    """If `true`, the review needs action."""
-
-    opened_reason: Union[Literal["manual", "rule"], str]
-    """The reason the review was opened. One of `rule` or `manual`."""
-
-    payment_intent: Optional[Union[str, PaymentIntent]] = None
-    """The PaymentIntent ID associated with this review, if one exists."""
-
-    reason: str
-    """The reason the review is currently open or closed. One of `rule`, `manual`,
-    `approved`, `refunded`, `refunded_as_fraud`, `disputed`, or `redacted`.
-    """
-
-    session: Optional[RadarReviewResourceSession] = None
-    """Information related to the browsing session of the user who initiated the
-    payment.
-    """
-
-
-class Rule(StripeModel):
-    """The ``Rule`` object."""
-
-    action: str
-    """The action taken on the payment."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    predicate: str
-    """The predicate to evaluate the payment against."""
-
-
-class SchedulesPhaseAutomaticTax(StripeModel):
-    """The ``SchedulesPhaseAutomaticTax`` object."""
-
-    enabled: bool
-    """Whether Stripe automatically computes tax on invoices created during this phase."""
-
-
-class SepaDebitGeneratedFrom(StripeModel):
-    """The ``SepaDebitGeneratedFrom`` object."""
-
-    charge: Optional[Union[str, Charge]] = None
-    """The ID of the Charge that generated this PaymentMethod, if any."""
-
-    setup_attempt: Optional[Union[str, SetupAttempt]] = None
-    """The ID of the SetupAttempt that generated this PaymentMethod, if any."""
-
-
-class SetupAttempt(StripeModel):
-    """A SetupAttempt describes one attempted confirmation of a SetupIntent, whether
-    that confirmation was successful or unsuccessful. You can use SetupAttempts to
-    inspect details of a specific attempt at setting up a payment method using a
-    SetupIntent.
-    """
-
-    application: Optional[Union[str, Application]] = None
-    """The value of
-    [application](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-application)
-    on the SetupIntent at the time of this confirmation.
-    """
-
-    attach_to_self: Optional[bool] = None
-    """If present, the SetupIntent's payment method will be attached to the in-context
-    Stripe Account.
-
-    It can only be used for this Stripe Account’s own money movement flows like
-    InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
-    PaymentMethod for a Customer, and defaults to false when attaching a PaymentMethod
-    to a Customer.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """The value of
-    [customer](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-customer)
-    on the SetupIntent at the time of this confirmation.
-    """
-
-    flow_directions: Optional[list[Union[Literal["inbound", "outbound"], str]]] = None
-    """Indicates the directions of money movement for which this payment method is
-    intended to be used.
-
-    Include `inbound` if you intend to use the payment method as the origin to pull
-    funds from. Include `outbound` if you intend to use the payment method as the
-    destination to send funds to. You can include both if you intend to use the payment
-    method for both purposes.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    object: Literal["setup_attempt"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The value of
-    [on_behalf_of](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-on_behalf_of)
-    on the SetupIntent at the time of this confirmation.
-    """
-
-    payment_method: Union[str, PaymentMethod]
-    """ID of the payment method used with this SetupAttempt."""
-
-    payment_method_details: SetupAttemptPaymentMethodDetails
-
-    setup_error: Optional[ApiErrors] = None
-    """The error encountered during this attempt to confirm the SetupIntent, if any."""
-
-    setup_intent: Union[str, SetupIntent]
-    """ID of the SetupIntent that this attempt belongs to."""
-
-    status: str
-    """Status of this SetupAttempt, one of `requires_confirmation`, `requires_action`,
-    `processing`, `succeeded`, `failed`, or `abandoned`.
-    """
-
-    usage: str
-    """The value of
-    [usage](https://stripe.com/docs/api/setup_intents/object#setup_intent_object-usage)
-    on the SetupIntent at the time of this confirmation, one of `off_session` or
-    `on_session`.
-    """
-
-
-class SetupAttemptPaymentMethodDetails(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetails`` object."""
-
-    acss_debit: Optional[SetupAttemptPaymentMethodDetailsAcssDebit] = None
-
-    au_becs_debit: Optional[SetupAttemptPaymentMethodDetailsAuBecsDebit] = None
-
-    bacs_debit: Optional[SetupAttemptPaymentMethodDetailsBacsDebit] = None
-
-    bancontact: Optional[SetupAttemptPaymentMethodDetailsBancontact] = None
-
-    boleto: Optional[SetupAttemptPaymentMethodDetailsBoleto] = None
-
-    card: Optional[SetupAttemptPaymentMethodDetailsCard] = None
-
-    card_present: Optional[SetupAttemptPaymentMethodDetailsCardPresent] = None
-
-    cashapp: Optional[SetupAttemptPaymentMethodDetailsCashapp] = None
-
-    ideal: Optional[SetupAttemptPaymentMethodDetailsIdeal] = None
-
-    klarna: Optional[SetupAttemptPaymentMethodDetailsKlarna] = None
-
-    link: Optional[SetupAttemptPaymentMethodDetailsLink] = None
-
-    paypal: Optional[SetupAttemptPaymentMethodDetailsPaypal] = None
-
-    sepa_debit: Optional[SetupAttemptPaymentMethodDetailsSepaDebit] = None
-
-    sofort: Optional[SetupAttemptPaymentMethodDetailsSofort] = None
-
-    type: str
-    """The type of the payment method used in the SetupIntent (e.g., `card`). An
-    additional hash is included on `payment_method_details` with a name matching this
-    value. It contains confirmation-specific information for the payment method.
-    """
-
-    us_bank_account: Optional[SetupAttemptPaymentMethodDetailsUsBankAccount] = None
-
-
-class SetupAttemptPaymentMethodDetailsAcssDebit(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsAcssDebit`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsAuBecsDebit(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsAuBecsDebit`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsBacsDebit(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsBacsDebit`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsBancontact(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsBancontact`` object."""
-
-    bank_code: Optional[str] = None
-    """Bank code of bank associated with the bank account."""
-
-    bank_name: Optional[str] = None
-    """Name of the bank associated with the bank account."""
-
-    bic: Optional[str] = None
-    """Bank Identifier Code of the bank associated with the bank account."""
-
-    generated_sepa_debit: Optional[Union[str, PaymentMethod]] = None
-    """The ID of the SEPA Direct Debit PaymentMethod which was generated by this
-    SetupAttempt.
-    """
-
-    generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
-    """The mandate for the SEPA Direct Debit PaymentMethod which was generated by this
-    SetupAttempt.
-    """
-
-    iban_last4: Optional[str] = None
-    """Last four characters of the IBAN."""
-
-    preferred_language: Optional[Union[Literal["de", "en", "fr", "nl"], str]] = None
-    """Preferred language of the Bancontact authorization page that the customer is
-    redirected to. Can be one of `en`, `de`, `fr`, or `nl`
-    """
-
-    verified_name: Optional[str] = None
-    """Owner's verified full name. Values are verified or provided by Bancontact
-    directly (if supported) at the time of authorization or settlement. They cannot be
-    set or mutated.
-    """
-
-
-class SetupAttemptPaymentMethodDetailsBoleto(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsBoleto`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsCard(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsCard`` object."""
-
-    brand: Optional[str] = None
-    """Card brand. Can be `amex`, `diners`, `discover`, `eftpos_au`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    checks: Optional[PaymentMethodDetailsCardChecks] = None
-    """Check results by Card networks on Card address and CVC at the time of
-    authorization
-    """
-
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country of the card. You could use this
-    attribute to get a sense of the international breakdown of cards you've collected.
-    """
-
-    exp_month: Optional[int] = None
-    """Two-digit number representing the card's expiration month."""
-
-    exp_year: Optional[int] = None
-    """Four-digit number representing the card's expiration year."""
-
-    fingerprint: Optional[str] = None
-    """Uniquely identifies this particular card number. You can use this attribute to
-    check whether two customers who’ve signed up with you are using the same card
-    number, for example. For payment methods that tokenize card information (Apple Pay,
-    Google Pay), the tokenized number might be provided instead of the underlying card
-    number.
-
-    *As of May 1, 2021, card fingerprint in India for Connect changed to allow two
-    fingerprints for the same card---one for India and one for the rest of the world.*
-    """
-
-    funding: Optional[str] = None
-    """Card funding type. Can be `credit`, `debit`, `prepaid`, or `unknown`."""
-
-    last4: Optional[str] = None
-    """The last four digits of the card."""
-
-    network: Optional[str] = None
-    """Identifies which network this charge was processed on. Can be `amex`,
-    `cartes_bancaires`, `diners`, `discover`, `eftpos_au`, `interac`, `jcb`,
-    `mastercard`, `unionpay`, `visa`, or `unknown`.
-    """
-
-    three_d_secure: Optional[ThreeDSecureDetails] = None
-    """Populated if this authorization used 3D Secure authentication."""
-
-    wallet: Optional[SetupAttemptPaymentMethodDetailsCardWallet] = None
-    """If this Card is part of a card wallet, this contains the details of the card
-    wallet.
-    """
-
-
-class SetupAttemptPaymentMethodDetailsCardPresent(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsCardPresent`` object."""
-
-    generated_card: Optional[Union[str, PaymentMethod]] = None
-    """The ID of the Card PaymentMethod which was generated by this SetupAttempt."""
-
-
-class SetupAttemptPaymentMethodDetailsCardWallet(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsCardWallet`` object."""
-
-    apple_pay: Optional[PaymentMethodDetailsCardWalletApplePay] = None
-
-    google_pay: Optional[PaymentMethodDetailsCardWalletGooglePay] = None
-
-    type: Union[Literal["apple_pay", "google_pay", "link"], str]
-    """The type of the card wallet, one of `apple_pay`, `google_pay`, or `link`. An
-    additional hash is included on the Wallet subhash with a name matching this value.
-    It contains additional information specific to the card wallet type.
-    """
-
-
-class SetupAttemptPaymentMethodDetailsCashapp(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsCashapp`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsIdeal(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsIdeal`` object."""
-
-    bank: Optional[
-        Union[
-            Literal[
-                "abn_amro",
-                "asn_bank",
-                "bunq",
-                "handelsbanken",
-                "ing",
-                "knab",
-                "moneyou",
-                "n26",
-                "rabobank",
-                "regiobank",
-                "revolut",
-                "sns_bank",
-                "triodos_bank",
-                "van_lanschot",
-                "yoursafe",
-            ],
-            str,
-        ]
-    ] = None
-    """The customer's bank. Can be one of `abn_amro`, `asn_bank`, `bunq`,
-    `handelsbanken`, `ing`, `knab`, `moneyou`, `n26`, `rabobank`, `regiobank`,
-    `revolut`, `sns_bank`, `triodos_bank`, `van_lanschot`, or `yoursafe`.
-    """
-
-    bic: Optional[
-        Union[
-            Literal[
-                "ABNANL2A",
-                "ASNBNL21",
-                "BITSNL2A",
-                "BUNQNL2A",
-                "FVLBNL22",
-                "HANDNL2A",
-                "INGBNL2A",
-                "KNABNL2H",
-                "MOYONL21",
-                "NTSBDEB1",
-                "RABONL2U",
-                "RBRBNL21",
-                "REVOIE23",
-                "REVOLT21",
-                "SNSBNL2A",
-                "TRIONL2U",
-            ],
-            str,
-        ]
-    ] = None
-    """The Bank Identifier Code of the customer's bank."""
-
-    generated_sepa_debit: Optional[Union[str, PaymentMethod]] = None
-    """The ID of the SEPA Direct Debit PaymentMethod which was generated by this
-    SetupAttempt.
-    """
-
-    generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
-    """The mandate for the SEPA Direct Debit PaymentMethod which was generated by this
-    SetupAttempt.
-    """
-
-    iban_last4: Optional[str] = None
-    """Last four characters of the IBAN."""
-
-    verified_name: Optional[str] = None
-    """Owner's verified full name. Values are verified or provided by iDEAL directly (if
-    supported) at the time of authorization or settlement. They cannot be set or
-    mutated.
-    """
-
-
-class SetupAttemptPaymentMethodDetailsKlarna(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsKlarna`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsLink(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsLink`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsPaypal(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsPaypal`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsSepaDebit(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsSepaDebit`` object."""
-
-
-class SetupAttemptPaymentMethodDetailsSofort(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsSofort`` object."""
-
-    bank_code: Optional[str] = None
-    """Bank code of bank associated with the bank account."""
-
-    bank_name: Optional[str] = None
-    """Name of the bank associated with the bank account."""
-
-    bic: Optional[str] = None
-    """Bank Identifier Code of the bank associated with the bank account."""
-
-    generated_sepa_debit: Optional[Union[str, PaymentMethod]] = None
-    """The ID of the SEPA Direct Debit PaymentMethod which was generated by this
-    SetupAttempt.
-    """
-
-    generated_sepa_debit_mandate: Optional[Union[str, Mandate]] = None
-    """The mandate for the SEPA Direct Debit PaymentMethod which was generated by this
-    SetupAttempt.
-    """
-
-    iban_last4: Optional[str] = None
-    """Last four characters of the IBAN."""
-
-    preferred_language: Optional[Union[Literal["de", "en", "fr", "nl"], str]] = None
-    """Preferred language of the Sofort authorization page that the customer is
-    redirected to. Can be one of `en`, `de`, `fr`, or `nl`
-    """
-
-    verified_name: Optional[str] = None
-    """Owner's verified full name. Values are verified or provided by Sofort directly
-    (if supported) at the time of authorization or settlement. They cannot be set or
-    mutated.
-    """
-
-
-class SetupAttemptPaymentMethodDetailsUsBankAccount(StripeModel):
-    """The ``SetupAttemptPaymentMethodDetailsUsBankAccount`` object."""
-
-
-class SetupIntent(StripeModel):
-    """A SetupIntent guides you through the process of setting up and saving a
-    customer's payment credentials for future payments. For example, you could use a
-    SetupIntent to set up and save your customer's card without immediately collecting a
-    payment. Later, you can use
-    [PaymentIntents](https://stripe.com/docs/api#payment_intents) to drive the payment
-    flow.
-
-    Create a SetupIntent as soon as you're ready to collect your customer's payment
-    credentials. Do not maintain long-lived, unconfirmed SetupIntents as they may no
-    longer be valid. The SetupIntent then transitions through multiple
-    [statuses](https://stripe.com/docs/payments/intents#intent-statuses) as it guides
-    you through the setup process.
-
-    Successful SetupIntents result in payment credentials that are optimized for future
-    payments. For example, cardholders in [certain
-    regions](https://stripe.com/guides/strong-customer-authentication) may need to be
-    run through [Strong Customer
-    Authentication](https://stripe.com/docs/strong-customer-authentication) at the time
-    of payment method collection in order to streamline later [off-session
-    payments](https://stripe.com/docs/payments/setup-intents). If the SetupIntent is
-    used with a [Customer](https://stripe.com/docs/api#setup_intent_object-customer),
-    upon success, it will automatically attach the resulting payment method to that
-    Customer. We recommend using SetupIntents or
-    [setup_future_usage](https://stripe.com/docs/api#payment_intent_object-setup_future_usage)
-    on PaymentIntents to save payment methods in order to prevent saving invalid or
-    unoptimized payment methods.
-
-    By using SetupIntents, you ensure that your customers experience the minimum set of
-    required friction, even as regulations change over time.
-
-    Related guide: [Setup Intents API](https://stripe.com/docs/payments/setup-intents)
-    """
-
-    application: Optional[Union[str, Application]] = None
-    """ID of the Connect application that created the SetupIntent."""
-
-    attach_to_self: Optional[bool] = None
-    """If present, the SetupIntent's payment method will be attached to the in-context
-    Stripe Account.
-
-    It can only be used for this Stripe Account’s own money movement flows like
-    InboundTransfer and OutboundTransfers. It cannot be set to true when setting up a
-    PaymentMethod for a Customer, and defaults to false when attaching a PaymentMethod
-    to a Customer.
-    """
-
-    automatic_payment_methods: Optional[
-        PaymentFlowsAutomaticPaymentMethodsSetupIntent
-    ] = None
-    """Settings for dynamic payment methods compatible with this Setup Intent"""
-
-    cancellation_reason: Optional[
-        Union[Literal["abandoned", "duplicate", "requested_by_customer"], str]
-    ] = None
-    """Reason for cancellation of this SetupIntent, one of `abandoned`,
-    `requested_by_customer`, or `duplicate`.
-    """
-
-    client_secret: Optional[str] = None
-    """The client secret of this SetupIntent. Used for client-side retrieval using a
-    publishable key.
-
-    The client secret can be used to complete payment setup from your frontend. It
-    should not be stored, logged, or exposed to anyone other than the customer. Make
-    sure that you have TLS enabled on any page that includes the client secret.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    customer: Optional[Union[str, Customer, DeletedCustomer]] = None
-    """ID of the Customer this SetupIntent belongs to, if one exists.
-
-    If present, the SetupIntent's payment method will be attached to the Customer on
-    successful setup. Payment methods attached to other Customers cannot be used with
-    this SetupIntent.
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    flow_directions: Optional[list[Union[Literal["inbound", "outbound"], str]]] = None
-    """Indicates the directions of money movement for which this payment method is
-    intended to be used.
-
-    Include `inbound` if you intend to use the payment method as the origin to pull
-    funds from. Include `outbound` if you intend to use the payment method as the
-    destination to send funds to. You can include both if you intend to use the payment
-    method for both purposes.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    last_setup_error: Optional[ApiErrors] = None
-    """The error encountered in the previous SetupIntent confirmation."""
-
-    latest_attempt: Optional[Union[str, SetupAttempt]] = None
-    """The most recent SetupAttempt for this SetupIntent."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    mandate: Optional[Union[str, Mandate]] = None
-    """ID of the multi use Mandate generated by the SetupIntent."""
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    next_action: Optional[SetupIntentNextAction] = None
-    """If present, this property tells you what actions you need to take in order for
-    your customer to continue payment setup.
-    """
-
-    object: Literal["setup_intent"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account (if any) for which the setup is intended."""
-
-    payment_method: Optional[Union[str, PaymentMethod]] = None
-    """ID of the payment method used with this SetupIntent."""
-
-    payment_method_options: Optional[SetupIntentPaymentMethodOptions] = None
-    """Payment-method-specific configuration for this SetupIntent."""
-
-    payment_method_types: list[str]
-    """The list of payment method types (e.g. card) that this SetupIntent is allowed to
-    set up.
-    """
-
-    single_use_mandate: Optional[Union[str, Mandate]] = None
-    """ID of the single_use Mandate generated by the SetupIntent."""
-
-    status: Union[
-        Literal[
-            "canceled",
-            "processing",
-            "requires_action",
-            "requires_confirmation",
-            "requires_payment_method",
-            "succeeded",
-        ],
-        str,
-    ]
-    """[Status](https://stripe.com/docs/payments/intents#intent-statuses) of this
-    SetupIntent, one of `requires_payment_method`, `requires_confirmation`,
-    `requires_action`, `processing`, `canceled`, or `succeeded`.
-    """
-
-    usage: str
-    """Indicates how the payment method is intended to be used in the future.
-
-    Use `on_session` if you intend to only reuse the payment method when the customer is
-    in your checkout flow. Use `off_session` if your customer may or may not be in your
-    checkout flow. If not provided, this value defaults to `off_session`.
-    """
-
-
-class SetupIntentNextAction(StripeModel):
-    """The ``SetupIntentNextAction`` object."""
-
-    cashapp_handle_redirect_or_display_qr_code: Optional[
-        PaymentIntentNextActionCashappHandleRedirectOrDisplayQrCode
-    ] = None
-
-    redirect_to_url: Optional[SetupIntentNextActionRedirectToUrl] = None
-
-    type: str
-    """Type of the next action to perform, one of `redirect_to_url`, `use_stripe_sdk`,
-    `alipay_handle_redirect`, `oxxo_display_details`, or `verify_with_microdeposits`.
-    """
-
-    use_stripe_sdk: Optional[dict[str, Any]] = None
-    """When confirming a SetupIntent with Stripe.js, Stripe.js depends on the contents
-    of this dictionary to invoke authentication flows. The shape of the contents is
-    subject to change and is only intended to be used by Stripe.js.
-    """
-
-    verify_with_microdeposits: Optional[
-        SetupIntentNextActionVerifyWithMicrodeposits
-    ] = None
-
-
-class SetupIntentNextActionRedirectToUrl(StripeModel):
-    """The ``SetupIntentNextActionRedirectToUrl`` object."""
-
-    return_url: Optional[str] = None
-    """If the customer does not exit their browser while authenticating, they will be
-    redirected to this specified URL after completion.
-    """
-
-    url: Optional[str] = None
-    """The URL you must redirect your customer to in order to authenticate."""
-
-
-class SetupIntentNextActionVerifyWithMicrodeposits(StripeModel):
-    """The ``SetupIntentNextActionVerifyWithMicrodeposits`` object."""
-
-    arrival_date: int
-    """The timestamp when the microdeposits are expected to land."""
-
-    hosted_verification_url: str
-    """The URL for the hosted verification page, which allows customers to verify their
-    bank account.
-    """
-
-    microdeposit_type: Optional[Union[Literal["amounts", "descriptor_code"], str]] = (
-        None
-    )
-    """The type of the microdeposit sent to the customer. Used to distinguish between
-    different verification methods.
-    """
-
-
-class SetupIntentPaymentMethodOptions(StripeModel):
-    """The ``SetupIntentPaymentMethodOptions`` object."""
-
-    acss_debit: Optional[
-        Union[
-            SetupIntentPaymentMethodOptionsAcssDebit,
-            SetupIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    card: Optional[SetupIntentPaymentMethodOptionsCard] = None
-    link: Optional[
-        Union[
-            SetupIntentPaymentMethodOptionsLink,
-            SetupIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    paypal: Optional[
-        Union[
-            SetupIntentPaymentMethodOptionsPaypal,
-            SetupIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    sepa_debit: Optional[
-        Union[
-            SetupIntentPaymentMethodOptionsSepaDebit,
-            SetupIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-    us_bank_account: Optional[
-        Union[
-            SetupIntentPaymentMethodOptionsUsBankAccount,
-            SetupIntentTypeSpecificPaymentMethodOptionsClient,
-        ]
-    ] = None
-
-
-class SetupIntentPaymentMethodOptionsAcssDebit(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsAcssDebit`` object."""
-
-    currency: Optional[Union[Literal["cad", "usd"], str]] = None
-    """Currency supported by the bank account"""
-
-    mandate_options: Optional[
-        SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit
-    ] = None
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class SetupIntentPaymentMethodOptionsCard(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsCard`` object."""
-
-    mandate_options: Optional[SetupIntentPaymentMethodOptionsCardMandateOptions] = None
-    """Configuration options for setting up an eMandate for cards issued in India."""
-
-    network: Optional[
-        Union[
-            Literal[
-                "amex",
-                "cartes_bancaires",
-                "diners",
-                "discover",
-                "eftpos_au",
-                "interac",
-                "jcb",
-                "mastercard",
-                "unionpay",
-                "unknown",
-                "visa",
-            ],
-            str,
-        ]
-    ] = None
-    """Selected network to process this SetupIntent on. Depends on the available
-    networks of the card attached to the setup intent. Can be only set confirm-time.
-    """
-
-    request_three_d_secure: Optional[
-        Union[Literal["any", "automatic", "challenge_only"], str]
-    ] = None
-    """We strongly recommend that you rely on our SCA Engine to automatically prompt
-    your customers for authentication based on risk level and [other
-    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
-    you wish to request 3D Secure based on logic from your own fraud engine, provide
-    this option. Permitted values include: `automatic` or `any`. If not provided,
-    defaults to `automatic`. Read our guide on [manually requesting 3D
-    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
-    information on how this configuration interacts with Radar and our SCA Engine.
-    """
-
-
-class SetupIntentPaymentMethodOptionsCardMandateOptions(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsCardMandateOptions`` object."""
-
-    amount: int
-    """Amount to be charged for future payments."""
-
-    amount_type: Union[Literal["fixed", "maximum"], str]
-    """One of `fixed` or `maximum`. If `fixed`, the `amount` param refers to the exact
-    amount to be charged in future payments. If `maximum`, the amount charged can be up
-    to the value passed for the `amount` param.
-    """
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    description: Optional[str] = None
-    """A description of the mandate or subscription that is meant to be displayed to the
-    customer.
-    """
-
-    end_date: Optional[int] = None
-    """End date of the mandate or subscription. If not provided, the mandate will be
-    active until canceled. If provided, end date should be after start date.
-    """
-
-    interval: Union[Literal["day", "month", "sporadic", "week", "year"], str]
-    """Specifies payment frequency. One of `day`, `week`, `month`, `year`, or
-    `sporadic`.
-    """
-
-    interval_count: Optional[int] = None
-    """The number of intervals between payments. For example, `interval=month` and
-    `interval_count=3` indicates one payment every three months. Maximum of one year
-    interval allowed (1 year, 12 months, or 52 weeks). This parameter is optional when
-    `interval=sporadic`.
-    """
-
-    reference: str
-    """Unique identifier for the mandate or subscription."""
-
-    start_date: int
-    """Start date of the mandate or subscription. Start date should not be lesser than
-    yesterday.
-    """
-
-    supported_types: Optional[list[Union[Literal["india"], str]]] = None
-    """Specifies the type of mandates supported. Possible values are `india`."""
-
-
-class SetupIntentPaymentMethodOptionsLink(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsLink`` object."""
-
-
-class SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsMandateOptionsAcssDebit`` object."""
-
-    custom_mandate_url: Optional[str] = None
-    """A URL for custom mandate text"""
-
-    default_for: Optional[list[Union[Literal["invoice", "subscription"], str]]] = None
-    """List of Stripe products where this mandate can be selected automatically."""
-
-    interval_description: Optional[str] = None
-    """Description of the interval. Only required if the 'payment_schedule' parameter is
-    'interval' or 'combined'.
-    """
-
-    payment_schedule: Optional[
-        Union[Literal["combined", "interval", "sporadic"], str]
-    ] = None
-    """Payment schedule for the mandate."""
-
-    transaction_type: Optional[Union[Literal["business", "personal"], str]] = None
-    """Transaction type of the mandate."""
-
-
-class SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit`` object."""
-
-
-class SetupIntentPaymentMethodOptionsPaypal(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsPaypal`` object."""
-
-    billing_agreement_id: Optional[str] = None
-    """The PayPal Billing Agreement ID (BAID). This is an ID generated by PayPal which
-    represents the mandate between the merchant and the customer.
-    """
-
-
-class SetupIntentPaymentMethodOptionsSepaDebit(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsSepaDebit`` object."""
-
-    mandate_options: Optional[
-        SetupIntentPaymentMethodOptionsMandateOptionsSepaDebit
-    ] = None
-
-
-class SetupIntentPaymentMethodOptionsUsBankAccount(StripeModel):
-    """The ``SetupIntentPaymentMethodOptionsUsBankAccount`` object."""
-
-    financial_connections: Optional[LinkedAccountOptionsUsBankAccount] = None
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class SetupIntentTypeSpecificPaymentMethodOptionsClient(StripeModel):
-    """The ``SetupIntentTypeSpecificPaymentMethodOptionsClient`` object."""
-
-    verification_method: Optional[
-        Union[Literal["automatic", "instant", "microdeposits"], str]
-    ] = None
-    """Bank account verification method."""
-
-
-class Shipping(StripeModel):
-    """The ``Shipping`` object."""
-
-    address: Optional[Address] = None
-
-    carrier: Optional[str] = None
-    """The delivery service that shipped a physical product, such as Fedex, UPS, USPS,
-    etc.
-    """
-
-    name: Optional[str] = None
-    """Recipient name."""
-
-    phone: Optional[str] = None
-    """Recipient phone (including extension)."""
-
-    tracking_number: Optional[str] = None
-    """The tracking number for a physical product, obtained from the delivery service.
-    If multiple tracking numbers were generated for this purchase, please separate them
-    with commas.
-    """
-
-
-class ShippingRate(StripeModel):
-    """Shipping rates describe the price of shipping presented to your customers and
-    applied to a purchase. For more information, see [Charge for
-    shipping](https://stripe.com/docs/payments/during-payment/charge-shipping).
-    """
-
-    active: bool
-    """Whether the shipping rate can be used for new purchases. Defaults to `true`."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    delivery_estimate: Optional[ShippingRateDeliveryEstimate] = None
-    """The estimated range for how long shipping will take, meant to be displayable to
-    the customer. This will appear on CheckoutSessions.
-    """
-
-    display_name: Optional[str] = None
-    """The name of the shipping rate, meant to be displayable to the customer. This will
-    appear on CheckoutSessions.
-    """
-
-    fixed_amount: Optional[ShippingRateFixedAmount] = None
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["shipping_rate"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    tax_behavior: Optional[
-        Union[Literal["exclusive", "inclusive", "unspecified"], str]
-    ] = None
-    """Specifies whether the rate is considered inclusive of taxes or exclusive of
-    taxes. One of `inclusive`, `exclusive`, or `unspecified`.
-    """
-
-    tax_code: Optional[Union[str, TaxCode]] = None
-    """A [tax code](https://stripe.com/docs/tax/tax-categories) ID. The Shipping tax
-    code is `txcd_92010001`.
-    """
-
-    type: Union[Literal["fixed_amount"], str]
-    """The type of calculation to use on the shipping rate. Can only be `fixed_amount`
-    for now.
-    """
-
-
-class ShippingRateCurrencyOption(StripeModel):
-    """The ``ShippingRateCurrencyOption`` object."""
-
-    amount: int
-    """A non-negative integer in cents representing how much to charge."""
-
-    tax_behavior: Union[Literal["exclusive", "inclusive", "unspecified"], str]
-    """Specifies whether the rate is considered inclusive of taxes or exclusive of
-    taxes. One of `inclusive`, `exclusive`, or `unspecified`.
-    """
-
-
-class ShippingRateDeliveryEstimate(StripeModel):
-    """The ``ShippingRateDeliveryEstimate`` object."""
-
-    maximum: Optional[ShippingRateDeliveryEstimateBound] = None
-    """The upper bound of the estimated range. If empty, represents no upper bound i.e.,
-    infinite.
-    """
-
-    minimum: Optional[ShippingRateDeliveryEstimateBound] = None
-    """The lower bound of the estimated range. If empty, represents no lower bound."""
-
-
-class ShippingRateDeliveryEstimateBound(StripeModel):
-    """The ``ShippingRateDeliveryEstimateBound`` object."""
-
-    unit: Union[Literal["business_day", "day", "hour", "month", "week"], str]
-    """A unit of time."""
-
-    value: int
-    """Must be greater than 0."""
-
-
-class ShippingRateFixedAmount(StripeModel):
-    """The ``ShippingRateFixedAmount`` object."""
-
-    amount: int
-    """A non-negative integer in cents representing how much to charge."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    currency_options: Optional[dict[str, ShippingRateCurrencyOption]] = None
-    """Shipping rates defined in each available currency option. Each key must be a
-    three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html)
-    and a [supported currency](https://stripe.com/docs/currencies).
-    """
-
-
-class Source(StripeModel):
-    """`Source` objects allow you to accept a variety of payment methods. They represent
-    a customer's payment instrument, and can be used with the Stripe API just like a
-    `Card` object: once chargeable, they can be charged, or can be attached to
-    customers.
-
-    Stripe doesn't recommend using the deprecated [Sources
-    API](https://stripe.com/docs/api/sources). We recommend that you adopt the
-    [PaymentMethods API](https://stripe.com/docs/api/payment_methods). This newer API
-    provides access to our latest features and payment method types.
-
-    Related guides: [Sources API](https://stripe.com/docs/sources) and [Sources &
-    Customers](https://stripe.com/docs/sources/customers).
-    """
-
-    ach_credit_transfer: Optional[SourceTypeAchCreditTransfer] = None
-
-    ach_debit: Optional[SourceTypeAchDebit] = None
-
-    acss_debit: Optional[SourceTypeAcssDebit] = None
-
-    alipay: Optional[SourceTypeAlipay] = None
-
-    amount: Optional[int] = None
-    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00,
-    or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total
-    amount associated with the source. This is the amount for which the source will be
-    chargeable once ready. Required for `single_use` sources.
-    """
-
-    au_becs_debit: Optional[SourceTypeAuBecsDebit] = None
-
-    bancontact: Optional[SourceTypeBancontact] = None
-
-    card: Optional[SourceTypeCard] = None
-
-    card_present: Optional[SourceTypeCardPresent] = None
-
-    client_secret: str
-    """The client secret of the source. Used for client-side retrieval using a
-    publishable key.
-    """
-
-    code_verification: Optional[SourceCodeVerificationFlow] = None
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: Optional[str] = None
-    """Three-letter [ISO code for the currency](https://stripe.com/docs/currencies)
-    associated with the source. This is the currency for which the source will be
-    chargeable once ready. Required for `single_use` sources.
-    """
-
-    customer: Optional[str] = None
-    """The ID of the customer to which this source is attached. This will not be present
-    when the source has not been attached to a customer.
-    """
-
-    eps: Optional[SourceTypeEps] = None
-
-    flow: str
-    """The authentication `flow` of the source. `flow` is one of `redirect`, `receiver`,
-    `code_verification`, `none`.
-    """
-
-    giropay: Optional[SourceTypeGiropay] = None
-
-    id: str
-    """Unique identifier for the object."""
-
-    ideal: Optional[SourceTypeIdeal] = None
-
-    klarna: Optional[SourceTypeKlarna] = None
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    multibanco: Optional[SourceTypeMultibanco] = None
-
-    object: Literal["source"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    owner: Optional[SourceOwner] = None
-    """Information about the owner of the payment instrument that may be used or
-    required by particular source types.
-    """
-
-    p24: Optional[SourceTypeP24] = None
-
-    receiver: Optional[SourceReceiverFlow] = None
-
-    redirect: Optional[SourceRedirectFlow] = None
-
-    sepa_debit: Optional[SourceTypeSepaDebit] = None
-
-    sofort: Optional[SourceTypeSofort] = None
-
-    source_order: Optional[SourceOrder] = None
-
-    statement_descriptor: Optional[str] = None
-    """Extra information about a source. This will appear on your customer's statement
-    every time you charge the source.
-    """
-
-    status: str
-    """The status of the source, one of `canceled`, `chargeable`, `consumed`, `failed`,
-    or `pending`. Only `chargeable` sources can be used to create a charge.
-    """
-
-    three_d_secure: Optional[SourceTypeThreeDSecure] = None
-
-    type: Union[
-        Literal[
-            "ach_credit_transfer",
-            "ach_debit",
-            "acss_debit",
-            "alipay",
-            "au_becs_debit",
-            "bancontact",
-            "card",
-            "card_present",
-            "eps",
-            "giropay",
-            "ideal",
-            "klarna",
-            "multibanco",
-            "p24",
-            "sepa_debit",
-            "sofort",
-            "three_d_secure",
-            "wechat",
-        ],
-        str,
-    ]
-    """The `type` of the source. The `type` is a payment method, one of
-    `ach_credit_transfer`, `ach_debit`, `alipay`, `bancontact`, `card`, `card_present`,
-    `eps`, `giropay`, `ideal`, `multibanco`, `klarna`, `p24`, `sepa_debit`, `sofort`,
-    `three_d_secure`, or `wechat`. An additional hash is included on the source with a
-    name matching this value. It contains additional information specific to the
-    [payment method](https://stripe.com/docs/sources) used.
-    """
-
-    usage: Optional[str] = None
-    """Either `reusable` or `single_use`. Whether this source should be reusable or not.
-    Some source types may or may not be reusable by construction, while others may leave
-    the option at creation. If an incompatible value is passed, an error will be
-    returned.
-    """
-
-    wechat: Optional[SourceTypeWechat] = None
-
-
-class SourceCodeVerificationFlow(StripeModel):
-    """The ``SourceCodeVerificationFlow`` object."""
-
-    attempts_remaining: int
-    """The number of attempts remaining to authenticate the source object with a
-    verification code.
-    """
-
-    status: str
-    """The status of the code verification, either `pending` (awaiting verification,
-    `attempts_remaining` should be greater than 0), `succeeded` (successful
-    verification) or `failed` (failed verification, cannot be verified anymore as
-    `attempts_remaining` should be 0).
-    """
-
-
-class SourceOrder(StripeModel):
-    """The ``SourceOrder`` object."""
-
-    amount: int
-    """A positive integer in the smallest currency unit (that is, 100 cents for $1.00,
-    or 1 for ¥1, Japanese Yen being a zero-decimal currency) representing the total
-    amount for the order.
-    """
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
+    default_currency: Optional[str] = None
+    """Three-letter ISO currency code representing the default currency for the account.
+    This must be a currency that [Stripe supports in the account's
+    country](https://stripe.com/docs/payouts).
+    """
+
+    details_submitted: Optional[bool] = None
+    """Whether account details have been submitted. Standard accounts cannot receive
+    payouts before this is true.
     """
 
     email: Optional[str] = None
-    """The email address of the customer placing the order."""
-
-    items: Optional[list[SourceOrderItem]] = None
-    """List of items constituting the order."""
-
-    shipping: Optional[Shipping] = None
-
-
-class SourceOrderItem(StripeModel):
-    """The ``SourceOrderItem`` object."""
-
-    amount: Optional[int] = None
-    """The amount (price) for this order item."""
-
-    currency: Optional[str] = None
-    """This currency of this order item. Required when `amount` is present."""
-
-    description: Optional[str] = None
-    """Human-readable description for this order item."""
-
-    parent: Optional[str] = None
-    """The ID of the associated object for this line item. Expandable if not null (e.g.,
-    expandable to a SKU).
+    """An email address associated with the account. It's not used for authentication
+    and Stripe doesn't market to this field without explicit approval from the platform.
     """
 
-    quantity: Optional[int] = None
-    """The quantity of this order item. When type is `sku`, this is the number of
-    instances of the SKU to be ordered.
+    external_accounts: Optional[ExternalAccountList] = None
+    """External accounts (bank accounts and debit cards) currently attached to this
+    account
     """
 
-    type: Optional[str] = None
-    """The type of this order item. Must be `sku`, `tax`, or `shipping`."""
-
-
-class SourceOwner(StripeModel):
-    """The ``SourceOwner`` object."""
-
-    address: Optional[Address] = None
-    """Owner's address."""
-
-    email: Optional[str] = None
-    """Owner's email address."""
-
-    name: Optional[str] = None
-    """Owner's full name."""
-
-    phone: Optional[str] = None
-    """Owner's phone number (including extension)."""
-
-    verified_address: Optional[Address] = None
-    """Verified owner's address. Verified values are verified or provided by the payment
-    method directly (and if supported) at the time of authorization or settlement. They
-    cannot be set or mutated.
-    """
-
-    verified_email: Optional[str] = None
-    """Verified owner's email address. Verified values are verified or provided by the
-    payment method directly (and if supported) at the time of authorization or
-    settlement. They cannot be set or mutated.
-    """
-
-    verified_name: Optional[str] = None
-    """Verified owner's full name. Verified values are verified or provided by the
-    payment method directly (and if supported) at the time of authorization or
-    settlement. They cannot be set or mutated.
-    """
-
-    verified_phone: Optional[str] = None
-    """Verified owner's phone number (including extension). Verified values are verified
-    or provided by the payment method directly (and if supported) at the time of
-    authorization or settlement. They cannot be set or mutated.
-    """
-
-
-class SourceReceiverFlow(StripeModel):
-    """The ``SourceReceiverFlow`` object."""
-
-    address: Optional[str] = None
-    """The address of the receiver source. This is the value that should be communicated
-    to the customer to send their funds to.
-    """
-
-    amount_charged: int
-    """The total amount that was moved to your balance. This is almost always equal to
-    the amount charged. In rare cases when customers deposit excess funds and we are
-    unable to refund those, those funds get moved to your balance and show up in
-    amount_charged as well. The amount charged is expressed in the source's currency.
-    """
-
-    amount_received: int
-    """The total amount received by the receiver source.
-    `amount_received = amount_returned + amount_charged` should be true for consumed
-    sources unless customers deposit excess funds. The amount received is expressed in
-    the source's currency.
-    """
-
-    amount_returned: int
-    """The total amount that was returned to the customer. The amount returned is
-    expressed in the source's currency.
-    """
-
-    refund_attributes_method: str
-    """Type of refund attribute method, one of `email`, `manual`, or `none`."""
-
-    refund_attributes_status: str
-    """Type of refund attribute status, one of `missing`, `requested`, or `available`."""
-
-
-class SourceRedirectFlow(StripeModel):
-    """The ``SourceRedirectFlow`` object."""
-
-    failure_reason: Optional[str] = None
-    """The failure reason for the redirect, either `user_abort` (the customer aborted or
-    dropped out of the redirect flow), `declined` (the authentication failed or the
-    transaction was declined), or `processing_error` (the redirect failed due to a
-    technical error). Present only if the redirect status is `failed`.
-    """
-
-    return_url: str
-    """The URL you provide to redirect the customer to after they authenticated their
-    payment.
-    """
-
-    status: str
-    """The status of the redirect, either `pending` (ready to be used by your customer
-    to authenticate the transaction), `succeeded` (succesful authentication, cannot be
-    reused) or `not_required` (redirect should not be used) or `failed` (failed
-    authentication, cannot be reused).
-    """
-
-    url: str
-    """The URL provided to you to redirect a customer to as part of a `redirect`
-    authentication flow.
-    """
-
-
-class SourceTypeAchCreditTransfer(StripeModel):
-    """The ``SourceTypeAchCreditTransfer`` object."""
-
-    account_number: Optional[str] = None
-    bank_name: Optional[str] = None
-    fingerprint: Optional[str] = None
-    refund_account_holder_name: Optional[str] = None
-    refund_account_holder_type: Optional[str] = None
-    refund_routing_number: Optional[str] = None
-    routing_number: Optional[str] = None
-    swift_code: Optional[str] = None
-
-
-class SourceTypeAchDebit(StripeModel):
-    """The ``SourceTypeAchDebit`` object."""
-
-    bank_name: Optional[str] = None
-    country: Optional[str] = None
-    fingerprint: Optional[str] = None
-    last4: Optional[str] = None
-    routing_number: Optional[str] = None
-    type: Optional[str] = None
-
-
-class SourceTypeAcssDebit(StripeModel):
-    """The ``SourceTypeAcssDebit`` object."""
-
-    bank_address_city: Optional[str] = None
-    bank_address_line_1: Optional[str] = None
-    bank_address_line_2: Optional[str] = None
-    bank_address_postal_code: Optional[str] = None
-    bank_name: Optional[str] = None
-    category: Optional[str] = None
-    country: Optional[str] = None
-    fingerprint: Optional[str] = None
-    last4: Optional[str] = None
-    routing_number: Optional[str] = None
-
-
-class SourceTypeAlipay(StripeModel):
-    """The ``SourceTypeAlipay`` object."""
-
-    data_string: Optional[str] = None
-    native_url: Optional[str] = None
-    statement_descriptor: Optional[str] = None
-
-
-class SourceTypeAuBecsDebit(StripeModel):
-    """The ``SourceTypeAuBecsDebit`` object."""
-
-    bsb_number: Optional[str] = None
-    fingerprint: Optional[str] = None
-    last4: Optional[str] = None
-
-
-class SourceTypeBancontact(StripeModel):
-    """The ``SourceTypeBancontact`` object."""
-
-    bank_code: Optional[str] = None
-    bank_name: Optional[str] = None
-    bic: Optional[str] = None
-    iban_last4: Optional[str] = None
-    preferred_language: Optional[str] = None
-    statement_descriptor: Optional[str] = None
-
-
-class SourceTypeCard(StripeModel):
-    """The ``SourceTypeCard`` object."""
-
-    address_line1_check: Optional[str] = None
-    address_zip_check: Optional[str] = None
-    brand: Optional[str] = None
-    country: Optional[str] = None
-    cvc_check: Optional[str] = None
-    dynamic_last4: Optional[str] = None
-    exp_month: Optional[int] = None
-    exp_year: Optional[int] = None
-    fingerprint: Optional[str] = None
-    funding: Optional[str] = None
-    last4: Optional[str] = None
-    name: Optional[str] = None
-    three_d_secure: Optional[str] = None
-    tokenization_method: Optional[str] = None
-
-
-class SourceTypeCardPresent(StripeModel):
-    """The ``SourceTypeCardPresent`` object."""
-
-    application_cryptogram: Optional[str] = None
-    application_preferred_name: Optional[str] = None
-    authorization_code: Optional[str] = None
-    authorization_response_code: Optional[str] = None
-    brand: Optional[str] = None
-    country: Optional[str] = None
-    cvm_type: Optional[str] = None
-    data_type: Optional[str] = None
-    dedicated_file_name: Optional[str] = None
-    emv_auth_data: Optional[str] = None
-    evidence_customer_signature: Optional[str] = None
-    evidence_transaction_certificate: Optional[str] = None
-    exp_month: Optional[int] = None
-    exp_year: Optional[int] = None
-    fingerprint: Optional[str] = None
-    funding: Optional[str] = None
-    last4: Optional[str] = None
-    pos_device_id: Optional[str] = None
-    pos_entry_mode: Optional[str] = None
-    read_method: Optional[str] = None
-    reader: Optional[str] = None
-    terminal_verification_results: Optional[str] = None
-    transaction_status_information: Optional[str] = None
-
-
-class SourceTypeEps(StripeModel):
-    """The ``SourceTypeEps`` object."""
-
-    reference: Optional[str] = None
-    statement_descriptor: Optional[str] = None
-
-
-class SourceTypeGiropay(StripeModel):
-    """The ``SourceTypeGiropay`` object."""
-
-    bank_code: Optional[str] = None
-    bank_name: Optional[str] = None
-    bic: Optional[str] = None
-    statement_descriptor: Optional[str] = None
-
-
-class SourceTypeIdeal(StripeModel):
-    """The ``SourceTypeIdeal`` object."""
-
-    bank: Optional[str] = None
-    bic: Optional[str] = None
-    iban_last4: Optional[str] = None
-    statement_descriptor: Optional[str] = None
-
-
-class SourceTypeKlarna(StripeModel):
-    """The ``SourceTypeKlarna`` object."""
-
-    background_image_url: Optional[str] = None
-    client_token: Optional[str] = None
-    first_name: Optional[str] = None
-    last_name: Optional[str] = None
-    locale: Optional[str] = None
-    logo_url: Optional[str] = None
-    page_title: Optional[str] = None
-    pay_later_asset_urls_descriptive: Optional[str] = None
-    pay_later_asset_urls_standard: Optional[str] = None
-    pay_later_name: Optional[str] = None
-    pay_later_redirect_url: Optional[str] = None
-    pay_now_asset_urls_descriptive: Optional[str] = None
-    pay_now_asset_urls_standard: Optional[str] = None
-    pay_now_name: Optional[str] = None
-    pay_now_redirect_url: Optional[str] = None
-    pay_over_time_asset_urls_descriptive: Optional[str] = None
-    pay_over_time_asset_urls_standard: Optional[str] = None
-    pay_over_time_name: Optional[str] = None
-    pay_over_time_redirect_url: Optional[str] = None
-    payment_method_categories: Optional[str] = None
-    purchase_country: Optional[str] = None
-    purchase_type: Optional[str] = None
-    redirect_url: Optional[str] = None
-    shipping_delay: Optional[int] = None
-    shipping_first_name: Optional[str] = None
-    shipping_last_name: Optional[str] = None
-
-
-class SourceTypeMultibanco(StripeModel):
-    """The ``SourceTypeMultibanco`` object."""
-
-    entity: Optional[str] = None
-    reference: Optional[str] = None
-    refund_account_holder_address_city: Optional[str] = None
-    refund_account_holder_address_country: Optional[str] = None
-    refund_account_holder_address_line1: Optional[str] = None
-    refund_account_holder_address_line2: Optional[str] = None
-    refund_account_holder_address_postal_code: Optional[str] = None
-    refund_account_holder_address_state: Optional[str] = None
-    refund_account_holder_name: Optional[str] = None
-    refund_iban: Optional[str] = None
-
-
-class SourceTypeP24(StripeModel):
-    """The ``SourceTypeP24`` object."""
-
-    reference: Optional[str] = None
-
-
-class SourceTypeSepaDebit(StripeModel):
-    """The ``SourceTypeSepaDebit`` object."""
-
-    bank_code: Optional[str] = None
-    branch_code: Optional[str] = None
-    country: Optional[str] = None
-    fingerprint: Optional[str] = None
-    last4: Optional[str] = None
-    mandate_reference: Optional[str] = None
-    mandate_url: Optional[str] = None
-
-
-class SourceTypeSofort(StripeModel):
-    """The ``SourceTypeSofort`` object."""
-
-    bank_code: Optional[str] = None
-    bank_name: Optional[str] = None
-    bic: Optional[str] = None
-    country: Optional[str] = None
-    iban_last4: Optional[str] = None
-    preferred_language: Optional[str] = None
-    statement_descriptor: Optional[str] = None
-
-
-class SourceTypeThreeDSecure(StripeModel):
-    """The ``SourceTypeThreeDSecure`` object."""
-
-    address_line1_check: Optional[str] = None
-    address_zip_check: Optional[str] = None
-    authenticated: Optional[bool] = None
-    brand: Optional[str] = None
-    card: Optional[str] = None
-    country: Optional[str] = None
-    customer: Optional[str] = None
-    cvc_check: Optional[str] = None
-    dynamic_last4: Optional[str] = None
-    exp_month: Optional[int] = None
-    exp_year: Optional[int] = None
-    fingerprint: Optional[str] = None
-    funding: Optional[str] = None
-    last4: Optional[str] = None
-    name: Optional[str] = None
-    three_d_secure: Optional[str] = None
-    tokenization_method: Optional[str] = None
-
-
-class SourceTypeWechat(StripeModel):
-    """The ``SourceTypeWechat`` object."""
-
-    prepay_id: Optional[str] = None
-    qr_code_url: Optional[str] = None
-    statement_descriptor: Optional[str] = None
-
-
-class Subscription(StripeModel):
-    """Subscriptions allow you to charge a customer on a recurring basis.
-
-    Related guide: [Creating
-    subscriptions](https://stripe.com/docs/billing/subscriptions/creating)
-    """
-
-    application: Optional[Union[str, Application, DeletedApplication]] = None
-    """ID of the Connect Application that created the subscription."""
-
-    application_fee_percent: Optional[float] = None
-    """A non-negative decimal between 0 and 100, with at most two decimal places. This
-    represents the percentage of the subscription invoice total that will be transferred
-    to the application owner's Stripe account.
-    """
-
-    automatic_tax: SubscriptionAutomaticTax
-
-    billing_cycle_anchor: int
-    """Determines the date of the first full invoice, and, for plans with `month` or
-    `year` intervals, the day of the month for subsequent invoices. The timestamp is in
-    UTC format.
-    """
-
-    billing_thresholds: Optional[SubscriptionBillingThresholds] = None
-    """Define thresholds at which an invoice will be sent, and the subscription advanced
-    to a new billing period
-    """
-
-    cancel_at: Optional[int] = None
-    """A date in the future at which the subscription will automatically get canceled"""
-
-    cancel_at_period_end: bool
-    """If the subscription has been canceled with the `at_period_end` flag set to
-    `true`, `cancel_at_period_end` on the subscription will be true. You can use this
-    attribute to determine whether a subscription that has a status of active is
-    scheduled to be canceled at the end of the current period.
-    """
-
-    canceled_at: Optional[int] = None
-    """If the subscription has been canceled, the date of that cancellation. If the
-    subscription was canceled with `cancel_at_period_end`, `canceled_at` will reflect
-    the time of the most recent update request, not the end of the subscription period
-    when the subscription is automatically moved to a canceled state.
-    """
-
-    cancellation_details: Optional[CancellationDetails] = None
-    """Details about why this subscription was cancelled"""
-
-    collection_method: Union[Literal["charge_automatically", "send_invoice"], str]
-    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
-    Stripe will attempt to pay this subscription at the end of the cycle using the
-    default source attached to the customer. When sending an invoice, Stripe will email
-    your customer an invoice with payment instructions and mark the subscription as
-    `active`.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    current_period_end: int
-    """End of the current period that the subscription has been invoiced for. At the end
-    of this period, a new invoice will be created.
-    """
-
-    current_period_start: int
-    """Start of the current period that the subscription has been invoiced for."""
-
-    customer: Union[str, Customer, DeletedCustomer]
-    """ID of the customer who owns the subscription."""
-
-    days_until_due: Optional[int] = None
-    """Number of days a customer has to pay invoices generated by this subscription.
-    This value will be `null` for subscriptions where
-    `collection_method=charge_automatically`.
-    """
-
-    default_payment_method: Optional[Union[str, PaymentMethod]] = None
-    """ID of the default payment method for the subscription. It must belong to the
-    customer associated with the subscription. This takes precedence over
-    `default_source`. If neither are set, invoices will use the customer's
-    [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
-    or
-    [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-    """
-
-    default_source: Optional[
-        Union[
-            str,
-            Annotated[Union[BankAccount, Card, Source], Field(discriminator="object")],
-        ]
-    ] = None
-    """ID of the default payment source for the subscription. It must belong to the
-    customer associated with the subscription and be in a chargeable state. If
-    `default_payment_method` is also set, `default_payment_method` will take precedence.
-    If neither are set, invoices will use the customer's
-    [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/object#customer_object-invoice_settings-default_payment_method)
-    or
-    [default_source](https://stripe.com/docs/api/customers/object#customer_object-default_source).
-    """
-
-    default_tax_rates: Optional[list[TaxRate]] = None
-    """The tax rates that will apply to any subscription item that does not have
-    `tax_rates` set. Invoices created will have their `default_tax_rates` populated from
-    the subscription.
-    """
-
-    description: Optional[str] = None
-    """The subscription's description, meant to be displayable to the customer. Use this
-    field to optionally store an explanation of the subscription for rendering in Stripe
-    surfaces.
-    """
-
-    discount: Optional[Discount] = None
-    """Describes the current discount applied to this subscription, if there is one.
-    When billing, a discount applied to a subscription overrides a discount applied on a
-    customer-wide basis.
-    """
-
-    ended_at: Optional[int] = None
-    """If the subscription has ended, the date the subscription ended."""
+    future_requirements: Optional[AccountFutureRequirements] = None
 
     id: str
     """Unique identifier for the object."""
 
-    items: SubscriptionItemList
-    """List of subscription items, each with an attached price."""
-
-    latest_invoice: Optional[Union[str, Invoice]] = None
-    """The most recent invoice this subscription has generated."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    next_pending_invoice_item_invoice: Optional[int] = None
-    """Specifies the approximate timestamp on which any pending invoice items will be
-    billed according to the schedule provided at `pending_invoice_item_interval`.
-    """
-
-    object: Literal["subscription"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account (if any) the charge was made on behalf of for charges associated with
-    this subscription. See the Connect documentation for details.
-    """
-
-    pause_collection: Optional[SubscriptionsResourcePauseCollection] = None
-    """If specified, payment collection for this subscription will be paused."""
-
-    payment_settings: Optional[SubscriptionsResourcePaymentSettings] = None
-    """Payment settings passed on to invoices created by the subscription."""
-
-    pending_invoice_item_interval: Optional[SubscriptionPendingInvoiceItemInterval] = (
-        None
-    )
-    """Specifies an interval for how often to bill for any pending invoice items. It is
-    analogous to calling [Create an invoice](https://stripe.com/docs/api#create_invoice)
-    for the given subscription at the specified interval.
-    """
-
-    pending_setup_intent: Optional[Union[str, SetupIntent]] = None
-    """You can use this [SetupIntent](https://stripe.com/docs/api/setup_intents) to
-    collect user authentication when creating a subscription without immediate payment
-    or updating a subscription's payment method, allowing you to optimize for
-    off-session payments. Learn more in the [SCA Migration
-    Guide](https://stripe.com/docs/billing/migration/strong-customer-authentication#scenario-2).
-    """
-
-    pending_update: Optional[SubscriptionsResourcePendingUpdate] = None
-    """If specified, [pending
-    updates](https://stripe.com/docs/billing/subscriptions/pending-updates) that will be
-    applied to the subscription once the `latest_invoice` has been paid.
-    """
-
-    schedule: Optional[Union[str, SubscriptionSchedule]] = None
-    """The schedule attached to the subscription"""
-
-    start_date: int
-    """Date when the subscription was first created. The date might differ from the
-    `created` date due to backdating.
-    """
-
-    status: Union[
-        Literal[
-            "active",
-            "canceled",
-            "incomplete",
-            "incomplete_expired",
-            "past_due",
-            "paused",
-            "trialing",
-            "unpaid",
-        ],
-        str,
-    ]
-    """Possible values are `incomplete`, `incomplete_expired`, `trialing`, `active`,
-    `past_due`, `canceled`, or `unpaid`.
-
-    For `collection_method=charge_automatically` a subscription moves into `incomplete`
-    if the initial payment attempt fails. A subscription in this state can only have
-    metadata and default_source updated. Once the first invoice is paid, the
-    subscription moves into an `active` state. If the first invoice is not paid within
-    23 hours, the subscription transitions to `incomplete_expired`. This is a terminal
-    state, the open invoice will be voided and no further invoices will be generated.
-
-    A subscription that is currently in a trial period is `trialing` and moves to
-    `active` when the trial period is over.
-
-    If subscription `collection_method=charge_automatically`, it becomes `past_due` when
-    payment is required but cannot be paid (due to failed payment or awaiting additional
-    user actions). Once Stripe has exhausted all payment retry attempts, the
-    subscription will become `canceled` or `unpaid` (depending on your subscriptions
-    settings).
-
-    If subscription `collection_method=send_invoice` it becomes `past_due` when its
-    invoice is not paid by the due date, and `canceled` or `unpaid` if it is still not
-    paid by an additional deadline after that. Note that when a subscription has a
-    status of `unpaid`, no subsequent invoices will be attempted (invoices will be
-    created, but then immediately automatically closed). After receiving updated payment
-    information from a customer, you may choose to reopen and pay their closed invoices.
-    """
-
-    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
-    """ID of the test clock this subscription belongs to."""
-
-    transfer_data: Optional[SubscriptionTransferData] = None
-    """The account (if any) the subscription's payments will be attributed to for tax
-    reporting, and where funds from each payment will be transferred to for each of the
-    subscription's invoices.
-    """
-
-    trial_end: Optional[int] = None
-    """If the subscription has a trial, the end of that trial."""
-
-    trial_settings: Optional[SubscriptionsTrialsResourceTrialSettings] = None
-    """Settings related to subscription trials."""
-
-    trial_start: Optional[int] = None
-    """If the subscription has a trial, the beginning of that trial."""
-
-
-class SubscriptionAutomaticTax(StripeModel):
-    """The ``SubscriptionAutomaticTax`` object."""
-
-    enabled: bool
-    """Whether Stripe automatically computes tax on this subscription."""
-
-
-class SubscriptionBillingThresholds(StripeModel):
-    """The ``SubscriptionBillingThresholds`` object."""
-
-    amount_gte: Optional[int] = None
-    """Monetary threshold that triggers the subscription to create an invoice"""
-
-    reset_billing_cycle_anchor: Optional[bool] = None
-    """Indicates if the `billing_cycle_anchor` should be reset when a threshold is
-    reached. If true, `billing_cycle_anchor` will be updated to the date/time the
-    threshold was last reached; otherwise, the value will remain unchanged. This value
-    may not be `true` if the subscription contains items with plans that have
-    `aggregate_usage=last_ever`.
-    """
-
-
-class SubscriptionDetailsData(StripeModel):
-    """The ``SubscriptionDetailsData`` object."""
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that will reflect
-    the metadata of the subscription at the time of invoice creation. *Note: This
-    attribute is populated only for invoices created on or after June 29, 2023.*
-    """
-
-
-class SubscriptionItem(StripeModel):
-    """Subscription items allow you to create customer subscriptions with more than one
-    plan, making it easy to represent complex billing relationships.
-    """
-
-    billing_thresholds: Optional[SubscriptionItemBillingThresholds] = None
-    """Define thresholds at which an invoice will be sent, and the related subscription
-    advanced to a new billing period
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["subscription_item"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    price: Price
-
-    quantity: Optional[int] = None
-    """The [quantity](https://stripe.com/docs/subscriptions/quantities) of the plan to
-    which the customer should be subscribed.
-    """
-
-    subscription: str
-    """The `subscription` this `subscription_item` belongs to."""
-
-    tax_rates: Optional[list[TaxRate]] = None
-    """The tax rates which apply to this `subscription_item`. When set, the
-    `default_tax_rates` on the subscription do not apply to this `subscription_item`.
-    """
-
-
-class SubscriptionItemBillingThresholds(StripeModel):
-    """The ``SubscriptionItemBillingThresholds`` object."""
-
-    usage_gte: Optional[int] = None
-    """Usage threshold that triggers the subscription to create an invoice"""
-
-
-class SubscriptionItemList(StripeModel):
-    """List of subscription items, each with an attached price."""
-
-    data: list[SubscriptionItem]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class SubscriptionList(StripeModel):
-    """The customer's current subscriptions, if any."""
-
-    data: list[Subscription]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class SubscriptionPaymentMethodOptionsCard(StripeModel):
-    """The ``SubscriptionPaymentMethodOptionsCard`` object."""
-
-    mandate_options: Optional[InvoiceMandateOptionsCard] = None
-
-    network: Optional[
-        Union[
-            Literal[
-                "amex",
-                "cartes_bancaires",
-                "diners",
-                "discover",
-                "eftpos_au",
-                "interac",
-                "jcb",
-                "mastercard",
-                "unionpay",
-                "unknown",
-                "visa",
-            ],
-            str,
-        ]
-    ] = None
-    """Selected network to process this Subscription on. Depends on the available
-    networks of the card attached to the Subscription. Can be only set confirm-time.
-    """
-
-    request_three_d_secure: Optional[Union[Literal["any", "automatic"], str]] = None
-    """We strongly recommend that you rely on our SCA Engine to automatically prompt
-    your customers for authentication based on risk level and [other
-    requirements](https://stripe.com/docs/strong-customer-authentication). However, if
-    you wish to request 3D Secure based on logic from your own fraud engine, provide
-    this option. Read our guide on [manually requesting 3D
-    Secure](https://stripe.com/docs/payments/3d-secure#manual-three-ds) for more
-    information on how this configuration interacts with Radar and our SCA Engine.
-    """
-
-
-class SubscriptionPendingInvoiceItemInterval(StripeModel):
-    """The ``SubscriptionPendingInvoiceItemInterval`` object."""
-
-    interval: Union[Literal["day", "month", "week", "year"], str]
-    """Specifies invoicing frequency. Either `day`, `week`, `month` or `year`."""
-
-    interval_count: int
-    """The number of intervals between invoices. For example, `interval=month` and
-    `interval_count=3` bills every 3 months. Maximum of one year interval allowed (1
-    year, 12 months, or 52 weeks).
-    """
-
-
-class SubscriptionSchedule(StripeModel):
-    """A subscription schedule allows you to create and manage the lifecycle of a
-    subscription by predefining expected changes.
-
-    Related guide: [Subscription
-    schedules](https://stripe.com/docs/billing/subscriptions/subscription-schedules)
-    """
-
-    application: Optional[Union[str, Application, DeletedApplication]] = None
-    """ID of the Connect Application that created the schedule."""
-
-    canceled_at: Optional[int] = None
-    """Time at which the subscription schedule was canceled. Measured in seconds since
-    the Unix epoch.
-    """
-
-    completed_at: Optional[int] = None
-    """Time at which the subscription schedule was completed. Measured in seconds since
-    the Unix epoch.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    current_phase: Optional[SubscriptionScheduleCurrentPhase] = None
-    """Object representing the start and end dates for the current phase of the
-    subscription schedule, if it is `active`.
-    """
-
-    customer: Union[str, Customer, DeletedCustomer]
-    """ID of the customer who owns the subscription schedule."""
-
-    default_settings: SubscriptionSchedulesResourceDefaultSettings
-
-    end_behavior: Union[Literal["cancel", "none", "release", "renew"], str]
-    """Behavior of the subscription schedule and underlying subscription when it ends.
-    Possible values are `release` or `cancel` with the default being `release`.
-    `release` will end the subscription schedule and keep the underlying subscription
-    running.`cancel` will end the subscription schedule and cancel the underlying
-    subscription.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
+    individual: Optional[Person] = None
 
     metadata: Optional[dict[str, str]] = None
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
@@ -15935,1191 +17101,29 @@ class SubscriptionSchedule(StripeModel):
     object in a structured format.
     """
 
-    object: Literal["subscription_schedule"]
+    object: Literal["account"]
     """String representing the object's type. Objects of the same type share the same
     value.
     """
 
-    phases: list[SubscriptionSchedulePhaseConfiguration]
-    """Configuration for the subscription schedule's phases."""
+    payouts_enabled: Optional[bool] = None
+    """Whether Stripe can send payouts to this account."""
 
-    released_at: Optional[int] = None
-    """Time at which the subscription schedule was released. Measured in seconds since
-    the Unix epoch.
-    """
+    requirements: Optional[AccountRequirements] = None
 
-    released_subscription: Optional[str] = None
-    """ID of the subscription once managed by the subscription schedule (if it is
-    released).
-    """
+    settings: Optional[AccountSettings] = None
+    """Options for customizing how the account functions within Stripe."""
 
-    status: Union[
-        Literal["active", "canceled", "completed", "not_started", "released"], str
-    ]
-    """The present status of the subscription schedule. Possible values are
-    `not_started`, `active`, `completed`, `released`, and `canceled`. You can read more
-    about the different states in our [behavior
-    guide](https://stripe.com/docs/billing/subscriptions/subscription-schedules).
-    """
+    tos_acceptance: Optional[AccountTosAcceptance] = None
 
-    subscription: Optional[Union[str, Subscription]] = None
-    """ID of the subscription managed by the subscription schedule."""
+    type: Optional[Union[Literal["custom", "express", "standard"], str]] = None
+    """The Stripe account type. Can be `standard`, `express`, or `custom`."""
 
-    test_clock: Optional[Union[str, TestHelpersTestClock]] = None
-    """ID of the test clock this subscription schedule belongs to."""
 
+class Error(StripeModel):
+    """An error response from the Stripe API"""
 
-class SubscriptionScheduleAddInvoiceItem(StripeModel):
-    """An Add Invoice Item describes the prices and quantities that will be added as
-    pending invoice items when entering a phase.
-    """
-
-    price: Union[str, Price, DeletedPrice]
-    """ID of the price used to generate the invoice item."""
-
-    quantity: Optional[int] = None
-    """The quantity of the invoice item."""
-
-    tax_rates: Optional[list[TaxRate]] = None
-    """The tax rates which apply to the item. When set, the `default_tax_rates` do not
-    apply to this item.
-    """
-
-
-class SubscriptionScheduleConfigurationItem(StripeModel):
-    """A phase item describes the price and quantity of a phase."""
-
-    billing_thresholds: Optional[SubscriptionItemBillingThresholds] = None
-    """Define thresholds at which an invoice will be sent, and the related subscription
-    advanced to a new billing period
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an item. Metadata on this item will update the underlying subscription
-    item's `metadata` when the phase is entered.
-    """
-
-    price: Union[str, Price, DeletedPrice]
-    """ID of the price to which the customer should be subscribed."""
-
-    quantity: Optional[int] = None
-    """Quantity of the plan to which the customer should be subscribed."""
-
-    tax_rates: Optional[list[TaxRate]] = None
-    """The tax rates which apply to this `phase_item`. When set, the `default_tax_rates`
-    on the phase do not apply to this `phase_item`.
-    """
-
-
-class SubscriptionScheduleCurrentPhase(StripeModel):
-    """The ``SubscriptionScheduleCurrentPhase`` object."""
-
-    end_date: int
-    """The end of this phase of the subscription schedule."""
-
-    start_date: int
-    """The start of this phase of the subscription schedule."""
-
-
-class SubscriptionSchedulePhaseConfiguration(StripeModel):
-    """A phase describes the plans, coupon, and trialing status of a subscription for a
-    predefined time period.
-    """
-
-    add_invoice_items: list[SubscriptionScheduleAddInvoiceItem]
-    """A list of prices and quantities that will generate invoice items appended to the
-    next invoice for this phase.
-    """
-
-    application_fee_percent: Optional[float] = None
-    """A non-negative decimal between 0 and 100, with at most two decimal places. This
-    represents the percentage of the subscription invoice total that will be transferred
-    to the application owner's Stripe account during this phase of the schedule.
-    """
-
-    automatic_tax: Optional[SchedulesPhaseAutomaticTax] = None
-
-    billing_cycle_anchor: Optional[Union[Literal["automatic", "phase_start"], str]] = (
-        None
-    )
-    """Possible values are `phase_start` or `automatic`. If `phase_start` then billing
-    cycle anchor of the subscription is set to the start of the phase when entering the
-    phase. If `automatic` then the billing cycle anchor is automatically modified as
-    needed when entering the phase. For more information, see the billing cycle
-    [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
-    """
-
-    billing_thresholds: Optional[SubscriptionBillingThresholds] = None
-    """Define thresholds at which an invoice will be sent, and the subscription advanced
-    to a new billing period
-    """
-
-    collection_method: Optional[
-        Union[Literal["charge_automatically", "send_invoice"], str]
-    ] = None
-    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
-    Stripe will attempt to pay the underlying subscription at the end of each billing
-    cycle using the default source attached to the customer. When sending an invoice,
-    Stripe will email your customer an invoice with payment instructions and mark the
-    subscription as `active`.
-    """
-
-    coupon: Optional[Union[str, Coupon, DeletedCoupon]] = None
-    """ID of the coupon to use during this phase of the subscription schedule."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    default_payment_method: Optional[Union[str, PaymentMethod]] = None
-    """ID of the default payment method for the subscription schedule. It must belong to
-    the customer associated with the subscription schedule. If not set, invoices will
-    use the default payment method in the customer's invoice settings.
-    """
-
-    default_tax_rates: Optional[list[TaxRate]] = None
-    """The default tax rates to apply to the subscription during this phase of the
-    subscription schedule.
-    """
-
-    description: Optional[str] = None
-    """Subscription description, meant to be displayable to the customer. Use this field
-    to optionally store an explanation of the subscription.
-    """
-
-    end_date: int
-    """The end of this phase of the subscription schedule."""
-
-    invoice_settings: Optional[InvoiceSettingSubscriptionSchedulePhaseSetting] = None
-    """The invoice settings applicable during this phase."""
-
-    items: list[SubscriptionScheduleConfigurationItem]
-    """Subscription items to configure the subscription to during this phase of the
-    subscription schedule.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to a phase. Metadata on a schedule's phase will update the underlying
-    subscription's `metadata` when the phase is entered. Updating the underlying
-    subscription's `metadata` directly will not affect the current phase's `metadata`.
-    """
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account (if any) the charge was made on behalf of for charges associated with
-    the schedule's subscription. See the Connect documentation for details.
-    """
-
-    proration_behavior: Union[
-        Literal["always_invoice", "create_prorations", "none"], str
-    ]
-    """If the subscription schedule will prorate when transitioning to this phase.
-    Possible values are `create_prorations` and `none`.
-    """
-
-    start_date: int
-    """The start of this phase of the subscription schedule."""
-
-    transfer_data: Optional[SubscriptionTransferData] = None
-    """The account (if any) the associated subscription's payments will be attributed to
-    for tax reporting, and where funds from each payment will be transferred to for each
-    of the subscription's invoices.
-    """
-
-    trial_end: Optional[int] = None
-    """When the trial ends within the phase."""
-
-
-class SubscriptionSchedulesResourceDefaultSettings(StripeModel):
-    """The ``SubscriptionSchedulesResourceDefaultSettings`` object."""
-
-    application_fee_percent: Optional[float] = None
-    """A non-negative decimal between 0 and 100, with at most two decimal places. This
-    represents the percentage of the subscription invoice total that will be transferred
-    to the application owner's Stripe account during this phase of the schedule.
-    """
-
-    automatic_tax: Optional[
-        SubscriptionSchedulesResourceDefaultSettingsAutomaticTax
-    ] = None
-
-    billing_cycle_anchor: Union[Literal["automatic", "phase_start"], str]
-    """Possible values are `phase_start` or `automatic`. If `phase_start` then billing
-    cycle anchor of the subscription is set to the start of the phase when entering the
-    phase. If `automatic` then the billing cycle anchor is automatically modified as
-    needed when entering the phase. For more information, see the billing cycle
-    [documentation](https://stripe.com/docs/billing/subscriptions/billing-cycle).
-    """
-
-    billing_thresholds: Optional[SubscriptionBillingThresholds] = None
-    """Define thresholds at which an invoice will be sent, and the subscription advanced
-    to a new billing period
-    """
-
-    collection_method: Optional[
-        Union[Literal["charge_automatically", "send_invoice"], str]
-    ] = None
-    """Either `charge_automatically`, or `send_invoice`. When charging automatically,
-    Stripe will attempt to pay the underlying subscription at the end of each billing
-    cycle using the default source attached to the customer. When sending an invoice,
-    Stripe will email your customer an invoice with payment instructions and mark the
-    subscription as `active`.
-    """
-
-    default_payment_method: Optional[Union[str, PaymentMethod]] = None
-    """ID of the default payment method for the subscription schedule. If not set,
-    invoices will use the default payment method in the customer's invoice settings.
-    """
-
-    description: Optional[str] = None
-    """Subscription description, meant to be displayable to the customer. Use this field
-    to optionally store an explanation of the subscription.
-    """
-
-    invoice_settings: Optional[InvoiceSettingSubscriptionScheduleSetting] = None
-    """The subscription schedule's default invoice settings."""
-
-    on_behalf_of: Optional[Union[str, Account]] = None
-    """The account (if any) the charge was made on behalf of for charges associated with
-    the schedule's subscription. See the Connect documentation for details.
-    """
-
-    transfer_data: Optional[SubscriptionTransferData] = None
-    """The account (if any) the associated subscription's payments will be attributed to
-    for tax reporting, and where funds from each payment will be transferred to for each
-    of the subscription's invoices.
-    """
-
-
-class SubscriptionSchedulesResourceDefaultSettingsAutomaticTax(StripeModel):
-    """The ``SubscriptionSchedulesResourceDefaultSettingsAutomaticTax`` object."""
-
-    enabled: bool
-    """Whether Stripe automatically computes tax on invoices created during this phase."""
-
-
-class SubscriptionTransferData(StripeModel):
-    """The ``SubscriptionTransferData`` object."""
-
-    amount_percent: Optional[float] = None
-    """A non-negative decimal between 0 and 100, with at most two decimal places. This
-    represents the percentage of the subscription invoice total that will be transferred
-    to the destination account. By default, the entire amount is transferred to the
-    destination.
-    """
-
-    destination: Union[str, Account]
-    """The account where funds from the payment will be transferred to upon payment
-    success.
-    """
-
-
-class SubscriptionsResourcePauseCollection(StripeModel):
-    """The Pause Collection settings determine how we will pause collection for this
-    subscription and for how long the subscription should be paused.
-    """
-
-    behavior: Union[Literal["keep_as_draft", "mark_uncollectible", "void"], str]
-    """The payment collection behavior for this subscription while paused. One of
-    `keep_as_draft`, `mark_uncollectible`, or `void`.
-    """
-
-    resumes_at: Optional[int] = None
-    """The time after which the subscription will resume collecting payments."""
-
-
-class SubscriptionsResourcePaymentMethodOptions(StripeModel):
-    """The ``SubscriptionsResourcePaymentMethodOptions`` object."""
-
-    acss_debit: Optional[InvoicePaymentMethodOptionsAcssDebit] = None
-    """This sub-hash contains details about the Canadian pre-authorized debit payment
-    method options to pass to invoices created by the subscription.
-    """
-
-    bancontact: Optional[InvoicePaymentMethodOptionsBancontact] = None
-    """This sub-hash contains details about the Bancontact payment method options to
-    pass to invoices created by the subscription.
-    """
-
-    card: Optional[SubscriptionPaymentMethodOptionsCard] = None
-    """This sub-hash contains details about the Card payment method options to pass to
-    invoices created by the subscription.
-    """
-
-    customer_balance: Optional[InvoicePaymentMethodOptionsCustomerBalance] = None
-    """This sub-hash contains details about the Bank transfer payment method options to
-    pass to invoices created by the subscription.
-    """
-
-    konbini: Optional[InvoicePaymentMethodOptionsKonbini] = None
-    """This sub-hash contains details about the Konbini payment method options to pass
-    to invoices created by the subscription.
-    """
-
-    us_bank_account: Optional[InvoicePaymentMethodOptionsUsBankAccount] = None
-    """This sub-hash contains details about the ACH direct debit payment method options
-    to pass to invoices created by the subscription.
-    """
-
-
-class SubscriptionsResourcePaymentSettings(StripeModel):
-    """The ``SubscriptionsResourcePaymentSettings`` object."""
-
-    payment_method_options: Optional[SubscriptionsResourcePaymentMethodOptions] = None
-    """Payment-method-specific configuration to provide to invoices created by the
-    subscription.
-    """
-
-    payment_method_types: Optional[
-        list[
-            Union[
-                Literal[
-                    "ach_credit_transfer",
-                    "ach_debit",
-                    "acss_debit",
-                    "au_becs_debit",
-                    "bacs_debit",
-                    "bancontact",
-                    "boleto",
-                    "card",
-                    "cashapp",
-                    "customer_balance",
-                    "fpx",
-                    "giropay",
-                    "grabpay",
-                    "ideal",
-                    "konbini",
-                    "link",
-                    "paynow",
-                    "paypal",
-                    "promptpay",
-                    "sepa_debit",
-                    "sofort",
-                    "us_bank_account",
-                    "wechat_pay",
-                ],
-                str,
-            ]
-        ]
-    ] = None
-    """The list of payment method types to provide to every invoice created by the
-    subscription. If not set, Stripe attempts to automatically determine the types to
-    use by looking at the invoice’s default payment method, the subscription’s default
-    payment method, the customer’s default payment method, and your [invoice template
-    settings](https://dashboard.stripe.com/settings/billing/invoice).
-    """
-
-    save_default_payment_method: Optional[
-        Union[Literal["off", "on_subscription"], str]
-    ] = None
-    """Either `off`, or `on_subscription`. With `on_subscription` Stripe updates
-    `subscription.default_payment_method` when a subscription payment succeeds.
-    """
-
-
-class SubscriptionsResourcePendingUpdate(StripeModel):
-    """Pending Updates store the changes pending from a previous update that will be
-    applied to the Subscription upon successful payment.
-    """
-
-    billing_cycle_anchor: Optional[int] = None
-    """If the update is applied, determines the date of the first full invoice, and, for
-    plans with `month` or `year` intervals, the day of the month for subsequent
-    invoices. The timestamp is in UTC format.
-    """
-
-    expires_at: int
-    """The point after which the changes reflected by this update will be discarded and
-    no longer applied.
-    """
-
-    subscription_items: Optional[list[SubscriptionItem]] = None
-    """List of subscription items, each with an attached plan, that will be set if the
-    update is applied.
-    """
-
-    trial_end: Optional[int] = None
-    """Unix timestamp representing the end of the trial period the customer will get
-    before being charged for the first time, if the update is applied.
-    """
-
-    trial_from_plan: Optional[bool] = None
-    """Indicates if a plan's `trial_period_days` should be applied to the subscription.
-    Setting `trial_end` per subscription is preferred, and this defaults to `false`.
-    Setting this flag to `true` together with `trial_end` is not allowed. See [Using
-    trial periods on
-    subscriptions](https://stripe.com/docs/billing/subscriptions/trials) to learn more.
-    """
-
-
-class SubscriptionsTrialsResourceEndBehavior(StripeModel):
-    """Defines how a subscription behaves when a free trial ends."""
-
-    missing_payment_method: Union[Literal["cancel", "create_invoice", "pause"], str]
-    """Indicates how the subscription should change when the trial ends if the user did
-    not provide a payment method.
-    """
-
-
-class SubscriptionsTrialsResourceTrialSettings(StripeModel):
-    """Configures how this subscription behaves during the trial period."""
-
-    end_behavior: SubscriptionsTrialsResourceEndBehavior
-
-
-class TaxCode(StripeModel):
-    """[Tax codes](https://stripe.com/docs/tax/tax-categories) classify goods and
-    services for tax purposes.
-    """
-
-    description: str
-    """A detailed description of which types of products the tax code represents."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    name: str
-    """A short name for the tax code."""
-
-    object: Literal["tax_code"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-
-class TaxDeductedAtSource(StripeModel):
-    """The ``TaxDeductedAtSource`` object."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    object: Literal["tax_deducted_at_source"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    period_end: int
-    """The end of the invoicing period. This TDS applies to Stripe fees collected during
-    this invoicing period.
-    """
-
-    period_start: int
-    """The start of the invoicing period. This TDS applies to Stripe fees collected
-    during this invoicing period.
-    """
-
-    tax_deduction_account_number: str
-    """The TAN that was supplied to Stripe when TDS was assessed"""
-
-
-class TaxIDsList(StripeModel):
-    """The customer's tax IDs."""
-
-    data: list[TaxId]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class TaxId(StripeModel):
-    """You can add one or multiple tax IDs to a
-    [customer](https://stripe.com/docs/api/customers). A customer's tax IDs are
-    displayed on invoices and credit notes issued for the customer.
-
-    Related guide: [Customer tax identification
-    numbers](https://stripe.com/docs/billing/taxes/tax-ids)
-    """
-
-    country: Optional[str] = None
-    """Two-letter ISO code representing the country of the tax ID."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    customer: Optional[Union[str, Customer]] = None
-    """ID of the customer."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    object: Literal["tax_id"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    type: Union[
-        Literal[
-            "ad_nrt",
-            "ae_trn",
-            "ar_cuit",
-            "au_abn",
-            "au_arn",
-            "bg_uic",
-            "bo_tin",
-            "br_cnpj",
-            "br_cpf",
-            "ca_bn",
-            "ca_gst_hst",
-            "ca_pst_bc",
-            "ca_pst_mb",
-            "ca_pst_sk",
-            "ca_qst",
-            "ch_vat",
-            "cl_tin",
-            "cn_tin",
-            "co_nit",
-            "cr_tin",
-            "do_rcn",
-            "ec_ruc",
-            "eg_tin",
-            "es_cif",
-            "eu_oss_vat",
-            "eu_vat",
-            "gb_vat",
-            "ge_vat",
-            "hk_br",
-            "hu_tin",
-            "id_npwp",
-            "il_vat",
-            "in_gst",
-            "is_vat",
-            "jp_cn",
-            "jp_rn",
-            "jp_trn",
-            "ke_pin",
-            "kr_brn",
-            "li_uid",
-            "mx_rfc",
-            "my_frp",
-            "my_itn",
-            "my_sst",
-            "no_vat",
-            "nz_gst",
-            "pe_ruc",
-            "ph_tin",
-            "ro_tin",
-            "rs_pib",
-            "ru_inn",
-            "ru_kpp",
-            "sa_vat",
-            "sg_gst",
-            "sg_uen",
-            "si_tin",
-            "sv_nit",
-            "th_vat",
-            "tr_tin",
-            "tw_vat",
-            "ua_vat",
-            "unknown",
-            "us_ein",
-            "uy_ruc",
-            "ve_rif",
-            "vn_tin",
-            "za_vat",
-        ],
-        str,
-    ]
-    """Type of the tax ID, one of `ad_nrt`, `ae_trn`, `ar_cuit`, `au_abn`, `au_arn`,
-    `bg_uic`, `bo_tin`, `br_cnpj`, `br_cpf`, `ca_bn`, `ca_gst_hst`, `ca_pst_bc`,
-    `ca_pst_mb`, `ca_pst_sk`, `ca_qst`, `ch_vat`, `cl_tin`, `cn_tin`, `co_nit`,
-    `cr_tin`, `do_rcn`, `ec_ruc`, `eg_tin`, `es_cif`, `eu_oss_vat`, `eu_vat`, `gb_vat`,
-    `ge_vat`, `hk_br`, `hu_tin`, `id_npwp`, `il_vat`, `in_gst`, `is_vat`, `jp_cn`,
-    `jp_rn`, `jp_trn`, `ke_pin`, `kr_brn`, `li_uid`, `mx_rfc`, `my_frp`, `my_itn`,
-    `my_sst`, `no_vat`, `nz_gst`, `pe_ruc`, `ph_tin`, `ro_tin`, `rs_pib`, `ru_inn`,
-    `ru_kpp`, `sa_vat`, `sg_gst`, `sg_uen`, `si_tin`, `sv_nit`, `th_vat`, `tr_tin`,
-    `tw_vat`, `ua_vat`, `us_ein`, `uy_ruc`, `ve_rif`, `vn_tin`, or `za_vat`. Note that
-    some legacy tax IDs have type `unknown`
-    """
-
-    value: str
-    """Value of the tax ID."""
-
-    verification: Optional[TaxIdVerification] = None
-    """Tax ID verification information."""
-
-
-class TaxIdVerification(StripeModel):
-    """The ``TaxIdVerification`` object."""
-
-    status: Union[Literal["pending", "unavailable", "unverified", "verified"], str]
-    """Verification status, one of `pending`, `verified`, `unverified`, or
-    `unavailable`.
-    """
-
-    verified_address: Optional[str] = None
-    """Verified address."""
-
-    verified_name: Optional[str] = None
-    """Verified name."""
-
-
-class TaxRate(StripeModel):
-    """Tax rates can be applied to
-    [invoices](https://stripe.com/docs/billing/invoices/tax-rates),
-    [subscriptions](https://stripe.com/docs/billing/subscriptions/taxes) and [Checkout
-    Sessions](https://stripe.com/docs/payments/checkout/set-up-a-subscription#tax-rates)
-    to collect tax.
-
-    Related guide: [Tax rates](https://stripe.com/docs/billing/taxes/tax-rates)
-    """
-
-    active: bool
-    """Defaults to `true`. When set to `false`, this tax rate cannot be used with new
-    applications or Checkout Sessions, but will still work for subscriptions and
-    invoices that already have it set.
-    """
-
-    country: Optional[str] = None
-    """Two-letter country code ([ISO 3166-1
-    alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the tax rate for your internal use only. It will
-    not be visible to your customers.
-    """
-
-    display_name: str
-    """The display name of the tax rates as it will appear to your customer on their
-    receipt email, PDF, and the hosted invoice page.
-    """
-
-    effective_percentage: Optional[float] = None
-    """Actual/effective tax rate percentage out of 100. For tax calculations with
-    automatic_tax[enabled]=true, this percentage reflects the rate actually used to
-    calculate tax based on the product's taxability and whether the user is registered
-    to collect taxes in the corresponding jurisdiction.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    inclusive: bool
-    """This specifies if the tax rate is inclusive or exclusive."""
-
-    jurisdiction: Optional[str] = None
-    """The jurisdiction for the tax rate. You can use this label field for tax reporting
-    purposes. It also appears on your customer’s invoice.
-    """
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["tax_rate"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    percentage: float
-    """Tax rate percentage out of 100. For tax calculations with
-    automatic_tax[enabled]=true, this percentage includes the statutory tax rate of
-    non-taxable jurisdictions.
-    """
-
-    state: Optional[str] = None
-    """[ISO 3166-2 subdivision code](https://en.wikipedia.org/wiki/ISO_3166-2:US),
-    without country prefix. For example, "NY" for New York, United States.
-    """
-
-    tax_type: Optional[
-        Union[
-            Literal[
-                "amusement_tax",
-                "communications_tax",
-                "gst",
-                "hst",
-                "igst",
-                "jct",
-                "lease_tax",
-                "pst",
-                "qst",
-                "rst",
-                "sales_tax",
-                "service_tax",
-                "vat",
-            ],
-            str,
-        ]
-    ] = None
-    """The high-level tax type, such as `vat` or `sales_tax`."""
-
-
-class TestHelpersTestClock(StripeModel):
-    """A test clock enables deterministic control over objects in testmode. With a test
-    clock, you can create objects at a frozen time in the past or future, and advance to
-    a specific future time to observe webhooks and state changes. After the clock
-    advances, you can either validate the current state of your scenario (and test your
-    assumptions), change the current state of your scenario (and test more complex
-    scenarios), or keep advancing forward in time.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    deletes_after: int
-    """Time at which this clock is scheduled to auto delete."""
-
-    frozen_time: int
-    """Time at which all objects belonging to this clock are frozen."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    name: Optional[str] = None
-    """The custom name supplied at creation."""
-
-    object: Literal["test_helpers.test_clock"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    status: Union[Literal["advancing", "internal_failure", "ready"], str]
-    """The status of the Test Clock."""
-
-
-class ThreeDSecureDetails(StripeModel):
-    """The ``ThreeDSecureDetails`` object."""
-
-    authentication_flow: Optional[Union[Literal["challenge", "frictionless"], str]] = (
-        None
-    )
-    """For authenticated transactions: how the customer was authenticated by the issuing
-    bank.
-    """
-
-    result: Optional[
-        Union[
-            Literal[
-                "attempt_acknowledged",
-                "authenticated",
-                "exempted",
-                "failed",
-                "not_supported",
-                "processing_error",
-            ],
-            str,
-        ]
-    ] = None
-    """Indicates the outcome of 3D Secure authentication."""
-
-    result_reason: Optional[
-        Union[
-            Literal[
-                "abandoned",
-                "bypassed",
-                "canceled",
-                "card_not_enrolled",
-                "network_not_supported",
-                "protocol_error",
-                "rejected",
-            ],
-            str,
-        ]
-    ] = None
-    """Additional information about why 3D Secure succeeded or failed based on the
-    `result`.
-    """
-
-    version: Optional[Union[Literal["1.0.2", "2.1.0", "2.2.0"], str]] = None
-    """The version of 3D Secure that was used."""
-
-
-class ThreeDSecureDetailsCharge(StripeModel):
-    """The ``ThreeDSecureDetailsCharge`` object."""
-
-    authentication_flow: Optional[Union[Literal["challenge", "frictionless"], str]] = (
-        None
-    )
-    """For authenticated transactions: how the customer was authenticated by the issuing
-    bank.
-    """
-
-    result: Optional[
-        Union[
-            Literal[
-                "attempt_acknowledged",
-                "authenticated",
-                "exempted",
-                "failed",
-                "not_supported",
-                "processing_error",
-            ],
-            str,
-        ]
-    ] = None
-    """Indicates the outcome of 3D Secure authentication."""
-
-    result_reason: Optional[
-        Union[
-            Literal[
-                "abandoned",
-                "bypassed",
-                "canceled",
-                "card_not_enrolled",
-                "network_not_supported",
-                "protocol_error",
-                "rejected",
-            ],
-            str,
-        ]
-    ] = None
-    """Additional information about why 3D Secure succeeded or failed based on the
-    `result`.
-    """
-
-    version: Optional[Union[Literal["1.0.2", "2.1.0", "2.2.0"], str]] = None
-    """The version of 3D Secure that was used."""
-
-
-class ThreeDSecureUsage(StripeModel):
-    """The ``ThreeDSecureUsage`` object."""
-
-    supported: bool
-    """Whether 3D Secure is supported on this card."""
-
-
-class Topup(StripeModel):
-    """To top up your Stripe balance, you create a top-up object. You can retrieve
-    individual top-ups, as well as list all top-ups. Top-ups are identified by a unique,
-    random ID.
-
-    Related guide: [Topping up your platform
-    account](https://stripe.com/docs/connect/top-ups)
-    """
-
-    amount: int
-    """Amount transferred."""
-
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """ID of the balance transaction that describes the impact of this top-up on your
-    account balance. May not be specified depending on status of top-up.
-    """
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    expected_availability_date: Optional[int] = None
-    """Date the funds are expected to arrive in your Stripe account for payouts. This
-    factors in delays like weekends or bank holidays. May not be specified depending on
-    status of top-up.
-    """
-
-    failure_code: Optional[str] = None
-    """Error code explaining reason for top-up failure if available (see [the errors
-    section](https://stripe.com/docs/api#errors) for a list of codes).
-    """
-
-    failure_message: Optional[str] = None
-    """Message to user further explaining reason for top-up failure if available."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["topup"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    source: Optional[Source] = None
-    """For most Stripe users, the source of every top-up is a bank account. This hash is
-    then the [source object](https://stripe.com/docs/api#source_object) describing that
-    bank account.
-    """
-
-    statement_descriptor: Optional[str] = None
-    """Extra information about a top-up. This will appear on your source's bank
-    statement. It must contain at least one letter.
-    """
-
-    status: Union[
-        Literal["canceled", "failed", "pending", "reversed", "succeeded"], str
-    ]
-    """The status of the top-up is either `canceled`, `failed`, `pending`, `reversed`,
-    or `succeeded`.
-    """
-
-    transfer_group: Optional[str] = None
-    """A string that identifies this top-up as part of a group."""
-
-
-class Transfer(StripeModel):
-    """A `Transfer` object is created when you move funds between Stripe accounts as
-    part of Connect.
-
-    Before April 6, 2017, transfers also represented movement of funds from a Stripe
-    account to a card or bank account. This behavior has since been split out into a
-    [Payout](https://stripe.com/docs/api#payout_object) object, with corresponding
-    payout endpoints. For more information, read about the [transfer/payout
-    split](https://stripe.com/docs/transfer-payout-split).
-
-    Related guide: [Creating separate charges and
-    transfers](https://stripe.com/docs/connect/separate-charges-and-transfers)
-    """
-
-    amount: int
-    """Amount in cents (or local equivalent) to be transferred."""
-
-    amount_reversed: int
-    """Amount in cents (or local equivalent) reversed (can be less than the amount
-    attribute on the transfer if a partial reversal was issued).
-    """
-
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """Balance transaction that describes the impact of this transfer on your account
-    balance.
-    """
-
-    created: int
-    """Time that this record of the transfer was first created."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    description: Optional[str] = None
-    """An arbitrary string attached to the object. Often useful for displaying to users."""
-
-    destination: Optional[Union[str, Account]] = None
-    """ID of the Stripe account the transfer was sent to."""
-
-    destination_payment: Optional[Union[str, Charge]] = None
-    """If the destination is a Stripe account, this will be the ID of the payment that
-    the destination account received for the transfer.
-    """
-
-    id: str
-    """Unique identifier for the object."""
-
-    livemode: bool
-    """Has the value `true` if the object exists in live mode or the value `false` if
-    the object exists in test mode.
-    """
-
-    metadata: dict[str, str]
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["transfer"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    reversals: TransferReversalList
-    """A list of reversals that have been applied to the transfer."""
-
-    reversed: bool
-    """Whether the transfer has been fully reversed. If the transfer is only partially
-    reversed, this attribute will still be false.
-    """
-
-    source_transaction: Optional[Union[str, Charge]] = None
-    """ID of the charge or payment that was used to fund the transfer. If null, the
-    transfer was funded from the available balance.
-    """
-
-    source_type: Optional[str] = None
-    """The source balance this transfer came from. One of `card`, `fpx`, or
-    `bank_account`.
-    """
-
-    transfer_group: Optional[str] = None
-    """A string that identifies this transaction as part of a group. See the [Connect
-    documentation](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
-    for details.
-    """
-
-
-class TransferData(StripeModel):
-    """The ``TransferData`` object."""
-
-    amount: Optional[int] = None
-    """Amount intended to be collected by this PaymentIntent. A positive integer
-    representing how much to charge in the [smallest currency
-    unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge
-    $1.00 or 100 to charge ¥100, a zero-decimal currency). The minimum amount is $0.50
-    US or [equivalent in charge
-    currency](https://stripe.com/docs/currencies#minimum-and-maximum-charge-amounts).
-    The amount value supports up to eight digits (e.g., a value of 99999999 for a USD
-    charge of $999,999.99).
-    """
-
-    destination: Union[str, Account]
-    """The account (if any) the payment will be attributed to for tax reporting, and
-    where funds from the payment will be transferred to upon payment success.
-    """
-
-
-class TransferReversal(StripeModel):
-    """[Stripe Connect](https://stripe.com/docs/connect) platforms can reverse transfers
-    made to a connected account, either entirely or partially, and can also specify
-    whether to refund any related application fees. Transfer reversals add to the
-    platform's balance and subtract from the destination account's balance.
-
-    Reversing a transfer that was made for a [destination
-    charge](https://stripe.com/docs/connect/destination-charges) is allowed only up to
-    the amount of the charge. It is possible to reverse a
-    [transfer_group](https://stripe.com/docs/connect/separate-charges-and-transfers#transfer-options)
-    transfer only if the destination account has enough balance to cover the reversal.
-
-    Related guide: [Reversing
-    transfers](https://stripe.com/docs/connect/separate-charges-and-transfers#reversing-transfers)
-    """
-
-    amount: int
-    """Amount, in cents (or local equivalent)."""
-
-    balance_transaction: Optional[Union[str, BalanceTransaction]] = None
-    """Balance transaction that describes the impact on your account balance."""
-
-    created: int
-    """Time at which the object was created. Measured in seconds since the Unix epoch."""
-
-    currency: str
-    """Three-letter [ISO currency
-    code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase. Must be a
-    [supported currency](https://stripe.com/docs/currencies).
-    """
-
-    destination_payment_refund: Optional[Union[str, Refund]] = None
-    """Linked payment refund for the transfer reversal."""
-
-    id: str
-    """Unique identifier for the object."""
-
-    metadata: Optional[dict[str, str]] = None
-    """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
-    attach to an object. This can be useful for storing additional information about the
-    object in a structured format.
-    """
-
-    object: Literal["transfer_reversal"]
-    """String representing the object's type. Objects of the same type share the same
-    value.
-    """
-
-    source_refund: Optional[Union[str, Refund]] = None
-    """ID of the refund responsible for the transfer reversal."""
-
-    transfer: Union[str, Transfer]
-    """ID of the transfer that was reversed."""
-
-
-class TransferReversalList(StripeModel):
-    """A list of reversals that have been applied to the transfer."""
-
-    data: list[TransferReversal]
-    """Details about each object."""
-
-    has_more: bool
-    """True if this list has another page of items after this one that can be fetched."""
-
-    object: Literal["list"]
-    """String representing the object's type. Objects of the same type share the same
-    value. Always has the value `list`.
-    """
-
-    url: str
-    """The URL where this list can be accessed."""
-
-
-class TransferSchedule(StripeModel):
-    """The ``TransferSchedule`` object."""
-
-    delay_days: int
-    """The number of days charges for the account will be held before being paid out."""
-
-    interval: str
-    """How frequently funds will be paid out. One of `manual` (payouts only created via
-    API call), `daily`, `weekly`, or `monthly`.
-    """
-
-    monthly_anchor: Optional[int] = None
-    """The day of the month funds will be paid out. Only shown if `interval` is monthly.
-    Payouts scheduled between the 29th and 31st of the month are sent on the last day of
-    shorter months.
-    """
-
-    weekly_anchor: Optional[str] = None
-    """The day of the week funds will be paid out, of the style 'monday', 'tuesday',
-    etc. Only shown if `interval` is weekly.
-    """
-
-
-class TransformQuantity(StripeModel):
-    """The ``TransformQuantity`` object."""
-
-    divide_by: int
-    """Divide usage by this number."""
-
-    round: Union[Literal["down", "up"], str]
-    """After division, either round the result `up` or `down`."""
-
-
-class UsBankAccountNetworks(StripeModel):
-    """The ``UsBankAccountNetworks`` object."""
-
-    preferred: Optional[str] = None
-    """The preferred network."""
-
-    supported: list[Union[Literal["ach", "us_domestic_wire"], str]]
-    """All supported networks."""
+    error: ApiErrors
 
 
 PaymentSource = Annotated[

@@ -3,8 +3,6 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """Request parameters of the ``customers`` operations."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal, Optional, Union
 
 from pydantic import ConfigDict, Field

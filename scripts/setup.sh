@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install codegen and its test tools into .venv, fetch the pinned spec, and check generated/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SHARED="${CODEGEN_SPEC_SOURCE:-../shared/stripe-openapi}"
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+# The spec is pinned by sha256 in spec/stripe.lock.json; fetch it from the local mirror if there
+# is one, else from the pinned upstream URL.
+if [ -d "$SHARED" ]; then
+    .venv/bin/codegen spec fetch --from "$SHARED"
+else
+    .venv/bin/codegen spec fetch
+fi
+
+# The main job: the committed output must be exactly what the generator produces.
+.venv/bin/codegen check
