@@ -90,9 +90,16 @@ def anchor(name: str) -> str:
 
 
 def human_type(
-    expr: ir.TypeExpr, *, link: bool = True, prefix: str = "models.md"
+    expr: ir.TypeExpr,
+    *,
+    prefix: str = "models.md",
+    linkable: Optional[frozenset[str]] = None,
 ) -> str:
-    """A type as the docs say it: ``string``, ``list of Card``, ``Card or string``."""
+    """A type as the docs say it: ``string``, ``list of Card``, ``Card or string``.
+
+    Model names link to their section of the models page (``prefix``, "" for that page
+    itself) when they are documented there (``linkable``; None means all).
+    """
     if isinstance(expr, ir.Primitive):
         return {
             "str": "string",
@@ -105,16 +112,16 @@ def human_type(
     if isinstance(expr, ir.LiteralType):
         return "enum" if not expr.open else "enum (open)"
     if isinstance(expr, ir.ListType):
-        return "list of " + human_type(expr.item, link=link, prefix=prefix)
+        return "list of " + human_type(expr.item, prefix=prefix, linkable=linkable)
     if isinstance(expr, ir.MapType):
-        return "map of " + human_type(expr.value, link=link, prefix=prefix)
+        return "map of " + human_type(expr.value, prefix=prefix, linkable=linkable)
     if isinstance(expr, ir.Nullable):
-        return human_type(expr.inner, link=link, prefix=prefix) + " or null"
+        return human_type(expr.inner, prefix=prefix, linkable=linkable) + " or null"
     if isinstance(expr, ir.UnionType):
         return " or ".join(
-            human_type(m, link=link, prefix=prefix) for m in expr.members
+            human_type(m, prefix=prefix, linkable=linkable) for m in expr.members
         )
-    if link and prefix:
+    if linkable is None or expr.name in linkable:
         return f"[{expr.name}]({prefix}#{anchor(expr.name)})"
     return f"`{expr.name}`"
 
@@ -151,10 +158,12 @@ def _details(expr: ir.TypeExpr) -> str:
     return text.markdown_table_cell("; ".join(parts))
 
 
-def _row(name: str, field: ir.Field, *, prefix: str) -> Row:
+def _row(name: str, field: ir.Field, *, prefix: str, linkable: frozenset[str]) -> Row:
     return Row(
         name=f"`{name}`",
-        type=text.markdown_table_cell(human_type(field.type, prefix=prefix)),
+        type=text.markdown_table_cell(
+            human_type(field.type, prefix=prefix, linkable=linkable)
+        ),
         required="yes" if field.required else "no",
         details=_details(field.type),
         description=text.markdown_table_cell(
@@ -174,6 +183,8 @@ class Site:
         self.api = api
         self.package = package
         self.request_models = {m.name: m for g in api.groups for m in g.request_models}
+        documented = [m.name for m in api.models] + [a.name for a in api.aliases]
+        self.linkable = frozenset(documented)
 
     def _flatten(
         self,
@@ -186,7 +197,9 @@ class Site:
         rows = []
         for name, field in zip(names, fields):
             wire = prefix + field.wire_name
-            rows.append(_row(wire, field, prefix="../models.md"))
+            rows.append(
+                _row(wire, field, prefix="../models.md", linkable=self.linkable)
+            )
             if depth >= MAX_DEPTH:
                 continue
             for model_name in _nested_models(field.type):
@@ -212,16 +225,20 @@ class Site:
 
     def operation(self, op: ir.Operation) -> OperationPage:
         error = (
-            human_type(op.error, prefix="../models.md") if op.error else "none declared"
+            human_type(op.error, prefix="../models.md", linkable=self.linkable)
+            if op.error
+            else "none declared"
         )
         response = (
             "bytes (the raw file)"
             if op.response.type is None
-            else human_type(op.response.type, prefix="../models.md")
+            else human_type(
+                op.response.type, prefix="../models.md", linkable=self.linkable
+            )
         )
         return OperationPage(
             file_name=f"{op.name}.md",
-            title=op.summary or op.operation_id,
+            title=_lead(op),
             operation_id=op.operation_id,
             method=op.method.upper(),
             path=op.path,
@@ -232,7 +249,11 @@ class Site:
             path_rows=tuple(
                 Row(
                     f"`{p.wire_name}`",
-                    text.markdown_table_cell(human_type(p.type, prefix="../models.md")),
+                    text.markdown_table_cell(
+                        human_type(
+                            p.type, prefix="../models.md", linkable=self.linkable
+                        )
+                    ),
                     "yes",
                     _details(p.type),
                     text.markdown_table_cell(p.doc),
@@ -250,24 +271,98 @@ class Site:
         )
 
     def example(self, op: ir.Operation) -> str:
-        """A Python call with the required arguments, and ``metadata``/``expand`` to show maps and lists."""
+        """A Python call: required arguments, plus the richest nested object and metadata."""
+        imports: set[tuple[str, str]] = set()
         arguments = [views.python_literal(f"{p.wire_name}_id") for p in op.path_params]
         for payload in (op.query, op.body):
             if payload is None:
                 continue
+            showcase = self._showcase(payload)
             for name, field in payload.arguments_and_fields:
-                value = _example_value(field)
-                if value is not None and (
-                    field.required or field.wire_name in ("metadata", "expand")
-                ):
+                wanted = (
+                    field.required or field.wire_name == "metadata" or field is showcase
+                )
+                if not wanted:
+                    continue
+                value = self._example_value(
+                    field.type, field.wire_name, imports, op.group
+                )
+                if value is not None:
                     arguments.append(f"{name}={value}")
         call = f"client.{op.group}.{op.name}(" + ", ".join(arguments) + ")"
-        return (
-            f"from {self.package} import Client\n\n"
+        lines = [f"from {self.package} import Client"]
+        lines += [
+            f"from {self.package}.params.{module} import {name}"
+            for module, name in sorted(imports)
+        ]
+        return "\n".join(lines) + (
+            "\n\n"
             'with Client(api_key="sk_test_...") as client:\n'
             f"    result = {call}\n"
             "    print(result)\n"
         )
+
+    def _showcase(self, payload: ir.Payload) -> Optional[ir.Field]:
+        """The optional field taking the request model with the most required fields."""
+        best: Optional[ir.Field] = None
+        best_count = 0
+        for field in payload.fields:
+            for name in sorted(ir.referenced_names(field.type)):
+                model = self.request_models.get(name)
+                count = sum(f.required for f in model.fields) if model else 0
+                if not field.required and count > best_count:
+                    best, best_count = field, count
+        return best
+
+    def _example_value(
+        self,
+        expr: ir.TypeExpr,
+        wire: str,
+        imports: set[tuple[str, str]],
+        group: str,
+        depth: int = 0,
+    ) -> Optional[str]:
+        if isinstance(expr, ir.Nullable):
+            return self._example_value(expr.inner, wire, imports, group, depth)
+        if isinstance(expr, ir.UnionType):
+            models = [
+                m
+                for m in expr.members
+                if isinstance(m, ir.ModelRef) and m.name in self.request_models
+            ]
+            first = models[0] if models else expr.members[0]
+            return self._example_value(first, wire, imports, group, depth)
+        if isinstance(expr, ir.ModelRef):
+            model = self.request_models.get(expr.name)
+            if model is None or depth > 2:
+                return None
+            imports.add((group, model.name))
+            parts = [
+                f"{f.name}={value}"
+                for f in model.fields
+                if f.required
+                for value in [
+                    self._example_value(f.type, f.wire_name, imports, group, depth + 1)
+                ]
+                if value is not None
+            ]
+            return f"{model.name}(" + ", ".join(parts) + ")"
+        if isinstance(expr, ir.LiteralType):
+            return views.python_literal(expr.values[0])
+        if isinstance(expr, ir.MapType):
+            return '{"order_id": "6735"}'
+        if isinstance(expr, ir.ListType):
+            inner = self._example_value(expr.item, wire, imports, group, depth + 1)
+            return f"[{inner}]" if inner is not None else None
+        if isinstance(expr, ir.Primitive):
+            return {
+                "str": views.python_literal(f"{wire}_value"),
+                "int": "1",
+                "float": "1.0",
+                "bool": "True",
+                "bytes": 'b"..."',
+            }.get(expr.name)
+        return None
 
     def index(self) -> Index:
         groups = []
@@ -297,39 +392,28 @@ class Site:
                 name=model.name,
                 anchor=anchor(model.name),
                 description=model.doc,
-                rows=tuple(_row(f.wire_name, f, prefix="") for f in model.fields),
+                rows=tuple(
+                    _row(f.wire_name, f, prefix="", linkable=self.linkable)
+                    for f in model.fields
+                ),
                 alias="",
             )
             for model in self.api.models
         ]
         sections += [
             ModelSection(
-                a.name, anchor(a.name), a.doc, (), human_type(a.type, prefix="")
+                a.name,
+                anchor(a.name),
+                a.doc,
+                (),
+                human_type(a.type, prefix="", linkable=self.linkable),
             )
             for a in self.api.aliases
         ]
         return Models(tuple(sorted(sections, key=lambda s: s.name)))
 
 
-def _example_value(field: ir.Field) -> Optional[str]:
-    expr = field.type.inner if isinstance(field.type, ir.Nullable) else field.type
-    if isinstance(expr, ir.UnionType):
-        expr = next(
-            (m for m in expr.members if isinstance(m, ir.Primitive)), expr.members[0]
-        )
-    if isinstance(expr, ir.LiteralType):
-        return views.python_literal(expr.values[0])
-    if isinstance(expr, ir.MapType):
-        return '{"order_id": "6735"}'
-    if isinstance(expr, ir.ListType):
-        inner = _example_value(ir.Field("item", "item", expr.item, True, ""))
-        return f"[{inner}]" if inner is not None else None
-    if isinstance(expr, ir.Primitive):
-        return {
-            "str": views.python_literal(f"{field.wire_name}_value"),
-            "int": "1",
-            "float": "1.0",
-            "bool": "True",
-            "bytes": 'b"..."',
-        }.get(expr.name)
-    return None
+def _lead(op: ir.Operation) -> str:
+    """The summary line, unless the description already starts with it."""
+    stem = op.summary.rstrip(".…")
+    return "" if not stem or op.doc.startswith(stem) else op.summary

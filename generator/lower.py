@@ -13,7 +13,7 @@ import difflib
 import fnmatch
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
 from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPI30
@@ -223,17 +223,22 @@ class _Namespace:
         self.taken.add(name)
         return name
 
-    def add_inline(self, preferred: str, build: Any) -> str:
-        """Register an inline model; an identical one with the same preferred name is reused."""
-        candidate = build(preferred)
-        existing = self.models.get(preferred)
-        if existing is not None and _same_shape(existing, candidate):
-            return preferred
-        name = preferred if preferred not in self.taken else self.claim(preferred)
-        if name == preferred:
-            self.taken.add(name)
-        model = candidate if name == preferred else build(name)
-        self.models[name] = model
+    def add_inline(self, candidates: Sequence[str], build: Any) -> str:
+        """Register an inline model under the first free candidate name.
+
+        A model of the same shape already registered under a candidate is reused. When every
+        candidate (the spec's title, then parent plus field name) is taken by a different
+        shape, a number is added to the first: rare, and still deterministic.
+        """
+        model: ir.Model = build(candidates[0])
+        for name in candidates:
+            existing = self.models.get(name)
+            if existing is not None and _same_shape(existing, model):
+                return name
+        free = next((n for n in candidates if n not in self.taken), None)
+        name = free if free is not None else self.claim(candidates[0])
+        self.taken.add(name)
+        self.models[name] = replace(model, name=name)
         return name
 
 
@@ -260,6 +265,8 @@ class Lowerer:
         self.lowered_components: set[str] = set()
         self.inline_components: dict[str, ir.TypeExpr] = {}
         self.request_ns: Optional[_Namespace] = None
+        # Only a multipart body can send file parts: elsewhere a binary string is text.
+        self.file_parts = False
 
     # -- references ----------------------------------------------------------------------------
 
@@ -449,7 +456,7 @@ class Lowerer:
         }.get(kind)
         if python is None:
             return ir.ANY
-        if kind == "string" and fmt == "binary":
+        if kind == "string" and fmt == "binary" and (self.file_parts or not request):
             python = "bytes"
         constraints = _constraints(schema) if request else ()
         return ir.Primitive(python, constraints)
@@ -504,12 +511,13 @@ class Lowerer:
             else self.response_ns
         )
         title = getattr(schema, "title", None)
-        preferred = naming.class_name(title or hint)
+        candidates = [naming.class_name(title)] if title else []
+        candidates += [naming.class_name(hint)]
 
         def build(name: str) -> ir.Model:
             return self._build_model(name, schema, pointer, request=request)
 
-        name = namespace.add_inline(preferred, build)
+        name = namespace.add_inline(list(dict.fromkeys(candidates)), build)
         return ir.ModelRef(name)
 
     def _merged_properties(
@@ -975,7 +983,13 @@ class ApiLowerer(Lowerer):
     ) -> ir.Payload:
         media_type, properties, schema, media_pointer = found
         resolved, resolved_pointer = self._resolve(schema, media_pointer + "/schema")
-        model_name = self._request_model(f"{pascal}Request", resolved, resolved_pointer)
+        self.file_parts = media_type == "multipart/form-data"
+        try:
+            model_name = self._request_model(
+                f"{pascal}Request", resolved, resolved_pointer
+            )
+        finally:
+            self.file_parts = False
         assert self.request_ns is not None
         model = self.request_ns.models[model_name]
         encoding = raw.operation.requestBody.content[media_type].encoding or {}

@@ -341,7 +341,7 @@
 
   function objectWidget(modelName, options, depth) {
     var model = DATA.models[modelName] || { fields: [], open: true, module: "models" };
-    var container = h("div", { className: "object", "data-path": options.path, "data-model": modelName });
+    var container = h("div", { className: "object", "data-object": options.path, "data-model": modelName });
     var children = [];
     if (depth > MAX_FORM_DEPTH) {
       container.appendChild(h("p", { className: "hint", text: "Nested too deeply for this form; use the Python client." }));
@@ -394,7 +394,7 @@
   }
 
   function listWidget(node, options, depth) {
-    var container = h("div", { className: "list", "data-path": options.path });
+    var container = h("div", { className: "list", "data-list": options.path });
     var items = h("div", { className: "items" });
     var entries = [];
     var add = h("button", { type: "button", className: "add", "data-add": options.path, text: "Add item" });
@@ -435,7 +435,7 @@
   }
 
   function mapWidget(node, options, depth) {
-    var container = h("div", { className: "map", "data-path": options.path });
+    var container = h("div", { className: "map", "data-map": options.path });
     var rows = h("div", { className: "pairs" });
     var entries = [];
     var add = h("button", { type: "button", className: "add", "data-add": options.path, text: "Add key/value pair" });
@@ -478,7 +478,7 @@
   }
 
   function unionWidget(node, options, depth) {
-    var container = h("div", { className: "union", "data-path": options.path });
+    var container = h("div", { className: "union", "data-union": options.path });
     var select = h("select", { id: options.id, className: "choice", "data-choice": options.path }, [
       h("option", { value: "", text: options.required ? "— choose —" : "— not set —" }),
     ]);
