@@ -16,7 +16,7 @@ import click
 from . import __version__, pipeline, spec
 from .errors import CodegenError
 from .lower import operations_of
-from .settings import Settings, load_settings
+from .settings import Settings, is_package_name, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,7 +126,7 @@ def resolve_settings(
     templates: Optional[Path],
 ) -> Settings:
     settings = load_settings(config)
-    if package is not None and not package.isidentifier():
+    if package is not None and not is_package_name(package):
         raise CodegenError(
             f"--package {package!r} is not a Python identifier",
             hint="use a name like my_stripe",

@@ -73,7 +73,6 @@ class Renderer:
             "api_version": api.api_version,
             "base_url": api.base_url,
             "error_model": api.error_model,
-            "error_detail_model": error_detail_model(api),
             "error_detail_model": views.error_detail_model(api),
             "title": api.title,
         }
@@ -86,9 +85,15 @@ class Renderer:
                 f"template {name!r} not found",
                 hint="restore it, or remove the override",
             ) from error
+        except jinja2.TemplateError as error:  # syntax errors surface when loading
+            raise CodegenError(
+                f"template {name!r} is invalid: {error}", hint="fix the template"
+            ) from error
         try:
             return template.render(**self.common, **context)
-        except jinja2.TemplateError as error:
+        except (
+            Exception
+        ) as error:  # undefined variables, bad filters, errors in expressions
             raise CodegenError(
                 f"template {name!r} failed: {error}", hint="fix the template"
             ) from error
@@ -147,17 +152,6 @@ class Renderer:
 def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the output folder."""
     return Renderer(api, options).files()
-
-
-def error_detail_model(api: ir.Api) -> Optional[str]:
-    """The model inside the error envelope (Stripe: ``Error.error`` is ``ApiErrors``)."""
-    envelope = next((m for m in api.models if m.name == api.error_model), None)
-    inner = (
-        next((f.type for f in envelope.fields if f.wire_name == "error"), None)
-        if envelope
-        else None
-    )
-    return inner.name if isinstance(inner, ir.ModelRef) else None
 
 
 # --- per-template contexts ----------------------------------------------------------------------

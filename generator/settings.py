@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,6 +56,11 @@ class Settings:
         return replace(self, **given)
 
 
+def is_package_name(name: str) -> bool:
+    """A name ``import`` accepts: an identifier that is not a keyword."""
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
 def find_config(start: Path) -> Optional[Path]:
     for folder in [start, *start.parents]:
         candidate = folder / "pyproject.toml"
@@ -95,7 +101,7 @@ def load_settings(config: Optional[Path]) -> Settings:
 
     templates = table.get("templates")
     package = str(table.get("package", "stripe_client"))
-    if not package.isidentifier():
+    if not is_package_name(package):
         raise CodegenError(
             f"package {package!r} is not a Python identifier", pointer=str(path)
         )

@@ -295,7 +295,11 @@ def _close_fence(text: str) -> str:
         if not open_fence:
             if not (fence[0] == "`" and "`" in info):
                 open_fence = fence
-        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not info.strip():
+        elif (
+            fence[0] == open_fence[0]
+            and len(fence) >= len(open_fence)
+            and not info.strip()
+        ):
             open_fence = ""
     return text + "\n" + open_fence if open_fence else text
 

@@ -225,15 +225,18 @@ def ordered_aliases(aliases: tuple[ir.Alias, ...]) -> list[ir.Alias]:
 def path_expression(path: str, arguments: dict[str, str]) -> str:
     """An f-string for a path template, each parameter through ``quote_path``."""
     pieces = re.split(r"(\{[^}]*\})", path)
+    templated = any(p.startswith("{") and p.endswith("}") for p in pieces)
     out = []
     for piece in pieces:
         if piece.startswith("{") and piece.endswith("}"):
             out.append("{quote_path(" + arguments[piece[1:-1]] + ")}")
         else:
             literal = json.dumps(piece, ensure_ascii=False)[1:-1]
-            out.append(literal.replace("{", "{{").replace("}", "}}"))
+            if templated:  # braces of an f-string's literal text are doubled
+                literal = literal.replace("{", "{{").replace("}", "}}")
+            out.append(literal)
     body = "".join(out)
-    return f'f"{body}"' if "{quote_path(" in body else f'"{body}"'
+    return f'f"{body}"' if templated else f'"{body}"'
 
 
 def _argument(name: str, expr: ir.TypeExpr, required: bool) -> ArgumentView:

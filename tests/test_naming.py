@@ -1,0 +1,214 @@
+"""Unit tests for generator.naming: identifiers, keywords, collisions, stable ordering."""
+
+from __future__ import annotations
+
+import itertools
+import keyword
+
+import pytest
+
+from generator import naming
+from generator.naming import (
+    CLASS_RESERVED,
+    MODEL_RESERVED,
+    PARAMETER_RESERVED,
+    attribute_name,
+    class_name,
+    group_of_path,
+    pascal_case,
+    snake_case,
+    unique_names,
+)
+
+# --- snake_case / pascal_case --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ("PostCustomersCustomerSources", "post_customers_customer_sources"),
+        ("checkout.session", "checkout_session"),
+        ("foo-bar", "foo_bar"),
+        ("already_snake", "already_snake"),
+        ("HTTPServer", "http_server"),
+        ("getURLForThing", "get_url_for_thing"),
+        ("ID", "id"),
+        ("", ""),
+    ],
+)
+def test_snake_case(wire: str, expected: str) -> None:
+    assert snake_case(wire) == expected
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ("checkout.session", "CheckoutSession"),
+        ("customer_payment_source_card", "CustomerPaymentSourceCard"),
+        ("PostCustomersCustomerSources", "PostCustomersCustomerSources"),
+        ("foo-bar", "FooBar"),
+        ("api_errors", "ApiErrors"),
+        ("", ""),
+    ],
+)
+def test_pascal_case(wire: str, expected: str) -> None:
+    assert pascal_case(wire) == expected
+
+
+def test_words_are_nfkc_normalised() -> None:
+    # U+FB01 (the "fi" ligature) is read by Python as "fi" in identifiers
+    assert snake_case("\ufb01le") == "file"
+
+
+# --- attribute_name ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["class", "from", "import", "async", "lambda", "if"])
+def test_attribute_name_keywords_get_trailing_underscore(word: str) -> None:
+    assert keyword.iskeyword(word)
+    assert attribute_name(word) == word + "_"
+
+
+def test_attribute_name_keyword_after_case_conversion() -> None:
+    # "Class" is not a keyword, but its snake form is
+    assert attribute_name("Class") == "class_"
+
+
+def test_attribute_name_soft_keywords_and_capitalised_constants_are_fine() -> None:
+    assert attribute_name("match") == "match"
+    assert attribute_name("None") == "none"
+
+
+def test_attribute_name_reserved_names() -> None:
+    assert attribute_name("json") == "json"
+    assert attribute_name("json", reserved=MODEL_RESERVED) == "json_"
+    assert attribute_name("dict", reserved=MODEL_RESERVED) == "dict_"
+    assert attribute_name("timeout", reserved=PARAMETER_RESERVED) == "timeout_"
+    assert attribute_name("self", reserved=PARAMETER_RESERVED) == "self_"
+    assert attribute_name("customer", reserved=MODEL_RESERVED) == "customer"
+
+
+def test_attribute_name_pydantic_namespace_prefix() -> None:
+    assert attribute_name("model_config") == "model_config_"
+    assert attribute_name("model_dump") == "model_dump_"
+    assert attribute_name("modeled") == "modeled"
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [("3d_secure", "n_3d_secure"), ("1st", "n_1st"), ("2", "n_2")],
+)
+def test_attribute_name_leading_digit(wire: str, expected: str) -> None:
+    assert attribute_name(wire) == expected
+    assert expected.isidentifier()
+
+
+@pytest.mark.parametrize("wire", ["", "---", "..."])
+def test_attribute_name_empty(wire: str) -> None:
+    assert attribute_name(wire) == "value"
+
+
+def test_attribute_name_normalises_like_python() -> None:
+    assert attribute_name("\ufb01le") == "file"
+
+
+def test_attribute_name_camel_and_dots() -> None:
+    assert attribute_name("PostCustomersCustomerSources") == (
+        "post_customers_customer_sources"
+    )
+    assert attribute_name("billing_details.address") == "billing_details_address"
+
+
+# --- class_name ----------------------------------------------------------------------------
+
+
+def test_class_name_plain() -> None:
+    assert class_name("checkout.session") == "CheckoutSession"
+    assert class_name("customer") == "Customer"
+
+
+@pytest.mark.parametrize("reserved", ["Field", "Optional", "BaseModel", "Client"])
+def test_class_name_reserved_gets_model_suffix(reserved: str) -> None:
+    assert reserved in CLASS_RESERVED
+    assert class_name(reserved) == reserved + "Model"
+
+
+def test_class_name_builtins_and_keywords_get_model_suffix() -> None:
+    assert class_name("exception") == "ExceptionModel"
+    assert class_name("None") == "NoneModel"
+    # "str" becomes "Str", which shadows nothing
+    assert class_name("str") == "Str"
+
+
+def test_class_name_custom_reserved() -> None:
+    assert class_name("customer", reserved={"Customer"}) == "CustomerModel"
+    # the default reserved set is replaced, not extended
+    assert class_name("field", reserved=()) == "Field"
+
+
+def test_class_name_invalid_starts() -> None:
+    assert class_name("") == "Model"
+    assert class_name("3ds") == "Model_3ds"
+    assert class_name("\u540d\u524d") == "Model\u540d\u524d"
+
+
+# --- unique_names --------------------------------------------------------------------------
+
+
+def test_unique_names_own_wire_name_wins_regardless_of_order() -> None:
+    expected = {"foo_bar": "foo_bar", "foo-bar": "foo_bar_2"}
+    assert unique_names({"foo-bar": "foo_bar", "foo_bar": "foo_bar"}) == expected
+    assert unique_names({"foo_bar": "foo_bar", "foo-bar": "foo_bar"}) == expected
+
+
+def test_unique_names_is_independent_of_input_order() -> None:
+    items = [("b", "Foo"), ("a", "Foo"), ("c", "Foo")]
+    results = {
+        tuple(sorted(unique_names(dict(order)).items()))
+        for order in itertools.permutations(items)
+    }
+    assert results == {(("a", "Foo"), ("b", "Foo2"), ("c", "Foo3"))}
+
+
+def test_unique_names_snake_case_separator() -> None:
+    assert unique_names({"x": "foo", "y": "foo"}) == {"x": "foo", "y": "foo_2"}
+
+
+def test_unique_names_respects_taken() -> None:
+    assert unique_names({"x": "foo"}, taken={"foo", "foo_2"}) == {"x": "foo_3"}
+    assert unique_names({"x": "Card"}, taken={"Card"}) == {"x": "Card2"}
+
+
+def test_unique_names_result_is_unique_even_when_suffix_is_a_candidate() -> None:
+    result = unique_names({"a": "x", "b": "x", "c": "x_2"})
+    assert len(set(result.values())) == 3
+    assert result == {"a": "x", "b": "x_2", "c": "x_2_2"}
+
+
+def test_unique_names_keeps_distinct_names() -> None:
+    assert unique_names({"a": "one", "b": "two"}) == {"a": "one", "b": "two"}
+
+
+# --- group_of_path -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "group"),
+    [
+        ("/v1/customers", "customers"),
+        ("/v1/customers/{customer}/sources", "customers"),
+        ("/v1/checkout/sessions", "checkout"),
+        ("/v2/core/events", "core"),
+        ("/health", "health"),
+        ("/", "root"),
+        ("/v1", "root"),
+        ("/{id}", "root"),
+    ],
+)
+def test_group_of_path(path: str, group: str) -> None:
+    assert group_of_path(path) == group
+
+
+def test_reserved_sets_are_consistent() -> None:
+    assert set(naming.CALL_OPTIONS) <= PARAMETER_RESERVED
+    assert "register" in MODEL_RESERVED

@@ -1,0 +1,292 @@
+"""Unit tests for generator.render: the file set, headers, and user template overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from generator import __version__, ir
+from generator.errors import CodegenError
+from generator.lower import Selection, lower_document
+from generator.render import BUILTIN_TEMPLATES, RenderOptions, header, render
+from generator.spec import parse_document
+
+SHA = "0123456789abcdef" * 4
+
+
+def _ok(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": schema}},
+        }
+    }
+
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.0",
+    "info": {"title": "Tiny API", "version": "2024-06-01"},
+    "servers": [{"url": "https://api.example.com"}],
+    "paths": {
+        "/v1/customers/{customer}": {
+            "get": {
+                "operationId": "GetCustomersCustomer",
+                "summary": "Retrieve a customer",
+                "parameters": [
+                    {
+                        "name": "customer",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "expand",
+                        "in": "query",
+                        "style": "deepObject",
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    },
+                ],
+                "responses": _ok({"$ref": "#/components/schemas/customer"}),
+            },
+            "post": {
+                "operationId": "PostCustomersCustomer",
+                "parameters": [
+                    {
+                        "name": "customer",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "requestBody": {
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "email": {"type": "string", "maxLength": 512},
+                                    "metadata": {
+                                        "anyOf": [
+                                            {
+                                                "type": "object",
+                                                "additionalProperties": {
+                                                    "type": "string"
+                                                },
+                                            },
+                                            {"type": "string", "enum": [""]},
+                                        ]
+                                    },
+                                },
+                            },
+                            "encoding": {
+                                "metadata": {"style": "deepObject", "explode": True}
+                            },
+                        }
+                    }
+                },
+                "responses": _ok({"$ref": "#/components/schemas/customer"}),
+            },
+        },
+        "/v1/balance": {
+            "get": {
+                "operationId": "GetBalance",
+                "responses": _ok(
+                    {
+                        "type": "object",
+                        "title": "balance",
+                        "properties": {"available": {"type": "integer"}},
+                    }
+                ),
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "customer": {
+                "type": "object",
+                "required": ["id", "object"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "object": {"type": "string", "enum": ["customer"]},
+                    "email": {"type": "string", "nullable": True},
+                },
+            }
+        }
+    },
+}
+
+PACKAGE = "tiny"
+
+
+@pytest.fixture(scope="module")
+def api() -> ir.Api:
+    return lower_document(parse_document(SPEC), Selection(all=True), spec_sha256=SHA)
+
+
+@pytest.fixture(scope="module")
+def files(api: ir.Api) -> dict[str, str]:
+    return render(api, RenderOptions(package=PACKAGE))
+
+
+def test_file_set(files: dict[str, str]) -> None:
+    package = {
+        f"{PACKAGE}/{name}"
+        for name in (
+            "__init__.py",
+            "_base_client.py",
+            "_client.py",
+            "_encoding.py",
+            "_model_base.py",
+            "errors.py",
+            "models.py",
+            "py.typed",
+            "params/__init__.py",
+            "params/balance.py",
+            "params/customers.py",
+            "resources/__init__.py",
+            "resources/balance.py",
+            "resources/customers.py",
+        )
+    }
+    operations = ("get_balance", "get_customers_customer", "post_customers_customer")
+    documentation = {"docs/index.md", "docs/models.md"} | {
+        f"docs/operations/{name}.md" for name in operations
+    }
+    reference = {
+        "reference/index.html",
+        "reference/assets/reference.css",
+        "reference/assets/reference.js",
+    } | {f"reference/operations/{name}.html" for name in operations}
+    assert set(files) == package | documentation | reference
+
+
+def test_every_python_file_compiles(files: dict[str, str]) -> None:
+    python = [path for path in files if path.endswith(".py")]
+    assert len(python) == 13
+    for path in python:
+        compile(files[path], path, "exec")
+
+
+def test_every_file_starts_with_the_header(files: dict[str, str], api: ir.Api) -> None:
+    lines = [
+        f"Generated by codegen {__version__} from Tiny API 2024-06-01",
+        f"(spec sha256 {SHA}).",
+        "Do not edit: change the spec, settings or templates and run `codegen generate`.",
+    ]
+    python_header = "".join(f"# {line}\n" for line in lines)
+    markdown_header = "<!--\n" + "".join(f"  {line}\n" for line in lines) + "-->\n"
+    html_header = "<!DOCTYPE html>\n" + markdown_header
+    asset_header = "/*\n" + "".join(f" * {line}\n" for line in lines) + " */\n"
+    assert header(api, comment="#") == python_header
+    expected = {".py": python_header, ".md": markdown_header, ".html": html_header}
+    for path, text in files.items():
+        if path.endswith(".typed"):
+            assert text == ""
+            continue
+        suffix = path[path.rindex(".") :]
+        assert text.startswith(expected.get(suffix, asset_header)), path
+
+
+def test_markdown_header_is_an_html_comment(api: ir.Api) -> None:
+    assert header(api, comment="<!--") == (
+        "<!--\n"
+        f"  Generated by codegen {__version__} from Tiny API 2024-06-01\n"
+        f"  (spec sha256 {SHA}).\n"
+        "  Do not edit: change the spec, settings or templates and run `codegen generate`.\n"
+        "-->\n"
+    )
+
+
+def test_generated_code_uses_the_ir(files: dict[str, str]) -> None:
+    resources = files[f"{PACKAGE}/resources/customers.py"]
+    assert "class CustomersResource:" in resources
+    assert "class AsyncCustomersResource:" in resources
+    assert 'f"/v1/customers/{quote_path(customer)}"' in resources
+    params = files[f"{PACKAGE}/params/customers.py"]
+    assert "class PostCustomersCustomerRequest(RequestModel):" in params
+    assert "class GetCustomersCustomerQuery(RequestModel):" in params
+    models = files[f"{PACKAGE}/models.py"]
+    assert "class Customer(StripeModel):" in models
+    assert "class Balance(StripeModel):" in models
+
+
+def test_package_name_is_used(api: ir.Api) -> None:
+    other = render(api, RenderOptions(package="vendored"))
+    assert "vendored/_client.py" in other
+    assert not any(path.startswith(f"{PACKAGE}/") for path in other)
+    assert "from vendored import Client" in other["docs/operations/get_balance.md"]
+
+
+# --- user templates ------------------------------------------------------------------------
+
+
+def test_override_one_template_by_file_name(
+    tmp_path: Path, api: ir.Api, files: dict[str, str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md.jinja").write_text(
+        "CUSTOM INDEX for {{ site.title }} ({{ site.operation_count }} operations)\n",
+        encoding="utf-8",
+    )
+    custom = render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert custom["docs/index.md"] == (
+        header(api, comment="<!--") + "CUSTOM INDEX for Tiny API (3 operations)\n"
+    )
+    assert set(custom) == set(files)
+    for path in files:
+        if path != "docs/index.md":
+            assert custom[path] == files[path], path
+
+
+def test_builtin_templates_folder_exists() -> None:
+    assert (BUILTIN_TEMPLATES / "docs" / "index.md.jinja").is_file()
+    assert (BUILTIN_TEMPLATES / "package" / "models.py.jinja").is_file()
+
+
+def test_missing_templates_folder(tmp_path: Path, api: ir.Api) -> None:
+    missing = tmp_path / "nope"
+    with pytest.raises(CodegenError, match="templates folder .* does not exist"):
+        render(api, RenderOptions(package=PACKAGE, templates=missing))
+
+
+def test_undefined_variable_in_override_is_codegen_error(
+    tmp_path: Path, api: ir.Api
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md.jinja").write_text(
+        "{{ no_such_variable }}\n", encoding="utf-8"
+    )
+    with pytest.raises(CodegenError) as caught:
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert caught.value.message == (
+        "template 'docs/index.md.jinja' failed: 'no_such_variable' is undefined"
+    )
+    assert caught.value.hint == "fix the template"
+
+
+def test_undefined_attribute_in_override_is_codegen_error(
+    tmp_path: Path, api: ir.Api
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "models.md.jinja").write_text(
+        "{{ site.no_such_attribute }}\n", encoding="utf-8"
+    )
+    with pytest.raises(CodegenError, match="docs/models.md.jinja"):
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["{% if %}broken{% endif %}\n", "{{ site.title | no_such_filter }}\n"],
+    ids=["syntax", "unknown-filter"],
+)
+def test_template_compile_error_is_codegen_error(
+    tmp_path: Path, api: ir.Api, source: str
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md.jinja").write_text(source, encoding="utf-8")
+    with pytest.raises(CodegenError, match="docs/index.md.jinja"):
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))

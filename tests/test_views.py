@@ -1,0 +1,389 @@
+"""Unit tests for generator.views: the precomputed data templates receive."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pytest
+
+from generator import ir, views
+from generator.errors import CodegenError
+from generator.views import (
+    CALL_OPTION_ARGUMENTS,
+    ArgumentView,
+    FieldView,
+    field_view,
+    operation_view,
+    ordered_aliases,
+    path_expression,
+    used_typing_names,
+)
+
+STR = ir.Primitive("str")
+
+
+def max_len(n: int) -> ir.Constraint:
+    return ir.Constraint("max_length", n, f"max length {n}")
+
+
+def field(
+    type_: ir.TypeExpr,
+    *,
+    name: str = "email",
+    wire: Optional[str] = None,
+    required: bool = False,
+    doc: str = "",
+) -> ir.Field:
+    return ir.Field(name, wire or name, type_, required, doc)
+
+
+# --- field_view ----------------------------------------------------------------------------
+
+
+def test_optional_field_is_optional_with_none_default() -> None:
+    view = field_view(field(STR), request=False)
+    assert view == FieldView("email", "Optional[str]", "None", "")
+
+
+def test_required_field_has_no_default() -> None:
+    view = field_view(field(ir.Primitive("int"), required=True), request=True)
+    assert view == FieldView("email", "int", None, "")
+
+
+def test_any_is_not_wrapped_in_optional() -> None:
+    view = field_view(field(ir.ANY), request=True)
+    assert (view.annotation, view.default) == ("Any", "None")
+
+
+def test_aliased_wire_name() -> None:
+    view = field_view(field(STR, name="from_", wire="from"), request=False)
+    assert view.name == "from_"
+    assert view.annotation == "Optional[str]"
+    assert view.default == (
+        'Field(default=None, validation_alias="from", serialization_alias="from")'
+    )
+
+
+def test_required_aliased_field_has_no_default_keyword() -> None:
+    view = field_view(
+        field(STR, name="class_", wire="class", required=True), request=True
+    )
+    assert (
+        view.default == 'Field(validation_alias="class", serialization_alias="class")'
+    )
+
+
+def test_constraints_hoisted_into_field_for_primitives() -> None:
+    constrained = ir.Primitive("str", (max_len(5),))
+    assert field_view(field(constrained, required=True), request=True) == FieldView(
+        "email", "str", "Field(max_length=5)", ""
+    )
+    optional = field_view(field(constrained), request=True)
+    assert optional.annotation == "Optional[str]"
+    assert optional.default == "Field(default=None, max_length=5)"
+
+
+def test_constraints_hoisted_through_nullable() -> None:
+    constrained = ir.Nullable(ir.Primitive("str", (max_len(5),)))
+    view = field_view(field(constrained, required=True), request=True)
+    assert view.annotation == "Optional[str]"
+    # required in a request: null must be sent explicitly, so no default
+    assert view.default == "Field(max_length=5)"
+
+
+def test_nullable_required_response_field_defaults_to_none() -> None:
+    view = field_view(field(ir.Nullable(STR), required=True), request=False)
+    assert (view.annotation, view.default) == ("Optional[str]", "None")
+
+
+def test_nullable_required_request_field_has_no_default() -> None:
+    view = field_view(field(ir.Nullable(STR), required=True), request=True)
+    assert (view.annotation, view.default) == ("Optional[str]", None)
+
+
+def test_constraints_inside_union_use_annotated() -> None:
+    union = ir.UnionType((ir.Primitive("str", (max_len(5),)), ir.LiteralType(("",))))
+    view = field_view(field(union), request=True)
+    assert view.annotation == (
+        'Optional[Union[Annotated[str, Field(max_length=5)], Literal[""]]]'
+    )
+    assert view.default == "None"
+
+
+def test_constraints_inside_list_use_annotated() -> None:
+    items = ir.ListType(ir.Primitive("str", (max_len(5),)))
+    view = field_view(field(items, required=True), request=True)
+    assert view.annotation == "list[Annotated[str, Field(max_length=5)]]"
+    assert view.default is None
+
+
+def test_several_constraints_keep_their_order() -> None:
+    number = ir.Primitive(
+        "int",
+        (ir.Constraint("le", 10, "at most 10"), ir.Constraint("ge", 1, "at least 1")),
+    )
+    view = field_view(field(number, required=True), request=True)
+    assert view.default == "Field(le=10, ge=1)"
+
+
+def test_discriminated_union_annotation() -> None:
+    union = ir.UnionType((ir.ModelRef("Card"), ir.ModelRef("Bank")), "object")
+    view = field_view(field(union, required=True), request=False)
+    assert view.annotation == (
+        'Annotated[Union[Card, Bank], Field(discriminator="object")]'
+    )
+
+
+def test_open_enum_annotation() -> None:
+    view = field_view(
+        field(ir.LiteralType(("a", "b"), open=True), required=True), request=False
+    )
+    assert view.annotation == 'Union[Literal["a", "b"], str]'
+
+
+def test_field_docstring() -> None:
+    view = field_view(field(STR, doc="The customer's email."), request=False)
+    assert view.docstring == "The customer's email."
+
+
+def test_model_view_request_config() -> None:
+    open_model = ir.Model("Params", (field(STR),), "", "/x", request=True)
+    closed_model = ir.Model("Query", (), "Query.", "/x", request=True, closed=True)
+    response = ir.Model("Customer", (), "", "/x")
+    assert views.model_view(open_model).config == 'ConfigDict(extra="allow")'
+    assert views.model_view(open_model).base == "RequestModel"
+    assert views.model_view(closed_model).config is None
+    assert views.model_view(response).config is None
+    assert views.model_view(response).base == "StripeModel"
+    assert views.model_view(response).docstring == "The ``Customer`` object."
+
+
+# --- path_expression -----------------------------------------------------------------------
+
+
+def _evaluate(expression: str, **arguments: Any) -> str:
+    code = compile(expression, "<path>", "eval")
+    namespace = {"quote_path": lambda value: f"<{value}>", **arguments}
+    result = eval(code, namespace)  # noqa: S307 - our own generated expression
+    assert isinstance(result, str)
+    return result
+
+
+def test_path_expression_without_parameters_is_a_plain_string() -> None:
+    assert path_expression("/v1/customers", {}) == '"/v1/customers"'
+
+
+def test_path_expression_quotes_each_parameter() -> None:
+    expression = path_expression(
+        "/v1/customers/{customer}/sources/{id}", {"customer": "customer", "id": "id_"}
+    )
+    assert expression == (
+        'f"/v1/customers/{quote_path(customer)}/sources/{quote_path(id_)}"'
+    )
+    assert _evaluate(expression, customer="cus 1", id_="src") == (
+        "/v1/customers/<cus 1>/sources/<src>"
+    )
+
+
+def test_path_expression_escapes_braces_and_quotes_in_literal_parts() -> None:
+    path = '/v1/a}b/"q"\\x/{id}'
+    expression = path_expression(path, {"id": "id_"})
+    assert expression == 'f"/v1/a}}b/\\"q\\"\\\\x/{quote_path(id_)}"'
+    assert _evaluate(expression, id_="1") == '/v1/a}b/"q"\\x/<1>'
+
+
+def test_path_expression_uses_argument_names() -> None:
+    expression = path_expression("/v1/{quote}", {"quote": "quote_"})
+    assert expression == 'f"/v1/{quote_path(quote_)}"'
+
+
+def test_path_expression_literal_brace_without_parameters() -> None:
+    assert _evaluate(path_expression("/v1/a}b", {})) == "/v1/a}b"
+
+
+# --- ordered_aliases -----------------------------------------------------------------------
+
+
+def _alias(name: str, type_: ir.TypeExpr) -> ir.Alias:
+    return ir.Alias(name, type_, "", f"/components/schemas/{name.lower()}")
+
+
+def test_ordered_aliases_puts_dependencies_first() -> None:
+    source = _alias("Source", ir.UnionType((ir.ModelRef("Card"), ir.ModelRef("Bank"))))
+    sources = _alias("Sources", ir.ListType(ir.ModelRef("Source")))
+    nested = _alias("Wrapper", ir.MapType(ir.ModelRef("Sources")))
+    ordered = ordered_aliases((nested, sources, source))
+    assert [a.name for a in ordered] == ["Source", "Sources", "Wrapper"]
+
+
+def test_ordered_aliases_keeps_independent_order() -> None:
+    a = _alias("A", STR)
+    b = _alias("B", ir.Primitive("int"))
+    assert ordered_aliases((b, a)) == [b, a]
+
+
+def test_self_referential_alias_is_an_error() -> None:
+    loop = _alias("Loop", ir.ListType(ir.ModelRef("Loop")))
+    with pytest.raises(CodegenError) as caught:
+        ordered_aliases((loop,))
+    assert caught.value.pointer == "/components/schemas/loop"
+    assert "'Loop'" in caught.value.message
+
+
+def test_alias_cycle_through_two_aliases_is_an_error() -> None:
+    a = _alias("A", ir.ListType(ir.ModelRef("B")))
+    b = _alias("B", ir.Nullable(ir.ModelRef("A")))
+    with pytest.raises(CodegenError):
+        ordered_aliases((a, b))
+
+
+# --- used_typing_names ---------------------------------------------------------------------
+
+
+def test_used_typing_names_finds_only_used_names_in_fixed_order() -> None:
+    assert used_typing_names(['Union[Literal["a"], str]', "Optional[int]"]) == [
+        "Literal",
+        "Optional",
+        "Union",
+    ]
+    assert used_typing_names(["Any"]) == ["Any"]
+    assert used_typing_names(["Annotated[str, Field(max_length=5)]"]) == ["Annotated"]
+
+
+def test_used_typing_names_ignores_longer_identifiers() -> None:
+    assert used_typing_names(["Anything", "MyUnion", "OptionalCard", "str"]) == []
+    assert used_typing_names([]) == []
+
+
+# --- operation_view ------------------------------------------------------------------------
+
+
+def _payload(
+    fields: tuple[ir.Field, ...],
+    *,
+    media_type: str,
+    styles: tuple[tuple[str, str], ...],
+) -> ir.Payload:
+    return ir.Payload(
+        model="Model",
+        media_type=media_type,
+        fields=fields,
+        arguments=tuple(f.name for f in fields),
+        styles=styles,
+        required=any(f.required for f in fields),
+    )
+
+
+def _operation(**overrides: Any) -> ir.Operation:
+    values: dict[str, Any] = dict(
+        operation_id="PostCustomersCustomer",
+        name="post_customers_customer",
+        group="customers",
+        method="post",
+        path="/v1/customers/{customer}",
+        summary="Update a customer",
+        doc="Updates a customer.",
+        path_params=(ir.Parameter("customer", "customer", STR, "The ID."),),
+        query=None,
+        body=None,
+        response=ir.Response(ir.ModelRef("Customer"), "application/json", "ok"),
+        error=None,
+        server=None,
+        pointer="/paths/x/post",
+    )
+    values.update(overrides)
+    return ir.Operation(**values)
+
+
+def test_operation_view_keywords_required_first_then_call_options() -> None:
+    body = _payload(
+        (
+            field(STR, name="description"),
+            field(ir.Primitive("int"), name="amount", required=True),
+            field(ir.MapType(STR), name="metadata"),
+            field(STR, name="currency", required=True),
+        ),
+        media_type="application/x-www-form-urlencoded",
+        styles=(("metadata", "deepObject"),),
+    )
+    view = operation_view(_operation(body=body))
+    assert view.positional == (ArgumentView("customer", "str", None),)
+    assert view.keywords == (
+        ArgumentView("amount", "int", None),
+        ArgumentView("currency", "str", None),
+        ArgumentView("description", "Optional[str]", "None"),
+        ArgumentView("metadata", "Optional[dict[str, str]]", "None"),
+        *CALL_OPTION_ARGUMENTS,
+    )
+    assert [a.name for a in view.keywords[-4:]] == [
+        "idempotency_key",
+        "stripe_account",
+        "timeout",
+        "extra_headers",
+    ]
+
+
+def test_operation_view_request_details() -> None:
+    body = _payload(
+        (field(ir.MapType(STR), name="metadata"), field(STR, name="name")),
+        media_type="application/x-www-form-urlencoded",
+        styles=(("metadata", "deepObject"), ("name", "form")),
+    )
+    view = operation_view(_operation(body=body))
+    assert view.http_method == "post"
+    assert view.path_expression == 'f"/v1/customers/{quote_path(customer)}"'
+    assert view.returns == "Customer"
+    assert view.response_constant == "_CUSTOMER"
+    assert view.base_url is None
+    assert view.query is None
+    assert view.body is not None
+    assert view.body.styles == '{"metadata": "deepObject"}'
+    assert view.body.styles_constant == "_POST_CUSTOMERS_CUSTOMER_BODY_STYLES"
+    assert view.body.multipart is False
+    assert view.body.arguments == (("metadata", "metadata"), ("name", "name"))
+
+
+def test_operation_view_binary_response_and_server() -> None:
+    view = operation_view(
+        _operation(
+            response=ir.Response(None, "application/pdf", "pdf"),
+            server="https://files.example.com",
+        )
+    )
+    assert view.returns == "bytes"
+    assert view.response_constant == "_POST_CUSTOMERS_CUSTOMER_RESPONSE"
+    assert view.base_url == '"https://files.example.com"'
+
+
+def test_operation_view_multipart_files() -> None:
+    body = _payload(
+        (
+            field(ir.Primitive("bytes"), name="file", required=True),
+            field(STR, name="purpose"),
+        ),
+        media_type="multipart/form-data",
+        styles=(("file", "form"), ("purpose", "form")),
+    )
+    view = operation_view(_operation(body=body))
+    assert view.body is not None
+    assert view.body.multipart is True
+    assert view.body.files == (('"file"', "file"),)
+    assert view.body.exclude == '{"file"}'
+    assert view.body.styles_constant is None
+
+
+def test_operation_docstring_lists_documented_arguments() -> None:
+    body = _payload(
+        (field(STR, name="name", doc="The name."), field(STR, name="silent")),
+        media_type="application/x-www-form-urlencoded",
+        styles=(),
+    )
+    view = operation_view(_operation(body=body))
+    assert view.docstring == (
+        "Updates a customer.\n\n"
+        "        ``POST /v1/customers/{customer}``\n\n"
+        "        Args:\n"
+        "        - customer: The ID.\n"
+        "        - name: The name.\n"
+        "        "
+    )
