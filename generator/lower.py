@@ -620,11 +620,18 @@ def _enum_type(values: Sequence[Any], *, open: bool) -> ir.TypeExpr:
 
 
 def _unique_values(values: Iterable[Any]) -> list[Any]:
-    seen: list[Any] = []
+    """Enum values without duplicates, first occurrence first (``1`` and ``True`` differ)."""
+    seen: set[tuple[str, Any]] = set()
+    unique: list[Any] = []
     for value in values:
-        if not any(value == s and type(value) is type(s) for s in seen):
-            seen.append(value)
-    return seen
+        key = (
+            type(value).__name__,
+            value if isinstance(value, (str, int, float)) else repr(value),
+        )
+        if key not in seen:
+            seen.add(key)
+            unique.append(value)
+    return unique
 
 
 # --- Operations -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ is untouched; a run interrupted between the two renames is repaired by the next 
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -69,10 +70,14 @@ class Manifest:
 
     def entry(self, rel: str) -> ManifestEntry | None:
         """The entry for ``rel``, if codegen owns that file."""
-        return self.owned().get(rel)
+        return self._by_path.get(rel)
 
     def owned(self) -> dict[str, ManifestEntry]:
         """Owned files by relative path."""
+        return dict(self._by_path)
+
+    @functools.cached_property
+    def _by_path(self) -> dict[str, ManifestEntry]:
         return {item.path: item for item in self.files}
 
     def to_bytes(self) -> bytes:

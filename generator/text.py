@@ -421,6 +421,7 @@ def _dedent_rest(lines: list[str]) -> list[str]:
     return [lines[0].strip()] + [line[common:] for line in lines[1:]]
 
 
+@functools.lru_cache(maxsize=65536)
 def to_docstring(markdown: str, *, width: int = 88, indent: str = "    ") -> str:
     """Turn Markdown into the body of a ``\"\"\"`` docstring, safe and black-stable.
 
@@ -505,6 +506,7 @@ def _truncate(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + ELLIPSIS
 
 
+@functools.lru_cache(maxsize=65536)
 def summary_line(markdown: str, limit: int = 120) -> str:
     """The first sentence of ``markdown`` on one line, at most ``limit`` characters.
 
@@ -548,6 +550,7 @@ def markdown_inline(text: str) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def markdown_table_cell(text: str) -> str:
     """One-line Markdown safe inside a GFM table cell: each unescaped "|" is escaped."""
     return re.sub(r"(?<!\\)((?:\\\\)*)\|", r"\1\\|", markdown_inline(text))

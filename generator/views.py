@@ -181,12 +181,12 @@ def ordered_models(
     for model in sorted(models, key=lambda m: m.name):
         if model.name not in state:
             visit(model)
-    defined: set[str] = set()
+    position = {model.name: index for index, model in enumerate(order)}
     result = []
-    for model in order:
-        pending = frozenset(n for n in by_name if n not in defined) | later
+    for index, model in enumerate(order):
+        used = set().union(*(ir.referenced_names(f.type) for f in model.fields))
+        pending = frozenset(n for n in used if position.get(n, -1) >= index) | later
         result.append((model, pending))
-        defined.add(model.name)
     return result
 
 
