@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 ``check`` found drift; 2 bad input (spec, settings, opt
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,11 @@ def reports_errors(command: F) -> F:
         except CodegenError as error:
             click.echo(f"codegen: error: {error}", err=True)
             sys.exit(2)
+        except (
+            BrokenPipeError
+        ):  # `codegen list | head`: the reader is gone, nothing to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo(
                 "codegen: interrupted; the output folder was left as it was", err=True
@@ -50,8 +56,6 @@ def reports_errors(command: F) -> F:
 
 
 def _debug() -> bool:
-    import os
-
     return os.environ.get("CODEGEN_DEBUG") == "1"
 
 

@@ -1,12 +1,21 @@
-"""Fixtures for the runtime tests: a rendered package and a scripted HTTP server.
+"""Fixtures for the runtime tests: the real generated package and a scripted HTTP server.
 
-The package under test is rendered from the runtime templates (`templates/package/*.jinja`)
-into a temporary folder, under the unusual name `vendored_sdk` to prove that it only uses
-relative imports, next to a small hand-written `models.py` and `_client.py` that call the
-runtime the way generated code does.
+The package under test is the real generator output, copied under an unusual name to prove
+that it only uses relative imports:
 
-TODO(lead): switch `sdk` to the real generated package (`generated/stripe_client`, copied
-under another name) once the generator produces it.
+- `sdk`: the committed `generated/stripe_client`, imported as `vendored_sdk`. Its one operation
+  (`PostCustomersCustomerSources`) carries most tests: headers, form bodies, retries, faults,
+  errors and the key-leak scan.
+- `ops`: a package generated once per session into a temporary folder with a few more
+  operations (GET with a query, DELETE, a list, multipart upload to files.stripe.com, binary
+  PDF), imported as `vendored_ops`. It holds only the operations these tests call, because
+  `--all` takes 30-60 s and the runtime (the four runtime modules) is the same either way.
+
+Both copies keep the package name they were generated under (`stripe_client`) in the
+User-Agent and the logger name: a copy is the generated code byte for byte.
+
+Response bodies are the example objects of Stripe's `fixtures3.json` (the pinned, fetched
+copy), so the real models must accept them.
 
 The server is a real HTTP/1.1 server on 127.0.0.1 that records every request and answers
 with scripted replies, so that retries, timeouts and dropped connections go over sockets.
@@ -15,326 +24,162 @@ with scripted replies, so that retries, timeouts and dropped connections go over
 from __future__ import annotations
 
 import collections
+import copy
+import functools
 import importlib
 import json
+import shutil
+import subprocess
 import sys
 import threading
 import types
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Deque, Dict, Iterator, List, Optional, Union
+from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple, Union
 
-import jinja2
 import pytest
 
+from generator import spec
+
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates" / "package"
+PIN = ROOT / "spec" / "stripe.lock.json"
+COMMITTED = ROOT / "generated" / "stripe_client"
+GENERATED_NAME = "stripe_client"  # the name both copies were generated under
+PACKAGE = "vendored_sdk"  # the committed package, copied
+OPS_PACKAGE = "vendored_ops"  # the package with more operations, generated and copied
+OPS_OPERATIONS = (
+    "GetCustomers",  # GET, query with a nested object, a list, an iterator
+    "GetCustomersCustomerSourcesId",  # GET, quoted path parameters, expand query
+    "DeleteCustomersCustomer",  # DELETE
+    "PostFiles",  # multipart, served by https://files.stripe.com
+    "GetQuotesQuotePdf",  # binary response
+)
 RUNTIME_FILES = ("_base_client.py", "_encoding.py", "_model_base.py", "errors.py")
-PACKAGE = "vendored_sdk"
 API_KEY = "sk_test_51NotARealKeyButUniqueEnoughToSpotAnywhere0xC0FFEE"
 
-TEMPLATE_VARIABLES = {
-    "package": PACKAGE,
-    "codegen_version": "0.1.0",
-    "api_version": "2023-08-16",
-    "base_url": "https://api.stripe.com",
-    "error_model": "Error",
-}
 
-MODELS_PY = '''\
-"""Hand-written stand-ins for the generated models."""
-
-from __future__ import annotations
-
-from typing import Annotated, Dict, List, Literal, Optional, Union
-
-from pydantic import Field
-
-from ._model_base import RequestModel, StripeModel
+def copy_package(source: Path, parent: Path, name: str) -> Path:
+    """Copy a generated package to `parent/name` (without caches); return its folder."""
+    target = parent / name
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
 
 
-class ApiErrors(StripeModel):
-    """The error object."""
-
-    type: str
-    code: Optional[str] = None
-    decline_code: Optional[str] = None
-    doc_url: Optional[str] = None
-    message: Optional[str] = None
-    param: Optional[str] = None
-    request_log_url: Optional[str] = None
-
-
-class Error(StripeModel):
-    """An error response."""
-
-    error: ApiErrors
-
-
-class Card(StripeModel):
-    """A card."""
-
-    id: str
-    object: Literal["card"]
-    brand: str
-    last4: str
-    exp_month: int
-    exp_year: int
-    metadata: Optional[Dict[str, str]] = None
-    name: Optional[str] = None
-
-
-class BankAccount(StripeModel):
-    """A bank account."""
-
-    id: str
-    object: Literal["bank_account"]
-    last4: str
-    bank_name: Optional[str] = None
-
-
-PaymentSource = Annotated[Union[Card, BankAccount], Field(discriminator="object")]
-
-
-class CustomerPaymentSourceCard(RequestModel):
-    """Card details."""
-
-    number: str = Field(max_length=5000)
-    exp_month: int
-    exp_year: int
-    cvc: Optional[str] = None
-    metadata: Optional[Dict[str, str]] = None
-    object_: Optional[Literal["card"]] = Field(default=None, alias="object")
-
-
-class PostCustomersCustomerSourcesRequest(RequestModel):
-    """Form body of POST /v1/customers/{customer}/sources."""
-
-    card: Union[CustomerPaymentSourceCard, str, None] = None
-    expand: Optional[List[str]] = None
-    metadata: Union[Dict[str, str], Literal[""], None] = None
-    source: Optional[str] = None
-
-
-class GetCardRequest(RequestModel):
-    """Query of GET /v1/customers/{customer}/sources/{id}."""
-
-    expand: Optional[List[str]] = None
-'''
-
-CLIENT_PY = '''\
-"""Hand-written stand-in for the generated clients, calling the runtime like generated code."""
-
-from __future__ import annotations
-
-from typing import Any, Dict, List, Mapping, Optional, Union
-
-import httpx
-
-from ._base_client import AsyncAPIClient, RequestOptions, ResponseType, SyncAPIClient
-from ._encoding import encode_params, quote_path
-from .models import (
-    Card,
-    CustomerPaymentSourceCard,
-    GetCardRequest,
-    PaymentSource,
-    PostCustomersCustomerSourcesRequest,
-)
-
-_PAYMENT_SOURCE: ResponseType[PaymentSource] = ResponseType(PaymentSource)
-_CARD: ResponseType[Card] = ResponseType(Card)
-_BODY_STYLES = {"card": "deepObject", "expand": "deepObject", "metadata": "deepObject"}
-_QUERY_STYLES = {"expand": "deepObject"}
-
-
-class Client(SyncAPIClient):
-    """The synchronous stand-in."""
-
-    def create_source(
-        self,
-        customer: str,
-        *,
-        card: Union[CustomerPaymentSourceCard, str, None] = None,
-        expand: Optional[List[str]] = None,
-        metadata: Union[Dict[str, str], str, None] = None,
-        source: Optional[str] = None,
-        idempotency_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-    ) -> PaymentSource:
-        """POST /v1/customers/{customer}/sources."""
-        body = PostCustomersCustomerSourcesRequest.model_validate(
-            {"card": card, "expand": expand, "metadata": metadata, "source": source}
-        )
-        return self.request(
-            _PAYMENT_SOURCE,
-            "post",
-            f"/v1/customers/{quote_path(customer)}/sources",
-            form=encode_params(
-                body.model_dump(by_alias=True, exclude_none=True), _BODY_STYLES
-            ),
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                stripe_account=stripe_account,
-                timeout=timeout,
-                extra_headers=extra_headers,
-            ),
-        )
-
-    def get_card(
-        self,
-        customer: str,
-        id: str,
-        *,
-        expand: Optional[List[str]] = None,
-        stripe_account: Optional[str] = None,
-    ) -> Card:
-        """GET /v1/customers/{customer}/sources/{id}."""
-        query = GetCardRequest(expand=expand)
-        return self.request(
-            _CARD,
-            "get",
-            f"/v1/customers/{quote_path(customer)}/sources/{quote_path(id)}",
-            query=encode_params(
-                query.model_dump(by_alias=True, exclude_none=True), _QUERY_STYLES
-            ),
-            options=RequestOptions(stripe_account=stripe_account),
-        )
-
-    def delete_card(self, customer: str, id: str) -> Card:
-        """DELETE /v1/customers/{customer}/sources/{id}."""
-        return self.request(
-            _CARD,
-            "delete",
-            f"/v1/customers/{quote_path(customer)}/sources/{quote_path(id)}",
-        )
-
-    def quote_pdf(self, quote: str) -> bytes:
-        """GET /v1/quotes/{quote}/pdf, served by files.stripe.com."""
-        return self.request(
-            ResponseType.binary(),
-            "get",
-            f"/v1/quotes/{quote_path(quote)}/pdf",
-            base_url="https://files.stripe.com",
-        )
-
-    def create_file(self, *, file: bytes, purpose: str) -> Dict[str, Any]:
-        """POST /v1/files (multipart), served by files.stripe.com."""
-        return self.request(
-            ResponseType(Dict[str, Any]),
-            "post",
-            "/v1/files",
-            form=encode_params({"purpose": purpose}, {}),
-            files={"file": ("upload.csv", file, "text/csv")},
-            base_url="https://files.stripe.com",
-        )
-
-
-class AsyncClient(AsyncAPIClient):
-    """The asynchronous stand-in."""
-
-    async def create_source(
-        self,
-        customer: str,
-        *,
-        card: Union[CustomerPaymentSourceCard, str, None] = None,
-        expand: Optional[List[str]] = None,
-        metadata: Union[Dict[str, str], str, None] = None,
-        idempotency_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-    ) -> PaymentSource:
-        """POST /v1/customers/{customer}/sources."""
-        body = PostCustomersCustomerSourcesRequest.model_validate(
-            {"card": card, "expand": expand, "metadata": metadata}
-        )
-        return await self.request(
-            _PAYMENT_SOURCE,
-            "post",
-            f"/v1/customers/{quote_path(customer)}/sources",
-            form=encode_params(
-                body.model_dump(by_alias=True, exclude_none=True), _BODY_STYLES
-            ),
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                stripe_account=stripe_account,
-                timeout=timeout,
-                extra_headers=extra_headers,
-            ),
-        )
-
-    async def quote_pdf(self, quote: str) -> bytes:
-        """GET /v1/quotes/{quote}/pdf."""
-        return await self.request(
-            ResponseType.binary(), "get", f"/v1/quotes/{quote_path(quote)}/pdf"
-        )
-'''
-
-INIT_PY = '''\
-"""Hand-written stand-in for the generated package root."""
-
-from ._base_client import Backoff, RequestOptions
-from ._client import AsyncClient, Client
-
-__all__ = ["AsyncClient", "Backoff", "Client", "RequestOptions"]
-'''
-
-
-def render_runtime(package_dir: Path) -> List[Path]:
-    """Render the four runtime templates into `package_dir`; return the written files."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+def generate_ops(out: Path) -> Path:
+    """Generate the package with `OPS_OPERATIONS` into `out`; return the package folder."""
+    command = [sys.executable, "-m", "generator", "generate", "--quiet"]
+    command += ["--output", str(out), "--package", GENERATED_NAME]
+    for operation_id in OPS_OPERATIONS:
+        command += ["--operation", operation_id]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300
     )
-    package_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in RUNTIME_FILES:
-        text = env.get_template(f"{name}.jinja").render(**TEMPLATE_VARIABLES)
-        path = package_dir / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / GENERATED_NAME
 
 
-def build_package(root: Path) -> Path:
-    """The complete test package `vendored_sdk` under `root`."""
-    package_dir = root / PACKAGE
-    render_runtime(package_dir)
-    (package_dir / "models.py").write_text(MODELS_PY, encoding="utf-8")
-    (package_dir / "_client.py").write_text(CLIENT_PY, encoding="utf-8")
-    (package_dir / "__init__.py").write_text(INIT_PY, encoding="utf-8")
-    (package_dir / "py.typed").write_text("", encoding="utf-8")
-    return package_dir
+def _import(package_dir: Path, name: str, **modules: str) -> types.SimpleNamespace:
+    sys.path.insert(0, str(package_dir.parent))
+    importlib.invalidate_caches()
+    namespace = types.SimpleNamespace(
+        package=importlib.import_module(name), dir=package_dir
+    )
+    for attribute, module in modules.items():
+        setattr(namespace, attribute, importlib.import_module(f"{name}.{module}"))
+    return namespace
+
+
+def _forget(package_dir: Path, name: str) -> None:
+    sys.path.remove(str(package_dir.parent))
+    for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+        del sys.modules[module]
+
+
+RUNTIME_MODULES = {
+    "base": "_base_client",
+    "encoding": "_encoding",
+    "errors": "errors",
+    "model_base": "_model_base",
+    "models": "models",
+}
 
 
 @pytest.fixture(scope="session")
 def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_package(tmp_path_factory.mktemp("sdk"))
+    """The committed package, copied as `vendored_sdk`."""
+    return copy_package(COMMITTED, tmp_path_factory.mktemp("sdk"), PACKAGE)
 
 
 @pytest.fixture(scope="session")
 def sdk(package_dir: Path) -> Iterator[types.SimpleNamespace]:
-    """The imported test package and its modules."""
-    sys.path.insert(0, str(package_dir.parent))
+    """The committed package imported as `vendored_sdk`, and its modules."""
     try:
-        yield types.SimpleNamespace(
-            package=importlib.import_module(PACKAGE),
-            base=importlib.import_module(f"{PACKAGE}._base_client"),
-            encoding=importlib.import_module(f"{PACKAGE}._encoding"),
-            errors=importlib.import_module(f"{PACKAGE}.errors"),
-            model_base=importlib.import_module(f"{PACKAGE}._model_base"),
-            models=importlib.import_module(f"{PACKAGE}.models"),
+        yield _import(
+            package_dir, PACKAGE, **RUNTIME_MODULES, params="params.customers"
         )
     finally:
-        sys.path.remove(str(package_dir.parent))
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
-            del sys.modules[name]
+        _forget(package_dir, PACKAGE)
+
+
+@pytest.fixture(scope="session")
+def ops_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package with `OPS_OPERATIONS`, generated once and copied as `vendored_ops`."""
+    generated = generate_ops(tmp_path_factory.mktemp("ops") / "out")
+    return copy_package(generated, tmp_path_factory.mktemp("ops_copy"), OPS_PACKAGE)
+
+
+@pytest.fixture(scope="session")
+def ops(ops_dir: Path) -> Iterator[types.SimpleNamespace]:
+    """The package with more operations imported as `vendored_ops`, and its modules."""
+    try:
+        yield _import(
+            ops_dir, OPS_PACKAGE, **RUNTIME_MODULES, params="params.customers"
+        )
+    finally:
+        _forget(ops_dir, OPS_PACKAGE)
+
+
+# --- response bodies from Stripe's fixtures ------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _resources() -> Dict[str, Any]:
+    path = spec.cache_dir(PIN) / spec.load_pin(PIN).fixtures.name
+    resources: Dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))[
+        "resources"
+    ]
+    return resources
+
+
+def resource(name: str, **overrides: Any) -> Dict[str, Any]:
+    """A fresh copy of the example object `name` of fixtures3.json, with `overrides`."""
+    data: Dict[str, Any] = copy.deepcopy(_resources()[name])
+    data.update(overrides)
+    return data
+
+
+def card_json(**overrides: Any) -> Dict[str, Any]:
+    """The fixture card, with a field a newer API version may add."""
+    return resource(
+        "card", field_from_a_newer_api_version={"nested": True}, **overrides
+    )
+
+
+CARD_ID: str = card_json()["id"]
+
+
+def list_json(url: str, *items: Dict[str, Any], has_more: bool = False) -> Any:
+    """A list object (`{"object": "list", ...}`) of fixture objects."""
+    return {"object": "list", "data": list(items), "has_more": has_more, "url": url}
+
+
+def error_json(
+    type_: str = "invalid_request_error",
+    message: str = "Bad thing",
+    **extra: Optional[str],
+) -> Dict[str, Any]:
+    return {"error": {"type": type_, "message": message, **extra}}
 
 
 # --- the scripted server ------------------------------------------------------------------
@@ -391,11 +236,15 @@ class ScriptedServer:
                 pass  # clients that gave up (timeouts) make writes fail; that is expected
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.01},
+            daemon=True,
+        )
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     @property
@@ -429,7 +278,9 @@ class ScriptedServer:
             number = len(self.requests)
             reply = self.replies.popleft() if self.replies else None
         if reply is None:
-            reply = Reply(500, {"error": {"type": "api_error", "message": "no scripted reply"}})
+            reply = Reply(
+                500, {"error": {"type": "api_error", "message": "no scripted reply"}}
+            )
         if reply.delay:
             self.release.wait(reply.delay)
         if reply.drop:
@@ -462,26 +313,3 @@ def server() -> Iterator[ScriptedServer]:
         yield scripted
     finally:
         scripted.stop()
-
-
-def card_json(**overrides: Any) -> Dict[str, Any]:
-    """A card object as the API returns it (made-up values), with a field it may add later."""
-    data: Dict[str, Any] = {
-        "id": "card_123",
-        "object": "card",
-        "brand": "Visa",
-        "exp_month": 8,
-        "exp_year": 2030,
-        "last4": "4242",
-        "metadata": {},
-        "name": "Jenny Rosen",
-        "field_from_a_newer_api_version": {"nested": True},
-    }
-    data.update(overrides)
-    return data
-
-
-def error_json(
-    type_: str = "invalid_request_error", message: str = "Bad thing", **extra: Optional[str]
-) -> Dict[str, Any]:
-    return {"error": {"type": type_, "message": message, **extra}}

@@ -1,0 +1,205 @@
+"""Units of the runtime without a server: backoff, Retry-After, ResponseType, models, errors.
+
+The runtime modules and models are those of the committed package, imported as `vendored_sdk`.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import email.utils
+import time
+from typing import Any, Optional
+
+import httpx
+import pytest
+from pydantic import Field, ValidationError
+
+from .conftest import RUNTIME_FILES, card_json, resource
+
+
+def test_backoff_delays(sdk: Any) -> None:
+    backoff = sdk.base.Backoff()
+    assert (backoff.initial, backoff.maximum, backoff.max_retry_after) == (
+        0.5,
+        8.0,
+        60.0,
+    )
+    for _ in range(50):
+        assert 0.25 <= backoff.delay(1) <= 0.5
+        assert 0.5 <= backoff.delay(2) <= 1.0
+        assert 4.0 <= backoff.delay(10) <= 8.0
+    assert backoff.delay(1, retry_after=3.0) == 3.0
+    assert backoff.delay(1, retry_after=3600.0) == 60.0
+
+
+def test_backoff_rejects_negative_delays(sdk: Any) -> None:
+    with pytest.raises(ValueError):
+        sdk.base.Backoff(initial=-1)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("2", 2.0),
+        ("0.5", 0.5),
+        ("-3", 0.0),
+        ("soon", None),
+        ("nan", None),
+        ("inf", None),
+    ],
+)
+def test_retry_after_seconds(sdk: Any, header: str, expected: Any) -> None:
+    response = httpx.Response(429, headers={"Retry-After": header})
+    assert sdk.base._retry_after(response) == expected
+
+
+def test_retry_after_http_date(sdk: Any) -> None:
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    seconds = sdk.base._retry_after(httpx.Response(503, headers={"Retry-After": when}))
+    assert 25 <= seconds <= 31
+
+
+@pytest.mark.parametrize(
+    ("status", "header", "expected"),
+    [
+        (409, None, True),
+        (429, None, True),
+        (500, None, True),
+        (503, None, True),
+        (400, None, False),
+        (402, None, False),
+        (404, None, False),
+        (400, "true", True),
+        (500, "false", False),
+        (429, "false", False),
+    ],
+)
+def test_should_retry(sdk: Any, status: int, header: Any, expected: bool) -> None:
+    headers = {"Stripe-Should-Retry": header} if header else {}
+    assert sdk.base._should_retry(httpx.Response(status, headers=headers)) is expected
+
+
+def test_response_type_builds_its_adapter_once(sdk: Any) -> None:
+    response_type = sdk.base.ResponseType(sdk.models.PaymentSource)
+    assert response_type._adapter is None
+    card = response_type.parse(httpx.Response(200, json=card_json()).content)
+    adapter = response_type._adapter
+    assert isinstance(card, sdk.models.Card)
+    account = response_type.parse(json.dumps(resource("bank_account")).encode())
+    assert isinstance(account, sdk.models.BankAccount)
+    assert response_type._adapter is adapter
+
+
+def test_response_type_discriminates_by_object(sdk: Any) -> None:
+    response_type = sdk.base.ResponseType(sdk.models.PaymentSource)
+    with pytest.raises(ValidationError):
+        response_type.parse(b'{"id": "x", "object": "unknown_thing"}')
+
+
+def test_binary_response_type(sdk: Any) -> None:
+    binary = sdk.base.ResponseType.binary()
+    assert binary is sdk.base.ResponseType.binary()
+    assert binary.parse(b"\x00\x01") == b"\x00\x01"
+
+
+def test_last_response_is_none_for_models_built_by_hand(sdk: Any) -> None:
+    card = sdk.models.Card.model_validate(card_json())
+    assert card.last_response is None
+
+
+def test_equality_ignores_last_response(sdk: Any) -> None:
+    parsed = sdk.models.Card.model_validate(card_json())
+    parsed._last_response = sdk.model_base.ResponseInfo(200, {}, "req_1")
+    assert parsed == sdk.models.Card.model_validate(card_json())
+    assert parsed != sdk.models.Card.model_validate(card_json(last4="0000"))
+    assert parsed != sdk.models.Card.model_validate(card_json(extra_field=1))
+
+
+def test_last_response_is_read_only(sdk: Any) -> None:
+    card = sdk.models.Card.model_validate(card_json())
+    with pytest.raises(AttributeError):
+        card.last_response = None
+
+
+def test_request_models_reject_unknown_fields(sdk: Any) -> None:
+    with pytest.raises(ValidationError):
+        sdk.params.PostCustomersCustomerSourcesRequest(cardd="tok_1")
+    with pytest.raises(ValidationError):
+        sdk.params.CustomerPaymentSourceCard(
+            number="x" * 5001, exp_month=1, exp_year=2030
+        )
+    with pytest.raises(ValidationError):
+        sdk.params.CustomerPaymentSourceCard(number="4242", exp_month=1)  # exp_year
+    # The spec leaves the nested card object open (no `additionalProperties: false`).
+    card = sdk.params.CustomerPaymentSourceCard(
+        number="4242", exp_month=1, exp_year=2030, future_field="x"
+    )
+    assert card.model_dump(exclude_none=True)["future_field"] == "x"
+
+
+def test_response_models_accept_aliases_and_names(sdk: Any) -> None:
+    # Kept as a unit of `_model_base`: Stripe's spec has no field whose Python name differs
+    # from its wire name, so no real model has an alias. These models are written the way
+    # the generator writes an aliased field (validation_alias + serialization_alias).
+    class Thing(sdk.model_base.StripeModel):  # type: ignore[misc]
+        object_: Optional[str] = Field(
+            default=None, validation_alias="object", serialization_alias="object"
+        )
+
+    class ThingParams(sdk.model_base.RequestModel):  # type: ignore[misc]
+        object_: Optional[str] = Field(
+            default=None, validation_alias="object", serialization_alias="object"
+        )
+
+    for model in (Thing, ThingParams):
+        assert model.model_validate({"object": "card"}).object_ == "card"
+        assert model.model_validate({"object_": "card"}).object_ == "card"
+        dumped = model(object_="card").model_dump(by_alias=True, exclude_none=True)
+        assert dumped == {"object": "card"}
+    with pytest.raises(ValidationError):
+        ThingParams.model_validate({"object": "card", "objekt": "x"})
+
+
+def test_error_from_response_never_raises(sdk: Any) -> None:
+    make = sdk.errors.error_from_response
+    for body in [
+        "",
+        "null",
+        "[]",
+        '{"error": "text"}',
+        '{"error": {"type": 5}}',
+        "\x00\xff",
+    ]:
+        error = make(400, httpx.Headers({"Request-Id": "req_9"}), body)
+        assert type(error) is sdk.errors.InvalidRequestError
+        assert (error.request_id, error.body, error.error) == ("req_9", body, None)
+    assert type(make(302, httpx.Headers(), "")) is sdk.errors.APIError
+
+
+def test_error_without_response(sdk: Any) -> None:
+    error = sdk.errors.APIConnectionError("GET /v1/x failed: refused")
+    assert str(error) == "GET /v1/x failed: refused"
+    assert (error.http_status, error.request_id, error.body, error.error) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert error.headers == {}
+    assert repr(error) == (
+        "APIConnectionError(message='GET /v1/x failed: refused', http_status=None,"
+        " request_id=None, code=None)"
+    )
+
+
+def test_runtime_modules_do_not_import_the_models_at_load_time(
+    package_dir: Any,
+) -> None:
+    """`errors` imports the (big) models module only when an error body is parsed."""
+    for name in RUNTIME_FILES:
+        tree = ast.parse((package_dir / name).read_text())
+        # module level only; `if TYPE_CHECKING:` blocks are not run
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "models", name
