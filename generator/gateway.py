@@ -129,11 +129,10 @@ class Route:
     def compile(cls, method: str, template: str, operation_id: str) -> "Route":
         if not template.startswith("/"):
             raise ValueError(f"path template {template!r} must start with '/'")
-        segments = []
+        segments: list[tuple[str, Optional[re.Pattern[str]], tuple[str, ...]]] = []
         for segment in template[1:].split("/"):
-            pieces = tuple(
-                _PARAMETER.split(segment)
-            )  # literal, name, literal, name, ...
+            # literal, name, literal, name, ..., literal
+            pieces = tuple(_PARAMETER.split(segment))
             if len(pieces) == 1:
                 segments.append((segment, None, pieces))
                 continue

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from markdown_it import MarkdownIt
 
-from . import ir
+from . import ir, naming
 
 if TYPE_CHECKING:  # pragma: no cover
     from .render import Renderer
@@ -63,7 +63,8 @@ def markdown_html(markdown: str) -> str:
     """Safe HTML for a Markdown description; "" for none."""
     if not markdown.strip():
         return ""
-    return _markdown().render(markdown).strip()
+    html: str = _markdown().render(markdown)
+    return html.strip()
 
 
 _SCRIPT_ESCAPES = {
@@ -199,10 +200,11 @@ class _Schema:
 
     def __init__(self, api: ir.Api, group: Optional[ir.Group]) -> None:
         self.local = {m.name: m for m in group.request_models} if group else {}
-        self.modules = {
-            m.name: f"params.{group.name}"
-            for m in (group.request_models if group else ())
-        }
+        self.modules = (
+            {m.name: f"params.{group.name}" for m in group.request_models}
+            if group
+            else {}
+        )
         self.components = {m.name: m for m in api.models}
         self.models: dict[str, dict[str, Any]] = {}
 
@@ -466,7 +468,7 @@ def operation_page(
         "file (binary)" if op.response.type is None else type_label(op.response.type)
     )
     return OperationPage(
-        file_name=f"{op.name}.html",
+        file_name=f"{naming.file_stem(op.name)}.html",
         title=op.summary or op.operation_id,
         summary=op.summary,
         operation_id=op.operation_id,
@@ -491,7 +493,7 @@ def index_groups(api: ir.Api) -> tuple[IndexGroup, ...]:
             name=group.attribute,
             entries=tuple(
                 IndexEntry(
-                    link=f"operations/{op.name}.html",
+                    link=f"operations/{naming.file_stem(op.name)}.html",
                     method=op.method.upper(),
                     path=op.path,
                     title=op.summary or op.operation_id,

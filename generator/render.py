@@ -45,7 +45,7 @@ def environment(user_templates: Optional[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html",), default_for_string=False
+            enabled_extensions=("html", "html.jinja"), default_for_string=False
         ),
     )
 

@@ -5,6 +5,15 @@ cd "$(dirname "$0")/.."
 
 SHARED="${CODEGEN_SPEC_SOURCE:-../shared/stripe-openapi}"
 
+# Chromium (Debian's package) for the browser tests of the interactive reference.
+if ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "note: install Chromium (apt-get install chromium) to run the browser tests" >&2
+    fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi

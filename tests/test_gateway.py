@@ -1,0 +1,731 @@
+"""``codegen gateway``: only the generated operations, to a fixed upstream, with the key injected.
+
+The gateway runs as a real process (``python -m generator gateway``) on 127.0.0.1 with a free
+port, in front of a recording upstream server on 127.0.0.1; a second "decoy" server records any
+request that a trick managed to send elsewhere. Raw requests go through ``http.client`` or a
+plain socket so that nothing normalises ``..`` or ``%2F`` on the way.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pytest
+
+from generator import gateway
+from generator.errors import CodegenError
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC_CACHE = ROOT / "spec" / "cache"
+API_KEY = "sk_test_51GatewayKeyThatMustNeverLeak0000000000000000000000000000XyZ"
+ALLOWED_ORIGIN = "http://allowed.example:3000"
+MAX_BODY = 4096
+OPERATION = "/v1/customers/cus_123/sources"
+
+
+# --- a recording upstream -------------------------------------------------------------------------
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Upstream:
+    server: ThreadingHTTPServer
+    requests: list[Recorded] = field(default_factory=list)
+    reply: Callable[[Recorded], tuple[int, dict[str, str], bytes]] = lambda r: (
+        200,
+        {"Content-Type": "application/json", "Request-Id": "req_test"},
+        json.dumps({"id": "card_123", "object": "card"}).encode(),
+    )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def start_upstream() -> Upstream:
+    holder: dict[str, Upstream] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            upstream = holder["upstream"]
+            recorded = Recorded(
+                self.command, self.path, dict(self.headers.items()), body
+            )
+            upstream.requests.append(recorded)
+            status, headers, payload = upstream.reply(recorded)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = (
+            _handle
+        )
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    upstream = Upstream(server)
+    holder["upstream"] = upstream
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return upstream
+
+
+# --- the gateway process ----------------------------------------------------------------------------
+
+
+@dataclass
+class Gateway:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def logs(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_gateway(
+    output: Path, upstream: str, log: Path, *extra: str, key: str = API_KEY
+) -> Gateway:
+    env = {**os.environ, "STRIPE_API_KEY": key, "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "gateway",
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        "--output",
+        str(output),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--upstream",
+        upstream,
+        *extra,
+    ]
+    handle = open(log, "wb")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+    )
+    handle.close()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        found = re.search(r"codegen gateway: http://127\.0\.0\.1:(\d+)/", text)
+        if found and "Application startup complete" in text:
+            return Gateway(process, int(found.group(1)), log)
+        if process.poll() is not None:
+            raise AssertionError(f"the gateway exited early:\n{text}")
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"the gateway did not start:\n{log.read_text()}")
+
+
+def generate(out: Path) -> Path:
+    if not any(SPEC_CACHE.glob("*.json")) and not any(SPEC_CACHE.glob("*.yaml")):
+        pytest.skip("the spec is not fetched; run `codegen spec fetch` first")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--output",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    return out
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+SEEN: list[Reply] = []  # every reply of this module, scanned for the key at the end
+
+
+def request(
+    gw: Gateway,
+    method: str,
+    target: str,
+    body: Optional[bytes] = None,
+    headers: Optional[dict[str, str]] = None,
+    chunks: Optional[list[bytes]] = None,
+) -> Reply:
+    connection = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=20)
+    try:
+        all_headers = dict(headers or {})
+        skip_host = any(k.lower() == "host" for k in all_headers)
+        connection.putrequest(
+            method, target, skip_host=skip_host, skip_accept_encoding=True
+        )
+        if chunks is not None:
+            all_headers["Transfer-Encoding"] = "chunked"
+        elif body is not None:
+            all_headers.setdefault("Content-Length", str(len(body)))
+        for name, value in all_headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        try:
+            if chunks is not None:
+                for chunk in chunks:
+                    connection.send(f"{len(chunk):X}\r\n".encode() + chunk + b"\r\n")
+                connection.send(b"0\r\n\r\n")
+            elif body:
+                connection.send(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the gateway may answer 413 and close before the body is sent
+        response = connection.getresponse()
+        reply = Reply(
+            response.status,
+            {k.lower(): v for k, v in response.getheaders()},
+            response.read(),
+        )
+    finally:
+        connection.close()
+    SEEN.append(reply)
+    return reply
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+# --- fixtures -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("generated"))
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[Upstream]:
+    server = start_upstream()
+    yield server
+    server.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def decoy() -> Iterator[Upstream]:
+    server = start_upstream()
+    yield server
+    server.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def gw(
+    output: Path, upstream: Upstream, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateway]:
+    log = tmp_path_factory.mktemp("logs") / "gateway.log"
+    running = start_gateway(
+        output,
+        upstream.url,
+        log,
+        "--allow-origin",
+        ALLOWED_ORIGIN,
+        "--max-body-bytes",
+        str(MAX_BODY),
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def _reset(request: pytest.FixtureRequest) -> None:
+    for name in ("upstream", "decoy"):
+        if name in request.fixturenames:
+            server = request.getfixturevalue(name)
+            server.requests.clear()
+            server.reply = Upstream.reply
+
+
+# --- unit tests: routes, origins, upstream, redaction -------------------------------------------------
+
+
+ROUTES = gateway.RouteTable(
+    [
+        gateway.Route.compile(
+            "post", "/v1/customers/{customer}/sources", "PostCustomersCustomerSources"
+        ),
+        gateway.Route.compile("get", "/v1/customers", "GetCustomers"),
+        gateway.Route.compile("get", "/v1/files/{file}.json", "Hypothetical"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "upstream_path"),
+    [
+        ("POST", "/v1/customers/cus_123/sources", "/v1/customers/cus_123/sources"),
+        ("post", "/v1/customers/cus_123/sources", "/v1/customers/cus_123/sources"),
+        ("POST", "/v1/customers/cus%20x/sources", "/v1/customers/cus%20x/sources"),
+        ("POST", "/v1/customers/cus%7e1/sources", "/v1/customers/cus~1/sources"),
+        ("POST", "/v1/customers/caf%C3%A9/sources", "/v1/customers/caf%C3%A9/sources"),
+        ("POST", "/v1/customers/a:b@c/sources", "/v1/customers/a%3Ab%40c/sources"),
+        ("GET", "/v1/customers", "/v1/customers"),
+        ("GET", "/v1/files/file_1.json", "/v1/files/file_1.json"),
+    ],
+)
+def test_routes_match_the_generated_operations(
+    method: str, path: str, upstream_path: str
+) -> None:
+    found = ROUTES.match(method, path)
+    assert found is not None
+    assert found[1] == upstream_path
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/v1/customers/cus_123/sources"),  # listed path, unlisted method
+        ("DELETE", "/v1/customers/cus_123/sources"),
+        ("HEAD", "/v1/customers"),
+        ("POST", "/v1/customers"),
+        ("POST", "/v1/charges"),
+        ("POST", "/v1/customers/cus_123/sources/extra"),
+        ("POST", "/v1/customers/cus_123/sources/"),
+        ("POST", "/v1/customers//sources"),
+        ("POST", "/V1/customers/cus_123/sources"),
+        ("POST", "/v1/customers/../sources"),
+        ("POST", "/v1/customers/./sources"),
+        ("POST", "/v1/customers/%2E%2E/sources"),
+        ("POST", "/v1/customers/%2e/sources"),
+        ("POST", "/v1/customers/cus%2F..%2F..%2Fcharges/sources"),
+        ("POST", "/v1/customers/cus%2fx/sources"),
+        ("POST", "/v1/customers/cus%5Cx/sources"),
+        ("POST", "/v1/customers/cus\\x/sources"),
+        ("POST", "/v1/customers/cus%00/sources"),
+        ("POST", "/v1/customers/cus%0d%0aX:%20y/sources"),
+        ("POST", "/v1/customers/cus%zz/sources"),
+        ("POST", "/v1/customers/cus%FF/sources"),
+        ("POST", "/v1/customers/cus%3Fx=1/sources"),
+        ("POST", "http://evil.example/v1/customers/cus_123/sources"),
+        ("POST", "//evil.example/v1/customers/cus_123/sources"),
+        ("GET", "/v1/files/a%2F..%2Fb.json"),
+        ("GET", "/v1/files/.json"),
+    ],
+)
+def test_routes_refuse_everything_else(method: str, path: str) -> None:
+    assert ROUTES.match(method, path) is None
+
+
+def test_preflight_methods_and_origins() -> None:
+    assert ROUTES.methods_for("/v1/customers/cus_1/sources") == ["POST"]
+    assert ROUTES.methods_for("/v1/nothing") == []
+    assert gateway.normalize_origin("HTTP://LocalHost:80/") == "http://localhost"
+    assert (
+        gateway.normalize_origin("https://docs.example.com:8443")
+        == "https://docs.example.com:8443"
+    )
+    assert gateway.normalize_origin("http://[::1]:8787") == "http://[::1]:8787"
+    with pytest.raises(CodegenError):
+        gateway.normalize_origin("https://docs.example.com/path")
+    with pytest.raises(CodegenError):
+        gateway.normalize_origin("ftp://x")
+
+
+def test_upstream_is_validated_once() -> None:
+    assert gateway.check_upstream("https://api.stripe.com/") == "https://api.stripe.com"
+    assert gateway.check_upstream("http://127.0.0.1:12111") == "http://127.0.0.1:12111"
+    for bad in (
+        "http://api.stripe.com",
+        "ftp://x",
+        "https://u:p@api.stripe.com",
+        "https://x?y=1",
+        "nonsense",
+    ):
+        with pytest.raises(CodegenError):
+            gateway.check_upstream(bad)
+
+
+def test_redact_filter_hides_the_key_in_messages_arguments_and_tracebacks() -> None:
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    logger = logging.getLogger("test.gateway.redact")
+    handler = Collect()
+    handler.addFilter(gateway.RedactFilter([API_KEY]))
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("key %s in %r", API_KEY, {"auth": f"Bearer {API_KEY}"})
+        logger.warning(f"inline {API_KEY}")
+        try:
+            raise RuntimeError(f"boom {API_KEY}")
+        except RuntimeError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+    text = "\n".join(records)
+    assert API_KEY not in text
+    assert text.count("[redacted]") == 4
+    config = gateway.GatewayConfig(
+        gateway.RouteTable([]), "https://x", API_KEY, Path("."), "127.0.0.1", 1
+    )
+    assert API_KEY not in repr(config) and API_KEY not in str(config)
+
+
+# --- the running gateway ---------------------------------------------------------------------------------
+
+
+def test_allowed_operation_is_forwarded_with_the_key_injected(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    body = b"card[number]=4242424242424242&card[exp_month]=12&metadata[order]=6735&expand[0]=customer"
+    reply = request(
+        gw,
+        "POST",
+        OPERATION + "?expand[1]=default_source",
+        body,
+        {
+            **FORM,
+            "Authorization": "Bearer sk_live_from_the_caller",
+            "Cookie": "session=abc",
+            "Idempotency-Key": "idem-1",
+            "Stripe-Version": "2023-08-16",
+            "Stripe-Account": "acct_other",
+            "X-Forwarded-Host": "evil.example",
+            "X-Custom": "dropped",
+        },
+    )
+    assert reply.status == 200, reply.body
+    assert reply.json() == {"id": "card_123", "object": "card"}
+    assert reply.headers["request-id"] == "req_test"
+    [seen] = upstream.requests
+    assert seen.method == "POST"
+    assert seen.path == OPERATION + "?expand[1]=default_source"
+    assert seen.body == body
+    headers = {k.lower(): v for k, v in seen.headers.items()}
+    assert headers["authorization"] == f"Bearer {API_KEY}"
+    assert headers["content-type"] == "application/x-www-form-urlencoded"
+    assert headers["idempotency-key"] == "idem-1"
+    assert headers["stripe-version"] == "2023-08-16"
+    assert headers["host"] == upstream.url.removeprefix("http://")
+    for dropped in ("cookie", "stripe-account", "x-forwarded-host", "x-custom"):
+        assert dropped not in headers
+    assert headers["user-agent"].startswith("codegen-gateway/")
+
+
+def test_path_parameters_are_reencoded_as_one_segment(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    reply = request(gw, "POST", "/v1/customers/cus%7E%201/sources", b"", FORM)
+    assert reply.status == 200
+    assert upstream.requests[0].path == "/v1/customers/cus~%201/sources"
+
+
+@pytest.mark.parametrize(
+    ("method", "target"),
+    [
+        ("GET", OPERATION),
+        ("PUT", OPERATION),
+        ("DELETE", OPERATION),
+        ("PATCH", OPERATION),
+        ("HEAD", OPERATION),
+        ("TRACE", OPERATION),
+        ("POST", "/v1/customers"),
+        ("GET", "/v1/customers"),
+        ("POST", "/v1/charges"),
+        ("POST", "/v1/customers/cus_123/sources/card_1"),
+        ("POST", "/v1/customers/cus_123/sources/"),
+        ("POST", "/v2/customers/cus_123/sources"),
+        ("POST", "/v1/customers/../charges/sources"),
+        ("POST", "/v1/customers/cus_123/../../charges"),
+        ("POST", "/v1/customers/%2E%2E/sources"),
+        ("POST", "/v1/customers/..%2F..%2Fv1%2Fcharges/sources"),
+        ("POST", "/v1/customers/cus%2F1/sources"),
+        ("POST", "/v1/customers/cus%5C1/sources"),
+        ("POST", "//127.0.0.1/v1/customers/cus_123/sources"),
+        ("POST", "/reference/../v1/customers/cus_123/sources"),
+    ],
+)
+def test_unlisted_paths_and_methods_get_404(
+    gw: Gateway, upstream: Upstream, method: str, target: str
+) -> None:
+    reply = request(
+        gw,
+        method,
+        target,
+        b"a=b" if method not in ("GET", "HEAD", "TRACE") else None,
+        FORM,
+    )
+    assert reply.status in (404, 405), (reply.status, reply.body)
+    assert upstream.requests == []
+
+
+def test_the_request_cannot_choose_the_upstream(
+    gw: Gateway, upstream: Upstream, decoy: Upstream
+) -> None:
+    decoy_host = decoy.url.removeprefix("http://")
+    # An absolute-form request line naming the decoy: never sent there.
+    reply = request(
+        gw,
+        "POST",
+        f"{decoy.url}{OPERATION}",
+        b"a=b",
+        {**FORM, "Host": f"127.0.0.1:{gw.port}"},
+    )
+    assert reply.status in (200, 404)
+    # A Host header naming the decoy: the request still goes to the fixed upstream.
+    reply = request(gw, "POST", OPERATION, b"a=b", {**FORM, "Host": decoy_host})
+    assert reply.status == 200
+    assert upstream.requests[-1].headers["Host"] == upstream.url.removeprefix("http://")
+    # Forwarding headers and a query parameter naming the decoy change nothing either.
+    reply = request(
+        gw,
+        "POST",
+        f"{OPERATION}?upstream={decoy.url}&url={decoy.url}",
+        b"a=b",
+        {
+            **FORM,
+            "X-Forwarded-Host": decoy_host,
+            "Forwarded": f"host={decoy_host}",
+            "X-Original-URL": f"{decoy.url}/x",
+        },
+    )
+    assert reply.status == 200
+    # A domain name the gateway does not know (DNS rebinding) is refused outright.
+    reply = request(gw, "POST", OPERATION, b"a=b", {**FORM, "Host": "evil.example"})
+    assert reply.status == 421
+    assert decoy.requests == []
+    assert all(r.path.startswith(OPERATION) for r in upstream.requests)
+
+
+def test_oversized_bodies_get_413(gw: Gateway, upstream: Upstream) -> None:
+    reply = request(gw, "POST", OPERATION, b"a=" + b"x" * MAX_BODY, FORM)
+    assert reply.status == 413
+    assert "larger than 4096 bytes" in reply.json()["error"]["message"]
+    reply = request(gw, "POST", OPERATION, None, FORM, chunks=[b"a=" + b"x" * 1000] * 5)
+    assert reply.status == 413
+    reply = request(gw, "POST", OPERATION, b"a=" + b"x" * (MAX_BODY - 2), FORM)
+    assert reply.status == 200
+    assert len(upstream.requests) == 1
+
+
+def test_cors_only_for_own_and_configured_origins(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    for origin in (ALLOWED_ORIGIN, gw.url, f"http://localhost:{gw.port}"):
+        reply = request(gw, "POST", OPERATION, b"a=b", {**FORM, "Origin": origin})
+        assert reply.status == 200
+        assert reply.headers["access-control-allow-origin"] == origin
+        assert "request-id" in reply.headers["access-control-expose-headers"].lower()
+        assert "access-control-allow-credentials" not in reply.headers
+        preflight = request(
+            gw,
+            "OPTIONS",
+            OPERATION,
+            None,
+            {
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,idempotency-key",
+            },
+        )
+        assert preflight.status == 204
+        assert preflight.headers["access-control-allow-origin"] == origin
+        assert preflight.headers["access-control-allow-methods"] == "POST"
+        assert "Idempotency-Key" in preflight.headers["access-control-allow-headers"]
+    forwarded = len(upstream.requests)
+
+    for origin in (
+        "http://evil.example",
+        "null",
+        f"http://127.0.0.1:{gw.port + 1}",
+        "https://allowed.example:3000",
+    ):
+        reply = request(gw, "POST", OPERATION, b"a=b", {**FORM, "Origin": origin})
+        assert reply.status == 403, origin
+        assert "access-control-allow-origin" not in reply.headers
+        preflight = request(
+            gw,
+            "OPTIONS",
+            OPERATION,
+            None,
+            {"Origin": origin, "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.status == 403
+        assert "access-control-allow-origin" not in preflight.headers
+    # A cross-site request without Origin (e.g. a no-cors GET) is refused by Fetch Metadata.
+    reply = request(
+        gw, "POST", OPERATION, b"a=b", {**FORM, "Sec-Fetch-Site": "cross-site"}
+    )
+    assert reply.status == 403
+    # Preflight for an unlisted method or path: 404.
+    preflight = request(
+        gw,
+        "OPTIONS",
+        OPERATION,
+        None,
+        {"Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "DELETE"},
+    )
+    assert preflight.status == 404
+    assert len(upstream.requests) == forwarded
+
+
+def test_pages_are_served_with_a_strict_policy(gw: Gateway) -> None:
+    reply = request(gw, "GET", "/")
+    assert reply.status in (302, 307) and reply.headers["location"] == "/reference/"
+    index = request(gw, "GET", "/reference/")
+    assert index.status == 200 and b"post_customers_customer_sources.html" in index.body
+    page = request(
+        gw, "GET", "/reference/operations/post_customers_customer_sources.html"
+    )
+    assert page.status == 200 and page.headers["content-type"].startswith("text/html")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    script = request(gw, "GET", "/reference/assets/reference.js")
+    assert script.status == 200 and "javascript" in script.headers["content-type"]
+    for target in (
+        "/reference/../pyproject.toml",
+        "/reference/%2e%2e/%2e%2e/pyproject.toml",
+        "/reference/..%2F..%2Fpyproject.toml",
+    ):
+        assert request(gw, "GET", target).status == 404
+
+
+def test_upstream_echoing_the_key_is_redacted(gw: Gateway, upstream: Upstream) -> None:
+    def echo(recorded: Recorded) -> tuple[int, dict[str, str], bytes]:
+        auth = recorded.headers.get("Authorization", "")
+        body = json.dumps(
+            {"error": {"type": "invalid_request_error", "message": f"you sent {auth}"}}
+        )
+        return (
+            401,
+            {
+                "Content-Type": "application/json",
+                "Request-Id": auth,
+                "Set-Cookie": f"k={auth}",
+            },
+            body.encode(),
+        )
+
+    upstream.reply = echo
+    reply = request(gw, "POST", OPERATION, b"a=b", FORM)
+    assert reply.status == 401
+    assert upstream.requests[0].headers["Authorization"] == f"Bearer {API_KEY}"
+    assert reply.json()["error"]["message"] == "you sent Bearer [redacted]"
+    assert reply.headers["request-id"] == "Bearer [redacted]"
+    assert "set-cookie" not in reply.headers
+
+
+def test_unreachable_upstream_is_a_clear_502(output: Path, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    running = start_gateway(output, f"http://127.0.0.1:{closed}", tmp_path / "gw.log")
+    try:
+        reply = request(running, "POST", OPERATION, b"a=b", FORM)
+    finally:
+        running.stop()
+    assert reply.status == 502
+    assert (
+        reply.json()["error"]["message"]
+        == "The gateway could not reach the upstream API."
+    )
+    assert API_KEY not in running.logs()
+
+
+def test_start_refuses_a_missing_key_and_an_unencrypted_upstream(output: Path) -> None:
+    base = [
+        sys.executable,
+        "-m",
+        "generator",
+        "gateway",
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        "--output",
+        str(output),
+        "--port",
+        "0",
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "STRIPE_API_KEY"}
+    missing = subprocess.run(
+        base, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert missing.returncode == 2
+    assert "STRIPE_API_KEY is not set" in missing.stderr
+    plain = subprocess.run(
+        [*base, "--upstream", "http://api.stripe.com"],
+        cwd=ROOT,
+        env={**env, "STRIPE_API_KEY": API_KEY},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert plain.returncode == 2
+    assert "unencrypted" in plain.stderr
+    assert API_KEY not in plain.stdout + plain.stderr
+
+
+def test_the_key_never_appears_in_responses_pages_or_logs(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    # A few more kinds of reply, then everything this module saw.
+    request(gw, "POST", OPERATION, b"a=b", FORM)
+    request(gw, "GET", "/reference/assets/reference.js")
+    request(gw, "POST", "/v1/nothing", b"a=b", FORM)
+    for reply in SEEN:
+        assert API_KEY.encode() not in reply.body
+        assert all(API_KEY not in f"{k}: {v}" for k, v in reply.headers.items())
+    time.sleep(0.3)
+    logs = gw.logs()
+    assert "POST /v1/customers/{customer}/sources -> 200" in logs
+    assert API_KEY not in logs
+    assert API_KEY[8:40] not in logs  # no fragment of it either
