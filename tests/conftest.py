@@ -28,7 +28,9 @@ def stripe_spec() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def stripe_fixtures() -> dict[str, Any]:
     path = spec.cache_dir(PIN) / spec.load_pin(PIN).fixtures.name
-    resources: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["resources"]
+    resources: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))[
+        "resources"
+    ]
     return resources
 
 
@@ -46,7 +48,15 @@ def import_copy(source: Path, target_parent: Path, name: str) -> ModuleType:
 @pytest.fixture(scope="session")
 def vendored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     """The committed `generated/stripe_client`, imported as `vendored_stripe`."""
-    module = import_copy(ROOT / "generated" / "stripe_client", tmp_path_factory.mktemp("vendor"), "vendored_stripe")
+    module = import_copy(
+        ROOT / "generated" / "stripe_client",
+        tmp_path_factory.mktemp("vendor"),
+        "vendored_stripe",
+    )
     yield module
-    for key in [k for k in sys.modules if k == "vendored_stripe" or k.startswith("vendored_stripe.")]:
+    for key in [
+        k
+        for k in sys.modules
+        if k == "vendored_stripe" or k.startswith("vendored_stripe.")
+    ]:
         del sys.modules[key]

@@ -49,7 +49,9 @@ class SpecServer:
     def __post_init__(self) -> None:
         self.routes = []
         for path, item in self.spec["paths"].items():
-            pattern = re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(path)) + "$")
+            pattern = re.compile(
+                "^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(path)) + "$"
+            )
             for method, operation in item.items():
                 if isinstance(operation, dict) and "operationId" in operation:
                     self.routes.append((method, pattern, path, operation))
@@ -77,7 +79,11 @@ class SpecServer:
                     return candidate
             return value
         kind = schema.get("type")
-        if kind == "array" and isinstance(value, dict) and all(k.isdigit() for k in value):
+        if (
+            kind == "array"
+            and isinstance(value, dict)
+            and all(k.isdigit() for k in value)
+        ):
             value = [value[k] for k in sorted(value, key=int)]
         if kind == "array" and isinstance(value, list):
             return [self.coerce(item, schema.get("items", {})) for item in value]
@@ -85,7 +91,9 @@ class SpecServer:
             properties = schema.get("properties", {})
             extra = schema.get("additionalProperties")
             return {
-                k: self.coerce(v, properties.get(k) or (extra if isinstance(extra, dict) else {}))
+                k: self.coerce(
+                    v, properties.get(k) or (extra if isinstance(extra, dict) else {})
+                )
                 for k, v in value.items()
             }
         if isinstance(value, str):
@@ -104,19 +112,36 @@ class SpecServer:
 
     # -- serving -----------------------------------------------------------------------------
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
+    def handle(
+        self, method: str, raw_path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any]:
         url = urlsplit(raw_path)
         route = next(
-            ((path, op) for m, pattern, path, op in self.routes if m == method and pattern.match(url.path)),
+            (
+                (path, op)
+                for m, pattern, path, op in self.routes
+                if m == method and pattern.match(url.path)
+            ),
             None,
         )
         if route is None:
-            return 404, error_body("invalid_request_error", f"no route {method} {url.path}")
+            return 404, error_body(
+                "invalid_request_error", f"no route {method} {url.path}"
+            )
         template, operation = route
         errors: list[str] = []
         query = self.decode_query(url.query, operation, errors)
         payload, files = self.decode_body(headers, body, operation, errors)
-        seen = Seen(method, url.path, operation["operationId"], headers, query, payload, files, errors)
+        seen = Seen(
+            method,
+            url.path,
+            operation["operationId"],
+            headers,
+            query,
+            payload,
+            files,
+            errors,
+        )
         self.seen.append(seen)
         if errors:
             return 400, error_body("invalid_request_error", "; ".join(errors))
@@ -124,19 +149,32 @@ class SpecServer:
             return self.respond(seen)
         return 200, self.example(operation, url.path)
 
-    def decode_query(self, query: str, operation: dict[str, Any], errors: list[str]) -> Any:
+    def decode_query(
+        self, query: str, operation: dict[str, Any], errors: list[str]
+    ) -> Any:
         data = nest(parse_qsl(query, keep_blank_values=True))
-        parameters = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
+        parameters = {
+            p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"
+        }
         for name, value in list(data.items()):
             if name not in parameters:
                 errors.append(f"unknown query parameter {name}")
                 continue
             schema = parameters[name].get("schema", {})
             data[name] = self.coerce(value, schema)
-            errors += [f"query {name}: {e.message}" for e in self.validator(schema).iter_errors(data[name])]
+            errors += [
+                f"query {name}: {e.message}"
+                for e in self.validator(schema).iter_errors(data[name])
+            ]
         return data
 
-    def decode_body(self, headers: dict[str, str], body: bytes, operation: dict[str, Any], errors: list[str]) -> tuple[Any, dict[str, bytes]]:
+    def decode_body(
+        self,
+        headers: dict[str, str],
+        body: bytes,
+        operation: dict[str, Any],
+        errors: list[str],
+    ) -> tuple[Any, dict[str, bytes]]:
         content = operation.get("requestBody", {}).get("content", {})
         media_type = headers.get("content-type", "").split(";")[0].strip()
         files: dict[str, bytes] = {}
@@ -153,11 +191,18 @@ class SpecServer:
         data = self.coerce(nest(pairs), schema)
         for name in files:
             data[name] = "<file>"
-        errors += [f"body: {e.message} at {list(e.absolute_path)}" for e in self.validator(schema).iter_errors(data)]
+        errors += [
+            f"body: {e.message} at {list(e.absolute_path)}"
+            for e in self.validator(schema).iter_errors(data)
+        ]
         return data, files
 
     def example(self, operation: dict[str, Any], path: str) -> Any:
-        schema = operation["responses"]["200"]["content"].get("application/json", {}).get("schema", {})
+        schema = (
+            operation["responses"]["200"]["content"]
+            .get("application/json", {})
+            .get("schema", {})
+        )
         return self.example_for(schema, path)
 
     def example_for(self, schema: dict[str, Any], path: str) -> Any:
@@ -171,7 +216,12 @@ class SpecServer:
         properties = schema.get("properties", {})
         if "data" in properties and "has_more" in properties:
             item = self.example_for(properties["data"].get("items", {}), path)
-            page: dict[str, Any] = {"object": "list", "data": [item], "has_more": False, "url": path}
+            page: dict[str, Any] = {
+                "object": "list",
+                "data": [item],
+                "has_more": False,
+                "url": path,
+            }
             if "next_page" in properties:
                 page.update(object="search_result", next_page=None)
             return page
@@ -200,7 +250,9 @@ def nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return root
 
 
-def parse_multipart(content_type: str, body: bytes) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
+def parse_multipart(
+    content_type: str, body: bytes
+) -> tuple[list[tuple[str, str]], dict[str, bytes]]:
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
     )
@@ -224,11 +276,15 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, payload = self.api.handle(self.command.lower(), self.path, headers, body)
+        status, payload = self.api.handle(
+            self.command.lower(), self.path, headers, body
+        )
         binary = isinstance(payload, bytes)
         data = payload if binary else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/pdf" if binary else "application/json")
+        self.send_header(
+            "Content-Type", "application/pdf" if binary else "application/json"
+        )
         self.send_header("Request-Id", f"req_{len(self.api.seen)}")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

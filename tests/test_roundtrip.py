@@ -22,16 +22,24 @@ def answer_with(stripe_fixtures: dict[str, Any], resource: str) -> Any:
     return lambda seen: (200, stripe_fixtures[resource])
 
 
-def test_card_object_metadata_and_expand_round_trip(vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]) -> None:
+def test_card_object_metadata_and_expand_round_trip(
+    vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]
+) -> None:
     from vendored_stripe.models import Card
     from vendored_stripe.params.customers import CustomerPaymentSourceCard
 
     api.respond = answer_with(stripe_fixtures, "card")
-    with running(api) as server, vendored.Client(api_key=KEY, base_url=server.url) as client:
+    with (
+        running(api) as server,
+        vendored.Client(api_key=KEY, base_url=server.url) as client,
+    ):
         card = client.customers.post_customers_customer_sources(
             "cus_123",
             card=CustomerPaymentSourceCard(
-                number="4242424242424242", exp_month=12, exp_year=2030, metadata={"k": "v"}
+                number="4242424242424242",
+                exp_month=12,
+                exp_year=2030,
+                metadata={"k": "v"},
             ),
             metadata={"order": "6735"},
             expand=["customer", "account"],
@@ -41,7 +49,12 @@ def test_card_object_metadata_and_expand_round_trip(vendored: ModuleType, api: S
     assert seen.operation_id == "PostCustomersCustomerSources"
     assert seen.path == "/v1/customers/cus_123/sources"
     assert seen.body == {
-        "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "metadata": {"k": "v"}},
+        "card": {
+            "number": "4242424242424242",
+            "exp_month": 12,
+            "exp_year": 2030,
+            "metadata": {"k": "v"},
+        },
         "metadata": {"order": "6735"},
         "expand": ["customer", "account"],
     }
@@ -54,35 +67,66 @@ def test_card_object_metadata_and_expand_round_trip(vendored: ModuleType, api: S
 
 
 @pytest.mark.parametrize("resource", ["card", "bank_account", "source", "account"])
-def test_each_payment_source_parses_by_its_object_tag(vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any], resource: str) -> None:
+def test_each_payment_source_parses_by_its_object_tag(
+    vendored: ModuleType,
+    api: SpecServer,
+    stripe_fixtures: dict[str, Any],
+    resource: str,
+) -> None:
     from vendored_stripe import models
 
-    expected = {"card": models.Card, "bank_account": models.BankAccount, "source": models.Source, "account": models.Account}
+    expected = {
+        "card": models.Card,
+        "bank_account": models.BankAccount,
+        "source": models.Source,
+        "account": models.Account,
+    }
     api.respond = answer_with(stripe_fixtures, resource)
-    with running(api) as server, vendored.Client(api_key=KEY, base_url=server.url) as client:
-        result = client.customers.post_customers_customer_sources("cus_1", source="tok_visa")
+    with (
+        running(api) as server,
+        vendored.Client(api_key=KEY, base_url=server.url) as client,
+    ):
+        result = client.customers.post_customers_customer_sources(
+            "cus_1", source="tok_visa"
+        )
     assert type(result) is expected[resource]
     assert api.seen[0].body == {"source": "tok_visa"}
 
 
-def test_token_string_and_empty_metadata_value(vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]) -> None:
+def test_token_string_and_empty_metadata_value(
+    vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]
+) -> None:
     api.respond = answer_with(stripe_fixtures, "card")
-    with running(api) as server, vendored.Client(api_key=KEY, base_url=server.url) as client:
-        client.customers.post_customers_customer_sources("cus_1", card="tok_visa", metadata={"old": ""})
+    with (
+        running(api) as server,
+        vendored.Client(api_key=KEY, base_url=server.url) as client,
+    ):
+        client.customers.post_customers_customer_sources(
+            "cus_1", card="tok_visa", metadata={"old": ""}
+        )
     assert api.seen[0].errors == []
     assert api.seen[0].body == {"card": "tok_visa", "metadata": {"old": ""}}
 
 
-def test_server_side_validation_error_is_raised_typed(vendored: ModuleType, api: SpecServer) -> None:
+def test_server_side_validation_error_is_raised_typed(
+    vendored: ModuleType, api: SpecServer
+) -> None:
     def reject(seen: Seen) -> tuple[int, Any]:
         body = error_body("card_error", "Your card was declined.")
-        body["error"].update(code="card_declined", decline_code="generic_decline", param="number")
+        body["error"].update(
+            code="card_declined", decline_code="generic_decline", param="number"
+        )
         return 402, body
 
     api.respond = reject
-    with running(api) as server, vendored.Client(api_key=KEY, base_url=server.url, max_retries=0) as client:
+    with (
+        running(api) as server,
+        vendored.Client(api_key=KEY, base_url=server.url, max_retries=0) as client,
+    ):
         with pytest.raises(vendored.CardError) as raised:
-            client.customers.post_customers_customer_sources("cus_1", source="tok_chargeDeclined")
+            client.customers.post_customers_customer_sources(
+                "cus_1", source="tok_chargeDeclined"
+            )
     error = raised.value
     assert error.http_status == 402
     assert error.request_id == "req_1"
@@ -90,20 +134,29 @@ def test_server_side_validation_error_is_raised_typed(vendored: ModuleType, api:
     assert KEY not in str(error) and KEY not in repr(error)
 
 
-def test_client_side_validation_stops_bad_input_before_the_network(vendored: ModuleType, api: SpecServer) -> None:
+def test_client_side_validation_stops_bad_input_before_the_network(
+    vendored: ModuleType, api: SpecServer
+) -> None:
     from pydantic import ValidationError
 
     from vendored_stripe.params.customers import CustomerPaymentSourceCard
 
     with pytest.raises(ValidationError):
         CustomerPaymentSourceCard(number="4" * 5001, exp_month=1, exp_year=2030)
-    with running(api) as server, vendored.Client(api_key=KEY, base_url=server.url) as client:
+    with (
+        running(api) as server,
+        vendored.Client(api_key=KEY, base_url=server.url) as client,
+    ):
         with pytest.raises(ValidationError):
-            client.customers.post_customers_customer_sources("cus_1", alipay_account="x" * 5001)
+            client.customers.post_customers_customer_sources(
+                "cus_1", alipay_account="x" * 5001
+            )
     assert api.seen == []
 
 
-def test_async_client_round_trip(vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]) -> None:
+def test_async_client_round_trip(
+    vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]
+) -> None:
     from vendored_stripe.models import BankAccount
     from vendored_stripe.params.customers import CustomerPaymentSourceBankAccount
 
@@ -113,20 +166,40 @@ def test_async_client_round_trip(vendored: ModuleType, api: SpecServer, stripe_f
         async with vendored.AsyncClient(api_key=KEY, base_url=url) as client:
             return await client.customers.post_customers_customer_sources(
                 "cus_9",
-                bank_account=CustomerPaymentSourceBankAccount(account_number="000123456789", country="US", currency="usd"),
+                bank_account=CustomerPaymentSourceBankAccount(
+                    account_number="000123456789", country="US", currency="usd"
+                ),
             )
 
     with running(api) as server:
         result = asyncio.run(call(server.url))
     assert isinstance(result, BankAccount)
     assert api.seen[0].errors == []
-    assert api.seen[0].body == {"bank_account": {"account_number": "000123456789", "country": "US", "currency": "usd"}}
+    assert api.seen[0].body == {
+        "bank_account": {
+            "account_number": "000123456789",
+            "country": "US",
+            "currency": "usd",
+        }
+    }
 
 
-def test_unknown_fields_and_enum_values_from_a_newer_api_parse(vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]) -> None:
-    newer = dict(stripe_fixtures["card"], brand="NewBrand", funding="crypto", shiny_new_field={"x": 1})
+def test_unknown_fields_and_enum_values_from_a_newer_api_parse(
+    vendored: ModuleType, api: SpecServer, stripe_fixtures: dict[str, Any]
+) -> None:
+    newer = dict(
+        stripe_fixtures["card"],
+        brand="NewBrand",
+        funding="crypto",
+        shiny_new_field={"x": 1},
+    )
     api.respond = lambda seen: (200, newer)
-    with running(api) as server, vendored.Client(api_key=KEY, base_url=server.url) as client:
-        card = client.customers.post_customers_customer_sources("cus_1", source="tok_visa")
+    with (
+        running(api) as server,
+        vendored.Client(api_key=KEY, base_url=server.url) as client,
+    ):
+        card = client.customers.post_customers_customer_sources(
+            "cus_1", source="tok_visa"
+        )
     assert card.funding == "crypto"
     assert card.model_extra == {"shiny_new_field": {"x": 1}}
