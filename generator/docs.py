@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from . import ir, text, views
+from . import ir, naming, text, views
 
 MAX_DEPTH = 4  # nested request objects shown this deep; deeper ones link to their model
 
@@ -133,7 +133,8 @@ def _enum_details(expr: ir.TypeExpr) -> list[str]:
         return [
             "one of "
             + ", ".join(
-                f"`{v}`" if v != "" else '`""` (empty string)' for v in expr.values
+                text.table_code(str(v)) if v != "" else '`""` (empty string)'
+                for v in expr.values
             )
         ]
     if isinstance(expr, ir.UnionType):
@@ -160,7 +161,7 @@ def _details(expr: ir.TypeExpr) -> str:
 
 def _row(name: str, field: ir.Field, *, prefix: str, linkable: frozenset[str]) -> Row:
     return Row(
-        name=f"`{name}`",
+        name=text.table_code(name),
         type=text.markdown_table_cell(
             human_type(field.type, prefix=prefix, linkable=linkable)
         ),
@@ -237,18 +238,18 @@ class Site:
             )
         )
         return OperationPage(
-            file_name=f"{op.name}.md",
+            file_name=f"{naming.file_stem(op.name)}.md",
             title=_lead(op),
-            operation_id=op.operation_id,
+            operation_id=text.markdown_text(op.operation_id),
             method=op.method.upper(),
-            path=op.path,
+            path=text.markdown_text(op.path),
             call=f"client.{op.group}.{op.name}(...)",
             async_call=f"await async_client.{op.group}.{op.name}(...)",
             description=op.doc,
             deprecated=op.deprecated,
             path_rows=tuple(
                 Row(
-                    f"`{p.wire_name}`",
+                    text.table_code(p.wire_name),
                     text.markdown_table_cell(
                         human_type(
                             p.type, prefix="../models.md", linkable=self.linkable
@@ -369,9 +370,9 @@ class Site:
         for group in self.api.groups:
             rows = tuple(
                 IndexRow(
-                    link=f"operations/{op.name}.md",
+                    link=f"operations/{naming.file_stem(op.name)}.md",
                     method=op.method.upper(),
-                    path=op.path,
+                    path=text.markdown_text(op.path),
                     call=f"`client.{group.attribute}.{op.name}`",
                     summary=text.markdown_table_cell(op.summary),
                 )

@@ -19,12 +19,18 @@ class CodegenError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        parts = [self.message]
+        parts = [_visible(self.message)]
         if self.pointer is not None:
-            parts.append(f"  at: {self.pointer or '/'}")
+            parts.append(f"  at: {_visible(self.pointer) or '/'}")
         if self.hint:
-            parts.append(f"  fix: {self.hint}")
+            parts.append(f"  fix: {_visible(self.hint)}")
         return "\n".join(parts)
+
+
+def _visible(text: str) -> str:
+    """Names from the spec may hold line breaks or controls: shown as escapes, so that the
+    message stays the three lines it is meant to be."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def json_pointer(*tokens: object) -> str:

@@ -8,24 +8,34 @@ manifest records the hash of that text next to the hash of the bytes it produced
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from typing import Optional
+from typing import Any, Optional
 
 from importlib.metadata import version
-
-import black
-from black.mode import TargetVersion
 
 from .errors import CodegenError
 
 BLACK_VERSION = version("black")
-MODE = black.Mode(target_versions={TargetVersion.PY39}, line_length=88)
+
+
+@functools.lru_cache(maxsize=None)
+def black_mode() -> Any:
+    """The one black mode (imported on first use: a cached ``check`` never needs black)."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion.PY39}, line_length=88)
+
+
 #: Characters of Python below which starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200_000
+#: Lines per piece when a large module is formatted in parallel pieces.
+PIECE_LINES = 1500
 
 Cached = Callable[[str, str], Optional[bytes]]  # (path, source sha256) -> bytes or None
 Progress = Callable[[int], None]  # told how many more files are finished
@@ -37,7 +47,9 @@ def source_hash(text: str) -> str:
 
 def format_python(path: str, text: str) -> bytes:
     try:
-        formatted = black.format_str(text, mode=MODE)
+        import black
+
+        formatted = black.format_str(text, mode=black_mode())
     except Exception as error:  # black raises several types for unparsable input
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise CodegenError(
@@ -62,8 +74,37 @@ def format_file(path: str, text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _format_pair(item: tuple[str, str]) -> tuple[str, bytes]:
-    return item[0], format_file(*item)
+def split_at_classes(text: str, size: int) -> list[str]:
+    """Cut a module into pieces of about ``size`` lines, each cut before a top-level class.
+
+    Black formats each top-level class on its own terms and always puts exactly two blank
+    lines before one, so formatting the pieces separately and joining them with two blank
+    lines gives the same bytes as formatting the whole module (a test holds this to black),
+    while letting one large module use every core.
+    """
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for index, line in enumerate(lines):
+        after_blank = index > 0 and not lines[index - 1].strip()
+        if line.startswith("class ") and after_blank and index - starts[-1] >= size:
+            starts.append(index)
+    ends = starts[1:] + [len(lines)]
+    return ["".join(lines[start:end]) for start, end in zip(starts, ends)]
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """Formatted pieces end with one newline; two more make the two blank lines black wants."""
+    return "\n\n".join(pieces)
+
+
+Unit = tuple[str, int, str]  # (path, piece index, text)
+
+
+def _format_unit(unit: Unit) -> tuple[str, int, str]:
+    path, index, text = unit
+    if not path.endswith(".py"):
+        return path, index, format_file(path, text).decode("utf-8")
+    return path, index, format_python(path, text).decode("utf-8")
 
 
 def format_files(
@@ -73,35 +114,59 @@ def format_files(
     jobs: Optional[int] = None,
     progress: Optional[Progress] = None,
 ) -> dict[str, bytes]:
-    """Every file's final bytes, in sorted path order; ``cached`` may supply unchanged ones."""
+    """Every file's final bytes, in sorted path order; ``cached`` may supply unchanged ones.
+
+    Large Python modules are cut into pieces (``split_at_classes``) and all pieces of all
+    files are formatted in worker processes, largest first, so the cores stay busy.
+    """
     out: dict[str, bytes] = {}
-    todo: list[tuple[str, str]] = []
+    todo: dict[str, str] = {}
     for path in sorted(files):
         hit = cached(path, source_hash(files[path])) if cached else None
         if hit is not None:
             out[path] = hit
         else:
-            todo.append((path, files[path]))
+            todo[path] = files[path]
     if progress:
         progress(len(out))
-    python_size = sum(len(text) for path, text in todo if path.endswith(".py"))
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers > 1 and python_size > PARALLEL_THRESHOLD:
-        heavy_first = sorted(todo, key=lambda item: -len(item[1]))
+    python_size = sum(len(text) for path, text in todo.items() if path.endswith(".py"))
+    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
+    parallel = workers > 1 and python_size > PARALLEL_THRESHOLD
+    units: list[Unit] = []
+    for path, text in todo.items():
+        pieces = (
+            split_at_classes(text, PIECE_LINES)
+            if parallel and path.endswith(".py")
+            else [text]
+        )
+        units += [(path, index, piece) for index, piece in enumerate(pieces)]
+    expected = {path: sum(1 for unit in units if unit[0] == path) for path in todo}
+    done: dict[str, dict[int, str]] = {path: {} for path in todo}
+    if parallel:
+        heavy_first = sorted(units, key=lambda unit: -len(unit[2]))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_format_pair, heavy_first)
-            _collect(results, out, progress)
+            for path, index, text in pool.map(_format_unit, heavy_first):
+                _finish(path, index, text, done, expected, out, progress)
     else:
-        _collect(map(_format_pair, todo), out, progress)
+        for path, index, text in map(_format_unit, units):
+            _finish(path, index, text, done, expected, out, progress)
     return {path: out[path] for path in sorted(out)}
 
 
-def _collect(
-    results: Iterable[tuple[str, bytes]],
+def _finish(
+    path: str,
+    index: int,
+    text: str,
+    done: dict[str, dict[int, str]],
+    expected: dict[str, int],
     out: dict[str, bytes],
     progress: Optional[Progress],
 ) -> None:
-    for path, data in results:
-        out[path] = data
-        if progress:
-            progress(1)
+    """Record one formatted piece; a file is complete when all its pieces are."""
+    done[path][index] = text
+    if len(done[path]) < expected[path]:
+        return
+    pieces = [done[path][i] for i in range(expected[path])]
+    out[path] = (join_pieces(pieces) if len(pieces) > 1 else pieces[0]).encode("utf-8")
+    if progress:
+        progress(1)

@@ -675,7 +675,13 @@ class ApiLowerer(Lowerer):
                 namespace.models[name] for name in sorted(namespace.models)
             )
             built_groups.append(
-                ir.Group(module, class_name, module, operations, request_models)
+                ir.Group(
+                    naming.file_stem(module),
+                    class_name,
+                    module,
+                    operations,
+                    request_models,
+                )
             )
             all_operations.extend(operations)
         errors = [

@@ -10,6 +10,7 @@ the order of the spec or on hashing.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -195,6 +196,22 @@ def unique_names(
         used.add(name)
         result[key] = name
     return result
+
+
+def file_stem(name: str) -> str:
+    """The file name (without suffix) for a generated module or page named ``name``.
+
+    Identifiers may be non-ASCII (``名前``), file names stay ASCII: file systems normalise
+    Unicode differently (macOS stores NFD), which would break ``check`` and links. A
+    non-ASCII name keeps its ASCII letters and gets a short hash of the name, so the
+    result is stable and stays unique.
+    """
+    if name.isascii():
+        return name
+    ascii_part = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_part = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_part).strip("_")
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{ascii_part or 'x'}_{digest}"
 
 
 def group_of_path(path: str) -> str:

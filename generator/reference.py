@@ -26,11 +26,12 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from markdown_it import MarkdownIt
 
-from . import ir, naming
+from . import ir, naming, text
 
 if TYPE_CHECKING:  # pragma: no cover
+    from markdown_it import MarkdownIt
+
     from .render import Renderer
 
 __all__ = [
@@ -53,6 +54,8 @@ STORAGE_KEY = "codegen.reference.gateway"
 @functools.lru_cache(maxsize=None)
 def _markdown() -> MarkdownIt:
     # CommonMark with raw HTML off: HTML in the source is shown as text, never interpreted.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
         ["table", "strikethrough"]
     )
@@ -85,7 +88,10 @@ def script_json(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=1)
     for char, escape in _SCRIPT_ESCAPES.items():
         text = text.replace(char, escape)
-    return text
+    # invisible characters (only ever inside JSON strings) as \u escapes too
+    return "".join(
+        c if c.isprintable() or c in "\n " else json.dumps(c)[1:-1] for c in text
+    )
 
 
 # --- types ------------------------------------------------------------------------------------
@@ -414,7 +420,7 @@ class _Docs:
                 continue
             children = self.fields(model.fields, depth + 1, seen + (name,))
         return FieldDoc(
-            name=field.wire_name,
+            name=text.visible(field.wire_name),
             type=type_label(expr),
             required=field.required,
             deprecated=field.deprecated,
@@ -438,7 +444,7 @@ def operation_page(
     attribute = group.attribute if group else op.group
     path_params = tuple(
         FieldDoc(
-            name=p.wire_name,
+            name=text.visible(p.wire_name),
             type=type_label(p.type),
             required=True,
             deprecated=False,
@@ -469,11 +475,11 @@ def operation_page(
     )
     return OperationPage(
         file_name=f"{naming.file_stem(op.name)}.html",
-        title=op.summary or op.operation_id,
+        title=op.summary or text.visible(op.operation_id),
         summary=op.summary,
-        operation_id=op.operation_id,
+        operation_id=text.visible(op.operation_id),
         method=op.method.upper(),
-        path=op.path,
+        path=text.visible(op.path),
         python_call=_python_call(attribute, op),
         description=markdown_html(op.doc),
         deprecated=op.deprecated,
@@ -495,8 +501,8 @@ def index_groups(api: ir.Api) -> tuple[IndexGroup, ...]:
                 IndexEntry(
                     link=f"operations/{naming.file_stem(op.name)}.html",
                     method=op.method.upper(),
-                    path=op.path,
-                    title=op.summary or op.operation_id,
+                    path=text.visible(op.path),
+                    title=op.summary or text.visible(op.operation_id),
                     python_call=_python_call(group.attribute, op),
                 )
                 for op in group.operations

@@ -628,3 +628,46 @@ def safe_url(url: str) -> str:
     """
     compact = "".join(_clean(url).split())
     return quote(compact, safe=_URL_SAFE)
+
+
+def visible(value: str) -> str:
+    """``value`` with invisible characters (controls, odd spaces, bidi marks) written as
+    Python escapes, e.g. ``"a\\x1fb"`` → ``a\\x1fb``: for names shown in docs as they are.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
+def table_code(value: str) -> str:
+    """``value`` as an inline code span that is safe in a GFM table cell.
+
+    Pipes are escaped (inside a table they would end the cell even in code), backticks get a
+    longer fence, edge spaces survive, invisible characters show as escapes and the empty
+    string shows as ``""``.
+    """
+    shown = visible(str(value)).replace("|", "\\|")
+    if not shown:
+        return '`""`'
+    runs = [len(run) for run in re.findall(r"`+", shown)]
+    fence = "`" * (max(runs, default=0) + 1)
+    if shown[0] in " `" or shown[-1] in " `":
+        shown = f" {shown} "
+    return f"{fence}{shown}{fence}"
+
+
+def markdown_text(value: str) -> str:
+    """Literal text (an operation ID, a path) that reads the same as Markdown, in a heading,
+    a code span or a table cell: invisible characters become escapes, and the characters
+    that would start markup or HTML (`` \\ ` * < > [ ] | ``, and ``_`` at a word edge) are
+    backslash-escaped. Ordinary IDs and paths come out unchanged."""
+    out = []
+    shown = visible(value)
+    for index, char in enumerate(shown):
+        before = shown[index - 1] if index else " "
+        after = shown[index + 1] if index + 1 < len(shown) else " "
+        if char in "\\`*<>[]|" or (
+            char == "_" and not (before.isalnum() and after.isalnum())
+        ):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)

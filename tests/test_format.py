@@ -25,7 +25,7 @@ UGLY_2 = "x=[1,2,\n3]\ny = {  }\nprint( 'hi' )\n"
 
 def test_python_equals_black_with_the_pinned_mode() -> None:
     out = formatting.format_files({"pkg/a.py": UGLY})
-    expected = black.format_str(UGLY, mode=formatting.MODE)
+    expected = black.format_str(UGLY, mode=formatting.black_mode())
     assert out == {"pkg/a.py": expected.encode("utf-8")}
     assert expected.startswith("import os, sys\n\n\ndef f(a, b=1):\n")
     assert 'return {"a": a, "b": b}' in expected
@@ -33,13 +33,13 @@ def test_python_equals_black_with_the_pinned_mode() -> None:
 
 def test_python_output_is_black_stable() -> None:
     once = formatting.format_files({"a.py": UGLY})["a.py"].decode("utf-8")
-    assert black.format_str(once, mode=formatting.MODE) == once
+    assert black.format_str(once, mode=formatting.black_mode()) == once
     assert formatting.format_files({"a.py": once})["a.py"] == once.encode("utf-8")
 
 
 def test_mode_is_fixed() -> None:
-    assert formatting.MODE.line_length == 88
-    assert formatting.MODE.target_versions == {TargetVersion.PY39}
+    assert formatting.black_mode().line_length == 88
+    assert formatting.black_mode().target_versions == {TargetVersion.PY39}
 
 
 def test_markdown_tidy() -> None:
@@ -101,7 +101,7 @@ def test_cached_file_is_not_formatted(monkeypatch: pytest.MonkeyPatch) -> None:
     out = formatting.format_files({"hit.py": UGLY, "miss.py": UGLY_2}, cached=cached)
     assert formatted == ["miss.py"]
     assert out["hit.py"] == b"# from cache\n"
-    assert out["miss.py"] == black.format_str(UGLY_2, mode=formatting.MODE).encode()
+    assert out["miss.py"] == black.format_str(UGLY_2, mode=formatting.black_mode()).encode()
     assert asked == [
         ("hit.py", formatting.source_hash(UGLY)),
         ("miss.py", formatting.source_hash(UGLY_2)),
@@ -146,3 +146,21 @@ def test_small_input_stays_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(formatting, "ProcessPoolExecutor", refuse)
     out = formatting.format_files({"a.py": "x=1\n", "b.py": "y=2\n"}, jobs=2)
     assert out == {"a.py": b"x = 1\n", "b.py": b"y = 2\n"}
+
+
+def test_pieces_of_the_real_models_module_format_like_the_whole(stripe_spec: object) -> None:
+    """Formatting a large module in pieces gives black's bytes for the whole module."""
+    from generator import pipeline
+    from generator.render import RenderOptions, render
+    from generator.settings import load_settings
+    from tests.conftest import ROOT
+
+    settings = load_settings(ROOT / "pyproject.toml")
+    api = pipeline.lower(settings)
+    models = render(api, RenderOptions(package="stripe_client"))["stripe_client/models.py"]
+    pieces = formatting.split_at_classes(models, 2000)
+    assert len(pieces) > 3
+    joined = formatting.join_pieces(
+        [formatting.format_python("models.py", p).decode() for p in pieces]
+    )
+    assert joined == formatting.format_python("models.py", models).decode()
