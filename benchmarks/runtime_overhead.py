@@ -1,0 +1,365 @@
+"""Per-call overhead of the generated client against Stripe's own SDK, without network.
+
+Measured in one run, each number the best of several repeats, in microseconds per call:
+
+- **request**: build the parameters of `POST /v1/customers/{customer}/sources` from keyword
+  arguments (a card with metadata, `expand`, `metadata`), validate them, and encode the form
+  body. Generated client: the request models, `encode_params` and `urlencode_pairs`. Stripe:
+  `_api_encode` and `urlencode`, as `stripe._api_requestor` does (it validates nothing).
+- **parse card / parse account**: turn a response body (the `card` and `account` examples of
+  Stripe's `fixtures3.json`) into an object. Generated client: the `PaymentSource` response type
+  (a union told apart by `object`). Stripe: `json.loads` and `_convert_to_stripe_object`.
+- **whole call**: the operation method end to end (headers, idempotency key, retry loop,
+  error check, parsing), with the HTTP layer answering from memory: an `httpx.MockTransport`
+  for the generated client, a canned `stripe.HTTPClient` for Stripe's SDK.
+
+Then the import time of each package (`python -X importtime`, best of several runs), and the
+first call of a fresh process (import, model schemas built on first use, one call).
+
+    python benchmarks/runtime_overhead.py [--quick] [--fixtures PATH] [--generated PATH]
+
+Needs the generated package in `generated/stripe_client` (`codegen generate`) and Stripe's SDK
+(`pip install stripe`, an optional benchmark dependency).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import textwrap
+import timeit
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+from urllib.parse import parse_qsl, urlencode
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATED = REPO / "generated"
+DEFAULT_FIXTURES = REPO.parent / "shared" / "stripe-openapi" / "fixtures3.json"
+API_KEY = "sk_test_benchmark"
+
+
+def _generated_folder(argv: List[str]) -> Path:
+    """The folder holding `stripe_client`: `--generated PATH`, read before argparse runs
+    because the package is imported at module level."""
+    for index, argument in enumerate(argv):
+        if argument == "--generated" and index + 1 < len(argv):
+            return Path(argv[index + 1]).resolve()
+        if argument.startswith("--generated="):
+            return Path(argument.split("=", 1)[1]).resolve()
+    return GENERATED
+
+
+PACKAGE_ROOT = _generated_folder(sys.argv[1:])
+sys.path.insert(0, str(PACKAGE_ROOT))
+
+try:
+    import httpx
+    import stripe_client
+    from stripe_client._base_client import ResponseType
+    from stripe_client._encoding import encode_params, urlencode_pairs
+    from stripe_client.models import PaymentSource
+    from stripe_client.params.customers import (
+        CustomerPaymentSourceCard,
+        PostCustomersCustomerSourcesRequest,
+    )
+except ImportError as error:
+    sys.exit(
+        f"cannot import the generated package from {PACKAGE_ROOT} ({error}).\n"
+        "Generate it first: `codegen generate` (see the README)."
+    )
+
+try:
+    import stripe
+    from stripe._api_requestor import _APIRequestor
+    from stripe._encode import _api_encode
+    from stripe._util import _convert_to_stripe_object
+except ImportError as error:
+    sys.exit(
+        f"cannot import Stripe's SDK ({error}).\n"
+        "Install it into this environment: `pip install stripe`."
+    )
+
+BODY_STYLES = {name: "deepObject" for name in ("bank_account", "card", "expand", "metadata")}
+
+
+def card_arguments() -> Dict[str, Any]:
+    """The card of the request, the same for both clients."""
+    return {
+        "number": "4242424242424242",
+        "exp_month": 8,
+        "exp_year": 2030,
+        "cvc": "314",
+        "name": "Jenny Rosen",
+        "address_zip": "94107",
+        "metadata": {"order": "6735", "channel": "benchmark"},
+    }
+
+
+EXPAND = ["customer", "customer.default_source"]
+METADATA = {"order": "6735"}
+
+
+# --- the steps, one function per client and step --------------------------------------------
+
+
+def ours_request() -> str:
+    body = PostCustomersCustomerSourcesRequest(
+        card=CustomerPaymentSourceCard(**card_arguments()),
+        expand=EXPAND,
+        metadata=METADATA,
+    )
+    return urlencode_pairs(
+        encode_params(body.model_dump(by_alias=True, exclude_none=True), BODY_STYLES)
+    )
+
+
+def stripe_request() -> str:
+    params = {"card": card_arguments(), "expand": EXPAND, "metadata": METADATA}
+    encoded = urlencode(list(_api_encode(params)))
+    return encoded.replace("%5B", "[").replace("%5D", "]")
+
+
+def parsers(fixtures: Dict[str, Any]) -> Dict[str, Tuple[Callable[[], Any], Callable[[], Any]]]:
+    response_type: ResponseType[PaymentSource] = ResponseType(PaymentSource)
+    requestor = _APIRequestor._global_with_options(api_key=API_KEY)
+    steps = {}
+    for name in ("card", "account"):
+        raw = json.dumps(fixtures[name])
+        content = raw.encode()
+
+        def ours(content: bytes = content) -> Any:
+            return response_type.parse(content)
+
+        def theirs(raw: str = raw) -> Any:
+            return _convert_to_stripe_object(
+                resp=json.loads(raw), requestor=requestor, api_mode="V1"
+            )
+
+        steps[f"parse {name}"] = (ours, theirs)
+    return steps
+
+
+class CannedHTTPClient(stripe.HTTPClient):
+    """Stripe's HTTP client seam, answering every request with one body."""
+
+    name = "canned"
+
+    def __init__(self, body: str) -> None:
+        super().__init__()
+        self._body = body
+
+    def request(
+        self, method: str, url: str, headers: Any, post_data: Any = None, *, _usage: Any = None
+    ) -> Tuple[str, int, Dict[str, str]]:
+        return self._body, 200, {"Request-Id": "req_benchmark", "Content-Type": "application/json"}
+
+    def close(self) -> None:
+        pass
+
+
+def whole_calls(
+    fixtures: Dict[str, Any],
+) -> Tuple[Callable[[], Any], Callable[[], Any], Callable[[], None]]:
+    body = json.dumps(fixtures["card"])
+    content = body.encode()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            content=content,
+            headers={"Request-Id": "req_benchmark", "Content-Type": "application/json"},
+        )
+
+    ours_client = stripe_client.Client(
+        api_key=API_KEY, http_client=httpx.Client(transport=httpx.MockTransport(answer))
+    )
+    theirs_client = stripe.StripeClient(API_KEY, http_client=CannedHTTPClient(body))
+
+    def ours() -> Any:
+        return ours_client.customers.post_customers_customer_sources(
+            "cus_123",
+            card=CustomerPaymentSourceCard(**card_arguments()),
+            expand=EXPAND,
+            metadata=METADATA,
+        )
+
+    def theirs() -> Any:
+        return theirs_client.v1.customers.payment_sources.create(
+            "cus_123", {"card": card_arguments(), "expand": EXPAND, "metadata": METADATA}
+        )
+
+    def check() -> None:
+        mine, stripes = ours(), theirs()
+        assert type(mine).__name__ == "Card" and mine.id == fixtures["card"]["id"], mine
+        assert stripes.id == fixtures["card"]["id"], stripes
+
+    return ours, theirs, check
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def per_call_us(function: Callable[[], Any], repeat: int) -> float:
+    """Best time of one call, in microseconds, over `repeat` rounds of about 0.2 s each."""
+    timer = timeit.Timer(function)
+    number, _ = timer.autorange()
+    return min(timer.repeat(repeat=repeat, number=number)) / number * 1e6
+
+
+def import_us(module: str, runs: int) -> float:
+    """Best cumulative import time of `module` in a fresh interpreter, in microseconds."""
+    times = []
+    for _ in range(runs):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            check=True,
+        )
+        lines = [
+            line for line in result.stderr.splitlines() if line.rstrip().endswith(f"| {module}")
+        ]
+        times.append(int(lines[-1].split("|")[1]))
+    return float(min(times))
+
+
+FIRST_CALL = {
+    "stripe_client": """
+        import time
+        started = time.perf_counter()
+        import httpx, stripe_client
+        from stripe_client.params.customers import CustomerPaymentSourceCard
+        body = open(FIXTURE, "rb").read()
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+        client = stripe_client.Client(api_key="sk_test_x", http_client=httpx.Client(transport=transport))
+        client.customers.post_customers_customer_sources(
+            "cus_123", card=CustomerPaymentSourceCard(number="4242424242424242", exp_month=8, exp_year=2030)
+        )
+        print(time.perf_counter() - started)
+    """,
+    "stripe": """
+        import time
+        started = time.perf_counter()
+        import stripe
+        body = open(FIXTURE).read()
+        class Canned(stripe.HTTPClient):
+            name = "canned"
+            def request(self, method, url, headers, post_data=None, *, _usage=None):
+                return body, 200, {"Request-Id": "req_1"}
+            def close(self):
+                pass
+        client = stripe.StripeClient("sk_test_x", http_client=Canned())
+        client.v1.customers.payment_sources.create(
+            "cus_123", {"card": {"number": "4242424242424242", "exp_month": 8, "exp_year": 2030}}
+        )
+        print(time.perf_counter() - started)
+    """,
+}
+
+
+def first_call_ms(package: str, fixture_path: Path, runs: int) -> float:
+    """Median time from a fresh interpreter's first import to the end of its first call."""
+    code = f"FIXTURE = {str(fixture_path)!r}\n" + textwrap.dedent(FIRST_CALL[package])
+    times = []
+    for _ in range(runs):
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True
+        )
+        times.append(float(result.stdout) * 1e3)
+    return statistics.median(times)
+
+
+def _env() -> Dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def table(rows: List[Tuple[str, str, str, str]]) -> str:
+    header = ("", "stripe_client", f"stripe {stripe.VERSION}", "ratio")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    lines = [
+        "| "
+        + " | ".join(
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+        )
+        + " |"
+        for row in [header, *rows]
+    ]
+    lines.insert(
+        1,
+        "| "
+        + " | ".join("-" * widths[0] if i == 0 else "-" * (widths[i] - 1) + ":" for i in range(4))
+        + " |",
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (noisier numbers)")
+    parser.add_argument(
+        "--fixtures", type=Path, default=DEFAULT_FIXTURES, help="Stripe's fixtures3.json"
+    )
+    parser.add_argument(
+        "--generated",
+        type=Path,
+        default=GENERATED,
+        help="folder holding stripe_client (default: generated/)",
+    )
+    options = parser.parse_args(argv)
+    if not options.fixtures.is_file():
+        sys.exit(f"fixtures not found: {options.fixtures} (pass --fixtures PATH to fixtures3.json)")
+    fixtures = json.loads(options.fixtures.read_text())["resources"]
+    repeat, import_runs = (3, 3) if options.quick else (7, 7)
+
+    # Same pairs; the order differs (the models keep the spec's field order).
+    same = sorted(parse_qsl(ours_request())) == sorted(parse_qsl(stripe_request()))
+    assert same, "the two encoders disagree on the request body"
+    steps: Dict[str, Tuple[Callable[[], Any], Callable[[], Any]]] = {
+        "request": (ours_request, stripe_request)
+    }
+    steps.update(parsers(fixtures))
+    ours_call, theirs_call, check = whole_calls(fixtures)
+    check()
+    steps["whole call"] = (ours_call, theirs_call)
+
+    rows = []
+    for name, (ours, theirs) in steps.items():
+        mine, stripes = per_call_us(ours, repeat), per_call_us(theirs, repeat)
+        rows.append((f"{name} (µs/call)", f"{mine:.1f}", f"{stripes:.1f}", f"{mine / stripes:.2f}"))
+
+    card_path = Path(os.environ.get("TMPDIR", "/tmp")) / "runtime_overhead_card.json"
+    card_path.write_text(json.dumps(fixtures["card"]))
+    try:
+        for label, measure in (
+            ("import (ms)", lambda package: import_us(package, import_runs) / 1e3),
+            (
+                "first call, fresh process (ms)",
+                lambda package: first_call_ms(package, card_path, import_runs),
+            ),
+        ):
+            mine, stripes = measure("stripe_client"), measure("stripe")
+            rows.append((label, f"{mine:.0f}", f"{stripes:.0f}", f"{mine / stripes:.2f}"))
+    finally:
+        card_path.unlink()
+
+    print(
+        f"Python {platform.python_version()}, httpx {httpx.__version__}, "
+        f"pydantic {__import__('pydantic').VERSION}; ratio = stripe_client / stripe (below 1 is faster)\n"
+    )
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
