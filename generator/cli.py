@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 ``check`` found drift; 2 bad input (spec, settings, opt
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import sys
@@ -14,7 +15,7 @@ from typing import Any, Optional, TypeVar
 
 import click
 
-from . import __version__, pipeline, spec
+from . import __version__, pipeline, spec, text
 from .errors import CodegenError
 from .lower import operations_of
 from .settings import Settings, is_package_name, load_settings
@@ -267,11 +268,27 @@ def check_command(no_cache: bool, quiet: bool, **options: Any) -> None:
 
 
 @main.command(name="list")
-@settings_options
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="pyproject.toml to read [tool.codegen] from.",
+)
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(path_type=Path),
+    help="Spec pin (*.lock.json) or an OpenAPI file (JSON or YAML).",
+)
 @click.option(
     "--filter",
     "filter_text",
-    help="Show operations whose ID, path or summary contains this text (case-insensitive).",
+    help="Only operations whose ID, path or summary contains this text (case-insensitive).",
+)
+@click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    help="Only operation IDs matching this glob; repeatable.",
 )
 @click.option(
     "--method",
@@ -280,16 +297,27 @@ def check_command(no_cache: bool, quiet: bool, **options: Any) -> None:
 )
 @reports_errors
 def list_command(
-    filter_text: Optional[str], method: Optional[str], **options: Any
+    config: Optional[Path],
+    spec_path: Optional[Path],
+    filter_text: Optional[str],
+    globs: tuple[str, ...],
+    method: Optional[str],
 ) -> None:
-    """List the spec's operations: ID, method, path, summary."""
-    settings = resolve_settings(**options)
+    """List the spec's operations: ID, method, path, summary (tab-separated).
+
+    The summary is the spec's, or the first sentence of the description when it has none.
+    """
+    settings = load_settings(config).with_overrides(spec=spec_path)
     document = spec.load_spec(settings.spec).document
     needle = (filter_text or "").lower()
     for raw in operations_of(document):
-        summary = (raw.operation.summary or "").strip()
         if method and raw.method != method.lower():
             continue
+        if globs and not any(fnmatch.fnmatchcase(raw.operation_id, g) for g in globs):
+            continue
+        summary = text.summary_line(
+            text.to_markdown(raw.operation.summary or raw.operation.description or "")
+        )
         if needle and needle not in f"{raw.operation_id} {raw.path} {summary}".lower():
             continue
         click.echo(f"{raw.operation_id}\t{raw.method.upper()}\t{raw.path}\t{summary}")

@@ -212,7 +212,10 @@ def test_help_on_every_command_and_group(command: list[str], tmp_path: Path) -> 
             assert re.search(rf"^\s+{sub}\s", run.stdout, re.M), run
     if command == ["spec"]:
         assert re.search(r"^\s+fetch\s", run.stdout, re.M), run
-    if command in (["generate"], ["check"], ["list"]):
+    if command == ["list"]:
+        for option in ("--filter", "--glob", "--method", "--config", "--spec"):
+            assert option in run.stdout, (option, run)
+    if command in (["generate"], ["check"]):
         for option in (
             "--operation",
             "--glob",
@@ -387,6 +390,20 @@ def test_list_prints_id_method_path(workspace: Workspace) -> None:
     assert any(
         line == expected or line.startswith(expected + "\t") for line in lines
     ), run
+
+
+def test_list_summary_falls_back_to_the_description(workspace: Workspace) -> None:
+    run = codegen("list", "--glob", TARGET, cwd=workspace.root)
+    assert run.returncode == 0, run
+    [line] = run.stdout.splitlines()
+    summary = line.split("\t")[3]
+    assert summary.startswith("When you create a new credit card"), line
+
+
+def test_list_filters_by_glob(workspace: Workspace) -> None:
+    run = codegen("list", "--glob", "Zzz*", cwd=workspace.root)
+    assert run.returncode == 0, run
+    assert run.stdout == ""
 
 
 def test_list_filters_by_text_and_method(workspace: Workspace) -> None:
