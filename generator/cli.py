@@ -242,12 +242,19 @@ def check_command(no_cache: bool, quiet: bool, **options: Any) -> None:
     finally:
         bar.close()
     if result.black_mismatch is not None:
+        # Every byte may differ only because black does: say that, in one line, instead of
+        # printing diffs nobody can act on. The files that differ are still named.
         recorded, installed = result.black_mismatch
         click.echo(
-            f"codegen: note: {settings.output} was generated with black {recorded}, "
-            f"but black {installed} is installed; install black=={recorded} or regenerate",
+            f"codegen check: {settings.output} was formatted by black {recorded} but black "
+            f"{installed} is installed; install black=={recorded} to check it, or run "
+            f"`codegen generate` to rewrite it with black {installed}",
             err=True,
         )
+        for difference in result.differences:
+            if difference.fails_check and difference.kind != "manifest":
+                click.echo(f"{difference.kind}: {difference.path}")
+        sys.exit(1)
     for difference in result.differences:
         if difference.kind == "unowned":
             click.echo(

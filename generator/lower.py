@@ -148,7 +148,13 @@ def _types(schema: SchemaLike) -> list[str]:
 
 
 def _nullable(schema: SchemaLike) -> bool:
-    return bool(getattr(schema, "nullable", False)) or "null" in _types(schema)
+    """``nullable: true``, type ``null`` (3.1), or ``null`` listed among the enum values."""
+    enum = getattr(schema, "enum", None) or ()
+    return (
+        bool(getattr(schema, "nullable", False))
+        or "null" in _types(schema)
+        or any(value is None for value in enum)
+    )
 
 
 def _enum_values(schema: SchemaLike) -> Optional[list[Any]]:
@@ -447,7 +453,6 @@ class Lowerer:
         return ir.ANY
 
     def _primitive(self, kind: str, schema: SchemaLike, request: bool) -> ir.TypeExpr:
-        fmt = getattr(schema, "schema_format", None)
         python = {
             "string": "str",
             "integer": "int",
@@ -456,8 +461,6 @@ class Lowerer:
         }.get(kind)
         if python is None:
             return ir.ANY
-        if kind == "string" and fmt == "binary" and (self.file_parts or not request):
-            python = "bytes"
         constraints = _constraints(schema) if request else ()
         return ir.Primitive(python, constraints)
 
@@ -545,11 +548,21 @@ class Lowerer:
             properties[key] = (value, json_pointer_join(pointer, "properties", key))
         return properties, required
 
+    def _is_binary(self, schema: SchemaLike, pointer: str) -> bool:
+        resolved, _ = self._resolve(schema, pointer)
+        return (
+            "string" in _types(resolved)
+            and getattr(resolved, "schema_format", None) == "binary"
+        )
+
     def _build_model(
         self, name: str, schema: SchemaLike, pointer: str, *, request: bool
     ) -> ir.Model:
         properties, required = self._merged_properties(schema, pointer)
         wire_names = list(properties)
+        # Only the direct properties of a multipart body are file parts (bytes); a binary
+        # string anywhere else (nested, in a query, a form or JSON) is text.
+        file_parts, self.file_parts = self.file_parts, False
         python_names = naming.unique_names(
             {
                 wire: naming.attribute_name(wire, reserved=naming.MODEL_RESERVED)
@@ -559,9 +572,12 @@ class Lowerer:
         fields = []
         for wire in wire_names:
             prop, prop_pointer = properties[wire]
-            expr = self.lower(
-                prop, prop_pointer, hint=f"{name} {wire}", request=request
-            )
+            if file_parts and self._is_binary(prop, prop_pointer):
+                expr: ir.TypeExpr = ir.Primitive("bytes")
+            else:
+                expr = self.lower(
+                    prop, prop_pointer, hint=f"{name} {wire}", request=request
+                )
             if (
                 wire == DISCRIMINATOR
                 and isinstance(expr, ir.LiteralType)
