@@ -24,21 +24,21 @@ import pytest
 try:
     from test_gateway import (
         API_KEY,
+        output,
+        upstream,
         Gateway,
         Upstream,
-        generate,
         start_gateway,
-        start_upstream,
     )
     from test_reference import render_sample
 except ImportError:  # pragma: no cover - other import modes
     from tests.test_gateway import (
         API_KEY,
+        output,
+        upstream,
         Gateway,
         Upstream,
-        generate,
         start_gateway,
-        start_upstream,
     )
     from tests.test_reference import render_sample
 
@@ -63,18 +63,6 @@ pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("CI"),
     reason="Chromium is not installed (apt-get install chromium)",
 )
-
-
-@pytest.fixture(scope="module")
-def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("generated"))
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[Upstream]:
-    server = start_upstream()
-    yield server
-    server.server.shutdown()
 
 
 @pytest.fixture(scope="module")
