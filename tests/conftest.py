@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,27 @@ def stripe_fixtures() -> dict[str, Any]:
         "resources"
     ]
     return resources
+
+
+def generate_into(out: Path, *options: str) -> Path:
+    """Run `codegen generate --quiet` with the repo's settings into `out`; return `out`.
+
+    The spec must have been fetched (`codegen spec fetch`); if not, the run fails and says so.
+    """
+    command = [sys.executable, "-m", "generator", "generate", "--quiet"]
+    command += [
+        "--config",
+        str(ROOT / "pyproject.toml"),
+        "--output",
+        str(out),
+        *options,
+    ]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""  # --quiet, and no progress bar when not on a terminal
+    return out
 
 
 def import_copy(source: Path, target_parent: Path, name: str) -> ModuleType:

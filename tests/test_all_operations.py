@@ -19,7 +19,7 @@ import pytest
 
 from generator import spec as spec_stage
 from generator.lower import operations_of
-from tests.conftest import PIN, ROOT, import_copy
+from tests.conftest import PIN, generate_into, import_copy
 from tests.spec_server import Seen, SpecServer, running
 
 KEY = "sk_test_all_operations_42"
@@ -29,27 +29,7 @@ PACKAGE = "stripe_all"
 @pytest.fixture(scope="module")
 def all_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("all") / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--all",
-            "--quiet",
-            "--output",
-            str(out),
-            "--package",
-            PACKAGE,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == ""  # --quiet, and no progress bar when not on a terminal
-    return out
+    return generate_into(out, "--all", "--package", PACKAGE)
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,10 @@ def test_cached_file_is_not_formatted(monkeypatch: pytest.MonkeyPatch) -> None:
     out = formatting.format_files({"hit.py": UGLY, "miss.py": UGLY_2}, cached=cached)
     assert formatted == ["miss.py"]
     assert out["hit.py"] == b"# from cache\n"
-    assert out["miss.py"] == black.format_str(UGLY_2, mode=formatting.black_mode()).encode()
+    assert (
+        out["miss.py"]
+        == black.format_str(UGLY_2, mode=formatting.black_mode()).encode()
+    )
     assert asked == [
         ("hit.py", formatting.source_hash(UGLY)),
         ("miss.py", formatting.source_hash(UGLY_2)),
@@ -148,7 +151,9 @@ def test_small_input_stays_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out == {"a.py": b"x = 1\n", "b.py": b"y = 2\n"}
 
 
-def test_pieces_of_the_real_models_module_format_like_the_whole(stripe_spec: object) -> None:
+def test_pieces_of_the_real_models_module_format_like_the_whole(
+    stripe_spec: object,
+) -> None:
     """Formatting a large module in pieces gives black's bytes for the whole module."""
     from generator import pipeline
     from generator.render import RenderOptions, render
@@ -157,7 +162,9 @@ def test_pieces_of_the_real_models_module_format_like_the_whole(stripe_spec: obj
 
     settings = load_settings(ROOT / "pyproject.toml")
     api = pipeline.lower(settings)
-    models = render(api, RenderOptions(package="stripe_client"))["stripe_client/models.py"]
+    models = render(api, RenderOptions(package="stripe_client"))[
+        "stripe_client/models.py"
+    ]
     pieces = formatting.split_at_classes(models, 2000)
     assert len(pieces) > 3
     joined = formatting.join_pieces(

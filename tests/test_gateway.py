@@ -28,9 +28,9 @@ import pytest
 
 from generator import gateway
 from generator.errors import CodegenError
+from tests.conftest import generate_into
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC_CACHE = ROOT / "spec" / "cache"
 API_KEY = "sk_test_51GatewayKeyThatMustNeverLeak0000000000000000000000000000XyZ"
 ALLOWED_ORIGIN = "http://allowed.example:3000"
 MAX_BODY = 4096
@@ -164,24 +164,7 @@ def start_gateway(
 
 
 def generate(out: Path) -> Path:
-    if not any(SPEC_CACHE.glob("*.json")) and not any(SPEC_CACHE.glob("*.yaml")):
-        pytest.skip("the spec is not fetched; run `codegen spec fetch` first")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--config",
-            str(ROOT / "pyproject.toml"),
-            "--output",
-            str(out),
-            "--quiet",
-        ],
-        cwd=ROOT,
-        check=True,
-    )
-    return out
+    return generate_into(out)
 
 
 @dataclass

@@ -21,9 +21,9 @@ import pytest
 
 from generator import ir, reference
 from generator.render import Renderer, RenderOptions
+from tests.conftest import generate_into
 
 ROOT = Path(__file__).resolve().parents[1]
-SPEC_CACHE = ROOT / "spec" / "cache"
 
 HOSTILE = (
     "Ends the script: </script><script>window.__pwned = 1</script> and "
@@ -377,25 +377,7 @@ def test_rendering_is_deterministic_across_hash_seeds() -> None:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not any(SPEC_CACHE.glob("*.json")) and not any(SPEC_CACHE.glob("*.yaml")):
-        pytest.skip("the spec is not fetched; run `codegen spec fetch` first")
-    out = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--config",
-            str(ROOT / "pyproject.toml"),
-            "--output",
-            str(out),
-            "--quiet",
-        ],
-        cwd=ROOT,
-        check=True,
-    )
-    return out
+    return generate_into(tmp_path_factory.mktemp("generated"))
 
 
 def test_generated_pages_from_the_spec_are_checked(generated: Path) -> None:

@@ -29,18 +29,18 @@ import functools
 import importlib
 import json
 import shutil
-import subprocess
 import sys
 import threading
 import types
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Deque, Dict, Iterator, List, Optional, Union
 
 import pytest
 
 from generator import spec
+from tests.conftest import generate_into
 
 ROOT = Path(__file__).resolve().parents[2]
 PIN = ROOT / "spec" / "stripe.lock.json"
@@ -68,14 +68,10 @@ def copy_package(source: Path, parent: Path, name: str) -> Path:
 
 def generate_ops(out: Path) -> Path:
     """Generate the package with `OPS_OPERATIONS` into `out`; return the package folder."""
-    command = [sys.executable, "-m", "generator", "generate", "--quiet"]
-    command += ["--output", str(out), "--package", GENERATED_NAME]
+    options = ["--package", GENERATED_NAME]
     for operation_id in OPS_OPERATIONS:
-        command += ["--operation", operation_id]
-    result = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+        options += ["--operation", operation_id]
+    generate_into(out, *options)
     return out / GENERATED_NAME
 
 
