@@ -98,19 +98,17 @@ def rich_spec(extra_operation: bool = False) -> dict[str, Any]:
     return document(paths, schemas)
 
 
-def generate_args(config: Path, spec: Path, out: Path, *extra: str) -> list[str]:
-    return [
-        "generate",
-        "--config",
-        str(config),
-        "--spec",
-        str(spec),
-        "--output",
-        str(out),
-        "--all",
-        "-q",
-        *extra,
-    ]
+def cli_args(
+    command: str, config: Path, spec: Path, out: Path, *selection: str
+) -> list[str]:
+    """``codegen <command>`` on this project's spec and output; ``--all`` unless selected."""
+    chosen = list(selection) or ["--all"]
+    paths = ["--config", str(config), "--spec", str(spec), "--output", str(out)]
+    return [command, *paths, *chosen, "-q"]
+
+
+def generate_args(config: Path, spec: Path, out: Path, *selection: str) -> list[str]:
+    return cli_args("generate", config, spec, out, *selection)
 
 
 @pytest.fixture
@@ -176,17 +174,7 @@ def test_check_with_another_black_version_says_so_in_one_line(
     config, spec = project
     out = tmp_path / "generated"
     assert run_cli(generate_args(config, spec, out), cwd=tmp_path).returncode == 0
-    check = [
-        "check",
-        "--config",
-        str(config),
-        "--spec",
-        str(spec),
-        "--output",
-        str(out),
-        "--all",
-        "-q",
-    ]
+    check = cli_args("check", config, spec, out)
     same = run_cli(check, cwd=tmp_path)
     assert same.returncode == 0, same.stdout + same.stderr
     assert "black" not in same.stderr
@@ -368,7 +356,7 @@ def test_user_files_survive_generate_and_check_reports_them(
 
     # A narrower selection: codegen removes the pages it no longer produces, and only those.
     narrower = run_cli(
-        generate_args(config, spec, out)[:-2] + ["-o", "PostThing", "-o", "GetThing"],
+        generate_args(config, spec, out, "-o", "PostThing", "-o", "GetThing"),
         cwd=tmp_path,
     )
     assert narrower.returncode == 0, narrower.stderr
@@ -377,20 +365,7 @@ def test_user_files_survive_generate_and_check_reports_them(
         assert (out / rel).read_bytes() == data, f"{rel} was changed or deleted"
 
     check = run_cli(
-        [
-            "check",
-            "--config",
-            str(config),
-            "--spec",
-            str(spec),
-            "--output",
-            str(out),
-            "-q",
-            "-o",
-            "PostThing",
-            "-o",
-            "GetThing",
-        ],
+        cli_args("check", config, spec, out, "-o", "PostThing", "-o", "GetThing"),
         cwd=tmp_path,
     )
     assert check.returncode == 0, check.stdout + check.stderr
