@@ -15,7 +15,7 @@ from typing import Any, Optional, TypeVar
 
 import click
 
-from . import __version__, pipeline, spec, text
+from . import __version__, gateway, pipeline, spec, text
 from .errors import CodegenError
 from .lower import operations_of
 from .settings import Settings, is_package_name, load_settings
@@ -347,13 +347,13 @@ def list_command(
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=8787,
+    default=gateway.DEFAULT_PORT,
     show_default=True,
     help="Port to listen on; 0 picks a free one.",
 )
 @click.option(
     "--upstream",
-    default="https://api.stripe.com",
+    default=gateway.DEFAULT_UPSTREAM,
     show_default=True,
     help="The API every request is forwarded to, fixed at start (http:// only to loopback).",
 )
@@ -366,7 +366,7 @@ def list_command(
 @click.option(
     "--max-body-bytes",
     type=click.IntRange(min=1),
-    default=1024 * 1024,
+    default=gateway.DEFAULT_MAX_BODY_BYTES,
     show_default=True,
     help="Largest request body forwarded; larger ones get 413.",
 )
@@ -385,8 +385,6 @@ def gateway_command(
     The API key comes from STRIPE_API_KEY in the gateway's environment and is added to each
     forwarded request; the pages never see it. Only the generated operations are forwarded.
     """
-    from . import gateway
-
     settings = load_settings(config).with_overrides(output=output)
     gateway.serve(
         api=pipeline.lower(settings),

@@ -166,10 +166,6 @@ def _enum_values(schema: SchemaLike) -> Optional[list[Any]]:
     return None
 
 
-def _extension(schema: SchemaLike, key: str) -> Any:
-    return (getattr(schema, "model_extra", None) or {}).get(key)
-
-
 def _object_tag(schema: SchemaLike) -> Optional[str]:
     """The single value of a schema's required ``object`` enum, Stripe's type tag."""
     properties = getattr(schema, "properties", None) or {}
