@@ -2,16 +2,25 @@
 
 The output folder holds a manifest (``.codegen-manifest.json``, written last) that says which
 files codegen owns. Owned files that are no longer produced are removed; anything else found in
-the folder belongs to the user and is carried over untouched.
+the folder belongs to the user and is carried over untouched (hard-linked, with the modes and
+owners of its folders kept). A non-empty folder without a manifest is not taken over unless the
+caller forces it: it is somebody else's folder.
 
 A write builds the whole new tree in a sibling temporary folder, then renames the old folder
 aside, renames the new one in and deletes the old one. Until the first rename the previous output
-is untouched; a run interrupted between the two renames is repaired by the next run.
+is untouched; a run interrupted between the two renames is repaired by the next run, and
+``check`` reports it meanwhile. Every OS error on the way is a ``CodegenError`` naming the path
+and what to do about it.
+
+The manifest only says what codegen owns. It never decides whether a file is up to date: ``check``
+compares bytes with what the generator produces now.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
 import functools
 import hashlib
 import json
@@ -19,7 +28,8 @@ import os
 import posixpath
 import secrets
 import shutil
-from dataclasses import dataclass, field
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping
 
@@ -34,7 +44,9 @@ NOT_REPORTED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache"})
 _NEW_TAG = "codegen-new"
 _OLD_TAG = "codegen-old"
 
-DifferenceKind = Literal["changed", "missing", "stale", "unowned", "manifest"]
+DifferenceKind = Literal["changed", "mode", "missing", "stale", "unowned", "manifest"]
+#: The executable bits: generated files never have them (git records only these mode bits).
+EXECUTABLE_BITS = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 
 
 # --- the manifest ----------------------------------------------------------------------------
@@ -42,11 +54,10 @@ DifferenceKind = Literal["changed", "missing", "stale", "unowned", "manifest"]
 
 @dataclass(frozen=True)
 class ManifestEntry:
-    """One owned file: its path, the sha256 of its bytes and of the text black was given."""
+    """One owned file: its path and the sha256 of its bytes."""
 
     path: str
     sha256: str
-    source_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,6 @@ class ManifestInfo:
 
     spec_sha256: str
     black_version: str
-    source_sha256: Mapping[str, str] = field(default_factory=dict)
     generator_version: str = __version__
 
 
@@ -93,18 +103,12 @@ class Manifest:
 
 
 def _entry_json(item: ManifestEntry) -> dict[str, str]:
-    data = {"path": item.path, "sha256": item.sha256}
-    if item.source_sha256 is not None:
-        data["source_sha256"] = item.source_sha256
-    return data
+    return {"path": item.path, "sha256": item.sha256}
 
 
 def build_manifest(files: Mapping[str, bytes], info: ManifestInfo) -> Manifest:
     """The manifest describing ``files`` as produced by the run ``info`` describes."""
-    entries = tuple(
-        ManifestEntry(rel, _sha256(files[rel]), info.source_sha256.get(rel))
-        for rel in sorted(files)
-    )
+    entries = tuple(ManifestEntry(rel, _sha256(files[rel])) for rel in sorted(files))
     return Manifest(
         info.generator_version, info.black_version, info.spec_sha256, entries
     )
@@ -134,11 +138,7 @@ def _parse_manifest(data: Any) -> Manifest:
         raise ValueError(f"expected a format {MANIFEST_FORMAT} manifest object")
     entries = []
     for item in data["files"]:
-        source = item.get("source_sha256")
-        source = None if source is None else _text(source)
-        entries.append(
-            ManifestEntry(_text(item["path"]), _text(item["sha256"]), source)
-        )
+        entries.append(ManifestEntry(_text(item["path"]), _text(item["sha256"])))
         validate_relative_path(entries[-1].path)
     return Manifest(
         generator_version=_text(data["generator_version"]),
@@ -201,27 +201,38 @@ def _sha256(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class _Tree:
-    """What is on disk: files and symlinks (relative POSIX paths) and empty folders."""
+    """What is on disk, as relative POSIX paths: files and symlinks, folders, empty folders.
+
+    ``dirs`` holds every real folder, the output folder itself as ``""``.
+    """
 
     files: frozenset[str]
+    dirs: frozenset[str]
     empty_dirs: frozenset[str]
 
 
 def _scan(out_dir: Path) -> _Tree:
     files: set[str] = set()
+    folders: set[str] = set()
     empty: set[str] = set()
     if not out_dir.is_dir():
-        return _Tree(frozenset(), frozenset())
-    for top, dirs, names in os.walk(out_dir):
+        return _Tree(frozenset(), frozenset(), frozenset())
+    for top, dirs, names in os.walk(out_dir, onerror=_raise):
         rel_top = Path(top).relative_to(out_dir).as_posix()
         prefix = "" if rel_top == "." else rel_top + "/"
+        folders.add(prefix.rstrip("/"))
         links = [name for name in dirs if os.path.islink(os.path.join(top, name))]
         dirs[:] = sorted(name for name in dirs if name not in links)
         files.update(prefix + name for name in [*names, *links])
         if not dirs and not names and not links and prefix:
             empty.add(rel_top)
     files.discard(MANIFEST_NAME)
-    return _Tree(frozenset(files), frozenset(empty))
+    return _Tree(frozenset(files), frozenset(folders), frozenset(empty))
+
+
+def _raise(error: OSError) -> None:
+    """``os.walk`` skips unreadable folders by default; a write or check must not."""
+    raise error
 
 
 def _read_disk(out_dir: Path, rel: str) -> bytes | None:
@@ -229,6 +240,37 @@ def _read_disk(out_dir: Path, rel: str) -> bytes | None:
     if path.is_symlink() or not path.is_file() or not _is_inside(out_dir, rel):
         return None
     return path.read_bytes()
+
+
+# --- OS errors -------------------------------------------------------------------------------
+
+_OS_ERROR_FIXES = {
+    errno.ENOSPC: "free space on that disk, then run again",
+    errno.EDQUOT: "free space within your disk quota, then run again",
+    errno.EROFS: "the file system is read-only: choose a writable --output",
+    errno.EACCES: "fix the permissions of that path, or choose another --output",
+    errno.EPERM: "fix the permissions of that path, or choose another --output",
+    errno.EBUSY: "the folder is in use or a mount point: use a folder inside it as --output",
+    errno.ENAMETOOLONG: "a name is too long for this file system: "
+    "choose a shorter --output or --package",
+    errno.ELOOP: "a symlink loop is in the way: remove it",
+    errno.ENOTDIR: "a file stands where a folder must be: move it, or choose another --output",
+}
+
+
+@contextlib.contextmanager
+def os_errors(where: Path, doing: str) -> Iterator[None]:
+    """Turn an ``OSError`` into a ``CodegenError`` that names the path and how to fix it."""
+    try:
+        yield
+    except OSError as error:
+        path = error.filename or where
+        reason = error.strerror or str(error)
+        fix = _OS_ERROR_FIXES.get(error.errno or 0, "fix the cause, then run again")
+        unchanged = f"; {where} was left as it was" if doing == "write" else ""
+        raise CodegenError(
+            f"cannot {doing} {path}: {reason}{unchanged}", hint=fix
+        ) from error
 
 
 # --- write -----------------------------------------------------------------------------------
@@ -245,30 +287,77 @@ class WriteResult:
     kept: tuple[str, ...]
 
 
+def check_writable(out_dir: Path, *, force: bool = False) -> None:
+    """Refuse an output folder that codegen must not replace, before any work is done.
+
+    That is a file, a mount point (the swap renames the folder, which a mount point does not
+    allow), or a non-empty folder without a manifest: somebody else's folder, which only
+    ``force`` takes over (its files are then kept as the user's).
+    """
+    out_dir = Path(os.path.realpath(out_dir))
+    with os_errors(out_dir, "write"):
+        if not out_dir.exists():
+            return
+        if not out_dir.is_dir():
+            raise CodegenError(
+                f"output folder {out_dir} exists and is not a folder",
+                hint="choose another --output, or move the file away",
+            )
+        if os.path.ismount(out_dir):
+            raise CodegenError(
+                f"output folder {out_dir} is a mount point, which codegen cannot replace "
+                "in one rename",
+                hint=f"use a folder inside it, e.g. --output {out_dir / 'generated'}",
+            )
+        if force or read_manifest(out_dir) is not None:
+            return
+        if any(os.scandir(out_dir)):
+            raise CodegenError(
+                f"output folder {out_dir} is not empty and has no {MANIFEST_NAME}, so it "
+                "was not written by codegen; refusing to take it over",
+                hint="choose an empty or new --output, or pass --force to generate into "
+                "it anyway (its files are kept as they are)",
+            )
+
+
 def write_tree(
-    out_dir: Path, files: Mapping[str, bytes], manifest_info: ManifestInfo
+    out_dir: Path,
+    files: Mapping[str, bytes],
+    manifest_info: ManifestInfo,
+    *,
+    force: bool = False,
 ) -> WriteResult:
     """Replace the owned files in ``out_dir`` with ``files`` in one swap, keeping user files."""
     out_dir = Path(os.path.realpath(out_dir))
-    if out_dir.exists() and not out_dir.is_dir():
-        raise CodegenError(f"output folder {out_dir} exists and is not a folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    recover(out_dir)
-    for rel in files:
-        validate_relative_path(rel)
-        _check_inside(out_dir, rel)
-    owned = _owned_paths(out_dir)
-    tree = _scan(out_dir)
-    user_files = sorted(tree.files - owned)
-    _refuse_conflicts(out_dir, files, user_files, tree.empty_dirs)
-    result = _plan(out_dir, files, owned, tree, user_files)
-    staging = _make_sibling(out_dir, _NEW_TAG)
-    try:
-        _populate(staging, out_dir, files, manifest_info, user_files, tree.empty_dirs)
-        _swap_in(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with os_errors(out_dir, "write"):
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover(out_dir)
+        check_writable(out_dir, force=force)
+        for rel in files:
+            validate_relative_path(rel)
+            _check_inside(out_dir, rel)
+        owned = _owned_paths(out_dir)
+        tree = _scan(out_dir)
+        user_files = sorted(tree.files - owned)
+        _refuse_conflicts(out_dir, files, user_files, tree.empty_dirs)
+        result = _plan(out_dir, files, owned, tree, user_files)
+        staging = _make_sibling(out_dir, _NEW_TAG)
+        try:
+            _populate(
+                staging, out_dir, files, manifest_info, user_files, tree.empty_dirs
+            )
+            _keep_folder_attributes(out_dir, staging, tree.dirs)
+            _swap_in(staging, out_dir)
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            if error.filename:  # name the path the user knows, not the staging folder's
+                error.filename = str(error.filename).replace(
+                    str(staging), str(out_dir), 1
+                )
+            raise
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return result
 
 
@@ -321,7 +410,9 @@ def _plan(
     for rel in sorted(files):
         if rel not in tree.files:
             added.append(rel)
-        elif _read_disk(out_dir, rel) == files[rel]:
+        elif _read_disk(out_dir, rel) == files[rel] and not _is_executable(
+            out_dir / rel
+        ):
             unchanged.append(rel)
         else:
             changed.append(rel)
@@ -352,21 +443,52 @@ def _populate(
 
 
 def _write_file(path: Path, data: bytes) -> None:
+    """A new, non-executable file (its mode otherwise follows the umask)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
+    with open(path, "xb") as handle:
         handle.write(data)
 
 
 def _carry_over(source: Path, target: Path) -> None:
-    """Hard-link (same filesystem, cheap) or copy a user file, keeping symlinks as symlinks."""
+    """Hard-link (the same file: mode, owner and times stay) or copy a user's file.
+
+    Symlinks stay symlinks.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_symlink():
         os.symlink(os.readlink(source), target)
+        _keep_owner(source, target)
         return
     try:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+        _keep_owner(source, target)
+
+
+def _keep_folder_attributes(out_dir: Path, staging: Path, dirs: frozenset[str]) -> None:
+    """Give each folder that existed before the swap its old mode and owner.
+
+    Deepest first and after every write, so that a read-only folder is made read-only only
+    once nothing more goes into it.
+    """
+    for rel in sorted(dirs, key=lambda rel: (-rel.count("/"), rel)):
+        target = staging / rel if rel else staging
+        if target.is_dir() and not target.is_symlink():
+            source = out_dir / rel if rel else out_dir
+            _keep_owner(source, target)
+            os.chmod(target, stat.S_IMODE(os.lstat(source).st_mode))
+
+
+def _keep_owner(source: Path, target: Path) -> None:
+    """Copy the owner and group when they differ; only root may give a file away."""
+    info, current = os.lstat(source), os.lstat(target)
+    if (info.st_uid, info.st_gid) == (current.st_uid, current.st_gid):
+        return
+    try:
+        os.chown(target, info.st_uid, info.st_gid, follow_symlinks=False)
+    except PermissionError:
+        pass  # not root: the new copy stays ours, as with any tool that rewrites a file
 
 
 def _make_sibling(out_dir: Path, tag: str) -> Path:
@@ -375,8 +497,6 @@ def _make_sibling(out_dir: Path, tag: str) -> Path:
         f".{out_dir.name}.{tag}-{os.getpid()}-{secrets.token_hex(4)}"
     )
     path.mkdir()
-    if out_dir.is_dir():
-        shutil.copymode(out_dir, path)
     return path
 
 
@@ -401,22 +521,57 @@ def recover(out_dir: Path) -> None:
 
     A folder set aside while the output folder is missing is the previous output: it is put
     back. Other leftovers (half-built staging folders, old folders already replaced) are deleted.
+    Leftovers of a codegen process that is still running are left to it.
     """
     out_dir = Path(os.path.realpath(out_dir))
     aside = _leftovers(out_dir, _OLD_TAG)
-    if aside and not out_dir.exists():
-        newest = max(aside, key=lambda path: path.stat().st_mtime)
-        os.rename(newest, out_dir)
-        aside.remove(newest)
+    previous = interrupted_write(out_dir)
+    if previous is not None:
+        os.rename(previous, out_dir)
+        aside.remove(previous)
     for path in [*aside, *_leftovers(out_dir, _NEW_TAG)]:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def interrupted_write(out_dir: Path) -> Path | None:
+    """The previous output, set aside by a write that died before putting the new one in.
+
+    ``None`` when the output folder is there (or nothing was set aside).
+    """
+    out_dir = Path(os.path.realpath(out_dir))
+    if out_dir.exists():
+        return None
+    aside = _leftovers(out_dir, _OLD_TAG)
+    return max(aside, key=lambda path: path.stat().st_mtime) if aside else None
 
 
 def _leftovers(out_dir: Path, tag: str) -> list[Path]:
     parent = out_dir.parent
     if not parent.is_dir():
         return []
-    return sorted(p for p in parent.glob(f".{out_dir.name}.{tag}-*") if p.is_dir())
+    return sorted(
+        path
+        for path in parent.glob(f".{out_dir.name}.{tag}-*")
+        if path.is_dir() and not _owner_is_running(path, tag)
+    )
+
+
+def _owner_is_running(path: Path, tag: str) -> bool:
+    """Whether the leftover belongs to another codegen process that is still at work."""
+    pid_text = path.name.rsplit(f".{tag}-", 1)[-1].split("-", 1)[0]
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, and somebody else's
+    return True
+
+
+def _is_executable(path: Path) -> bool:
+    return bool(os.lstat(path).st_mode & EXECUTABLE_BITS)
 
 
 # --- check -----------------------------------------------------------------------------------
@@ -426,8 +581,9 @@ def _leftovers(out_dir: Path, tag: str) -> list[Path]:
 class Difference:
     """One way the tree on disk differs from what would be generated.
 
-    ``changed`` (with a unified diff), ``missing``, ``stale`` (owned but no longer produced) and
-    ``manifest`` fail a check; ``unowned`` (a user's file, left alone) is only reported.
+    ``changed`` (with a unified diff), ``mode`` (an executable bit that generated files never
+    have), ``missing``, ``stale`` (owned but no longer produced) and ``manifest`` fail a check;
+    ``unowned`` (a user's file, left alone) is only reported.
     """
 
     kind: DifferenceKind
@@ -449,31 +605,44 @@ def compare_tree(
     """
     for rel in files:
         validate_relative_path(rel)
-    manifest = read_manifest(out_dir)
-    owned = frozenset() if manifest is None else frozenset(manifest.owned())
-    tree = _scan(out_dir)
-    found = [_compare_file(out_dir, rel, files[rel]) for rel in files]
-    found += [Difference("stale", rel) for rel in (owned & tree.files) - set(files)]
-    found += [Difference("unowned", rel) for rel in _unowned(tree, owned, files)]
-    if manifest_info is not None:
-        found += _compare_manifest(out_dir, files, manifest_info)
-    return sorted((item for item in found if item is not None), key=_difference_order)
+    with os_errors(out_dir, "read"):
+        manifest = read_manifest(out_dir)
+        owned = frozenset() if manifest is None else frozenset(manifest.owned())
+        tree = _scan(out_dir)
+        found = [
+            item for rel in files for item in _compare_file(out_dir, rel, files[rel])
+        ]
+        found += [Difference("stale", rel) for rel in (owned & tree.files) - set(files)]
+        found += [Difference("unowned", rel) for rel in _unowned(tree, owned, files)]
+        if manifest_info is not None:
+            found += _compare_manifest(out_dir, files, manifest_info)
+    return sorted(found, key=_difference_order)
 
 
 def _difference_order(item: Difference) -> tuple[str, str]:
     return (item.path, item.kind)
 
 
-def _compare_file(out_dir: Path, rel: str, expected: bytes) -> Difference | None:
+def _compare_file(out_dir: Path, rel: str, expected: bytes) -> list[Difference]:
     path = out_dir / rel
     if not path.exists() and not path.is_symlink():
-        return Difference("missing", rel)
+        return [Difference("missing", rel)]
     actual = _read_disk(out_dir, rel)
     if actual is None:
-        return Difference("changed", rel, f"{rel}: on disk is not a regular file\n")
-    if actual == expected:
-        return None
-    return Difference("changed", rel, unified_diff(rel, actual, expected))
+        return [Difference("changed", rel, f"{rel}: on disk is not a regular file\n")]
+    found = []
+    if actual != expected:
+        found.append(Difference("changed", rel, unified_diff(rel, actual, expected)))
+    if _is_executable(path):
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+        found.append(
+            Difference(
+                "mode",
+                rel,
+                f"{rel}: mode {mode:o} on disk, but generated files are not executable\n",
+            )
+        )
+    return found
 
 
 def _unowned(
@@ -513,37 +682,14 @@ def unified_diff(rel: str, old: bytes, new: bytes) -> str:
     )
 
 
+def diff_stat(diff: str) -> tuple[int, int]:
+    """Lines added and removed by a diff that ``unified_diff`` made."""
+    lines = [line for line in diff.splitlines() if not line.startswith(("+++", "---"))]
+    added = sum(1 for line in lines if line.startswith("+"))
+    return added, sum(1 for line in lines if line.startswith("-"))
+
+
 def _terminated(line: str) -> str:
     if line.endswith("\n"):
         return line
     return line + "\n\\ No newline at end of file\n"
-
-
-def unchanged_by_source(
-    out_dir: Path,
-    rel: str,
-    source_sha256: str,
-    black_version: str,
-    *,
-    manifest: Manifest | None = None,
-) -> bytes | None:
-    """The bytes on disk for ``rel`` when formatting its source again cannot change them.
-
-    That holds when the manifest says the file was formatted from exactly ``source_sha256`` by
-    the same black version, and the file still hashes to the recorded sha256. Lets ``check``
-    skip black on a fresh clone. ``manifest`` saves re-reading it for every file.
-    """
-    validate_relative_path(rel)
-    manifest = read_manifest(out_dir) if manifest is None else manifest
-    entry = None if manifest is None else manifest.entry(rel)
-    if manifest is None or entry is None or manifest.black_version != black_version:
-        return None
-    if entry.source_sha256 != source_sha256:
-        return None
-    try:
-        actual = _read_disk(out_dir, rel)
-    except OSError:
-        return None
-    if actual is None or _sha256(actual) != entry.sha256:
-        return None
-    return actual

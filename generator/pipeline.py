@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 from . import format as formatting
-from . import ir, output, spec
+from . import cache, ir, output, spec
+from .cache import FormatCache
 from .lower import Selection, lower_document
 from .render import RenderOptions, render
 from .settings import Settings
@@ -18,14 +19,14 @@ from .settings import Settings
 class Build:
     api: ir.Api
     files: dict[str, bytes]
-    sources: dict[str, str]  # path → sha256 of the unformatted text
+    cache_note: Optional[str] = (
+        None  # why the format cache was not used, when it was wanted
+    )
 
     @property
     def manifest_info(self) -> output.ManifestInfo:
         return output.ManifestInfo(
-            spec_sha256=self.api.spec_sha256,
-            black_version=formatting.BLACK_VERSION,
-            source_sha256=self.sources,
+            spec_sha256=self.api.spec_sha256, black_version=formatting.BLACK_VERSION
         )
 
 
@@ -45,59 +46,87 @@ def lower(settings: Settings) -> ir.Api:
     )
 
 
+def format_cache(settings: Settings) -> tuple[Optional[FormatCache], Optional[str]]:
+    """The user's format cache, or ``None`` and the reason when it must not be used.
+
+    A cache folder inside the project could be written by a commit, so it is refused.
+    """
+    folder = cache.default_folder()
+    for root in (settings.root, settings.output):
+        if cache.is_inside(folder, root):
+            return None, (
+                f"the format cache {folder} is inside {root}, where a commit could write it; "
+                f"formatting without it (set {cache.CACHE_ENV} to a folder outside the project)"
+            )
+    return FormatCache(folder, formatting.BLACK_VERSION, formatting.MODE_ID), None
+
+
 def build(
     settings: Settings,
     *,
-    reuse_from: Optional[Path] = None,
+    use_cache: bool = True,
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> Build:
     """Generate every file in memory.
 
-    With ``reuse_from`` (an output folder), a file whose unformatted text is unchanged since
-    that folder was written, by the same black version, is taken from disk instead of being
-    formatted again: this is what keeps ``check`` fast on a fresh clone.
+    With ``use_cache``, Python whose unformatted text black has formatted before (same black
+    version and mode) is taken from the user's format cache instead of being formatted again,
+    and what black formats now is stored there. The cache lives outside the project, so the
+    result never depends on anything the repository holds (see ``generator.cache``).
     """
     api = lower(settings)
     texts = render(
         api, RenderOptions(package=settings.package, templates=settings.templates)
     )
-    sources = {path: formatting.source_hash(text) for path, text in texts.items()}
-    cached = None
-    if reuse_from is not None:
-        manifest = output.read_manifest(reuse_from)
-        if manifest is not None:
-            folder = reuse_from
+    store, note = format_cache(settings) if use_cache else (None, None)
+    hits: set[str] = set()
 
-            def cached(path: str, source_sha256: str) -> Optional[bytes]:
-                return output.unchanged_by_source(
-                    folder,
-                    path,
-                    source_sha256,
-                    formatting.BLACK_VERSION,
-                    manifest=manifest,
-                )
+    def cached(path: str, source_sha256: str) -> Optional[bytes]:
+        found = store.get(source_sha256) if store and path.endswith(".py") else None
+        if found is not None:
+            hits.add(path)
+        return found
 
     total = len(texts)
     report = (lambda done: progress(done, total)) if progress else None
     files = formatting.format_files(texts, cached=cached, progress=report)
-    return Build(api, files, sources)
+    if store is not None:
+        for path in sorted(set(files) - hits):
+            if path.endswith(".py"):
+                store.put(formatting.source_hash(texts[path]), files[path])
+    return Build(api, files, note)
 
 
 def generate(
-    settings: Settings, *, progress: Optional[Callable[[int, int], None]] = None
-) -> output.WriteResult:
-    result = build(settings, reuse_from=settings.output, progress=progress)
-    return output.write_tree(settings.output, result.files, result.manifest_info)
+    settings: Settings,
+    *,
+    use_cache: bool = True,
+    force: bool = False,
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> tuple[output.WriteResult, Build]:
+    """Build and write; ``force`` lets codegen take over a non-empty folder it has no manifest for."""
+    output.check_writable(settings.output, force=force)
+    result = build(settings, use_cache=use_cache, progress=progress)
+    written = output.write_tree(
+        settings.output, result.files, result.manifest_info, force=force
+    )
+    return written, result
 
 
 @dataclass(frozen=True)
 class CheckResult:
     differences: list[output.Difference]
     black_mismatch: Optional[tuple[str, str]]  # (recorded, installed)
+    interrupted: Optional[Path] = (
+        None  # previous output set aside by an interrupted write
+    )
+    cache_note: Optional[str] = None
 
     @property
     def ok(self) -> bool:
-        return not any(d.fails_check for d in self.differences)
+        return self.interrupted is None and not any(
+            d.fails_check for d in self.differences
+        )
 
 
 def check(
@@ -106,13 +135,18 @@ def check(
     use_cache: bool = True,
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> CheckResult:
+    """Build in memory and compare with the output folder; nothing on disk is written to it.
+
+    The verdict depends only on the spec, the settings, the templates, codegen and black:
+    the manifest on disk is compared like any other file, never trusted.
+    """
+    interrupted = output.interrupted_write(settings.output)
     manifest = output.read_manifest(settings.output)
     mismatch = None
     if manifest is not None and manifest.black_version != formatting.BLACK_VERSION:
         mismatch = (manifest.black_version, formatting.BLACK_VERSION)
-    reuse = settings.output if use_cache else None
-    result = build(settings, reuse_from=reuse, progress=progress)
+    result = build(settings, use_cache=use_cache, progress=progress)
     differences = output.compare_tree(
         settings.output, result.files, result.manifest_info
     )
-    return CheckResult(differences, mismatch)
+    return CheckResult(differences, mismatch, interrupted, result.cache_note)

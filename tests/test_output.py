@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +21,8 @@ from generator.output import (
     Difference,
     ManifestInfo,
     compare_tree,
+    check_writable,
     read_manifest,
-    unchanged_by_source,
     write_tree,
 )
 
@@ -44,6 +49,23 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def siblings(out: Path) -> list[str]:
     return sorted(os.listdir(out.parent))
+
+
+def dead_pid() -> int:
+    """The pid of a process that has exited: leftovers named after it are nobody's."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def inventory(root: Path) -> dict[str, tuple[int, int, int, int]]:
+    """(inode, mode, uid, gid) of every file and folder under ``root``, the root included."""
+    found = {}
+    for path in [root, *sorted(root.rglob("*"))]:
+        info = os.lstat(path)
+        key = "" if path == root else path.relative_to(root).as_posix()
+        found[key] = (info.st_ino, info.st_mode, info.st_uid, info.st_gid)
+    return found
 
 
 # --- write -------------------------------------------------------------------------------------
@@ -81,7 +103,7 @@ def test_bytes_are_preserved_exactly(tmp_path: Path) -> None:
 
 
 def test_manifest_is_deterministic(tmp_path: Path) -> None:
-    info = ManifestInfo("b" * 64, "26.10.1", source_sha256={"pkg/models.py": "c" * 64})
+    info = ManifestInfo("b" * 64, "26.10.1")
     reordered = dict(reversed(list(FILES.items())))
     write_tree(tmp_path / "one", FILES, info)
     write_tree(tmp_path / "two", reordered, info)
@@ -94,10 +116,9 @@ def test_manifest_is_deterministic(tmp_path: Path) -> None:
     entry = read_manifest(tmp_path / "one")
     assert entry is not None
     assert entry.entry("pkg/models.py") == output.ManifestEntry(
-        "pkg/models.py", sha(FILES["pkg/models.py"]), "c" * 64
+        "pkg/models.py", sha(FILES["pkg/models.py"])
     )
     assert entry.entry("README.md") is not None
-    assert entry.entry("README.md").source_sha256 is None  # type: ignore[union-attr]
 
 
 def test_read_manifest_absent_and_corrupt(tmp_path: Path) -> None:
@@ -158,7 +179,7 @@ def test_failure_midway_keeps_previous_output(
         real_write(path, data)
 
     monkeypatch.setattr(output, "_write_file", failing_write)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CodegenError, match="disk full"):
         write_tree(out, {k: v + b"# new\n" for k, v in FILES.items()}, INFO)
     assert len(calls) == 2
     assert tree(out) == before
@@ -179,7 +200,7 @@ def test_failed_rename_in_restores_previous_output(
         real_rename(src, dst)
 
     monkeypatch.setattr(os, "rename", rename)
-    with pytest.raises(OSError, match="interrupted"):
+    with pytest.raises(CodegenError, match="interrupted"):
         write_tree(out, {"other.py": b"z\n"}, INFO)
     assert tree(out) == before
     assert siblings(out) == ["generated"]
@@ -190,13 +211,14 @@ def test_recovers_from_interrupted_swap(tmp_path: Path) -> None:
     write_tree(out, FILES, INFO)
     before = tree(out)
     # A crash after "rename old aside" and before "rename new in": only leftovers remain.
-    os.rename(out, tmp_path / ".generated.codegen-old-1-abcd")
-    (tmp_path / ".generated.codegen-new-1-abcd" / "pkg").mkdir(parents=True)
+    gone = dead_pid()
+    os.rename(out, tmp_path / f".generated.codegen-old-{gone}-abcd")
+    (tmp_path / f".generated.codegen-new-{gone}-abcd" / "pkg").mkdir(parents=True)
     output.recover(out)
     assert tree(out) == before
     assert siblings(out) == ["generated"]
     # A crash after the swap leaves the old folder aside: it is simply deleted next time.
-    (tmp_path / ".generated.codegen-old-2-ef01").mkdir()
+    (tmp_path / f".generated.codegen-old-{dead_pid()}-ef01").mkdir()
     write_tree(out, FILES, INFO)
     assert siblings(out) == ["generated"]
 
@@ -237,13 +259,14 @@ def test_user_file_in_the_way_is_not_overwritten(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "pkg.py").write_bytes(b"user\n")
+    # Even when told to take the folder over, codegen never overwrites a user's file.
     with pytest.raises(CodegenError, match="not owned by codegen"):
-        write_tree(out, {"pkg.py": b"generated\n"}, INFO)
+        write_tree(out, {"pkg.py": b"generated\n"}, INFO, force=True)
     assert (out / "pkg.py").read_bytes() == b"user\n"
     with pytest.raises(CodegenError, match="in the way"):
-        write_tree(out, {"pkg.py/inner.py": b"generated\n"}, INFO)
+        write_tree(out, {"pkg.py/inner.py": b"generated\n"}, INFO, force=True)
     # Identical bytes are not a conflict: the file simply becomes owned.
-    result = write_tree(out, {"pkg.py": b"user\n"}, INFO)
+    result = write_tree(out, {"pkg.py": b"user\n"}, INFO, force=True)
     assert result.unchanged == ("pkg.py",)
     manifest = read_manifest(out)
     assert manifest is not None and manifest.entry("pkg.py") is not None
@@ -306,26 +329,200 @@ def test_compare_with_manifest_info_reports_manifest_change(tmp_path: Path) -> N
     assert '+  "spec_sha256": "' + "f" * 64 in found[0].diff
 
 
-# --- fast path ---------------------------------------------------------------------------------
+# --- a folder codegen does not own ------------------------------------------------------------
 
 
-def test_unchanged_by_source_conditions(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    info = ManifestInfo("a" * 64, "26.10.1", source_sha256={"pkg/models.py": "s" * 64})
-    write_tree(out, FILES, info)
-    rel = "pkg/models.py"
-    assert unchanged_by_source(out, rel, "s" * 64, "26.10.1") == FILES[rel]
-    assert unchanged_by_source(out, rel, "t" * 64, "26.10.1") is None  # other source
-    assert unchanged_by_source(out, rel, "s" * 64, "25.1.0") is None  # other black
-    assert (
-        unchanged_by_source(out, "README.md", "s" * 64, "26.10.1") is None
-    )  # no source hash
-    assert (
-        unchanged_by_source(out, "pkg/nope.py", "s" * 64, "26.10.1") is None
-    )  # not owned
-    manifest = read_manifest(out)
-    (out / rel).write_bytes(b"edited by hand\n")
-    assert unchanged_by_source(out, rel, "s" * 64, "26.10.1", manifest=manifest) is None
-    (out / rel).unlink()
-    assert unchanged_by_source(out, rel, "s" * 64, "26.10.1", manifest=manifest) is None
-    assert unchanged_by_source(tmp_path / "absent", rel, "s" * 64, "26.10.1") is None
+def foreign_folder(root: Path) -> Path:
+    """A home-like folder: a private ``.ssh`` and a notes file, and no manifest."""
+    (root / ".ssh").mkdir(parents=True)
+    (root / ".ssh" / "id_ed25519").write_text("secret\n")
+    os.chmod(root / ".ssh", 0o700)
+    os.chmod(root / ".ssh" / "id_ed25519", 0o600)
+    (root / "notes.txt").write_text("mine\n")
+    return root
+
+
+def test_a_non_empty_folder_without_manifest_is_refused_untouched(
+    tmp_path: Path,
+) -> None:
+    home = foreign_folder(tmp_path / "home")
+    before = inventory(home)
+    with pytest.raises(CodegenError, match="no .codegen-manifest.json") as caught:
+        write_tree(home, FILES, INFO)
+    assert "--force" in str(caught.value)
+    with pytest.raises(CodegenError, match="not empty"):
+        check_writable(home)
+    assert inventory(home) == before
+    assert siblings(home) == ["home"]
+
+
+def test_an_empty_folder_or_our_own_is_taken_without_force(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    write_tree(tmp_path / "empty", FILES, INFO)
+    write_tree(tmp_path / "empty", FILES, INFO)  # now it has a manifest
+    assert read_manifest(tmp_path / "empty") is not None
+
+
+def test_force_keeps_modes_owners_and_inodes_of_what_it_does_not_own(
+    tmp_path: Path,
+) -> None:
+    home = foreign_folder(tmp_path / "home")
+    os.chmod(home, 0o750)
+    if os.geteuid() == 0:  # CI runs as root: hand the user's things to somebody else
+        for path in (home, home / ".ssh", home / ".ssh" / "id_ed25519"):
+            os.chown(path, 12345, 23456)
+    before = inventory(home)
+    write_tree(home, FILES, INFO, force=True)
+    after = inventory(home)
+    for rel in (".ssh/id_ed25519", "notes.txt"):
+        assert after[rel] == before[rel]  # the same inode: mode, owner, times untouched
+    for rel in (
+        "",
+        ".ssh",
+    ):  # folders are new inodes after the swap, with the old attributes
+        assert after[rel][1:] == before[rel][1:], rel
+    assert stat.S_IMODE(after[".ssh"][1]) == 0o700
+    assert (home / "pkg" / "models.py").read_bytes() == FILES["pkg/models.py"]
+    manifest = read_manifest(home)
+    assert manifest is not None and ".ssh/id_ed25519" not in manifest.owned()
+
+
+def test_a_read_only_user_folder_survives_a_rewrite(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    write_tree(out, FILES, INFO)
+    (out / "vendor").mkdir()
+    (out / "vendor" / "keep.txt").write_text("x")
+    os.chmod(out / "vendor", 0o555)
+    write_tree(out, {**FILES, "README.md": b"# new\n"}, INFO)
+    assert stat.S_IMODE((out / "vendor").stat().st_mode) == 0o555
+    assert (out / "vendor" / "keep.txt").read_text() == "x"
+
+
+# --- interrupted writes -------------------------------------------------------------------------
+
+
+def test_an_interrupted_swap_is_found_until_repaired(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    write_tree(out, FILES, INFO)
+    assert output.interrupted_write(out) is None
+    aside = tmp_path / f".generated.codegen-old-{dead_pid()}-abcd"
+    os.rename(out, aside)
+    assert output.interrupted_write(out) == aside
+    write_tree(out, FILES, INFO)  # the next write puts it back first, then writes
+    assert output.interrupted_write(out) is None
+    assert siblings(out) == ["generated"]
+
+
+@pytest.fixture
+def running_pid() -> Iterator[int]:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        yield child.pid
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_leftovers_of_a_running_codegen_are_left_to_it(
+    tmp_path: Path, running_pid: int
+) -> None:
+    out = tmp_path / "generated"
+    write_tree(out, FILES, INFO)
+    busy = tmp_path / f".generated.codegen-new-{running_pid}-abcd"
+    busy.mkdir()
+    output.recover(out)
+    assert busy.is_dir()
+
+
+# --- file modes ----------------------------------------------------------------------------------
+
+
+def test_an_executable_bit_fails_the_comparison_and_a_write_clears_it(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "generated"
+    write_tree(out, FILES, INFO)
+    target = out / "pkg" / "models.py"
+    os.chmod(target, 0o755)
+    found = compare_tree(out, FILES, INFO)
+    assert [(d.kind, d.path) for d in found] == [("mode", "pkg/models.py")]
+    assert found[0].fails_check and "755" in found[0].diff
+    result = write_tree(out, FILES, INFO)
+    assert result.changed == ("pkg/models.py",)
+    assert not target.stat().st_mode & output.EXECUTABLE_BITS
+    assert compare_tree(out, FILES, INFO) == []
+
+
+# --- OS errors become exit-2 errors that name the path ---------------------------------------
+
+
+def test_an_os_error_names_the_path_and_a_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "generated"
+    write_tree(out, FILES, INFO)
+    before = tree(out)
+
+    def denied(path: Path, data: bytes) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(output, "_write_file", denied)
+    with pytest.raises(CodegenError) as caught:
+        write_tree(out, {"x.py": b"x\n"}, INFO)
+    message = str(caught.value)
+    assert "cannot write" in message and "Permission denied" in message
+    assert "left as it was" in message and "fix: fix the permissions" in message
+    assert tree(out) == before
+    assert siblings(out) == ["generated"]
+
+
+def test_a_name_too_long_for_the_file_system(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    with pytest.raises(CodegenError, match="too long") as caught:
+        write_tree(out, {"p" * 300 + ".py": b"x\n"}, INFO)
+    assert "--package" in str(caught.value)
+    assert siblings(out) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 512 kB tmpfs mounted for the test (CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (CI runs as root)")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], check=True
+    )
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def test_a_full_disk_is_exit_2_and_leaves_the_output(small_disk: Path) -> None:
+    out = small_disk / "generated"
+    write_tree(out, FILES, INFO)
+    before = tree(out)
+    with pytest.raises(CodegenError, match="No space left") as caught:
+        write_tree(out, {"big.bin": b"x" * 2_000_000}, INFO)
+    assert "free space" in str(caught.value)
+    assert tree(out) == before
+    assert siblings(out) == ["generated"]
+
+
+def test_a_read_only_disk_is_exit_2_and_check_still_reads(small_disk: Path) -> None:
+    out = small_disk / "generated"
+    write_tree(out, FILES, INFO)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    with pytest.raises(CodegenError, match="Read-only file system") as caught:
+        write_tree(out, {**FILES, "new.py": b"y\n"}, INFO)
+    assert "writable --output" in str(caught.value)
+    assert compare_tree(out, FILES, INFO) == []
+
+
+def test_a_mount_point_is_refused_before_any_work(small_disk: Path) -> None:
+    with pytest.raises(CodegenError, match="mount point") as caught:
+        write_tree(small_disk, FILES, INFO)
+    assert f"--output {small_disk / 'generated'}" in str(caught.value)
+    assert os.listdir(small_disk) == []
