@@ -370,6 +370,55 @@ def list_command(
     show_default=True,
     help="Largest request body forwarded; larger ones get 413.",
 )
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=gateway.DEFAULT_HEADER_TIMEOUT,
+    show_default=True,
+    help="Seconds for a request's whole head (request line and headers); then 408 and close.",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=gateway.DEFAULT_BODY_TIMEOUT,
+    show_default=True,
+    help="Seconds for a request's whole body; then 408 and close.",
+)
+@click.option(
+    "--send-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=gateway.DEFAULT_SEND_TIMEOUT,
+    show_default=True,
+    help="Seconds a response waits for a client that stopped reading; then the connection is dropped.",
+)
+@click.option(
+    "--max-header-bytes",
+    type=click.IntRange(min=1),
+    default=gateway.DEFAULT_MAX_HEADER_BYTES,
+    show_default=True,
+    help="Largest request head (request line and headers); larger ones get 431 (or 400).",
+)
+@click.option(
+    "--max-headers",
+    type=click.IntRange(min=1),
+    default=gateway.DEFAULT_MAX_HEADERS,
+    show_default=True,
+    help="Most header fields in a request; more get 431.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=gateway.DEFAULT_MAX_CONNECTIONS,
+    show_default=True,
+    help="Connections served at once; requests beyond get 503.",
+)
+@click.option(
+    "--max-response-bytes",
+    type=click.IntRange(min=1),
+    default=gateway.DEFAULT_MAX_RESPONSE_BYTES,
+    show_default=True,
+    help="Largest upstream response body passed on; larger ones get 502.",
+)
 @reports_errors
 def gateway_command(
     config: Optional[Path],
@@ -379,6 +428,13 @@ def gateway_command(
     upstream: str,
     allow_origins: tuple[str, ...],
     max_body_bytes: int,
+    header_timeout: float,
+    body_timeout: float,
+    send_timeout: float,
+    max_header_bytes: int,
+    max_headers: int,
+    max_connections: int,
+    max_response_bytes: int,
 ) -> None:
     """Serve the reference pages and forward the generated operations to the API.
 
@@ -394,4 +450,13 @@ def gateway_command(
         upstream=upstream,
         allow_origins=allow_origins,
         max_body_bytes=max_body_bytes,
+        limits=gateway.Limits(
+            header_timeout=header_timeout,
+            body_timeout=body_timeout,
+            send_timeout=send_timeout,
+            max_header_bytes=max_header_bytes,
+            max_headers=max_headers,
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+        ),
     )

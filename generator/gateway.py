@@ -26,6 +26,21 @@ What it refuses, and why:
   ones. A browser request to an operation from any other origin is refused with 403 even when it
   would not need CORS (a plain HTML form post), and so is a request whose ``Host`` is a domain
   name the gateway was not told about (DNS rebinding).
+- **Cookies.** The upstream is called through a bare httpx transport, with no cookie jar at all:
+  a cookie the upstream sets is never stored, never sent on a later request (nobody's), and
+  ``Set-Cookie`` is not passed to the browser (it belongs to the gateway's own exchange with the
+  upstream, not to the page's origin).
+- **Holding it open or filling its memory** (limits in the spirit of nginx's): the request head
+  must arrive within ``--header-timeout`` (``client_header_timeout``) and be at most
+  ``--max-header-bytes`` with at most ``--max-headers`` fields (``large_client_header_buffers``;
+  431 past them); the whole body within ``--body-timeout`` (408); a response the client stops
+  reading is dropped after ``--send-timeout`` (``send_timeout``); at most ``--max-connections``
+  connections are served at once, more get 503 (uvicorn's ``limit_concurrency``, like
+  ``limit_conn``); an upstream response above ``--max-response-bytes`` is refused with 502 and
+  never buffered past that size (declared or counted while reading).
+- **Ambiguous framing** (RFC 9112, section 6.3): a request with both ``Content-Length`` and
+  ``Transfer-Encoding`` is refused with 400 and the connection closed, since a proxy behind or
+  in front of the gateway could read the body differently (request smuggling).
 - **Leaking the key.** The key is never logged, never put in a page, and removed from anything the
   upstream sends back (body and headers) before it reaches the caller; every log record passes
   through a filter that redacts it too.
@@ -33,6 +48,7 @@ What it refuses, and why:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 import logging
@@ -42,7 +58,7 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote, unquote_to_bytes, urlsplit
@@ -52,6 +68,7 @@ from .errors import CodegenError
 
 __all__ = [
     "GatewayConfig",
+    "Limits",
     "Route",
     "RouteTable",
     "create_app",
@@ -65,6 +82,16 @@ DEFAULT_PORT = 8787
 DEFAULT_UPSTREAM = "https://api.stripe.com"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 UPSTREAM_TIMEOUT_SECONDS = 80.0  # Stripe's own limit for a request
+# Limits (see ``Limits``); nginx's defaults for comparison: 60 s timeouts, 4 x 8 KB head buffers.
+DEFAULT_HEADER_TIMEOUT = 10.0  # seconds for the whole request head
+DEFAULT_BODY_TIMEOUT = 10.0  # seconds for the whole request body
+DEFAULT_SEND_TIMEOUT = 30.0  # seconds for a client that stopped reading
+DEFAULT_MAX_HEADER_BYTES = 32 * 1024  # request line plus headers
+DEFAULT_MAX_HEADERS = 100  # header fields (Apache's LimitRequestFields)
+DEFAULT_MAX_CONNECTIONS = 512  # served at once; more get 503
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # upstream body; larger gets 502
+# Upstream connections at once (nginx: max_conns); Stripe's test mode allows 25 requests/s.
+UPSTREAM_POOL_SIZE = 16
 REDACTED = "[redacted]"
 
 FORWARDED_REQUEST_HEADERS = (
@@ -240,8 +267,20 @@ def normalize_origin(text: str) -> str:
     value = text.strip()
     if value == "null":
         return value
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        hostname, port = parts.hostname, parts.port
+    except ValueError as error:  # a port that is not a number 0-65535, a broken [IPv6]
+        reason = (
+            "its port is not a number from 1 to 65535"
+            if str(error).startswith("Port")
+            else error
+        )
+        raise CodegenError(
+            f"--allow-origin {text!r} is not an origin: {reason}",
+            hint="give scheme, host and a numeric port, e.g. http://localhost:3000",
+        ) from None
+    if parts.scheme not in ("http", "https") or not hostname:
         raise CodegenError(
             f"--allow-origin {text!r} is not an origin",
             hint="give scheme, host and port, e.g. http://localhost:3000",
@@ -251,11 +290,10 @@ def normalize_origin(text: str) -> str:
             f"--allow-origin {text!r} must be an origin only (no path, query or user)",
             hint="e.g. https://docs.example.com",
         )
-    host = parts.hostname
+    host = hostname
     if ":" in host:
         host = f"[{host}]"
     default = {"http": 80, "https": 443}[parts.scheme]
-    port = parts.port
     return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
@@ -278,7 +316,19 @@ def _is_ip_literal(host: str) -> bool:
 
 def check_upstream(text: str) -> str:
     """The upstream origin (plus an optional path prefix), validated once at start."""
-    parts = urlsplit(text.strip())
+    try:
+        parts = urlsplit(text.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        reason = (
+            "its port is not a number from 1 to 65535"
+            if str(error).startswith("Port")
+            else error
+        )
+        raise CodegenError(
+            f"--upstream {text!r} is not a URL: {reason}",
+            hint="e.g. https://api.stripe.com or http://127.0.0.1:12111 for a local mock",
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CodegenError(
             f"--upstream {text!r} is not an http(s) URL",
@@ -298,6 +348,45 @@ def check_upstream(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one caller may hold of the gateway: time, header space, connections, memory.
+
+    Timeouts are in seconds and bound a whole phase, not one read: a client dripping a byte a
+    second is cut off as surely as a silent one (nginx's ``client_body_timeout`` is per read,
+    which a drip defeats).
+    """
+
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    send_timeout: float = DEFAULT_SEND_TIMEOUT
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    max_headers: int = DEFAULT_MAX_HEADERS
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+
+    def check(self) -> None:
+        """Refuse values that would disable a limit by accident (0, negative)."""
+        for name in ("header_timeout", "body_timeout", "send_timeout"):
+            if not getattr(self, name) > 0:
+                option = "--" + name.replace("_", "-")
+                raise CodegenError(
+                    f"{option} must be more than 0 seconds", hint=f"e.g. {option} 10"
+                )
+        for name in (
+            "max_header_bytes",
+            "max_headers",
+            "max_connections",
+            "max_response_bytes",
+        ):
+            if getattr(self, name) < 1:
+                option = "--" + name.replace("_", "-")
+                raise CodegenError(
+                    f"{option} must be at least 1",
+                    hint=f"e.g. {option} {getattr(Limits, name)}",
+                )
+
+
+@dataclass(frozen=True)
 class GatewayConfig:
     routes: RouteTable
     upstream: str
@@ -307,6 +396,7 @@ class GatewayConfig:
     port: int
     allow_origins: tuple[str, ...] = ()
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    limits: Limits = field(default_factory=Limits)
 
     def __repr__(self) -> str:  # never show the key
         return (
@@ -418,8 +508,20 @@ def create_app(config: GatewayConfig) -> Any:
     origins = config.origins
     host_names = config.host_names
 
-    class BodyTooLarge(Exception):
-        pass
+    limits = config.limits
+    timeout = httpx.Timeout(UPSTREAM_TIMEOUT_SECONDS, connect=10.0, pool=10.0)
+    # The transport, not an httpx.Client: no cookie jar (a jar would be shared by every
+    # caller), no redirects, no proxy settings from the environment, no default headers.
+    transport = httpx.AsyncHTTPTransport(
+        retries=0,
+        limits=httpx.Limits(
+            max_connections=UPSTREAM_POOL_SIZE,
+            max_keepalive_connections=UPSTREAM_POOL_SIZE,
+        ),
+    )
+    # Requests wait here rather than in httpcore's pool, whose scheduling scans every queued
+    # request against every connection: hundreds queued there cost more CPU than the proxying.
+    upstream_slots = asyncio.Semaphore(UPSTREAM_POOL_SIZE)
 
     def refuse(
         status: int, kind: str, message: str, origin: Optional[str] = None
@@ -455,6 +557,17 @@ def create_app(config: GatewayConfig) -> Any:
         return True, None
 
     async def read_body(request: Request) -> bytes:
+        """The whole body, within ``--body-timeout`` from the start of the request."""
+        deadline = request.scope.get(_BODY_DEADLINE)
+        remaining = limits.body_timeout
+        if isinstance(deadline, float):
+            remaining = max(deadline - asyncio.get_running_loop().time(), 0.0)
+        try:
+            return await asyncio.wait_for(read_capped_body(request), remaining)
+        except asyncio.TimeoutError:
+            raise BodyTimeout() from None
+
+    async def read_capped_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")
         if declared is not None:
             if not declared.isdigit():
@@ -470,12 +583,42 @@ def create_app(config: GatewayConfig) -> Any:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    client = httpx.AsyncClient(
-        timeout=httpx.Timeout(UPSTREAM_TIMEOUT_SECONDS, connect=10.0),
-        follow_redirects=False,
-        trust_env=False,
-        headers={"User-Agent": f"codegen-gateway/{__version__}"},
-    )
+    async def call_upstream(
+        method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """Status, headers and body (at most ``--max-response-bytes``) of one upstream call.
+
+        The body is read in chunks and counted as it arrives (after any content decoding, so
+        a compressed bomb counts at its real size); past the limit the upstream connection is
+        closed and ``ResponseTooLarge`` raised, so no more than the limit is ever held.
+        """
+        outgoing = httpx.Request(
+            method,
+            url,
+            headers=headers,
+            content=body,
+            extensions={"timeout": timeout.as_dict()},
+        )
+        async with upstream_slots:
+            response = await transport.handle_async_request(outgoing)
+            try:
+                content = await read_capped(response)
+            finally:
+                await response.aclose()
+        return response.status_code, response.headers, content
+
+    async def read_capped(response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limits.max_response_bytes:
+            raise ResponseTooLarge(declared)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limits.max_response_bytes:
+                raise ResponseTooLarge(f"more than {size}")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def forward(request: Request) -> Response:
         raw_path = (
@@ -510,6 +653,14 @@ def create_app(config: GatewayConfig) -> Any:
                 f"Request body larger than {config.max_body_bytes} bytes.",
                 cors_origin,
             )
+        except BodyTimeout:
+            logger.warning("refused %s %s: body too slow", method, route.template)
+            return refuse(  # the guard closes the connection: the body is unread
+                408,
+                "invalid_request_error",
+                f"Request body not received within {limits.body_timeout:g} s.",
+                cors_origin,
+            )
         except ClientDisconnect:
             return Response(status_code=400)
         headers = {
@@ -518,17 +669,34 @@ def create_app(config: GatewayConfig) -> Any:
             if name in FORWARDED_REQUEST_HEADERS
         }
         headers["Authorization"] = f"Bearer {config.api_key}"
+        headers["User-Agent"] = f"codegen-gateway/{__version__}"
         query = request.scope.get("query_string", b"").decode("latin-1")
         url = config.upstream + upstream_path + (f"?{query}" if query else "")
         started = time.monotonic()
         try:
-            upstream = await client.request(method, url, headers=headers, content=body)
-        except httpx.TimeoutException:
+            status, upstream_headers, content = await asyncio.wait_for(
+                call_upstream(method, url, headers, body), UPSTREAM_TIMEOUT_SECONDS
+            )
+        except (httpx.TimeoutException, asyncio.TimeoutError):
             logger.warning("upstream timed out for %s %s", method, route.template)
             return refuse(
                 504,
                 "api_connection_error",
                 "The gateway timed out waiting for the upstream API.",
+                cors_origin,
+            )
+        except ResponseTooLarge:
+            logger.warning(
+                "refused the upstream response to %s %s: larger than %d bytes",
+                method,
+                route.template,
+                limits.max_response_bytes,
+            )
+            return refuse(
+                502,
+                "api_error",
+                f"The upstream response was larger than {limits.max_response_bytes} "
+                "bytes (the gateway's --max-response-bytes).",
                 cors_origin,
             )
         except httpx.HTTPError as error:
@@ -545,19 +713,10 @@ def create_app(config: GatewayConfig) -> Any:
                 cors_origin,
             )
         elapsed = (time.monotonic() - started) * 1000
-        logger.info(
-            "%s %s -> %d (%.0f ms)",
-            method,
-            route.template,
-            upstream.status_code,
-            elapsed,
-        )
-        response = Response(
-            content=_redact_bytes(upstream.content, secrets),
-            status_code=upstream.status_code,
-        )
+        logger.info("%s %s -> %d (%.0f ms)", method, route.template, status, elapsed)
+        response = Response(content=_redact_bytes(content, secrets), status_code=status)
         for name in FORWARDED_RESPONSE_HEADERS:
-            value = upstream.headers.get(name)
+            value = upstream_headers.get(name)
             if value is not None:
                 response.headers[name] = _redact_text(value, secrets)
         if cors_origin is not None:
@@ -595,7 +754,7 @@ def create_app(config: GatewayConfig) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         yield
-        await client.aclose()
+        await transport.aclose()
 
     pages = Starlette(
         routes=[
@@ -609,6 +768,22 @@ def create_app(config: GatewayConfig) -> Any:
     return _Guard(pages, request_response(forward), config)
 
 
+class BodyTooLarge(Exception):
+    """The request body is above ``--max-body-bytes`` (→ 413)."""
+
+
+class BodyTimeout(Exception):
+    """The request body did not arrive within ``--body-timeout`` (→ 408)."""
+
+
+class ResponseTooLarge(Exception):
+    """The upstream body is above ``--max-response-bytes`` (→ 502)."""
+
+
+# The ASGI scope key under which the guard passes the loop time the body is due.
+_BODY_DEADLINE = "codegen.body_deadline"
+
+
 class _Guard:
     """ASGI entry: refuse unknown Host names, send pages or forward, add security headers.
 
@@ -620,6 +795,7 @@ class _Guard:
         self.pages = pages
         self.forward = forward
         self.host_names = config.host_names
+        self.limits = config.limits
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -627,31 +803,58 @@ class _Guard:
             return
         if scope["type"] != "http":
             return  # websockets: not served
-        host = ""
-        for name, value in scope.get("headers", []):
-            if name == b"host":
-                host = value.decode("latin-1")
-                break
-        if not self._host_ok(host):
-            await _plain(send, 421, b"Misdirected request: unknown Host.\n")
+        headers: list[tuple[bytes, bytes]] = list(scope.get("headers", []))
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            status, text = refusal
+            await _plain(send, status, text)
             return
         path = scope.get("path", "")
         is_page = path == "/" or path == "/reference" or path.startswith("/reference/")
+        loop = asyncio.get_running_loop()
+        scope = {**scope, _BODY_DEADLINE: loop.time() + self.limits.body_timeout}
+        body = _BodyProgress(_has_body(headers))
+
+        async def receive_tracked() -> Any:
+            message = await receive()
+            body.seen(message)
+            return message
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += list(SECURITY_HEADERS)
+                extra = list(SECURITY_HEADERS)
                 if is_page:
-                    headers.append((b"content-security-policy", PAGE_POLICY))
-                    headers.append((b"cache-control", b"no-cache"))
+                    extra.append((b"content-security-policy", PAGE_POLICY))
+                    extra.append((b"cache-control", b"no-cache"))
                 else:
-                    headers.append((b"cache-control", b"no-store"))
-                message = {**message, "headers": headers}
+                    extra.append((b"cache-control", b"no-store"))
+                if body.pending:
+                    # Answered before the body was read: close rather than read (and wait
+                    # for) the rest of it on a kept-alive connection.
+                    extra.append((b"connection", b"close"))
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         app = self.pages if is_page else self.forward
-        await app(scope, receive, send_with_headers)
+        await app(scope, receive_tracked, send_with_headers)
+
+    def _refusal(
+        self, scope: Any, headers: list[tuple[bytes, bytes]]
+    ) -> Optional[tuple[int, bytes]]:
+        """(status, text) for a request refused on its head alone, or None."""
+        if len(headers) > self.limits.max_headers:
+            return 431, b"Request header fields too large: too many fields.\n"
+        size = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
+        size += sum(len(name) + len(value) + 4 for name, value in headers)
+        if size > self.limits.max_header_bytes:
+            return 431, b"Request header fields too large.\n"
+        names = {name for name, _ in headers}
+        if b"content-length" in names and b"transfer-encoding" in names:
+            return 400, b"Bad request: both Content-Length and Transfer-Encoding.\n"
+        host = next((v.decode("latin-1") for n, v in headers if n == b"host"), "")
+        if not self._host_ok(host):
+            return 421, b"Misdirected request: unknown Host.\n"
+        return None
 
     def _host_ok(self, host: str) -> bool:
         name = _host_name(host)
@@ -666,7 +869,30 @@ def _host_name(host: str) -> str:
     return name.rsplit(":", 1)[0] if ":" in name else name
 
 
+def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name == b"transfer-encoding" or (
+            name == b"content-length" and value.strip() not in (b"", b"0")
+        ):
+            return True
+    return False
+
+
+class _BodyProgress:
+    """Whether a request still has body bytes the application has not read."""
+
+    def __init__(self, has_body: bool) -> None:
+        self.pending = has_body
+
+    def seen(self, message: Any) -> None:
+        if message.get("type") == "http.disconnect":
+            self.pending = False
+        elif message.get("type") == "http.request" and not message.get("more_body"):
+            self.pending = False
+
+
 async def _plain(send: Any, status: int, body: bytes) -> None:
+    """A plain-text refusal; the connection is closed after it (the body is never read)."""
     await send(
         {
             "type": "http.response.start",
@@ -674,11 +900,124 @@ async def _plain(send: Any, status: int, body: bytes) -> None:
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
                 *SECURITY_HEADERS,
+                (b"cache-control", b"no-store"),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+# --- the connection: timeouts uvicorn does not have --------------------------------------------
+
+_HEAD_TIMEOUT_RESPONSE = (
+    b"HTTP/1.1 408 Request Timeout\r\n"
+    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 27\r\n"
+    b"connection: close\r\n\r\n"
+    b"Request head took too long\n"
+)
+
+
+def protocol_class(limits: Limits) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol plus the head and send timeouts it lacks.
+
+    uvicorn arms a timer only between requests (``timeout_keep_alive``) and cancels it on the
+    first byte received, so a request head sent a byte at a time, or never, keeps the
+    connection forever; and a client that stops reading keeps its response buffered forever.
+    Here the head (request line and headers) must be complete within ``header_timeout`` of
+    the connection or of the first byte of a kept-alive request (nginx's
+    ``client_header_timeout``), and once the response's write buffer is full (or the response
+    is finished with bytes still unsent) the client must take them within ``send_timeout``
+    (nginx's ``send_timeout``); else the connection is closed. The keep-alive timer starts
+    when the response is sent, not when the application is done with it. Bodies are timed by
+    the application (``BodyTimeout``), which can still answer 408.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class TimedH11Protocol(H11Protocol):
+        _head_timer: Optional[asyncio.TimerHandle] = None
+        _send_timer: Optional[asyncio.TimerHandle] = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm_head_timer()
+
+        def data_received(self, data: bytes) -> None:
+            if self.conn.their_state is h11.IDLE:
+                self._arm_head_timer()  # no-op when already armed
+            super().data_received(data)
+            if self.conn.their_state is not h11.IDLE:
+                self._head_timer = _cancel(self._head_timer)
+
+        def connection_lost(self, exc: Optional[Exception]) -> None:
+            self._head_timer = _cancel(self._head_timer)
+            self._send_timer = _cancel(self._send_timer)
+            super().connection_lost(exc)
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            self._arm_send_timer()
+
+        def resume_writing(self) -> None:
+            super().resume_writing()
+            self._send_timer = _cancel(self._send_timer)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if self.transport.get_write_buffer_size() > 0:
+                self._arm_send_timer()
+
+        def timeout_keep_alive_handler(self) -> None:
+            """Idle means nothing left to send: a client still reading is not idle.
+
+            uvicorn starts the keep-alive timer when the application is done, so a client
+            reading a large response slowly found its connection closed under its next
+            request. While bytes are unsent, wait on (the send timer bounds that wait).
+            """
+            if self.transport.get_write_buffer_size() > 0:
+                self._arm_send_timer()
+                self.timeout_keep_alive_task = self.loop.call_later(
+                    self.timeout_keep_alive, self.timeout_keep_alive_handler
+                )
+                return
+            super().timeout_keep_alive_handler()
+
+        def _arm_head_timer(self) -> None:
+            if self._head_timer is None:
+                self._head_timer = self.loop.call_later(
+                    limits.header_timeout, self._head_timed_out
+                )
+
+        def _arm_send_timer(self) -> None:
+            if self._send_timer is None:
+                self._send_timer = self.loop.call_later(
+                    limits.send_timeout, self._send_timed_out
+                )
+
+        def _head_timed_out(self) -> None:
+            self._head_timer = None
+            if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+                return
+            if self.conn.trailing_data[0]:  # part of a head arrived: say why
+                self.transport.write(_HEAD_TIMEOUT_RESPONSE)
+            self.transport.close()
+
+        def _send_timed_out(self) -> None:
+            self._send_timer = None
+            if self.transport.get_write_buffer_size() > 0:
+                self.transport.abort()  # close() would wait for the reader forever
+
+    return TimedH11Protocol
+
+
+def _cancel(timer: Optional[asyncio.TimerHandle]) -> Optional[asyncio.TimerHandle]:
+    """Cancel a timer if there is one; None, to clear the attribute that held it."""
+    if timer is not None:
+        timer.cancel()
+    return None
 
 
 # --- running --------------------------------------------------------------------------------
@@ -715,6 +1054,7 @@ def serve(
     upstream: str,
     allow_origins: Sequence[str],
     max_body_bytes: int,
+    limits: Optional[Limits] = None,
     environ: Optional[dict[str, str]] = None,
 ) -> None:
     """Run the gateway until interrupted. Port 0 picks a free port (printed at start)."""
@@ -735,10 +1075,14 @@ def serve(
         )
     if max_body_bytes < 1:
         raise CodegenError("--max-body-bytes must be at least 1", hint="e.g. 1048576")
+    limits = limits or Limits()
+    limits.check()
     fixed_upstream = check_upstream(upstream)
     origins = tuple(dict.fromkeys(normalize_origin(o) for o in allow_origins))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto is TCP, and
+    # without it each response's body waits ~40 ms behind its head (Nagle + delayed ACK).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -748,7 +1092,7 @@ def serve(
             f"cannot listen on {host}:{port}: {error.strerror}",
             hint="choose another --port (0 picks a free one)",
         ) from error
-    sock.listen(128)
+    sock.listen(max(128, min(limits.max_connections, 4096)))
     sock.set_inheritable(True)
     actual_port = sock.getsockname()[1]
     config = GatewayConfig(
@@ -760,6 +1104,7 @@ def serve(
         port=actual_port,
         allow_origins=origins,
         max_body_bytes=max_body_bytes,
+        limits=limits,
     )
     app = create_app(config)
     shown = f"[{host}]" if ":" in host else host
@@ -778,6 +1123,11 @@ def serve(
             proxy_headers=False,
             forwarded_allow_ips="",
             timeout_graceful_shutdown=5,
+            http=protocol_class(limits),
+            # h11 buffers an incomplete head up to this size (then 400); a complete head
+            # that arrived in one read is measured by the guard (431).
+            h11_max_incomplete_event_size=limits.max_header_bytes,
+            limit_concurrency=limits.max_connections,
         )
     )
     try:

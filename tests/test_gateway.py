@@ -8,11 +8,13 @@ plain socket so that nothing normalises ``..`` or ``%2F`` on the way.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import logging
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -81,9 +83,17 @@ def start_upstream() -> Upstream:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
+            chunked = headers.get("Transfer-Encoding") == "chunked"
+            if not chunked:
+                self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            if chunked:  # no declared size: the gateway has to count
+                for start in range(0, len(payload), 65536):
+                    piece = payload[start : start + 65536]
+                    self.wfile.write(b"%X\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self.wfile.write(payload)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = (
             _handle
@@ -369,6 +379,8 @@ def test_upstream_is_validated_once() -> None:
         "https://u:p@api.stripe.com",
         "https://x?y=1",
         "nonsense",
+        "http://127.0.0.1:x",
+        "http://127.0.0.1:70000",
     ):
         with pytest.raises(CodegenError):
             gateway.check_upstream(bad)
@@ -695,6 +707,313 @@ def test_start_refuses_a_missing_key_and_an_unencrypted_upstream(output: Path) -
     assert plain.returncode == 2
     assert "unencrypted" in plain.stderr
     assert API_KEY not in plain.stdout + plain.stderr
+
+
+# --- limits: cookies, slow clients, header size, connections, framing, origins ---------------------
+
+TIGHT = gateway.Limits(
+    header_timeout=0.5,
+    body_timeout=0.5,
+    send_timeout=1.0,
+    max_header_bytes=8192,
+    max_headers=40,
+    max_connections=12,
+    max_response_bytes=16 * 1024 * 1024,  # above what loopback's socket buffers take
+)
+HEAD = (
+    f"POST {OPERATION} HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\n"
+    "Content-Type: application/x-www-form-urlencoded\r\n"
+).encode()
+
+
+@pytest.fixture(scope="module")
+def tight(
+    output: Path, upstream: Upstream, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gateway]:
+    """A gateway with small limits, so that each limit test takes about a second."""
+    log = tmp_path_factory.mktemp("logs") / "tight.log"
+    options = [
+        f"--{name.replace('_', '-')}={value}"
+        for name, value in dataclasses.asdict(TIGHT).items()
+    ]
+    running = start_gateway(output, upstream.url, log, *options)
+    yield running
+    running.stop()
+
+
+def raw(gw: Gateway, timeout: float = 5.0) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", gw.port), timeout=timeout)
+    return sock
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """Everything until the gateway closes (or the socket's timeout: then what came)."""
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except (socket.timeout, ConnectionResetError):
+        pass
+    return data
+
+
+def drip(
+    sock: socket.socket, head: bytes, byte: bytes, seconds: float
+) -> tuple[bytes, float, bool]:
+    """Send ``head``, then ``byte`` every 0.1 s until the gateway answers and closes.
+
+    Returns what was received, the seconds it took, and whether the gateway closed.
+    """
+    sock.sendall(head)
+    started = time.monotonic()
+    received = b""
+    while time.monotonic() - started < seconds:
+        ready, _, _ = select.select([sock], [], [], 0.1)
+        try:
+            if not ready:
+                sock.sendall(byte)
+                continue
+            chunk = sock.recv(65536)
+        except (BrokenPipeError, ConnectionResetError):
+            return received, time.monotonic() - started, True
+        if not chunk:
+            return received, time.monotonic() - started, True
+        received += chunk
+    return received, time.monotonic() - started, False
+
+
+def status_of(data: bytes) -> int:
+    found = re.match(rb"HTTP/1\.1 (\d{3}) ", data)
+    return int(found.group(1)) if found else 0
+
+
+def test_responses_are_not_held_back_by_nagle(gw: Gateway) -> None:
+    """Each response's body used to wait ~40 ms behind its head: no TCP_NODELAY."""
+    connection = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=5)
+    seconds = []
+    try:
+        for _ in range(15):
+            started = time.monotonic()
+            connection.request("GET", "/reference/assets/reference.css")
+            connection.getresponse().read()
+            seconds.append(time.monotonic() - started)
+    finally:
+        connection.close()
+    assert sorted(seconds)[len(seconds) // 2] < 0.025, seconds
+
+
+def test_upstream_cookies_are_neither_kept_nor_passed_on(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    def set_cookie(recorded: Recorded) -> tuple[int, dict[str, str], bytes]:
+        return (
+            200,
+            {
+                "Content-Type": "application/json",
+                "Set-Cookie": "session=s3cr3t; Path=/",
+            },
+            b"{}",
+        )
+
+    upstream.reply = set_cookie
+    first = request(gw, "POST", OPERATION, b"a=b", FORM)
+    upstream.reply = Upstream.reply
+    second = request(gw, "POST", OPERATION, b"a=b", FORM)
+    assert first.status == second.status == 200
+    assert "set-cookie" not in first.headers
+    assert [r.headers.get("Cookie") for r in upstream.requests] == [None, None]
+
+
+def test_a_slow_or_silent_request_head_is_cut_off(tight: Gateway) -> None:
+    with raw(tight) as sock:
+        received, seconds, closed = drip(sock, HEAD + b"X-Slow: ", b"a", 4.0)
+    assert closed and seconds < 2.0, (seconds, received)
+    assert status_of(received) == 408
+    with raw(tight) as sock:  # connects, sends nothing
+        started = time.monotonic()
+        assert read_all(sock) == b""
+        assert time.monotonic() - started < 2.0
+    # The timer is per head, not per connection: a kept-alive connection works as before.
+    connection = http.client.HTTPConnection("127.0.0.1", tight.port, timeout=5)
+    try:
+        for _ in range(3):
+            connection.request("POST", OPERATION, b"a=b", FORM)
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+            time.sleep(0.3)  # 0.9 s on one connection, more than the head timeout
+        assert connection.sock is not None  # still the same connection
+    finally:
+        connection.close()
+
+
+def test_a_slow_request_body_gets_408(tight: Gateway, upstream: Upstream) -> None:
+    with raw(tight) as sock:
+        received, seconds, closed = drip(
+            sock, HEAD + b"Content-Length: 1000\r\n\r\na=", b"x", 4.0
+        )
+    assert closed and seconds < 2.0, (seconds, received)
+    assert status_of(received) == 408
+    assert b"not received within 0.5 s" in received
+    with raw(tight) as sock:  # chunked, one chunk every 0.1 s
+        received, seconds, closed = drip(
+            sock, HEAD + b"Transfer-Encoding: chunked\r\n\r\n", b"1\r\nx\r\n", 4.0
+        )
+    assert closed and seconds < 2.0 and status_of(received) == 408
+    assert upstream.requests == []
+
+
+def test_request_heads_are_limited_in_size_and_count(
+    tight: Gateway, upstream: Upstream
+) -> None:
+    def send_head(extra: bytes) -> int:
+        with raw(tight) as sock:
+            sock.sendall(HEAD + extra + b"Content-Length: 3\r\n\r\na=b")
+            return status_of(read_all(sock))
+
+    assert send_head(b"".join(b"X-%d: y\r\n" % i for i in range(45))) == 431
+    assert send_head(b"".join(b"X-%d: y\r\n" % i for i in range(5000))) in (400, 431)
+    assert send_head(b"X-Big: " + b"y" * 9000 + b"\r\n") in (400, 431)
+    # The same head written in small pieces: h11's own buffer limit refuses it.
+    with raw(tight) as sock:
+        sock.sendall(HEAD)
+        try:
+            for _ in range(40):
+                sock.sendall(b"X-Pad: " + b"p" * 500 + b"\r\n")
+                time.sleep(0.001)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert status_of(read_all(sock)) in (400, 431)
+    assert send_head(b"".join(b"X-%d: y\r\n" % i for i in range(30))) == 200
+    assert len(upstream.requests) == 1
+
+
+def test_connections_beyond_the_limit_get_503(tight: Gateway) -> None:
+    held = [raw(tight) for _ in range(TIGHT.max_connections)]
+    try:
+        for sock in held:
+            sock.sendall(HEAD)  # an unfinished head holds its connection
+        time.sleep(0.1)
+        reply = request(tight, "POST", OPERATION, b"a=b", FORM)
+        assert reply.status == 503
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.3)
+    assert request(tight, "POST", OPERATION, b"a=b", FORM).status == 200
+
+
+def test_content_length_with_transfer_encoding_is_400(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    body = b"3\r\na=b\r\n0\r\n\r\n"
+    for framing in (
+        b"Content-Length: 3\r\nTransfer-Encoding: chunked\r\n",
+        b"Transfer-Encoding: chunked\r\nContent-Length: 13\r\n",
+    ):
+        with raw(gw) as sock:
+            sock.sendall(HEAD + framing + b"\r\n" + body)
+            reply = read_all(sock)  # and the gateway closes the connection
+        assert status_of(reply) == 400, reply
+    assert upstream.requests == []
+
+
+def test_upstream_responses_above_the_limit_are_502(
+    tight: Gateway, upstream: Upstream
+) -> None:
+    big = b'{"data": "' + b"x" * TIGHT.max_response_bytes + b'"}'
+    for framing in ({}, {"Transfer-Encoding": "chunked"}):
+        upstream.reply = lambda r, f=framing: (  # type: ignore[misc]
+            200,
+            {"Content-Type": "application/json", **f},
+            big,
+        )
+        reply = request(tight, "POST", OPERATION, b"a=b", FORM)
+        assert reply.status == 502, framing
+        assert "larger than 16777216 bytes" in reply.json()["error"]["message"]
+    upstream.reply = lambda r: (
+        200,
+        {"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        big[: TIGHT.max_response_bytes],
+    )
+    assert request(tight, "POST", OPERATION, b"a=b", FORM).status == 200
+
+
+def test_a_client_that_stops_reading_is_dropped(
+    tight: Gateway, upstream: Upstream
+) -> None:
+    size = TIGHT.max_response_bytes - 100  # the kernel buffers ~4 MB, the rest waits
+    upstream.reply = lambda r: (200, {"Content-Type": "application/json"}, b"x" * size)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(5)
+    sock.connect(("127.0.0.1", tight.port))
+    with sock:
+        sock.sendall(HEAD + b"Content-Length: 3\r\n\r\na=b")
+        time.sleep(TIGHT.send_timeout + 1.0)  # read nothing past the send timeout
+        received = read_all(sock)
+    assert 0 < len(received) < size, len(received)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["http://x:abc", "http://[::1", "http://x:99999", "http://a b", "http://:80"],
+)
+def test_a_malformed_origin_is_403_not_500(
+    gw: Gateway, upstream: Upstream, origin: str
+) -> None:
+    reply = request(gw, "POST", OPERATION, b"a=b", {**FORM, "Origin": origin})
+    assert reply.status == 403, reply.body
+    preflight = request(
+        gw,
+        "OPTIONS",
+        OPERATION,
+        None,
+        {"Origin": origin, "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status == 403
+    assert upstream.requests == []
+    assert "Traceback" not in gw.logs()
+
+
+def test_a_bad_allow_origin_is_exit_2_with_a_fix(output: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "gateway",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--output",
+            str(output),
+            "--port",
+            "0",
+            "--allow-origin",
+            "http://x:abc",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "STRIPE_API_KEY": API_KEY},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("codegen: error: --allow-origin 'http://x:abc'")
+    assert "port" in result.stderr and "fix:" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_limits_must_be_positive() -> None:
+    with pytest.raises(CodegenError, match="--header-timeout must be more than 0"):
+        gateway.Limits(header_timeout=0).check()
+    with pytest.raises(CodegenError, match="--max-headers must be at least 1"):
+        gateway.Limits(max_headers=0).check()
+    gateway.Limits().check()
 
 
 def test_the_key_never_appears_in_responses_pages_or_logs(
