@@ -5,10 +5,14 @@ Exit codes: 0 success; 1 ``check`` found drift; 2 bad input (spec, settings, opt
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import functools
 import os
+import platform
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Optional, TypeVar
@@ -18,7 +22,7 @@ import click
 from . import __version__, gateway, pipeline, spec, text
 from .errors import CodegenError
 from .lower import operations_of
-from .settings import Settings, is_package_name, load_settings
+from .settings import Settings, load_settings, package_name_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,10 +43,19 @@ def reports_errors(command: F) -> F:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except KeyboardInterrupt:
+            # The black workers finish the piece they hold before the process can end: a
+            # second Ctrl-C meanwhile would only print a traceback from Python's shutdown.
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             click.echo(
                 "codegen: interrupted; the output folder was left as it was", err=True
             )
             sys.exit(130)
+        except OSError as error:  # not made a CodegenError by a stage: still bad input
+            if _debug():
+                raise
+            click.echo(f"codegen: error: {os_error(error)}", err=True)
+            sys.exit(2)
         except Exception as error:  # a bug: say so in one line, never a bare traceback
             click.echo(
                 f"codegen: internal error: {type(error).__name__}: {error}\n"
@@ -54,6 +67,33 @@ def reports_errors(command: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: How to fix the OS errors a user can cause, by errno.
+OS_ERROR_FIXES = {
+    errno.EACCES: "check the permissions of that path (or run as a user who may use it)",
+    errno.EPERM: "check the permissions of that path (or run as a user who may use it)",
+    errno.ENOSPC: "free some disk space, or pick an --output on another disk",
+    errno.EDQUOT: "free some of your disk quota, or pick an --output on another disk",
+    errno.EROFS: "the file system is read-only: pick an --output on a writable one",
+    errno.ENAMETOOLONG: "use a shorter path (or a shorter --package name)",
+    errno.EBUSY: "the path is in use or a mount point: pick another --output",
+    errno.ENOENT: "check that the path exists",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "the path is a folder; a file was expected",
+}
+
+
+def os_error(error: OSError) -> CodegenError:
+    """An OS error as a message naming the path, the reason and a fix."""
+    where = error.filename if error.filename is not None else "a file"
+    if error.filename2 is not None:
+        where = f"{where} -> {error.filename2}"
+    reason = (error.strerror or str(error) or type(error).__name__).lower()
+    return CodegenError(
+        f"{where}: {reason}",
+        hint=OS_ERROR_FIXES.get(error.errno or 0, "check the path and try again"),
+    )
 
 
 def _debug() -> bool:
@@ -131,10 +171,11 @@ def resolve_settings(
     templates: Optional[Path],
 ) -> Settings:
     settings = load_settings(config)
-    if package is not None and not is_package_name(package):
+    problem = None if package is None else package_name_problem(package)
+    if problem is not None:
         raise CodegenError(
-            f"--package {package!r} is not a Python identifier",
-            hint="use a name like my_stripe",
+            f"--package: {problem}",
+            hint="the package name is what users import: pass --package NAME",
         )
     return settings.with_overrides(
         spec=spec_path,
@@ -170,8 +211,18 @@ class ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
+def _version_message() -> str:
+    """Like black's: the tool's version, then what its output depends on."""
+    from .format import BLACK_VERSION
+
+    python = f"Python ({platform.python_implementation()}) {platform.python_version()}"
+    return f"%(prog)s, version %(version)s\nblack {BLACK_VERSION}, {python}"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="codegen")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="codegen", message=_version_message()
+)
 def main() -> None:
     """Generate a typed Python client and its docs from Stripe's OpenAPI spec."""
 

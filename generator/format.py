@@ -8,12 +8,18 @@ manifest records the hash of that text next to the hash of the bytes it produced
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Optional
 
 from importlib.metadata import version
@@ -23,13 +29,21 @@ from .errors import CodegenError
 BLACK_VERSION = version("black")
 
 
+LINE_LENGTH = 88
+TARGET_VERSION = "PY39"
+#: Names the one black mode without importing black (part of the format cache's key).
+MODE_ID = f"line_length={LINE_LENGTH};target_versions={TARGET_VERSION}"
+
+
 @functools.lru_cache(maxsize=None)
 def black_mode() -> Any:
     """The one black mode (imported on first use: a cached ``check`` never needs black)."""
     import black
     from black.mode import TargetVersion
 
-    return black.Mode(target_versions={TargetVersion.PY39}, line_length=88)
+    return black.Mode(
+        target_versions={TargetVersion[TARGET_VERSION]}, line_length=LINE_LENGTH
+    )
 
 
 #: Characters of Python below which starting worker processes costs more than it saves.
@@ -144,13 +158,102 @@ def format_files(
     done: dict[str, dict[int, str]] = {path: {} for path in todo}
     if parallel:
         heavy_first = sorted(units, key=lambda unit: -len(unit[2]))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for path, index, text in pool.map(_format_unit, heavy_first):
-                _finish(path, index, text, done, expected, out, progress)
+        pool: Optional[ProcessPoolExecutor] = None
+        futures: list[Future[tuple[str, int, str]]] = []
+        try:
+            with (
+                _sigint_blocked()
+            ):  # workers start with Ctrl-C held back, then ignore it
+                pool = ProcessPoolExecutor(
+                    max_workers=workers,
+                    initializer=_worker_init,
+                    initargs=(os.getpid(),),
+                )
+                futures = [pool.submit(_format_unit, unit) for unit in heavy_first]
+            # a Ctrl-C held back above arrives here at the latest, and is handled below
+            for future in futures:
+                _finish(*future.result(), done, expected, out, progress)
+        except (
+            BaseException
+        ):  # Ctrl-C, or a file black refused: stop now, not after the rest
+            if pool is not None:
+                _stop(pool, futures)
+            raise
+        pool.shutdown(wait=True)
     else:
         for path, index, text in map(_format_unit, units):
             _finish(path, index, text, done, expected, out, progress)
     return {path: out[path] for path in sorted(out)}
+
+
+# --- worker processes: die with the parent, leave Ctrl-C to it ---------------------------------
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+WATCHDOG_SECONDS = 0.5
+
+
+def _worker_init(parent: int) -> None:
+    """Run first in each worker. Ctrl-C goes to the whole foreground process group: the parent
+    handles it (exit 130, one line), so a worker ignores it rather than printing a traceback.
+    A worker must not outlive its parent (killed with SIGKILL, it cannot clean up): on Linux
+    the kernel kills it when the parent dies; elsewhere a thread polls the parent's pid.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if not _kill_me_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before any of that was in place
+        os._exit(1)
+
+
+def _kill_me_with_parent() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Hold SIGINT back while workers are forked (they inherit the mask, then ignore the
+    signal in ``_worker_init``); a Ctrl-C meanwhile reaches the parent when this ends. Without
+    it, a worker interrupted before its initializer ran died and left the pool hanging.
+    """
+    if not hasattr(signal, "pthread_sigmask") or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _stop(pool: ProcessPoolExecutor, futures: list[Future[Any]]) -> None:
+    """Cancel every piece not yet started and return at once; the workers finish the few
+    pieces they already hold and exit while the interpreter is on its way out.
+
+    The futures are cancelled here, in this thread: ``shutdown(cancel_futures=True)`` alone
+    leaves the cancelling to the pool's thread, which skips it once the pool object has been
+    garbage-collected, as it is by the time an exception has left this function; all the
+    queued work then still ran before the process could exit. Killing the workers is not
+    safe either: one killed while sending a result leaves half a message in the pipe, and
+    the pool's thread, which Python joins at exit, then waits forever for the rest."""
+    for future in futures:
+        future.cancel()  # only those not yet handed to a worker
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _finish(

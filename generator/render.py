@@ -7,6 +7,9 @@ built-in template of the same name. Templates receive the view objects from ``vi
 
 from __future__ import annotations
 
+import difflib
+import os
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -28,6 +31,79 @@ class RenderOptions:
     )
 
 
+def builtin_names() -> list[str]:
+    """Every built-in template, by its name relative to ``templates/`` (``docs/index.md.jinja``)."""
+    return sorted(
+        path.relative_to(BUILTIN_TEMPLATES).as_posix()
+        for path in BUILTIN_TEMPLATES.rglob("*")
+        if path.is_file()
+    )
+
+
+def _files_under(folder: Path) -> list[str]:
+    """Relative names of the files in a user templates folder; hidden files and folders
+    (``.git``, ``.DS_Store``) are left out. A folder that cannot be read is an error."""
+
+    def refuse(error: OSError) -> None:
+        raise CodegenError(
+            f"cannot read templates folder {error.filename or folder}: "
+            f"{(error.strerror or str(error)).lower()}",
+            hint="make it readable, or point `templates` / --templates elsewhere",
+        ) from error
+
+    names = []
+    for top, dirs, files in os.walk(folder, onerror=refuse):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith("."):
+                names.append((Path(top) / name).relative_to(folder).as_posix())
+    return sorted(names)
+
+
+def _misspelt(name: str, builtins: list[str]) -> Optional[str]:
+    """The built-in template a user file was probably meant to override, or ``None`` when it
+    is a helper template (base name starting with ``_``, not a near-miss of a built-in one).
+    """
+    folder, _, base = name.rpartition("/")
+    same_base = [b for b in builtins if b.rpartition("/")[2] == base]
+    if same_base:  # the right name in the wrong folder
+        return same_base[0]
+    if base.startswith("_"):
+        siblings = [
+            b.rpartition("/")[2] for b in builtins if b.rpartition("/")[0] == folder
+        ]
+        close = difflib.get_close_matches(base, siblings, n=1, cutoff=0.9)
+        return f"{folder}/{close[0]}".lstrip("/") if close else None
+    return (
+        difflib.get_close_matches(name, builtins, n=1, cutoff=0.0) or [builtins[0]]
+    )[0]
+
+
+def check_overrides(folder: Path) -> None:
+    """Refuse a file in the user templates folder that overrides no built-in template.
+
+    A misspelt override would otherwise be ignored silently. Helper templates (for
+    ``{% include %}`` / ``{% import %}`` from an override) are allowed: their base names
+    start with ``_`` (``docs/_macros.md.jinja``).
+    """
+    builtins = builtin_names()
+    known = set(builtins)
+    wrong = []
+    for name in _files_under(folder):
+        if name in known:
+            continue
+        meant = _misspelt(name, builtins)
+        if meant is not None:
+            wrong.append(f"{name!r} (did you mean {meant!r}?)")
+    if wrong:
+        raise CodegenError(
+            f"templates folder {folder}: {', '.join(wrong)} "
+            f"{'overrides' if len(wrong) == 1 else 'override'} no built-in template",
+            hint="name an override exactly like the built-in file it replaces (relative to "
+            "templates/); helper templates for include/import must start with `_`",
+        )
+
+
 def environment(user_templates: Optional[Path]) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
@@ -36,6 +112,7 @@ def environment(user_templates: Optional[Path]) -> jinja2.Environment:
                 f"templates folder {user_templates} does not exist",
                 hint="point the `templates` setting or --templates at a folder of .jinja files",
             )
+        check_overrides(user_templates)
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
     return jinja2.Environment(
@@ -80,23 +157,87 @@ class Renderer:
     def template(self, name: str, **context: Any) -> str:
         try:
             template = self.env.get_template(name)
-        except jinja2.TemplateNotFound as error:
-            raise CodegenError(
-                f"template {name!r} not found",
-                hint="restore it, or remove the override",
-            ) from error
-        except jinja2.TemplateError as error:  # syntax errors surface when loading
-            raise CodegenError(
-                f"template {name!r} is invalid: {error}", hint="fix the template"
-            ) from error
-        try:
             return template.render(**self.common, **context)
+        except jinja2.TemplateNotFound as error:
+            if error.name == name:
+                raise CodegenError(
+                    f"template {name!r} not found",
+                    hint="restore it, or remove the override",
+                ) from error
+            raise self._error(
+                name, error, "failed", f"template {error.name!r} not found"
+            ) from error
+        except jinja2.TemplateSyntaxError as error:  # compile errors, also of includes
+            where = (error.filename, error.lineno)
+            raise self._error(
+                name, error, "is invalid", error.message, where
+            ) from error
+        except OSError as error:  # an override that cannot be read
+            raise CodegenError(
+                f"cannot read template {error.filename or name}: "
+                f"{(error.strerror or str(error)).lower()}",
+                hint="make the file readable, or remove the override",
+            ) from error
         except (
             Exception
         ) as error:  # undefined variables, bad filters, errors in expressions
-            raise CodegenError(
-                f"template {name!r} failed: {error}", hint="fix the template"
-            ) from error
+            raise self._error(name, error, "failed", str(error)) from error
+
+    def _error(
+        self,
+        name: str,
+        error: BaseException,
+        verb: str,
+        detail: Optional[str],
+        where: Optional[tuple[Optional[str], Optional[int]]] = None,
+    ) -> CodegenError:
+        """``template 'docs/index.md.jinja' failed at line 3: ...``, with ``file:line`` as the
+        place. The line comes from the error itself (syntax errors) or, at run time, from the
+        last template frame of the traceback: Jinja rewrites tracebacks so that those frames
+        carry the template's file name and line."""
+        filename, lineno = where or self._template_frame(error)
+        inner = self._template_name(filename) if filename else None
+        shown = repr(name) if inner in (None, name) else f"{inner!r} (used by {name!r})"
+        at = f" at line {lineno}" if lineno else ""
+        builtin = filename is not None and self._is_builtin(filename)
+        return CodegenError(
+            f"template {shown} {verb}{at}: {detail or type(error).__name__}",
+            pointer=f"{filename}:{lineno}" if filename and lineno else filename,
+            hint=(
+                "this is a bug in a built-in template; please report it"
+                if builtin
+                else "fix the template"
+            ),
+        )
+
+    def _roots(self) -> list[Path]:
+        roots = [BUILTIN_TEMPLATES]
+        if self.options.templates is not None:
+            roots.insert(0, Path(os.path.abspath(self.options.templates)))
+        return roots
+
+    def _template_frame(
+        self, error: BaseException
+    ) -> tuple[Optional[str], Optional[int]]:
+        last: tuple[Optional[str], Optional[int]] = (None, None)
+        for frame in traceback.extract_tb(error.__traceback__):
+            if self._template_name(frame.filename) is not None:
+                last = (frame.filename, frame.lineno)
+        return last
+
+    def _template_name(self, filename: str) -> Optional[str]:
+        path = Path(os.path.abspath(filename))
+        for root in self._roots():
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
+        return None
+
+    def _is_builtin(self, filename: str) -> bool:
+        path = Path(os.path.abspath(filename))
+        user = self._roots()[0] if self.options.templates is not None else None
+        return path.is_relative_to(BUILTIN_TEMPLATES) and not (
+            user is not None and path.is_relative_to(user)
+        )
 
     def python(self, name: str, **context: Any) -> str:
         return header(self.api, comment="#") + self.template(name, **context)

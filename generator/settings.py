@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import keyword
+import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
@@ -58,7 +61,44 @@ class Settings:
 
 def is_package_name(name: str) -> bool:
     """A name ``import`` accepts: an identifier that is not a keyword."""
-    return name.isidentifier() and not keyword.iskeyword(name)
+    return package_name_problem(name) is None
+
+
+def package_name_problem(name: str) -> Optional[str]:
+    """Why ``name`` cannot be the generated package's name (with a fix), or ``None``."""
+    if keyword.iskeyword(name):  # soft keywords (match, type) are fine to import
+        return f"{name!r} is a Python keyword; pick another name such as {name}_client"
+    if name.isidentifier():
+        return None
+    suggestion = re.sub(r"\W+", "_", name).strip("_") or "stripe_client"
+    if not suggestion[0].isalpha():
+        suggestion = "client_" + suggestion
+    if not suggestion.isidentifier() or keyword.iskeyword(suggestion):
+        suggestion = "stripe_client"
+    return f"{name!r} is not a Python identifier; pick a name such as {suggestion}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def describe(value: object) -> str:
+    """A TOML value as a user would name it: ``the string 'no'``, ``a list``."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}" if value else "an empty string"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the float {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a date/time ({value})"
 
 
 def find_config(start: Path) -> Optional[Path]:
@@ -69,6 +109,29 @@ def find_config(start: Path) -> Optional[Path]:
     return None
 
 
+#: What each key holds, as said in error messages.
+EXPECTED = {
+    "spec": "a path (a string)",
+    "output": "a path (a string)",
+    "templates": "a path (a string)",
+    "package": "a Python identifier (a string)",
+    "operations": "a list of strings",
+    "globs": "a list of strings",
+    "path_prefixes": "a list of strings",
+    "all": "true or false",
+}
+EXAMPLES = {
+    "spec": 'spec = "spec/stripe.lock.json"',
+    "output": 'output = "generated"',
+    "templates": 'templates = "my_templates"',
+    "package": 'package = "stripe_client"',
+    "operations": 'operations = ["PostCustomersCustomerSources"]',
+    "globs": 'globs = ["GetCustomers*"]',
+    "path_prefixes": 'path_prefixes = ["/v1/customers"]',
+    "all": "all = true   (or false; a TOML boolean, without quotes)",
+}
+
+
 def load_settings(config: Optional[Path]) -> Settings:
     path = config or find_config(Path.cwd())
     if path is None:
@@ -77,42 +140,82 @@ def load_settings(config: Optional[Path]) -> Settings:
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise CodegenError(
+            f"cannot read {path}: {reason}",
+            hint="make the file readable, or pass --config with another pyproject.toml",
+        ) from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CodegenError(
             f"cannot read {path}: {error}", hint="fix the file or pass --config"
         ) from error
-    table = data.get("tool", {}).get("codegen", {})
+    tool = data.get("tool", {})
+    table = tool.get("codegen", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise CodegenError(
+            f"[tool.codegen] must be a table, found {describe(table)}",
+            pointer=str(path),
+            hint="write the settings under a `[tool.codegen]` header, one `key = value` a line",
+        )
     unknown = sorted(set(table) - set(KNOWN_KEYS))
     if unknown:
+        named = ", ".join(f"{key!r}{did_you_mean(key, KNOWN_KEYS)}" for key in unknown)
         raise CodegenError(
-            f"unknown setting(s) in [tool.codegen]: {', '.join(unknown)}",
+            f"unknown setting(s) in [tool.codegen]: {named}",
             pointer=f"{path}",
             hint="known settings: " + ", ".join(KNOWN_KEYS),
         )
     root = path.parent.resolve()
 
+    def wrong(key: str, found: str) -> CodegenError:
+        return CodegenError(
+            f"[tool.codegen] {key} must be {EXPECTED[key]}, found {found}",
+            pointer=str(path),
+            hint=f"write it as: {EXAMPLES[key]}",
+        )
+
     def as_tuple(key: str) -> tuple[str, ...]:
         value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise CodegenError(
-                f"[tool.codegen] {key} must be a list of strings", pointer=str(path)
-            )
+        if not isinstance(value, list):
+            raise wrong(key, describe(value))
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise wrong(key, f"{describe(item)} at {key}[{index}]")
         return tuple(value)
 
-    templates = table.get("templates")
-    package = str(table.get("package", "stripe_client"))
-    if not is_package_name(package):
+    def as_path(key: str, default: Optional[str]) -> Optional[Path]:
+        value = table.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            raise wrong(key, describe(value))
+        return (root / value).resolve()
+
+    package = table.get("package", "stripe_client")
+    if not isinstance(package, str):
+        raise wrong("package", describe(package))
+    problem = package_name_problem(package)
+    if problem is not None:
         raise CodegenError(
-            f"package {package!r} is not a Python identifier", pointer=str(path)
+            f"[tool.codegen] package: {problem}",
+            pointer=str(path),
+            hint="the package name is what users import; change `package` in [tool.codegen]",
         )
+    everything = table.get("all", False)
+    if not isinstance(everything, bool):
+        raise wrong("all", describe(everything))
+    spec = as_path("spec", "spec/stripe.lock.json")
+    output = as_path("output", "generated")
+    assert spec is not None and output is not None
     return Settings(
         root=root,
-        spec=(root / table.get("spec", "spec/stripe.lock.json")).resolve(),
-        output=(root / table.get("output", "generated")).resolve(),
+        spec=spec,
+        output=output,
         package=package,
         operations=as_tuple("operations"),
         globs=as_tuple("globs"),
         path_prefixes=as_tuple("path_prefixes"),
-        all=bool(table.get("all", False)),
-        templates=(root / templates).resolve() if templates else None,
+        all=everything,
+        templates=as_path("templates", None),
     )

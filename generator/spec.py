@@ -160,7 +160,7 @@ def resolve_spec_path(configured: Path) -> Path:
     if not fetched.is_file():
         raise CodegenError(
             f"the pinned spec has not been fetched yet ({fetched} is missing)",
-            hint="run `codegen spec fetch` (offline: `codegen fetch --from ../shared/stripe-openapi`)",
+            hint="run `codegen spec fetch` (offline: `codegen spec fetch --from ../shared/stripe-openapi`)",
         )
     return fetched
 

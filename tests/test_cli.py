@@ -232,12 +232,6 @@ def test_help_on_every_command_and_group(command: list[str], tmp_path: Path) -> 
         assert "--no-cache" in run.stdout
 
 
-def test_version(tmp_path: Path) -> None:
-    run = codegen("--version", cwd=tmp_path)
-    assert run.returncode == 0, run
-    assert run.stdout.strip() == f"codegen, version {__version__}"
-
-
 # --- the golden check on the committed tree ----------------------------------------------------
 
 
@@ -543,3 +537,166 @@ def test_generate_is_byte_identical_across_hash_seeds_and_folders(
     assert sorted(first) == sorted(second)
     different = [rel for rel in first if first[rel] != second[rel]]
     assert different == []
+
+
+# --- user mistakes: exit 2, one message, how to fix it (issue 9, item 6) -----------------------
+
+
+def error_lines(run: Run) -> list[str]:
+    """stderr of a failed run: ``codegen: error: ...`` and its indented at/fix lines."""
+    lines = run.stderr.splitlines()
+    assert lines and lines[0].startswith("codegen: error: "), run
+    assert all(line.startswith("  ") for line in lines[1:]), run
+    assert "Traceback" not in run.stderr, run
+    return lines
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version_short_and_long(flag: str, tmp_path: Path) -> None:
+    run = codegen(flag, cwd=tmp_path)
+    assert run.returncode == 0, run
+    first, *rest = run.stdout.splitlines()
+    assert first == f"codegen, version {__version__}"
+    assert rest == [
+        f"black {BLACK_PIN}, Python (CPython) {sys.version.split()[0]}"
+    ], run
+
+
+def test_a_setting_of_the_wrong_type_is_exit_2(tmp_path: Path) -> None:
+    """`all = "no"` used to be true (a non-empty string) and generated all 468 operations."""
+    config = tmp_path / "pyproject.toml"
+    config.write_text(f'[tool.codegen]\nspec = "{PIN}"\nall = "no"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    run = codegen("generate", "--output", out, cwd=tmp_path)
+    assert run.returncode == 2, run
+    lines = error_lines(run)
+    assert lines[0] == (
+        "codegen: error: [tool.codegen] all must be true or false, found the string 'no'"
+    ), run
+    assert f"  at: {config}" in lines, run
+    assert any(line.startswith("  fix: ") and "all = true" in line for line in lines)
+    assert not out.exists()
+
+
+def test_unknown_setting_suggests_the_closest_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.codegen]\npackge = "x"\n', encoding="utf-8"
+    )
+    run = codegen("generate", cwd=tmp_path)
+    assert run.returncode == 2, run
+    assert "'packge' (did you mean 'package'?)" in error_lines(run)[0], run
+
+
+@pytest.mark.parametrize("command", ["generate", "check"])
+def test_keyword_package_option_is_called_a_keyword(
+    command: str, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.codegen]\nspec = "{PIN}"\n', encoding="utf-8"
+    )
+    run = codegen(
+        command, "--package", "class", "--output", tmp_path / "o", cwd=tmp_path
+    )
+    assert run.returncode == 2, run
+    assert error_lines(run)[0] == (
+        "codegen: error: --package: 'class' is a Python keyword; "
+        "pick another name such as class_client"
+    ), run
+    assert "not a Python identifier" not in run.stderr
+
+
+def test_the_hint_for_an_unfetched_spec_is_a_real_command(fetch_project: Path) -> None:
+    """A fresh clone's `check` used to hint `codegen fetch --from ...`, which does not exist."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    run = codegen("check", cwd=fetch_project)
+    assert run.returncode == 2, run
+    assert "has not been fetched" in run.stderr, run
+    assert "`codegen spec fetch --from ../shared/stripe-openapi`" in run.stderr, run
+    hinted = re.findall(r"`codegen ([^`]*)`", run.stderr)
+    assert hinted, run
+    for command in hinted:
+        result = CliRunner().invoke(main, [*command.split(), "--help"])
+        assert result.exit_code == 0, (command, result.output)
+        assert result.output.startswith("Usage: "), (command, result.output)
+
+
+def test_a_misspelt_template_override_is_refused(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    overrides = tmp_path / "overrides"
+    (overrides / "docs").mkdir(parents=True)
+    (overrides / "docs" / "index.md.jnja").write_text("custom\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = codegen(
+        "generate", "--templates", overrides, "--output", out, cwd=workspace.root
+    )
+    assert run.returncode == 2, run
+    lines = error_lines(run)
+    assert "docs/index.md.jnja" in lines[0], run
+    assert "did you mean 'docs/index.md.jinja'?" in lines[0], run
+    assert not out.exists()
+
+
+def test_a_template_error_names_the_line(workspace: Workspace, tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides"
+    (overrides / "docs").mkdir(parents=True)
+    template = overrides / "docs" / "index.md.jinja"
+    template.write_text(
+        "# {{ site.title }}\n\n{{ no_such_variable }}\n", encoding="utf-8"
+    )
+    run = codegen(
+        "check",
+        "--templates",
+        overrides,
+        "--output",
+        tmp_path / "o",
+        cwd=workspace.root,
+    )
+    assert run.returncode == 2, run
+    lines = error_lines(run)
+    assert f"{template}:3" in run.stderr, run
+    assert "'no_such_variable' is undefined" in lines[0], run
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            PermissionError(13, "Permission denied", "/srv/out/x.py"),
+            "codegen: error: /srv/out/x.py: permission denied",
+        ),
+        (
+            OSError(28, "No space left on device", "/srv/out"),
+            "codegen: error: /srv/out: no space left on device",
+        ),
+        (
+            OSError(36, "File name too long", "/srv/" + "a" * 300),
+            "codegen: error: /srv/" + "a" * 300 + ": file name too long",
+        ),
+    ],
+    ids=["EACCES", "ENOSPC", "ENAMETOOLONG"],
+)
+def test_an_os_error_is_exit_2_naming_the_path(
+    error: OSError,
+    expected: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An OS error no stage turned into a message used to be an "internal error"."""
+    from generator.cli import reports_errors
+
+    monkeypatch.delenv("CODEGEN_DEBUG", raising=False)
+
+    @reports_errors
+    def command() -> None:
+        raise error
+
+    with pytest.raises(SystemExit) as exit_:
+        command()
+    assert exit_.value.code == 2
+    first, fix = capsys.readouterr().err.splitlines()
+    assert first == expected
+    assert fix.startswith("  fix: ") and "report" not in fix

@@ -130,9 +130,9 @@ def test_parallel_path_gives_identical_bytes(monkeypatch: pytest.MonkeyPatch) ->
     pools: list[int] = []
 
     class CountingPool(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, max_workers: Optional[int] = None) -> None:
+        def __init__(self, max_workers: Optional[int] = None, **kwargs: object) -> None:
             pools.append(max_workers or 0)
-            super().__init__(max_workers=max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(formatting, "PARALLEL_THRESHOLD", 10)
     monkeypatch.setattr(formatting, "ProcessPoolExecutor", CountingPool)
@@ -171,3 +171,160 @@ def test_pieces_of_the_real_models_module_format_like_the_whole(
         [formatting.format_python("models.py", p).decode() for p in pieces]
     )
     assert joined == formatting.format_python("models.py", models).decode()
+
+
+# --- worker processes die with their parent; Ctrl-C is one line (issue 9, item 3) ------------
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid``, from /proc (psutil may not be installed)."""
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as listing:
+                found += [int(child) for child in listing.read().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return [child for child in found if alive(child)]
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # zombies are dead
+    except FileNotFoundError:
+        return False
+
+
+def start_generate_all(out: Path) -> "subprocess.Popen[str]":
+    """`codegen generate --all` (black runs in two workers: the format cache is empty), in its
+    own process group."""
+    from tests.conftest import PIN, ROOT
+
+    from generator import spec
+
+    fetched = spec.cache_dir(PIN) / spec.load_pin(PIN).spec.name
+    assert fetched.is_file(), "run `codegen spec fetch` first"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env["CODEGEN_CACHE_DIR"] = str(out.parent / "empty-format-cache")  # so black runs
+    env.pop("CODEGEN_DEBUG", None)
+    command = [sys.executable, "-m", "generator", "generate", "--all", "--quiet"]
+    command += ["--config", str(ROOT / "pyproject.toml"), "--output", str(out)]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a terminal's Ctrl-C signals the whole group: so do we
+    )
+
+
+def wait_for_workers(process: "subprocess.Popen[str]", count: int = 2) -> list[int]:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = children(process.pid)
+        if len(workers) >= count:
+            return workers
+        time.sleep(0.01)
+    process.kill()
+    raise AssertionError(f"no {count} workers within 15 s: {process.communicate()}")
+
+
+def cleanup(process: "subprocess.Popen[str]", workers: list[int]) -> None:
+    for pid in [process.pid, *workers]:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    process.communicate()
+
+
+needs_proc = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="reads /proc"
+)
+
+
+@needs_proc
+@pytest.mark.timeout(60)
+def test_workers_die_when_the_parent_is_killed(tmp_path: Path) -> None:
+    process = start_generate_all(tmp_path / "out")
+    workers = wait_for_workers(process)
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+        killed = time.monotonic()
+        while any(alive(pid) for pid in workers) and time.monotonic() - killed < 2:
+            time.sleep(0.01)
+        survivors = [pid for pid in workers if alive(pid)]
+        assert (
+            survivors == []
+        ), f"workers {survivors} outlived their killed parent by 2 s"
+    finally:
+        cleanup(process, workers)
+
+
+@needs_proc
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "delay", [0.0, 0.8], ids=["as-workers-start", "while-formatting"]
+)
+def test_ctrl_c_exits_130_with_one_line(tmp_path: Path, delay: float) -> None:
+    process = start_generate_all(tmp_path / "out")
+    workers = wait_for_workers(process, count=1)
+    try:
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            stdout, stderr = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("generate hung after Ctrl-C") from None
+        assert process.returncode == 130, stderr
+        assert "Traceback" not in stderr, stderr
+        assert stderr.count("\n") == 1 and stderr.startswith("codegen: "), stderr
+        assert stdout == ""
+        assert not (tmp_path / "out").exists()
+    finally:
+        cleanup(process, workers)
+
+
+@needs_proc
+@pytest.mark.timeout(30)
+def test_the_watchdog_ends_a_worker_when_prctl_is_not_available(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the kernel cannot kill a worker with its parent, a thread polls the parent."""
+    monkeypatch.setattr(formatting, "_kill_me_with_parent", lambda: False)
+    ready_r, ready_w = os.pipe()
+    pid_r, pid_w = os.pipe()
+    middle = os.fork()
+    if middle == 0:  # the parent of the worker, which dies once the worker is set up
+        worker = os.fork()
+        if worker == 0:
+            formatting._worker_init(os.getppid())
+            os.write(ready_w, b"x")
+            time.sleep(20)
+            os._exit(0)
+        os.write(pid_w, str(worker).encode())
+        os.read(ready_r, 1)
+        os._exit(0)
+    worker = int(os.read(pid_r, 32))
+    os.waitpid(middle, 0)
+    died = time.monotonic()
+    while alive(worker) and time.monotonic() - died < 5:
+        time.sleep(0.01)
+    try:
+        assert not alive(worker), "the worker outlived its parent by 5 s"
+        assert time.monotonic() - died < 2 * formatting.WATCHDOG_SECONDS + 1
+    finally:
+        if alive(worker):
+            os.kill(worker, signal.SIGKILL)
+        for fd in (ready_r, ready_w, pid_r, pid_w):
+            os.close(fd)

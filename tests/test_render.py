@@ -262,7 +262,7 @@ def test_undefined_variable_in_override_is_codegen_error(
     with pytest.raises(CodegenError) as caught:
         render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
     assert caught.value.message == (
-        "template 'docs/index.md.jinja' failed: 'no_such_variable' is undefined"
+        "template 'docs/index.md.jinja' failed at line 1: 'no_such_variable' is undefined"
     )
     assert caught.value.hint == "fix the template"
 
@@ -290,3 +290,120 @@ def test_template_compile_error_is_codegen_error(
     (tmp_path / "docs" / "index.md.jinja").write_text(source, encoding="utf-8")
     with pytest.raises(CodegenError, match="docs/index.md.jinja"):
         render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+
+
+# --- misspelt overrides, helper templates, line numbers (issue 9, item 6) -------------------
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("docs/index.md.jnja", "docs/index.md.jinja"),  # a typo in the extension
+        ("docs/indx.md.jinja", "docs/index.md.jinja"),
+        ("index.md.jinja", "docs/index.md.jinja"),  # the right name in the wrong folder
+        ("package/_clent.py.jinja", "package/_client.py.jinja"),  # not a helper: a typo
+        ("docs/_macros.md.jinja", None),  # a helper template
+    ],
+)
+def test_a_file_that_overrides_nothing_is_refused(
+    tmp_path: Path, api: ir.Api, name: str, meant: "str | None"
+) -> None:
+    write(tmp_path, name, "custom\n")
+    if meant is None:  # a helper template: allowed
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+        return
+    with pytest.raises(CodegenError) as caught:
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert caught.value.message == (
+        f"templates folder {tmp_path}: {name!r} (did you mean {meant!r}?) "
+        "overrides no built-in template"
+    )
+    assert "`_`" in (caught.value.hint or "")
+
+
+def test_hidden_files_in_the_templates_folder_are_ignored(
+    tmp_path: Path, api: ir.Api, files: dict[str, str]
+) -> None:
+    write(tmp_path, ".DS_Store", "x")
+    write(tmp_path, ".git/config", "x")
+    assert render(api, RenderOptions(package=PACKAGE, templates=tmp_path)) == files
+
+
+def test_helper_templates_starting_with_underscore_can_be_included(
+    tmp_path: Path, api: ir.Api
+) -> None:
+    write(
+        tmp_path,
+        "docs/_macros.md.jinja",
+        "{% macro shout(t) %}{{ t | upper }}{% endmacro %}",
+    )
+    write(
+        tmp_path,
+        "docs/index.md.jinja",
+        '{% import "docs/_macros.md.jinja" as m %}{{ m.shout(site.title) }}\n',
+    )
+    custom = render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert custom["docs/index.md"] == header(api, comment="<!--") + "TINY API\n"
+
+
+def test_a_runtime_error_names_the_template_line(tmp_path: Path, api: ir.Api) -> None:
+    template = write(
+        tmp_path,
+        "docs/index.md.jinja",
+        "# {{ site.title }}\n\n{{ no_such_variable }}\n",
+    )
+    with pytest.raises(CodegenError) as caught:
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert caught.value.message == (
+        "template 'docs/index.md.jinja' failed at line 3: 'no_such_variable' is undefined"
+    )
+    assert caught.value.pointer == f"{template}:3"
+    assert caught.value.hint == "fix the template"
+
+
+def test_a_syntax_error_names_the_template_line(tmp_path: Path, api: ir.Api) -> None:
+    template = write(tmp_path, "docs/index.md.jinja", "ok\nok\n{% if %}x{% endif %}\n")
+    with pytest.raises(CodegenError) as caught:
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert caught.value.message.startswith(
+        "template 'docs/index.md.jinja' is invalid at line 3: "
+    ), caught.value.message
+    assert caught.value.pointer == f"{template}:3"
+
+
+def test_an_error_in_a_helper_names_the_helper_and_its_line(
+    tmp_path: Path, api: ir.Api
+) -> None:
+    helper = write(tmp_path, "docs/_part.md.jinja", "a\nb\n{{ 1 // 0 }}\n")
+    write(tmp_path, "docs/index.md.jinja", '{% include "docs/_part.md.jinja" %}\n')
+    with pytest.raises(CodegenError) as caught:
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert caught.value.message == (
+        "template 'docs/_part.md.jinja' (used by 'docs/index.md.jinja') failed at line 3: "
+        "integer division or modulo by zero"
+    )
+    assert caught.value.pointer == f"{helper}:3"
+
+
+def test_an_unreadable_override_names_the_path(
+    tmp_path: Path, api: ir.Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = write(tmp_path, "docs/index.md.jinja", "x\n")
+    real_open = open
+
+    def denied(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == str(template):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", denied)  # as root, chmod 0 would not deny
+    with pytest.raises(CodegenError) as caught:
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert caught.value.message == f"cannot read template {template}: permission denied"

@@ -84,7 +84,8 @@ def test_unknown_keys_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(CodegenError) as caught:
         load_settings(path)
     assert (
-        caught.value.message == "unknown setting(s) in [tool.codegen]: operation, zeta"
+        caught.value.message == "unknown setting(s) in [tool.codegen]: "
+        "'operation' (did you mean 'operations'?), 'zeta'"
     )
     assert caught.value.hint == "known settings: " + ", ".join(KNOWN_KEYS)
     assert caught.value.pointer == str(path)
@@ -196,3 +197,109 @@ def test_path_overrides_resolve_against_the_working_folder(
 def test_keyword_package_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CodegenError):
         load_settings(write_config(tmp_path, 'package = "class"\n'))
+
+
+# --- every setting's type is checked (issue 9, item 6) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "found", "expected"),
+    [
+        ('all = "no"', "all", "the string 'no'", "true or false"),
+        ("all = 1", "all", "the integer 1", "true or false"),
+        ('all = "true"', "all", "the string 'true'", "true or false"),
+        ("spec = 3", "spec", "the integer 3", "a path (a string)"),
+        ("output = true", "output", "the boolean true", "a path (a string)"),
+        ('templates = ["t"]', "templates", "a list", "a path (a string)"),
+        ('spec = ""', "spec", "an empty string", "a path (a string)"),
+        ("package = 7", "package", "the integer 7", "a Python identifier"),
+        (
+            'operations = "GetCustomers"',
+            "operations",
+            "the string 'GetCustomers'",
+            "a list of strings",
+        ),
+        ("globs = [1, 2]", "globs", "the integer 1 at globs[0]", "a list of strings"),
+        (
+            "path_prefixes = { a = 1 }",
+            "path_prefixes",
+            "a table",
+            "a list of strings",
+        ),
+    ],
+)
+def test_every_setting_has_its_type_checked(
+    tmp_path: Path, line: str, key: str, found: str, expected: str
+) -> None:
+    path = write_config(tmp_path, line + "\n")
+    with pytest.raises(CodegenError) as caught:
+        load_settings(path)
+    error = caught.value
+    assert f"[tool.codegen] {key} " in error.message, error.message
+    assert found in error.message, error.message
+    assert expected in error.message, error.message
+    assert str(path) in str(error)  # the file is named
+    assert error.hint  # and how to fix it
+
+
+def test_all_as_a_string_does_not_select_everything(tmp_path: Path) -> None:
+    """`all = "no"` used to be truthy and generate all 468 operations."""
+    with pytest.raises(CodegenError, match="all must be true or false"):
+        load_settings(write_config(tmp_path, 'all = "no"\n'))
+
+
+def test_codegen_table_must_be_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool]\ncodegen = "x"\n', encoding="utf-8")
+    with pytest.raises(CodegenError, match=r"\[tool.codegen\] must be a table"):
+        load_settings(path)
+
+
+def test_unknown_setting_suggests_the_closest_key(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path, 'operation = ["X"]\npath_prefix = ["/v1"]\nzeta = 1\n'
+    )
+    with pytest.raises(CodegenError) as caught:
+        load_settings(path)
+    message = caught.value.message
+    assert "'operation' (did you mean 'operations'?)" in message, message
+    assert "'path_prefix' (did you mean 'path_prefixes'?)" in message, message
+    assert "'zeta'" in message and "zeta' (did you mean" not in message, message
+
+
+def test_keyword_package_name_says_it_is_a_keyword(tmp_path: Path) -> None:
+    path = write_config(tmp_path, 'package = "class"\n')
+    with pytest.raises(CodegenError) as caught:
+        load_settings(path)
+    assert caught.value.message == (
+        "[tool.codegen] package: 'class' is a Python keyword; "
+        "pick another name such as class_client"
+    )
+    assert "not a Python identifier" not in str(caught.value)
+
+
+def test_invalid_package_name_suggests_an_identifier(tmp_path: Path) -> None:
+    with pytest.raises(CodegenError) as caught:
+        load_settings(write_config(tmp_path, 'package = "my-client"\n'))
+    assert "such as my_client" in caught.value.message
+
+
+def test_unreadable_config_names_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_config(tmp_path, "")
+
+    def denied(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", denied)  # as root, chmod 0 would not deny
+    with pytest.raises(CodegenError) as caught:
+        load_settings(path)
+    assert caught.value.message == f"cannot read {path}: permission denied"
+    assert caught.value.hint
+
+
+def test_config_that_is_a_folder_names_the_path(tmp_path: Path) -> None:
+    with pytest.raises(CodegenError) as caught:
+        load_settings(tmp_path)
+    assert caught.value.message.startswith(f"cannot read {tmp_path}: ")
