@@ -264,7 +264,13 @@ def test_check_reports_an_edited_file(workspace: Workspace, tmp_path: Path) -> N
     lines[index] = original.replace("class ", "class Hand", 1) + "  # edited by hand\n"
     (out / rel).write_text("".join(lines), encoding="utf-8")
 
-    run = codegen("check", "--output", out, cwd=workspace.root)
+    plain = codegen("check", "--output", out, cwd=workspace.root)
+    assert plain.returncode == 1, plain
+    assert plain.stdout == f"changed: {rel}\n"  # like black --check: --diff shows more
+    assert "--diff" in plain.stderr
+    stat = codegen("check", "--stat", "--output", out, cwd=workspace.root)
+    assert stat.stdout == f"changed: {rel} (+1 -1)\n", stat
+    run = codegen("check", "--diff", "--output", out, cwd=workspace.root)
     assert run.returncode == 1, run
     assert reported(run, "changed") == [rel], run
     assert reported(run, "missing") == reported(run, "stale") == []
@@ -296,7 +302,7 @@ def test_check_reports_a_changed_template(workspace: Workspace, tmp_path: Path) 
         builtin.rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8"
     )
     run = codegen(
-        "check", "--templates", overrides, "--output", out, cwd=workspace.root
+        "check", "--diff", "--templates", overrides, "--output", out, cwd=workspace.root
     )
     assert run.returncode == 1, run
     assert reported(run, "changed") == ["docs/index.md"], run

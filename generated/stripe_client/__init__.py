@@ -27,6 +27,7 @@ from .errors import (
     InvalidRequestError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     StripeError,
 )
 
@@ -50,5 +51,6 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestOptions",
+    "ResponseTooLargeError",
     "StripeError",
 ]

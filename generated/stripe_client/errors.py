@@ -16,8 +16,10 @@ as values. Which class is chosen by the HTTP status and Stripe's error `type`:
     ├── ConflictError                any other 409, e.g. concurrent changes of one object
     ├── RateLimitError               429 (or 400 with code `rate_limit`)
     ├── APIError                     5xx and any other unexpected status
-    │   └── APIResponseValidationError   a successful response whose body is not the
-    │                                    expected JSON
+    │   ├── APIResponseValidationError   a successful response whose body is not the
+    │   │                                expected JSON
+    │   └── ResponseTooLargeError        a response body over the client's size limit
+    │                                    (`max_response_size`, `max_binary_response_size`)
     └── APIConnectionError           no response: connection refused or dropped, bad TLS, ...
         └── APITimeoutError          no response within the timeout
 
@@ -49,6 +51,7 @@ __all__ = [
     "InvalidRequestError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "StripeError",
 ]
 
@@ -140,6 +143,15 @@ class APIError(StripeError):
 
 class APIResponseValidationError(APIError):
     """A successful response whose body is not valid JSON or not the documented object."""
+
+
+class ResponseTooLargeError(APIError):
+    """A response whose body is larger than the client accepts; it was not read whole.
+
+    The limit is the client's `max_response_size` (JSON and error bodies) or
+    `max_binary_response_size` (files such as PDFs); the message names the one that applied.
+    `http_status`, `request_id` and `headers` are set, `body` is None. It is never retried.
+    """
 
 
 class APIConnectionError(StripeError):
