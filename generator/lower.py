@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
@@ -31,6 +32,19 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON_MEDIA_TYPE = "application/json"
 DISCRIMINATOR = "object"  # Stripe tags every resource with an `object` field
+
+MAX_SCHEMA_DEPTH = 64
+"""How many schemas may nest inside each other inline: a response or parameter schema, and
+every ``properties`` entry, ``items``, ``additionalProperties`` and ``anyOf``/``oneOf``/
+``allOf`` member inside it, is one level. A ``$ref`` to a component starts a new count, since
+the component becomes a class or alias of its own. Deeper schemas are refused (exit 2) with
+their JSON pointer: each level can add two brackets to a generated annotation
+(``Optional[list[...]]``), and Python's parser stops at 200."""
+MAX_REF_DEPTH = 256
+"""How deeply lowering may recurse counting the ``$ref`` targets met for the first time on
+the way (a chain of components, each reached through the previous one), so that any spec
+within the limits is lowered without exhausting Python's stack."""
+_STACK_FRAMES_PER_LEVEL = 8  # Python frames one level of lowering takes, at most
 
 
 @dataclass(frozen=True)
@@ -269,6 +283,11 @@ class Lowerer:
         self.request_ns: Optional[_Namespace] = None
         # Only a multipart body can send file parts: elsewhere a binary string is text.
         self.file_parts = False
+        # Nesting (MAX_SCHEMA_DEPTH, MAX_REF_DEPTH): inline levels since the last $ref, all
+        # levels, and the components being lowered, outermost first.
+        self.inline_depth = 0
+        self.depth = 0
+        self.ref_chain: list[str] = []
 
     # -- references ----------------------------------------------------------------------------
 
@@ -317,9 +336,13 @@ class Lowerer:
         target, _ = self._resolve(self.components[key], target_pointer)
         if self._is_scalar(target):
             if key not in self.inline_components:
-                self.inline_components[key] = self.lower(
-                    target, target_pointer, hint=key, request=False
-                )
+                saved = self._enter_component(key, pointer)
+                try:
+                    self.inline_components[key] = self.lower(
+                        target, target_pointer, hint=key, request=False
+                    )
+                finally:
+                    self._leave_component(saved)
             expr = self.inline_components[key]
             return expr
         name = self.component_names[key]
@@ -327,8 +350,58 @@ class Lowerer:
             self.request_ns.imports.add(name)
         if key not in self.lowered_components:
             self.lowered_components.add(key)
-            self._lower_component(key)
+            saved = self._enter_component(key, pointer)
+            try:
+                self._lower_component(key)
+            finally:
+                self._leave_component(saved)
         return ir.ModelRef(name)
+
+    # -- nesting limits (MAX_SCHEMA_DEPTH, MAX_REF_DEPTH) ------------------------------------
+
+    def _enter_level(self, pointer: str) -> None:
+        """One more inline level at ``pointer``; refused past the limits."""
+        if self.inline_depth >= MAX_SCHEMA_DEPTH:
+            raise CodegenError(
+                f"schema nested deeper than {MAX_SCHEMA_DEPTH} levels (properties, items, "
+                "additionalProperties, anyOf/oneOf/allOf members)",
+                pointer=pointer,
+                hint="flatten it, or move a nested schema to components/schemas and use "
+                f"$ref (a $ref starts a new count of {MAX_SCHEMA_DEPTH})",
+            )
+        if self.depth >= MAX_REF_DEPTH:
+            raise self._too_deep_through_refs(pointer)
+        self.inline_depth += 1
+        self.depth += 1
+
+    def _leave_level(self) -> None:
+        self.inline_depth -= 1
+        self.depth -= 1
+
+    def _enter_component(self, key: str, pointer: str) -> int:
+        """Start lowering component ``key``: a new inline count. Returns the one to restore."""
+        if self.depth >= MAX_REF_DEPTH:
+            raise self._too_deep_through_refs(pointer)
+        saved, self.inline_depth = self.inline_depth, 0
+        self.depth += 1
+        self.ref_chain.append(key)
+        return saved
+
+    def _leave_component(self, saved: int) -> None:
+        self.ref_chain.pop()
+        self.depth -= 1
+        self.inline_depth = saved
+
+    def _too_deep_through_refs(self, pointer: str) -> CodegenError:
+        chain = self.ref_chain
+        shown = chain if len(chain) <= 6 else chain[:3] + ["..."] + chain[-3:]
+        return CodegenError(
+            f"schemas nested deeper than {MAX_REF_DEPTH} levels counting the $ref targets "
+            f"they lead to ({len(chain)} components deep: {' -> '.join(shown)})",
+            pointer=pointer,
+            hint="shorten the chain of components that each reach the next one through "
+            "their properties",
+        )
 
     def _is_scalar(self, schema: SchemaLike) -> bool:
         """A schema with no structure of its own is inlined where it is used, not named."""
@@ -386,7 +459,11 @@ class Lowerer:
             return ir.ANY
         if _is_ref(schema):
             return self._lower_ref(schema.ref, pointer)
-        expr = self._lower_inner(schema, pointer, hint=hint, request=request)
+        self._enter_level(pointer)
+        try:
+            expr = self._lower_inner(schema, pointer, hint=hint, request=request)
+        finally:
+            self._leave_level()
         if _nullable(schema) and not isinstance(expr, ir.Nullable) and expr != ir.ANY:
             return ir.Nullable(expr)
         return expr
@@ -520,16 +597,34 @@ class Lowerer:
         return ir.ModelRef(name)
 
     def _merged_properties(
-        self, schema: SchemaLike, pointer: str
+        self, schema: SchemaLike, pointer: str, within: tuple[str, ...] = ()
     ) -> tuple[dict[str, tuple[SchemaLike, str]], set[str]]:
-        """Properties and required names of a schema, merging ``allOf`` members."""
+        """Properties and required names of a schema, merging ``allOf`` members.
+
+        ``within`` holds the schemas being merged around this one: one of them again is a
+        cycle, and more than ``MAX_SCHEMA_DEPTH`` of them (through $refs too, since all of
+        them end up in one class) is too deep.
+        """
         properties: dict[str, tuple[SchemaLike, str]] = {}
         required: set[str] = set(getattr(schema, "required", None) or [])
+        within = within + (pointer,)
         for index, member in enumerate(getattr(schema, "allOf", None) or []):
             member_pointer = f"{pointer}/allOf/{index}"
             resolved, resolved_pointer = self._resolve(member, member_pointer)
+            if resolved_pointer in within:
+                raise CodegenError(
+                    f"allOf cycle: {resolved_pointer} includes itself through allOf",
+                    pointer=member_pointer,
+                    hint="a schema cannot be one of its own allOf members; remove the $ref",
+                )
+            if len(within) >= MAX_SCHEMA_DEPTH:
+                raise CodegenError(
+                    f"allOf nested deeper than {MAX_SCHEMA_DEPTH} levels",
+                    pointer=member_pointer,
+                    hint="merge the allOf members into fewer levels",
+                )
             member_props, member_required = self._merged_properties(
-                resolved, resolved_pointer
+                resolved, resolved_pointer, within
             )
             for key, value in member_props.items():
                 if key in properties and not _compatible(properties[key][0], value[0]):
@@ -1159,4 +1254,11 @@ def lower_document(
         )
     _refuse_duplicate_ids(operations)
     selected = select(operations, selection)
-    return ApiLowerer(document, spec_sha256=spec_sha256).lower_api(selected)
+    # Lowering recurses once per level; the limits bound the levels, this gives them room.
+    limit = sys.getrecursionlimit()
+    needed = _STACK_FRAMES_PER_LEVEL * (MAX_REF_DEPTH + MAX_SCHEMA_DEPTH) + 1000
+    sys.setrecursionlimit(max(limit, needed))
+    try:
+        return ApiLowerer(document, spec_sha256=spec_sha256).lower_api(selected)
+    finally:
+        sys.setrecursionlimit(limit)

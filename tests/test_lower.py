@@ -987,3 +987,154 @@ def test_missing_operation_id_is_synthesised() -> None:
     (operation,) = lower(spec).operations
     assert operation.operation_id == "GetV1Things"
     assert operation.name == "get_v1_things"
+
+
+# --- nesting limits ----------------------------------------------------------------------------
+
+
+def nested_objects(depth: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    schema = leaf
+    for level in reversed(range(depth)):
+        schema = {"type": "object", "properties": {f"level{level}": schema}}
+    return schema
+
+
+def nested_arrays(depth: int, leaf: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    schema = leaf
+    for _ in range(depth):
+        schema = {"type": "array", "items": schema, **extra}
+    return schema
+
+
+def get_spec(schema: dict[str, Any], schemas: Optional[dict[str, Any]] = None) -> Any:
+    return document(
+        {"/v1/x": {"get": {"operationId": "GetX", "responses": json_response(schema)}}},
+        schemas,
+    )
+
+
+def type_depth(expr: ir.TypeExpr) -> int:
+    if isinstance(expr, ir.ListType):
+        return 1 + type_depth(expr.item)
+    if isinstance(expr, ir.Nullable):
+        return 1 + type_depth(expr.inner)
+    return 0
+
+
+def test_objects_nested_200_deep_are_refused_with_their_pointer() -> None:
+    spec = get_spec(ref("Deep"), {"Deep": nested_objects(200, {"type": "string"})})
+    with pytest.raises(CodegenError, match="nested deeper than 64 levels") as info:
+        lower(spec)
+    pointer = info.value.pointer
+    assert pointer is not None
+    # The 65th level: 64 properties down from the component (which is level 0).
+    expected = "/components/schemas/Deep" + "".join(
+        f"/properties/level{n}" for n in range(65)
+    )
+    assert pointer == expected
+    assert "$ref" in (info.value.hint or "")
+
+
+def test_arrays_nested_200_deep_are_refused_with_their_pointer() -> None:
+    spec = get_spec(nested_arrays(200, {"type": "string"}))
+    with pytest.raises(CodegenError, match="nested deeper than 64 levels") as info:
+        lower(spec)
+    assert info.value.pointer == (
+        "/paths/~1v1~1x/get/responses/200/content/application~1json/schema"
+        + "/items" * 64
+    )
+
+
+@pytest.mark.parametrize("keyword", ["anyOf", "additionalProperties"])
+def test_other_nesting_counts_too(keyword: str) -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(100):
+        schema = (
+            {"anyOf": [schema, {"type": "integer"}]}
+            if keyword == "anyOf"
+            else {"type": "object", "additionalProperties": schema}
+        )
+    with pytest.raises(CodegenError, match="nested deeper than 64 levels"):
+        lower(get_spec(schema))
+
+
+def test_nesting_up_to_the_limit_lowers() -> None:
+    # 63 arrays and their string: 64 schemas inside each other.
+    api = lower(get_spec(nested_arrays(63, {"type": "string"}, nullable=True)))
+    (operation,) = api.operations
+    assert operation.response.type is not None
+    assert type_depth(operation.response.type) == 126  # Optional[list[...]] 63 times
+    with pytest.raises(CodegenError, match="nested deeper than 64 levels"):
+        lower(get_spec(nested_arrays(64, {"type": "string"})))
+    # A component and 63 objects inside it, then the string: 64 levels below the component.
+    api = lower(get_spec(ref("Deep"), {"Deep": nested_objects(64, {"type": "string"})}))
+    assert len(api.models) == 64
+    with pytest.raises(CodegenError, match="nested deeper than 64 levels"):
+        lower(get_spec(ref("Deep"), {"Deep": nested_objects(65, {"type": "string"})}))
+
+
+def test_a_ref_starts_a_new_count() -> None:
+    """Deep nesting split into components is fine: each component is its own class."""
+    schemas = {
+        f"Part{n}": nested_objects(
+            40, ref(f"Part{n + 1}") if n < 4 else {"type": "string"}
+        )
+        for n in range(5)
+    }
+    api = lower(get_spec(ref("Part0"), schemas))
+    assert len(api.models) == 5 * 40  # each: the component and 39 inline levels
+
+
+def test_a_long_chain_of_components_lowers_without_exhausting_the_stack() -> None:
+    count = 250  # the limit is 256 levels
+    schemas = {
+        f"C{n}": {"type": "object", "properties": {"next": ref(f"C{n + 1}")}}
+        for n in range(count)
+    }
+    schemas[f"C{count}"] = {"type": "object", "properties": {"id": {"type": "string"}}}
+    api = lower(get_spec(ref("C0"), schemas))
+    assert len(api.models) == count + 1
+
+
+def test_a_chain_of_components_past_the_limit_is_refused() -> None:
+    count = 300
+    schemas = {
+        f"C{n}": {"type": "object", "properties": {"next": ref(f"C{n + 1}")}}
+        for n in range(count)
+    }
+    schemas[f"C{count}"] = {"type": "object"}
+    with pytest.raises(CodegenError, match="deeper than 256 levels") as info:
+        lower(get_spec(ref("C0"), schemas))
+    assert "C0 -> C1 -> C2 -> ..." in info.value.message
+    assert (info.value.pointer or "").startswith("/components/schemas/C")
+
+
+def test_an_allof_cycle_is_refused() -> None:
+    schemas = {
+        "A": {
+            "allOf": [
+                ref("B"),
+                {"type": "object", "properties": {"a": {"type": "string"}}},
+            ]
+        },
+        "B": {"allOf": [ref("A"), {"type": "object"}]},
+    }
+    with pytest.raises(CodegenError, match="allOf cycle") as info:
+        lower(get_spec(ref("A"), schemas))
+    assert info.value.pointer == "/components/schemas/B/allOf/0"
+
+
+def test_allof_nested_past_the_limit_is_refused() -> None:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {"id": {"type": "string"}},
+    }
+    for n in range(100):
+        schema = {
+            "allOf": [
+                schema,
+                {"type": "object", "properties": {f"p{n}": {"type": "string"}}},
+            ]
+        }
+    with pytest.raises(CodegenError, match="allOf nested deeper than 64 levels"):
+        lower(get_spec(schema))

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -299,6 +300,214 @@ def test_load_missing_file_and_folder(tmp_path: Path) -> None:
         spec.load_document(tmp_path / "missing.yaml")
     with pytest.raises(CodegenError, match="folder"):
         spec.load_document(tmp_path)
+
+
+# --- load: input limits --------------------------------------------------------------------------
+
+
+def alias_bomb(levels: int, width: int = 9) -> bytes:
+    """A "billion laughs" YAML document: each level is ``width`` aliases of the level below,
+    so ``levels`` levels expand to ``width ** levels`` strings from a few hundred bytes.
+    """
+    lines = [
+        "openapi: 3.0.0",
+        "info: {title: bomb, version: '1'}",
+        "paths: {}",
+        "x-laughs:",
+        "  l0: &l0 [" + ", ".join(["lol"] * width) + "]",
+    ]
+    for level in range(1, levels):
+        aliases = ", ".join([f"*l{level - 1}"] * width)
+        lines.append(f"  l{level}: &l{level} [{aliases}]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def nested_lists(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_bytes(alias_bomb(7))  # 9**7 = 4.8 million strings from 500 bytes
+    assert path.stat().st_size < 600
+    started = time.perf_counter()
+    with pytest.raises(CodegenError, match="aliases") as info:
+        spec.load_document(path, cache=tmp_path / "cache")
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0, f"took {elapsed:.1f} s to refuse"
+    message = str(info.value)
+    assert f"{spec.MAX_DOCUMENT_NODES:,}" in message
+    # l6 is the first node expanding past the limit (9**7 > 2,000,000 > 9**6), on line 11.
+    assert "line 11" in message
+    assert info.value.pointer == "/x-laughs/l6"
+    assert info.value.hint
+    assert not (tmp_path / "cache").exists()  # nothing cached for a refused document
+
+
+def test_yaml_aliases_within_the_limit_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.yaml"
+    path.write_bytes(alias_bomb(3))  # 729 strings: fine
+    data = spec.load_document(path)
+    assert len(data["x-laughs"]["l2"]) == 9
+    assert data["x-laughs"]["l2"][0][0] == ["lol"] * 9
+
+
+def test_recursive_yaml_alias_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_bytes(b"openapi: 3.0.0\npaths: {}\nx-loop: &loop\n  again: *loop\n")
+    with pytest.raises(CodegenError, match="refers to itself") as info:
+        spec.load_document(path)
+    assert "line 3" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["deep.yaml", "deep.json"])
+def test_document_nested_too_deep_is_refused_with_a_pointer(
+    tmp_path: Path, name: str
+) -> None:
+    depth = spec.MAX_DOCUMENT_DEPTH + 10
+    path = tmp_path / name
+    path.write_text('{"openapi": "3.0.0", "x-deep": ' + nested_lists(depth) + "}")
+    with pytest.raises(CodegenError, match="nested deeper than 256 levels") as info:
+        spec.load_document(path)
+    assert info.value.pointer is not None
+    assert info.value.pointer.startswith("/x-deep/0/0/0/")
+    assert info.value.hint
+
+
+def test_json_nested_past_the_interpreter_limit_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "deeper.json"
+    path.write_text('{"x-deep": ' + nested_lists(100_000) + "}")
+    with pytest.raises(CodegenError, match="nested deeper than 256 levels"):
+        spec.load_document(path)
+
+
+def test_nesting_at_the_document_limit_loads(tmp_path: Path) -> None:
+    path = tmp_path / "limit.json"
+    # The top-level object is level 1, so the lists may add MAX_DOCUMENT_DEPTH - 1 levels.
+    path.write_text('{"x": ' + nested_lists(spec.MAX_DOCUMENT_DEPTH - 1) + "}")
+    assert "x" in spec.load_document(path)
+
+
+@pytest.mark.parametrize("name", ["huge.yaml", "huge.json"])
+def test_document_larger_than_the_limit_is_refused_without_reading_it_all(
+    tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    with open(path, "wb") as handle:  # sparse: no disk space used
+        handle.truncate(spec.MAX_DOCUMENT_BYTES + 1)
+    with pytest.raises(CodegenError, match="larger than the 64 MiB limit") as info:
+        spec.load_document(path)
+    assert str(path) in info.value.message
+    assert info.value.hint
+
+
+def test_document_size_limit_is_generous(tmp_path: Path) -> None:
+    assert spec.MAX_DOCUMENT_BYTES == 64 * 1024 * 1024  # Stripe's spec is about 4 MB
+    path = tmp_path / "padded.yaml"
+    path.write_bytes(SMALL_SPEC + b"#" * (8 * 1024 * 1024) + b"\n")
+    assert spec.load_document(path)["info"]["title"] == "Small"
+
+
+DUPLICATE_PATHS = b"""openapi: 3.0.0
+info: {title: t, version: '1'}
+paths:
+  /v1/things:
+    get:
+      responses: {'200': {description: first}}
+  /v1/other:
+    get:
+      responses: {'200': {description: other}}
+  /v1/things:
+    post:
+      responses: {'200': {description: second}}
+"""
+
+
+def test_duplicate_yaml_keys_are_refused_with_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_bytes(DUPLICATE_PATHS)
+    with pytest.raises(CodegenError, match="duplicate key '/v1/things'") as info:
+        spec.load_document(path, cache=tmp_path / "cache")
+    message = str(info.value)
+    assert "line 10" in message and "line 4" in message
+    assert str(path) in message
+    assert info.value.hint
+    assert not (tmp_path / "cache").exists()
+
+
+def test_duplicate_yaml_keys_in_flow_mappings_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dup.yaml"
+    path.write_bytes(b"openapi: 3.0.0\ninfo: {title: a, version: '1', title: b}\n")
+    with pytest.raises(CodegenError, match="duplicate key 'title'.*line 2"):
+        spec.load_document(path)
+
+
+def test_yaml_keys_that_collide_as_json_are_refused(tmp_path: Path) -> None:
+    # 200 (an integer) and '200' (a string) are both "200" in JSON: one would be lost.
+    path = tmp_path / "collide.yaml"
+    path.write_bytes(
+        b"openapi: 3.0.0\nresponses:\n  200: {description: a}\n  '200': {description: b}\n"
+    )
+    with pytest.raises(CodegenError, match="duplicate key '200'") as info:
+        spec.load_document(path)
+    assert info.value.pointer == "/responses/200"
+
+
+def test_yaml_merge_keys_may_be_overridden(tmp_path: Path) -> None:
+    path = tmp_path / "merge.yaml"
+    path.write_bytes(
+        b"openapi: 3.0.0\n"
+        b"x-base: &base {type: string, maxLength: 5}\n"
+        b"x-derived:\n  <<: *base\n  maxLength: 10\n"
+    )
+    data = spec.load_document(path)
+    assert data["x-derived"] == {"type": "string", "maxLength": 10}
+
+
+def test_the_pure_python_yaml_parser_gets_the_same_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without PyYAML's C extension the pure-Python loader is used, with the same limits."""
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    monkeypatch.setattr(spec, "_SPEC_LOADER", spec._spec_loader())
+    assert yaml.SafeLoader in spec._SPEC_LOADER.__mro__
+    cases = {
+        "bomb.yaml": (alias_bomb(7), "aliases"),
+        "dup.yaml": (DUPLICATE_PATHS, "duplicate key '/v1/things' at line 10"),
+        "deep.yaml": (b"x: " + nested_lists(5000).encode(), "nested deeper than 256"),
+    }
+    for name, (content, match) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(CodegenError, match=match):
+            spec.load_document(path)
+
+
+def test_duplicate_json_keys_are_refused_with_their_pointer(tmp_path: Path) -> None:
+    path = tmp_path / "dup.json"
+    path.write_text(
+        '{"openapi": "3.0.0", "paths": {"/v1/a": {"get": {"responses": {}}, '
+        '"post": {}, "get": {"responses": {"200": {}}}}}}'
+    )
+    with pytest.raises(CodegenError, match="duplicate key 'get'") as info:
+        spec.load_document(path)
+    assert info.value.pointer == "/paths/~1v1~1a/get"
+    assert info.value.hint
+
+
+def test_the_json_cache_gets_the_same_limits(tmp_path: Path) -> None:
+    """A cache file is only a faster form of the YAML: a broken or hostile one changes nothing."""
+    path = tmp_path / "api.yaml"
+    path.write_bytes(SMALL_SPEC)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cached = cache / f"{sha(SMALL_SPEC)}.json"
+    cached.write_text('{"openapi": "3.0.0", "x": ' + nested_lists(100_000) + "}")
+    data = spec.load_document(path, cache=cache)
+    assert data["info"]["title"] == "Small"
+    assert json.loads(cached.read_bytes()) == data
 
 
 # --- parse -------------------------------------------------------------------------------------
