@@ -1,11 +1,13 @@
-"""Black's output, remembered outside the repository so that ``check`` and ``generate`` are fast.
+"""Work remembered outside the repository, so that ``check`` and ``generate`` are fast.
 
-The cache maps the text black is given to the bytes black returned, keyed by a sha256 of the
-black version, codegen's formatting mode and the sha256 of the text itself. It lives in the user's cache
-folder (``CODEGEN_CACHE_DIR``, else the platform's user cache folder, e.g.
-``~/.cache/codegen``), never in the project: anything committed in the repository is written
-by the same change that ``check`` is asked to judge, so the repository may not decide what
-black "would have" produced. A cache folder that lies inside the project is therefore not used.
+Two things are cached, each keyed by content: black's output (``FormatCache``: a sha256 of the
+black version, codegen's formatting mode and the sha256 of the text black is given) and the
+JSON form of a YAML spec (``spec_json_folder``: the sha256 of the YAML file; written by
+``generator.spec``). Both live in the user's cache folder (``CODEGEN_CACHE_DIR``, else the
+platform's user cache folder, e.g. ``~/.cache/codegen``), never in the project: anything
+committed in the repository is written by the same change that ``check`` is asked to judge, so
+the repository may not decide what black "would have" produced or what the pinned spec says.
+A cache folder that lies inside the project is therefore not used (``trusted_folder``).
 
 Entries are written atomically (a temporary file, then a rename), so an interrupted run leaves
 no half-written entry. The cache only ever saves time: an unreadable or unwritable cache is the
@@ -40,6 +42,26 @@ def is_inside(folder: Path, root: Path) -> bool:
     """Whether ``folder`` is ``root`` or lies below it, once symlinks are followed."""
     resolved, top = Path(os.path.realpath(folder)), Path(os.path.realpath(root))
     return resolved == top or top in resolved.parents
+
+
+def trusted_folder(*project: Path) -> tuple[Optional[Path], Optional[str]]:
+    """The cache folder, or ``None`` and why not when it lies inside one of ``project``'s folders.
+
+    A cache inside the project could be written by a commit, and so decide a ``check``.
+    """
+    folder = default_folder()
+    for root in project:
+        if is_inside(folder, root):
+            return None, (
+                f"the cache folder {folder} is inside {root}, where a commit could write it; "
+                f"running without it (set {CACHE_ENV} to a folder outside the project)"
+            )
+    return folder, None
+
+
+def spec_json_folder(folder: Path) -> Path:
+    """Where ``generator.spec`` keeps the JSON forms of YAML specs inside the cache folder."""
+    return folder / f"spec-json-v{CACHE_FORMAT}"
 
 
 @dataclass(frozen=True)

@@ -424,7 +424,8 @@ def list_command(
     The summary is the spec's, or the first sentence of the description when it has none.
     """
     settings = load_settings(config).with_overrides(spec=spec_path)
-    document = spec.load_spec(settings.spec).document
+    folder, _ = pipeline.cache_folder(settings)
+    document = spec.load_spec(settings.spec, cache_folder=folder).document
     needle = (filter_text or "").lower()
     for raw in operations_of(document):
         if method and raw.method != method.lower():

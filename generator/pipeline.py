@@ -40,24 +40,22 @@ def selection_of(settings: Settings) -> Selection:
 
 
 def lower(settings: Settings) -> ir.Api:
-    loaded = spec.load_spec(settings.spec)
+    loaded = spec.load_spec(settings.spec, cache_folder=cache_folder(settings)[0])
     return lower_document(
         loaded.document, selection_of(settings), spec_sha256=loaded.sha256
     )
 
 
-def format_cache(settings: Settings) -> tuple[Optional[FormatCache], Optional[str]]:
-    """The user's format cache, or ``None`` and the reason when it must not be used.
+def cache_folder(settings: Settings) -> tuple[Optional[Path], Optional[str]]:
+    """The user's cache folder, unless it lies inside the project or the output (then why)."""
+    return cache.trusted_folder(settings.root, settings.output)
 
-    A cache folder inside the project could be written by a commit, so it is refused.
-    """
-    folder = cache.default_folder()
-    for root in (settings.root, settings.output):
-        if cache.is_inside(folder, root):
-            return None, (
-                f"the format cache {folder} is inside {root}, where a commit could write it; "
-                f"formatting without it (set {cache.CACHE_ENV} to a folder outside the project)"
-            )
+
+def format_cache(settings: Settings) -> tuple[Optional[FormatCache], Optional[str]]:
+    """The format cache in the user's cache folder, or ``None`` and why it is not used."""
+    folder, note = cache_folder(settings)
+    if folder is None:
+        return None, note
     return FormatCache(folder, formatting.BLACK_VERSION, formatting.MODE_ID), None
 
 

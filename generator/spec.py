@@ -1,8 +1,9 @@
 """The spec stage: the pin, fetch (local mirror or upstream URL), load (JSON or YAML) and parse.
 
 The pin (``spec/stripe.lock.json``) names the upstream files and their checksums. ``fetch``
-copies them into ``spec/cache/`` after checking the checksums. ``load_document`` reads any JSON
-or YAML file (pinned or not) and keeps a JSON form of YAML files keyed by their sha256, because
+copies them into ``spec/cache/`` after checking the checksums, and every load checks the spec's
+sha256 against the pin again. ``load_document`` reads any JSON or YAML file (pinned or not) and
+can keep a JSON form of YAML files keyed by their sha256, in the user's cache folder, because
 PyYAML needs about a second for Stripe's 4 MB spec and ``json`` about 20 ms.
 """
 
@@ -26,6 +27,7 @@ import yaml  # type: ignore[import-untyped, unused-ignore]
 from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
 from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
 
+from . import cache
 from .errors import CodegenError, json_pointer
 
 OpenAPIDocument = Union[OpenAPIv3_0, OpenAPIv3_1]
@@ -160,7 +162,7 @@ def is_pin_path(path: Path) -> bool:
 
 
 def cache_dir(pin_path: Path) -> Path:
-    """Where fetched files and JSON forms live: ``spec/cache/`` next to the pin."""
+    """Where fetched files live: ``spec/cache/`` next to the pin (verified on every load)."""
     return pin_path.parent / CACHE_DIR_NAME
 
 
@@ -874,16 +876,17 @@ class LoadedSpec:
     document: OpenAPIDocument
 
 
-def load_spec(configured: Path) -> LoadedSpec:
+def load_spec(configured: Path, *, cache_folder: Path | None = None) -> LoadedSpec:
     """Load and parse the configured spec: a pin (the fetched, verified copy) or a spec file.
 
-    Only the pinned spec gets a JSON cache (in ``spec/cache/``); other files are read as they are.
+    With ``cache_folder`` (the user's cache folder, see ``generator.cache``), the JSON form of a
+    YAML spec is kept there, keyed by the file's sha256. Never in the project: a JSON form
+    committed next to the pin would decide what ``check`` generates from.
     """
     path = resolve_spec_path(configured)
     sha256 = hashlib.sha256(
         _read_bytes(path, what="spec file", limit=MAX_DOCUMENT_BYTES)
     ).hexdigest()
-    cache = None
     if is_pin_path(configured):
         expected = load_pin(configured).spec.sha256
         if sha256 != expected:
@@ -891,8 +894,8 @@ def load_spec(configured: Path) -> LoadedSpec:
                 f"{path} does not match the pin: expected sha256 {expected}, got {sha256}",
                 hint="run `codegen spec fetch` again to restore the pinned file",
             )
-        cache = cache_dir(configured)
-    data = load_document(path, cache=cache)
+    json_forms = None if cache_folder is None else cache.spec_json_folder(cache_folder)
+    data = load_document(path, cache=json_forms)
     return LoadedSpec(
         path=path, sha256=sha256, data=data, document=parse_document(data)
     )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import NoReturn, Optional, Union
 
 from . import ir, naming, text
+from .errors import CodegenError
 
 TYPING_NAMES = ("Annotated", "Any", "Literal", "Optional", "Union")
 DOC_WIDTH = 88
@@ -165,22 +167,14 @@ def ordered_models(
     than pydantic compiling and evaluating thousands of strings.
     """
     by_name = {m.name: m for m in models}
-    order: list[ir.Model] = []
-    state: dict[str, str] = {}
 
-    def visit(model: ir.Model) -> None:
-        state[model.name] = "visiting"
-        for name in sorted(
-            set().union(*(ir.referenced_names(f.type) for f in model.fields))
-        ):
-            if name in by_name and name not in state:
-                visit(by_name[name])
-        state[model.name] = "done"
-        order.append(model)
+    def uses(name: str) -> list[str]:
+        fields = by_name[name].fields
+        used = set().union(*(ir.referenced_names(f.type) for f in fields))
+        return sorted(used & by_name.keys())
 
-    for model in sorted(models, key=lambda m: m.name):
-        if model.name not in state:
-            visit(model)
+    names = depth_first_order(sorted(by_name), uses)
+    order = [by_name[name] for name in names]
     position = {model.name: index for index, model in enumerate(order)}
     result = []
     for index, model in enumerate(order):
@@ -193,30 +187,53 @@ def ordered_models(
 def ordered_aliases(aliases: tuple[ir.Alias, ...]) -> list[ir.Alias]:
     """Aliases are evaluated at import: each must come after the aliases it uses."""
     by_name = {a.name: a for a in aliases}
-    ordered: list[ir.Alias] = []
-    visiting: set[str] = set()
 
-    def visit(alias: ir.Alias) -> None:
-        if alias in ordered:
-            return
-        if alias.name in visiting:
-            from .errors import CodegenError
+    def uses(name: str) -> list[str]:
+        return sorted(ir.referenced_names(by_name[name].type) & by_name.keys())
 
-            raise CodegenError(
-                f"schema {alias.name!r} is defined only in terms of itself",
-                pointer=alias.pointer,
-                hint="give the recursive schema object properties, or break the cycle",
-            )
-        visiting.add(alias.name)
-        for name in sorted(ir.referenced_names(alias.type)):
-            if name in by_name:
-                visit(by_name[name])
-        visiting.discard(alias.name)
-        ordered.append(alias)
+    def refuse_cycle(name: str) -> NoReturn:
+        raise CodegenError(
+            f"schema {name!r} is defined only in terms of itself",
+            pointer=by_name[name].pointer,
+            hint="give the recursive schema object properties, or break the cycle",
+        )
 
-    for alias in aliases:
-        visit(alias)
-    return ordered
+    names = depth_first_order([a.name for a in aliases], uses, on_cycle=refuse_cycle)
+    return [by_name[name] for name in names]
+
+
+def depth_first_order(
+    roots: Iterable[str],
+    children: Callable[[str], list[str]],
+    *,
+    on_cycle: Optional[Callable[[str], NoReturn]] = None,
+) -> list[str]:
+    """Every name reachable from ``roots``, each after its children (depth-first post-order).
+
+    Without recursion: a spec may chain thousands of schemas. A child met again while it is
+    still being visited closes a cycle: skipped, or handed to ``on_cycle``.
+    """
+    done: dict[str, bool] = {}  # False while on the current path, True once ordered
+    order: list[str] = []
+    for root in roots:
+        if root in done:
+            continue
+        done[root] = False
+        stack = [(root, iter(children(root)))]
+        while stack:
+            name, pending = stack[-1]
+            for child in pending:
+                if child not in done:
+                    done[child] = False
+                    stack.append((child, iter(children(child))))
+                    break
+                if not done[child] and on_cycle is not None:
+                    on_cycle(child)
+            else:
+                stack.pop()
+                done[name] = True
+                order.append(name)
+    return order
 
 
 # --- operations -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator import spec
+from generator import cache, spec
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN = ROOT / "spec" / "stripe.lock.json"
@@ -23,7 +23,12 @@ PIN = ROOT / "spec" / "stripe.lock.json"
 @pytest.fixture(scope="session")
 def stripe_spec() -> dict[str, Any]:
     """The pinned spec, as fetched by `codegen spec fetch` (never a copy in the repo)."""
-    return spec.load_spec(PIN).data
+    return spec.load_spec(PIN, cache_folder=user_cache_folder()).data
+
+
+def user_cache_folder() -> Path | None:
+    """The cache folder codegen itself uses for this project (outside the repository)."""
+    return cache.trusted_folder(ROOT)[0]
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import pytest
 
 from generator import spec as spec_stage
 from generator.lower import operations_of
-from tests.conftest import PIN, generate_into, import_copy
+from tests.conftest import PIN, generate_into, import_copy, user_cache_folder
 from tests.spec_server import Seen, SpecServer, running
 
 KEY = "sk_test_all_operations_42"
@@ -47,7 +47,7 @@ def api(stripe_spec: dict[str, Any], stripe_fixtures: dict[str, Any]) -> SpecSer
 
 
 def test_every_operation_has_a_method_and_a_page(all_output: Path) -> None:
-    document = spec_stage.load_spec(PIN).document
+    document = spec_stage.load_spec(PIN, cache_folder=user_cache_folder()).document
     operation_ids = {raw.operation_id for raw in operations_of(document)}
     assert len(operation_ids) == 468
     pages = list((all_output / "docs" / "operations").glob("*.md"))

@@ -18,7 +18,7 @@ import yaml  # type: ignore[import-untyped, unused-ignore]
 from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
 from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
 
-from generator import spec
+from generator import cache, spec
 from generator.errors import CodegenError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -596,13 +596,35 @@ def test_load_spec_from_pin_caches_and_verifies(tmp_path: Path) -> None:
     spec.fetch(
         spec.load_pin(pin_path), mirror(tmp_path / "m", SMALL_SPEC, SMALL_FIXTURES)
     )
-    loaded = spec.load_spec(pin_path)
+    user_cache = tmp_path / "user-cache"
+    loaded = spec.load_spec(pin_path, cache_folder=user_cache)
     assert loaded.sha256 == sha(SMALL_SPEC)
     assert isinstance(loaded.document, OpenAPIv3_0)
-    assert (tmp_path / "spec" / "cache" / f"{sha(SMALL_SPEC)}.json").is_file()
+    json_form = cache.spec_json_folder(user_cache) / f"{sha(SMALL_SPEC)}.json"
+    assert json_form.is_file()
+    assert sorted(os.listdir(tmp_path / "spec" / "cache")) == [
+        "fixtures3.json",
+        "spec3.yaml",
+    ]  # nothing but the fetched, verified files in the project
     (tmp_path / "spec" / "cache" / "spec3.yaml").write_bytes(SMALL_SPEC + b"\n")
     with pytest.raises(CodegenError, match="does not match the pin"):
         spec.load_spec(pin_path)
+
+
+def test_a_json_form_committed_next_to_the_pin_is_never_read(tmp_path: Path) -> None:
+    """A pull request could force-add ``spec/cache/<sha256>.json`` with a spec of its own."""
+    pin_path = write_pin(tmp_path, SMALL_SPEC, SMALL_FIXTURES)
+    spec.fetch(
+        spec.load_pin(pin_path), mirror(tmp_path / "m", SMALL_SPEC, SMALL_FIXTURES)
+    )
+    honest = spec.load_document(tmp_path / "spec" / "cache" / "spec3.yaml")
+    forged = {**honest, "info": {"title": "Forged", "version": "1"}}
+    planted = json.dumps(forged).encode()
+    for folder in (tmp_path / "spec" / "cache", tmp_path / "spec"):
+        (folder / f"{sha(SMALL_SPEC)}.json").write_bytes(planted)
+    for user_cache in (None, tmp_path / "user-cache"):
+        loaded = spec.load_spec(pin_path, cache_folder=user_cache)
+        assert loaded.data["info"]["title"] == "Small"
 
 
 def test_load_spec_from_plain_file(tmp_path: Path) -> None:
@@ -622,11 +644,12 @@ def test_real_stripe_spec_loads_and_parses_from_cache(
     pin_path.parent.mkdir()
     shutil.copy(REAL_PIN, pin_path)
     spec.fetch(spec.load_pin(pin_path), SHARED)
-    first = spec.load_spec(pin_path)
+    user_cache = tmp_path / "user-cache"
+    first = spec.load_spec(pin_path, cache_folder=user_cache)
     monkeypatch.setattr(
         yaml, "load", None
     )  # the second load must come from the JSON cache
-    second = spec.load_spec(pin_path)
+    second = spec.load_spec(pin_path, cache_folder=user_cache)
     assert second.data == first.data
     assert len(second.document.paths or {}) == 318
     assert first.data["info"]["version"] == "2023-08-16"

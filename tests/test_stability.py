@@ -525,7 +525,7 @@ def test_a_cache_inside_the_project_is_never_used(
     args = [arg for arg in generate_args(config, spec, out) if arg != "-q"]
     run = run_cli(args, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
-    assert "format cache" in run.stderr and "CODEGEN_CACHE_DIR" in run.stderr
+    assert "cache folder" in run.stderr and "CODEGEN_CACHE_DIR" in run.stderr
     assert not inside.exists()  # nothing was read from or written to it
 
 

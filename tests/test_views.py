@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import pytest
 
@@ -387,3 +387,49 @@ def test_operation_docstring_lists_documented_arguments() -> None:
         "        - name: The name.\n"
         "        "
     )
+
+
+# --- dependency order without recursion ----------------------------------------------------------
+
+
+def test_a_chain_of_thousands_of_models_is_ordered_dependencies_first() -> None:
+    """Python's recursion limit is about 1,000: a long chain of schemas must not reach it."""
+    count = 5000
+    chain = tuple(
+        ir.Model(
+            f"M{i}",
+            (field(ir.ModelRef(f"M{i + 1}")),) if i + 1 < count else (),
+            "",
+            f"/components/schemas/M{i}",
+        )
+        for i in range(count)
+    )
+    order = [model.name for model, _ in views.ordered_models(chain)]
+    assert order == [f"M{i}" for i in reversed(range(count))]
+    aliases = tuple(
+        _alias(f"A{i}", ir.ModelRef(f"A{i + 1}") if i + 1 < count else STR)
+        for i in range(count)
+    )
+    assert [a.name for a in ordered_aliases(aliases)][:2] == [
+        f"A{count - 1}",
+        f"A{count - 2}",
+    ]
+
+
+def test_depth_first_order_hands_cycles_over_or_skips_them() -> None:
+    graph = {"a": ["b"], "b": ["c"], "c": ["a"], "d": []}
+    assert views.depth_first_order(["a", "d"], graph.__getitem__) == [
+        "c",
+        "b",
+        "a",
+        "d",
+    ]
+    seen: list[str] = []
+
+    def refuse(name: str) -> NoReturn:
+        seen.append(name)
+        raise ValueError(name)
+
+    with pytest.raises(ValueError):
+        views.depth_first_order(["a"], graph.__getitem__, on_cycle=refuse)
+    assert seen == ["a"]
