@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -522,10 +523,17 @@ def check_success(run: Run) -> list[str]:
     return problems
 
 
+#: CPython 3.11 keeps the AST converter's recursion counter in one per-interpreter state, so
+#: two threads parsing at once (a finalizer can hand the GIL over mid-conversion) can fail with
+#: "SystemError: AST constructor recursion depth mismatch". The case threads parse one at a time.
+_PARSING = threading.Lock()
+
+
 def _python_problems(rel: str, source: str) -> list[str]:
     try:
-        tree = ast.parse(source, rel)
-        compile(source, rel, "exec", dont_inherit=True)
+        with _PARSING:
+            tree = ast.parse(source, rel)
+            compile(source, rel, "exec", dont_inherit=True)
     except SyntaxError as error:
         return [f"{rel} does not compile: {error}"]
     problems = []
