@@ -19,6 +19,7 @@ from hostile_support import (
     THING,
     Case,
     Run,
+    alias_bomb,
     document,
     form_body,
     ok_response,
@@ -28,27 +29,6 @@ from hostile_support import (
     write_config,
     write_spec,
 )
-
-
-def alias_bomb(levels: int = 7, width: int = 9) -> str:
-    """About 500 bytes of YAML that expand to ``width ** levels`` strings."""
-    lines = [
-        "openapi: 3.0.3",
-        "info: {title: Bomb, version: '1'}",
-        "servers: [{url: 'https://api.example.test'}]",
-        "paths:",
-        "  /v1/things:",
-        "    get:",
-        "      operationId: GetThings",
-        "      responses: {'200': {description: ok}}",
-        "x-laughs:",
-        "  l0: &l0 [" + ", ".join(["lol"] * width) + "]",
-    ]
-    for level in range(1, levels):
-        aliases = ", ".join([f"*l{level - 1}"] * width)
-        lines.append(f"  l{level}: &l{level} [{aliases}]")
-    return "\n".join(lines) + "\n"
-
 
 DUPLICATE_PATHS = """openapi: 3.0.3
 info: {title: Dup, version: '1'}

@@ -20,6 +20,7 @@ from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
 
 from generator import cache, spec
 from generator.errors import CodegenError
+from hostile_support import alias_bomb
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared" / "stripe-openapi"
@@ -305,30 +306,15 @@ def test_load_missing_file_and_folder(tmp_path: Path) -> None:
 # --- load: input limits --------------------------------------------------------------------------
 
 
-def alias_bomb(levels: int, width: int = 9) -> bytes:
-    """A "billion laughs" YAML document: each level is ``width`` aliases of the level below,
-    so ``levels`` levels expand to ``width ** levels`` strings from a few hundred bytes.
-    """
-    lines = [
-        "openapi: 3.0.0",
-        "info: {title: bomb, version: '1'}",
-        "paths: {}",
-        "x-laughs:",
-        "  l0: &l0 [" + ", ".join(["lol"] * width) + "]",
-    ]
-    for level in range(1, levels):
-        aliases = ", ".join([f"*l{level - 1}"] * width)
-        lines.append(f"  l{level}: &l{level} [{aliases}]")
-    return ("\n".join(lines) + "\n").encode()
-
-
 def nested_lists(depth: int) -> str:
     return "[" * depth + "]" * depth
 
 
 def test_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
-    path.write_bytes(alias_bomb(7))  # 9**7 = 4.8 million strings from 500 bytes
+    path.write_bytes(
+        alias_bomb(7).encode()
+    )  # 9**7 = 4.8 million strings from 500 bytes
     assert path.stat().st_size < 600
     started = time.perf_counter()
     with pytest.raises(CodegenError, match="aliases") as info:
@@ -337,8 +323,8 @@ def test_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path: Path) -> Non
     assert elapsed < 2.0, f"took {elapsed:.1f} s to refuse"
     message = str(info.value)
     assert f"{spec.MAX_DOCUMENT_NODES:,}" in message
-    # l6 is the first node expanding past the limit (9**7 > 2,000,000 > 9**6), on line 11.
-    assert "line 11" in message
+    # l6 is the first node expanding past the limit (9**7 > 2,000,000 > 9**6), on line 16.
+    assert "line 16" in message
     assert info.value.pointer == "/x-laughs/l6"
     assert info.value.hint
     assert not (tmp_path / "cache").exists()  # nothing cached for a refused document
@@ -346,7 +332,7 @@ def test_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path: Path) -> Non
 
 def test_yaml_aliases_within_the_limit_still_load(tmp_path: Path) -> None:
     path = tmp_path / "aliases.yaml"
-    path.write_bytes(alias_bomb(3))  # 729 strings: fine
+    path.write_bytes(alias_bomb(3).encode())  # 729 strings: fine
     data = spec.load_document(path)
     assert len(data["x-laughs"]["l2"]) == 9
     assert data["x-laughs"]["l2"][0][0] == ["lol"] * 9
@@ -474,7 +460,7 @@ def test_the_pure_python_yaml_parser_gets_the_same_checks(
     monkeypatch.setattr(spec, "_SPEC_LOADER", spec._spec_loader())
     assert yaml.SafeLoader in spec._SPEC_LOADER.__mro__
     cases = {
-        "bomb.yaml": (alias_bomb(7), "aliases"),
+        "bomb.yaml": (alias_bomb(7).encode(), "aliases"),
         "dup.yaml": (DUPLICATE_PATHS, "duplicate key '/v1/things' at line 10"),
         "deep.yaml": (b"x: " + nested_lists(5000).encode(), "nested deeper than 256"),
     }
