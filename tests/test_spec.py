@@ -19,6 +19,7 @@ from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
 from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
 
 from generator import cache, spec
+from generator.spec import load as spec_load
 from generator.errors import CodegenError
 from hostile_support import alias_bomb
 
@@ -457,8 +458,8 @@ def test_the_pure_python_yaml_parser_gets_the_same_checks(
 ) -> None:
     """Without PyYAML's C extension the pure-Python loader is used, with the same limits."""
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
-    monkeypatch.setattr(spec, "_SPEC_LOADER", spec._spec_loader())
-    assert yaml.SafeLoader in spec._SPEC_LOADER.__mro__
+    monkeypatch.setattr(spec_load, "_SPEC_LOADER", spec_load._spec_loader())
+    assert yaml.SafeLoader in spec_load._SPEC_LOADER.__mro__
     cases = {
         "bomb.yaml": (alias_bomb(7).encode(), "aliases"),
         "dup.yaml": (DUPLICATE_PATHS, "duplicate key '/v1/things' at line 10"),

@@ -1,0 +1,300 @@
+"""Load a JSON or YAML document into a dict: duplicate keys refused, limits checked, the JSON
+form of YAML cached by checksum."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Union
+
+import yaml  # type: ignore[import-untyped, unused-ignore]
+
+from ..errors import CodegenError, json_pointer
+from .limits import (
+    MAX_DOCUMENT_BYTES,
+    LimitExceeded,
+    check_limits,
+    check_tree,
+    data_items,
+    kind_of,
+    measure_nodes,
+    node_line,
+    read_bytes,
+    too_deep,
+)
+from .pin import write_atomic
+
+# --- load ------------------------------------------------------------------------------------
+
+
+def load_document(path: Path, *, cache: Path | None = None) -> dict[str, Any]:
+    """Read a JSON or YAML document into a dict.
+
+    For YAML, ``cache`` (a folder) keeps ``<sha256 of the file>.json``, written atomically and
+    rebuilt when unreadable; ``None`` means no cache. The result is always what JSON can hold
+    (string keys, no dates), so a cached and an uncached load give equal dicts.
+
+    Every source gets the same limits (``MAX_DOCUMENT_BYTES``, ``MAX_DOCUMENT_DEPTH``,
+    ``MAX_DOCUMENT_NODES``) and duplicate keys are refused: YAML and JSON parsers would keep
+    only the last of them, silently dropping the others.
+    """
+    raw = read_bytes(
+        path,
+        what="spec file",
+        hint="check the `spec` setting or the path given",
+        limit=MAX_DOCUMENT_BYTES,
+    )
+    yaml_suffix = path.suffix.lower() in (".yaml", ".yml")
+    if path.suffix.lower() == ".json" or (raw.lstrip()[:1] == b"{" and not yaml_suffix):
+        data: object = _parse_json(path, raw)
+    else:
+        data = _load_yaml_cached(path, raw, cache)
+    if not isinstance(data, dict):
+        raise CodegenError(
+            f"{path} must hold a mapping at the top level, not {kind_of(data)}",
+            pointer="",
+            hint="point the generator at an OpenAPI document",
+        )
+    return data
+
+
+def _parse_json(
+    path: Path, raw: Union[bytes, str], *, from_yaml: bool = False
+) -> object:
+    """JSON text to data, refusing duplicate keys and documents past the limits (``from_yaml``:
+    the text of a YAML document, whose limits were checked as it was constructed)."""
+    try:
+        data = json.loads(raw, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as duplicate:
+        why = (
+            "two YAML keys that are one in JSON, such as 200 and '200'"
+            if from_yaml
+            else "JSON parsers keep only the last, silently dropping the first"
+        )
+        raise CodegenError(
+            f"{path}: duplicate key {duplicate.key!r} in one object ({why})",
+            pointer=_duplicate_pointer(raw),
+            hint="remove or rename one of the two keys",
+        ) from None
+    except RecursionError:
+        raise too_deep(path, []) from None
+    except ValueError as exc:
+        raise CodegenError(
+            f"{path} is not valid JSON: {exc}",
+            pointer="",
+            hint="fix the file, or give YAML a .yaml suffix",
+        ) from exc
+    if not from_yaml:
+        check_limits(path, data)
+    return data
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: object, line: int | None = None, first: int | None = None):
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json``'s object hook: a dict, or ``_DuplicateKey`` when a key comes twice."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey(_first_duplicate(pairs))
+    return result
+
+
+def _first_duplicate(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    raise AssertionError("no duplicate key")
+
+
+class _Duplicated(dict):  # type: ignore[type-arg]
+    """Marks the object holding a duplicate key while its pointer is looked for."""
+
+    key = ""
+
+
+def _duplicate_pointer(raw: Union[bytes, str]) -> str:
+    """The pointer to the first duplicate key (parsing again: only done when there is one)."""
+
+    def mark(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        marked = _Duplicated(result)
+        marked.key = _first_duplicate(pairs)
+        return marked
+
+    stack: list[tuple[object, tuple[object, ...]]] = [
+        (json.loads(raw, object_pairs_hook=mark), ())
+    ]
+    while stack:  # depth first, in document order
+        value, tokens = stack.pop()
+        if isinstance(value, _Duplicated):
+            return json_pointer(*tokens, value.key)
+        items = data_items(value) or []
+        stack.extend((child, tokens + (token,)) for token, child in reversed(items))
+    return ""
+
+
+def _load_yaml_cached(path: Path, raw: bytes, cache: Path | None) -> object:
+    cached = (
+        None if cache is None else cache / f"{hashlib.sha256(raw).hexdigest()}.json"
+    )
+    if cached is not None:
+        hit = _read_json_cache(cached)
+        if hit is not None:
+            return hit
+    text = _yaml_to_json_text(path, raw)
+    data = _parse_json(path, text, from_yaml=True)  # YAML's 200 and '200' meet in JSON
+    if cached is not None:
+        _write_json_cache(cached, text)
+    return data
+
+
+def _read_json_cache(cached: Path) -> dict[str, Any] | None:
+    """The cached JSON form, or ``None`` when it is missing, corrupt or past the limits (then
+    it is rebuilt from the YAML, which is checked again)."""
+    try:
+        data = json.loads(cached.read_bytes())
+        check_limits(cached, data)
+    except (OSError, ValueError, RecursionError, CodegenError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_json_cache(cached: Path, text: str) -> None:
+    """Best effort: a read-only cache folder only costs speed."""
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cached, text.encode("utf-8"))
+    except OSError:
+        pass
+
+
+def _yaml_to_json_text(path: Path, raw: bytes) -> str:
+    try:
+        data = yaml.load(raw, Loader=_SPEC_LOADER)
+    except yaml.YAMLError as exc:
+        raise CodegenError(
+            f"{path} is not valid YAML (nor JSON): {_yaml_problem(exc)}",
+            pointer="",
+            hint="check the file is an OpenAPI document in JSON or YAML",
+        ) from exc
+    except _DuplicateKey as duplicate:
+        raise CodegenError(
+            f"{path}: duplicate key {duplicate.key!r} at line {duplicate.line} (first at "
+            f"line {duplicate.first}); YAML keeps only the last, silently dropping the first",
+            pointer="",
+            hint="remove or rename one of the two keys",
+        ) from None
+    except LimitExceeded as limit:
+        raise limit.error(path) from None
+    except RecursionError:  # the pure-Python parser, when PyYAML's C one is not built
+        raise too_deep(path, []) from None
+    try:
+        return json.dumps(
+            data, ensure_ascii=False, allow_nan=False, default=_json_default
+        )
+    except (TypeError, ValueError) as exc:
+        raise CodegenError(
+            f"{path} holds a value JSON cannot represent: {exc}",
+            pointer="",
+            hint="OpenAPI documents may only use JSON-compatible values",
+        ) from exc
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} value {value!r:.60}")
+
+
+def _yaml_problem(exc: Exception) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return str(problem)
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _CheckedConstruction:
+    """Mixed into PyYAML's safe loader: a document is measured before it is returned (aliases
+    make it a graph: a bomb is small here and huge once expanded), and mappings refuse
+    duplicate keys. Keys brought in by a merge (``<<: *base``) may still be overridden.
+    """
+
+    def construct_document(self, node: Any) -> Any:
+        # Constructing is linear even for a bomb (an aliased node is built once, then shared);
+        # what follows (JSON, pydantic, lowering) walks the expanded tree.
+        data = super().construct_document(node)  # type: ignore[misc]
+        if not check_tree(data):
+            measure_nodes(node)
+        return data
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """``SafeConstructor.construct_mapping`` (merge keys, then the pairs), refusing a key
+        given twice; as fast as the original, which matters for Stripe's 35,000 mappings.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+        own = node.value
+        self.flatten_mapping(node)  # type: ignore[attr-defined]
+        # ``own`` now holds the explicit pairs only; node.value also the merged ones, first.
+        construct = self.construct_object  # type: ignore[attr-defined]
+        mapping: dict[object, object] = {}
+        for key_node, value_node in node.value:
+            key = construct(key_node, deep=deep)
+            value = construct(value_node, deep=deep)
+            try:
+                mapping[key] = value
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                ) from None
+        # Fewer keys than pairs: merged keys were overridden, or a key came twice.
+        if len(mapping) != len(node.value):
+            first: dict[object, Any] = {}
+            for key_node, _ in own:
+                key = construct(key_node)
+                if key in first:
+                    raise _DuplicateKey(key, node_line(key_node), node_line(first[key]))
+                first[key] = key_node
+        return mapping
+
+
+def _spec_loader() -> Any:
+    """PyYAML's safe loader (C version when built) without implicit timestamps, with the checks
+    of ``_CheckedConstruction``.
+
+    OpenAPI is JSON data: ``2023-08-16`` must stay a string, as it would in JSON.
+    """
+    base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    resolvers = {
+        first: [
+            (tag, regexp)
+            for tag, regexp in entries
+            if tag != "tag:yaml.org,2002:timestamp"
+        ]
+        for first, entries in base.yaml_implicit_resolvers.items()
+    }
+    return type(
+        "SpecLoader",
+        (_CheckedConstruction, base),
+        {"yaml_implicit_resolvers": resolvers},
+    )
+
+
+_SPEC_LOADER = _spec_loader()
