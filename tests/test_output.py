@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator import __version__, output
+from generator.output import write as output_write
 from generator.errors import CodegenError
 from generator.output import (
     MANIFEST_NAME,
@@ -170,7 +171,7 @@ def test_failure_midway_keeps_previous_output(
     (out / "NOTES.txt").write_bytes(b"mine\n")
     before = tree(out)
     calls = []
-    real_write = output._write_file
+    real_write = output_write._write_file
 
     def failing_write(path: Path, data: bytes) -> None:
         calls.append(path)
@@ -178,7 +179,7 @@ def test_failure_midway_keeps_previous_output(
             raise OSError("disk full")
         real_write(path, data)
 
-    monkeypatch.setattr(output, "_write_file", failing_write)
+    monkeypatch.setattr(output_write, "_write_file", failing_write)
     with pytest.raises(CodegenError, match="disk full"):
         write_tree(out, {k: v + b"# new\n" for k, v in FILES.items()}, INFO)
     assert len(calls) == 2
@@ -466,7 +467,7 @@ def test_an_os_error_names_the_path_and_a_fix(
     def denied(path: Path, data: bytes) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(output, "_write_file", denied)
+    monkeypatch.setattr(output_write, "_write_file", denied)
     with pytest.raises(CodegenError) as caught:
         write_tree(out, {"x.py": b"x\n"}, INFO)
     message = str(caught.value)

@@ -26,25 +26,28 @@ import pytest
 
 from generator import format as formatting
 from generator import output, pipeline
+from generator.output import write as output_write
 from generator.errors import CodegenError
 from generator.output import MANIFEST_NAME
 from generator.settings import Settings
 from hostile_support import (
     NAMES,
     TEXT,
-    THING,
     Case,
     cli_env,
+    run_cli,
+    snapshot,
+    write_config,
+    write_spec,
+)
+from support.specs import (
+    THING,
     document,
     form_body,
     ok_response,
     operation,
     param,
-    run_cli,
-    snapshot,
     strings,
-    write_config,
-    write_spec,
 )
 
 
@@ -281,7 +284,7 @@ def test_a_write_failure_midway_leaves_the_previous_output(
     failure: BaseException,
 ) -> None:
     settings, before = previous
-    real = output._write_file
+    real = output_write._write_file
     written = []
 
     def failing(path: Path, data: bytes) -> None:
@@ -290,7 +293,7 @@ def test_a_write_failure_midway_leaves_the_previous_output(
             raise failure
         real(path, data)
 
-    monkeypatch.setattr(output, "_write_file", failing)
+    monkeypatch.setattr(output_write, "_write_file", failing)
     # An OS error reaches the CLI as a CodegenError (exit 2) naming the path.
     expected = CodegenError if isinstance(failure, OSError) else type(failure)
     with pytest.raises(expected):
@@ -315,7 +318,7 @@ def test_a_failure_between_the_two_renames_puts_the_previous_output_back(
             raise KeyboardInterrupt
         real(source, target)
 
-    monkeypatch.setattr(output.os, "rename", failing)
+    monkeypatch.setattr(os, "rename", failing)
     with pytest.raises(KeyboardInterrupt):
         pipeline.generate(settings)
     assert snapshot(settings.output) == before
