@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import text
+from generator.text import clean as text_clean
 from generator.text import (
     comment_text,
     markdown_inline,
@@ -72,7 +73,7 @@ def _docstring_of(source: str, indent: str) -> Optional[str]:
 
 
 def _without_code(markdown: str) -> str:
-    return text._CODE.sub("", markdown)
+    return text_clean.CODE.sub("", markdown)
 
 
 # --- to_markdown ----------------------------------------------------------------------
@@ -250,7 +251,7 @@ def test_docstring_always_compiles_and_keeps_the_text(
     body = to_docstring(value, width=width, indent=indent)
     docstring = _docstring_of(_docstring_source(body, indent), indent)
     assert not CONTROL.search(docstring or "")
-    assert "".join((docstring or "").split()) == "".join(text._clean(value).split())
+    assert "".join((docstring or "").split()) == "".join(text_clean.clean(value).split())
     lines = body.split("\n")
     assert all(line == line.rstrip() for line in lines[:-1])
     assert lines[-1] in (indent, body.rstrip() + (" " if body.endswith('" ') else ""))
@@ -357,7 +358,7 @@ def test_comment_text_is_one_inert_comment(value: str) -> None:
 
 def test_clean_maps_every_whitespace_and_line_break() -> None:
     odd = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
-    cleaned = text._clean("".join(odd))
+    cleaned = text_clean.clean("".join(odd))
     assert set(cleaned) <= {" ", "\n"}
     breaks = [c for c in odd if len(("a" + c + "b").splitlines()) == 2]
-    assert [text._clean(c) for c in breaks] == ["\n"] * 9 + ["\n\n"]
+    assert [text_clean.clean(c) for c in breaks] == ["\n"] * 9 + ["\n\n"]
