@@ -28,15 +28,24 @@ from typing import Any, Optional
 
 import yaml  # type: ignore[import-untyped, unused-ignore]
 
+from support.specs import Json
+
+# The spec builders live in support.specs (one module for every test); these are re-exported
+# for test_hostile_units, which imports them from here.
+from support.specs import (
+    THING,
+    document,
+    form_body,
+    ok_response,
+    operation,
+)  # noqa: F401
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROBE = Path(__file__).resolve().parent / "hostile_probe.py"
 FORKSERVER = Path(__file__).resolve().parent / "cli_forkserver.py"
-SERVER = "https://api.example.test"
 INJECTION_MARKER = "HOSTILE_INJECTED"
 #: Python that would leave a marker file behind if it ever ran as code.
 INJECTION = f'__import__("pathlib").Path("{INJECTION_MARKER}").write_text("x")'
-
-Json = dict[str, Any]
 
 
 # --- ingredients -------------------------------------------------------------------------------
@@ -134,112 +143,6 @@ TEXTS = [
     "ends with backslash \\",
 ]
 TEXT = "\n\n".join(TEXTS)
-
-
-# --- spec builders -----------------------------------------------------------------------------
-
-
-def document(
-    paths: Mapping[str, Any],
-    schemas: Optional[Mapping[str, Any]] = None,
-    *,
-    version: str = "3.0.3",
-    title: str = "Hostile API",
-    api_version: str = "2024-01-01",
-    parameters: Optional[Mapping[str, Any]] = None,
-) -> Json:
-    doc: Json = {
-        "openapi": version,
-        "info": {"title": title, "version": api_version},
-        "servers": [{"url": SERVER}],
-        "paths": dict(paths),
-    }
-    components: Json = {}
-    if schemas:
-        components["schemas"] = dict(schemas)
-    if parameters:
-        components["parameters"] = dict(parameters)
-    if components:
-        doc["components"] = components
-    return doc
-
-
-def ok_response(schema: Optional[Any] = None, description: str = "OK") -> Json:
-    body = schema if schema is not None else {"$ref": "#/components/schemas/Thing"}
-    return {
-        "200": {
-            "description": description,
-            "content": {"application/json": {"schema": body}},
-        }
-    }
-
-
-def form_body(properties: Mapping[str, Any], required: Sequence[str] = ()) -> Json:
-    schema: Json = {"type": "object", "properties": dict(properties)}
-    if required:
-        schema["required"] = list(required)
-    return {"content": {"application/x-www-form-urlencoded": {"schema": schema}}}
-
-
-def operation(
-    operation_id: Optional[str] = None,
-    *,
-    parameters: Sequence[Json] = (),
-    body: Optional[Json] = None,
-    response: Optional[Json] = None,
-    **extra: Any,
-) -> Json:
-    op: Json = {"responses": response if response is not None else ok_response()}
-    if operation_id is not None:
-        op["operationId"] = operation_id
-    if parameters:
-        op["parameters"] = list(parameters)
-    if body is not None:
-        op["requestBody"] = body
-    op.update(extra)
-    return op
-
-
-def param(name: str, where: str, schema: Optional[Json] = None, **extra: Any) -> Json:
-    p: Json = {
-        "name": name,
-        "in": where,
-        "schema": schema if schema is not None else {"type": "string"},
-    }
-    if where == "path":
-        p["required"] = True
-    p.update(extra)
-    return p
-
-
-def strings(names: Iterable[str]) -> Json:
-    return {name: {"type": "string"} for name in names}
-
-
-def alias_bomb(levels: int = 7, width: int = 9) -> str:
-    """About 500 bytes of YAML that expand to ``width ** levels`` strings."""
-    lines = [
-        "openapi: 3.0.3",
-        "info: {title: Bomb, version: '1'}",
-        "servers: [{url: 'https://api.example.test'}]",
-        "paths:",
-        "  /v1/things:",
-        "    get:",
-        "      operationId: GetThings",
-        "      responses: {'200': {description: ok}}",
-        "x-laughs:",
-        "  l0: &l0 [" + ", ".join(["lol"] * width) + "]",
-    ]
-    for level in range(1, levels):
-        aliases = ", ".join([f"*l{level - 1}"] * width)
-        lines.append(f"  l{level}: &l{level} [{aliases}]")
-    return "\n".join(lines) + "\n"
-
-
-THING: Json = {
-    "type": "object",
-    "properties": {"id": {"type": "string"}, "object": {"type": "string"}},
-}
 
 
 # --- running -------------------------------------------------------------------------------------

@@ -16,18 +16,20 @@ from typing import Any
 import pytest
 
 from hostile_support import (
-    THING,
     Case,
     Run,
+    run_case,
+    run_cli,
+    write_config,
+    write_spec,
+)
+from support.specs import (
+    THING,
     alias_bomb,
     document,
     form_body,
     ok_response,
     operation,
-    run_case,
-    run_cli,
-    write_config,
-    write_spec,
 )
 
 DUPLICATE_PATHS = """openapi: 3.0.3

@@ -29,15 +29,17 @@ from generator.settings import Settings
 from hostile_support import (
     NAMES,
     TEXTS,
-    THING,
     Case,
     Run,
     batch_tools,
     check_success,
-    document,
-    ok_response,
     probe,
     snapshot,
+)
+from support.specs import (
+    THING,
+    document,
+    ok_response,
 )
 
 #: HOSTILE_EXAMPLES=500 HOSTILE_SEED=7 explore further than the default, deterministic run.

@@ -21,7 +21,7 @@ from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
 from generator import cache, spec
 from generator.spec import load as spec_load
 from generator.errors import CodegenError
-from hostile_support import alias_bomb
+from support.specs import alias_bomb, minimal
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared" / "stripe-openapi"
@@ -498,15 +498,6 @@ def test_the_json_cache_gets_the_same_limits(tmp_path: Path) -> None:
 
 
 # --- parse -------------------------------------------------------------------------------------
-
-
-def minimal(version: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "openapi": version,
-        "info": {"title": "t", "version": "1"},
-        "paths": {},
-        **extra,
-    }
 
 
 def test_parse_openapi_30_and_31() -> None:

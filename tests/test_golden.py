@@ -1,0 +1,150 @@
+"""The golden test: a small spec of our own that uses every construct codegen supports, and its
+whole expected output tree (package, docs, reference, manifest) committed beside it.
+
+``codegen check`` regenerates the tree in memory and must find no byte of drift; on drift the
+test prints the diff. A change of output made on purpose is committed by refreshing the tree
+(see the README, "The golden test"):
+
+    .venv/bin/codegen generate --config tests/golden/pyproject.toml
+
+The generated package is also imported under another name (it is vendorable) and checked
+with ``mypy --strict``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from conftest import import_copy
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+SPEC = GOLDEN / "feature.yaml"
+CONFIG = GOLDEN / "pyproject.toml"
+EXPECTED = GOLDEN / "expected"
+PACKAGE = "orchard_client"
+REFRESH = ".venv/bin/codegen generate --config tests/golden/pyproject.toml"
+
+
+def codegen(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real CLI, in a subprocess, on the golden settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_the_expected_tree_matches_the_generator_byte_for_byte() -> None:
+    run = codegen(
+        "check",
+        "--config",
+        str(CONFIG),
+        "--spec",
+        str(SPEC),
+        "--all",
+        "--output",
+        str(EXPECTED),
+        "--package",
+        PACKAGE,
+        "--diff",
+    )
+    assert run.returncode == 0, (
+        f"tests/golden/expected/ is out of date (exit {run.returncode}). If the change of"
+        f" output is on purpose, refresh it with `{REFRESH}` and review the diff.\n"
+        + run.stdout
+        + run.stderr
+    )
+
+
+def test_the_expected_tree_has_every_kind_of_output() -> None:
+    """A stray refresh into the wrong folder, or a half-empty tree, is caught here."""
+    files = {p.relative_to(EXPECTED).as_posix() for p in EXPECTED.rglob("*")}
+    for expected in (
+        ".codegen-manifest.json",
+        f"{PACKAGE}/__init__.py",
+        f"{PACKAGE}/models.py",
+        f"{PACKAGE}/py.typed",
+        f"{PACKAGE}/resources/trees.py",
+        f"{PACKAGE}/params/photos.py",
+        "docs/index.md",
+        "docs/models.md",
+        "docs/operations/post_trees.md",
+        "reference/index.html",
+        "reference/operations/post_photos.html",
+    ):
+        assert expected in files, expected
+
+
+def test_the_config_refreshes_exactly_the_checked_tree() -> None:
+    """The one documented refresh command (config only) means the same as the check's options."""
+    text = CONFIG.read_text(encoding="utf-8")
+    assert 'spec = "feature.yaml"' in text
+    assert 'output = "expected"' in text
+    assert f'package = "{PACKAGE}"' in text
+    assert "all = true" in text
+    assert REFRESH in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    """The expected package, copied and imported as ``golden_orchard``."""
+    module = import_copy(
+        EXPECTED / PACKAGE, tmp_path_factory.mktemp("golden"), "golden_orchard"
+    )
+    yield module
+    for key in [k for k in sys.modules if k.split(".")[0] == "golden_orchard"]:
+        del sys.modules[key]
+
+
+def test_the_golden_package_imports_under_another_name(golden: ModuleType) -> None:
+    from golden_orchard import models  # type: ignore[import-not-found]
+
+    assert golden.Client.__name__ == "Client"
+    with golden.Client(api_key="sk_test_golden") as client:
+        assert callable(client.trees.get_trees_iter)
+        assert callable(client.photos.post_photos)
+    # the discriminated union on `object` and an expandable field parse
+    tree = models.Tree.model_validate(
+        {
+            "id": "tr_1",
+            "object": "tree",
+            "species": "pear",
+            "status": "a new status",
+            "created": 1,
+            "metadata": {"k": "v"},
+            "owner": {"id": "fa_1", "object": "farmer", "name": "Ada"},
+            "latest_fruit": {"id": "fr_1", "object": "pear", "weight": 180},
+        }
+    )
+    assert type(tree.owner).__name__ == "Farmer"
+    assert type(tree.latest_fruit).__name__ == "Pear"
+
+
+def test_the_golden_package_passes_mypy_strict(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            PACKAGE,
+        ],
+        cwd=EXPECTED,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Success: no issues found" in run.stdout
