@@ -14,7 +14,8 @@ import hashlib
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from typing import Optional
 
 _WORD = re.compile(
     r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[^\W_]+", re.UNICODE
@@ -220,3 +221,135 @@ def group_of_path(path: str) -> str:
     if segments and re.fullmatch(r"v\d+", segments[0]):
         segments = segments[1:]
     return segments[0] if segments else "root"
+
+
+# --- Names decided while lowering -------------------------------------------------------------
+#
+# Every class, method and argument name the lowering gives (``generator.lower``) is made by one
+# of the functions below, so the suffixes and collision rules live here and nowhere else.
+
+#: A resource group's class ends in this, so that it never meets a model name
+#: (``Account`` the model, ``AccountResource`` the operations).
+RESOURCE_SUFFIX = "Resource"
+#: The async twin of a resource class: ``AsyncCustomersResource``.
+ASYNC_PREFIX = "Async"
+#: The model of an operation's query parameters: ``GetCustomersQuery``.
+QUERY_SUFFIX = "Query"
+#: The model of an operation's request body: ``PostCustomersRequest``.
+REQUEST_SUFFIX = "Request"
+#: The iterator method of a list or search endpoint: ``get_customers_iter``.
+ITERATOR_SUFFIX = "_iter"
+
+
+def numbered(preferred: str, taken: Collection[str]) -> str:
+    """``preferred``, else ``preferred2``, ``preferred3``, ...: the first one not ``taken``.
+
+    For class names within one generated module (``Card``, ``Card2``).
+    """
+    name = preferred
+    counter = 2
+    while name in taken:
+        name = f"{preferred}{counter}"
+        counter += 1
+    return name
+
+
+def component_class_names(keys: Iterable[str]) -> dict[str, str]:
+    """The class (or alias) name of every component schema, by its key in the spec."""
+    return unique_names({key: class_name(key) for key in keys}, taken=CLASS_RESERVED)
+
+
+def operation_id_for(method: str, path: str, taken: Collection[str]) -> str:
+    """An ID for an operation the spec gives none (``GetV1Things``), never one in ``taken``."""
+    preferred = pascal_case(f"{method} {path}") or method.title()
+    return unique_names({"": preferred}, taken=taken)[""]
+
+
+def method_names(operation_ids: Iterable[str]) -> dict[str, str]:
+    """The method of every operation, unique across groups (each has one docs page by name)."""
+    return unique_names({op_id: attribute_name(op_id) for op_id in operation_ids})
+
+
+def operation_stem(operation_id: str) -> str:
+    """The PascalCase stem of the classes made for one operation (``PostCustomers...``)."""
+    return class_name(operation_id)
+
+
+def group_names(
+    keys: Iterable[str], *, model_names: Collection[str]
+) -> dict[str, tuple[str, str]]:
+    """``{group key: (module name, class name)}`` for the resource groups ``keys``."""
+    ordered = sorted(set(keys))
+    modules = unique_names(
+        {key: attribute_name(key, reserved=CLIENT_RESERVED) for key in ordered}
+    )
+    classes = unique_names(
+        {key: class_name(key) + RESOURCE_SUFFIX for key in ordered},
+        taken=model_names,
+    )
+    return {key: (modules[key], classes[key]) for key in ordered}
+
+
+def async_class_name(name: str) -> str:
+    """The async twin of a resource class."""
+    return ASYNC_PREFIX + name
+
+
+def field_names(wire_names: Iterable[str]) -> dict[str, str]:
+    """The attribute of every field of one model, by wire name."""
+    return unique_names(
+        {wire: attribute_name(wire, reserved=MODEL_RESERVED) for wire in wire_names}
+    )
+
+
+def argument_names(
+    keys: Iterable[tuple[str, str]],
+) -> dict[tuple[str, str], str]:
+    """The keyword arguments of one method, by ``(location, wire name)``.
+
+    Locations are ``path``, ``query`` and ``body``: one keyword namespace per method, so names
+    from different locations must not collide either.
+    """
+    keyed = {
+        f"{location}\0{wire}": attribute_name(wire, reserved=PARAMETER_RESERVED)
+        for location, wire in keys
+    }
+    unique = unique_names(keyed)
+    result: dict[tuple[str, str], str] = {}
+    for key, name in unique.items():
+        location, wire = key.split("\0", 1)
+        result[(location, wire)] = name
+    return result
+
+
+def query_model_name(stem: str) -> str:
+    return stem + QUERY_SUFFIX
+
+
+def body_model_name(stem: str) -> str:
+    return stem + REQUEST_SUFFIX
+
+
+def iterator_names(methods: Iterable[str], *, taken: Collection[str]) -> list[str]:
+    """The iterator method of each paginated method, in order, unique among ``taken`` and
+    each other (an earlier one keeps its name)."""
+    used = set(taken)
+    names = []
+    for method in methods:
+        name = unique_names({"iter": method + ITERATOR_SUFFIX}, taken=used)["iter"]
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def inline_hint(owner: str, part: str) -> str:
+    """What an inline schema is called after: its owner and its place in it
+    (``PostCustomers metadata`` → the class ``PostCustomersMetadata``)."""
+    return f"{owner} {part}"
+
+
+def inline_candidates(title: Optional[str], hint: str) -> list[str]:
+    """Class names an inline model may take, best first: the spec's title, then the hint."""
+    candidates = [class_name(title)] if title else []
+    candidates.append(class_name(hint))
+    return list(dict.fromkeys(candidates))

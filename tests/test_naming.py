@@ -212,3 +212,102 @@ def test_group_of_path(path: str, group: str) -> None:
 def test_reserved_sets_are_consistent() -> None:
     assert set(naming.CALL_OPTIONS) <= PARAMETER_RESERVED
     assert "register" in MODEL_RESERVED
+
+
+# --- names decided while lowering ----------------------------------------------------------
+
+
+def test_numbered_takes_the_first_free_number() -> None:
+    assert naming.numbered("Card", set()) == "Card"
+    assert naming.numbered("Card", {"Card"}) == "Card2"
+    assert naming.numbered("Card", {"Card", "Card2"}) == "Card3"
+
+
+def test_component_class_names_are_unique_and_avoid_reserved_names() -> None:
+    names = naming.component_class_names(["customer", "Customer", "Field"])
+    # the key that is its own class name keeps it, whatever the spec's order
+    assert names == {
+        "Customer": "Customer",
+        "customer": "Customer2",
+        "Field": "FieldModel",
+    }
+
+
+def test_operation_id_for_an_operation_without_one() -> None:
+    assert naming.operation_id_for("get", "/v1/things", set()) == "GetV1Things"
+    assert naming.operation_id_for("get", "/v1/things", {"GetV1Things"}) == (
+        "GetV1Things2"
+    )
+    assert naming.operation_id_for("post", "/", set()) == "Post"
+
+
+def test_method_names_are_unique_across_operations() -> None:
+    names = naming.method_names(["GetCustomers", "get_customers", "class"])
+    assert names == {
+        "get_customers": "get_customers",
+        "GetCustomers": "get_customers_2",
+        "class": "class_",
+    }
+
+
+def test_operation_stem_and_payload_model_names() -> None:
+    stem = naming.operation_stem("PostCustomersCustomerSources")
+    assert stem == "PostCustomersCustomerSources"
+    assert naming.query_model_name(stem) == stem + "Query"
+    assert naming.body_model_name(stem) == stem + "Request"
+
+
+def test_group_names_modules_avoid_client_attributes_classes_avoid_models() -> None:
+    names = naming.group_names(
+        ["customers", "request", "customers"], model_names={"CustomersResource"}
+    )
+    assert names == {
+        "customers": ("customers", "CustomersResource2"),
+        "request": ("request_", "RequestResource"),
+    }
+    assert names["request"][1] == "Request" + naming.RESOURCE_SUFFIX
+
+
+def test_async_class_name() -> None:
+    assert naming.async_class_name("CustomersResource") == "AsyncCustomersResource"
+
+
+def test_field_names_avoid_model_attributes_and_collide_deterministically() -> None:
+    assert naming.field_names(["json", "foo-bar", "foo_bar"]) == {
+        "json": "json_",
+        "foo_bar": "foo_bar",
+        "foo-bar": "foo_bar_2",
+    }
+
+
+def test_argument_names_share_one_namespace_across_locations() -> None:
+    names = naming.argument_names(
+        [("path", "customer"), ("query", "customer"), ("body", "timeout")]
+    )
+    assert names == {
+        ("body", "timeout"): "timeout_",  # a call option
+        ("path", "customer"): "customer",
+        ("query", "customer"): "customer_2",
+    }
+
+
+def test_iterator_names_in_order_avoid_taken_and_each_other() -> None:
+    taken = {"get_customers", "get_customers_iter", "get_charges"}
+    assert naming.iterator_names(["get_customers", "get_charges"], taken=taken) == [
+        "get_customers_iter_2",
+        "get_charges_iter",
+    ]
+    # the earlier method keeps the plain name when two would meet
+    assert naming.iterator_names(["a", "a"], taken=set()) == ["a_iter", "a_iter_2"]
+
+
+def test_inline_model_candidates_title_first_then_hint() -> None:
+    hint = naming.inline_hint("PostThings", "card")
+    assert hint == "PostThings card"
+    assert naming.inline_candidates("card_details", hint) == [
+        "CardDetails",
+        "PostThingsCard",
+    ]
+    assert naming.inline_candidates(None, hint) == ["PostThingsCard"]
+    assert naming.inline_candidates("", hint) == ["PostThingsCard"]
+    assert naming.inline_candidates("PostThingsCard", hint) == ["PostThingsCard"]

@@ -1,0 +1,75 @@
+"""Lower the parsed spec to the intermediate model (``ir.py``).
+
+Only what the selected operations reach is lowered: their parameters, bodies and responses,
+and the closure of the component schemas they reference. Component schemas become classes in
+``models.py`` (response side); request bodies and query parameters become classes in one
+``params`` module per resource group. Every name goes through ``naming.py``; every text through
+``text.py``.
+
+One job a module: ``selection`` (which operations), ``oas`` (questions asked of OpenAPI 3.0/3.1
+objects), ``limits`` (nesting limits), ``context`` (the immutable context and the registries
+it carries), ``schemas`` (schemas to types and models), ``operations`` (one operation),
+``pagination`` (page shapes) and ``api`` (the whole ``ir.Api``).
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from ..errors import CodegenError, json_pointer
+from .api import lower_api
+from .limits import MAX_REF_DEPTH, MAX_SCHEMA_DEPTH, stack_room
+from .oas import (
+    DISCRIMINATOR,
+    FORM_MEDIA_TYPES,
+    HTTP_METHODS,
+    JSON_MEDIA_TYPE,
+    Document,
+    SchemaLike,
+    json_pointer_join,
+)
+from .selection import (
+    RawOperation,
+    Selection,
+    operations_of,
+    refuse_duplicate_ids,
+    select,
+)
+
+__all__ = [
+    "DISCRIMINATOR",
+    "FORM_MEDIA_TYPES",
+    "HTTP_METHODS",
+    "JSON_MEDIA_TYPE",
+    "MAX_REF_DEPTH",
+    "MAX_SCHEMA_DEPTH",
+    "Document",
+    "RawOperation",
+    "SchemaLike",
+    "Selection",
+    "json_pointer_join",
+    "lower_document",
+    "operations_of",
+    "select",
+]
+
+
+def lower_document(
+    document: Document, selection: Selection, *, spec_sha256: str
+) -> ir.Api:
+    """The IR for the selected operations of a parsed spec."""
+    if selection.empty:
+        raise CodegenError(
+            "no operations selected",
+            hint="list operation IDs in [tool.codegen] operations, or pass --all",
+        )
+    operations = operations_of(document)
+    if not operations:
+        raise CodegenError(
+            "the spec has no operations",
+            pointer=json_pointer("paths"),
+            hint="add at least one path with an operation",
+        )
+    refuse_duplicate_ids(operations)
+    selected = select(operations, selection)
+    with stack_room():
+        return lower_api(document, selected, spec_sha256=spec_sha256)

@@ -1,0 +1,87 @@
+"""Stripe's list and search endpoints, recognised by their parameters and page shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Optional
+
+from .. import ir
+
+
+@dataclass(frozen=True)
+class PageShape:
+    """How an operation pages, before its iterator method is named (see ``ir.Pagination``)."""
+
+    kind: str  # "cursor" | "search"
+    item: ir.TypeExpr
+    cursor_argument: str
+    skipped_arguments: tuple[str, ...]
+
+    def named(self, method_name: str) -> ir.Pagination:
+        return ir.Pagination(
+            self.kind,
+            method_name,
+            self.item,
+            self.cursor_argument,
+            self.skipped_arguments,
+        )
+
+
+def page_shape(
+    operation: ir.Operation, models: Mapping[str, ir.Model]
+) -> Optional[PageShape]:
+    """The paging of a GET whose response is a page (``data`` list, ``has_more``).
+
+    ``models`` are the response models lowered so far (they include every model the
+    operation's response reaches).
+    """
+    query, response = operation.query, operation.response
+    if operation.method != "get" or query is None:
+        return None
+    if not isinstance(response.type, ir.ModelRef):
+        return None
+    page = models.get(response.type.name)
+    fields = {f.wire_name: f for f in page.fields} if page else {}
+    data, has_more = fields.get("data"), fields.get("has_more")
+    if data is None or has_more is None or not isinstance(data.type, ir.ListType):
+        return None
+    arguments = dict(zip((f.wire_name for f in query.fields), query.arguments))
+    skipped: tuple[str, ...] = ()
+    if "next_page" in fields and "page" in arguments:
+        kind, cursor = "search", arguments["page"]
+    elif "starting_after" in arguments and _items_have_id(data.type.item, models):
+        kind, cursor = "cursor", arguments["starting_after"]
+        skipped = tuple(arguments[w] for w in ("ending_before",) if w in arguments)
+    else:
+        return None
+    return PageShape(kind, data.type.item, cursor, skipped)
+
+
+def _items_have_id(item: ir.TypeExpr, models: Mapping[str, ir.Model]) -> bool:
+    """Every possible item is a model with a required string ``id`` (the cursor)."""
+    members = item.members if isinstance(item, ir.UnionType) else (item,)
+    for member in members:
+        if isinstance(member, ir.UnionType):
+            if not _items_have_id(member, models):
+                return False
+            continue
+        if not isinstance(member, ir.ModelRef):
+            return False
+        model = models.get(member.name)
+        id_field = (
+            next((f for f in model.fields if f.wire_name == "id"), None)
+            if model
+            else None
+        )
+        id_type = id_field.type if id_field else None
+        if isinstance(id_type, ir.Nullable):
+            # e.g. an upcoming invoice has no id yet: paging stops
+            id_type = id_type.inner
+        if id_type is None or not _is_string(id_type):
+            return False
+    return True
+
+
+def _is_string(expr: ir.TypeExpr) -> bool:
+    return isinstance(expr, ir.Primitive) and expr.name == "str"
