@@ -568,7 +568,26 @@ def render_pages(renderer: "Renderer") -> dict[str, str]:
             )
         )
     for asset in ASSETS:
-        out[f"reference/assets/{asset}"] = _comment_header(api) + renderer.template(
-            f"reference/assets/{asset}.jinja", **context
+        out[f"reference/assets/{asset}"] = _comment_header(api) + renderer.static(
+            f"reference/assets/{asset}"
         )
+    out["reference/routes.json"] = routes_file(api)
     return out
+
+
+def routes_file(api: ir.Api) -> str:
+    """``reference/routes.json``: what ``codegen gateway`` forwards, so it needs no spec.
+
+    One entry per generated operation (method, path template, operation ID), in the IR's
+    order; read by ``generator/gateway/routes.py`` (format 1). JSON has no comments, so the
+    generated-file notice is the ``generated`` key. ASCII only (non-ASCII is escaped).
+    """
+    from .render import header
+
+    notice = " ".join(line[2:] for line in header(api, comment="#").splitlines())
+    routes = [
+        {"method": op.method.upper(), "path": op.path, "operation_id": op.operation_id}
+        for op in api.operations
+    ]
+    document = {"generated": notice, "format": 1, "routes": routes}
+    return json.dumps(document, indent=2) + "\n"

@@ -19,8 +19,27 @@ import jinja2
 from . import __version__, docs, ir, reference, views
 from .errors import CodegenError
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# templates/ beside generator/ in a checkout; a wheel carries it as generator/templates
+# (see [tool.setuptools] in pyproject.toml).
+_PACKED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+BUILTIN_TEMPLATES = (
+    _PACKED_TEMPLATES
+    if _PACKED_TEMPLATES.is_dir()
+    else Path(__file__).resolve().parent.parent / "templates"
+)
+RUNTIME = Path(__file__).resolve().parent / "runtime"
+ASSETS = Path(__file__).resolve().parent / "assets"
 RUNTIME_FILES = ("_base_client.py", "_encoding.py", "_model_base.py", "errors.py")
+"""Modules of ``generator/runtime/`` that every package ships as they are (``_constants.py``
+there is only the runtime's own stand-in for the generated one)."""
+STATIC_FILES: dict[str, Path] = {
+    **{f"package/{name}": RUNTIME / name for name in RUNTIME_FILES},
+    **{
+        f"reference/assets/{name}": ASSETS / name
+        for name in ("reference.css", "reference.js")
+    },
+}
+"""Files copied, not rendered, by the name a user's templates folder overrides them with."""
 
 
 @dataclass(frozen=True)
@@ -32,11 +51,15 @@ class RenderOptions:
 
 
 def builtin_names() -> list[str]:
-    """Every built-in template, by its name relative to ``templates/`` (``docs/index.md.jinja``)."""
+    """Every name a user file can override: the built-in templates relative to ``templates/``
+    (``docs/index.md.jinja``) and the static files (``package/_base_client.py``)."""
     return sorted(
-        path.relative_to(BUILTIN_TEMPLATES).as_posix()
-        for path in BUILTIN_TEMPLATES.rglob("*")
-        if path.is_file()
+        [
+            path.relative_to(BUILTIN_TEMPLATES).as_posix()
+            for path in BUILTIN_TEMPLATES.rglob("*")
+            if path.is_file()
+        ]
+        + list(STATIC_FILES)
     )
 
 
@@ -64,6 +87,8 @@ def _misspelt(name: str, builtins: list[str]) -> Optional[str]:
     """The built-in template a user file was probably meant to override, or ``None`` when it
     is a helper template (base name starting with ``_``, not a near-miss of a built-in one).
     """
+    if name.endswith(".jinja") and name[: -len(".jinja")] in STATIC_FILES:
+        return name[: -len(".jinja")]  # static files are copied, not rendered
     folder, _, base = name.rpartition("/")
     same_base = [b for b in builtins if b.rpartition("/")[2] == base]
     if same_base:  # the right name in the wrong folder
@@ -100,7 +125,8 @@ def check_overrides(folder: Path) -> None:
             f"templates folder {folder}: {', '.join(wrong)} "
             f"{'overrides' if len(wrong) == 1 else 'override'} no built-in template",
             hint="name an override exactly like the built-in file it replaces (relative to "
-            "templates/); helper templates for include/import must start with `_`",
+            "templates/; the runtime modules and reference assets without .jinja); helper "
+            "templates for include/import must start with `_`",
         )
 
 
@@ -239,6 +265,28 @@ class Renderer:
             user is not None and path.is_relative_to(user)
         )
 
+    def static(self, name: str) -> str:
+        """The text of a static file (``package/_base_client.py``): the user's override of
+        that name if there is one, else the built-in file. It is copied, not rendered.
+        """
+        path = STATIC_FILES[name]
+        if self.options.templates is not None:
+            override = self.options.templates / name
+            if override.is_file():
+                path = override
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise CodegenError(
+                f"cannot read {path}: {(error.strerror or str(error)).lower()}",
+                hint="make the file readable, or remove the override",
+            ) from error
+        except UnicodeDecodeError as error:
+            raise CodegenError(
+                f"{path} is not UTF-8 text: {error}",
+                hint="save the file as UTF-8",
+            ) from error
+
     def python(self, name: str, **context: Any) -> str:
         return header(self.api, comment="#") + self.template(name, **context)
 
@@ -249,7 +297,10 @@ class Renderer:
         package = self.options.package
         out: dict[str, str] = {}
         for runtime in RUNTIME_FILES:
-            out[f"{package}/{runtime}"] = self.python(f"package/{runtime}.jinja")
+            out[f"{package}/{runtime}"] = header(self.api, comment="#") + self.static(
+                f"package/{runtime}"
+            )
+        out[f"{package}/_constants.py"] = self.python("package/_constants.py.jinja")
         out[f"{package}/py.typed"] = ""
         out[f"{package}/__init__.py"] = self.python(
             "package/__init__.py.jinja", groups=self.api.groups

@@ -308,12 +308,40 @@ class PayloadView:
     model: str
     arguments: tuple[tuple[str, str], ...]  # (model field, argument)
     styles_constant: Optional[str]
-    styles: str  # python dict literal of the non-"form" styles
+    styles: str  # python dict literal of `encoding_styles`
     multipart: bool
     files: tuple[
         tuple[str, str], ...
     ]  # multipart: (wire name literal, argument) of file parts
     exclude: str  # python set literal of model fields sent as files, "" when none
+
+
+RUNTIME_DEFAULT_STYLE = "deepObject"
+"""The style ``encode_params`` uses for a parameter its ``styles`` do not list."""
+
+
+def encoding_styles(payload: ir.Payload) -> list[tuple[str, str]]:
+    """The ``(wire name, style)`` pairs a payload's ``styles`` constant must list: those whose
+    style is not the runtime's default and changes the bytes sent, i.e. not of a scalar type
+    (a scalar is ``key=value`` in every style)."""
+    types = {f.wire_name: f.type for f in payload.fields}
+    return [
+        (wire, style)
+        for wire, style in payload.styles
+        if style != RUNTIME_DEFAULT_STYLE and not _is_scalar(types[wire])
+    ]
+
+
+def _is_scalar(expr: ir.TypeExpr) -> bool:
+    if isinstance(expr, ir.Primitive):
+        return expr.name != "Any"  # Any may be an object or a list
+    if isinstance(expr, ir.LiteralType):
+        return True
+    if isinstance(expr, ir.Nullable):
+        return _is_scalar(expr.inner)
+    if isinstance(expr, ir.UnionType):
+        return all(_is_scalar(m) for m in expr.members)
+    return False
 
 
 def payload_view(
@@ -327,7 +355,7 @@ def payload_view(
         for argument, f in payload.arguments_and_fields
         if multipart and f.type == ir.Primitive("bytes")
     ]
-    styles = [(wire, style) for wire, style in payload.styles if style != "form"]
+    styles = encoding_styles(payload)
     literal = (
         "{"
         + ", ".join(f"{python_literal(w)}: {python_literal(s)}" for w, s in styles)

@@ -325,6 +325,7 @@ def test_index_lists_every_operation_and_assets_are_self_contained() -> None:
         "reference/assets/reference.css",
         "reference/assets/reference.js",
         "reference/index.html",
+        "reference/routes.json",  # what the gateway forwards
         PAGE,
     ]
     index = files["reference/index.html"]
@@ -344,7 +345,9 @@ def test_index_lists_every_operation_and_assets_are_self_contained() -> None:
                     ), (path, loaded)
         assert "@import" not in text and "url(" not in text, path
     js = files["reference/assets/reference.js"]
-    assert "localStorage" in js and "codegen.reference.gateway" in js
+    # the script is a static file: the page passes it its settings as JSON
+    assert "localStorage" in js and "{{" not in js
+    assert '"storageKey": "codegen.reference.gateway"' in files[PAGE]
     assert "Authorization" not in js  # the page never sends credentials
 
 

@@ -11,7 +11,15 @@ import pytest
 from generator import __version__, ir
 from generator.errors import CodegenError
 from generator.lower import Selection, lower_document
-from generator.render import BUILTIN_TEMPLATES, RenderOptions, header, render
+from generator.render import (
+    ASSETS,
+    BUILTIN_TEMPLATES,
+    RUNTIME,
+    RUNTIME_FILES,
+    RenderOptions,
+    header,
+    render,
+)
 from generator.spec import parse_document
 
 SHA = "0123456789abcdef" * 4
@@ -138,6 +146,7 @@ def test_file_set(files: dict[str, str]) -> None:
             "__init__.py",
             "_base_client.py",
             "_client.py",
+            "_constants.py",
             "_encoding.py",
             "_model_base.py",
             "errors.py",
@@ -159,13 +168,14 @@ def test_file_set(files: dict[str, str]) -> None:
         "reference/index.html",
         "reference/assets/reference.css",
         "reference/assets/reference.js",
+        "reference/routes.json",  # what the gateway forwards
     } | {f"reference/operations/{name}.html" for name in operations}
     assert set(files) == package | documentation | reference
 
 
 def test_every_python_file_compiles(files: dict[str, str]) -> None:
     python = [path for path in files if path.endswith(".py")]
-    assert len(python) == 13
+    assert len(python) == 14
     for path in python:
         compile(files[path], path, "exec")
 
@@ -185,6 +195,9 @@ def test_every_file_starts_with_the_header(files: dict[str, str], api: ir.Api) -
     for path, text in files.items():
         if path.endswith(".typed"):
             assert text == ""
+            continue
+        if path.endswith(".json"):  # JSON has no comments: the header is a field
+            assert text.startswith('{\n  "generated": "' + " ".join(lines[:2])), path
             continue
         suffix = path[path.rindex(".") :]
         assert text.startswith(expected.get(suffix, asset_header)), path
@@ -213,6 +226,30 @@ def test_generated_code_uses_the_ir(files: dict[str, str]) -> None:
     assert "class Balance(StripeModel):" in models
 
 
+def test_runtime_files_and_assets_are_copied_unchanged(
+    files: dict[str, str], api: ir.Api
+) -> None:
+    """Only the header is added: `generator/runtime/` is black-formatted, so the copy is what
+    black makes of it, and the assets have no template syntax left to render."""
+    for name in RUNTIME_FILES:
+        expected = (RUNTIME / name).read_text(encoding="utf-8")
+        assert files[f"{PACKAGE}/{name}"] == header(api, comment="#") + expected, name
+    for name in ("reference.css", "reference.js"):
+        text = files[f"reference/assets/{name}"]
+        assert text.endswith("*/\n" + (ASSETS / name).read_text(encoding="utf-8"))
+
+
+def test_constants_hold_the_per_package_values(files: dict[str, str]) -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile(files[f"{PACKAGE}/_constants.py"], "_constants.py", "exec"), namespace)
+    assert namespace["PACKAGE_NAME"] == PACKAGE
+    assert namespace["VERSION"] == __version__
+    assert namespace["API_VERSION"] == "2024-06-01"
+    assert namespace["BASE_URL"] == "https://api.example.com"
+    # the tiny spec declares no typed error object: the raw one is kept
+    assert namespace["parse_error_detail"]({"error": {"a": 1}}, {"a": 1}) == {"a": 1}
+
+
 def test_package_name_is_used(api: ir.Api) -> None:
     other = render(api, RenderOptions(package="vendored"))
     assert "vendored/_client.py" in other
@@ -239,6 +276,40 @@ def test_override_one_template_by_file_name(
     for path in files:
         if path != "docs/index.md":
             assert custom[path] == files[path], path
+
+
+def test_override_a_runtime_file_and_an_asset_by_name(
+    tmp_path: Path, api: ir.Api, files: dict[str, str]
+) -> None:
+    """Static files are overridden by a plain file of their name, copied as it is."""
+    write(tmp_path, "package/_base_client.py", "# {{ not rendered }}\n")
+    write(tmp_path, "reference/assets/reference.css", "body { color: red; }\n")
+    custom = render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    base = f"{PACKAGE}/_base_client.py"
+    assert custom[base] == header(api, comment="#") + "# {{ not rendered }}\n"
+    assert custom["reference/assets/reference.css"].endswith(
+        "*/\nbody { color: red; }\n"
+    )
+    changed = {base, "reference/assets/reference.css"}
+    assert {p for p in files if custom[p] != files[p]} == changed
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("package/_base_client.py.jinja", "package/_base_client.py"),  # not a template
+        ("package/_base_clent.py", "package/_base_client.py"),
+        ("reference/assets/reference.js.jinja", "reference/assets/reference.js"),
+        ("package/runtime/errors.py", "package/errors.py"),
+    ],
+)
+def test_a_misspelt_static_override_is_refused(
+    tmp_path: Path, api: ir.Api, name: str, meant: str
+) -> None:
+    write(tmp_path, name, "x = 1\n")
+    with pytest.raises(CodegenError, match="overrides no built-in template") as caught:
+        render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
+    assert f"{name!r} (did you mean {meant!r}?)" in caught.value.message
 
 
 def test_builtin_templates_folder_exists() -> None:

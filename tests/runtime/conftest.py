@@ -9,7 +9,8 @@ that it only uses relative imports:
 - `ops`: a package generated once per session into a temporary folder with a few more
   operations (GET with a query, DELETE, a list, multipart upload to files.stripe.com, binary
   PDF), imported as `vendored_ops`. It holds only the operations these tests call, because
-  `--all` takes 30-60 s and the runtime (the four runtime modules) is the same either way.
+  `--all` takes 30-60 s and the runtime (the modules of `generator/runtime/`) is the same
+  either way.
 
 Both copies keep the package name they were generated under (`stripe_client`) in the
 User-Agent and the logger name: a copy is the generated code byte for byte.
@@ -40,6 +41,7 @@ from typing import Any, Deque, Dict, Iterator, List, Optional, Union
 import pytest
 
 from generator import spec
+from generator.render import RUNTIME_FILES
 from tests.conftest import generate_into
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +57,6 @@ OPS_OPERATIONS = (
     "PostFiles",  # multipart, served by https://files.stripe.com
     "GetQuotesQuotePdf",  # binary response
 )
-RUNTIME_FILES = ("_base_client.py", "_encoding.py", "_model_base.py", "errors.py")
 API_KEY = "sk_test_51NotARealKeyButUniqueEnoughToSpotAnywhere0xC0FFEE"
 
 

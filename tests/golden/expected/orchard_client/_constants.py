@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 __all__ = [
     "API_VERSION",
     "BASE_URL",
+    "ErrorDetail",
     "PACKAGE_NAME",
     "VERSION",
     "parse_error_detail",

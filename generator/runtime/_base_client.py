@@ -32,10 +32,11 @@ Limits, so that a slow, broken or hostile server cannot hold a call or exhaust m
   default) raises `ResponseTooLargeError` before more than the limit is held in memory, and a
   `Content-Length` above the limit is refused before the body is read.
 
-Logging goes to the `{{ package }}` logger: each attempt and response at DEBUG (method, path,
-status, request id, attempt), each retry at INFO. Headers, bodies and query strings are never
-logged. httpx and httpcore log too (response headers, at DEBUG): anything shaped like a
-Stripe secret or restricted key is blanked out of their records as well.
+Logging goes to the logger named after the package (`_constants.PACKAGE_NAME`): each attempt
+and response at DEBUG (method, path, status, request id, attempt), each retry at INFO.
+Headers, bodies and query strings are never logged. httpx and httpcore log too (response
+headers, at DEBUG): anything shaped like a Stripe secret or restricted key is blanked out of
+their records as well.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ import httpcore  # httpx's transport library, installed with it
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
+from ._constants import API_VERSION, BASE_URL, PACKAGE_NAME, VERSION
 from ._encoding import urlencode_pairs
 from ._model_base import ResponseInfo, StripeModel
 from .errors import (
@@ -107,8 +109,8 @@ _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
 API_KEY_ENV_VAR = "STRIPE_API_KEY"
 """The environment variable read when no `api_key` is given."""
 
-DEFAULT_BASE_URL = "{{ base_url }}"
-DEFAULT_STRIPE_VERSION = "{{ api_version }}"
+DEFAULT_BASE_URL = BASE_URL
+DEFAULT_STRIPE_VERSION = API_VERSION
 DEFAULT_TIMEOUT = 80.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
@@ -118,7 +120,7 @@ DEFAULT_MAX_BINARY_RESPONSE_SIZE = 256 * 1024 * 1024
 
 _PYTHON_VERSION = "%d.%d.%d" % sys.version_info[:3]
 USER_AGENT = (
-    f"{{ package }}/{{ codegen_version }} (codegen; python {_PYTHON_VERSION};"
+    f"{PACKAGE_NAME}/{VERSION} (codegen; python {_PYTHON_VERSION};"
     f" httpx {httpx.__version__})"
 )
 """The `User-Agent` header of every request."""
@@ -129,7 +131,7 @@ _REDACTED = "<redacted API key>"
 # httpcore, which cannot know the client's key.
 _KEY_PATTERN = re.compile(r"\b[rs]k_(?:live|test)_[0-9A-Za-z]+")
 
-logger = logging.getLogger("{{ package }}")
+logger = logging.getLogger(PACKAGE_NAME)
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,9 @@ class _Call(Generic[T]):
     timeout: Union[float, httpx.Timeout]
     attempt_seconds: Optional[float]  # None: no bound on a whole attempt
     deadline: Optional[float]  # time.monotonic() when max_total_time runs out, or None
-    attempt_deadline: Optional[float] = None  # when the current attempt runs out, or None
+    attempt_deadline: Optional[float] = (
+        None  # when the current attempt runs out, or None
+    )
 
 
 class _BaseAPIClient:
@@ -632,7 +636,9 @@ class _BaseAPIClient:
     def _redact_headers(self, headers: httpx.Headers) -> httpx.Headers:
         """`headers` with the API key blanked out of every name and value."""
         key = self._api_key
-        if not any(key in name or key in value for name, value in headers.multi_items()):
+        if not any(
+            key in name or key in value for name, value in headers.multi_items()
+        ):
             return headers
         return httpx.Headers(
             [
@@ -712,8 +718,9 @@ class SyncAPIClient(_BaseAPIClient):
         api_key: Secret or restricted key; when None, the `STRIPE_API_KEY` environment
             variable. Neither raises `ValueError`.
         base_url: Where to send requests, e.g. a proxy or a mock server; defaults to
-            `{{ base_url }}`. When given, it also replaces the spec's own server of the few
-            operations that have one (file uploads go to `https://files.stripe.com`).
+            `DEFAULT_BASE_URL` (the spec's server). When given, it also replaces the spec's
+            own server of the few operations that have one (file uploads go to
+            `https://files.stripe.com`).
             Plain `http://` is refused, except to loopback addresses, unless
             `allow_insecure_http` is True (raises `ValueError`).
         stripe_version: The API version, sent as `Stripe-Version`.
@@ -1033,7 +1040,7 @@ async def _async_sleep(seconds: float) -> None:
 # --- bounding every read and write of an attempt (synchronous client) ---------------------
 
 _ATTEMPT_DEADLINE: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar(
-    "{{ package }}_attempt_deadline", default=None
+    f"{PACKAGE_NAME}_attempt_deadline", default=None
 )
 """When the attempt running in this thread must end (`time.monotonic()`), or None."""
 
@@ -1148,7 +1155,8 @@ def _bound_reads_by_attempt_deadlines(http_client: httpx.Client) -> None:
 
 def _attempt_seconds(timeout: Union[float, httpx.Timeout, None]) -> Optional[float]:
     """How long a whole attempt may take: a number itself, the largest limit of an
-    `httpx.Timeout`, or None (unbounded) when the timeout or one of its limits is None."""
+    `httpx.Timeout`, or None (unbounded) when the timeout or one of its limits is None.
+    """
     if timeout is None:
         return None
     if not isinstance(timeout, httpx.Timeout):

@@ -6,8 +6,8 @@
   "use strict";
 
   var SETTINGS = readJson("reference-settings") || {};
-  var STORAGE_KEY = SETTINGS.storageKey || {{ storage_key | tojson }};
-  var DEFAULT_GATEWAY = SETTINGS.defaultGateway || {{ default_gateway | tojson }};
+  var STORAGE_KEY = SETTINGS.storageKey;
+  var DEFAULT_GATEWAY = SETTINGS.defaultGateway;
   var MAX_FORM_DEPTH = 6;
 
   function readJson(id) {
@@ -182,12 +182,48 @@
     }
   }
 
+  // form with explode: false: one pair, items joined by literal commas (each item encoded on
+  // its own, so a comma inside one stays %2C); the third element is the encoded value.
+  function encodeFormUnexploded(key, value, pairs) {
+    if (value === undefined) {
+      return;
+    }
+    var items = [];
+    if (value.t === "obj") {
+      value.fields.forEach(function (entry) {
+        if (entry.value !== undefined) {
+          items.push(entry.name, scalarText(entry.value));
+        }
+      });
+    } else if (value.t === "map") {
+      value.entries.forEach(function (entry) {
+        if (entry[1] !== undefined) {
+          items.push(entry[0], scalarText(entry[1]));
+        }
+      });
+    } else if (value.t === "list") {
+      value.items.forEach(function (item) {
+        if (item !== undefined) {
+          items.push(scalarText(item));
+        }
+      });
+    } else {
+      pairs.push([key, scalarText(value)]);
+      return;
+    }
+    if (items.length) {
+      pairs.push([key, items.join(","), items.map(quotePlus).join(",")]);
+    }
+  }
+
   function encodePayload(payload, values) {
     var pairs = [];
     values.forEach(function (entry) {
       var style = payload.styles[entry.name] || "deepObject";
       if (style === "form") {
         encodeForm(entry.name, entry.value, pairs);
+      } else if (style === "formUnexploded") {
+        encodeFormUnexploded(entry.name, entry.value, pairs);
       } else {
         encodeDeep(entry.name, entry.value, pairs);
       }
@@ -195,12 +231,12 @@
     return pairs;
   }
 
+  function quotePair(pair) {
+    return quotePlus(pair[0]) + "=" + (pair.length > 2 ? pair[2] : quotePlus(pair[1]));
+  }
+
   function urlencodePairs(pairs) {
-    return pairs
-      .map(function (pair) {
-        return quotePlus(pair[0]) + "=" + quotePlus(pair[1]);
-      })
-      .join("&");
+    return pairs.map(quotePair).join("&");
   }
 
   // --- form widgets ----------------------------------------------------------------------------
@@ -659,7 +695,7 @@
         head.push("-G");
       }
       data = request.queryPairs.map(function (pair) {
-        return "-d " + shellQuote(quotePlus(pair[0]) + "=" + quotePlus(pair[1]));
+        return "-d " + shellQuote(quotePair(pair));
       });
     } else {
       if (request.queryPairs.length) {
@@ -671,7 +707,7 @@
           var value = pair[1];
           return "-F " + shellQuote(pair[0] + (value && value.t === "file" ? "=@" + value.v.name : "=" + value));
         }
-        return "-d " + shellQuote(quotePlus(pair[0]) + "=" + quotePlus(pair[1]));
+        return "-d " + shellQuote(quotePair(pair));
       });
       if (!(method === "POST" && data.length)) {
         head.push("-X " + method);

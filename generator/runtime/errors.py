@@ -29,16 +29,12 @@ gives the class above with `error=None` and the raw text in `body`.
 from __future__ import annotations
 
 import json
-{% if error_detail_model %}
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type
 
-from pydantic import ValidationError
+from ._constants import parse_error_detail
 
 if TYPE_CHECKING:
-    from .models import {{ error_detail_model }}
-{% else %}
-from typing import Any, Dict, Mapping, Optional, Tuple, Type
-{% endif %}
+    from ._constants import ErrorDetail
 
 __all__ = [
     "APIConnectionError",
@@ -77,7 +73,7 @@ class StripeError(Exception):
         http_status: Optional[int] = None,
         request_id: Optional[str] = None,
         headers: Optional[Mapping[str, str]] = None,
-        error: Optional[{{ error_detail_model or "Dict[str, Any]" }}] = None,
+        error: Optional[ErrorDetail] = None,
         body: Optional[str] = None,
         code: Optional[str] = None,
     ) -> None:
@@ -207,7 +203,7 @@ def error_from_response(
 
 def _parse_error_body(
     body: str,
-) -> Tuple[Optional[{{ error_detail_model or "Dict[str, Any]" }}], Dict[str, Any]]:
+) -> Tuple[Optional[ErrorDetail], Dict[str, Any]]:
     """Stripe's typed error object (or None) and the raw `error` JSON object (or {})."""
     try:
         data = json.loads(body)
@@ -216,14 +212,4 @@ def _parse_error_body(
     raw = data.get("error") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
         return None, {}
-{% if error_detail_model %}
-    # Imported here so that importing the package does not load every model.
-    from .models import {{ error_model }}
-
-    try:
-        return {{ error_model }}.model_validate(data).error, raw
-    except ValidationError:
-        return None, raw
-{% else %}
-    return raw, raw  # the spec declares no typed error object
-{% endif %}
+    return parse_error_detail(data, raw), raw

@@ -1,0 +1,38 @@
+"""The values that differ from one generated package to another.
+
+The other runtime modules import them from here; `codegen generate` writes this module from
+`templates/package/_constants.py.jinja`. This copy holds the defaults of the Stripe package
+without its models, so that the runtime imports and type-checks on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+__all__ = [
+    "API_VERSION",
+    "BASE_URL",
+    "ErrorDetail",
+    "PACKAGE_NAME",
+    "VERSION",
+    "parse_error_detail",
+]
+
+PACKAGE_NAME = "stripe_client"
+"""The package's own name: the logger's name and the start of the `User-Agent`."""
+VERSION = "0.1.0"
+"""The version of codegen that generated the package."""
+API_VERSION = "2023-08-16"
+"""The API version the package was generated for, sent as `Stripe-Version`."""
+BASE_URL = "https://api.stripe.com"
+"""The spec's server, where requests go unless the client is given another `base_url`."""
+
+ErrorDetail = Dict[str, Any]
+"""The type of `StripeError.error`: here the raw `error` object of the response."""
+
+
+def parse_error_detail(
+    data: Dict[str, Any], raw: Dict[str, Any]
+) -> Optional[ErrorDetail]:
+    """The typed error of an error response's JSON `data`, whose `error` object is `raw`."""
+    return raw

@@ -1,0 +1,112 @@
+"""The runtime as code: `generator/runtime/` imported, type-checked and run directly.
+
+The generated packages ship these modules unchanged (with the generated-file header); the
+tests against a generated copy are in the other files of this folder.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from generator import __version__
+from generator.render import RUNTIME, RUNTIME_FILES
+from generator.runtime import _base_client, _constants, _encoding, errors
+
+
+def _run(*command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", *command], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_runtime_is_mypy_strict_clean_on_its_own(tmp_path: Path) -> None:
+    _run(
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--cache-dir",
+        str(tmp_path),
+        str(RUNTIME),
+    )
+
+
+def test_the_runtime_is_black_formatted() -> None:
+    """The copy in the output is then what black would make of it (the header is comments)."""
+    files = [str(RUNTIME / name) for name in (*RUNTIME_FILES, "_constants.py")]
+    _run("black", "--check", "--diff", "--target-version", "py39", *files)
+
+
+def test_the_runtime_has_no_template_syntax() -> None:
+    for name in RUNTIME_FILES:
+        text = (RUNTIME / name).read_text(encoding="utf-8")
+        assert "{{" not in text and "{%" not in text, name
+
+
+def test_per_package_values_come_from_constants() -> None:
+    assert _constants.VERSION == __version__
+    assert _base_client.DEFAULT_BASE_URL == _constants.BASE_URL
+    assert _base_client.DEFAULT_STRIPE_VERSION == _constants.API_VERSION
+    assert _base_client.USER_AGENT.startswith(
+        f"{_constants.PACKAGE_NAME}/{__version__} "
+    )
+    assert _base_client.logger.name == _constants.PACKAGE_NAME
+
+
+def test_without_a_typed_error_model_errors_keep_the_raw_error() -> None:
+    body = '{"error": {"type": "card_error", "message": "Declined", "code": "x"}}'
+    error = errors.error_from_response(402, httpx.Headers({"Request-Id": "r"}), body)
+    assert type(error) is errors.CardError
+    assert error.error == {"type": "card_error", "message": "Declined", "code": "x"}
+    assert (error.message, error.code, error.request_id) == ("Declined", "x", "r")
+    assert errors.error_from_response(400, httpx.Headers(), "<html>").error is None
+    assert (
+        errors.error_from_response(400, httpx.Headers(), '{"error": 1}').error is None
+    )
+
+
+# --- encoding styles -----------------------------------------------------------------------
+
+
+def _encoded(values: dict[str, object], styles: dict[str, str]) -> str:
+    return _encoding.urlencode_pairs(_encoding.encode_params(values, styles))
+
+
+def test_unlisted_parameters_are_deep_objects() -> None:
+    values = {"card": {"number": "42", "tags": ["a", None, "b"]}, "n": 1}
+    assert _encoded(values, {}) == "card[number]=42&card[tags][0]=a&card[tags][1]=b&n=1"
+
+
+def test_form_with_explode() -> None:
+    values = {"ids": ["a", None, "b"], "filter": {"status": "open", "x": None}}
+    styles = {"ids": "form", "filter": "form"}
+    assert _encoded(values, styles) == "ids=a&ids=b&status=open"
+
+
+def test_form_without_explode_keeps_delimiting_commas_literal() -> None:
+    values = {
+        "tags": ["x", "y,z", None, "a b"],
+        "point": {"x": 1, "y": Decimal("0.5"), "z": None},
+        "one": True,
+        "empty": [],
+    }
+    styles = {name: "formUnexploded" for name in values}
+    assert _encoded(values, styles) == "tags=x,y%2Cz,a+b&point=x,1,y,0.5&one=true"
+    # a multipart field takes the plain text
+    assert _encoding.encode_params({"tags": ["x", "y"]}, styles) == [("tags", "x,y")]
+
+
+def test_form_without_explode_refuses_nested_values() -> None:
+    with pytest.raises(TypeError, match="'tags'"):
+        _encoding.encode_params({"tags": [["x"]]}, {"tags": "formUnexploded"})
+
+
+def test_an_unknown_style_is_refused() -> None:
+    with pytest.raises(ValueError, match="spaceDelimited"):
+        _encoding.encode_params({"ids": [1]}, {"ids": "spaceDelimited"})
