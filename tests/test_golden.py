@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+
+import httpx
 
 import pytest
 
@@ -127,6 +131,99 @@ def test_the_golden_package_imports_under_another_name(golden: ModuleType) -> No
     )
     assert type(tree.owner).__name__ == "Farmer"
     assert type(tree.latest_fruit).__name__ == "Pear"
+
+
+TREE = {
+    "id": "tr_1",
+    "object": "tree",
+    "species": "pear",
+    "status": "grown",
+    "created": 1,
+    "metadata": {},
+}
+
+
+def answer(request: httpx.Request) -> httpx.Response:
+    """A canned orchard: enough of each endpoint to exercise the generated calls."""
+    path, query = request.url.path, dict(request.url.params)
+    if path == "/v1/trees" and request.method == "GET":
+        last = query.get("starting_after") == "tr_1"
+        data = [{**TREE, "id": "tr_2"}] if last else [TREE]
+        page = {"object": "list", "url": path, "has_more": not last, "data": data}
+        return httpx.Response(200, json=page)
+    if path == "/v1/trees/tr_1/fruits/fr_1":
+        return httpx.Response(200, json={"id": "fr_1", "object": "pear", "weight": 180})
+    if path == "/v1/harvests/ha_1/report":
+        return httpx.Response(
+            200, content=b"%PDF-1.7", headers={"content-type": "application/pdf"}
+        )
+    if path == "/v1/photos":
+        photo = {"id": "ph_1", "object": "photo", "purpose": "tree_photo", "size": 3}
+        return httpx.Response(200, json=photo)
+    if path == "/v1/trees/missing":
+        error = {"type": "invalid_request_error", "message": "No such tree"}
+        return httpx.Response(404, json={"error": error})
+    return httpx.Response(200, json=TREE)
+
+
+def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) -> None:
+    from golden_orchard.params.trees import (  # type: ignore[import-not-found]
+        GraftParams,
+        LocationParams,
+        RangeQuery,
+    )
+
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return answer(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with golden.Client(api_key="sk_test_golden", http_client=http) as client:
+        # list pagination: the second page starts after the last item of the first
+        trees = list(client.trees.get_trees_iter(limit=1, planted=RangeQuery(gte=5)))
+        assert [t.id for t in trees] == ["tr_1", "tr_2"]
+        first, second = (dict(r.url.params) for r in sent[:2])
+        assert first == {"limit": "1", "planted[gte]": "5"}
+        assert second == {"limit": "1", "planted[gte]": "5", "starting_after": "tr_1"}
+        # a form body with a nested object, an array of objects, a map and `""`
+        sent.clear()
+        client.trees.post_trees(
+            species="pear",
+            location=LocationParams(row=2),
+            grafts=[GraftParams(variety="conference", year=2020)],
+            metadata={"order": "7"},
+            notes="",
+        )
+        body = urllib.parse.parse_qsl(sent[0].content.decode(), keep_blank_values=True)
+        assert body == [
+            ("species", "pear"),
+            ("location[row]", "2"),
+            ("grafts[0][variety]", "conference"),
+            ("grafts[0][year]", "2020"),
+            ("metadata[order]", "7"),
+            ("notes", ""),
+        ]
+        assert sent[0].headers["content-type"] == "application/x-www-form-urlencoded"
+        # path parameters in URL order, and the union told apart by `object`
+        fruit = client.trees.get_trees_tree_fruits_fruit("tr_1", "fr_1")
+        assert type(fruit).__name__ == "Pear"
+        # a binary response, and multipart to the operation's own server
+        assert client.harvests.get_harvests_harvest_report("ha_1") == b"%PDF-1.7"
+        sent.clear()
+        client.photos.post_photos(file=b"jpg", purpose="tree_photo")
+        assert sent[0].url.host == "uploads.orchard.test"
+        assert sent[0].headers["content-type"].startswith("multipart/form-data")
+        # errors raise the typed exception with the typed error object
+        try:
+            client.trees.get_trees_tree("missing")
+        except golden.InvalidRequestError as error:
+            caught: Any = error
+        else:
+            raise AssertionError("no exception")
+        assert caught.http_status == 404
+        assert caught.error.message == "No such tree"
 
 
 def test_the_golden_package_passes_mypy_strict(tmp_path: Path) -> None:
