@@ -1,6 +1,8 @@
 """A bounded load test of ``codegen gateway`` on loopback, with slow clients mixed in.
 
-Run from the repository root (the spec fetched, ``generated/`` present as committed)::
+Run from the repository root, with the gateway extra installed (``pip install -e '.[gateway]'``,
+as ``scripts/setup.sh`` does) and ``generated/`` present as committed: the gateway forwards the
+operations listed in its ``reference/routes.json`` (another tree: ``-- --output DIR``)::
 
     .venv/bin/python benchmarks/gateway_load.py            # 500 clients, 30 s
     .venv/bin/python benchmarks/gateway_load.py --clients 100 --seconds 5   # a quick look

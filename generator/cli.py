@@ -19,7 +19,7 @@ from typing import Any, Optional, TypeVar
 
 import click
 
-from . import __version__, cache, gateway, output, pipeline, spec, text
+from . import __version__, cache, output, pipeline, spec, text
 from .errors import CodegenError
 from .lower import operations_of
 from .settings import Settings, load_settings, package_name_problem
@@ -440,133 +440,190 @@ def list_command(
         click.echo(f"{raw.operation_id}\t{raw.method.upper()}\t{raw.path}\t{summary}")
 
 
-@main.command(name="gateway")
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="pyproject.toml to read [tool.codegen] from (the operations to forward).",
-)
-@click.option(
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder whose reference/ pages are served (default: generated).",
-)
-@click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
-)
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=gateway.DEFAULT_PORT,
-    show_default=True,
-    help="Port to listen on; 0 picks a free one.",
-)
-@click.option(
-    "--upstream",
-    default=gateway.DEFAULT_UPSTREAM,
-    show_default=True,
-    help="The API every request is forwarded to, fixed at start (http:// only to loopback).",
-)
-@click.option(
-    "--allow-origin",
-    "allow_origins",
-    multiple=True,
-    help="Another origin whose pages may call the gateway (CORS), e.g. http://localhost:3000; repeatable.",
-)
-@click.option(
-    "--max-body-bytes",
-    type=click.IntRange(min=1),
-    default=gateway.DEFAULT_MAX_BODY_BYTES,
-    show_default=True,
-    help="Largest request body forwarded; larger ones get 413.",
-)
-@click.option(
-    "--header-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=gateway.DEFAULT_HEADER_TIMEOUT,
-    show_default=True,
-    help="Seconds for a request's whole head (request line and headers); then 408 and close.",
-)
-@click.option(
-    "--body-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=gateway.DEFAULT_BODY_TIMEOUT,
-    show_default=True,
-    help="Seconds for a request's whole body; then 408 and close.",
-)
-@click.option(
-    "--send-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=gateway.DEFAULT_SEND_TIMEOUT,
-    show_default=True,
-    help="Seconds a response waits for a client that stopped reading; then the connection is dropped.",
-)
-@click.option(
-    "--max-header-bytes",
-    type=click.IntRange(min=1),
-    default=gateway.DEFAULT_MAX_HEADER_BYTES,
-    show_default=True,
-    help="Largest request head (request line and headers); larger ones get 431 (or 400).",
-)
-@click.option(
-    "--max-headers",
-    type=click.IntRange(min=1),
-    default=gateway.DEFAULT_MAX_HEADERS,
-    show_default=True,
-    help="Most header fields in a request; more get 431.",
-)
-@click.option(
-    "--max-connections",
-    type=click.IntRange(min=1),
-    default=gateway.DEFAULT_MAX_CONNECTIONS,
-    show_default=True,
-    help="Connections served at once; requests beyond get 503.",
-)
-@click.option(
-    "--max-response-bytes",
-    type=click.IntRange(min=1),
-    default=gateway.DEFAULT_MAX_RESPONSE_BYTES,
-    show_default=True,
-    help="Largest upstream response body passed on; larger ones get 502.",
-)
-@reports_errors
-def gateway_command(
-    config: Optional[Path],
-    output: Optional[Path],
-    host: str,
-    port: int,
-    upstream: str,
-    allow_origins: tuple[str, ...],
-    max_body_bytes: int,
-    header_timeout: float,
-    body_timeout: float,
-    send_timeout: float,
-    max_header_bytes: int,
-    max_headers: int,
-    max_connections: int,
-    max_response_bytes: int,
-) -> None:
-    """Serve the reference pages and forward the generated operations to the API.
+class LazyCommand(click.Command):
+    """A command built on first use, so that its module is imported only when it runs.
 
-    The API key comes from STRIPE_API_KEY in the gateway's environment and is added to each
-    forwarded request; the pages never see it. Only the generated operations are forwarded.
+    ``codegen gateway`` takes its defaults from the gateway package (an optional extra): the
+    package is imported when the command runs or shows its help, never for ``check``,
+    ``generate``, ``list`` or ``spec fetch``. ``codegen --help`` lists it from ``short_help``.
     """
-    settings = load_settings(config).with_overrides(output=output)
-    gateway.serve(
-        api=pipeline.lower(settings),
-        pages=settings.output / "reference",
-        host=host,
-        port=port,
-        upstream=upstream,
-        allow_origins=allow_origins,
-        max_body_bytes=max_body_bytes,
-        limits=gateway.Limits(
-            header_timeout=header_timeout,
-            body_timeout=body_timeout,
-            send_timeout=send_timeout,
-            max_header_bytes=max_header_bytes,
-            max_headers=max_headers,
-            max_connections=max_connections,
-            max_response_bytes=max_response_bytes,
-        ),
+
+    def __init__(
+        self, name: str, build: Callable[[], click.Command], short_help: str
+    ) -> None:
+        super().__init__(name, short_help=short_help)
+        self.build = build
+
+    @functools.cached_property
+    def command(self) -> click.Command:
+        return self.build()
+
+    def make_context(
+        self,
+        info_name: Optional[str],
+        args: list[str],
+        parent: Optional[click.Context] = None,
+        **extra: Any,
+    ) -> click.Context:
+        return self.command.make_context(info_name, args, parent=parent, **extra)
+
+
+def gateway_command() -> click.Command:
+    """``codegen gateway`` with its options; the defaults come from ``generator.gateway.config``.
+
+    That module and ``routes`` need only the standard library, so ``--help`` works without the
+    extra; running needs Starlette and uvicorn, and says how to install them when missing.
+    """
+    from .gateway import config as defaults
+
+    @click.command(name="gateway")
+    @click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="pyproject.toml to read [tool.codegen] from (the output folder).",
     )
+    @click.option(
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Output folder whose reference/ pages (and reference/routes.json) are served (default: generated).",
+    )
+    @click.option(
+        "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+    )
+    @click.option(
+        "--port",
+        type=click.IntRange(0, 65535),
+        default=defaults.DEFAULT_PORT,
+        show_default=True,
+        help="Port to listen on; 0 picks a free one.",
+    )
+    @click.option(
+        "--upstream",
+        default=defaults.DEFAULT_UPSTREAM,
+        show_default=True,
+        help="The API every request is forwarded to, fixed at start (http:// only to loopback).",
+    )
+    @click.option(
+        "--allow-origin",
+        "allow_origins",
+        multiple=True,
+        help="Another origin whose pages may call the gateway (CORS), e.g. http://localhost:3000; repeatable.",
+    )
+    @click.option(
+        "--max-body-bytes",
+        type=click.IntRange(min=1),
+        default=defaults.DEFAULT_MAX_BODY_BYTES,
+        show_default=True,
+        help="Largest request body forwarded; larger ones get 413.",
+    )
+    @click.option(
+        "--header-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=defaults.DEFAULT_HEADER_TIMEOUT,
+        show_default=True,
+        help="Seconds for a request's whole head (request line and headers); then 408 and close.",
+    )
+    @click.option(
+        "--body-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=defaults.DEFAULT_BODY_TIMEOUT,
+        show_default=True,
+        help="Seconds for a request's whole body; then 408 and close.",
+    )
+    @click.option(
+        "--send-timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=defaults.DEFAULT_SEND_TIMEOUT,
+        show_default=True,
+        help="Seconds a response waits for a client that stopped reading; then the connection is dropped.",
+    )
+    @click.option(
+        "--max-header-bytes",
+        type=click.IntRange(min=1),
+        default=defaults.DEFAULT_MAX_HEADER_BYTES,
+        show_default=True,
+        help="Largest request head (request line and headers); larger ones get 431 (or 400).",
+    )
+    @click.option(
+        "--max-headers",
+        type=click.IntRange(min=1),
+        default=defaults.DEFAULT_MAX_HEADERS,
+        show_default=True,
+        help="Most header fields in a request; more get 431.",
+    )
+    @click.option(
+        "--max-connections",
+        type=click.IntRange(min=1),
+        default=defaults.DEFAULT_MAX_CONNECTIONS,
+        show_default=True,
+        help="Connections served at once; requests beyond get 503.",
+    )
+    @click.option(
+        "--max-response-bytes",
+        type=click.IntRange(min=1),
+        default=defaults.DEFAULT_MAX_RESPONSE_BYTES,
+        show_default=True,
+        help="Largest upstream response body passed on; larger ones get 502.",
+    )
+    @reports_errors
+    def gateway(
+        config: Optional[Path],
+        output: Optional[Path],
+        host: str,
+        port: int,
+        upstream: str,
+        allow_origins: tuple[str, ...],
+        max_body_bytes: int,
+        header_timeout: float,
+        body_timeout: float,
+        send_timeout: float,
+        max_header_bytes: int,
+        max_headers: int,
+        max_connections: int,
+        max_response_bytes: int,
+    ) -> None:
+        """Serve the reference pages and forward the generated operations to the API.
+
+        The API key comes from STRIPE_API_KEY in the gateway's environment and is added to
+        each forwarded request; the pages never see it. Only the operations listed in the
+        output's reference/routes.json (written by `codegen generate`) are forwarded.
+        Needs the gateway extra: pip install 'codegen[gateway]'.
+        """
+        try:
+            from .gateway.serve import serve
+        except ImportError as error:
+            if (error.name or "").startswith("generator"):
+                raise  # a bug of ours, not a missing extra
+            raise CodegenError(
+                f"`codegen gateway` needs the gateway extra: {error.name or error} is not installed",
+                hint=f"{defaults.INSTALL_HINT} (Starlette and uvicorn)",
+            ) from None
+        settings = load_settings(config).with_overrides(output=output)
+        serve(
+            pages=settings.output / "reference",
+            host=host,
+            port=port,
+            upstream=upstream,
+            allow_origins=allow_origins,
+            max_body_bytes=max_body_bytes,
+            limits=defaults.Limits(
+                header_timeout=header_timeout,
+                body_timeout=body_timeout,
+                send_timeout=send_timeout,
+                max_header_bytes=max_header_bytes,
+                max_headers=max_headers,
+                max_connections=max_connections,
+                max_response_bytes=max_response_bytes,
+            ),
+        )
+
+    return gateway
+
+
+main.add_command(
+    LazyCommand(
+        "gateway",
+        gateway_command,
+        "Serve the reference pages and forward their calls (needs the gateway extra).",
+    )
+)

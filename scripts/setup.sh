@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install codegen and its test tools into .venv, fetch the pinned spec, and check generated/.
+# Install codegen, its test tools and the gateway extra into .venv, fetch the pinned spec, and check generated/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +18,8 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+# The gateway is an optional extra (codegen check needs none of it); its tests need it.
+.venv/bin/python -m pip install --quiet -e '.[test,gateway]'
 
 # The spec is pinned by sha256 in spec/stripe.lock.json; fetch it from the local mirror if there
 # is one, else from the pinned upstream URL.

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,7 +29,7 @@ from typing import Any, Callable, Optional
 
 import pytest
 
-from generator import gateway
+from generator.gateway import config, origins, redact, routes
 from generator.errors import CodegenError
 from tests.conftest import generate_into
 
@@ -288,13 +289,13 @@ def _reset(request: pytest.FixtureRequest) -> None:
 # --- unit tests: routes, origins, upstream, redaction -------------------------------------------------
 
 
-ROUTES = gateway.RouteTable(
+ROUTES = routes.RouteTable(
     [
-        gateway.Route.compile(
+        routes.Route.compile(
             "post", "/v1/customers/{customer}/sources", "PostCustomersCustomerSources"
         ),
-        gateway.Route.compile("get", "/v1/customers", "GetCustomers"),
-        gateway.Route.compile("get", "/v1/files/{file}.json", "Hypothetical"),
+        routes.Route.compile("get", "/v1/customers", "GetCustomers"),
+        routes.Route.compile("get", "/v1/files/{file}.json", "Hypothetical"),
     ]
 )
 
@@ -358,21 +359,21 @@ def test_routes_refuse_everything_else(method: str, path: str) -> None:
 def test_preflight_methods_and_origins() -> None:
     assert ROUTES.methods_for("/v1/customers/cus_1/sources") == ["POST"]
     assert ROUTES.methods_for("/v1/nothing") == []
-    assert gateway.normalize_origin("HTTP://LocalHost:80/") == "http://localhost"
+    assert origins.normalize_origin("HTTP://LocalHost:80/") == "http://localhost"
     assert (
-        gateway.normalize_origin("https://docs.example.com:8443")
+        origins.normalize_origin("https://docs.example.com:8443")
         == "https://docs.example.com:8443"
     )
-    assert gateway.normalize_origin("http://[::1]:8787") == "http://[::1]:8787"
+    assert origins.normalize_origin("http://[::1]:8787") == "http://[::1]:8787"
     with pytest.raises(CodegenError):
-        gateway.normalize_origin("https://docs.example.com/path")
+        origins.normalize_origin("https://docs.example.com/path")
     with pytest.raises(CodegenError):
-        gateway.normalize_origin("ftp://x")
+        origins.normalize_origin("ftp://x")
 
 
 def test_upstream_is_validated_once() -> None:
-    assert gateway.check_upstream("https://api.stripe.com/") == "https://api.stripe.com"
-    assert gateway.check_upstream("http://127.0.0.1:12111") == "http://127.0.0.1:12111"
+    assert config.check_upstream("https://api.stripe.com/") == "https://api.stripe.com"
+    assert config.check_upstream("http://127.0.0.1:12111") == "http://127.0.0.1:12111"
     for bad in (
         "http://api.stripe.com",
         "ftp://x",
@@ -383,7 +384,7 @@ def test_upstream_is_validated_once() -> None:
         "http://127.0.0.1:70000",
     ):
         with pytest.raises(CodegenError):
-            gateway.check_upstream(bad)
+            config.check_upstream(bad)
 
 
 def test_redact_filter_hides_the_key_in_messages_arguments_and_tracebacks() -> None:
@@ -395,7 +396,7 @@ def test_redact_filter_hides_the_key_in_messages_arguments_and_tracebacks() -> N
 
     logger = logging.getLogger("test.gateway.redact")
     handler = Collect()
-    handler.addFilter(gateway.RedactFilter([API_KEY]))
+    handler.addFilter(redact.RedactFilter([API_KEY]))
     logger.addHandler(handler)
     logger.propagate = False
     try:
@@ -410,10 +411,143 @@ def test_redact_filter_hides_the_key_in_messages_arguments_and_tracebacks() -> N
     text = "\n".join(records)
     assert API_KEY not in text
     assert text.count("[redacted]") == 4
-    config = gateway.GatewayConfig(
-        gateway.RouteTable([]), "https://x", API_KEY, Path("."), "127.0.0.1", 1
+    gateway_config = config.GatewayConfig(
+        routes.RouteTable([]), "https://x", API_KEY, Path("."), "127.0.0.1", 1
     )
-    assert API_KEY not in repr(config) and API_KEY not in str(config)
+    assert API_KEY not in repr(gateway_config) and API_KEY not in str(gateway_config)
+
+
+def test_one_origin_check_for_requests_and_preflights() -> None:
+    policy = origins.OriginPolicy(
+        frozenset({"http://127.0.0.1:8787", ALLOWED_ORIGIN}), frozenset({"localhost"})
+    )
+    host = "127.0.0.1:8787"
+    assert policy.check(ALLOWED_ORIGIN, host) == origins.Verdict(True, ALLOWED_ORIGIN)
+    assert policy.check("http://127.0.0.1:8787", host).cors_origin is not None
+    assert policy.check("http://other:1", "other:1").allowed  # the host it was sent to
+    assert not policy.check("http://evil.example", host).allowed
+    assert not policy.check(
+        "http://x:abc", host
+    ).allowed  # malformed: refused, no error
+    assert policy.check(None, host) == origins.Verdict(True, None)
+    assert not policy.check(None, host, "cross-site").allowed
+    assert not policy.check(None, host, "same-site").allowed
+    assert policy.host_ok("127.0.0.1:1") and policy.host_ok("[::1]:2")
+    assert policy.host_ok("LocalHost:3") and not policy.host_ok("evil.example")
+    assert not policy.host_ok("")
+
+
+# --- the routes file: what the gateway forwards is what the served tree lists ---------------------
+
+
+def routes_document(*entries: dict[str, Any]) -> dict[str, Any]:
+    return {"generated": "by a test", "format": 1, "routes": list(entries)}
+
+
+def test_generate_writes_the_routes_file_the_gateway_reads(output: Path) -> None:
+    path = output / "reference" / routes.ROUTES_FILE
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == routes.ROUTES_FORMAT
+    assert document["generated"].startswith("Generated by codegen ")
+    assert document["routes"] == [
+        {
+            "method": "POST",
+            "path": "/v1/customers/{customer}/sources",
+            "operation_id": "PostCustomersCustomerSources",
+        }
+    ]
+    manifest = json.loads((output / ".codegen-manifest.json").read_text())
+    assert "reference/routes.json" in {entry["path"] for entry in manifest["files"]}
+    table = routes.load_routes(output / "reference")
+    assert [(r.method, r.template) for r in table.routes] == [
+        ("POST", "/v1/customers/{customer}/sources")
+    ]
+    assert table.match("POST", OPERATION) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem", "pointer"),
+    [
+        (None, "no routes file", None),
+        ("{not json", "is not JSON", None),
+        ("[]", "expected an object", None),
+        (json.dumps({"routes": []}), "expected format 1", "/format"),
+        (json.dumps({"format": 1, "routes": {}}), "a list of routes", "/routes"),
+        (json.dumps(routes_document("GET")), "expected an object", "/routes/0"),
+        (
+            json.dumps(routes_document({"method": "GET", "path": "/v1/x"})),
+            "'operation_id' must be a non-empty string",
+            "/routes/0/operation_id",
+        ),
+        (
+            json.dumps(
+                routes_document({"method": "G T", "path": "/v1", "operation_id": "X"})
+            ),
+            "not an HTTP method",
+            "/routes/0/method",
+        ),
+        (
+            json.dumps(
+                routes_document({"method": "GET", "path": "v1", "operation_id": "X"})
+            ),
+            "must start with '/'",
+            "/routes/0/path",
+        ),
+    ],
+)
+def test_a_missing_or_malformed_routes_file_says_what_where_and_how_to_fix(
+    tmp_path: Path, text: Optional[str], problem: str, pointer: Optional[str]
+) -> None:
+    if text is not None:
+        (tmp_path / routes.ROUTES_FILE).write_text(text, encoding="utf-8")
+    with pytest.raises(CodegenError) as caught:
+        routes.load_routes(tmp_path)
+    assert problem in caught.value.message
+    assert str(tmp_path / routes.ROUTES_FILE) in caught.value.message
+    assert caught.value.pointer == pointer
+    assert caught.value.hint is not None and "codegen generate" in caught.value.hint
+
+
+def test_start_without_a_routes_file_is_exit_2(output: Path, tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(output / "reference", tree / "reference")
+    (tree / "reference" / routes.ROUTES_FILE).unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "gateway", "--output", str(tree)],
+        cwd=ROOT,
+        env={**os.environ, "STRIPE_API_KEY": API_KEY},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("codegen: error: no routes file ")
+    assert (
+        "routes.json" in result.stderr
+        and "fix: run `codegen generate`" in result.stderr
+    )
+
+
+def test_the_gateway_forwards_exactly_the_routes_of_its_tree(
+    output: Path, upstream: Upstream, tmp_path: Path
+) -> None:
+    """Another tree, another list: the spec and settings play no part at start."""
+    tree = tmp_path / "tree"
+    shutil.copytree(output / "reference", tree / "reference")
+    listed = {"method": "GET", "path": "/v1/customers", "operation_id": "GetCustomers"}
+    (tree / "reference" / routes.ROUTES_FILE).write_text(
+        json.dumps(routes_document(listed)), encoding="utf-8"
+    )
+    running = start_gateway(tree, upstream.url, tmp_path / "gw.log")
+    try:
+        assert request(running, "POST", OPERATION, b"a=b", FORM).status == 404
+        assert request(running, "GET", "/v1/customers?limit=3").status == 200
+    finally:
+        running.stop()
+    assert [(r.method, r.path) for r in upstream.requests] == [
+        ("GET", "/v1/customers?limit=3")
+    ]
+    assert "1 operation(s) from routes.json" in running.logs()
 
 
 # --- the running gateway ---------------------------------------------------------------------------------
@@ -711,7 +845,7 @@ def test_start_refuses_a_missing_key_and_an_unencrypted_upstream(output: Path) -
 
 # --- limits: cookies, slow clients, header size, connections, framing, origins ---------------------
 
-TIGHT = gateway.Limits(
+TIGHT = config.Limits(
     header_timeout=0.5,
     body_timeout=0.5,
     send_timeout=1.0,
@@ -1010,10 +1144,10 @@ def test_a_bad_allow_origin_is_exit_2_with_a_fix(output: Path) -> None:
 
 def test_limits_must_be_positive() -> None:
     with pytest.raises(CodegenError, match="--header-timeout must be more than 0"):
-        gateway.Limits(header_timeout=0).check()
+        config.Limits(header_timeout=0).check()
     with pytest.raises(CodegenError, match="--max-headers must be at least 1"):
-        gateway.Limits(max_headers=0).check()
-    gateway.Limits().check()
+        config.Limits(max_headers=0).check()
+    config.Limits().check()
 
 
 def test_the_key_never_appears_in_responses_pages_or_logs(
