@@ -182,11 +182,14 @@ def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) 
     http = httpx.Client(transport=httpx.MockTransport(handler))
     with golden.Client(api_key="sk_test_golden", http_client=http) as client:
         # list pagination: the second page starts after the last item of the first
-        trees = list(client.trees.get_trees_iter(limit=1, planted=RangeQuery(gte=5)))
-        assert [t.id for t in trees] == ["tr_1", "tr_2"]
+        pages = client.trees.get_trees_iter(
+            limit=1, planted=RangeQuery(gte=5), species=["pear", "fig"]
+        )
+        assert [t.id for t in pages] == ["tr_1", "tr_2"]
         first, second = (dict(r.url.params) for r in sent[:2])
-        assert first == {"limit": "1", "planted[gte]": "5"}
-        assert second == {"limit": "1", "planted[gte]": "5", "starting_after": "tr_1"}
+        # deepObject for the range, form (not exploded) for the list
+        assert first == {"limit": "1", "planted[gte]": "5", "species": "pear,fig"}
+        assert second == {**first, "starting_after": "tr_1"}
         # a form body with a nested object, an array of objects, a map and `""`
         sent.clear()
         client.trees.post_trees(
