@@ -1,8 +1,8 @@
 """The intermediate model: what will be generated, free of OpenAPI detail.
 
-Lowering (``lower.py``) builds these frozen dataclasses from the parsed spec; rendering only
-reads them. Every name in here is already a final Python identifier, every text already
-converted to Markdown, so templates need no decisions of their own.
+Lowering (``generator.lower``) builds these frozen dataclasses from the parsed spec;
+rendering only reads them. Every name in here is already a final Python identifier, every
+text already converted to Markdown, so templates need no decisions of their own.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ class Payload:
     media_type: str  # query | application/x-www-form-urlencoded | multipart/form-data
     fields: tuple[Field, ...]
     arguments: tuple[str, ...]
-    styles: tuple[tuple[str, str], ...]  # (wire name, "deepObject" | "form")
+    styles: tuple[tuple[str, str], ...]  # (wire name, "deepObject", "form" or "formUnexploded")
     required: bool
 
     @property
