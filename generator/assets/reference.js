@@ -172,6 +172,10 @@
         encodeDeep(entry[0], entry[1], pairs);
       });
     } else if (value.t === "list") {
+      if (value.items.some(isNested)) {
+        encodeDeep(key, value, pairs); // form has no spelling for these (as the client)
+        return;
+      }
       value.items.forEach(function (item) {
         if (item !== undefined) {
           pairs.push([key, scalarText(item)]);
@@ -182,10 +186,28 @@
     }
   }
 
+  function isNested(value) {
+    return value !== undefined && (value.t === "obj" || value.t === "map" || value.t === "list");
+  }
+
+  function nestedValues(value) {
+    if (value.t === "obj") {
+      return value.fields.map(function (entry) { return entry.value; });
+    }
+    if (value.t === "map") {
+      return value.entries.map(function (entry) { return entry[1]; });
+    }
+    return value.t === "list" ? value.items : [];
+  }
+
   // form with explode: false: one pair, items joined by literal commas (each item encoded on
   // its own, so a comma inside one stays %2C); the third element is the encoded value.
   function encodeFormUnexploded(key, value, pairs) {
     if (value === undefined) {
+      return;
+    }
+    if (nestedValues(value).some(isNested)) {
+      encodeDeep(key, value, pairs); // a comma list has no spelling for these (as the client)
       return;
     }
     var items = [];

@@ -49,7 +49,8 @@ def encode_params(
             `"formUnexploded"` (`form` with `explode: false`: `key=a,b` and
             `key=prop1,v1,prop2,v2`, the delimiting commas literal, commas in values
             encoded). Parameters not listed use `"deepObject"`; a scalar is simply `key=v`
-            in every style.
+            in every style. A value its style cannot spell (an array holding objects or
+            arrays; without explode, any nested value) is sent as `"deepObject"`.
 
     Returns:
         The pairs, ready for `urlencode_pairs`.
@@ -145,6 +146,9 @@ def _encode_form(key: str, value: Any, pairs: _Pairs) -> None:
         for name, item in value.items():
             _encode_deep_object(str(name), item, pairs)
     elif isinstance(value, (list, tuple)):
+        if any(_is_nested(item) for item in value):
+            _encode_deep_object(key, value, pairs)  # form has no spelling for these
+            return
         for item in value:
             if item is not None:
                 pairs.append((key, _encode_scalar(key, item)))
@@ -157,6 +161,12 @@ def _encode_form_unexploded(key: str, value: Any, pairs: _Pairs) -> None:
     if value is None:
         return
     items: List[str] = []
+    if isinstance(value, (Mapping, list, tuple)) and any(
+        _is_nested(item)
+        for item in (value.values() if isinstance(value, Mapping) else value)
+    ):
+        _encode_deep_object(key, value, pairs)  # a comma list has no spelling for these
+        return
     if isinstance(value, Mapping):
         for name, item in value.items():
             if item is not None:
@@ -168,6 +178,10 @@ def _encode_form_unexploded(key: str, value: Any, pairs: _Pairs) -> None:
         return
     if items:
         pairs.append((key, _delimited(items)))
+
+
+def _is_nested(value: Any) -> bool:
+    return isinstance(value, (dict, Mapping, list, tuple))
 
 
 def _encode_scalar(key: str, value: Any) -> str:

@@ -166,9 +166,12 @@ def test_form_style_repeats_arrays_and_explodes_objects(
     ]
 
 
-def test_form_style_arrays_hold_scalars_only(sdk: types.SimpleNamespace) -> None:
-    with pytest.raises(TypeError):
-        encode(sdk, {"ids": [{"a": 1}]}, ids="form")
+def test_form_style_arrays_of_objects_keep_brackets(sdk: types.SimpleNamespace) -> None:
+    """Form has no spelling for them (OpenAPI leaves it undefined): sent as deepObject."""
+    assert encode(sdk, {"ids": [{"a": 1}, "b"]}, ids="form") == [
+        ("ids[0][a]", "1"),
+        ("ids[1]", "b"),
+    ]
 
 
 def test_unknown_style_is_an_error(sdk: types.SimpleNamespace) -> None:

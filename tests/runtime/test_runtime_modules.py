@@ -102,9 +102,14 @@ def test_form_without_explode_keeps_delimiting_commas_literal() -> None:
     assert _encoding.encode_params({"tags": ["x", "y"]}, styles) == [("tags", "x,y")]
 
 
-def test_form_without_explode_refuses_nested_values() -> None:
-    with pytest.raises(TypeError, match="'tags'"):
-        _encoding.encode_params({"tags": [["x"]]}, {"tags": "formUnexploded"})
+def test_values_a_style_cannot_spell_are_sent_as_deep_objects() -> None:
+    """OpenAPI defines form only for scalars, arrays of scalars and objects, and without
+    explode only one level deep: the rest keeps the bracket notation."""
+    assert _encoded({"a": [{"k": "v"}, "x"]}, {"a": "form"}) == "a[0][k]=v&a[1]=x"
+    assert _encoded({"o": {"p": {"q": 1}}}, {"o": "form"}) == "p[q]=1"
+    unexploded = {"t": "formUnexploded", "o": "formUnexploded"}
+    values = {"t": [["x"], "y"], "o": {"p": {"q": 1}}}
+    assert _encoded(values, unexploded) == "t[0][0]=x&t[1]=y&o[p][q]=1"
 
 
 def test_an_unknown_style_is_refused() -> None:
