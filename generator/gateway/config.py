@@ -10,8 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import CodegenError
-from .redact import REDACTED
 from .origins import LOOPBACK_NAMES, OriginPolicy, is_loopback
+from .redact import REDACTED
 from .routes import RouteTable
 
 KEY_VARIABLE = "STRIPE_API_KEY"

@@ -16,9 +16,9 @@ from ..errors import CodegenError
 from .app import create_app
 from .config import KEY_VARIABLE, GatewayConfig, Limits, check_upstream
 from .origins import normalize_origin
+from .protocol import protocol_class
 from .redact import RedactFilter
 from .routes import ROUTES_FILE, load_routes
-from .protocol import protocol_class
 
 
 def log_config(secrets: Sequence[str]) -> dict[str, Any]:
