@@ -353,3 +353,51 @@ def inline_candidates(title: Optional[str], hint: str) -> list[str]:
     candidates = [class_name(title)] if title else []
     candidates.append(class_name(hint))
     return list(dict.fromkeys(candidates))
+
+
+# --- Names decided while presenting -----------------------------------------------------------
+#
+# The constants of generated modules and the file names and links of the pages.
+
+
+def constant_name(*parts: str) -> str:
+    """A module-private constant of a generated module: ``_POST_CUSTOMERS_BODY_STYLES``."""
+    return "_" + "_".join(snake_case(p).upper() for p in parts if p)
+
+
+def response_constant(operation_name: str, response_model: Optional[str]) -> str:
+    """The ``ResponseType`` constant of an operation: one per response model
+    (``_CUSTOMER``), else one per operation (``_GET_FILES_RESPONSE``)."""
+    if response_model is not None:
+        return constant_name(response_model)
+    return constant_name(operation_name, "response")
+
+
+def styles_constant(operation_name: str, part: str) -> str:
+    """The ``encoding_styles`` constant of an operation's ``query`` or ``body``."""
+    return constant_name(operation_name, part, "styles")
+
+
+def docs_page(operation_name: str) -> str:
+    """The Markdown page of an operation, in ``docs/operations/``."""
+    return f"{file_stem(operation_name)}.md"
+
+
+def docs_page_link(operation_name: str) -> str:
+    """The link to an operation's Markdown page from ``docs/index.md``."""
+    return f"operations/{docs_page(operation_name)}"
+
+
+def reference_page(operation_name: str) -> str:
+    """The HTML page of an operation, in ``reference/operations/``."""
+    return f"{file_stem(operation_name)}.html"
+
+
+def reference_page_link(operation_name: str) -> str:
+    """The link to an operation's HTML page from ``reference/index.html``."""
+    return f"operations/{reference_page(operation_name)}"
+
+
+def markdown_anchor(name: str) -> str:
+    """The heading anchor GitHub-flavoured Markdown gives a model heading on the models page."""
+    return name.lower()

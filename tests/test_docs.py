@@ -1,4 +1,4 @@
-"""Unit tests for generator.docs: the rows and pages the Markdown templates receive."""
+"""Unit tests for generator.present.docs: the rows and pages the Markdown templates receive."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from generator import docs, ir
-from generator.docs import Row, human_type
+from generator import ir
+from generator.present import docs
+from generator.present.docs import Row, human_type
 from generator.lower import Selection, lower_document
 from generator.spec import parse_document
 
@@ -188,7 +189,7 @@ def site(api: ir.Api) -> docs.Site:
     return docs.Site(api, "my_client")
 
 
-def _page(site: docs.Site, api: ir.Api, operation_id: str) -> docs.OperationPage:
+def _page(site: docs.Site, api: ir.Api, operation_id: str) -> docs.DocsPage:
     op = next(o for o in api.operations if o.operation_id == operation_id)
     return site.operation(op)
 

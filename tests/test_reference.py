@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from generator import ir, reference
+from generator import ir
+from generator.present import package, reference
 from generator.render import Renderer, RenderOptions
 from tests.conftest import generate_into
 
@@ -121,7 +122,11 @@ def sample_api() -> ir.Api:
 
 def render_sample() -> dict[str, str]:
     api = sample_api()
-    return reference.render_pages(Renderer(api, RenderOptions(package="stripe_client")))
+    renderer = Renderer(
+        RenderOptions(package="stripe_client"),
+        package.common_context(api, "stripe_client"),
+    )
+    return {f.path: renderer.emit(f) for f in reference.files(api, "stripe_client")}
 
 
 def sample_digest() -> str:
@@ -325,8 +330,8 @@ def test_index_lists_every_operation_and_assets_are_self_contained() -> None:
         "reference/assets/reference.css",
         "reference/assets/reference.js",
         "reference/index.html",
-        "reference/routes.json",  # what the gateway forwards
         PAGE,
+        "reference/routes.json",  # what the gateway forwards
     ]
     index = files["reference/index.html"]
     assert 'href="operations/post_things_thing_sources.html"' in index

@@ -1,22 +1,25 @@
-"""Unit tests for generator.views: the precomputed data templates receive."""
+"""Unit tests for generator.present.python, .order and .imports: what package templates receive."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, NoReturn, Optional
 
 import pytest
 
-from generator import ir, views
+from generator import ir
+from generator.present import imports
+from generator.present import order as ordering
+from generator.present import python as views
 from generator.errors import CodegenError
-from generator.views import (
+from generator.present.order import ordered_aliases
+from generator.present.python import (
     CALL_OPTION_ARGUMENTS,
     ArgumentView,
     FieldView,
     field_view,
     operation_view,
-    ordered_aliases,
     path_expression,
-    used_typing_names,
 )
 
 STR = ir.Primitive("str")
@@ -237,22 +240,53 @@ def test_alias_cycle_through_two_aliases_is_an_error() -> None:
         ordered_aliases((a, b))
 
 
-# --- used_typing_names ---------------------------------------------------------------------
+# --- imports, from the IR ---------------------------------------------------------------
 
 
-def test_used_typing_names_finds_only_used_names_in_fixed_order() -> None:
-    assert used_typing_names(['Union[Literal["a"], str]', "Optional[int]"]) == [
-        "Literal",
-        "Optional",
-        "Union",
+def test_typing_names_come_from_the_types_in_fixed_order() -> None:
+    open_enum = ir.LiteralType(("a",), open=True)
+    uses = imports.of_type(ir.UnionType((open_enum, ir.Nullable(STR))))
+    assert uses.typing_names() == ["Literal", "Optional", "Union"]
+    assert not uses.field
+    assert imports.of_type(ir.ANY).typing_names() == ["Any"]
+    mixed = ir.LiteralType((1, "a"), open=True)  # open base Any
+    assert imports.of_type(mixed).typing_names() == ["Any", "Literal", "Union"]
+
+
+def test_constraints_need_annotated_and_field_only_when_validated() -> None:
+    limited = ir.Primitive("str", (max_len(5),))
+    assert imports.of_type(limited).typing_names() == []
+    validated = imports.of_type(ir.ListType(limited), validated=True)
+    assert validated.typing_names() == ["Annotated"] and validated.field
+    tagged = ir.UnionType((ir.ModelRef("A"), ir.ModelRef("B")), discriminator="kind")
+    assert imports.of_type(tagged) == imports.Uses(
+        frozenset({"Annotated", "Union"}), True
+    )
+
+
+def test_field_uses_match_the_field_view() -> None:
+    """Whatever ``field_view`` writes, the computed imports cover, and no more."""
+    cases = [
+        field(STR, required=True),
+        field(STR, wire="e-mail"),
+        field(STR, required=False),
+        field(ir.Primitive("str", (max_len(5),)), required=False),
+        field(ir.ListType(ir.Primitive("str", (max_len(5),)))),
+        field(ir.Nullable(ir.ANY), required=False),
     ]
-    assert used_typing_names(["Any"]) == ["Any"]
-    assert used_typing_names(["Annotated[str, Field(max_length=5)]"]) == ["Annotated"]
+    for case in cases:
+        for request in (True, False):
+            view = field_view(case, request=request)
+            uses = imports.of_field(case)
+            source = view.annotation + " = " + (view.default or "")
+            words = set(re.findall(r"[A-Za-z]+", source))
+            assert set(uses.typing_names()) == words & set(imports.TYPING_NAMES)
+            assert uses.field == ("Field(" in source)
 
 
-def test_used_typing_names_ignores_longer_identifiers() -> None:
-    assert used_typing_names(["Anything", "MyUnion", "OptionalCard", "str"]) == []
-    assert used_typing_names([]) == []
+def test_names_of_longer_identifiers_are_not_imports() -> None:
+    assert imports.of_type(ir.ModelRef("AnyThing")) == imports.NOTHING
+    assert imports.union([]) == imports.NOTHING
 
 
 # --- operation_view ------------------------------------------------------------------------
@@ -406,7 +440,7 @@ def test_a_chain_of_thousands_of_models_is_ordered_dependencies_first() -> None:
         )
         for i in range(count)
     )
-    order = [model.name for model, _ in views.ordered_models(chain)]
+    order = [model.name for model, _ in ordering.ordered_models(chain)]
     assert order == [f"M{i}" for i in reversed(range(count))]
     aliases = tuple(
         _alias(f"A{i}", ir.ModelRef(f"A{i + 1}") if i + 1 < count else STR)
@@ -420,7 +454,7 @@ def test_a_chain_of_thousands_of_models_is_ordered_dependencies_first() -> None:
 
 def test_depth_first_order_hands_cycles_over_or_skips_them() -> None:
     graph = {"a": ["b"], "b": ["c"], "c": ["a"], "d": []}
-    assert views.depth_first_order(["a", "d"], graph.__getitem__) == [
+    assert ordering.depth_first_order(["a", "d"], graph.__getitem__) == [
         "c",
         "b",
         "a",
@@ -433,5 +467,5 @@ def test_depth_first_order_hands_cycles_over_or_skips_them() -> None:
         raise ValueError(name)
 
     with pytest.raises(ValueError):
-        views.depth_first_order(["a"], graph.__getitem__, on_cycle=refuse)
+        ordering.depth_first_order(["a"], graph.__getitem__, on_cycle=refuse)
     assert seen == ["a"]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from . import ir, naming, text, views
-
-MAX_DEPTH = 4  # nested request objects shown this deep; deeper ones link to their model
+from .. import ir, naming, text
+from . import describe
+from .files import Template, header
+from .python import python_literal
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class OperationPage:
+class DocsPage:
     file_name: str
     title: str
     operation_id: str
@@ -55,7 +56,7 @@ class IndexRow:
 
 
 @dataclass(frozen=True)
-class IndexGroup:
+class DocsGroup:
     name: str
     attribute: str
     rows: tuple[IndexRow, ...]
@@ -74,7 +75,7 @@ class ModelSection:
 class Index:
     title: str
     api_version: str
-    groups: tuple[IndexGroup, ...]
+    groups: tuple[DocsGroup, ...]
     operation_count: int
     model_count: int
 
@@ -82,11 +83,6 @@ class Index:
 @dataclass(frozen=True)
 class Models:
     sections: tuple[ModelSection, ...]
-
-
-def anchor(name: str) -> str:
-    """The heading anchor GitHub-flavoured Markdown gives a model heading."""
-    return name.lower()
 
 
 def human_type(
@@ -100,62 +96,34 @@ def human_type(
     Model names link to their section of the models page (``prefix``, "" for that page
     itself) when they are documented there (``linkable``; None means all).
     """
-    if isinstance(expr, ir.Primitive):
-        return {
-            "str": "string",
-            "int": "integer",
-            "float": "number",
-            "bool": "boolean",
-            "bytes": "file",
-            "Any": "any",
-        }.get(expr.name, expr.name)
-    if isinstance(expr, ir.LiteralType):
-        return "enum" if not expr.open else "enum (open)"
-    if isinstance(expr, ir.ListType):
-        return "list of " + human_type(expr.item, prefix=prefix, linkable=linkable)
-    if isinstance(expr, ir.MapType):
-        return "map of " + human_type(expr.value, prefix=prefix, linkable=linkable)
-    if isinstance(expr, ir.Nullable):
-        return human_type(expr.inner, prefix=prefix, linkable=linkable) + " or null"
-    if isinstance(expr, ir.UnionType):
-        return " or ".join(
-            human_type(m, prefix=prefix, linkable=linkable) for m in expr.members
-        )
-    if linkable is None or expr.name in linkable:
-        return f"[{expr.name}]({prefix}#{anchor(expr.name)})"
-    return f"`{expr.name}`"
+
+    def model(name: str) -> str:
+        if linkable is None or name in linkable:
+            return f"[{name}]({prefix}#{naming.markdown_anchor(name)})"
+        return f"`{name}`"
+
+    return describe.words(
+        expr,
+        model=model,
+        literal=lambda e: "enum" if not e.open else "enum (open)",
+        map_of="map of ",
+    )
 
 
 def _enum_details(expr: ir.TypeExpr) -> list[str]:
-    if isinstance(expr, ir.Nullable):
-        return _enum_details(expr.inner)
-    if isinstance(expr, ir.LiteralType):
-        return [
-            "one of "
-            + ", ".join(
-                text.table_code(str(v)) if v != "" else '`""` (empty string)'
-                for v in expr.values
-            )
-        ]
-    if isinstance(expr, ir.UnionType):
-        return [d for m in expr.members for d in _enum_details(m)]
-    return []
-
-
-def _constraints(expr: ir.TypeExpr) -> list[str]:
-    if isinstance(expr, ir.Nullable):
-        return _constraints(expr.inner)
-    if isinstance(expr, ir.Primitive):
-        return [c.label for c in expr.constraints]
-    if isinstance(expr, ir.UnionType):
-        return [c for m in expr.members for c in _constraints(m)]
-    if isinstance(expr, ir.ListType):
-        return ["items: " + c for c in _constraints(expr.item)]
-    return []
+    return [
+        "one of "
+        + ", ".join(
+            text.table_code(str(v)) if v != "" else '`""` (empty string)'
+            for v in values
+        )
+        for values in describe.enum_groups(expr, lists=False)
+    ]
 
 
 def _details(expr: ir.TypeExpr) -> str:
-    parts = list(dict.fromkeys(_constraints(expr) + _enum_details(expr)))
+    labels = describe.constraint_labels(expr, maps=False)
+    parts = list(dict.fromkeys(labels + _enum_details(expr)))
     return text.markdown_table_cell("; ".join(parts))
 
 
@@ -171,10 +139,6 @@ def _row(name: str, field: ir.Field, *, prefix: str, linkable: frozenset[str]) -
             field.doc + (" (deprecated)" if field.deprecated else "")
         ),
     )
-
-
-def _nested_models(expr: ir.TypeExpr) -> list[str]:
-    return sorted(ir.referenced_names(expr))
 
 
 class Site:
@@ -201,9 +165,9 @@ class Site:
             rows.append(
                 _row(wire, field, prefix="../models.md", linkable=self.linkable)
             )
-            if depth >= MAX_DEPTH:
+            if depth >= describe.DOCS_DEPTH:
                 continue
-            for model_name in _nested_models(field.type):
+            for model_name in sorted(set(describe.nested_models(field.type))):
                 nested = self.request_models.get(model_name)
                 if nested is None or model_name in seen:
                     continue
@@ -221,10 +185,10 @@ class Site:
             return ()
         return tuple(self._flatten(payload.fields, payload.arguments, "", 1, ()))
 
-    def operations(self) -> list[OperationPage]:
+    def operations(self) -> list[DocsPage]:
         return [self.operation(op) for op in self.api.operations]
 
-    def operation(self, op: ir.Operation) -> OperationPage:
+    def operation(self, op: ir.Operation) -> DocsPage:
         error = (
             human_type(op.error, prefix="../models.md", linkable=self.linkable)
             if op.error
@@ -237,8 +201,8 @@ class Site:
                 op.response.type, prefix="../models.md", linkable=self.linkable
             )
         )
-        return OperationPage(
-            file_name=f"{naming.file_stem(op.name)}.md",
+        return DocsPage(
+            file_name=naming.docs_page(op.name),
             title=_lead(op),
             operation_id=text.markdown_text(op.operation_id),
             method=op.method.upper(),
@@ -274,7 +238,7 @@ class Site:
     def example(self, op: ir.Operation) -> str:
         """A Python call: required arguments, plus the richest nested object and metadata."""
         imports: set[tuple[str, str]] = set()
-        arguments = [views.python_literal(f"{p.wire_name}_id") for p in op.path_params]
+        arguments = [python_literal(f"{p.wire_name}_id") for p in op.path_params]
         for payload in (op.query, op.body):
             if payload is None:
                 continue
@@ -349,7 +313,7 @@ class Site:
             ]
             return f"{model.name}(" + ", ".join(parts) + ")"
         if isinstance(expr, ir.LiteralType):
-            return views.python_literal(expr.values[0])
+            return python_literal(expr.values[0])
         if isinstance(expr, ir.MapType):
             return '{"order_id": "6735"}'
         if isinstance(expr, ir.ListType):
@@ -357,7 +321,7 @@ class Site:
             return f"[{inner}]" if inner is not None else None
         if isinstance(expr, ir.Primitive):
             return {
-                "str": views.python_literal(f"{wire}_value"),
+                "str": python_literal(f"{wire}_value"),
                 "int": "1",
                 "float": "1.0",
                 "bool": "True",
@@ -370,7 +334,7 @@ class Site:
         for group in self.api.groups:
             rows = tuple(
                 IndexRow(
-                    link=f"operations/{naming.file_stem(op.name)}.md",
+                    link=naming.docs_page_link(op.name),
                     method=op.method.upper(),
                     path=text.markdown_text(op.path),
                     call=f"`client.{group.attribute}.{op.name}`",
@@ -378,7 +342,7 @@ class Site:
                 )
                 for op in group.operations
             )
-            groups.append(IndexGroup(group.name, group.attribute, rows))
+            groups.append(DocsGroup(group.name, group.attribute, rows))
         return Index(
             title=self.api.title,
             api_version=self.api.api_version,
@@ -391,7 +355,7 @@ class Site:
         sections = [
             ModelSection(
                 name=model.name,
-                anchor=anchor(model.name),
+                anchor=naming.markdown_anchor(model.name),
                 description=model.doc,
                 rows=tuple(
                     _row(f.wire_name, f, prefix="", linkable=self.linkable)
@@ -404,7 +368,7 @@ class Site:
         sections += [
             ModelSection(
                 a.name,
-                anchor(a.name),
+                naming.markdown_anchor(a.name),
                 a.doc,
                 (),
                 human_type(a.type, prefix="", linkable=self.linkable),
@@ -418,3 +382,25 @@ def _lead(op: ir.Operation) -> str:
     """The summary line, unless the description already starts with it."""
     stem = op.summary.rstrip(".…")
     return "" if not stem or op.doc.startswith(stem) else op.summary
+
+
+def files(api: ir.Api, package: str) -> list[Template]:
+    """The Markdown pages under ``docs/``: the index, the models page, one per operation."""
+    site = Site(api, package)
+    top = header(api, comment="<!--")
+    out = [
+        Template("docs/index.md", "docs/index.md.jinja", {"site": site.index()}, top),
+        Template(
+            "docs/models.md", "docs/models.md.jinja", {"site": site.models()}, top
+        ),
+    ]
+    out += [
+        Template(
+            f"docs/{naming.docs_page_link(op.name)}",
+            "docs/operation.md.jinja",
+            {"page": page},
+            top,
+        )
+        for op, page in zip(api.operations, site.operations())
+    ]
+    return out

@@ -26,24 +26,30 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-
-from . import ir, naming, text
+from .. import ir, naming, text
+from . import describe
+from .describe import label as type_label
+from .files import (
+    File,
+    Static,
+    Template,
+    Text,
+    block_comment_header,
+    html_header,
+    notice,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
 
-    from .render import Renderer
-
 __all__ = [
-    "OperationPage",
+    "ReferencePage",
+    "files",
     "markdown_html",
     "operation_data",
-    "render_pages",
     "script_json",
-    "type_label",
 ]
 
-MAX_DEPTH = 6  # nested request objects shown this deep in the field tree
 ASSETS = ("reference.css", "reference.js")
 DEFAULT_GATEWAY = "http://127.0.0.1:8787"
 STORAGE_KEY = "codegen.reference.gateway"
@@ -96,61 +102,6 @@ def script_json(data: Any) -> str:
 
 # --- types ------------------------------------------------------------------------------------
 
-_PRIMITIVE_KINDS = {
-    "str": "string",
-    "int": "integer",
-    "float": "number",
-    "bool": "boolean",
-    "bytes": "file",
-    "Any": "any",
-}
-
-
-def type_label(expr: ir.TypeExpr) -> str:
-    """A type as people read it: ``string``, ``list of string``, ``CardParams or string``."""
-    if isinstance(expr, ir.Primitive):
-        return _PRIMITIVE_KINDS.get(expr.name, expr.name)
-    if isinstance(expr, ir.LiteralType):
-        if expr.values == ("",):
-            return "empty string"
-        kinds = {type(v).__name__ for v in expr.values}
-        return "enum" if kinds == {"str"} else "enum (" + ", ".join(sorted(kinds)) + ")"
-    if isinstance(expr, ir.ListType):
-        return "list of " + type_label(expr.item)
-    if isinstance(expr, ir.MapType):
-        return "map of string to " + type_label(expr.value)
-    if isinstance(expr, ir.Nullable):
-        return type_label(expr.inner) + " or null"
-    if isinstance(expr, ir.UnionType):
-        return " or ".join(type_label(m) for m in expr.members)
-    return f"object ({expr.name})"
-
-
-def _constraint_labels(expr: ir.TypeExpr) -> list[str]:
-    if isinstance(expr, ir.Nullable):
-        return _constraint_labels(expr.inner)
-    if isinstance(expr, ir.Primitive):
-        return [c.label for c in expr.constraints]
-    if isinstance(expr, ir.UnionType):
-        return [label for m in expr.members for label in _constraint_labels(m)]
-    if isinstance(expr, ir.ListType):
-        return ["items: " + label for label in _constraint_labels(expr.item)]
-    if isinstance(expr, ir.MapType):
-        return ["values: " + label for label in _constraint_labels(expr.value)]
-    return []
-
-
-def _enum_values(expr: ir.TypeExpr) -> list[Union[str, int, float, bool]]:
-    if isinstance(expr, ir.Nullable):
-        return _enum_values(expr.inner)
-    if isinstance(expr, ir.LiteralType):
-        return list(expr.values)
-    if isinstance(expr, ir.UnionType):
-        return [v for m in expr.members for v in _enum_values(m)]
-    if isinstance(expr, ir.ListType):
-        return _enum_values(expr.item)
-    return []
-
 
 def _enum_label(value: Union[str, int, float, bool]) -> str:
     if value == "":
@@ -161,28 +112,13 @@ def _enum_label(value: Union[str, int, float, bool]) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
 
 
-def _nested_models(expr: ir.TypeExpr) -> list[str]:
-    """Model names a field's value can be, in order (a list of objects counts too)."""
-    if isinstance(expr, ir.ModelRef):
-        return [expr.name]
-    if isinstance(expr, (ir.ListType,)):
-        return _nested_models(expr.item)
-    if isinstance(expr, ir.MapType):
-        return _nested_models(expr.value)
-    if isinstance(expr, ir.Nullable):
-        return _nested_models(expr.inner)
-    if isinstance(expr, ir.UnionType):
-        return [n for m in expr.members for n in _nested_models(m)]
-    return []
-
-
 def _choice_key(expr: ir.TypeExpr) -> str:
     if isinstance(expr, ir.ModelRef):
         return "object"
     if isinstance(expr, ir.LiteralType):
         return "empty" if expr.values == ("",) else "enum"
     if isinstance(expr, ir.Primitive):
-        return _PRIMITIVE_KINDS.get(expr.name, expr.name)
+        return describe.primitive_word(expr)
     if isinstance(expr, ir.ListType):
         return "list"
     if isinstance(expr, ir.MapType):
@@ -221,7 +157,9 @@ class _Schema:
         if isinstance(expr, ir.Nullable):
             return {**self.node(expr.inner), "nullable": True}
         if isinstance(expr, ir.Primitive):
-            node: dict[str, Any] = {"kind": _PRIMITIVE_KINDS.get(expr.name, "any")}
+            node: dict[str, Any] = {
+                "kind": describe.PRIMITIVE_WORDS.get(expr.name, "any")
+            }
             if expr.constraints:
                 node["constraints"] = {c.keyword: c.value for c in expr.constraints}
             return node
@@ -279,8 +217,8 @@ class _Schema:
 
 
 def _details(expr: ir.TypeExpr) -> list[str]:
-    details = _constraint_labels(expr)
-    values = _enum_values(expr)
+    details = describe.constraint_labels(expr)
+    values = describe.enum_values(expr)
     if values:
         details.append("one of " + ", ".join(_enum_label(v) for v in values))
     return list(dict.fromkeys(details))
@@ -345,7 +283,7 @@ class FieldDoc:
     choices: tuple[str, ...]  # "token or object": the alternatives, in words
     children: tuple["FieldDoc", ...]
     child_model: str  # the model the children belong to, "" for none
-    truncated: bool  # nested deeper than MAX_DEPTH (or recursive): children left out
+    truncated: bool  # nested deeper than describe.REFERENCE_DEPTH (or recursive): children left out
 
 
 @dataclass(frozen=True)
@@ -356,7 +294,7 @@ class PayloadDoc:
 
 
 @dataclass(frozen=True)
-class OperationPage:
+class ReferencePage:
     file_name: str
     title: str
     summary: str
@@ -385,7 +323,7 @@ class IndexEntry:
 
 
 @dataclass(frozen=True)
-class IndexGroup:
+class ReferenceGroup:
     name: str
     entries: tuple[IndexEntry, ...]
 
@@ -401,21 +339,17 @@ class _Docs:
 
     def field(self, field: ir.Field, depth: int, seen: tuple[str, ...]) -> FieldDoc:
         expr = field.type
-        members = (
-            expr.inner.members
-            if isinstance(expr, ir.Nullable) and isinstance(expr.inner, ir.UnionType)
-            else expr.members if isinstance(expr, ir.UnionType) else ()
-        )
+        members = describe.union_members(expr)
         choices = tuple(_choice_label(m, members) for m in members)
         children: tuple[FieldDoc, ...] = ()
         child_model = ""
         truncated = False
-        for name in _nested_models(expr)[:1]:
+        for name in describe.nested_models(expr)[:1]:
             model = self.schema.model(name)
             if model is None:
                 continue
             child_model = name
-            if depth >= MAX_DEPTH or name in seen:
+            if depth >= describe.REFERENCE_DEPTH or name in seen:
                 truncated = True
                 continue
             children = self.fields(model.fields, depth + 1, seen + (name,))
@@ -439,7 +373,7 @@ def _python_call(package_group: str, op: ir.Operation) -> str:
 
 def operation_page(
     api: ir.Api, group: Optional[ir.Group], op: ir.Operation, package: str
-) -> OperationPage:
+) -> ReferencePage:
     docs = _Docs(api, group)
     attribute = group.attribute if group else op.group
     path_params = tuple(
@@ -473,8 +407,8 @@ def operation_page(
     response = (
         "file (binary)" if op.response.type is None else type_label(op.response.type)
     )
-    return OperationPage(
-        file_name=f"{naming.file_stem(op.name)}.html",
+    return ReferencePage(
+        file_name=naming.reference_page(op.name),
         title=op.summary or text.visible(op.operation_id),
         summary=op.summary,
         operation_id=text.visible(op.operation_id),
@@ -493,13 +427,13 @@ def operation_page(
     )
 
 
-def index_groups(api: ir.Api) -> tuple[IndexGroup, ...]:
+def index_groups(api: ir.Api) -> tuple[ReferenceGroup, ...]:
     return tuple(
-        IndexGroup(
+        ReferenceGroup(
             name=group.attribute,
             entries=tuple(
                 IndexEntry(
-                    link=f"operations/{naming.file_stem(op.name)}.html",
+                    link=naming.reference_page_link(op.name),
                     method=op.method.upper(),
                     path=text.visible(op.path),
                     title=op.summary or text.visible(op.operation_id),
@@ -515,63 +449,44 @@ def index_groups(api: ir.Api) -> tuple[IndexGroup, ...]:
 # --- files ------------------------------------------------------------------------------------
 
 
-def html_header(api: ir.Api) -> str:
-    """The generated-file notice as an HTML comment (spec text cannot end the comment)."""
-    from .render import header
-
-    lines = [line[2:] for line in header(api, comment="#").splitlines()]
-    safe = [line.replace("--", "- -").replace(">", "&gt;") for line in lines]
-    return "<!--\n" + "".join(f"  {line}\n" for line in safe) + "-->\n"
-
-
-def _comment_header(api: ir.Api) -> str:
-    from .render import header
-
-    lines = [
-        line[2:].replace("*/", "* /") for line in header(api, comment="#").splitlines()
-    ]
-    return "/*\n" + "".join(f" * {line}\n" for line in lines) + " */\n"
-
-
-def render_pages(renderer: "Renderer") -> dict[str, str]:
-    """Every file under ``reference/``: the index, one page per operation, the assets."""
-    api = renderer.api
-    package = renderer.options.package
-    context = {
-        "default_gateway": DEFAULT_GATEWAY,
-        "storage_key": STORAGE_KEY,
-    }
-    top = html_header(api)
-    out: dict[str, str] = {
-        "reference/index.html": "<!DOCTYPE html>\n"
-        + top
-        + renderer.template(
+def files(api: ir.Api, package: str) -> list[File]:
+    """Every file under ``reference/``: the index, one page per operation, the assets and
+    the routes the gateway forwards."""
+    context = {"default_gateway": DEFAULT_GATEWAY, "storage_key": STORAGE_KEY}
+    top = "<!DOCTYPE html>\n" + html_header(api)
+    out: list[File] = [
+        Template(
+            "reference/index.html",
             "reference/index.html.jinja",
-            groups=index_groups(api),
-            operation_count=len(api.operations),
-            assets="assets/",
-            **context,
+            {
+                "groups": index_groups(api),
+                "operation_count": len(api.operations),
+                "assets": "assets/",
+                **context,
+            },
+            top,
         )
-    }
+    ]
     group_of = {op.operation_id: g for g in api.groups for op in g.operations}
     for op in api.operations:
-        group = group_of.get(op.operation_id)
-        page = operation_page(api, group, op, package)
-        out[f"reference/operations/{page.file_name}"] = (
-            "<!DOCTYPE html>\n"
-            + top
-            + renderer.template(
+        page = operation_page(api, group_of.get(op.operation_id), op, package)
+        out.append(
+            Template(
+                f"reference/operations/{page.file_name}",
                 "reference/operation.html.jinja",
-                page=page,
-                assets="../assets/",
-                **context,
+                {"page": page, "assets": "../assets/", **context},
+                top,
             )
         )
-    for asset in ASSETS:
-        out[f"reference/assets/{asset}"] = _comment_header(api) + renderer.static(
-            f"reference/assets/{asset}"
+    out += [
+        Static(
+            f"reference/assets/{asset}",
+            f"reference/assets/{asset}",
+            block_comment_header(api),
         )
-    out["reference/routes.json"] = routes_file(api)
+        for asset in ASSETS
+    ]
+    out.append(Text("reference/routes.json", routes_file(api)))
     return out
 
 
@@ -582,12 +497,9 @@ def routes_file(api: ir.Api) -> str:
     order; read by ``generator/gateway/routes.py`` (format 1). JSON has no comments, so the
     generated-file notice is the ``generated`` key. ASCII only (non-ASCII is escaped).
     """
-    from .render import header
-
-    notice = " ".join(line[2:] for line in header(api, comment="#").splitlines())
     routes = [
         {"method": op.method.upper(), "path": op.path, "operation_id": op.operation_id}
         for op in api.operations
     ]
-    document = {"generated": notice, "format": 1, "routes": routes}
+    document = {"generated": " ".join(notice(api)), "format": 1, "routes": routes}
     return json.dumps(document, indent=2) + "\n"

@@ -1,4 +1,4 @@
-"""What each template receives: plain, precomputed data built from the IR.
+"""The Python source pieces package templates receive: plain, precomputed data from the IR.
 
 Templates only loop and substitute. Every decision about Python source text (annotations,
 defaults, docstrings, escaping, imports) is made here, where it is tested. The README's
@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NoReturn, Optional, Union
+from typing import Optional, Union
 
-from . import ir, naming, text
-from .errors import CodegenError
+from .. import ir, naming, text
 
-TYPING_NAMES = ("Annotated", "Any", "Literal", "Optional", "Union")
 DOC_WIDTH = 88
 
 
@@ -81,22 +78,10 @@ def python_literal(value: Union[str, int, float, bool, None]) -> str:
     return repr(value)
 
 
-def constant_name(*parts: str) -> str:
-    return "_" + "_".join(naming.snake_case(p).upper() for p in parts if p)
-
-
-def used_typing_names(sources: list[str]) -> list[str]:
-    """The ``typing`` names some generated source text really uses (no dead imports)."""
-    joined = "\n".join(sources)
-    return [
-        name for name in TYPING_NAMES if re.search(rf"\b{name}\[|\b{name}\b", joined)
-    ]
-
-
 # --- models -----------------------------------------------------------------------------------
 
 
-def _hoisted(expr: ir.TypeExpr) -> tuple[ir.TypeExpr, tuple[ir.Constraint, ...]]:
+def hoisted(expr: ir.TypeExpr) -> tuple[ir.TypeExpr, tuple[ir.Constraint, ...]]:
     """Constraints of a (nullable) primitive move to ``Field(...)`` where they read better."""
     inner = expr.inner if isinstance(expr, ir.Nullable) else expr
     if isinstance(inner, ir.Primitive) and inner.constraints:
@@ -107,7 +92,7 @@ def _hoisted(expr: ir.TypeExpr) -> tuple[ir.TypeExpr, tuple[ir.Constraint, ...]]
 def field_view(
     field: ir.Field, *, request: bool, quoted: frozenset[str] = frozenset()
 ) -> FieldView:
-    expr, constraints = _hoisted(field.type)
+    expr, constraints = hoisted(field.type)
     optional = not field.required
     annotation = expr.annotation(validated=not constraints, quoted=quoted)
     if optional and not isinstance(expr, ir.Nullable) and expr != ir.ANY:
@@ -156,86 +141,6 @@ def alias_view(alias: ir.Alias) -> AliasView:
     )
 
 
-def ordered_models(
-    models: tuple[ir.Model, ...], later: frozenset[str] = frozenset()
-) -> list[tuple[ir.Model, frozenset[str]]]:
-    """Models in an order that defines most names before they are used, with the names each
-    one must still quote (defined later: cycles, and the ``later`` names such as aliases).
-
-    Generated modules do not use ``from __future__ import annotations``: annotations are
-    then evaluated by Python itself at class creation, which imports several times faster
-    than pydantic compiling and evaluating thousands of strings.
-    """
-    by_name = {m.name: m for m in models}
-
-    def uses(name: str) -> list[str]:
-        fields = by_name[name].fields
-        used = set().union(*(ir.referenced_names(f.type) for f in fields))
-        return sorted(used & by_name.keys())
-
-    names = depth_first_order(sorted(by_name), uses)
-    order = [by_name[name] for name in names]
-    position = {model.name: index for index, model in enumerate(order)}
-    result = []
-    for index, model in enumerate(order):
-        used = set().union(*(ir.referenced_names(f.type) for f in model.fields))
-        pending = frozenset(n for n in used if position.get(n, -1) >= index) | later
-        result.append((model, pending))
-    return result
-
-
-def ordered_aliases(aliases: tuple[ir.Alias, ...]) -> list[ir.Alias]:
-    """Aliases are evaluated at import: each must come after the aliases it uses."""
-    by_name = {a.name: a for a in aliases}
-
-    def uses(name: str) -> list[str]:
-        return sorted(ir.referenced_names(by_name[name].type) & by_name.keys())
-
-    def refuse_cycle(name: str) -> NoReturn:
-        raise CodegenError(
-            f"schema {name!r} is defined only in terms of itself",
-            pointer=by_name[name].pointer,
-            hint="give the recursive schema object properties, or break the cycle",
-        )
-
-    names = depth_first_order([a.name for a in aliases], uses, on_cycle=refuse_cycle)
-    return [by_name[name] for name in names]
-
-
-def depth_first_order(
-    roots: Iterable[str],
-    children: Callable[[str], list[str]],
-    *,
-    on_cycle: Optional[Callable[[str], NoReturn]] = None,
-) -> list[str]:
-    """Every name reachable from ``roots``, each after its children (depth-first post-order).
-
-    Without recursion: a spec may chain thousands of schemas. A child met again while it is
-    still being visited closes a cycle: skipped, or handed to ``on_cycle``.
-    """
-    done: dict[str, bool] = {}  # False while on the current path, True once ordered
-    order: list[str] = []
-    for root in roots:
-        if root in done:
-            continue
-        done[root] = False
-        stack = [(root, iter(children(root)))]
-        while stack:
-            name, pending = stack[-1]
-            for child in pending:
-                if child not in done:
-                    done[child] = False
-                    stack.append((child, iter(children(child))))
-                    break
-                if not done[child] and on_cycle is not None:
-                    on_cycle(child)
-            else:
-                stack.pop()
-                done[name] = True
-                order.append(name)
-    return order
-
-
 # --- operations -------------------------------------------------------------------------------
 
 
@@ -274,10 +179,9 @@ CALL_OPTION_ARGUMENTS = (
 
 
 def response_constant(operation: ir.Operation) -> str:
-    response = operation.response
-    if isinstance(response.type, ir.ModelRef):
-        return constant_name(response.type.name)
-    return constant_name(operation.name, "response")
+    response = operation.response.type
+    model = response.name if isinstance(response, ir.ModelRef) else None
+    return naming.response_constant(operation.name, model)
 
 
 def response_annotation(operation: ir.Operation) -> str:
@@ -367,7 +271,7 @@ def payload_view(
             (f.name, argument) for argument, f in payload.arguments_and_fields
         ),
         styles_constant=(
-            constant_name(operation.name, kind, "styles") if styles else None
+            naming.styles_constant(operation.name, kind) if styles else None
         ),
         styles=literal,
         multipart=multipart,
@@ -465,25 +369,3 @@ def operation_view(operation: ir.Operation) -> OperationView:
         base_url=python_literal(operation.server) if operation.server else None,
         pagination=pagination_view(operation, keywords),
     )
-
-
-def error_detail_model(api: ir.Api) -> Optional[str]:
-    """The class of the ``error`` field of the error model (Stripe's ``ApiErrors``), if any.
-
-    The runtime's exceptions carry it typed; a spec without such an error model (no
-    ``default`` response, or one of another shape) gets the raw ``error`` object instead.
-    """
-    model = next((m for m in api.models if m.name == api.error_model), None)
-    field = (
-        next((f for f in model.fields if f.wire_name == "error"), None)
-        if model
-        else None
-    )
-    expr = field.type if field else None
-    if isinstance(expr, ir.Nullable):
-        expr = expr.inner
-    if not isinstance(expr, ir.ModelRef):
-        return None
-    if not any(m.name == expr.name for m in api.models):
-        return None  # an alias (a union), not a class with attributes
-    return expr.name

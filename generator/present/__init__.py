@@ -1,0 +1,20 @@
+"""The presentation layer: the IR turned into the plain views templates receive.
+
+One module per output kind (``package``, ``docs``, ``reference``) returns the files it is
+made of (``files.Template``, ``Static``, ``Text``); ``describe`` is the vocabulary they share
+for telling people about types. Nothing here renders: ``generator.render`` does.
+"""
+
+from __future__ import annotations
+
+from .. import ir
+from . import docs, package, reference
+from .files import Plan
+
+
+def plan(api: ir.Api, package_name: str, runtime_files: tuple[str, ...]) -> Plan:
+    """Every generated file, in order: the package, its docs, its HTML reference."""
+    files = package.files(api, package_name, runtime_files)
+    files += docs.files(api, package_name)
+    files += reference.files(api, package_name)
+    return Plan(package.common_context(api, package_name), tuple(files))

@@ -1,0 +1,140 @@
+"""The one vocabulary for describing types to people, shared by every output kind.
+
+Type labels (``string``, ``list of Card``, ``Card or string``), constraint labels, enum values
+and the nested models a field opens into are decided here; the docs pages and the HTML
+reference only format them for their medium (Markdown cells, escaped HTML, JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Union
+
+from .. import ir
+
+PRIMITIVE_WORDS = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "bytes": "file",
+    "Any": "any",
+}
+"""How each primitive type is named for people, and the ``kind`` of the reference's JSON."""
+
+DOCS_DEPTH = 4
+"""Nested request objects flattened this deep in the Markdown tables; deeper ones link to
+their model (a table gets unreadable beyond that)."""
+REFERENCE_DEPTH = 6
+"""Nested request objects shown this deep in the HTML reference's field tree (folded, so it
+can go deeper than the tables); ``reference.js`` builds its form to the same depth."""
+
+EnumValue = Union[str, int, float, bool]
+
+
+def primitive_word(expr: ir.Primitive) -> str:
+    return PRIMITIVE_WORDS.get(expr.name, expr.name)
+
+
+def words(
+    expr: ir.TypeExpr,
+    *,
+    model: Callable[[str], str],
+    literal: Callable[[ir.LiteralType], str],
+    map_of: str,
+) -> str:
+    """A type in words; ``model`` names a model, ``literal`` an enum, ``map_of`` starts a map
+    (each output kind links or qualifies these its own way)."""
+
+    def say(e: ir.TypeExpr) -> str:
+        if isinstance(e, ir.Primitive):
+            return primitive_word(e)
+        if isinstance(e, ir.LiteralType):
+            return literal(e)
+        if isinstance(e, ir.ListType):
+            return "list of " + say(e.item)
+        if isinstance(e, ir.MapType):
+            return map_of + say(e.value)
+        if isinstance(e, ir.Nullable):
+            return say(e.inner) + " or null"
+        if isinstance(e, ir.UnionType):
+            return " or ".join(say(m) for m in e.members)
+        return model(e.name)
+
+    return say(expr)
+
+
+def enum_kind_label(expr: ir.LiteralType) -> str:
+    """``enum``, ``enum (int)``, or ``empty string`` for the one-value enum ``""``."""
+    if expr.values == ("",):
+        return "empty string"
+    kinds = {type(v).__name__ for v in expr.values}
+    return "enum" if kinds == {"str"} else "enum (" + ", ".join(sorted(kinds)) + ")"
+
+
+def label(expr: ir.TypeExpr) -> str:
+    """A type as the reference and its form say it: ``object (Card) or string``."""
+    return words(
+        expr,
+        model=lambda name: f"object ({name})",
+        literal=enum_kind_label,
+        map_of="map of string to ",
+    )
+
+
+def constraint_labels(expr: ir.TypeExpr, *, maps: bool = True) -> list[str]:
+    """``max length 5000``, ``items: max length 10``; ``maps`` also labels map values."""
+    if isinstance(expr, ir.Nullable):
+        return constraint_labels(expr.inner, maps=maps)
+    if isinstance(expr, ir.Primitive):
+        return [c.label for c in expr.constraints]
+    if isinstance(expr, ir.UnionType):
+        return [c for m in expr.members for c in constraint_labels(m, maps=maps)]
+    if isinstance(expr, ir.ListType):
+        return ["items: " + c for c in constraint_labels(expr.item, maps=maps)]
+    if isinstance(expr, ir.MapType) and maps:
+        return ["values: " + c for c in constraint_labels(expr.value, maps=maps)]
+    return []
+
+
+def enum_groups(
+    expr: ir.TypeExpr, *, lists: bool = True
+) -> list[tuple[EnumValue, ...]]:
+    """The values of each enum a field's type contains (a union may hold several);
+    ``lists`` also looks into list items."""
+    if isinstance(expr, ir.Nullable):
+        return enum_groups(expr.inner, lists=lists)
+    if isinstance(expr, ir.LiteralType):
+        return [expr.values]
+    if isinstance(expr, ir.UnionType):
+        return [g for m in expr.members for g in enum_groups(m, lists=lists)]
+    if isinstance(expr, ir.ListType) and lists:
+        return enum_groups(expr.item, lists=lists)
+    return []
+
+
+def enum_values(expr: ir.TypeExpr, *, lists: bool = True) -> list[EnumValue]:
+    """Every value an enum field may take, in order."""
+    return [v for group in enum_groups(expr, lists=lists) for v in group]
+
+
+def nested_models(expr: ir.TypeExpr) -> list[str]:
+    """Model names a field's value can be, in order (a list or map of objects counts too)."""
+    if isinstance(expr, ir.ModelRef):
+        return [expr.name]
+    if isinstance(expr, ir.ListType):
+        return nested_models(expr.item)
+    if isinstance(expr, ir.MapType):
+        return nested_models(expr.value)
+    if isinstance(expr, ir.Nullable):
+        return nested_models(expr.inner)
+    if isinstance(expr, ir.UnionType):
+        return [n for m in expr.members for n in nested_models(m)]
+    return []
+
+
+def union_members(expr: ir.TypeExpr) -> tuple[ir.TypeExpr, ...]:
+    """The alternatives of a (nullable) union, () for any other type."""
+    if isinstance(expr, ir.Nullable):
+        expr = expr.inner
+    return expr.members if isinstance(expr, ir.UnionType) else ()
