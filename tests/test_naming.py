@@ -311,3 +311,45 @@ def test_inline_model_candidates_title_first_then_hint() -> None:
     assert naming.inline_candidates(None, hint) == ["PostThingsCard"]
     assert naming.inline_candidates("", hint) == ["PostThingsCard"]
     assert naming.inline_candidates("PostThingsCard", hint) == ["PostThingsCard"]
+
+
+# --- names decided while presenting -----------------------------------------------------------
+
+
+def test_constant_names_are_private_upper_snake_case_of_their_parts() -> None:
+    assert naming.constant_name("PostCustomers", "body", "styles") == (
+        "_POST_CUSTOMERS_BODY_STYLES"
+    )
+    assert naming.constant_name("Customer", "") == "_CUSTOMER"  # empty parts left out
+    assert naming.styles_constant("get_customers", "query") == (
+        "_GET_CUSTOMERS_QUERY_STYLES"
+    )
+
+
+def test_response_constants_are_shared_per_model_else_per_operation() -> None:
+    # two operations returning Customer share one constant
+    assert naming.response_constant("get_customer", "Customer") == "_CUSTOMER"
+    assert naming.response_constant("post_customer", "Customer") == "_CUSTOMER"
+    assert naming.response_constant("get_files", None) == "_GET_FILES_RESPONSE"
+
+
+def test_page_file_names_and_links_follow_the_method_name() -> None:
+    assert naming.docs_page("get_customers") == "get_customers.md"
+    assert naming.docs_page_link("get_customers") == "operations/get_customers.md"
+    assert naming.reference_page("get_customers") == "get_customers.html"
+    assert naming.reference_page_link("get_customers") == (
+        "operations/get_customers.html"
+    )
+
+
+def test_page_file_names_of_non_ascii_methods_stay_ascii_and_agree() -> None:
+    stem = naming.file_stem("名前_get")
+    assert stem.isascii() and stem != "名前_get"
+    assert naming.docs_page("名前_get") == f"{stem}.md"
+    assert naming.reference_page_link("名前_get") == f"operations/{stem}.html"
+
+
+def test_markdown_anchor_is_what_github_gives_a_model_heading() -> None:
+    assert naming.markdown_anchor("CustomerPaymentSourceCard") == (
+        "customerpaymentsourcecard"
+    )
