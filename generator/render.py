@@ -35,7 +35,13 @@ BUILTIN_TEMPLATES = (
 )
 RUNTIME = Path(__file__).resolve().parent / "runtime"
 ASSETS = Path(__file__).resolve().parent / "assets"
-RUNTIME_FILES = ("_base_client.py", "_encoding.py", "_model_base.py", "errors.py")
+RUNTIME_FILES = tuple(
+    sorted(
+        path.name
+        for path in RUNTIME.glob("*.py")
+        if path.name not in ("__init__.py", "_constants.py")
+    )
+)
 """Modules of ``generator/runtime/`` that every package ships as they are (``_constants.py``
 there is only the runtime's own stand-in for the generated one)."""
 STATIC_FILES: dict[str, Path] = {

@@ -95,6 +95,8 @@ def _forget(package_dir: Path, name: str) -> None:
 
 RUNTIME_MODULES = {
     "base": "_base_client",
+    "retries": "_retries",
+    "sync_client": "_sync_client",
     "encoding": "_encoding",
     "errors": "errors",
     "model_base": "_model_base",

@@ -54,7 +54,7 @@ def fast(sdk: types.SimpleNamespace) -> Any:
 def sleeps(sdk: types.SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> List[float]:
     """Record the client's waits instead of sleeping."""
     recorded: List[float] = []
-    monkeypatch.setattr(sdk.base.time, "sleep", recorded.append)
+    monkeypatch.setattr(sdk.sync_client.time, "sleep", recorded.append)
     return recorded
 
 

@@ -162,7 +162,7 @@ def make(sdk: Any, url: str, **options: Any) -> Any:
 def sleeps(sdk: Any, monkeypatch: pytest.MonkeyPatch) -> List[float]:
     """Record the client's waits instead of sleeping."""
     recorded: List[float] = []
-    monkeypatch.setattr(sdk.base.time, "sleep", recorded.append)
+    monkeypatch.setattr(sdk.sync_client.time, "sleep", recorded.append)
     return recorded
 
 

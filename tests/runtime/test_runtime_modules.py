@@ -6,6 +6,8 @@ tests against a generated copy are in the other files of this folder.
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -115,3 +117,63 @@ def test_values_a_style_cannot_spell_are_sent_as_deep_objects() -> None:
 def test_an_unknown_style_is_refused() -> None:
     with pytest.raises(ValueError, match="spaceDelimited"):
         _encoding.encode_params({"ids": [1]}, {"ids": "spaceDelimited"})
+
+
+# --- the runtime's shape: modules with one job each, no cycles ----------------------------
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _relative_imports(name: str) -> set[str]:
+    """The runtime modules `name` imports (`from .x import ...`), as file names."""
+    tree = ast.parse((RUNTIME / name).read_text(encoding="utf-8"))
+    return {
+        f"{node.module}.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+    }
+
+
+def test_every_runtime_module_is_shipped() -> None:
+    modules = {path.name for path in RUNTIME.glob("*.py")}
+    assert set(RUNTIME_FILES) == modules - {"__init__.py", "_constants.py"}
+    assert list(RUNTIME_FILES) == sorted(RUNTIME_FILES)
+    assert {"_base_client.py", "_retries.py", "_logs.py"} <= set(RUNTIME_FILES)
+
+
+def test_runtime_modules_import_no_cycle() -> None:
+    graph = {
+        name: _relative_imports(name) for name in (*RUNTIME_FILES, "_constants.py")
+    }
+    assert all(imported <= set(graph) for imported in graph.values()), graph
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, " -> ".join((*path, name))
+        if name not in done:
+            for imported in sorted(graph[name]):
+                visit(imported, (*path, name))
+            done.add(name)
+
+    for name in sorted(graph):
+        visit(name, ())
+    assert "_base_client.py" not in set().union(*graph.values())  # only a facade
+
+
+def test_runtime_modules_are_small() -> None:
+    for name in RUNTIME_FILES:
+        lines = (RUNTIME / name).read_text(encoding="utf-8").count("\n")
+        assert lines <= 600, f"{name}: {lines} lines"
+
+
+def test_base_client_exports_what_the_templates_import() -> None:
+    imported: set[str] = set()
+    for template in TEMPLATES.glob("package/**/*.jinja"):
+        for match in re.finditer(
+            r"from \.+_base_client import ([\w, ]+)", template.read_text("utf-8")
+        ):
+            imported |= {name.strip() for name in match.group(1).split(",")}
+    assert {"SyncAPIClient", "AsyncAPIClient", "ResponseType", "Backoff"} <= imported
+    assert imported <= set(_base_client.__all__)
+    for name in _base_client.__all__:
+        assert getattr(_base_client, name) is not None, name

@@ -52,12 +52,14 @@ def test_backoff_rejects_negative_delays(sdk: Any) -> None:
 )
 def test_retry_after_seconds(sdk: Any, header: str, expected: Any) -> None:
     response = httpx.Response(429, headers={"Retry-After": header})
-    assert sdk.base._retry_after(response) == expected
+    assert sdk.retries.retry_after(response) == expected
 
 
 def test_retry_after_http_date(sdk: Any) -> None:
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    seconds = sdk.base._retry_after(httpx.Response(503, headers={"Retry-After": when}))
+    seconds = sdk.retries.retry_after(
+        httpx.Response(503, headers={"Retry-After": when})
+    )
     assert 25 <= seconds <= 31
 
 
@@ -78,7 +80,7 @@ def test_retry_after_http_date(sdk: Any) -> None:
 )
 def test_should_retry(sdk: Any, status: int, header: Any, expected: bool) -> None:
     headers = {"Stripe-Should-Retry": header} if header else {}
-    assert sdk.base._should_retry(httpx.Response(status, headers=headers)) is expected
+    assert sdk.retries.should_retry(httpx.Response(status, headers=headers)) is expected
 
 
 def test_response_type_builds_its_adapter_once(sdk: Any) -> None:

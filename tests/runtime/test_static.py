@@ -63,6 +63,17 @@ def test_both_copies_share_the_committed_runtime(ops_dir: Path) -> None:
 # `error` object, as `generator/runtime/_constants.py` does (tested in test_runtime_modules).
 
 
+def _exported(tree: ast.Module) -> Set[str]:
+    """The names listed in the module's `__all__`."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__"
+            for target in node.targets
+        ):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
 def unused_imports(source: str) -> Set[str]:
     tree = ast.parse(source)
     imported: Set[str] = set()
@@ -72,6 +83,9 @@ def unused_imports(source: str) -> Set[str]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imported |= {(a.asname or a.name).split(".")[0] for a in node.names}
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= _exported(
+        tree
+    )  # a re-export, as `_base_client` does for the split-out modules
     return imported - used
 
 

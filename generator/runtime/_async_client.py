@@ -1,0 +1,182 @@
+"""`AsyncAPIClient`: the client for asyncio code, sending with an `httpx.AsyncClient`.
+
+asyncio is imported on first use: it takes long to import and only this client needs it.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union
+
+import httpx
+
+from ._core import (
+    DEFAULT_MAX_BINARY_RESPONSE_SIZE,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_STRIPE_VERSION,
+    DEFAULT_TIMEOUT,
+    NO_OPTIONS,
+    BaseAPIClient,
+    Call,
+    RequestOptions,
+)
+from ._logs import log_attempt, log_response, log_retry
+from ._responses import ResponseType
+from ._retries import DEFAULT_BACKOFF, Backoff
+
+__all__ = ["AsyncAPIClient"]
+
+T = TypeVar("T")
+_AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
+
+
+class AsyncAPIClient(BaseAPIClient):
+    """A configured connection to the API, for asyncio code.
+
+    Use it as an async context manager, or await `aclose()`, to release its connections. The
+    arguments are those of `SyncAPIClient`, with an `httpx.AsyncClient` as `http_client`;
+    each attempt runs under `asyncio.wait_for`, so that its timeout bounds it whole whichever
+    `httpx.AsyncClient` sends it.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        stripe_version: str = DEFAULT_STRIPE_VERSION,
+        stripe_account: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout] = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_total_time: Optional[float] = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        max_binary_response_size: int = DEFAULT_MAX_BINARY_RESPONSE_SIZE,
+        http_client: Optional[httpx.AsyncClient] = None,
+        allow_insecure_http: bool = False,
+        backoff: Backoff = DEFAULT_BACKOFF,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            stripe_version=stripe_version,
+            stripe_account=stripe_account,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_total_time=max_total_time,
+            max_response_size=max_response_size,
+            max_binary_response_size=max_binary_response_size,
+            allow_insecure_http=allow_insecure_http,
+            backoff=backoff,
+        )
+        self._owns_http_client = http_client is None
+        self._http_client = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        )
+
+    async def aclose(self) -> None:
+        """Release the connections, unless the `httpx.AsyncClient` was passed in."""
+        if self._owns_http_client:
+            await self._http_client.aclose()
+
+    async def __aenter__(self: _AsyncClientT) -> _AsyncClientT:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        await self.aclose()
+
+    async def request(
+        self,
+        response_type: ResponseType[T],
+        method: str,
+        path: str,
+        *,
+        query: Optional[List[Tuple[str, str]]] = None,
+        form: Optional[List[Tuple[str, str]]] = None,
+        files: Optional[Dict[str, Any]] = None,
+        base_url: Optional[str] = None,
+        options: Optional[RequestOptions] = None,
+    ) -> T:
+        """Send one API call, retrying as configured, and parse its response.
+
+        The arguments are those of `SyncAPIClient.request`.
+
+        Raises:
+            StripeError: A subclass for each kind of failure, see `errors`.
+        """
+        call = self._start_call(
+            self._http_client,
+            response_type,
+            method,
+            path,
+            query,
+            form,
+            files,
+            base_url,
+            options if options is not None else NO_OPTIONS,
+        )
+        retries = 0
+        while True:
+            log_attempt(call.request, retries + 1, self._max_retries + 1)
+            try:
+                response, content = await self._attempt(call)
+            except httpx.RequestError as exc:
+                delay = self._retry_after_failure(call, retries, exc)
+                reason = type(exc).__name__
+            else:
+                headers = self._redact_headers(response.headers)
+                log_response(call.request, response.status_code, headers)
+                if response.is_success:
+                    return self._parse(call.response_type, response, content, headers)
+                delay = self._retry_after_error(
+                    call, retries, response, content, headers
+                )
+                reason = f"HTTP {response.status_code}"
+            retries += 1
+            log_retry(call.request, retries, self._max_retries + 1, delay, reason)
+            await _async_sleep(delay)
+
+    async def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:
+        """Send the request once and read its body, by the attempt's deadline.
+
+        Raises:
+            httpx.RequestError: No complete response in time, or no response at all.
+            ResponseTooLargeError: The body is larger than its limit.
+        """
+        left = self._start_attempt(call)
+        if left is None:
+            return await self._send(call)
+        import asyncio
+
+        try:
+            return await asyncio.wait_for(self._send(call), left)
+        except asyncio.TimeoutError:
+            raise httpx.ReadTimeout(
+                "the response did not arrive in time", request=call.request
+            ) from None
+
+    async def _send(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:
+        """Send the request once and read its whole body."""
+        response = await self._http_client.send(call.request, stream=True)
+        try:
+            body = self._body(call, response)
+            async for chunk in response.aiter_bytes():
+                body.add(chunk)
+        finally:
+            await response.aclose()
+        return response, body.content()
+
+
+async def _async_sleep(seconds: float) -> None:
+    """`asyncio.sleep`, imported on first use: asyncio takes long to import and only the
+    asynchronous client needs it."""
+    import asyncio
+
+    await asyncio.sleep(seconds)

@@ -1,0 +1,481 @@
+"""What the synchronous and asynchronous clients share: configuration, requests, errors.
+
+`BaseAPIClient` checks and holds the configuration (API key, base URL, API version, Connect
+account, timeouts, retries, size limits), builds the request of a call (headers, the
+`Idempotency-Key` every POST keeps across retries, the body), sets the deadline of each
+attempt, decides on retries and turns responses into results or exceptions, with the API key
+redacted. Only sending and waiting differ between `SyncAPIClient` and `AsyncAPIClient`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Dict, Generic, List, Mapping, Optional, Tuple, TypeVar, Union
+
+import httpx
+
+from ._constants import API_VERSION, BASE_URL, PACKAGE_NAME, VERSION
+from ._deadlines import attempt_seconds, bounded_timeouts
+from ._encoding import urlencode_pairs
+from ._logs import REDACTED, redact_library_logs
+from ._responses import Body, ResponseType, body_text, parse_body
+from ._retries import Backoff, retry_after, should_retry
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    StripeError,
+    error_from_response,
+)
+
+__all__ = [
+    "API_KEY_ENV_VAR",
+    "BaseAPIClient",
+    "Call",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_BINARY_RESPONSE_SIZE",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_STRIPE_VERSION",
+    "DEFAULT_TIMEOUT",
+    "NO_OPTIONS",
+    "RequestOptions",
+    "USER_AGENT",
+]
+
+T = TypeVar("T")
+
+API_KEY_ENV_VAR = "STRIPE_API_KEY"
+"""The environment variable read when no `api_key` is given."""
+
+DEFAULT_BASE_URL = BASE_URL
+DEFAULT_STRIPE_VERSION = API_VERSION
+DEFAULT_TIMEOUT = 80.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
+"""The default `max_response_size`: the largest JSON or error body accepted, in bytes."""
+DEFAULT_MAX_BINARY_RESPONSE_SIZE = 256 * 1024 * 1024
+"""The default `max_binary_response_size`: the largest file (PDF) accepted, in bytes."""
+
+_PYTHON_VERSION = "%d.%d.%d" % sys.version_info[:3]
+USER_AGENT = (
+    f"{PACKAGE_NAME}/{VERSION} (codegen; python {_PYTHON_VERSION};"
+    f" httpx {httpx.__version__})"
+)
+"""The `User-Agent` header of every request."""
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-call settings; every generated method takes them as keyword arguments.
+
+    Attributes:
+        idempotency_key: Sent as `Idempotency-Key`; POSTs get a random UUID when it is None.
+        stripe_account: Connect account to act for (`Stripe-Account`), instead of the
+            client's default.
+        timeout: Seconds (or an `httpx.Timeout`) each attempt of this call may take,
+            instead of the client's `timeout` (see `SyncAPIClient`).
+        extra_headers: Headers added last, replacing any header of the same name.
+    """
+
+    idempotency_key: Optional[str] = None
+    stripe_account: Optional[str] = None
+    timeout: Union[float, httpx.Timeout, None] = None
+    extra_headers: Optional[Mapping[str, str]] = None
+
+
+NO_OPTIONS = RequestOptions()
+"""The settings of a call given none."""
+
+
+@dataclass
+class Call(Generic[T]):
+    """One call of `request()`: its request and the limits its attempts run under."""
+
+    request: httpx.Request
+    response_type: ResponseType[T]
+    timeout: Union[float, httpx.Timeout]
+    attempt_seconds: Optional[float]  # None: no bound on a whole attempt
+    deadline: Optional[float]  # time.monotonic() when max_total_time runs out, or None
+    attempt_deadline: Optional[float] = (
+        None  # when the current attempt runs out, or None
+    )
+
+
+class BaseAPIClient:
+    """Configuration and everything about a call that does not depend on sync or async I/O."""
+
+    def __init__(
+        self,
+        api_key: Optional[str],
+        *,
+        base_url: Optional[str],
+        stripe_version: str,
+        stripe_account: Optional[str],
+        timeout: Union[float, httpx.Timeout],
+        max_retries: int,
+        max_total_time: Optional[float],
+        max_response_size: int,
+        max_binary_response_size: int,
+        allow_insecure_http: bool,
+        backoff: Backoff,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
+        if not key:
+            raise ValueError(
+                "No API key: pass api_key=... or set the"
+                f" {API_KEY_ENV_VAR} environment variable."
+            )
+        if not key.isascii() or not key.isprintable() or " " in key:
+            raise ValueError(
+                "The API key contains spaces or non-printable characters;"
+                " check how it was loaded."
+            )
+        if max_retries < 0:
+            raise ValueError("max_retries must not be negative")
+        if max_total_time is not None and not (
+            math.isfinite(max_total_time) and max_total_time > 0
+        ):
+            raise ValueError(
+                "max_total_time must be a positive number of seconds, or None"
+            )
+        for name, size in (
+            ("max_response_size", max_response_size),
+            ("max_binary_response_size", max_binary_response_size),
+        ):
+            if size < 1:
+                raise ValueError(f"{name} must be a positive number of bytes")
+        self._api_key = key
+        self._allow_insecure_http = allow_insecure_http
+        self._base_url = self._checked_base_url(
+            base_url if base_url is not None else DEFAULT_BASE_URL
+        )
+        # A base URL given by the caller (a proxy, a mock server) also replaces the servers
+        # that single operations have in the spec, such as https://files.stripe.com.
+        self._base_url_is_custom = base_url is not None
+        self._stripe_version = stripe_version
+        self._stripe_account = stripe_account
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._max_total_time = max_total_time
+        self._max_response_size = max_response_size
+        self._max_binary_response_size = max_binary_response_size
+        self._backoff = backoff
+        redact_library_logs()
+
+    @property
+    def base_url(self) -> str:
+        """The URL every path is appended to, without a trailing slash."""
+        return self._base_url
+
+    @property
+    def stripe_version(self) -> str:
+        """The API version sent as `Stripe-Version`."""
+        return self._stripe_version
+
+    @property
+    def stripe_account(self) -> Optional[str]:
+        """The Connect account sent as `Stripe-Account` by default, if any."""
+        return self._stripe_account
+
+    @property
+    def timeout(self) -> Union[float, httpx.Timeout]:
+        """The default time each attempt of a call may take, in seconds."""
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call is retried at most."""
+        return self._max_retries
+
+    @property
+    def max_total_time(self) -> Optional[float]:
+        """Seconds a whole call may take, retries and waits included; None: no such bound."""
+        return self._max_total_time
+
+    @property
+    def max_response_size(self) -> int:
+        """The largest JSON or error response body accepted, in bytes."""
+        return self._max_response_size
+
+    @property
+    def max_binary_response_size(self) -> int:
+        """The largest file (such as a PDF) accepted as a successful response, in bytes."""
+        return self._max_binary_response_size
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._base_url!r},"
+            f" stripe_version={self._stripe_version!r},"
+            f" stripe_account={self._stripe_account!r},"
+            f" max_retries={self._max_retries!r})"
+        )
+
+    def _checked_base_url(self, url: str) -> str:
+        """The URL without trailing slash, if it is safe to send the API key to."""
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise ValueError(f"invalid base URL {url!r}: {exc}") from None
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ValueError(
+                f"base URL must be an http(s) URL with a host, not {url!r}"
+            )
+        if (
+            parsed.scheme == "http"
+            and not self._allow_insecure_http
+            and not _is_loopback(parsed.host)
+        ):
+            raise ValueError(
+                f"Refusing to send the API key over plain http:// to {parsed.host}: use"
+                " https://, or pass allow_insecure_http=True if you really mean it."
+            )
+        return url.rstrip("/")
+
+    def _start_call(
+        self,
+        http_client: Union[httpx.Client, httpx.AsyncClient],
+        response_type: ResponseType[T],
+        method: str,
+        path: str,
+        query: Optional[List[Tuple[str, str]]],
+        form: Optional[List[Tuple[str, str]]],
+        files: Optional[Dict[str, Any]],
+        base_url: Optional[str],
+        options: RequestOptions,
+    ) -> Call[T]:
+        """The request of one call, sent unchanged by every attempt, and its limits."""
+        timeout = self._timeout if options.timeout is None else options.timeout
+        request = self._build_request(
+            http_client, method, path, query, form, files, base_url, options, timeout
+        )
+        return Call(
+            request=request,
+            response_type=response_type,
+            timeout=timeout,
+            attempt_seconds=attempt_seconds(timeout),
+            deadline=(
+                None
+                if self._max_total_time is None
+                else time.monotonic() + self._max_total_time
+            ),
+        )
+
+    def _build_request(
+        self,
+        http_client: Union[httpx.Client, httpx.AsyncClient],
+        method: str,
+        path: str,
+        query: Optional[List[Tuple[str, str]]],
+        form: Optional[List[Tuple[str, str]]],
+        files: Optional[Dict[str, Any]],
+        base_url: Optional[str],
+        options: RequestOptions,
+        timeout: Union[float, httpx.Timeout],
+    ) -> httpx.Request:
+        """The request of one call, sent unchanged by every attempt."""
+        method = method.upper()
+        if base_url is None or self._base_url_is_custom:
+            url = self._base_url + path
+        else:
+            url = self._checked_base_url(base_url) + path
+        if query:
+            url += "?" + urlencode_pairs(query)
+        headers = {
+            "Authorization": f"Bearer {self._api_key}",
+            "Stripe-Version": self._stripe_version,
+            "User-Agent": USER_AGENT,
+        }
+        account = (
+            options.stripe_account
+            if options.stripe_account is not None
+            else self._stripe_account
+        )
+        if account:
+            headers["Stripe-Account"] = account
+        idempotency_key = options.idempotency_key
+        if idempotency_key is None and method == "POST":
+            idempotency_key = str(uuid.uuid4())
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        content: Optional[bytes] = None
+        data: Optional[Dict[str, List[str]]] = None
+        if files is not None:
+            # multipart/form-data: httpx writes the Content-Type with its boundary.
+            data = {}
+            for key, value in form or ():
+                data.setdefault(key, []).append(value)
+        elif form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            content = urlencode_pairs(form).encode("ascii")
+        all_headers: Union[Dict[str, str], httpx.Headers] = headers
+        if options.extra_headers:
+            # httpx.Headers replaces a header whatever the case of its name.
+            all_headers = httpx.Headers(headers)
+            all_headers.update(options.extra_headers)
+        return http_client.build_request(
+            method,
+            url,
+            headers=all_headers,
+            content=content,
+            data=data,
+            files=files,
+            timeout=timeout,
+        )
+
+    def _start_attempt(self, call: Call[Any]) -> Optional[float]:
+        """Set the deadline of the next attempt; return the seconds it may take, or None.
+
+        Every single network operation of the attempt (connect, write, read) gets at most
+        the time left, so that none of them can outlast the attempt or the call.
+        """
+        now = time.monotonic()
+        ends = [
+            end
+            for end in (
+                None if call.attempt_seconds is None else now + call.attempt_seconds,
+                call.deadline,
+            )
+            if end is not None
+        ]
+        call.attempt_deadline = min(ends) if ends else None
+        if call.attempt_deadline is None:
+            return None
+        # At least a millisecond: a zero timeout would make the socket non-blocking.
+        left = max(call.attempt_deadline - now, 0.001)
+        call.request.extensions["timeout"] = bounded_timeouts(call.timeout, left)
+        return left
+
+    def _body(self, call: Call[Any], response: httpx.Response) -> Body:
+        """The collector of a response's body, refusing it early when it is too large."""
+        if response.is_success and call.response_type.is_binary:
+            limit, option = self._max_binary_response_size, "max_binary_response_size"
+        else:
+            limit, option = self._max_response_size, "max_response_size"
+        body = Body(
+            call.request,
+            response,
+            limit,
+            option,
+            call.attempt_deadline,
+            self._redact_headers,
+        )
+        body.check_declared_size()
+        return body
+
+    def _retry_delay(
+        self,
+        call: Call[Any],
+        retries: int,
+        response: Optional[httpx.Response],
+        error: Optional[StripeError] = None,
+    ) -> Optional[float]:
+        """Seconds to wait before the next attempt, or None when the failure is final.
+
+        `response` is None when the attempt got no response (connection error or timeout);
+        `error` is the exception an error response maps to. A wait that would end past
+        `max_total_time` is not started: the failure is final then.
+        """
+        if retries >= self._max_retries:
+            return None
+        if response is None:
+            delay = self._backoff.delay(retries + 1)
+        elif not should_retry(response, error):
+            return None
+        else:
+            delay = self._backoff.delay(retries + 1, retry_after(response))
+        if call.deadline is not None and time.monotonic() + delay >= call.deadline:
+            return None
+        return delay
+
+    def _retry_after_failure(
+        self, call: Call[Any], retries: int, exc: httpx.RequestError
+    ) -> float:
+        """The wait before retrying an attempt that got no response; raises when final."""
+        delay = self._retry_delay(call, retries, None)
+        if delay is None:
+            raise self._connection_error(call, exc) from exc
+        return delay
+
+    def _retry_after_error(
+        self,
+        call: Call[Any],
+        retries: int,
+        response: httpx.Response,
+        content: bytes,
+        headers: httpx.Headers,
+    ) -> float:
+        """The wait before retrying an error response; raises its exception when final.
+
+        `headers` are the response headers with the API key redacted.
+        """
+        error = error_from_response(
+            response.status_code, headers, self._redact(body_text(response, content))
+        )
+        delay = self._retry_delay(call, retries, response, error)
+        if delay is None:
+            raise error
+        return delay
+
+    def _parse(
+        self,
+        response_type: ResponseType[T],
+        response: httpx.Response,
+        content: bytes,
+        headers: httpx.Headers,
+    ) -> T:
+        """The parsed body of a successful response, with the response attached."""
+        return parse_body(response_type, response, content, headers, self._redact)
+
+    def _connection_error(
+        self, call: Call[Any], exc: httpx.RequestError
+    ) -> APIConnectionError:
+        """The exception for an attempt that got no response."""
+        request = call.request
+        reason = self._redact(str(exc)) or type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            if call.attempt_seconds is None:
+                limits = "no timeout per attempt"
+            else:
+                limits = f"timeout {call.attempt_seconds:g} s per attempt"
+            if self._max_total_time is not None:
+                limits += f", max_total_time {self._max_total_time:g} s per call"
+            return APITimeoutError(
+                f"{request.method} {request.url.path} timed out ({limits}): {reason}"
+            )
+        return APIConnectionError(
+            f"{request.method} {request.url.path} failed: {reason}"
+        )
+
+    def _redact(self, text: str) -> str:
+        """`text` with the API key blanked out, in case a proxy or a mock echoes it."""
+        return text.replace(self._api_key, REDACTED)
+
+    def _redact_headers(self, headers: httpx.Headers) -> httpx.Headers:
+        """`headers` with the API key blanked out of every name and value."""
+        key = self._api_key
+        if not any(
+            key in name or key in value for name, value in headers.multi_items()
+        ):
+            return headers
+        return httpx.Headers(
+            [
+                (self._redact(name), self._redact(value))
+                for name, value in headers.multi_items()
+            ]
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether `host` names this machine (`localhost`, 127.0.0.0/8 or ::1)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,109 @@
+"""The package's logger, and keeping the API key out of every log record.
+
+Each attempt and response is logged at DEBUG (method, path, status, request id, attempt),
+each retry at INFO; headers, bodies and query strings never are. httpx and httpcore log the
+response headers at DEBUG: anything shaped like a Stripe secret or restricted key is blanked
+out of their records as well.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import httpx
+
+from ._constants import PACKAGE_NAME
+
+__all__ = [
+    "REDACTED",
+    "log_attempt",
+    "log_response",
+    "log_retry",
+    "logger",
+    "redact_library_logs",
+]
+
+REDACTED = "<redacted API key>"
+"""What replaces the API key wherever it would be shown."""
+
+# What Stripe's secret and restricted keys look like; used for the log records of httpx and
+# httpcore, which cannot know the client's key.
+_KEY_PATTERN = re.compile(r"\b[rs]k_(?:live|test)_[0-9A-Za-z]+")
+
+logger = logging.getLogger(PACKAGE_NAME)
+
+
+class _KeyRedactingFilter(logging.Filter):
+    """Blanks out Stripe keys in log records of httpx and httpcore.
+
+    httpcore logs the response headers at DEBUG, so a key a server echoes in a header would
+    reach the log; these libraries cannot know the client's key, so anything shaped like a
+    Stripe secret or restricted key is blanked out.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True  # a malformed record: logging reports it when it is emitted
+        redacted = _KEY_PATTERN.sub(REDACTED, message)
+        if redacted != message:
+            record.msg = redacted
+            record.args = ()
+        return True
+
+
+_LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+def redact_library_logs() -> None:
+    """Add a `_KeyRedactingFilter` to the loggers of httpx and httpcore, once."""
+    for name in _LIBRARY_LOGGERS:
+        library_logger = logging.getLogger(name)
+        if not any(isinstance(f, _KeyRedactingFilter) for f in library_logger.filters):
+            library_logger.addFilter(_KeyRedactingFilter())
+
+
+def log_attempt(request: httpx.Request, attempt: int, attempts: int) -> None:
+    logger.debug(
+        "Sending %s %s (attempt %d of %d)",
+        request.method,
+        request.url.path,
+        attempt,
+        attempts,
+    )
+
+
+def log_response(
+    request: httpx.Request, status_code: int, headers: httpx.Headers
+) -> None:
+    """Log a response; `headers` are its headers with the API key redacted."""
+    logger.debug(
+        "Received HTTP %d for %s %s (request id %s)",
+        status_code,
+        request.method,
+        request.url.path,
+        headers.get("request-id"),
+    )
+
+
+def log_retry(
+    request: httpx.Request, retry: int, attempts: int, delay: float, reason: str
+) -> None:
+    logger.info(
+        "Retrying %s %s in %.3f s after %s (attempt %d of %d)",
+        request.method,
+        request.url.path,
+        delay,
+        reason,
+        retry + 1,
+        attempts,
+    )

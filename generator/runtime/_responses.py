@@ -1,0 +1,220 @@
+"""Reading and parsing response bodies: what a body is parsed into, and how much of it.
+
+Bodies are streamed and counted: one larger than its limit raises `ResponseTooLargeError`
+before more than the limit is held in memory, and a `Content-Length` above the limit is
+refused before the body is read. Texts kept by exceptions have the API key redacted by the
+`redact` functions the client passes in.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Generic, List, Optional, TypeVar
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from ._model_base import ResponseInfo, StripeModel
+from .errors import APIResponseValidationError, ResponseTooLargeError
+
+__all__ = ["Body", "ResponseType", "body_text", "parse_body"]
+
+T = TypeVar("T")
+
+
+class ResponseType(Generic[T]):
+    """What a successful response body is parsed into.
+
+    Generated modules create one per response type, at import time and cheaply: the pydantic
+    `TypeAdapter` is built on first use and then kept.
+
+        _CARD: ResponseType[Card] = ResponseType(Card)
+        _PAYMENT_SOURCE: ResponseType[PaymentSource] = ResponseType(PaymentSource)
+
+    The type may be a model class or any type pydantic validates, such as an
+    `Annotated[Union[...], Field(discriminator="object")]` alias. `ResponseType.binary()`
+    returns the body as `bytes` instead (for PDF downloads).
+    """
+
+    __slots__ = ("_type", "_adapter")
+
+    def __init__(self, type_: Any) -> None:
+        self._type = type_
+        self._adapter: Optional[TypeAdapter[T]] = None
+
+    def __repr__(self) -> str:
+        return f"ResponseType({self._type!r})"
+
+    @staticmethod
+    def binary() -> ResponseType[bytes]:
+        """The response type of endpoints that return a file: the body, unparsed."""
+        return _BINARY
+
+    @property
+    def is_binary(self) -> bool:
+        """Whether the body is a file, kept as it came (and limited as a file)."""
+        return isinstance(self, _BinaryResponseType)
+
+    def parse(self, content: bytes) -> T:
+        """Validate a JSON body.
+
+        Raises:
+            pydantic.ValidationError: If the body is not JSON or does not fit the type.
+        """
+        adapter = self._adapter
+        if adapter is None:
+            adapter = self._adapter = TypeAdapter(self._type)
+        return adapter.validate_json(content)
+
+
+class _BinaryResponseType(ResponseType[bytes]):
+    """The body as it came, for endpoints that return a file."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__(bytes)
+
+    def parse(self, content: bytes) -> bytes:
+        return content
+
+
+_BINARY = _BinaryResponseType()
+
+
+class Body:
+    """Collects a streamed response body, refusing it as soon as it is too large or late.
+
+    The attempt's deadline is checked after every chunk, so that a server dripping the body
+    byte by byte cannot stretch an attempt past its timeout.
+
+    Args:
+        request: The request the response answers.
+        response: The response, its body not read yet.
+        limit: The largest body accepted, in bytes.
+        option: The client option that set `limit`, named in the error.
+        deadline: When the attempt runs out (`time.monotonic()`), or None.
+        redact_headers: Blanks the API key out of the headers an error keeps.
+    """
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        limit: int,
+        option: str,
+        deadline: Optional[float],
+        redact_headers: Callable[[httpx.Headers], httpx.Headers],
+    ) -> None:
+        self._request = request
+        self._response = response
+        self._limit = limit
+        self._option = option
+        self._deadline = deadline
+        self._redact_headers = redact_headers
+        self._chunks: List[bytes] = []
+        self._size = 0
+
+    def check_declared_size(self) -> None:
+        """Refuse the body before reading it when its `Content-Length` is over the limit.
+
+        Raises:
+            ResponseTooLargeError: The declared length is larger than the limit.
+        """
+        declared = self._response.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self._limit:
+            raise self.too_large(int(declared))
+
+    def add(self, chunk: bytes) -> None:
+        """Keep one decoded chunk.
+
+        Raises:
+            ResponseTooLargeError: The body has grown past the limit.
+            httpx.ReadTimeout: The attempt is out of time.
+        """
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise self.too_large()
+        self._chunks.append(chunk)
+        if self._deadline is not None and time.monotonic() >= self._deadline:
+            raise httpx.ReadTimeout(
+                "the response body did not arrive in time", request=self._request
+            )
+
+    def content(self) -> bytes:
+        """The whole body."""
+        return b"".join(self._chunks)
+
+    def too_large(self, declared: Optional[int] = None) -> ResponseTooLargeError:
+        """The exception for a body over the limit, of the `Content-Length` if `declared`."""
+        status = self._response.status_code
+        headers = self._redact_headers(self._response.headers)
+        body = "a body" if declared is None else f"a body of {declared} bytes"
+        if declared is not None:
+            body += " (Content-Length)"
+        return ResponseTooLargeError(
+            f"The API answered HTTP {status} with {body} larger than the limit of"
+            f" {self._limit} bytes set by {self._option}; pass a larger"
+            f" {self._option}= to the client to accept it",
+            http_status=status,
+            request_id=headers.get("request-id"),
+            headers=headers,
+        )
+
+
+def parse_body(
+    response_type: ResponseType[T],
+    response: httpx.Response,
+    content: bytes,
+    headers: httpx.Headers,
+    redact: Callable[[str], str],
+) -> T:
+    """The parsed body of a successful response, with the response attached.
+
+    `headers` are the response headers with the API key redacted; `redact` blanks it out of
+    the texts an `APIResponseValidationError` keeps.
+    """
+    info = ResponseInfo(
+        status_code=response.status_code,
+        headers=headers,
+        request_id=headers.get("request-id"),
+    )
+    try:
+        result = response_type.parse(content)
+    except ValidationError as exc:
+        # Raised without the ValidationError as its cause: that one quotes the body,
+        # which the exception only keeps with the API key redacted.
+        raise APIResponseValidationError(
+            redact(_describe_invalid_body(response.status_code, exc)),
+            http_status=response.status_code,
+            request_id=info.request_id,
+            headers=headers,
+            body=redact(body_text(response, content)),
+        ) from None
+    if isinstance(result, StripeModel):
+        result._last_response = info
+    return result
+
+
+def body_text(response: httpx.Response, content: bytes) -> str:
+    """The body as text, in the charset of its `Content-Type` (UTF-8 by default)."""
+    try:
+        return content.decode(response.charset_encoding or "utf-8", errors="replace")
+    except LookupError:
+        return content.decode("utf-8", errors="replace")
+
+
+def _describe_invalid_body(status_code: int, exc: ValidationError) -> str:
+    """What is wrong with a successful response's body, without quoting it."""
+    problems = exc.errors(include_url=False)
+    if any(problem["type"] == "json_invalid" for problem in problems):
+        return f"The API answered HTTP {status_code} with a body that is not valid JSON"
+    details = "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'body'}: {problem['msg']}"
+        for problem in problems[:3]
+    )
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return (
+        f"The API answered HTTP {status_code} with a body that is not the documented"
+        f" object: {details}{more}"
+    )

@@ -1,0 +1,207 @@
+"""`SyncAPIClient`: the client for synchronous code, sending with an `httpx.Client`."""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union
+
+import httpx
+
+from ._core import (
+    DEFAULT_MAX_BINARY_RESPONSE_SIZE,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_STRIPE_VERSION,
+    DEFAULT_TIMEOUT,
+    NO_OPTIONS,
+    BaseAPIClient,
+    Call,
+    RequestOptions,
+)
+from ._deadlines import ATTEMPT_DEADLINE, bound_reads_by_attempt_deadlines
+from ._logs import log_attempt, log_response, log_retry
+from ._responses import ResponseType
+from ._retries import DEFAULT_BACKOFF, Backoff
+
+__all__ = ["SyncAPIClient"]
+
+T = TypeVar("T")
+_SyncClientT = TypeVar("_SyncClientT", bound="SyncAPIClient")
+
+
+class SyncAPIClient(BaseAPIClient):
+    """A configured connection to the API, for synchronous code.
+
+    Use it as a context manager, or call `close()`, to release its connections.
+
+    Args:
+        api_key: Secret or restricted key; when None, the `STRIPE_API_KEY` environment
+            variable. Neither raises `ValueError`.
+        base_url: Where to send requests, e.g. a proxy or a mock server; defaults to
+            `DEFAULT_BASE_URL` (the spec's server). When given, it also replaces the spec's
+            own server of the few operations that have one (file uploads go to
+            `https://files.stripe.com`).
+            Plain `http://` is refused, except to loopback addresses, unless
+            `allow_insecure_http` is True (raises `ValueError`).
+        stripe_version: The API version, sent as `Stripe-Version`.
+        stripe_account: A Connect account to act for on every call, sent as `Stripe-Account`.
+        timeout: Seconds each attempt may take, from connecting to the last byte of the
+            response body (a slow server cannot stretch it by dripping bytes); each single
+            connect, write or read gets at most the time left. An `httpx.Timeout` sets the
+            limit of each kind of operation instead, and the whole attempt is bounded by the
+            largest of them (not at all when one is None). A call's `timeout=` replaces it.
+        max_retries: How often a failed call is retried; 0 disables retries.
+        max_total_time: Seconds a whole call may take, all attempts and the waits between
+            them included: an attempt running into it raises `APITimeoutError`, and a retry
+            whose wait would end past it is not made (the last failure is raised). None,
+            the default, leaves a call bounded by its attempts and waits only: at most
+            `(max_retries + 1) * timeout` plus `max_retries` waits, each of at most
+            `max(backoff.maximum, backoff.max_retry_after)` seconds.
+        max_response_size: The largest JSON or error response body accepted, in bytes
+            (32 MiB by default). A larger one raises `ResponseTooLargeError` without being
+            held in memory; so does a larger `Content-Length`, before the body is read.
+        max_binary_response_size: The same for files returned by successful calls, such as
+            PDFs (256 MiB by default).
+        http_client: An `httpx.Client` to send with, e.g. configured with proxies or
+            certificates. It is left open by `close()`: whoever made it closes it. Its own
+            timeout is replaced by `timeout`. With a client of your own, an attempt is
+            bounded by the per-operation limits and checked between chunks of the body,
+            but a server sending its response headers a byte at a time is only bounded
+            per read; the client made here bounds every read by the attempt's deadline.
+        allow_insecure_http: Allow plain `http://` to any host.
+        backoff: The waits between attempts.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        stripe_version: str = DEFAULT_STRIPE_VERSION,
+        stripe_account: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout] = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_total_time: Optional[float] = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        max_binary_response_size: int = DEFAULT_MAX_BINARY_RESPONSE_SIZE,
+        http_client: Optional[httpx.Client] = None,
+        allow_insecure_http: bool = False,
+        backoff: Backoff = DEFAULT_BACKOFF,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            stripe_version=stripe_version,
+            stripe_account=stripe_account,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_total_time=max_total_time,
+            max_response_size=max_response_size,
+            max_binary_response_size=max_binary_response_size,
+            allow_insecure_http=allow_insecure_http,
+            backoff=backoff,
+        )
+        self._owns_http_client = http_client is None
+        if http_client is None:
+            http_client = httpx.Client(timeout=timeout, follow_redirects=False)
+            bound_reads_by_attempt_deadlines(http_client)
+        self._http_client = http_client
+
+    def close(self) -> None:
+        """Release the connections, unless the `httpx.Client` was passed in."""
+        if self._owns_http_client:
+            self._http_client.close()
+
+    def __enter__(self: _SyncClientT) -> _SyncClientT:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def request(
+        self,
+        response_type: ResponseType[T],
+        method: str,
+        path: str,
+        *,
+        query: Optional[List[Tuple[str, str]]] = None,
+        form: Optional[List[Tuple[str, str]]] = None,
+        files: Optional[Dict[str, Any]] = None,
+        base_url: Optional[str] = None,
+        options: Optional[RequestOptions] = None,
+    ) -> T:
+        """Send one API call, retrying as configured, and parse its response.
+
+        Args:
+            response_type: What a successful body is parsed into.
+            method: `"get"`, `"post"` or `"delete"`.
+            path: The path after the base URL, path parameters encoded by `quote_path`.
+            query: Query parameters, encoded by `encode_params`.
+            form: Form body parameters, encoded by `encode_params`.
+            files: Files for a `multipart/form-data` body (`form` is then sent as its fields),
+                as httpx's `files=` takes them.
+            base_url: The operation's own server from the spec, used instead of the default
+                base URL (but not instead of one given to the client).
+            options: Per-call settings.
+
+        Raises:
+            StripeError: A subclass for each kind of failure, see `errors`.
+        """
+        call = self._start_call(
+            self._http_client,
+            response_type,
+            method,
+            path,
+            query,
+            form,
+            files,
+            base_url,
+            options if options is not None else NO_OPTIONS,
+        )
+        retries = 0
+        while True:
+            log_attempt(call.request, retries + 1, self._max_retries + 1)
+            try:
+                response, content = self._attempt(call)
+            except httpx.RequestError as exc:
+                delay = self._retry_after_failure(call, retries, exc)
+                reason = type(exc).__name__
+            else:
+                headers = self._redact_headers(response.headers)
+                log_response(call.request, response.status_code, headers)
+                if response.is_success:
+                    return self._parse(call.response_type, response, content, headers)
+                delay = self._retry_after_error(
+                    call, retries, response, content, headers
+                )
+                reason = f"HTTP {response.status_code}"
+            retries += 1
+            log_retry(call.request, retries, self._max_retries + 1, delay, reason)
+            time.sleep(delay)
+
+    def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:
+        """Send the request once and read its body, by the attempt's deadline.
+
+        Raises:
+            httpx.RequestError: No complete response in time, or no response at all.
+            ResponseTooLargeError: The body is larger than its limit.
+        """
+        self._start_attempt(call)
+        token = ATTEMPT_DEADLINE.set(call.attempt_deadline)
+        try:
+            response = self._http_client.send(call.request, stream=True)
+            try:
+                body = self._body(call, response)
+                for chunk in response.iter_bytes():
+                    body.add(chunk)
+            finally:
+                response.close()
+        finally:
+            ATTEMPT_DEADLINE.reset(token)
+        return response, body.content()
