@@ -47,9 +47,13 @@ def encode_params(
             `model.model_dump(by_alias=True, exclude_none=True)`. Values are str, bool, int,
             float, Decimal, None, or mappings and lists/tuples of those.
         styles: The spec's encoding style of each top-level parameter: `"deepObject"`
-            (objects as `key[prop]=v`, arrays indexed as `key[0]=v`) or `"form"` with explode
-            (arrays repeated as `key=a&key=b`, each object property its own key). Parameters
-            not listed use `"deepObject"`, which for scalars is simply `key=v`.
+            (objects as `key[prop]=v`, arrays indexed as `key[0]=v`), `"form"` with explode
+            (arrays repeated as `key=a&key=b`, each object property its own key) or
+            `"formUnexploded"` (`form` with `explode: false`: `key=a,b` and
+            `key=prop1,v1,prop2,v2`, the delimiting commas literal, commas in values
+            encoded). Parameters not listed use `"deepObject"`; a scalar is simply `key=v`
+            in every style. A value its style cannot spell (an array holding objects or
+            arrays; without explode, any nested value) is sent as `"deepObject"`.
 
     Returns:
         The pairs, ready for `urlencode_pairs`.
@@ -61,6 +65,8 @@ def encode_params(
             _encode_deep_object(name, value, pairs)
         elif style == "form":
             _encode_form(name, value, pairs)
+        elif style == "formUnexploded":
+            _encode_form_unexploded(name, value, pairs)
         else:
             raise ValueError(f"unsupported encoding style {style!r} for {name!r}")
     return pairs
@@ -92,9 +98,27 @@ def quote_path(value: str) -> str:
     return quote(value, safe="")
 
 
+class _Delimited(str):
+    """A value of comma-delimited items (`formUnexploded`): in a form-encoded body or query
+    the delimiting commas stay literal and each item is encoded on its own, so that a comma
+    inside an item cannot split it. A multipart field gets the plain text."""
+
+    quoted: str
+
+
+def _delimited(items: List[str]) -> _Delimited:
+    value = _Delimited(",".join(items))
+    value.quoted = ",".join([_quote(item) for item in items])
+    return value
+
+
 def _quote(text: str) -> str:
     """`quote_plus` keeping brackets, skipped for the usual text that needs no escaping."""
-    return text if _NEEDS_NO_QUOTING(text) else quote_plus(text, safe="[]")
+    if _NEEDS_NO_QUOTING(text):
+        return text
+    if type(text) is _Delimited:
+        return text.quoted
+    return quote_plus(text, safe="[]")
 
 
 def _encode_deep_object(key: str, value: Any, pairs: _Pairs) -> None:
@@ -125,11 +149,42 @@ def _encode_form(key: str, value: Any, pairs: _Pairs) -> None:
         for name, item in value.items():
             _encode_deep_object(str(name), item, pairs)
     elif isinstance(value, (list, tuple)):
+        if any(_is_nested(item) for item in value):
+            _encode_deep_object(key, value, pairs)  # form has no spelling for these
+            return
         for item in value:
             if item is not None:
                 pairs.append((key, _encode_scalar(key, item)))
     else:
         pairs.append((key, _encode_scalar(key, value)))
+
+
+def _encode_form_unexploded(key: str, value: Any, pairs: _Pairs) -> None:
+    """Append `value` under `key` in the form style without explode: one pair per parameter."""
+    if value is None:
+        return
+    items: List[str] = []
+    if isinstance(value, (Mapping, list, tuple)) and any(
+        _is_nested(item)
+        for item in (value.values() if isinstance(value, Mapping) else value)
+    ):
+        _encode_deep_object(key, value, pairs)  # a comma list has no spelling for these
+        return
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            if item is not None:
+                items += [str(name), _encode_scalar(f"{key}[{name}]", item)]
+    elif isinstance(value, (list, tuple)):
+        items = [_encode_scalar(key, item) for item in value if item is not None]
+    else:
+        pairs.append((key, _encode_scalar(key, value)))
+        return
+    if items:
+        pairs.append((key, _delimited(items)))
+
+
+def _is_nested(value: Any) -> bool:
+    return isinstance(value, (dict, Mapping, list, tuple))
 
 
 def _encode_scalar(key: str, value: Any) -> str:

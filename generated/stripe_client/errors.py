@@ -34,10 +34,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type
 
-from pydantic import ValidationError
+from ._constants import parse_error_detail
 
 if TYPE_CHECKING:
-    from .models import ApiErrors
+    from ._constants import ErrorDetail
 
 __all__ = [
     "APIConnectionError",
@@ -76,7 +76,7 @@ class StripeError(Exception):
         http_status: Optional[int] = None,
         request_id: Optional[str] = None,
         headers: Optional[Mapping[str, str]] = None,
-        error: Optional[ApiErrors] = None,
+        error: Optional[ErrorDetail] = None,
         body: Optional[str] = None,
         code: Optional[str] = None,
     ) -> None:
@@ -206,7 +206,7 @@ def error_from_response(
 
 def _parse_error_body(
     body: str,
-) -> Tuple[Optional[ApiErrors], Dict[str, Any]]:
+) -> Tuple[Optional[ErrorDetail], Dict[str, Any]]:
     """Stripe's typed error object (or None) and the raw `error` JSON object (or {})."""
     try:
         data = json.loads(body)
@@ -215,10 +215,4 @@ def _parse_error_body(
     raw = data.get("error") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
         return None, {}
-    # Imported here so that importing the package does not load every model.
-    from .models import Error
-
-    try:
-        return Error.model_validate(data).error, raw
-    except ValidationError:
-        return None, raw
+    return parse_error_detail(data, raw), raw

@@ -11,8 +11,8 @@
   "use strict";
 
   var SETTINGS = readJson("reference-settings") || {};
-  var STORAGE_KEY = SETTINGS.storageKey || "codegen.reference.gateway";
-  var DEFAULT_GATEWAY = SETTINGS.defaultGateway || "http://127.0.0.1:8787";
+  var STORAGE_KEY = SETTINGS.storageKey;
+  var DEFAULT_GATEWAY = SETTINGS.defaultGateway;
   var MAX_FORM_DEPTH = 6;
 
   function readJson(id) {
@@ -177,6 +177,10 @@
         encodeDeep(entry[0], entry[1], pairs);
       });
     } else if (value.t === "list") {
+      if (value.items.some(isNested)) {
+        encodeDeep(key, value, pairs); // form has no spelling for these (as the client)
+        return;
+      }
       value.items.forEach(function (item) {
         if (item !== undefined) {
           pairs.push([key, scalarText(item)]);
@@ -187,12 +191,66 @@
     }
   }
 
+  function isNested(value) {
+    return value !== undefined && (value.t === "obj" || value.t === "map" || value.t === "list");
+  }
+
+  function nestedValues(value) {
+    if (value.t === "obj") {
+      return value.fields.map(function (entry) { return entry.value; });
+    }
+    if (value.t === "map") {
+      return value.entries.map(function (entry) { return entry[1]; });
+    }
+    return value.t === "list" ? value.items : [];
+  }
+
+  // form with explode: false: one pair, items joined by literal commas (each item encoded on
+  // its own, so a comma inside one stays %2C); the third element is the encoded value.
+  function encodeFormUnexploded(key, value, pairs) {
+    if (value === undefined) {
+      return;
+    }
+    if (nestedValues(value).some(isNested)) {
+      encodeDeep(key, value, pairs); // a comma list has no spelling for these (as the client)
+      return;
+    }
+    var items = [];
+    if (value.t === "obj") {
+      value.fields.forEach(function (entry) {
+        if (entry.value !== undefined) {
+          items.push(entry.name, scalarText(entry.value));
+        }
+      });
+    } else if (value.t === "map") {
+      value.entries.forEach(function (entry) {
+        if (entry[1] !== undefined) {
+          items.push(entry[0], scalarText(entry[1]));
+        }
+      });
+    } else if (value.t === "list") {
+      value.items.forEach(function (item) {
+        if (item !== undefined) {
+          items.push(scalarText(item));
+        }
+      });
+    } else {
+      pairs.push([key, scalarText(value)]);
+      return;
+    }
+    if (items.length) {
+      pairs.push([key, items.join(","), items.map(quotePlus).join(",")]);
+    }
+  }
+
   function encodePayload(payload, values) {
     var pairs = [];
     values.forEach(function (entry) {
       var style = payload.styles[entry.name] || "deepObject";
       if (style === "form") {
         encodeForm(entry.name, entry.value, pairs);
+      } else if (style === "formUnexploded") {
+        encodeFormUnexploded(entry.name, entry.value, pairs);
       } else {
         encodeDeep(entry.name, entry.value, pairs);
       }
@@ -200,12 +258,12 @@
     return pairs;
   }
 
+  function quotePair(pair) {
+    return quotePlus(pair[0]) + "=" + (pair.length > 2 ? pair[2] : quotePlus(pair[1]));
+  }
+
   function urlencodePairs(pairs) {
-    return pairs
-      .map(function (pair) {
-        return quotePlus(pair[0]) + "=" + quotePlus(pair[1]);
-      })
-      .join("&");
+    return pairs.map(quotePair).join("&");
   }
 
   // --- form widgets ----------------------------------------------------------------------------
@@ -664,7 +722,7 @@
         head.push("-G");
       }
       data = request.queryPairs.map(function (pair) {
-        return "-d " + shellQuote(quotePlus(pair[0]) + "=" + quotePlus(pair[1]));
+        return "-d " + shellQuote(quotePair(pair));
       });
     } else {
       if (request.queryPairs.length) {
@@ -676,7 +734,7 @@
           var value = pair[1];
           return "-F " + shellQuote(pair[0] + (value && value.t === "file" ? "=@" + value.v.name : "=" + value));
         }
-        return "-d " + shellQuote(quotePlus(pair[0]) + "=" + quotePlus(pair[1]));
+        return "-d " + shellQuote(quotePair(pair));
       });
       if (!(method === "POST" && data.length)) {
         head.push("-X " + method);

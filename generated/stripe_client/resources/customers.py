@@ -18,12 +18,6 @@ from ..params.customers import (
 )
 
 _PAYMENT_SOURCE: ResponseType[PaymentSource] = ResponseType(PaymentSource)
-_POST_CUSTOMERS_CUSTOMER_SOURCES_BODY_STYLES = {
-    "bank_account": "deepObject",
-    "card": "deepObject",
-    "expand": "deepObject",
-    "metadata": "deepObject",
-}
 
 
 class CustomersResource:
@@ -81,7 +75,7 @@ class CustomersResource:
                     metadata=metadata,
                     source=source,
                 ).model_dump(by_alias=True, exclude_none=True),
-                _POST_CUSTOMERS_CUSTOMER_SOURCES_BODY_STYLES,
+                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
@@ -147,7 +141,7 @@ class AsyncCustomersResource:
                     metadata=metadata,
                     source=source,
                 ).model_dump(by_alias=True, exclude_none=True),
-                _POST_CUSTOMERS_CUSTOMER_SOURCES_BODY_STYLES,
+                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
