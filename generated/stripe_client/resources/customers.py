@@ -75,7 +75,6 @@ class CustomersResource:
                     metadata=metadata,
                     source=source,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
@@ -141,7 +140,6 @@ class AsyncCustomersResource:
                     metadata=metadata,
                     source=source,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,

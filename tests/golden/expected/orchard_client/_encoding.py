@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, List, Mapping, Sequence, Tuple, Union
+from typing import Any, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import quote, quote_plus
 
 __all__ = ["encode_params", "quote_path", "urlencode_pairs"]
@@ -38,7 +38,7 @@ _NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9_.~\[\]-]*").fullmatch
 
 
 def encode_params(
-    values: Mapping[str, Any], styles: Mapping[str, str]
+    values: Mapping[str, Any], styles: Optional[Mapping[str, str]] = None
 ) -> List[Tuple[str, str]]:
     """Flatten parameters into the ordered `(key, value)` pairs Stripe expects.
 
@@ -51,7 +51,8 @@ def encode_params(
             (arrays repeated as `key=a&key=b`, each object property its own key) or
             `"formUnexploded"` (`form` with `explode: false`: `key=a,b` and
             `key=prop1,v1,prop2,v2`, the delimiting commas literal, commas in values
-            encoded). Parameters not listed use `"deepObject"`; a scalar is simply `key=v`
+            encoded). Parameters not listed (all of them without `styles`) use
+            `"deepObject"`; a scalar is simply `key=v`
             in every style. A value its style cannot spell (an array holding objects or
             arrays; without explode, any nested value) is sent as `"deepObject"`.
 
@@ -59,6 +60,7 @@ def encode_params(
         The pairs, ready for `urlencode_pairs`.
     """
     pairs: _Pairs = []
+    styles = styles or {}
     for name, value in values.items():
         style = styles.get(name, "deepObject")
         if style == "deepObject":

@@ -50,7 +50,6 @@ class PhotosResource:
                     purpose=purpose,
                     caption_data=caption_data,
                 ).model_dump(by_alias=True, exclude_none=True, exclude={"file"}),
-                {},
             ),
             files={
                 "file": file,
@@ -99,7 +98,6 @@ class AsyncPhotosResource:
                     purpose=purpose,
                     caption_data=caption_data,
                 ).model_dump(by_alias=True, exclude_none=True, exclude={"file"}),
-                {},
             ),
             files={
                 "file": file,

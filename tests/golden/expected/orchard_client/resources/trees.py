@@ -175,7 +175,6 @@ class TreesResource:
                     expand=expand,
                     soil_ph=soil_ph,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
@@ -214,7 +213,6 @@ class TreesResource:
                     page=page,
                     limit=limit,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
@@ -333,7 +331,6 @@ class TreesResource:
                 GetTreesTreeFruitsFruitQuery(
                     expand=expand,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
@@ -491,7 +488,6 @@ class AsyncTreesResource:
                     expand=expand,
                     soil_ph=soil_ph,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
@@ -530,7 +526,6 @@ class AsyncTreesResource:
                     page=page,
                     limit=limit,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
@@ -650,7 +645,6 @@ class AsyncTreesResource:
                 GetTreesTreeFruitsFruitQuery(
                     expand=expand,
                 ).model_dump(by_alias=True, exclude_none=True),
-                {},
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
