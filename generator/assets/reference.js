@@ -8,7 +8,7 @@
   var SETTINGS = readJson("reference-settings") || {};
   var STORAGE_KEY = SETTINGS.storageKey;
   var DEFAULT_GATEWAY = SETTINGS.defaultGateway;
-  var MAX_FORM_DEPTH = 6;
+  var MAX_FORM_DEPTH = SETTINGS.maxFormDepth; // describe.REFERENCE_DEPTH, the field tree's depth
 
   function readJson(id) {
     var element = document.getElementById(id);

@@ -27,7 +27,8 @@ DOCS_DEPTH = 4
 their model (a table gets unreadable beyond that)."""
 REFERENCE_DEPTH = 6
 """Nested request objects shown this deep in the HTML reference's field tree (folded, so it
-can go deeper than the tables); ``reference.js`` builds its form to the same depth."""
+can go deeper than the tables); ``reference.js`` builds its form to the same depth, read from
+the page's settings JSON, so the page and its script cannot disagree."""
 
 EnumValue = Union[str, int, float, bool]
 

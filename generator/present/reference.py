@@ -452,7 +452,11 @@ def index_groups(api: ir.Api) -> tuple[ReferenceGroup, ...]:
 def files(api: ir.Api, package: str) -> list[File]:
     """Every file under ``reference/``: the index, one page per operation, the assets and
     the routes the gateway forwards."""
-    context = {"default_gateway": DEFAULT_GATEWAY, "storage_key": STORAGE_KEY}
+    context = {
+        "default_gateway": DEFAULT_GATEWAY,
+        "storage_key": STORAGE_KEY,
+        "max_form_depth": describe.REFERENCE_DEPTH,
+    }
     top = "<!DOCTYPE html>\n" + html_header(api)
     out: list[File] = [
         Template(
