@@ -1138,3 +1138,23 @@ def test_allof_nested_past_the_limit_is_refused() -> None:
         }
     with pytest.raises(CodegenError, match="allOf nested deeper than 64 levels"):
         lower(get_spec(schema))
+
+
+def test_path_parameters_follow_the_url_not_the_spec_order() -> None:
+    """Stripe lists `id` before `transfer`; called positionally in URL order, the request must
+    go to /v1/transfers/{transfer}/reversals/{id}, never the other way round."""
+    path = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+    parent = {**path, "name": "transfer"}
+    spec = document(
+        {
+            "/v1/transfers/{transfer}/reversals/{id}": {
+                "get": {
+                    "operationId": "GetTransfersTransferReversalsId",
+                    "parameters": [path, parent],
+                    "responses": json_response({"type": "string"}),
+                }
+            }
+        }
+    )
+    (operation,) = lower(spec).operations
+    assert [p.wire_name for p in operation.path_params] == ["transfer", "id"]

@@ -58,8 +58,7 @@ def lower_operation(
     )
     path_params = tuple(
         _path_parameter(ctx, p, at, names[("path", p.name)], stem)
-        for p, at in parameters
-        if oas.location(p) == "path"
+        for p, at in _in_url_order(raw.path, parameters)
     )
     query_parameters = [(p, at) for p, at in parameters if oas.location(p) == "query"]
     query = (
@@ -115,6 +114,17 @@ def _parameters(ctx: Context, raw: RawOperation) -> list[tuple[Any, str]]:
                 hint=f"add a parameter with in: path and name: {name}",
             )
     return list(merged.values())
+
+
+def _in_url_order(
+    path: str, parameters: list[tuple[Any, str]]
+) -> list[tuple[Any, str]]:
+    """The path parameters in the order the URL names them, whatever order the spec lists them
+    in: they become positional arguments, and ``(transfer, id)`` must not be called as
+    ``(id, transfer)``."""
+    position = {name: index for index, name in enumerate(oas.path_template_names(path))}
+    found = [(p, at) for p, at in parameters if oas.location(p) == "path"]
+    return sorted(found, key=lambda item: position.get(item[0].name, len(position)))
 
 
 def _parameter_type(
