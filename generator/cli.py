@@ -5,7 +5,6 @@ Exit codes: 0 success; 1 ``check`` found drift; 2 bad input (spec, settings, opt
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import functools
 import os
@@ -20,7 +19,7 @@ from typing import Any, Optional, TypeVar
 import click
 
 from . import __version__, cache, output, pipeline, spec, text
-from .errors import CodegenError
+from .errors import CodegenError, os_error_fix
 from .lower import operations_of
 from .settings import Settings, load_settings, package_name_problem
 
@@ -69,21 +68,6 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: How to fix the OS errors a user can cause, by errno.
-OS_ERROR_FIXES = {
-    errno.EACCES: "check the permissions of that path (or run as a user who may use it)",
-    errno.EPERM: "check the permissions of that path (or run as a user who may use it)",
-    errno.ENOSPC: "free some disk space, or pick an --output on another disk",
-    errno.EDQUOT: "free some of your disk quota, or pick an --output on another disk",
-    errno.EROFS: "the file system is read-only: pick an --output on a writable one",
-    errno.ENAMETOOLONG: "use a shorter path (or a shorter --package name)",
-    errno.EBUSY: "the path is in use or a mount point: pick another --output",
-    errno.ENOENT: "check that the path exists",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EISDIR: "the path is a folder; a file was expected",
-}
-
-
 def os_error(error: OSError) -> CodegenError:
     """An OS error as a message naming the path, the reason and a fix."""
     where = error.filename if error.filename is not None else "a file"
@@ -92,7 +76,7 @@ def os_error(error: OSError) -> CodegenError:
     reason = (error.strerror or str(error) or type(error).__name__).lower()
     return CodegenError(
         f"{where}: {reason}",
-        hint=OS_ERROR_FIXES.get(error.errno or 0, "check the path and try again"),
+        hint=os_error_fix(error.errno),
     )
 
 

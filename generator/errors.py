@@ -6,6 +6,8 @@ prints or exits.
 
 from __future__ import annotations
 
+import errno
+
 
 class CodegenError(Exception):
     """Bad input: what went wrong, where (a JSON pointer into the spec, or a file), how to fix it."""
@@ -37,3 +39,26 @@ def json_pointer(*tokens: object) -> str:
     """Build an RFC 6901 JSON pointer from raw tokens (escaping ``~`` and ``/``)."""
     escaped = (str(token).replace("~", "~0").replace("/", "~1") for token in tokens)
     return "".join("/" + token for token in escaped)
+
+
+#: How to fix the OS errors a user can cause (a full disk, a read-only file system, a path it
+#: may not use), by errno: the one table every stage and the CLI take their hint from.
+OS_ERROR_FIXES = {
+    errno.EACCES: "check the permissions of that path, or run as a user who may use it",
+    errno.EPERM: "check the permissions of that path, or run as a user who may use it",
+    errno.ENOSPC: "free space on that disk (or choose an --output on another), then run again",
+    errno.EDQUOT: "free space within your disk quota, then run again",
+    errno.EROFS: "the file system is read-only: choose a writable --output",
+    errno.ENAMETOOLONG: "a name is too long for this file system: "
+    "choose a shorter --output or --package",
+    errno.EBUSY: "the path is in use or a mount point: use a folder inside it as --output",
+    errno.ELOOP: "a symlink loop is in the way: remove it",
+    errno.ENOENT: "check that the path exists",
+    errno.ENOTDIR: "a file stands where a folder must be: move it, or choose another path",
+    errno.EISDIR: "the path is a folder; a file was expected",
+}
+
+
+def os_error_fix(code: int | None) -> str:
+    """The hint for an OS error, by its errno."""
+    return OS_ERROR_FIXES.get(code or 0, "check the path, then run again")

@@ -472,7 +472,7 @@ def test_an_os_error_names_the_path_and_a_fix(
         write_tree(out, {"x.py": b"x\n"}, INFO)
     message = str(caught.value)
     assert "cannot write" in message and "Permission denied" in message
-    assert "left as it was" in message and "fix: fix the permissions" in message
+    assert "left as it was" in message and "fix: check the permissions" in message
     assert tree(out) == before
     assert siblings(out) == ["generated"]
 

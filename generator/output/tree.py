@@ -4,7 +4,6 @@ turned into messages that name the path and the fix."""
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import posixpath
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import CodegenError
+from ..errors import CodegenError, os_error_fix
 
 MANIFEST_NAME = ".codegen-manifest.json"
 """The one name in the output folder that is not a generated file: the manifest's."""
@@ -112,19 +111,6 @@ def read_disk(out_dir: Path, rel: str) -> bytes | None:
 
 # --- OS errors -------------------------------------------------------------------------------
 
-_OS_ERROR_FIXES = {
-    errno.ENOSPC: "free space on that disk, then run again",
-    errno.EDQUOT: "free space within your disk quota, then run again",
-    errno.EROFS: "the file system is read-only: choose a writable --output",
-    errno.EACCES: "fix the permissions of that path, or choose another --output",
-    errno.EPERM: "fix the permissions of that path, or choose another --output",
-    errno.EBUSY: "the folder is in use or a mount point: use a folder inside it as --output",
-    errno.ENAMETOOLONG: "a name is too long for this file system: "
-    "choose a shorter --output or --package",
-    errno.ELOOP: "a symlink loop is in the way: remove it",
-    errno.ENOTDIR: "a file stands where a folder must be: move it, or choose another --output",
-}
-
 
 @contextlib.contextmanager
 def os_errors(where: Path, doing: str) -> Iterator[None]:
@@ -134,7 +120,7 @@ def os_errors(where: Path, doing: str) -> Iterator[None]:
     except OSError as error:
         path = error.filename or where
         reason = error.strerror or str(error)
-        fix = _OS_ERROR_FIXES.get(error.errno or 0, "fix the cause, then run again")
+        fix = os_error_fix(error.errno)
         unchanged = f"; {where} was left as it was" if doing == "write" else ""
         raise CodegenError(
             f"cannot {doing} {path}: {reason}{unchanged}", hint=fix
