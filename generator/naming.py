@@ -100,7 +100,18 @@ CLIENT_RESERVED = frozenset(
 )
 
 #: Keyword arguments every generated method takes besides the spec's parameters.
-CALL_OPTIONS = ("idempotency_key", "stripe_account", "timeout", "extra_headers")
+CALL_OPTIONS = (
+    "idempotency_key",
+    "api_key",
+    "stripe_account",
+    "stripe_version",
+    "timeout",
+    "max_retries",
+    "extra_headers",
+    "extra_query",
+    "extra_body",
+    "httpx",
+)
 
 #: Names a generated method body or signature uses; a parameter may not shadow them.
 PARAMETER_RESERVED = frozenset(

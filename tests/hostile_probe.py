@@ -37,7 +37,17 @@ import httpx
 from pydantic import BaseModel
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-CALL_OPTIONS = {"idempotency_key", "stripe_account", "timeout", "extra_headers"}
+CALL_OPTIONS = {
+    "idempotency_key",
+    "api_key",
+    "stripe_account",
+    "stripe_version",
+    "timeout",
+    "max_retries",
+    "extra_headers",
+    "extra_query",
+    "extra_body",
+}
 FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 problems: list[str] = []

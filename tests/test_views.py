@@ -349,11 +349,40 @@ def test_operation_view_keywords_required_first_then_call_options() -> None:
         ArgumentView("metadata", "Optional[dict[str, str]]", "None"),
         *CALL_OPTION_ARGUMENTS,
     )
-    assert [a.name for a in view.keywords[-4:]] == [
+    assert [a.name for a in view.keywords[-9:]] == [
         "idempotency_key",
+        "api_key",
         "stripe_account",
+        "stripe_version",
         "timeout",
+        "max_retries",
         "extra_headers",
+        "extra_query",
+        "extra_body",
+    ]
+    assert view.options == tuple(a.name for a in CALL_OPTION_ARGUMENTS)
+
+
+def test_idempotency_key_is_offered_on_post_operations_only() -> None:
+    """On GET and DELETE an `Idempotency-Key` does nothing, so it is no parameter there."""
+    for method in ("get", "delete"):
+        view = operation_view(_operation(method=method))
+        names = [a.name for a in view.keywords]
+        assert "idempotency_key" not in names
+        assert "idempotency_key" not in view.options
+        assert names[-8:] == [
+            "api_key",
+            "stripe_account",
+            "stripe_version",
+            "timeout",
+            "max_retries",
+            "extra_headers",
+            "extra_query",
+            "extra_body",
+        ]
+    timeout = [a for a in CALL_OPTION_ARGUMENTS if a.name == "timeout"]
+    assert timeout == [
+        ArgumentView("timeout", "Union[float, httpx.Timeout, None]", "None")
     ]
 
 

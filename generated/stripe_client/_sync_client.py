@@ -18,8 +18,10 @@ from ._core import (
     DEFAULT_STRIPE_VERSION,
     DEFAULT_TIMEOUT,
     NO_OPTIONS,
+    NOT_GIVEN,
     BaseAPIClient,
     Call,
+    NotGiven,
     RequestOptions,
 )
 from ._deadlines import ATTEMPT_DEADLINE, bound_reads_by_attempt_deadlines
@@ -111,6 +113,41 @@ class SyncAPIClient(BaseAPIClient):
             bound_reads_by_attempt_deadlines(http_client)
         self._http_client = http_client
 
+    def with_options(
+        self: _SyncClientT,
+        *,
+        api_key: Union[str, NotGiven] = NOT_GIVEN,
+        base_url: Union[str, NotGiven] = NOT_GIVEN,
+        stripe_version: Union[str, NotGiven] = NOT_GIVEN,
+        stripe_account: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        timeout: Union[float, httpx.Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        max_total_time: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        max_response_size: Union[int, NotGiven] = NOT_GIVEN,
+        max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
+        backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
+    ) -> _SyncClientT:
+        """A copy of this client with the given settings changed, the rest kept.
+
+        The copy sends through the same connection pool (the same `httpx` client), which
+        stays owned by this client: `close()` on the copy leaves it open, closing this
+        client (or the `http_client` passed to it) closes it for both. Arguments are those
+        of the constructor; `stripe_account=None` or `max_total_time=None` clear the setting.
+        """
+        settings = self._changed_settings(
+            api_key,
+            base_url,
+            stripe_version,
+            stripe_account,
+            timeout,
+            max_retries,
+            max_total_time,
+            max_response_size,
+            max_binary_response_size,
+            backoff,
+        )
+        return type(self)(**settings, http_client=self._http_client)
+
     def close(self) -> None:
         """Release the connections, unless the `httpx.Client` was passed in."""
         if self._owns_http_client:
@@ -169,23 +206,23 @@ class SyncAPIClient(BaseAPIClient):
         )
         retries = 0
         while True:
-            log_attempt(call.request, retries + 1, self._max_retries + 1)
+            log_attempt(call.request, retries + 1, call.max_retries + 1)
             try:
                 response, content = self._attempt(call)
             except httpx.RequestError as exc:
                 delay = self._retry_after_failure(call, retries, exc)
                 reason = type(exc).__name__
             else:
-                headers = self._redact_headers(response.headers)
+                headers = self._redact_headers(response.headers, call)
                 log_response(call.request, response.status_code, headers)
                 if response.is_success:
-                    return self._parse(call.response_type, response, content, headers)
+                    return self._parse(call, response, content, headers)
                 delay = self._retry_after_error(
                     call, retries, response, content, headers
                 )
                 reason = f"HTTP {response.status_code}"
             retries += 1
-            log_retry(call.request, retries, self._max_retries + 1, delay, reason)
+            log_retry(call.request, retries, call.max_retries + 1, delay, reason)
             time.sleep(delay)
 
     def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:

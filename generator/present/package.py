@@ -206,10 +206,11 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
 
 
 def _signature_uses(operation: ir.Operation) -> imports.Uses:
-    """What an operation's methods annotate with: the arguments (the call options are all
-    ``Optional``), the return type (also in its response constant), the iterator's items.
+    """What an operation's methods annotate with: the arguments (the call options use
+    ``Optional`` and, for ``timeout``, ``Union``), the return type (also in its response
+    constant), the iterator's items.
     """
-    uses = imports.OPTIONAL | imports.union(
+    uses = imports.Uses(frozenset({"Optional", "Union"})) | imports.union(
         imports.of_type(p.type) for p in operation.path_params
     )
     for payload in (operation.query, operation.body):

@@ -172,10 +172,26 @@ def _argument(name: str, expr: ir.TypeExpr, required: bool) -> ArgumentView:
 
 CALL_OPTION_ARGUMENTS = (
     ArgumentView("idempotency_key", "Optional[str]", "None"),
+    ArgumentView("api_key", "Optional[str]", "None"),
     ArgumentView("stripe_account", "Optional[str]", "None"),
-    ArgumentView("timeout", "Optional[float]", "None"),
+    ArgumentView("stripe_version", "Optional[str]", "None"),
+    ArgumentView("timeout", "Union[float, httpx.Timeout, None]", "None"),
+    ArgumentView("max_retries", "Optional[int]", "None"),
     ArgumentView("extra_headers", "Optional[Mapping[str, str]]", "None"),
+    ArgumentView("extra_query", "Optional[Mapping[str, object]]", "None"),
+    ArgumentView("extra_body", "Optional[Mapping[str, object]]", "None"),
 )
+"""The per-call options (`RequestOptions`) every generated method takes, in order."""
+
+IDEMPOTENT_METHODS = frozenset({"post"})
+"""HTTP methods whose calls take `idempotency_key`: elsewhere it would do nothing."""
+
+
+def call_option_arguments(method: str) -> tuple[ArgumentView, ...]:
+    """The call options of an operation with HTTP `method`."""
+    if method.lower() in IDEMPOTENT_METHODS:
+        return CALL_OPTION_ARGUMENTS
+    return tuple(a for a in CALL_OPTION_ARGUMENTS if a.name != "idempotency_key")
 
 
 def response_constant(operation: ir.Operation) -> str:
@@ -300,6 +316,12 @@ class OperationView:
     base_url: Optional[str]  # python literal of a per-operation server, or None
     pagination: Optional[PaginationView]
 
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The names of the call options this operation's methods take."""
+        names = {a.name for a in CALL_OPTION_ARGUMENTS}
+        return tuple(a.name for a in self.keywords if a.name in names)
+
 
 @dataclass(frozen=True)
 class PaginationView:
@@ -349,10 +371,9 @@ def operation_view(operation: ir.Operation) -> OperationView:
     positional = tuple(
         ArgumentView(p.name, p.type.annotation(), None) for p in operation.path_params
     )
-    keywords = (
-        tuple(_payload_arguments(operation.query) + _payload_arguments(operation.body))
-        + CALL_OPTION_ARGUMENTS
-    )
+    keywords = tuple(
+        _payload_arguments(operation.query) + _payload_arguments(operation.body)
+    ) + call_option_arguments(operation.method)
     arguments = {p.wire_name: p.name for p in operation.path_params}
     return OperationView(
         name=operation.name,

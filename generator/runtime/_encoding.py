@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import quote, quote_plus
 
-__all__ = ["encode_params", "quote_path", "urlencode_pairs"]
+__all__ = ["encode_params", "merged_pairs", "quote_path", "urlencode_pairs"]
 
 _Pairs = List[Tuple[str, str]]
 
@@ -69,6 +69,17 @@ def encode_params(
         else:
             raise ValueError(f"unsupported encoding style {style!r} for {name!r}")
     return pairs
+
+
+def merged_pairs(pairs: _Pairs, extra: Mapping[str, Any]) -> _Pairs:
+    """`pairs` with the parameters of `extra` (`extra_query`, `extra_body`) added last.
+
+    `extra` is encoded like the generated parameters (`"deepObject"`, scalars as
+    `encode_params` writes them) and wins: each of its keys replaces every pair of the same
+    top-level name, `key` as well as `key[...]`.
+    """
+    kept = [(key, value) for key, value in pairs if key.split("[", 1)[0] not in extra]
+    return kept + encode_params(extra)
 
 
 def urlencode_pairs(pairs: Sequence[Tuple[str, str]]) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Optional, Union
 
+import httpx
+
 from .._base_client import AsyncAPIClient, RequestOptions, ResponseType, SyncAPIClient
 from .._encoding import encode_params, quote_path
 from ..models import PaymentSource
@@ -37,9 +39,14 @@ class CustomersResource:
         metadata: Optional[dict[str, str]] = None,
         source: Optional[str] = None,
         idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> PaymentSource:
         """When you create a new credit card, you must specify a customer or recipient
         on which to create it.
@@ -78,9 +85,14 @@ class CustomersResource:
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -102,9 +114,14 @@ class AsyncCustomersResource:
         metadata: Optional[dict[str, str]] = None,
         source: Optional[str] = None,
         idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> PaymentSource:
         """When you create a new credit card, you must specify a customer or recipient
         on which to create it.
@@ -143,8 +160,13 @@ class AsyncCustomersResource:
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )

@@ -20,8 +20,10 @@ from ._core import (
     DEFAULT_STRIPE_VERSION,
     DEFAULT_TIMEOUT,
     NO_OPTIONS,
+    NOT_GIVEN,
     BaseAPIClient,
     Call,
+    NotGiven,
     RequestOptions,
 )
 from ._logs import log_attempt, log_response, log_retry
@@ -79,6 +81,41 @@ class AsyncAPIClient(BaseAPIClient):
             else httpx.AsyncClient(timeout=timeout, follow_redirects=False)
         )
 
+    def with_options(
+        self: _AsyncClientT,
+        *,
+        api_key: Union[str, NotGiven] = NOT_GIVEN,
+        base_url: Union[str, NotGiven] = NOT_GIVEN,
+        stripe_version: Union[str, NotGiven] = NOT_GIVEN,
+        stripe_account: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        timeout: Union[float, httpx.Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        max_total_time: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        max_response_size: Union[int, NotGiven] = NOT_GIVEN,
+        max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
+        backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
+    ) -> _AsyncClientT:
+        """A copy of this client with the given settings changed, the rest kept.
+
+        The copy sends through the same connection pool (the same `httpx` client), which
+        stays owned by this client: `aclose()` on the copy leaves it open, closing this
+        client (or the `http_client` passed to it) closes it for both. Arguments are those
+        of the constructor; `stripe_account=None` or `max_total_time=None` clear the setting.
+        """
+        settings = self._changed_settings(
+            api_key,
+            base_url,
+            stripe_version,
+            stripe_account,
+            timeout,
+            max_retries,
+            max_total_time,
+            max_response_size,
+            max_binary_response_size,
+            backoff,
+        )
+        return type(self)(**settings, http_client=self._http_client)
+
     async def aclose(self) -> None:
         """Release the connections, unless the `httpx.AsyncClient` was passed in."""
         if self._owns_http_client:
@@ -127,23 +164,23 @@ class AsyncAPIClient(BaseAPIClient):
         )
         retries = 0
         while True:
-            log_attempt(call.request, retries + 1, self._max_retries + 1)
+            log_attempt(call.request, retries + 1, call.max_retries + 1)
             try:
                 response, content = await self._attempt(call)
             except httpx.RequestError as exc:
                 delay = self._retry_after_failure(call, retries, exc)
                 reason = type(exc).__name__
             else:
-                headers = self._redact_headers(response.headers)
+                headers = self._redact_headers(response.headers, call)
                 log_response(call.request, response.status_code, headers)
                 if response.is_success:
-                    return self._parse(call.response_type, response, content, headers)
+                    return self._parse(call, response, content, headers)
                 delay = self._retry_after_error(
                     call, retries, response, content, headers
                 )
                 reason = f"HTTP {response.status_code}"
             retries += 1
-            log_retry(call.request, retries, self._max_retries + 1, delay, reason)
+            log_retry(call.request, retries, call.max_retries + 1, delay, reason)
             await _async_sleep(delay)
 
     async def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:

@@ -41,8 +41,14 @@ Headers, bodies and query strings are never logged. httpx and httpcore log too (
 headers, at DEBUG): anything shaped like a Stripe secret or restricted key is blanked out of
 their records as well.
 
+Per call, every generated method takes `api_key`, `stripe_account`, `stripe_version`,
+`timeout`, `max_retries`, `extra_headers`, `extra_query` and `extra_body` (POSTs also
+`idempotency_key`), see `RequestOptions`; `with_options()` returns a client with other
+defaults sharing the same connection pool.
+
 This module is the stable place to import all of it from; the parts live in modules with one
 job each: `_core` (configuration, requests, the decisions shared by both clients),
+`_options` (`RequestOptions`, `NOT_GIVEN`),
 `_sync_client` and `_async_client` (sending and waiting), `_retries` (`Backoff`, which
 failures are retried, `Retry-After`), `_deadlines` (bounding a whole attempt), `_responses`
 (`ResponseType`, size limits, parsing) and `_logs` (the logger, key redaction in log records).
@@ -59,7 +65,9 @@ from ._core import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_STRIPE_VERSION,
     DEFAULT_TIMEOUT,
+    NOT_GIVEN,
     USER_AGENT,
+    NotGiven,
     RequestOptions,
 )
 from ._logs import logger
@@ -78,6 +86,8 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_STRIPE_VERSION",
     "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "NotGiven",
     "RequestOptions",
     "ResponseType",
     "SyncAPIClient",

@@ -19,14 +19,23 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Generic, List, Mapping, Optional, Tuple, TypeVar, Union
+from typing import Any, Dict, Generic, List, Optional, Tuple, TypeVar, Union
 
 import httpx
 
 from ._constants import API_VERSION, BASE_URL, PACKAGE_NAME, VERSION
 from ._deadlines import attempt_seconds, bounded_timeouts
-from ._encoding import urlencode_pairs
+from ._encoding import merged_pairs, urlencode_pairs
 from ._logs import REDACTED, redact_library_logs
+from ._options import (
+    API_KEY_ENV_VAR,
+    NO_OPTIONS,
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    check_max_retries,
+    checked_api_key,
+)
 from ._responses import Body, ResponseType, body_text, parse_body
 from ._retries import Backoff, retry_after, should_retry
 from .errors import (
@@ -46,15 +55,14 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_STRIPE_VERSION",
     "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
     "NO_OPTIONS",
+    "NotGiven",
     "RequestOptions",
     "USER_AGENT",
 ]
 
 T = TypeVar("T")
-
-API_KEY_ENV_VAR = "STRIPE_API_KEY"
-"""The environment variable read when no `api_key` is given."""
 
 DEFAULT_BASE_URL = BASE_URL
 DEFAULT_STRIPE_VERSION = API_VERSION
@@ -73,29 +81,6 @@ USER_AGENT = (
 """The `User-Agent` header of every request."""
 
 
-@dataclass(frozen=True)
-class RequestOptions:
-    """Per-call settings; every generated method takes them as keyword arguments.
-
-    Attributes:
-        idempotency_key: Sent as `Idempotency-Key`; POSTs get a random UUID when it is None.
-        stripe_account: Connect account to act for (`Stripe-Account`), instead of the
-            client's default.
-        timeout: Seconds (or an `httpx.Timeout`) each attempt of this call may take,
-            instead of the client's `timeout` (see `SyncAPIClient`).
-        extra_headers: Headers added last, replacing any header of the same name.
-    """
-
-    idempotency_key: Optional[str] = None
-    stripe_account: Optional[str] = None
-    timeout: Union[float, httpx.Timeout, None] = None
-    extra_headers: Optional[Mapping[str, str]] = None
-
-
-NO_OPTIONS = RequestOptions()
-"""The settings of a call given none."""
-
-
 @dataclass
 class Call(Generic[T]):
     """One call of `request()`: its request and the limits its attempts run under."""
@@ -104,6 +89,8 @@ class Call(Generic[T]):
     response_type: ResponseType[T]
     timeout: Union[float, httpx.Timeout]
     attempt_seconds: Optional[float]  # None: no bound on a whole attempt
+    api_key: str  # the key this call sends, redacted from everything it reports
+    max_retries: int
     deadline: Optional[float]  # time.monotonic() when max_total_time runs out, or None
     attempt_deadline: Optional[float] = (
         None  # when the current attempt runs out, or None
@@ -128,19 +115,10 @@ class BaseAPIClient:
         allow_insecure_http: bool,
         backoff: Backoff,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
-        if not key:
-            raise ValueError(
-                "No API key: pass api_key=... or set the"
-                f" {API_KEY_ENV_VAR} environment variable."
-            )
-        if not key.isascii() or not key.isprintable() or " " in key:
-            raise ValueError(
-                "The API key contains spaces or non-printable characters;"
-                " check how it was loaded."
-            )
-        if max_retries < 0:
-            raise ValueError("max_retries must not be negative")
+        key = checked_api_key(
+            api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
+        )
+        check_max_retries(max_retries)
         if max_total_time is not None and not (
             math.isfinite(max_total_time) and max_total_time > 0
         ):
@@ -170,6 +148,52 @@ class BaseAPIClient:
         self._max_binary_response_size = max_binary_response_size
         self._backoff = backoff
         redact_library_logs()
+
+    def _changed_settings(
+        self,
+        api_key: Union[str, NotGiven],
+        base_url: Union[str, NotGiven],
+        stripe_version: Union[str, NotGiven],
+        stripe_account: Union[Optional[str], NotGiven],
+        timeout: Union[float, httpx.Timeout, NotGiven],
+        max_retries: Union[int, NotGiven],
+        max_total_time: Union[Optional[float], NotGiven],
+        max_response_size: Union[int, NotGiven],
+        max_binary_response_size: Union[int, NotGiven],
+        backoff: Union[Backoff, NotGiven],
+    ) -> Dict[str, Any]:
+        """The constructor arguments of a copy of this client with some settings changed."""
+        given = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "stripe_version": stripe_version,
+            "stripe_account": stripe_account,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "max_total_time": max_total_time,
+            "max_response_size": max_response_size,
+            "max_binary_response_size": max_binary_response_size,
+            "backoff": backoff,
+        }
+        settings: Dict[str, Any] = {
+            "api_key": self._api_key,
+            "base_url": self._base_url if self._base_url_is_custom else None,
+            "stripe_version": self._stripe_version,
+            "stripe_account": self._stripe_account,
+            "timeout": self._timeout,
+            "max_retries": self._max_retries,
+            "max_total_time": self._max_total_time,
+            "max_response_size": self._max_response_size,
+            "max_binary_response_size": self._max_binary_response_size,
+            "backoff": self._backoff,
+            "allow_insecure_http": self._allow_insecure_http,
+        }
+        settings.update(
+            (name, value)
+            for name, value in given.items()
+            if not isinstance(value, NotGiven)
+        )
+        return settings
 
     @property
     def base_url(self) -> str:
@@ -254,14 +278,37 @@ class BaseAPIClient:
     ) -> Call[T]:
         """The request of one call, sent unchanged by every attempt, and its limits."""
         timeout = self._timeout if options.timeout is None else options.timeout
+        api_key = (
+            self._api_key
+            if options.api_key is None
+            else checked_api_key(options.api_key)
+        )
+        max_retries = self._max_retries
+        if options.max_retries is not None:
+            max_retries = check_max_retries(options.max_retries)
+        if options.extra_query:
+            query = merged_pairs(query or [], options.extra_query)
+        if options.extra_body:
+            form = merged_pairs(form or [], options.extra_body)
         request = self._build_request(
-            http_client, method, path, query, form, files, base_url, options, timeout
+            http_client,
+            method,
+            path,
+            query,
+            form,
+            files,
+            base_url,
+            options,
+            timeout,
+            api_key,
         )
         return Call(
             request=request,
             response_type=response_type,
             timeout=timeout,
             attempt_seconds=attempt_seconds(timeout),
+            api_key=api_key,
+            max_retries=max_retries,
             deadline=(
                 None
                 if self._max_total_time is None
@@ -280,6 +327,7 @@ class BaseAPIClient:
         base_url: Optional[str],
         options: RequestOptions,
         timeout: Union[float, httpx.Timeout],
+        api_key: str,
     ) -> httpx.Request:
         """The request of one call, sent unchanged by every attempt."""
         method = method.upper()
@@ -290,8 +338,12 @@ class BaseAPIClient:
         if query:
             url += "?" + urlencode_pairs(query)
         headers = {
-            "Authorization": f"Bearer {self._api_key}",
-            "Stripe-Version": self._stripe_version,
+            "Authorization": f"Bearer {api_key}",
+            "Stripe-Version": (
+                self._stripe_version
+                if options.stripe_version is None
+                else options.stripe_version
+            ),
             "User-Agent": USER_AGENT,
         }
         account = (
@@ -366,7 +418,7 @@ class BaseAPIClient:
             limit,
             option,
             call.attempt_deadline,
-            self._redact_headers,
+            lambda headers: self._redact_headers(headers, call),
         )
         body.check_declared_size()
         return body
@@ -384,7 +436,7 @@ class BaseAPIClient:
         `error` is the exception an error response maps to. A wait that would end past
         `max_total_time` is not started: the failure is final then.
         """
-        if retries >= self._max_retries:
+        if retries >= call.max_retries:
             return None
         if response is None:
             delay = self._backoff.delay(retries + 1)
@@ -418,7 +470,9 @@ class BaseAPIClient:
         `headers` are the response headers with the API key redacted.
         """
         error = error_from_response(
-            response.status_code, headers, self._redact(body_text(response, content))
+            response.status_code,
+            headers,
+            self._redact(body_text(response, content), call),
         )
         delay = self._retry_delay(call, retries, response, error)
         if delay is None:
@@ -427,20 +481,26 @@ class BaseAPIClient:
 
     def _parse(
         self,
-        response_type: ResponseType[T],
+        call: Call[T],
         response: httpx.Response,
         content: bytes,
         headers: httpx.Headers,
     ) -> T:
         """The parsed body of a successful response, with the response attached."""
-        return parse_body(response_type, response, content, headers, self._redact)
+        return parse_body(
+            call.response_type,
+            response,
+            content,
+            headers,
+            lambda text: self._redact(text, call),
+        )
 
     def _connection_error(
         self, call: Call[Any], exc: httpx.RequestError
     ) -> APIConnectionError:
         """The exception for an attempt that got no response."""
         request = call.request
-        reason = self._redact(str(exc)) or type(exc).__name__
+        reason = self._redact(str(exc), call) or type(exc).__name__
         if isinstance(exc, httpx.TimeoutException):
             if call.attempt_seconds is None:
                 limits = "no timeout per attempt"
@@ -455,23 +515,37 @@ class BaseAPIClient:
             f"{request.method} {request.url.path} failed: {reason}"
         )
 
-    def _redact(self, text: str) -> str:
-        """`text` with the API key blanked out, in case a proxy or a mock echoes it."""
-        return text.replace(self._api_key, REDACTED)
+    def _redact(self, text: str, call: Optional[Call[Any]] = None) -> str:
+        """`text` with the API keys blanked out, in case a proxy or a mock echoes them.
 
-    def _redact_headers(self, headers: httpx.Headers) -> httpx.Headers:
-        """`headers` with the API key blanked out of every name and value."""
-        key = self._api_key
+        The keys are the client's and, with `call`, the one that call sent.
+        """
+        for key in self._keys(call):
+            text = text.replace(key, REDACTED)
+        return text
+
+    def _redact_headers(
+        self, headers: httpx.Headers, call: Optional[Call[Any]] = None
+    ) -> httpx.Headers:
+        """`headers` with the API keys blanked out of every name and value."""
+        keys = self._keys(call)
         if not any(
-            key in name or key in value for name, value in headers.multi_items()
+            key in name or key in value
+            for name, value in headers.multi_items()
+            for key in keys
         ):
             return headers
         return httpx.Headers(
             [
-                (self._redact(name), self._redact(value))
+                (self._redact(name, call), self._redact(value, call))
                 for name, value in headers.multi_items()
             ]
         )
+
+    def _keys(self, call: Optional[Call[Any]]) -> Tuple[str, ...]:
+        if call is None or call.api_key == self._api_key:
+            return (self._api_key,)
+        return (self._api_key, call.api_key)
 
 
 def _is_loopback(host: str) -> bool:

@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Optional
+from typing import Optional, Union
+
+import httpx
 
 from .._base_client import AsyncAPIClient, RequestOptions, ResponseType, SyncAPIClient
 from .._encoding import encode_params, quote_path
@@ -24,10 +26,14 @@ class HarvestsResource:
         self,
         harvest: str,
         *,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> bytes:
         """Returns the report as a PDF file.
 
@@ -38,10 +44,14 @@ class HarvestsResource:
             "get",
             f"/v1/harvests/{quote_path(harvest)}/report",
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -56,10 +66,14 @@ class AsyncHarvestsResource:
         self,
         harvest: str,
         *,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> bytes:
         """Returns the report as a PDF file.
 
@@ -70,9 +84,13 @@ class AsyncHarvestsResource:
             "get",
             f"/v1/harvests/{quote_path(harvest)}/report",
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )

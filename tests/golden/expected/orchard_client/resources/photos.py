@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
+
+import httpx
 
 from .._base_client import AsyncAPIClient, RequestOptions, ResponseType, SyncAPIClient
 from .._encoding import encode_params, quote_path
@@ -29,9 +31,14 @@ class PhotosResource:
         purpose: Literal["tree_photo", "fruit_photo"],
         caption_data: Optional[CaptionParams] = None,
         idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Photo:
         """Uploads a photo as `multipart/form-data`.
 
@@ -57,9 +64,14 @@ class PhotosResource:
             base_url="https://uploads.orchard.test",
             options=RequestOptions(
                 idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -77,9 +89,14 @@ class AsyncPhotosResource:
         purpose: Literal["tree_photo", "fruit_photo"],
         caption_data: Optional[CaptionParams] = None,
         idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Photo:
         """Uploads a photo as `multipart/form-data`.
 
@@ -105,8 +122,13 @@ class AsyncPhotosResource:
             base_url="https://uploads.orchard.test",
             options=RequestOptions(
                 idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Literal, Optional, Union
 
+import httpx
+
 from .._base_client import AsyncAPIClient, RequestOptions, ResponseType, SyncAPIClient
 from .._encoding import encode_params, quote_path
 from ..models import DeletedTree, Fruit, Tree, TreeList, TreeSearchResult
@@ -44,10 +46,14 @@ class TreesResource:
         planted: Optional[Union[RangeQuery, int]] = None,
         expand: Optional[list[str]] = None,
         species: Optional[list[str]] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> TreeList:
         """Returns a page of **trees**, newest first. See [the
         guide](https://orchard.test/docs) for the fields; `starting_after` moves
@@ -79,10 +85,14 @@ class TreesResource:
                 _GET_TREES_QUERY_STYLES,
             ),
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -94,10 +104,14 @@ class TreesResource:
         planted: Optional[Union[RangeQuery, int]] = None,
         expand: Optional[list[str]] = None,
         species: Optional[list[str]] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Iterator[Tree]:
         """Every item of ``get_trees``, fetching the next page only when needed.
 
@@ -111,10 +125,14 @@ class TreesResource:
                 planted=planted,
                 expand=expand,
                 species=species,
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 starting_after=_cursor,
             )
             yield from _page.data
@@ -135,9 +153,14 @@ class TreesResource:
         expand: Optional[list[str]] = None,
         soil_ph: Optional[float] = None,
         idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Tree:
         """Plants a tree.
 
@@ -178,9 +201,14 @@ class TreesResource:
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -190,10 +218,14 @@ class TreesResource:
         query: str,
         page: Optional[str] = None,
         limit: Optional[int] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> TreeSearchResult:
         """Searches trees with a query such as `species:"pear"`.
 
@@ -215,10 +247,14 @@ class TreesResource:
                 ).model_dump(by_alias=True, exclude_none=True),
             ),
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -228,10 +264,14 @@ class TreesResource:
         query: str,
         page: Optional[str] = None,
         limit: Optional[int] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Iterator[Tree]:
         """Every item of ``get_trees_search``, fetching the next page only when needed.
 
@@ -243,10 +283,14 @@ class TreesResource:
             _page = self.get_trees_search(
                 query=query,
                 limit=limit,
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 page=_cursor,
             )
             yield from _page.data
@@ -258,10 +302,14 @@ class TreesResource:
         self,
         tree: str,
         *,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Tree:
         """Retrieve a tree
 
@@ -272,10 +320,14 @@ class TreesResource:
             "get",
             f"/v1/trees/{quote_path(tree)}",
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -283,10 +335,14 @@ class TreesResource:
         self,
         tree: str,
         *,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> DeletedTree:
         """Fells a tree. This operation has no body and no query.
 
@@ -297,10 +353,14 @@ class TreesResource:
             "delete",
             f"/v1/trees/{quote_path(tree)}",
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -310,10 +370,14 @@ class TreesResource:
         fruit: str,
         *,
         expand: Optional[list[str]] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Fruit:
         """Retrieve one fruit of a tree
 
@@ -333,10 +397,14 @@ class TreesResource:
                 ).model_dump(by_alias=True, exclude_none=True),
             ),
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -356,10 +424,14 @@ class AsyncTreesResource:
         planted: Optional[Union[RangeQuery, int]] = None,
         expand: Optional[list[str]] = None,
         species: Optional[list[str]] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> TreeList:
         """Returns a page of **trees**, newest first. See [the
         guide](https://orchard.test/docs) for the fields; `starting_after` moves
@@ -391,10 +463,14 @@ class AsyncTreesResource:
                 _GET_TREES_QUERY_STYLES,
             ),
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -406,10 +482,14 @@ class AsyncTreesResource:
         planted: Optional[Union[RangeQuery, int]] = None,
         expand: Optional[list[str]] = None,
         species: Optional[list[str]] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> AsyncIterator[Tree]:
         """Every item of ``get_trees``, fetching the next page only when needed.
 
@@ -423,10 +503,14 @@ class AsyncTreesResource:
                 planted=planted,
                 expand=expand,
                 species=species,
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 starting_after=_cursor,
             )
             for _item in _page.data:
@@ -448,9 +532,14 @@ class AsyncTreesResource:
         expand: Optional[list[str]] = None,
         soil_ph: Optional[float] = None,
         idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Tree:
         """Plants a tree.
 
@@ -491,9 +580,14 @@ class AsyncTreesResource:
             ),
             options=RequestOptions(
                 idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -503,10 +597,14 @@ class AsyncTreesResource:
         query: str,
         page: Optional[str] = None,
         limit: Optional[int] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> TreeSearchResult:
         """Searches trees with a query such as `species:"pear"`.
 
@@ -528,10 +626,14 @@ class AsyncTreesResource:
                 ).model_dump(by_alias=True, exclude_none=True),
             ),
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -541,10 +643,14 @@ class AsyncTreesResource:
         query: str,
         page: Optional[str] = None,
         limit: Optional[int] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> AsyncIterator[Tree]:
         """Every item of ``get_trees_search``, fetching the next page only when needed.
 
@@ -556,10 +662,14 @@ class AsyncTreesResource:
             _page = await self.get_trees_search(
                 query=query,
                 limit=limit,
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
                 page=_cursor,
             )
             for _item in _page.data:
@@ -572,10 +682,14 @@ class AsyncTreesResource:
         self,
         tree: str,
         *,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Tree:
         """Retrieve a tree
 
@@ -586,10 +700,14 @@ class AsyncTreesResource:
             "get",
             f"/v1/trees/{quote_path(tree)}",
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -597,10 +715,14 @@ class AsyncTreesResource:
         self,
         tree: str,
         *,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> DeletedTree:
         """Fells a tree. This operation has no body and no query.
 
@@ -611,10 +733,14 @@ class AsyncTreesResource:
             "delete",
             f"/v1/trees/{quote_path(tree)}",
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )
 
@@ -624,10 +750,14 @@ class AsyncTreesResource:
         fruit: str,
         *,
         expand: Optional[list[str]] = None,
-        idempotency_key: Optional[str] = None,
+        api_key: Optional[str] = None,
         stripe_account: Optional[str] = None,
-        timeout: Optional[float] = None,
+        stripe_version: Optional[str] = None,
+        timeout: Union[float, httpx.Timeout, None] = None,
+        max_retries: Optional[int] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
     ) -> Fruit:
         """Retrieve one fruit of a tree
 
@@ -647,9 +777,13 @@ class AsyncTreesResource:
                 ).model_dump(by_alias=True, exclude_none=True),
             ),
             options=RequestOptions(
-                idempotency_key=idempotency_key,
+                api_key=api_key,
                 stripe_account=stripe_account,
+                stripe_version=stripe_version,
                 timeout=timeout,
+                max_retries=max_retries,
                 extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
             ),
         )

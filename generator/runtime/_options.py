@@ -1,0 +1,96 @@
+"""Per-call settings (`RequestOptions`), `NOT_GIVEN`, and the checks of settings given per call.
+
+Every generated method passes its call options to `request()` as a `RequestOptions`; each one
+left None keeps the client's setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional, Union
+
+import httpx
+
+__all__ = [
+    "API_KEY_ENV_VAR",
+    "NOT_GIVEN",
+    "NO_OPTIONS",
+    "NotGiven",
+    "RequestOptions",
+    "check_max_retries",
+    "checked_api_key",
+]
+
+API_KEY_ENV_VAR = "STRIPE_API_KEY"
+"""The environment variable read when no `api_key` is given."""
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-call settings; every generated method takes them as keyword arguments.
+
+    Each one left None keeps the client's setting.
+
+    Attributes:
+        idempotency_key: Sent as `Idempotency-Key`; POSTs get a random UUID when it is None.
+            Generated methods offer it on POST operations only.
+        api_key: The API key of this call instead of the client's; redacted like it.
+        stripe_account: Connect account to act for (`Stripe-Account`), instead of the
+            client's default.
+        stripe_version: The API version of this call (`Stripe-Version`).
+        timeout: Seconds (or an `httpx.Timeout`) each attempt of this call may take,
+            instead of the client's `timeout` (see `SyncAPIClient`).
+        max_retries: How often this call is retried, instead of the client's `max_retries`.
+        extra_headers: Headers added last, replacing any header of the same name.
+        extra_query: Query parameters added to the encoded ones (deepObject-encoded:
+            `{"expand": ["x"]}` is `expand[0]=x`); a key replaces every encoded pair of the
+            same top-level name (`key` and `key[...]`).
+        extra_body: The same for the form body, e.g. a parameter newer than the spec the
+            package was generated from. A call without a body gets one.
+    """
+
+    idempotency_key: Optional[str] = None
+    api_key: Optional[str] = None
+    stripe_account: Optional[str] = None
+    stripe_version: Optional[str] = None
+    timeout: Union[float, httpx.Timeout, None] = None
+    max_retries: Optional[int] = None
+    extra_headers: Optional[Mapping[str, str]] = None
+    extra_query: Optional[Mapping[str, object]] = None
+    extra_body: Optional[Mapping[str, object]] = None
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`: "keep the current setting" where None has a meaning."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+"""Default of `with_options` arguments: keep the client's setting."""
+
+
+NO_OPTIONS = RequestOptions()
+"""The settings of a call given none."""
+
+
+def checked_api_key(key: Optional[str]) -> str:
+    """`key`, if it is set and looks like a key; raises `ValueError` otherwise."""
+    if not key:
+        raise ValueError(
+            "No API key: pass api_key=... or set the"
+            f" {API_KEY_ENV_VAR} environment variable."
+        )
+    if not key.isascii() or not key.isprintable() or " " in key:
+        raise ValueError(
+            "The API key contains spaces or non-printable characters;"
+            " check how it was loaded."
+        )
+    return key
+
+
+def check_max_retries(max_retries: int) -> int:
+    if max_retries < 0:
+        raise ValueError("max_retries must not be negative")
+    return max_retries

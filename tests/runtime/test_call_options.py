@@ -1,0 +1,262 @@
+"""Per-call options and `with_options()`, over real sockets, sync and async.
+
+`extra_query`/`extra_body` reach the wire and win over the encoded parameters; a per-call
+`api_key`, `stripe_version` and `max_retries` replace the client's for that call only; a
+per-call key is redacted like the client's; `with_options()` copies share the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import logging
+import types
+from typing import Any, Iterator, List
+
+import httpx
+import pytest
+
+from .conftest import API_KEY, CARD_ID, Reply, ScriptedServer, card_json, error_json
+
+OTHER_KEY = "sk_test_51PerCallKeyThatMustNeverShowUpInAnyText0xBEEF"
+
+
+@pytest.fixture
+def client(sdk: types.SimpleNamespace, server: ScriptedServer) -> Iterator[Any]:
+    backoff = sdk.package.Backoff(initial=0.001, maximum=0.004)
+    with sdk.package.Client(
+        api_key=API_KEY, base_url=server.url, backoff=backoff
+    ) as made:
+        yield made
+
+
+def create_source(client: Any, **arguments: Any) -> Any:
+    arguments.setdefault("source", "tok_1")
+    return client.customers.post_customers_customer_sources("cus_1", **arguments)
+
+
+# --- the signatures --------------------------------------------------------------------------
+
+
+OPTIONS = [
+    "api_key",
+    "stripe_account",
+    "stripe_version",
+    "timeout",
+    "max_retries",
+    "extra_headers",
+    "extra_query",
+    "extra_body",
+]
+
+
+def customers(package: Any) -> Any:
+    return importlib.import_module(package.package.__name__ + ".resources.customers")
+
+
+def test_every_method_takes_the_call_options(sdk: Any, ops: Any) -> None:
+    mine, theirs = customers(sdk), customers(ops)
+    methods = [
+        (mine.CustomersResource.post_customers_customer_sources, True),
+        (mine.AsyncCustomersResource.post_customers_customer_sources, True),
+        (theirs.CustomersResource.get_customers, False),
+        (theirs.AsyncCustomersResource.get_customers, False),
+        (theirs.CustomersResource.delete_customers_customer, False),
+        (theirs.AsyncCustomersResource.delete_customers_customer, False),
+    ]
+    for method, is_post in methods:
+        parameters = inspect.signature(method).parameters
+        assert all(
+            parameters[name].kind is inspect.Parameter.KEYWORD_ONLY for name in OPTIONS
+        )
+        assert ("idempotency_key" in parameters) == is_post, method
+    timeout = inspect.signature(methods[0][0]).parameters["timeout"]
+    assert timeout.annotation == "Union[float, httpx.Timeout, None]"
+
+
+def test_idempotency_key_is_no_parameter_of_a_get(ops: Any) -> None:
+    with ops.package.Client(api_key=API_KEY, base_url="http://127.0.0.1:9") as client:
+        with pytest.raises(TypeError, match="idempotency_key"):
+            client.customers.get_customers(idempotency_key="k")
+
+
+# --- extra_query, extra_body -----------------------------------------------------------------
+
+
+def test_extra_body_reaches_the_wire_and_wins(
+    client: Any, server: ScriptedServer
+) -> None:
+    server.script(Reply(200, card_json()))
+    create_source(
+        client,
+        metadata={"a": "1", "b": "2"},
+        extra_body={
+            "metadata": {"c": "3"},  # replaces every metadata[...] pair
+            "newer_param": {"nested": True, "list": ["x"]},
+        },
+    )
+    assert server.requests[0].body.decode() == (
+        "source=tok_1&metadata[c]=3&newer_param[nested]=true&newer_param[list][0]=x"
+    )
+
+
+def test_extra_query_on_a_post_and_a_get(
+    client: Any, ops: Any, server: ScriptedServer
+) -> None:
+    server.script(Reply(200, card_json()), Reply(200, card_json()))
+    create_source(client, extra_query={"trace": "1"})
+    assert server.requests[0].path == "/v1/customers/cus_1/sources?trace=1"
+    assert server.requests[0].body == b"source=tok_1"
+    with ops.package.Client(api_key=API_KEY, base_url=server.url) as ops_client:
+        ops_client.customers.get_customers_customer_sources_id(
+            "cus_1", CARD_ID, expand=["customer"], extra_query={"expand": ["x"]}
+        )
+    assert server.requests[1].path == (
+        f"/v1/customers/cus_1/sources/{CARD_ID}?expand[0]=x"
+    )
+
+
+# --- api_key, stripe_version, max_retries, timeout -------------------------------------------
+
+
+def test_per_call_key_version_and_timeout(client: Any, server: ScriptedServer) -> None:
+    server.script(Reply(200, card_json()), Reply(200, card_json()))
+    create_source(
+        client,
+        api_key=OTHER_KEY,
+        stripe_version="2024-04-10",
+        timeout=httpx.Timeout(5.0),
+    )
+    create_source(client)
+    first, second = (r.headers for r in server.requests)
+    assert first["authorization"] == f"Bearer {OTHER_KEY}"
+    assert first["stripe-version"] == "2024-04-10"
+    assert second["authorization"] == f"Bearer {API_KEY}"  # the client's again
+    assert second["stripe-version"] == "2023-08-16"
+
+
+def test_per_call_max_retries(client: Any, server: ScriptedServer, sdk: Any) -> None:
+    server.script(*[Reply(503, error_json("api_error"))] * 2, Reply(200, card_json()))
+    with pytest.raises(sdk.errors.APIError):
+        create_source(client, max_retries=0)
+    assert server.attempts == 1
+    create_source(client, max_retries=1)
+    assert server.attempts == 3
+
+
+def test_bad_per_call_settings_are_refused_before_sending(
+    client: Any, server: ScriptedServer
+) -> None:
+    with pytest.raises(ValueError, match="non-printable"):
+        create_source(client, api_key="sk_test_bad\nkey")
+    with pytest.raises(ValueError, match="max_retries"):
+        create_source(client, max_retries=-1)
+    assert server.attempts == 0
+
+
+def test_per_call_api_key_is_redacted(
+    client: Any, server: ScriptedServer, sdk: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    errors: List[Any] = []
+    for replies in (
+        [Reply(401, error_json(message="Invalid key "), echo_authorization=True)],
+        [Reply(200, b"not json ", echo_authorization=True)],
+        [
+            Reply(
+                400,
+                error_json(message="bad"),
+                headers={"X-Echo": OTHER_KEY},
+            )
+        ],
+    ):
+        server.script(*replies)
+        with pytest.raises(sdk.errors.StripeError) as caught:
+            create_source(client, api_key=OTHER_KEY, max_retries=0)
+        errors.append(caught.value)
+    assert all(OTHER_KEY in r.headers["authorization"] for r in server.requests)
+    texts = [record.getMessage() for record in caplog.records]
+    for error in errors:
+        texts += [str(error), repr(error), error.body or "", repr(error.headers)]
+    assert "<redacted API key>" in errors[0].body
+    for text in texts:
+        assert OTHER_KEY not in text
+        assert OTHER_KEY[-12:] not in text
+
+
+# --- with_options ----------------------------------------------------------------------------
+
+
+def test_with_options_changes_defaults_and_shares_the_pool(
+    client: Any, server: ScriptedServer, sdk: Any
+) -> None:
+    server.script(
+        Reply(503, error_json("api_error")),
+        Reply(200, card_json()),
+        Reply(200, card_json()),
+    )
+    copy = client.with_options(
+        max_retries=0, api_key=OTHER_KEY, stripe_account="acct_1"
+    )
+    assert type(copy) is type(client)
+    assert copy._http_client is client._http_client
+    assert (copy.max_retries, copy.stripe_account) == (0, "acct_1")
+    assert (client.max_retries, client.stripe_account) == (2, None)
+    assert copy.base_url == client.base_url
+    with pytest.raises(sdk.errors.APIError):
+        create_source(copy)
+    assert server.attempts == 1  # one attempt: no retry
+    request = server.requests[0]
+    assert request.headers["authorization"] == f"Bearer {OTHER_KEY}"
+    assert request.headers["stripe-account"] == "acct_1"
+    assert OTHER_KEY not in repr(copy)
+    copy.close()  # leaves the shared pool open
+    assert not client._http_client.is_closed
+    create_source(client)
+    cleared = copy.with_options(stripe_account=None)
+    assert cleared.stripe_account is None and cleared.max_retries == 0
+    create_source(cleared)
+    assert "stripe-account" not in server.requests[-1].headers
+    assert server.requests[-1].headers["authorization"] == f"Bearer {OTHER_KEY}"
+
+
+def test_with_options_checks_its_settings(client: Any) -> None:
+    with pytest.raises(ValueError, match="max_retries"):
+        client.with_options(max_retries=-1)
+    with pytest.raises(ValueError, match="plain http"):
+        client.with_options(base_url="http://example.com")
+
+
+def test_async_with_options_and_per_call_options(
+    sdk: Any, server: ScriptedServer
+) -> None:
+    server.script(Reply(503, error_json("api_error")), Reply(200, card_json()))
+
+    async def calls() -> Any:
+        async with sdk.package.AsyncClient(
+            api_key=API_KEY, base_url=server.url
+        ) as client:
+            copy = client.with_options(max_retries=0)
+            assert copy._http_client is client._http_client
+            with pytest.raises(sdk.errors.APIError):
+                await copy.customers.post_customers_customer_sources(
+                    "cus_1", source="tok_1"
+                )
+            await copy.aclose()
+            assert not client._http_client.is_closed
+            return await client.customers.post_customers_customer_sources(
+                "cus_1",
+                source="tok_1",
+                api_key=OTHER_KEY,
+                extra_body={"newer": "1"},
+                extra_headers={"X-Trace": "t"},
+            )
+
+    card = asyncio.run(calls())
+    assert card.id == CARD_ID
+    assert server.attempts == 2
+    last = server.requests[-1]
+    assert last.body == b"source=tok_1&newer=1"
+    assert last.headers["authorization"] == f"Bearer {OTHER_KEY}"
+    assert last.headers["x-trace"] == "t"
