@@ -85,7 +85,12 @@ def files(api: ir.Api, package: str, runtime_files: tuple[str, ...]) -> list[Fil
         Template(f"{package}/_constants.py", "package/_constants.py.jinja", {}, top),
         Text(f"{package}/py.typed", ""),
     ]
-    for module in ("__init__.py", "_client.py"):
+    for module in (
+        "__init__.py",
+        "_client.py",
+        "params/__init__.py",
+        "resources/__init__.py",
+    ):
         out.append(
             Template(
                 f"{package}/{module}",
@@ -99,15 +104,6 @@ def files(api: ir.Api, package: str, runtime_files: tuple[str, ...]) -> list[Fil
             f"{package}/models.py", "package/models.py.jinja", models_context(api), top
         )
     )
-    for module in ("params/__init__.py", "resources/__init__.py"):
-        out.append(
-            Template(
-                f"{package}/{module}",
-                f"package/{module}.jinja",
-                {"groups": groups},
-                top,
-            )
-        )
     for group in api.groups:
         out.append(
             Template(
