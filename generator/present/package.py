@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import __version__, ir, naming
-from . import imports, python
+from . import imports, params, python
 from .files import File, Static, Template, Text, header
 from .order import ordered_aliases, ordered_models
 
@@ -104,12 +104,14 @@ def files(api: ir.Api, package: str, runtime_files: tuple[str, ...]) -> list[Fil
             f"{package}/models.py", "package/models.py.jinja", models_context(api), top
         )
     )
+    layout = params.layout(api.groups)
+    out += params.shared_files(layout, package, top)
     for group in api.groups:
         out.append(
             Template(
                 f"{package}/params/{group.name}.py",
                 "package/params/group.py.jinja",
-                params_context(group),
+                params.group_context(group, layout),
                 top,
             )
         )
@@ -138,25 +140,6 @@ def models_context(api: ir.Api) -> dict[str, Any]:
         "aliases": [python.alias_view(a) for a in aliases],
         "typing_names": uses.typing_names(),
         "uses_field": uses.field,
-    }
-
-
-def params_context(group: ir.Group) -> dict[str, Any]:
-    ordered = ordered_models(group.request_models)
-    models = [python.model_view(m, q) for m, q in ordered]
-    uses = imports.union(imports.of_model(m) for m in group.request_models)
-    referenced: set[str] = set()
-    for model in group.request_models:
-        for field in model.fields:
-            referenced |= ir.referenced_names(field.type)
-    local = {m.name for m in group.request_models}
-    return {
-        "group": group_view(group),
-        "models": models,
-        "imports": sorted(referenced - local),
-        "typing_names": uses.typing_names(),
-        "uses_field": uses.field,
-        "uses_config": any(m.config for m in models),
     }
 
 

@@ -1,11 +1,12 @@
-"""Base classes of every model in this package.
+"""The base class of every response model in this package, and the response it came from.
 
 Response models derive from `StripeModel`: lenient, so that a newer API version adding fields
-does not break parsing, and carrying the HTTP response they came from. Request models derive
-from `RequestModel`: strict, so that a misspelt parameter fails before anything is sent.
+does not break parsing, and carrying the HTTP response they came from. (Request parameters
+are no models: they are plain dicts typed by the `TypedDict`s of `params`, checked by
+`_params.ParamsType` before anything is sent.)
 
 Fields whose Python name differs from the name on the wire carry the wire name as their alias;
-both classes accept either name when built, and the client always dumps and validates by alias.
+models accept either name when built, and the client always validates by alias.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-__all__ = ["RequestModel", "ResponseInfo", "StripeModel"]
+__all__ = ["ResponseInfo", "StripeModel"]
 
 
 @dataclass(frozen=True)
@@ -67,17 +68,3 @@ class StripeModel(BaseModel):
             and self.__dict__ == other.__dict__
             and self.__pydantic_extra__ == other.__pydantic_extra__
         )
-
-
-class RequestModel(BaseModel):
-    """Base class of every set of request parameters.
-
-    Unknown fields are rejected, so that a misspelt parameter fails before the request is sent.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        defer_build=True,
-        protected_namespaces=(),
-    )
