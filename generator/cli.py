@@ -20,7 +20,7 @@ import click
 
 from . import __version__, cache, output, pipeline, spec, text
 from .errors import CodegenError, os_error_fix
-from .lower import operations_of
+from .lower import operation_calls, operations_of
 from .settings import Settings, load_settings, package_name_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -403,15 +403,19 @@ def list_command(
     globs: tuple[str, ...],
     method: Optional[str],
 ) -> None:
-    """List the spec's operations: ID, method, path, summary (tab-separated).
+    """List the spec's operations: ID, method, path, Python call, summary (tab-separated).
 
-    The summary is the spec's, or the first sentence of the description when it has none.
+    The call is how the generated client reads (``client.customers.sources.create``), with
+    [tool.codegen] names applied. The summary is the spec's, or the first sentence of the
+    description when it has none.
     """
     settings = load_settings(config).with_overrides(spec=spec_path)
     folder, _ = pipeline.cache_folder(settings)
     document = spec.load_spec(settings.spec, cache_folder=folder).document
     needle = (filter_text or "").lower()
-    for raw in operations_of(document):
+    operations = operations_of(document)
+    calls = operation_calls(document, operations, dict(settings.names))
+    for raw in operations:
         if method and raw.method != method.lower():
             continue
         if globs and not any(fnmatch.fnmatchcase(raw.operation_id, g) for g in globs):
@@ -419,9 +423,15 @@ def list_command(
         summary = text.summary_line(
             text.to_markdown(raw.operation.summary or raw.operation.description or "")
         )
-        if needle and needle not in f"{raw.operation_id} {raw.path} {summary}".lower():
+        call = f"client.{calls[raw.operation_id].dotted}"
+        if (
+            needle
+            and needle not in f"{raw.operation_id} {raw.path} {call} {summary}".lower()
+        ):
             continue
-        click.echo(f"{raw.operation_id}\t{raw.method.upper()}\t{raw.path}\t{summary}")
+        click.echo(
+            f"{raw.operation_id}\t{raw.method.upper()}\t{raw.path}\t{call}\t{summary}"
+        )
 
 
 class LazyCommand(click.Command):

@@ -6,7 +6,9 @@ prints or exits.
 
 from __future__ import annotations
 
+import difflib
 import errno
+from collections.abc import Iterable
 
 
 class CodegenError(Exception):
@@ -33,6 +35,12 @@ def _visible(text: str) -> str:
     """Names from the spec may hold line breaks or controls: shown as escapes, so that the
     message stays the three lines it is meant to be."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def json_pointer(*tokens: object) -> str:

@@ -31,7 +31,10 @@ class Primitive:
     constraints: tuple[Constraint, ...] = ()
 
     def annotation(
-        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        validated: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typing_generics: bool = False,
     ) -> str:
         if validated and self.constraints:
             rules = ", ".join(f"{c.keyword}={c.value!r}" for c in self.constraints)
@@ -47,7 +50,10 @@ class LiteralType:
     open: bool = False
 
     def annotation(
-        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        validated: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typing_generics: bool = False,
     ) -> str:
         literal = "Literal[" + ", ".join(_python_literal(v) for v in self.values) + "]"
         if not self.open:
@@ -61,9 +67,13 @@ class ListType:
     item: TypeExpr
 
     def annotation(
-        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        validated: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typing_generics: bool = False,
     ) -> str:
-        return f"list[{self.item.annotation(validated, quoted)}]"
+        inner = self.item.annotation(validated, quoted, typing_generics)
+        return f"List[{inner}]" if typing_generics else f"list[{inner}]"
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,13 @@ class MapType:
     value: TypeExpr
 
     def annotation(
-        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        validated: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typing_generics: bool = False,
     ) -> str:
-        return f"dict[str, {self.value.annotation(validated, quoted)}]"
+        inner = self.value.annotation(validated, quoted, typing_generics)
+        return f"Dict[str, {inner}]" if typing_generics else f"dict[str, {inner}]"
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,10 @@ class ModelRef:
     name: str
 
     def annotation(
-        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        validated: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typing_generics: bool = False,
     ) -> str:
         """``quoted`` names are defined later in the module: they become forward references."""
         return f'"{self.name}"' if self.name in quoted else self.name
@@ -97,11 +114,16 @@ class UnionType:
     discriminator: Optional[str] = None
 
     def annotation(
-        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        validated: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typing_generics: bool = False,
     ) -> str:
         inner = (
             "Union["
-            + ", ".join(m.annotation(validated, quoted) for m in self.members)
+            + ", ".join(
+                m.annotation(validated, quoted, typing_generics) for m in self.members
+            )
             + "]"
         )
         if self.discriminator is None:
@@ -114,11 +136,18 @@ class Nullable:
     inner: TypeExpr
 
     def annotation(
-        self, validated: bool = False, quoted: frozenset[str] = frozenset()
+        self,
+        validated: bool = False,
+        quoted: frozenset[str] = frozenset(),
+        typing_generics: bool = False,
     ) -> str:
-        return f"Optional[{self.inner.annotation(validated, quoted)}]"
+        return f"Optional[{self.inner.annotation(validated, quoted, typing_generics)}]"
 
 
+# ``annotation(validated, quoted, typing_generics)``: with ``validated`` constraints are spelt
+# ``Annotated[..., Field(...)]``; ``quoted`` names become forward references; with
+# ``typing_generics`` lists and maps are ``List``/``Dict`` (resource classes have a method
+# named ``list``, which would shadow the builtin in the annotations of their other methods).
 TypeExpr = Union[
     Primitive, LiteralType, ListType, MapType, ModelRef, UnionType, Nullable
 ]
@@ -227,7 +256,9 @@ class Payload:
     media_type: str  # query | application/x-www-form-urlencoded | multipart/form-data
     fields: tuple[Field, ...]
     arguments: tuple[str, ...]
-    styles: tuple[tuple[str, str], ...]  # (wire name, "deepObject", "form" or "formUnexploded")
+    styles: tuple[
+        tuple[str, str], ...
+    ]  # (wire name, "deepObject", "form" or "formUnexploded")
     required: bool
 
     @property
@@ -248,26 +279,25 @@ class Response:
 
 @dataclass(frozen=True)
 class Pagination:
-    """How to walk a list endpoint page by page.
+    """How a list endpoint pages: its method returns a page object that fetches the next.
 
-    ``cursor``: Stripe lists (``has_more``; the next page starts after the last item's ``id``).
+    ``cursor``: Stripe lists (``has_more``; the next page starts after the last item's ``id``,
+    or, walking backwards, before the first one's).
     ``search``: search endpoints (``has_more``; the next page is the ``next_page`` token).
     """
 
     kind: str  # "cursor" | "search"
-    method_name: str  # the generated iterator method, e.g. get_customers_iter
     item: TypeExpr
-    cursor_argument: str  # the argument that takes the cursor: starting_after / page
-    skipped_arguments: tuple[
-        str, ...
-    ]  # arguments the iterator does not take (ending_before)
 
 
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
-    name: str  # Python method name
+    name: str  # Python method name, e.g. "create"
     group: str  # resource group (module) name
+    resource: tuple[
+        str, ...
+    ]  # attributes from the client, e.g. ("customers", "sources")
     method: str  # lower case
     path: str
     summary: str
@@ -281,17 +311,38 @@ class Operation:
     pointer: str
     deprecated: bool = False
     pagination: Optional[Pagination] = None
+    naming_rule: str = (
+        "path"  # how the call was named: path, collision, fallback, setting
+    )
+
+    @property
+    def call(self) -> str:
+        """How the call reads after ``client.``: ``customers.sources.create``."""
+        return ".".join(self.resource + (self.name,))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One object of the client's tree, e.g. ``client.customers.sources``."""
+
+    path: tuple[str, ...]  # attributes from the client: ("customers", "sources")
+    class_name: str  # e.g. "CustomersSourcesResource" (its twin: "Async" + it)
+    operations: tuple[Operation, ...]  # its methods
+    children: tuple[
+        tuple[str, str], ...
+    ]  # (attribute, class name) of its sub-resources
 
 
 @dataclass(frozen=True)
 class Group:
-    """Operations that share the first path segment after the version, one module each."""
+    """The resources under one attribute of the client (``client.customers...``): a module."""
 
     name: str  # module name, e.g. "customers"
-    class_name: str  # e.g. "Customers"
+    class_name: str  # the top resource's class, e.g. "CustomersResource"
     attribute: str  # client attribute, e.g. "customers"
     operations: tuple[Operation, ...]
     request_models: tuple[Model, ...]
+    resources: tuple[Resource, ...] = ()  # the top resource first, then depth first
 
 
 @dataclass(frozen=True)

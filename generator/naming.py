@@ -65,7 +65,6 @@ CLASS_RESERVED = frozenset(
         "BaseModel",
         "ConfigDict",
         "StripeModel",
-        "RequestModel",
         "ResponseType",
         "RequestOptions",
         "Client",
@@ -82,6 +81,18 @@ CLASS_RESERVED = frozenset(
         "ValidationError",
         "TYPE_CHECKING",
         "ResponseInfo",
+        # the params and resource modules
+        "TypedDict",
+        "Required",
+        "NotRequired",
+        "ParamsType",
+        "PageType",
+        "SyncPage",
+        "AsyncPage",
+        "AsyncPaginator",
+        "InvalidParamsError",
+        "List",
+        "Dict",
     }
 )
 
@@ -96,8 +107,31 @@ CLIENT_RESERVED = frozenset(
         "close",
         "aclose",
         "request",
+        "request_page",
+        "with_options",
+        "api_key",
+        "max_total_time",
+        "max_response_size",
+        "max_binary_response_size",
     }
 )
+
+#: Names a resource class has besides its methods, or that its annotations read (a method
+#: named ``str`` would shadow the builtin in the signatures after it; ``list`` is allowed:
+#: resource modules annotate with ``typing.List`` and ``typing.Dict`` instead).
+RESOURCE_RESERVED = frozenset(
+    {
+        "with_raw_response",
+        "with_streaming_response",
+        *("str", "int", "float", "bool", "bytes", "dict", "type", "object"),
+    }
+)
+
+
+def is_reserved_word(name: str) -> bool:
+    """A Python keyword: never a name of a resource or a method."""
+    return keyword.iskeyword(name)
+
 
 #: Keyword arguments every generated method takes besides the spec's parameters.
 CALL_OPTIONS = (
@@ -226,14 +260,6 @@ def file_stem(name: str) -> str:
     return f"{ascii_part or 'x'}_{digest}"
 
 
-def group_of_path(path: str) -> str:
-    """The resource group of a path: the first segment after ``/v1`` (``/v1/customers/...``)."""
-    segments = [s for s in path.split("/") if s and not s.startswith("{")]
-    if segments and re.fullmatch(r"v\d+", segments[0]):
-        segments = segments[1:]
-    return segments[0] if segments else "root"
-
-
 # --- Names decided while lowering -------------------------------------------------------------
 #
 # Every class, method and argument name the lowering gives (``generator.lower``) is made by one
@@ -244,12 +270,10 @@ def group_of_path(path: str) -> str:
 RESOURCE_SUFFIX = "Resource"
 #: The async twin of a resource class: ``AsyncCustomersResource``.
 ASYNC_PREFIX = "Async"
-#: The model of an operation's query parameters: ``GetCustomersQuery``.
-QUERY_SUFFIX = "Query"
-#: The model of an operation's request body: ``PostCustomersRequest``.
-REQUEST_SUFFIX = "Request"
-#: The iterator method of a list or search endpoint: ``get_customers_iter``.
-ITERATOR_SUFFIX = "_iter"
+#: The parameters of an operation, its query or its body: ``CustomersListParams``.
+PARAMS_SUFFIX = "Params"
+#: The query parameters of an operation that also has a body: ``...QueryParams``.
+QUERY_PARAMS_SUFFIX = "QueryParams"
 
 
 def numbered(preferred: str, taken: Collection[str]) -> str:
@@ -276,29 +300,26 @@ def operation_id_for(method: str, path: str, taken: Collection[str]) -> str:
     return unique_names({"": preferred}, taken=taken)[""]
 
 
-def method_names(operation_ids: Iterable[str]) -> dict[str, str]:
-    """The method of every operation, unique across groups (each has one docs page by name)."""
-    return unique_names({op_id: attribute_name(op_id) for op_id in operation_ids})
+def operation_stem(call: str) -> str:
+    """The PascalCase stem of the classes made for one operation, from its call
+    (``customers.sources.create`` → ``CustomersSourcesCreate``)."""
+    return class_name(call)
 
 
-def operation_stem(operation_id: str) -> str:
-    """The PascalCase stem of the classes made for one operation (``PostCustomers...``)."""
-    return class_name(operation_id)
-
-
-def group_names(
-    keys: Iterable[str], *, model_names: Collection[str]
-) -> dict[str, tuple[str, str]]:
-    """``{group key: (module name, class name)}`` for the resource groups ``keys``."""
-    ordered = sorted(set(keys))
-    modules = unique_names(
-        {key: attribute_name(key, reserved=CLIENT_RESERVED) for key in ordered}
-    )
-    classes = unique_names(
-        {key: class_name(key) + RESOURCE_SUFFIX for key in ordered},
-        taken=model_names,
-    )
-    return {key: (modules[key], classes[key]) for key in ordered}
+def resource_class_names(
+    paths: Iterable[tuple[str, ...]], *, model_names: Collection[str]
+) -> dict[tuple[str, ...], str]:
+    """The class of every resource, by its attribute path from the client
+    (``("customers", "sources")`` → ``CustomersSourcesResource``), unique and never a
+    model's name."""
+    ordered = sorted(set(paths))
+    return {
+        tuple(key.split(".")): name
+        for key, name in unique_names(
+            {".".join(p): class_name("_".join(p)) + RESOURCE_SUFFIX for p in ordered},
+            taken=set(model_names) | CLASS_RESERVED,
+        ).items()
+    }
 
 
 def async_class_name(name: str) -> str:
@@ -333,24 +354,12 @@ def argument_names(
     return result
 
 
-def query_model_name(stem: str) -> str:
-    return stem + QUERY_SUFFIX
+def query_model_name(stem: str, *, with_body: bool) -> str:
+    return stem + (QUERY_PARAMS_SUFFIX if with_body else PARAMS_SUFFIX)
 
 
 def body_model_name(stem: str) -> str:
-    return stem + REQUEST_SUFFIX
-
-
-def iterator_names(methods: Iterable[str], *, taken: Collection[str]) -> list[str]:
-    """The iterator method of each paginated method, in order, unique among ``taken`` and
-    each other (an earlier one keeps its name)."""
-    used = set(taken)
-    names = []
-    for method in methods:
-        name = unique_names({"iter": method + ITERATOR_SUFFIX}, taken=used)["iter"]
-        used.add(name)
-        names.append(name)
-    return names
+    return stem + PARAMS_SUFFIX
 
 
 def inline_hint(owner: str, part: str) -> str:

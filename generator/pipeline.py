@@ -42,7 +42,10 @@ def selection_of(settings: Settings) -> Selection:
 def lower(settings: Settings) -> ir.Api:
     loaded = spec.load_spec(settings.spec, cache_folder=cache_folder(settings)[0])
     return lower_document(
-        loaded.document, selection_of(settings), spec_sha256=loaded.sha256
+        loaded.document,
+        selection_of(settings),
+        spec_sha256=loaded.sha256,
+        renames=dict(settings.names),
     )
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import keyword
 import re
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import CodegenError
+from .errors import CodegenError, did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,6 +25,7 @@ KNOWN_KEYS = (
     "path_prefixes",
     "all",
     "templates",
+    "names",
 )
 
 
@@ -41,6 +40,8 @@ class Settings:
     path_prefixes: tuple[str, ...] = ()
     all: bool = False
     templates: Optional[Path] = None
+    # operation ID -> dotted call after ``client.`` (``customers.sources.add``)
+    names: tuple[tuple[str, str], ...] = ()
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Apply CLI options that were given (``None`` or empty means not given)."""
@@ -78,12 +79,6 @@ def package_name_problem(name: str) -> Optional[str]:
     return f"{name!r} is not a Python identifier; pick a name such as {suggestion}"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def describe(value: object) -> str:
     """A TOML value as a user would name it: ``the string 'no'``, ``a list``."""
     if isinstance(value, bool):
@@ -119,6 +114,7 @@ EXPECTED = {
     "globs": "a list of strings",
     "path_prefixes": "a list of strings",
     "all": "true or false",
+    "names": "a table of operation IDs to dotted calls (strings)",
 }
 EXAMPLES = {
     "spec": 'spec = "spec/stripe.lock.json"',
@@ -129,6 +125,7 @@ EXAMPLES = {
     "globs": 'globs = ["GetCustomers*"]',
     "path_prefixes": 'path_prefixes = ["/v1/customers"]',
     "all": "all = true   (or false; a TOML boolean, without quotes)",
+    "names": '[tool.codegen.names] then PostCustomersCustomerSources = "customers.sources.add"',
 }
 
 
@@ -205,6 +202,12 @@ def load_settings(config: Optional[Path]) -> Settings:
     everything = table.get("all", False)
     if not isinstance(everything, bool):
         raise wrong("all", describe(everything))
+    names = table.get("names", {})
+    if not isinstance(names, dict):
+        raise wrong("names", describe(names))
+    for op_id, call in names.items():
+        if not isinstance(call, str):
+            raise wrong("names", f"{describe(call)} at names.{op_id}")
     spec = as_path("spec", "spec/stripe.lock.json")
     output = as_path("output", "generated")
     assert spec is not None and output is not None
@@ -218,4 +221,5 @@ def load_settings(config: Optional[Path]) -> Settings:
         path_prefixes=as_tuple("path_prefixes"),
         all=everything,
         templates=as_path("templates", None),
+        names=tuple(sorted(names.items())),
     )

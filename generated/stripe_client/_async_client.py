@@ -27,6 +27,7 @@ from ._core import (
     RequestOptions,
 )
 from ._logs import log_attempt, log_response, log_retry
+from ._pagination import AsyncPage, AsyncPaginator, PageRequest, PageType
 from ._responses import ResponseType
 from ._retries import DEFAULT_BACKOFF, Backoff
 
@@ -182,6 +183,41 @@ class AsyncAPIClient(BaseAPIClient):
             retries += 1
             log_retry(call.request, retries, call.max_retries + 1, delay, reason)
             await _async_sleep(delay)
+
+    def request_page(
+        self,
+        page_type: PageType[T],
+        path: str,
+        *,
+        query: Optional[List[Tuple[str, str]]] = None,
+        base_url: Optional[str] = None,
+        options: Optional[RequestOptions] = None,
+    ) -> AsyncPaginator[T]:
+        """The first page of a list, not requested yet: await the paginator for the page
+        (a GET through `request()`), or `async for` over it for every item.
+
+        The arguments are those of `SyncAPIClient.request_page`. Each `await` of the
+        paginator sends the request again.
+
+        Raises:
+            StripeError: When awaited or iterated, a subclass for each kind of failure, see
+                `errors`.
+        """
+        return AsyncPaginator(
+            PageRequest(page_type, path, query, base_url, options), self._request_page
+        )
+
+    async def _request_page(self, page: PageRequest[T]) -> AsyncPage[T]:
+        """Send the request of one page and wrap its list object."""
+        body = await self.request(
+            page.page_type.response_type,
+            "get",
+            page.path,
+            query=page.query,
+            base_url=page.base_url,
+            options=page.options,
+        )
+        return AsyncPage(body, page, self._request_page)
 
     async def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:
         """Send the request once and read its body, by the attempt's deadline.

@@ -44,11 +44,14 @@ their records as well.
 Per call, every generated method takes `api_key`, `stripe_account`, `stripe_version`,
 `timeout`, `max_retries`, `extra_headers`, `extra_query` and `extra_body` (POSTs also
 `idempotency_key`), see `RequestOptions`; `with_options()` returns a client with other
-defaults sharing the same connection pool.
+defaults sharing the same connection pool. List and search methods return pages
+(`request_page()`): a `SyncPage`, or an `AsyncPaginator` to await for an `AsyncPage`; iterating
+one yields every item, fetching the following pages (`next_page()`) with the same call options
+as they are reached (`PageType` says how).
 
 This module is the stable place to import all of it from; the parts live in modules with one
 job each: `_core` (configuration, requests, the decisions shared by both clients),
-`_options` (`RequestOptions`, `NOT_GIVEN`),
+`_options` (`RequestOptions`, `NOT_GIVEN`), `_pagination` (pages of lists),
 `_sync_client` and `_async_client` (sending and waiting), `_retries` (`Backoff`, which
 failures are retried, `Retry-After`), `_deadlines` (bounding a whole attempt), `_responses`
 (`ResponseType`, size limits, parsing) and `_logs` (the logger, key redaction in log records).
@@ -71,6 +74,7 @@ from ._core import (
     RequestOptions,
 )
 from ._logs import logger
+from ._pagination import AsyncPage, AsyncPaginator, PageType, SyncPage
 from ._responses import ResponseType
 from ._retries import DEFAULT_BACKOFF, Backoff
 from ._sync_client import SyncAPIClient
@@ -78,6 +82,8 @@ from ._sync_client import SyncAPIClient
 __all__ = [
     "API_KEY_ENV_VAR",
     "AsyncAPIClient",
+    "AsyncPage",
+    "AsyncPaginator",
     "Backoff",
     "DEFAULT_BACKOFF",
     "DEFAULT_BASE_URL",
@@ -88,9 +94,11 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "NotGiven",
+    "PageType",
     "RequestOptions",
     "ResponseType",
     "SyncAPIClient",
+    "SyncPage",
     "USER_AGENT",
     "logger",
 ]

@@ -7,6 +7,8 @@ Every failure of an API call raises a subclass of `StripeError`; API errors are 
 as values. Which class is chosen by the HTTP status and Stripe's error `type`:
 
     StripeError
+    ├── InvalidParamsError           nothing was sent: the parameters do not fit their types
+    │                                (also a ValueError)
     ├── CardError                    402: the card was declined
     ├── InvalidRequestError          400, 404: invalid parameters, unknown object
     ├── AuthenticationError          401: missing, wrong or expired API key
@@ -32,7 +34,17 @@ gives the class above with `error=None` and the raw text in `body`.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple, Type
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+)
 
 from ._constants import parse_error_detail
 
@@ -48,6 +60,7 @@ __all__ = [
     "CardError",
     "ConflictError",
     "IdempotencyError",
+    "InvalidParamsError",
     "InvalidRequestError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -107,6 +120,44 @@ class StripeError(Exception):
             f" http_status={self.http_status!r}, request_id={self.request_id!r},"
             f" code={self.code!r})"
         )
+
+
+class InvalidParamsError(StripeError, ValueError):
+    """The parameters of a call do not fit their types; the request was not sent.
+
+    Raised by the generated methods before anything goes over the wire: an unknown key (a
+    misspelt one at any depth), a missing required key, a value of the wrong type, an enum
+    value the API does not know, a text over its length limit. The message names the
+    operation and, one line per problem, the path of each key, e.g.
+
+        customers.sources.create: card.cvv: unknown parameter (did you mean 'cvc'?)
+
+    Neither the message nor the exception holds the values given: they may be card numbers.
+    A `ValueError` as well, since the caller passed a wrong value; never retried.
+
+    Attributes:
+        operation: The call as it reads, e.g. `customers.sources.create`.
+        problems: Every problem as `(path, message)`; the path joins keys and list indexes
+            with dots (`items.0.price`), "" for the parameters as a whole.
+    """
+
+    MAX_SHOWN = 5
+    """How many problems the message lists; `problems` has them all."""
+
+    def __init__(self, operation: str, problems: Sequence[Tuple[str, str]]) -> None:
+        self.operation = operation
+        self.problems: List[Tuple[str, str]] = list(problems)
+        lines = [
+            f"{operation}: {path}: {message}" if path else f"{operation}: {message}"
+            for path, message in self.problems[: self.MAX_SHOWN]
+        ]
+        hidden = len(self.problems) - self.MAX_SHOWN
+        if hidden > 0:
+            lines.append(f"{operation}: ... and {hidden} more")
+        super().__init__("\n".join(lines) or f"{operation}: invalid parameters")
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (type(self), (self.operation, self.problems))
 
 
 class CardError(StripeError):

@@ -9,14 +9,18 @@ and the closure of the component schemas they reference. Component schemas becom
 One job a module: ``selection`` (which operations), ``oas`` (questions asked of OpenAPI 3.0/3.1
 objects), ``limits`` (nesting limits), ``context`` (the immutable context and the registries
 it carries), ``schemas`` (schemas to types and models), ``operations`` (one operation),
-``pagination`` (page shapes) and ``api`` (the whole ``ir.Api``).
+``pagination`` (page shapes), ``calls`` (how each operation is called) and ``api`` (the whole ``ir.Api``).
 """
 
 from __future__ import annotations
 
-from .. import ir
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from .. import ir, naming
 from ..errors import CodegenError, json_pointer
 from .api import lower_api
+from .calls import CallName, call_names
 from .limits import MAX_REF_DEPTH, MAX_SCHEMA_DEPTH, stack_room
 from .oas import (
     DISCRIMINATOR,
@@ -42,21 +46,30 @@ __all__ = [
     "JSON_MEDIA_TYPE",
     "MAX_REF_DEPTH",
     "MAX_SCHEMA_DEPTH",
+    "CallName",
     "Document",
     "RawOperation",
     "SchemaLike",
     "Selection",
     "json_pointer_join",
     "lower_document",
+    "operation_calls",
     "operations_of",
     "select",
 ]
 
 
 def lower_document(
-    document: Document, selection: Selection, *, spec_sha256: str
+    document: Document,
+    selection: Selection,
+    *,
+    spec_sha256: str,
+    renames: Mapping[str, str] = MappingProxyType({}),
 ) -> ir.Api:
-    """The IR for the selected operations of a parsed spec."""
+    """The IR for the selected operations of a parsed spec.
+
+    ``renames`` are ``[tool.codegen] names``: operation ID to dotted call.
+    """
     if selection.empty:
         raise CodegenError(
             "no operations selected",
@@ -72,4 +85,13 @@ def lower_document(
     refuse_duplicate_ids(operations)
     selected = select(operations, selection)
     with stack_room():
-        return lower_api(document, selected, spec_sha256=spec_sha256)
+        return lower_api(
+            document, operations, selected, spec_sha256=spec_sha256, renames=renames
+        )
+
+
+def operation_calls(
+    document: Document, operations: list[RawOperation], renames: Mapping[str, str]
+) -> dict[str, CallName]:
+    """How the generated client calls each operation, by operation ID (``codegen list``)."""
+    return call_names(document, operations, renames, reserved=naming.CLIENT_RESERVED)

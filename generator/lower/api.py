@@ -1,97 +1,150 @@
-"""The selected operations to one ``ir.Api``: groups, their params modules, the models."""
+"""The selected operations to one ``ir.Api``: groups, their resources, params and models."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Optional
 
 from .. import ir, naming, text
 from . import oas
+from .calls import CallName, call_names
 from .context import Context, Namespace
 from .oas import Document
 from .operations import lower_operation
-from .pagination import PageShape, page_shape
+from .pagination import page_shape
 from .selection import RawOperation
 
 
 def lower_api(
-    document: Document, selected: Sequence[RawOperation], *, spec_sha256: str
+    document: Document,
+    operations: Sequence[RawOperation],
+    selected: Sequence[RawOperation],
+    *,
+    spec_sha256: str,
+    renames: Mapping[str, str],
 ) -> ir.Api:
-    """Lower the selected operations, group by group, then everything they reach."""
+    """Lower the selected operations, group by group, then everything they reach.
+
+    Calls are named over all ``operations`` of the spec (see ``calls``), so that selecting
+    more of them never renames one. Request models live in one namespace: a shape used by
+    several operations is one class, whatever groups they are in.
+    """
     ctx = Context.start(document)
     model_names = set(ctx.component_names.values())
-    group_names = naming.group_names(
-        (naming.group_of_path(raw.path) for raw in selected), model_names=model_names
+    calls = call_names(document, operations, renames, reserved=naming.CLIENT_RESERVED)
+    chosen = {raw.operation_id: calls[raw.operation_id] for raw in selected}
+    class_names = naming.resource_class_names(
+        _resource_paths(chosen.values()), model_names=model_names
     )
-    reserved_classes = model_names | set(naming.CLASS_RESERVED)
-    reserved_classes |= {
-        c
-        for _, cls in group_names.values()
-        for c in (cls, naming.async_class_name(cls))
+    reserved = model_names | set(naming.CLASS_RESERVED)
+    reserved |= {
+        c for n in class_names.values() for c in (n, naming.async_class_name(n))
     }
+    namespace = Namespace(taken=reserved)
+    request_ctx = ctx.request_side(namespace)
+
     by_group: dict[str, list[RawOperation]] = {}
     for raw in selected:
-        by_group.setdefault(naming.group_of_path(raw.path), []).append(raw)
-    method_names = naming.method_names(raw.operation_id for raw in selected)
-
-    lowered: list[tuple[str, list[ir.Operation], Namespace]] = []
-    pages: list[Optional[PageShape]] = []
-    for key in sorted(by_group):
-        module = group_names[key][0]
-        namespace = Namespace(taken=set(reserved_classes))
-        group_ctx = ctx.request_side(namespace)
-        operations = []
-        for raw in by_group[key]:
+        by_group.setdefault(chosen[raw.operation_id].resource[0], []).append(raw)
+    lowered: dict[str, list[ir.Operation]] = {}
+    for module in sorted(by_group):
+        found = []
+        for raw in by_group[module]:
             operation = lower_operation(
-                group_ctx, raw, method_names[raw.operation_id], module
+                request_ctx, raw, chosen[raw.operation_id], module
             )
-            operations.append(operation)
-            pages.append(page_shape(operation, ctx.found.response.models))
-        lowered.append((key, operations, namespace))
+            page = page_shape(operation, ctx.found.response.models)
+            found.append(replace(operation, pagination=page))
+        lowered[module] = sorted(found, key=lambda op: op.call)
 
-    flat = [op for _, operations, _ in lowered for op in operations]
-    paginated = iter(_with_pagination(flat, pages, set(method_names.values())))
-    groups = []
-    for key, operations, namespace in lowered:
-        module, class_name = group_names[key]
-        groups.append(
-            ir.Group(
-                naming.file_stem(module),
-                class_name,
-                module,
-                tuple(next(paginated) for _ in operations),
-                namespace.sorted_models(),
-            )
-        )
+    groups = tuple(
+        _group(module, operations, class_names, namespace)
+        for module, operations in lowered.items()
+    )
     all_operations = tuple(op for group in groups for op in group.operations)
     errors = [op.error for op in all_operations if isinstance(op.error, ir.ModelRef)]
-    found = ctx.found
+    found_models = ctx.found
     return ir.Api(
         title=text.plain_line(document.info.title),
         api_version=text.plain_line(document.info.version, limit=100),
         base_url=_base_url(document),
         spec_sha256=spec_sha256,
-        groups=tuple(groups),
-        models=found.response.sorted_models(),
-        aliases=tuple(found.aliases[n] for n in sorted(found.aliases)),
+        groups=groups,
+        models=found_models.response.sorted_models(),
+        aliases=tuple(found_models.aliases[n] for n in sorted(found_models.aliases)),
         error_model=errors[0].name if errors else None,
         operations=all_operations,
     )
 
 
-def _with_pagination(
+def _resource_paths(calls: Iterable[CallName]) -> set[tuple[str, ...]]:
+    """Every resource the calls need, their parents included (``issuing`` of ``issuing.cards``)."""
+    return {
+        call.resource[:depth]
+        for call in calls
+        for depth in range(1, len(call.resource) + 1)
+    }
+
+
+def _group(
+    module: str,
     operations: Sequence[ir.Operation],
-    pages: Sequence[Optional[PageShape]],
-    method_names: set[str],
-) -> list[ir.Operation]:
-    """The operations with their pagination; iterators are named in operation order."""
-    paged = [op.name for op, page in zip(operations, pages) if page is not None]
-    names = iter(naming.iterator_names(paged, taken=method_names))
-    return [
-        op if page is None else replace(op, pagination=page.named(next(names)))
-        for op, page in zip(operations, pages)
+    class_names: Mapping[tuple[str, ...], str],
+    namespace: Namespace,
+) -> ir.Group:
+    paths = sorted(
+        p for p in class_names if p[0] == module
+    )  # depth first: a parent sorts before its children
+    resources = tuple(
+        ir.Resource(
+            path=path,
+            class_name=class_names[path],
+            operations=tuple(op for op in operations if op.resource == path),
+            children=tuple(
+                (child[-1], class_names[child])
+                for child in paths
+                if len(child) == len(path) + 1 and child[: len(path)] == path
+            ),
+        )
+        for path in paths
+    )
+    return ir.Group(
+        name=naming.file_stem(module),
+        class_name=class_names[(module,)],
+        attribute=module,
+        operations=tuple(operations),
+        request_models=_reached_models(operations, namespace),
+        resources=resources,
+    )
+
+
+def _reached_models(
+    operations: Sequence[ir.Operation], namespace: Namespace
+) -> tuple[ir.Model, ...]:
+    """The request models the operations' parameters reach, sorted by name."""
+    pending = [
+        name
+        for op in operations
+        for payload in (op.query, op.body)
+        if payload is not None
+        for name in [payload.model]
     ]
+    pending += [
+        name
+        for op in operations
+        for p in op.path_params
+        for name in ir.referenced_names(p.type)
+    ]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        model = namespace.models.get(name)
+        if name in seen or model is None:
+            continue
+        seen.add(name)
+        for field in model.fields:
+            pending += ir.referenced_names(field.type)
+    return tuple(namespace.models[name] for name in sorted(seen))
 
 
 def _base_url(document: Document) -> str:

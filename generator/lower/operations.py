@@ -22,6 +22,7 @@ from .oas import (
     json_pointer_join,
 )
 from .schemas import build_model, lower, merged_properties
+from .calls import CallName
 from .selection import RawOperation
 
 Parameters = Sequence[tuple[Any, str]]  # (parameter object, its pointer)
@@ -39,7 +40,7 @@ class _Body:
 
 
 def lower_operation(
-    ctx: Context, raw: RawOperation, method_name: str, group: str
+    ctx: Context, raw: RawOperation, call: CallName, group: str
 ) -> ir.Operation:
     """The operation without its pagination (``pagination.py`` recognises that after).
 
@@ -48,7 +49,7 @@ def lower_operation(
     kept: path parameters, query, response, body, error.
     """
     operation = raw.operation
-    stem = naming.operation_stem(raw.operation_id)
+    stem = naming.operation_stem(call.dotted)
     parameters = _parameters(ctx, raw)
     body_found = _body_schema(ctx, raw)
     body_wire = list(body_found.properties) if body_found else []
@@ -62,7 +63,11 @@ def lower_operation(
     )
     query_parameters = [(p, at) for p, at in parameters if oas.location(p) == "query"]
     query = (
-        _query(ctx, raw, query_parameters, names, stem) if query_parameters else None
+        _query(
+            ctx, raw, query_parameters, names, stem, with_body=body_found is not None
+        )
+        if query_parameters
+        else None
     )
     response = _response(ctx, raw, stem)
     body = _body(ctx, raw, body_found, names, stem) if body_found else None
@@ -70,8 +75,9 @@ def lower_operation(
     servers = operation.servers or []
     return ir.Operation(
         operation_id=raw.operation_id,
-        name=method_name,
+        name=call.method,
         group=group,
+        resource=call.resource,
         method=raw.method,
         path=raw.path,
         summary=text.summary_line(
@@ -86,6 +92,7 @@ def lower_operation(
         server=oas.server_url(servers[0]).rstrip("/") if servers else None,
         pointer=raw.pointer,
         deprecated=bool(operation.deprecated),
+        naming_rule=call.rule,
     )
 
 
@@ -152,6 +159,8 @@ def _query(
     parameters: Parameters,
     names: ArgumentNames,
     stem: str,
+    *,
+    with_body: bool,
 ) -> ir.Payload:
     """Query parameters become a model too, so they are validated and dumped like a body."""
     model_names = naming.field_names(p.name for p, _ in parameters)
@@ -166,7 +175,7 @@ def _query(
         )
         for parameter, pointer in parameters
     )
-    name = ctx.namespace.claim(naming.query_model_name(stem))
+    name = ctx.namespace.claim(naming.query_model_name(stem, with_body=with_body))
     doc = f"Query parameters of ``{raw.method.upper()} {raw.path}``."
     ctx.namespace.models[name] = ir.Model(
         name, fields, doc, raw.pointer + "/parameters", request=True, closed=True

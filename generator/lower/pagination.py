@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Optional
 
 from .. import ir
 
 
-@dataclass(frozen=True)
-class PageShape:
-    """How an operation pages, before its iterator method is named (see ``ir.Pagination``)."""
-
-    kind: str  # "cursor" | "search"
-    item: ir.TypeExpr
-    cursor_argument: str
-    skipped_arguments: tuple[str, ...]
-
-    def named(self, method_name: str) -> ir.Pagination:
-        return ir.Pagination(
-            self.kind,
-            method_name,
-            self.item,
-            self.cursor_argument,
-            self.skipped_arguments,
-        )
-
-
 def page_shape(
     operation: ir.Operation, models: Mapping[str, ir.Model]
-) -> Optional[PageShape]:
+) -> Optional[ir.Pagination]:
     """The paging of a GET whose response is a page (``data`` list, ``has_more``).
 
     ``models`` are the response models lowered so far (they include every model the
@@ -46,16 +26,12 @@ def page_shape(
     data, has_more = fields.get("data"), fields.get("has_more")
     if data is None or has_more is None or not isinstance(data.type, ir.ListType):
         return None
-    arguments = dict(zip((f.wire_name for f in query.fields), query.arguments))
-    skipped: tuple[str, ...] = ()
+    arguments = {f.wire_name for f in query.fields}
     if "next_page" in fields and "page" in arguments:
-        kind, cursor = "search", arguments["page"]
-    elif "starting_after" in arguments and _items_have_id(data.type.item, models):
-        kind, cursor = "cursor", arguments["starting_after"]
-        skipped = tuple(arguments[w] for w in ("ending_before",) if w in arguments)
-    else:
-        return None
-    return PageShape(kind, data.type.item, cursor, skipped)
+        return ir.Pagination("search", data.type.item)
+    if "starting_after" in arguments and _items_have_id(data.type.item, models):
+        return ir.Pagination("cursor", data.type.item)
+    return None
 
 
 def _items_have_id(item: ir.TypeExpr, models: Mapping[str, ir.Model]) -> bool:

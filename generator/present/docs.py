@@ -202,13 +202,17 @@ class Site:
             )
         )
         return DocsPage(
-            file_name=naming.docs_page(op.name),
+            file_name=naming.docs_page(op.call),
             title=_lead(op),
             operation_id=text.markdown_text(op.operation_id),
             method=op.method.upper(),
             path=text.markdown_text(op.path),
-            call=f"client.{op.group}.{op.name}(...)",
-            async_call=f"await async_client.{op.group}.{op.name}(...)",
+            call=f"client.{op.call}(...)",
+            async_call=(
+                f"async for item in async_client.{op.call}(...)"
+                if op.pagination
+                else f"await async_client.{op.call}(...)"
+            ),
             description=op.doc,
             deprecated=op.deprecated,
             path_rows=tuple(
@@ -237,7 +241,6 @@ class Site:
 
     def example(self, op: ir.Operation) -> str:
         """A Python call: required arguments, plus the richest nested object and metadata."""
-        imports: set[tuple[str, str]] = set()
         arguments = [python_literal(f"{p.wire_name}_id") for p in op.path_params]
         for payload in (op.query, op.body):
             if payload is None:
@@ -249,22 +252,18 @@ class Site:
                 )
                 if not wanted:
                     continue
-                value = self._example_value(
-                    field.type, field.wire_name, imports, op.group
-                )
+                value = self._example_value(field.type, field.wire_name)
                 if value is not None:
                     arguments.append(f"{name}={value}")
-        call = f"client.{op.group}.{op.name}(" + ", ".join(arguments) + ")"
-        lines = [f"from {self.package} import Client"]
-        lines += [
-            f"from {self.package}.params.{module} import {name}"
-            for module, name in sorted(imports)
-        ]
-        return "\n".join(lines) + (
-            "\n\n"
-            'with Client(api_key="sk_test_...") as client:\n'
-            f"    result = {call}\n"
-            "    print(result)\n"
+        call = f"client.{op.call}(" + ", ".join(arguments) + ")"
+        use = (
+            f"    for item in {call}:\n        print(item)\n"
+            if op.pagination
+            else f"    result = {call}\n    print(result)\n"
+        )
+        return (
+            f"from {self.package} import Client\n\n"
+            'with Client(api_key="sk_test_...") as client:\n' + use
         )
 
     def _showcase(self, payload: ir.Payload) -> Optional[ir.Field]:
@@ -280,15 +279,12 @@ class Site:
         return best
 
     def _example_value(
-        self,
-        expr: ir.TypeExpr,
-        wire: str,
-        imports: set[tuple[str, str]],
-        group: str,
-        depth: int = 0,
+        self, expr: ir.TypeExpr, wire: str, depth: int = 0
     ) -> Optional[str]:
+        """A Python literal for a value of ``expr``: parameters are plain data (TypedDicts
+        take dict literals with the wire names as keys)."""
         if isinstance(expr, ir.Nullable):
-            return self._example_value(expr.inner, wire, imports, group, depth)
+            return self._example_value(expr.inner, wire, depth)
         if isinstance(expr, ir.UnionType):
             models = [
                 m
@@ -296,28 +292,25 @@ class Site:
                 if isinstance(m, ir.ModelRef) and m.name in self.request_models
             ]
             first = models[0] if models else expr.members[0]
-            return self._example_value(first, wire, imports, group, depth)
+            return self._example_value(first, wire, depth)
         if isinstance(expr, ir.ModelRef):
             model = self.request_models.get(expr.name)
             if model is None or depth > 2:
                 return None
-            imports.add((group, model.name))
             parts = [
-                f"{f.name}={value}"
+                f"{python_literal(f.wire_name)}: {value}"
                 for f in model.fields
                 if f.required
-                for value in [
-                    self._example_value(f.type, f.wire_name, imports, group, depth + 1)
-                ]
+                for value in [self._example_value(f.type, f.wire_name, depth + 1)]
                 if value is not None
             ]
-            return f"{model.name}(" + ", ".join(parts) + ")"
+            return "{" + ", ".join(parts) + "}"
         if isinstance(expr, ir.LiteralType):
             return python_literal(expr.values[0])
         if isinstance(expr, ir.MapType):
             return '{"order_id": "6735"}'
         if isinstance(expr, ir.ListType):
-            inner = self._example_value(expr.item, wire, imports, group, depth + 1)
+            inner = self._example_value(expr.item, wire, depth + 1)
             return f"[{inner}]" if inner is not None else None
         if isinstance(expr, ir.Primitive):
             return {
@@ -334,10 +327,10 @@ class Site:
         for group in self.api.groups:
             rows = tuple(
                 IndexRow(
-                    link=naming.docs_page_link(op.name),
+                    link=naming.docs_page_link(op.call),
                     method=op.method.upper(),
                     path=text.markdown_text(op.path),
-                    call=f"`client.{group.attribute}.{op.name}`",
+                    call=f"`client.{op.call}`",
                     summary=text.markdown_table_cell(op.summary),
                 )
                 for op in group.operations
@@ -396,7 +389,7 @@ def files(api: ir.Api, package: str) -> list[Template]:
     ]
     out += [
         Template(
-            f"docs/{naming.docs_page_link(op.name)}",
+            f"docs/{naming.docs_page_link(op.call)}",
             "docs/operation.md.jinja",
             {"page": page},
             top,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .. import ir
 from .python import hoisted
 
-TYPING_NAMES = ("Annotated", "Any", "Literal", "Optional", "Union")
+TYPING_NAMES = ("Annotated", "Any", "Dict", "List", "Literal", "Optional", "Union")
 """The ``typing`` names generated annotations can use, in the order they are imported."""
 
 
@@ -41,8 +41,10 @@ def union(uses: Iterable[Uses]) -> Uses:
     return result
 
 
-def of_type(expr: ir.TypeExpr, *, validated: bool = False) -> Uses:
-    """What ``expr.annotation(validated)`` uses."""
+def of_type(
+    expr: ir.TypeExpr, *, validated: bool = False, typing_generics: bool = False
+) -> Uses:
+    """What ``expr.annotation(validated, typing_generics=typing_generics)`` uses."""
     if isinstance(expr, ir.Primitive):
         names = {"Any"} if expr.name == "Any" else set()
         if validated and expr.constraints:
@@ -55,14 +57,17 @@ def of_type(expr: ir.TypeExpr, *, validated: bool = False) -> Uses:
         return Uses(
             frozenset({"Literal", "Union"} | ({"Any"} if base == "Any" else set()))
         )
+    generic = {"validated": validated, "typing_generics": typing_generics}
     if isinstance(expr, ir.ListType):
-        return of_type(expr.item, validated=validated)
+        own = Uses(frozenset({"List"})) if typing_generics else NOTHING
+        return own | of_type(expr.item, **generic)
     if isinstance(expr, ir.MapType):
-        return of_type(expr.value, validated=validated)
+        own = Uses(frozenset({"Dict"})) if typing_generics else NOTHING
+        return own | of_type(expr.value, **generic)
     if isinstance(expr, ir.Nullable):
-        return OPTIONAL | of_type(expr.inner, validated=validated)
+        return OPTIONAL | of_type(expr.inner, **generic)
     if isinstance(expr, ir.UnionType):
-        members = union(of_type(m, validated=validated) for m in expr.members)
+        members = union(of_type(m, **generic) for m in expr.members)
         own = Uses(frozenset({"Union"}))
         if expr.discriminator is not None:
             own = Uses(frozenset({"Union", "Annotated"}), True)
@@ -70,9 +75,15 @@ def of_type(expr: ir.TypeExpr, *, validated: bool = False) -> Uses:
     return NOTHING  # a model or alias name
 
 
-def of_optional(expr: ir.TypeExpr, *, required: bool, validated: bool = False) -> Uses:
+def of_optional(
+    expr: ir.TypeExpr,
+    *,
+    required: bool,
+    validated: bool = False,
+    typing_generics: bool = False,
+) -> Uses:
     """What an annotation uses that gets ``Optional[...]`` when not ``required``."""
-    uses = of_type(expr, validated=validated)
+    uses = of_type(expr, validated=validated, typing_generics=typing_generics)
     if not required and not isinstance(expr, ir.Nullable) and expr != ir.ANY:
         uses |= OPTIONAL
     return uses

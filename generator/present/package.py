@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import __version__, ir, naming
-from . import imports, params, python
+from . import imports, operations, params, python
 from .files import File, Static, Template, Text, header
 from .order import ordered_aliases, ordered_models
 
@@ -19,14 +19,6 @@ class GroupView:
     attribute: str  # ``client.customers``
     class_name: str  # ``CustomersResource``
     async_class_name: str  # ``AsyncCustomersResource``
-
-
-@dataclass(frozen=True)
-class ResourceClass:
-    """One of the two classes of a resource module: the sync one and its awaitable twin."""
-
-    name: str
-    awaitable: bool
 
 
 def group_view(group: ir.Group) -> GroupView:
@@ -144,63 +136,79 @@ def models_context(api: ir.Api) -> dict[str, Any]:
 
 
 def resource_context(group: ir.Group) -> dict[str, Any]:
-    operations = [python.operation_view(op) for op in group.operations]
+    """The resource module of a group: a sync class and its twin per resource."""
+    classes = [view for r in group.resources for view in operations.class_views(r)]
     local = {m.name for m in group.request_models}
     used: set[str] = set()
     for op in group.operations:
         for expr in _signature_types(op):
             used |= ir.referenced_names(expr)
-    payload_models = {
-        p.model for op in group.operations for p in (op.query, op.body) if p is not None
-    }
-    constants: dict[str, python.ConstantView] = {}
-    for op, view in zip(group.operations, operations):
-        constants.setdefault(
-            view.response_constant,
-            python.ConstantView(
-                view.response_constant,
-                f"ResponseType[{view.returns}]",
-                _response_value(op),
-            ),
-        )
+    payloads = [p for op in group.operations for p in (op.query, op.body) if p]
+    paged = any(op.pagination for op in group.operations)
+    unpaged = any(op.pagination is None for op in group.operations)
+    base = {"AsyncAPIClient", "RequestOptions", "SyncAPIClient"}
+    base |= {"AsyncPaginator", "PageType", "SyncPage"} if paged else set()
+    base |= {"ResponseType"} if unpaged else set()
+    methods = [m for c in classes for m in c.methods]
+    encoding = {"encode_params"} if payloads else set()
+    encoding |= (
+        {"quote_path"} if any(op.path_params for op in group.operations) else set()
+    )
+    encoding |= (
+        {"split_files"} if any(m.body and m.body.files for m in methods) else set()
+    )
     uses = imports.union(_signature_uses(op) for op in group.operations)
-    paginated = any(op.pagination for op in group.operations)
-    names = group_view(group)
     return {
-        "group": names,
-        "classes": [
-            ResourceClass(names.class_name, False),
-            ResourceClass(names.async_class_name, True),
-        ],
-        "operations": operations,
-        "abc_names": (
-            ["AsyncIterator", "Iterator", "Mapping"] if paginated else ["Mapping"]
-        ),
+        "group": group_view(group),
+        "summary": ", ".join(f"``{'.'.join(r.path)}``" for r in group.resources),
+        "classes": classes,
+        "children": any(r.children for r in group.resources),
+        "base_imports": sorted(base),
+        "encoding_imports": sorted(encoding),
+        "constants": operations.constants(group.operations),
+        "styles": _styles_constants(methods),
         "uses_field": uses.field,
-        "constants": sorted(constants.values(), key=lambda c: c.name),
         "model_imports": sorted(used - local),
-        "param_imports": sorted((used & local) | payload_models),
+        "param_imports": sorted((used & local) | {p.model for p in payloads}),
         "typing_names": uses.typing_names(),
     }
 
 
+def _styles_constants(
+    methods: list[operations.MethodView],
+) -> list[python.ConstantView]:
+    """The ``encoding_styles`` constants of the methods (each twin names the same one)."""
+    found: dict[str, python.ConstantView] = {}
+    for method in methods:
+        for payload in (method.query, method.body):
+            if payload is not None and payload.styles_constant:
+                found[payload.styles_constant] = python.ConstantView(
+                    payload.styles_constant, "", payload.styles
+                )
+    return sorted(found.values(), key=lambda c: c.name)
+
+
 def _signature_uses(operation: ir.Operation) -> imports.Uses:
     """What an operation's methods annotate with: the arguments (the call options use
-    ``Optional`` and, for ``timeout``, ``Union``), the return type (also in its response
-    constant), the iterator's items.
+    ``Optional`` and, for ``timeout``, ``Union``), the return type (also in its constant),
+    the page's items.
     """
+    generics = operations.TYPING_GENERICS
     uses = imports.Uses(frozenset({"Optional", "Union"})) | imports.union(
-        imports.of_type(p.type) for p in operation.path_params
+        imports.of_type(p.type, typing_generics=generics) for p in operation.path_params
     )
     for payload in (operation.query, operation.body):
         if payload is not None:
             uses |= imports.union(
-                imports.of_optional(f.type, required=f.required) for f in payload.fields
+                imports.of_optional(
+                    f.type, required=f.required, typing_generics=generics
+                )
+                for f in payload.fields
             )
     if operation.response.type is not None:
-        uses |= imports.of_type(operation.response.type)
+        uses |= imports.of_type(operation.response.type, typing_generics=generics)
     if operation.pagination is not None:
-        uses |= imports.of_type(operation.pagination.item)
+        uses |= imports.of_type(operation.pagination.item, typing_generics=generics)
     return uses
 
 
@@ -214,9 +222,3 @@ def _signature_types(operation: ir.Operation) -> list[ir.TypeExpr]:
     if operation.pagination is not None:
         types.append(operation.pagination.item)
     return types
-
-
-def _response_value(operation: ir.Operation) -> str:
-    if operation.response.type is None:
-        return "ResponseType.binary()"
-    return f"ResponseType({operation.response.type.annotation()})"

@@ -259,8 +259,7 @@ def operation_data(
         "method": op.method.upper(),
         "path": op.path,
         "package": package,
-        "group": group.attribute if group else op.group,
-        "function": op.name,
+        "call": op.call,
         "path_params": path_params,
         "query": payload(op.query),
         "body": payload(op.body),
@@ -367,15 +366,14 @@ class _Docs:
         )
 
 
-def _python_call(package_group: str, op: ir.Operation) -> str:
-    return f"client.{package_group}.{op.name}(...)"
+def _python_call(op: ir.Operation) -> str:
+    return f"client.{op.call}(...)"
 
 
 def operation_page(
     api: ir.Api, group: Optional[ir.Group], op: ir.Operation, package: str
 ) -> ReferencePage:
     docs = _Docs(api, group)
-    attribute = group.attribute if group else op.group
     path_params = tuple(
         FieldDoc(
             name=text.visible(p.wire_name),
@@ -408,13 +406,13 @@ def operation_page(
         "file (binary)" if op.response.type is None else type_label(op.response.type)
     )
     return ReferencePage(
-        file_name=naming.reference_page(op.name),
+        file_name=naming.reference_page(op.call),
         title=op.summary or text.visible(op.operation_id),
         summary=op.summary,
         operation_id=text.visible(op.operation_id),
         method=op.method.upper(),
         path=text.visible(op.path),
-        python_call=_python_call(attribute, op),
+        python_call=_python_call(op),
         description=markdown_html(op.doc),
         deprecated=op.deprecated,
         path_params=path_params,
@@ -433,11 +431,11 @@ def index_groups(api: ir.Api) -> tuple[ReferenceGroup, ...]:
             name=group.attribute,
             entries=tuple(
                 IndexEntry(
-                    link=naming.reference_page_link(op.name),
+                    link=naming.reference_page_link(op.call),
                     method=op.method.upper(),
                     path=text.visible(op.path),
                     title=op.summary or text.visible(op.operation_id),
-                    python_call=_python_call(group.attribute, op),
+                    python_call=_python_call(op),
                 )
                 for op in group.operations
             ),

@@ -23,10 +23,16 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import quote, quote_plus
 
-__all__ = ["encode_params", "merged_pairs", "quote_path", "urlencode_pairs"]
+__all__ = [
+    "encode_params",
+    "merged_pairs",
+    "quote_path",
+    "split_files",
+    "urlencode_pairs",
+]
 
 _Pairs = List[Tuple[str, str]]
 
@@ -69,6 +75,16 @@ def encode_params(
         else:
             raise ValueError(f"unsupported encoding style {style!r} for {name!r}")
     return pairs
+
+
+def split_files(
+    values: Mapping[str, Any], file_keys: Sequence[str]
+) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """Validated `multipart/form-data` parameters as (fields, files): the parts named in
+    `file_keys` that were given go to httpx's `files=`, the rest to `encode_params`."""
+    fields = {key: value for key, value in values.items() if key not in file_keys}
+    files = {key: values[key] for key in file_keys if key in values}
+    return fields, files
 
 
 def merged_pairs(pairs: _Pairs, extra: Mapping[str, Any]) -> _Pairs:

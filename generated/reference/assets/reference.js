@@ -627,7 +627,7 @@
     return JSON.stringify(text);
   }
 
-  function pyValue(value, indent, models) {
+  function pyValue(value, indent) {
     var inner = indent + "    ";
     switch (value.t) {
       case "str":
@@ -639,21 +639,13 @@
         return value.v ? "True" : "False";
       case "file":
         return "open(" + pyString(value.v.name) + ", \"rb\").read()";
-      case "obj": {
-        var model = DATA.models[value.model];
-        if (value.open && (!model || model.fields.length === 0)) {
-          return pyDict(value.fields.map(function (f) { return [f.name, f.value]; }), indent, models);
-        }
-        models[value.model] = true;
-        var parts = value.fields.map(function (f) {
-          return inner + f.python + "=" + pyValue(f.value, inner, models) + ",\n";
-        });
-        return value.model + "(\n" + parts.join("") + indent + ")";
-      }
+      case "obj":
+        // Parameters are plain data: nested objects are dicts keyed by wire names.
+        return pyDict(value.fields.map(function (f) { return [f.name, f.value]; }), indent);
       case "map":
-        return pyDict(value.entries, indent, models);
+        return pyDict(value.entries, indent);
       case "list": {
-        var items = value.items.map(function (item) { return pyValue(item, inner, models); });
+        var items = value.items.map(function (item) { return pyValue(item, inner); });
         var flat = "[" + items.join(", ") + "]";
         if (flat.length <= 60 && flat.indexOf("\n") === -1) {
           return flat;
@@ -665,10 +657,10 @@
     }
   }
 
-  function pyDict(entries, indent, models) {
+  function pyDict(entries, indent) {
     var inner = indent + "    ";
     var items = entries.map(function (entry) {
-      return pyString(entry[0]) + ": " + pyValue(entry[1], inner, models);
+      return pyString(entry[0]) + ": " + pyValue(entry[1], inner);
     });
     var flat = "{" + items.join(", ") + "}";
     if (flat.length <= 60 && flat.indexOf("\n") === -1) {
@@ -678,27 +670,18 @@
   }
 
   function pythonSnippet(state) {
-    var models = {};
     var indent = "        ";
     var args = state.pathValues.map(function (entry) {
       return indent + pyString(entry.value === "" ? "<" + entry.name + ">" : entry.value) + ",\n";
     });
     state.payloadValues.forEach(function (entry) {
-      args.push(indent + entry.python + "=" + pyValue(entry.value, indent, models) + ",\n");
+      args.push(indent + entry.python + "=" + pyValue(entry.value, indent) + ",\n");
     });
     var lines = ["import os", ""];
     lines.push("from " + DATA.package + " import Client");
-    var byModule = {};
-    Object.keys(models).sort().forEach(function (name) {
-      var module = (DATA.models[name] && DATA.models[name].module) || "models";
-      (byModule[module] = byModule[module] || []).push(name);
-    });
-    Object.keys(byModule).sort().forEach(function (module) {
-      lines.push("from " + DATA.package + "." + module + " import " + byModule[module].join(", "));
-    });
     lines.push("");
     lines.push('with Client(api_key=os.environ["STRIPE_API_KEY"]) as client:');
-    var call = "client." + DATA.group + "." + DATA.function;
+    var call = "client." + DATA.call;
     if (args.length === 0) {
       lines.push("    result = " + call + "()");
     } else {

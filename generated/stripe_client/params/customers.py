@@ -3,77 +3,70 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """Request parameters of the ``customers`` operations."""
 
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import ConfigDict, Field
-
-from .._model_base import RequestModel
-
-
-class CustomerPaymentSourceBankAccount(RequestModel):
-    """The ``CustomerPaymentSourceBankAccount`` object."""
-
-    model_config = ConfigDict(extra="allow")
-
-    account_holder_name: Optional[str] = Field(default=None, max_length=5000)
-    account_holder_type: Optional[Literal["company", "individual"]] = None
-    account_number: str = Field(max_length=5000)
-    country: str = Field(max_length=5000)
-    currency: Optional[str] = None
-    object: Optional[Literal["bank_account"]] = None
-    routing_number: Optional[str] = Field(default=None, max_length=5000)
+from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 
-class CustomerPaymentSourceCard(RequestModel):
-    """The ``CustomerPaymentSourceCard`` object."""
+class CustomerPaymentSourceBankAccount(TypedDict, total=False):
+    """The ``CustomerPaymentSourceBankAccount`` parameters."""
 
-    model_config = ConfigDict(extra="allow")
-
-    address_city: Optional[str] = Field(default=None, max_length=5000)
-    address_country: Optional[str] = Field(default=None, max_length=5000)
-    address_line1: Optional[str] = Field(default=None, max_length=5000)
-    address_line2: Optional[str] = Field(default=None, max_length=5000)
-    address_state: Optional[str] = Field(default=None, max_length=5000)
-    address_zip: Optional[str] = Field(default=None, max_length=5000)
-    cvc: Optional[str] = Field(default=None, max_length=5000)
-    exp_month: int
-    exp_year: int
-    metadata: Optional[dict[str, str]] = None
-    name: Optional[str] = Field(default=None, max_length=5000)
-    number: str = Field(max_length=5000)
-    object: Optional[Literal["card"]] = None
+    account_holder_name: Annotated[str, Field(max_length=5000)]
+    account_holder_type: Literal["company", "individual"]
+    account_number: Required[Annotated[str, Field(max_length=5000)]]
+    country: Required[Annotated[str, Field(max_length=5000)]]
+    currency: str
+    object: Literal["bank_account"]
+    routing_number: Annotated[str, Field(max_length=5000)]
 
 
-class PostCustomersCustomerSourcesRequest(RequestModel):
-    """The ``PostCustomersCustomerSourcesRequest`` object."""
+class CustomerPaymentSourceCard(TypedDict, total=False):
+    """The ``CustomerPaymentSourceCard`` parameters."""
 
-    alipay_account: Optional[str] = Field(default=None, max_length=5000)
+    address_city: Annotated[str, Field(max_length=5000)]
+    address_country: Annotated[str, Field(max_length=5000)]
+    address_line1: Annotated[str, Field(max_length=5000)]
+    address_line2: Annotated[str, Field(max_length=5000)]
+    address_state: Annotated[str, Field(max_length=5000)]
+    address_zip: Annotated[str, Field(max_length=5000)]
+    cvc: Annotated[str, Field(max_length=5000)]
+    exp_month: Required[int]
+    exp_year: Required[int]
+    metadata: dict[str, str]
+    name: Annotated[str, Field(max_length=5000)]
+    number: Required[Annotated[str, Field(max_length=5000)]]
+    object: Literal["card"]
+
+
+class CustomersSourcesCreateParams(TypedDict, total=False):
+    """The ``CustomersSourcesCreateParams`` parameters."""
+
+    alipay_account: Annotated[str, Field(max_length=5000)]
     """A token returned by [Stripe.js](https://stripe.com/docs/js) representing the
     user’s Alipay account details.
     """
 
-    bank_account: Optional[
-        Union[CustomerPaymentSourceBankAccount, Annotated[str, Field(max_length=5000)]]
-    ] = None
+    bank_account: Union[
+        CustomerPaymentSourceBankAccount, Annotated[str, Field(max_length=5000)]
+    ]
     """Either a token, like the ones returned by
     [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a user's bank
     account details.
     """
 
-    card: Optional[
-        Union[CustomerPaymentSourceCard, Annotated[str, Field(max_length=5000)]]
-    ] = None
+    card: Union[CustomerPaymentSourceCard, Annotated[str, Field(max_length=5000)]]
     """A token, like the ones returned by [Stripe.js](https://stripe.com/docs/js)."""
 
-    expand: Optional[list[Annotated[str, Field(max_length=5000)]]] = None
+    expand: list[Annotated[str, Field(max_length=5000)]]
     """Specifies which fields in the response should be expanded."""
 
-    metadata: Optional[dict[str, str]] = None
+    metadata: dict[str, str]
     """Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can
     attach to an object. This can be useful for storing additional information about the
     object in a structured format. Individual keys can be unset by posting an empty
     value to them. All keys can be unset by posting an empty value to `metadata`.
     """
 
-    source: Optional[str] = Field(default=None, max_length=5000)
+    source: Annotated[str, Field(max_length=5000)]
     """Please refer to full [documentation](https://stripe.com/docs/api) instead."""

@@ -26,6 +26,7 @@ from ._core import (
 )
 from ._deadlines import ATTEMPT_DEADLINE, bound_reads_by_attempt_deadlines
 from ._logs import log_attempt, log_response, log_retry
+from ._pagination import PageRequest, PageType, SyncPage
 from ._responses import ResponseType
 from ._retries import DEFAULT_BACKOFF, Backoff
 
@@ -224,6 +225,40 @@ class SyncAPIClient(BaseAPIClient):
             retries += 1
             log_retry(call.request, retries, call.max_retries + 1, delay, reason)
             time.sleep(delay)
+
+    def request_page(
+        self,
+        page_type: PageType[T],
+        path: str,
+        *,
+        query: Optional[List[Tuple[str, str]]] = None,
+        base_url: Optional[str] = None,
+        options: Optional[RequestOptions] = None,
+    ) -> SyncPage[T]:
+        """Fetch the first page of a list (a GET through `request()`).
+
+        The page fetches the following ones with the same request and another cursor, see
+        `_pagination`. The arguments are those of `request()`, `page_type` saying what the
+        body is parsed into and how the next page is found.
+
+        Raises:
+            StripeError: A subclass for each kind of failure, see `errors`.
+        """
+        return self._request_page(
+            PageRequest(page_type, path, query, base_url, options)
+        )
+
+    def _request_page(self, page: PageRequest[T]) -> SyncPage[T]:
+        """Send the request of one page and wrap its list object."""
+        body = self.request(
+            page.page_type.response_type,
+            "get",
+            page.path,
+            query=page.query,
+            base_url=page.base_url,
+            options=page.options,
+        )
+        return SyncPage(body, page, self._request_page)
 
     def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:
         """Send the request once and read its body, by the attempt's deadline.

@@ -3,4 +3,4 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """Request parameters of the ``harvests`` operations."""
 
-from .._model_base import RequestModel
+from typing_extensions import TypedDict

@@ -3,30 +3,25 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """Request parameters of the ``photos`` operations."""
 
-from typing import Literal, Optional
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
-
-from .._model_base import RequestModel
-
-
-class CaptionParams(RequestModel):
-    """The ``CaptionParams`` object."""
-
-    model_config = ConfigDict(extra="allow")
-
-    text: Optional[str] = Field(default=None, max_length=500)
-    language: Optional[str] = Field(default=None, max_length=10)
+from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 
-class PostPhotosRequest(RequestModel):
-    """The ``PostPhotosRequest`` object."""
+class CaptionParams(TypedDict, total=False):
+    """The ``CaptionParams`` parameters."""
 
-    model_config = ConfigDict(extra="allow")
+    text: Annotated[str, Field(max_length=500)]
+    language: Annotated[str, Field(max_length=10)]
 
-    file: bytes
+
+class PhotosCreateParams(TypedDict, total=False):
+    """The ``PhotosCreateParams`` parameters."""
+
+    file: Required[bytes]
     """The image file."""
 
-    purpose: Literal["tree_photo", "fruit_photo"]
+    purpose: Required[Literal["tree_photo", "fruit_photo"]]
 
-    caption_data: Optional[CaptionParams] = None
+    caption_data: CaptionParams

@@ -3,113 +3,102 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """Request parameters of the ``trees`` operations."""
 
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import ConfigDict, Field
-
-from .._model_base import RequestModel
-
-
-class RangeQuery(RequestModel):
-    """The ``RangeQuery`` object."""
-
-    model_config = ConfigDict(extra="allow")
-
-    gt: Optional[int] = None
-    gte: Optional[int] = None
-    lt: Optional[int] = None
-    lte: Optional[int] = None
+from pydantic import Field
+from typing_extensions import Required, TypedDict
 
 
-class GetTreesQuery(RequestModel):
-    """Query parameters of ``GET /v1/trees``."""
+class GraftParams(TypedDict, total=False):
+    """The ``GraftParams`` parameters."""
 
-    limit: Optional[int] = Field(default=None, le=100.0, ge=1.0)
-    """How many trees, between 1 and 100."""
+    variety: Required[Annotated[str, Field(max_length=100)]]
+    year: int
 
-    starting_after: Optional[str] = Field(default=None, max_length=5000)
-    """A tree ID to list after."""
 
-    ending_before: Optional[str] = Field(default=None, max_length=5000)
-    """A tree ID to list before."""
+class LocationParams(TypedDict, total=False):
+    """Where it stands."""
 
-    planted: Optional[Union[RangeQuery, int]] = None
-    """Only trees planted in this range (Unix times)."""
+    row: Required[Annotated[int, Field(ge=0.0)]]
+    column: int
+    label: Annotated[str, Field(max_length=100)]
 
-    expand: Optional[list[Annotated[str, Field(max_length=5000)]]] = None
+
+class RangeQuery(TypedDict, total=False):
+    """The ``RangeQuery`` parameters."""
+
+    gt: int
+    gte: int
+    lt: int
+    lte: int
+
+
+class TreesCreateParams(TypedDict, total=False):
+    """The ``TreesCreateParams`` parameters."""
+
+    species: Required[Annotated[str, Field(max_length=200)]]
+    """The species, e.g. `malus domestica`."""
+
+    height: float
+    """Height in metres."""
+
+    status: Literal["sapling", "grown", "felled"]
+    """Where the tree stands (a closed set)."""
+
+    location: LocationParams
+    """Where it stands."""
+
+    grafts: list[GraftParams]
+    """Grafts to add, in order."""
+
+    metadata: Union[dict[str, str], Literal[""]]
+    """Set of key-value pairs you can attach to the tree."""
+
+    notes: Union[list[Annotated[str, Field(max_length=500)]], Literal[""]]
+    """Notes, or `""` to clear them."""
+
+    expand: list[Annotated[str, Field(max_length=5000)]]
     """Fields to expand."""
 
-    species: Optional[list[Annotated[str, Field(max_length=200)]]] = None
+    soil_ph: float
+    """Deprecated; use `location` instead."""
+
+
+class TreesFruitsRetrieveParams(TypedDict, total=False):
+    """Query parameters of ``GET /v1/trees/{tree}/fruits/{fruit}``."""
+
+    expand: list[Annotated[str, Field(max_length=5000)]]
+
+
+class TreesListParams(TypedDict, total=False):
+    """Query parameters of ``GET /v1/trees``."""
+
+    limit: Annotated[int, Field(le=100.0, ge=1.0)]
+    """How many trees, between 1 and 100."""
+
+    starting_after: Annotated[str, Field(max_length=5000)]
+    """A tree ID to list after."""
+
+    ending_before: Annotated[str, Field(max_length=5000)]
+    """A tree ID to list before."""
+
+    planted: Union[RangeQuery, int]
+    """Only trees planted in this range (Unix times)."""
+
+    expand: list[Annotated[str, Field(max_length=5000)]]
+    """Fields to expand."""
+
+    species: list[Annotated[str, Field(max_length=200)]]
     """Only these species, sent comma-separated (form style, not exploded)."""
 
 
-class GetTreesSearchQuery(RequestModel):
+class TreesSearchParams(TypedDict, total=False):
     """Query parameters of ``GET /v1/trees/search``."""
 
-    query: str = Field(max_length=5000)
+    query: Required[Annotated[str, Field(max_length=5000)]]
     """The search query."""
 
-    page: Optional[str] = Field(default=None, max_length=5000)
+    page: Annotated[str, Field(max_length=5000)]
     """The cursor from the previous page's `next_page`."""
 
-    limit: Optional[int] = None
-
-
-class GetTreesTreeFruitsFruitQuery(RequestModel):
-    """Query parameters of ``GET /v1/trees/{tree}/fruits/{fruit}``."""
-
-    expand: Optional[list[Annotated[str, Field(max_length=5000)]]] = None
-
-
-class GraftParams(RequestModel):
-    """The ``GraftParams`` object."""
-
-    model_config = ConfigDict(extra="allow")
-
-    variety: str = Field(max_length=100)
-    year: Optional[int] = None
-
-
-class LocationParams(RequestModel):
-    """Where it stands."""
-
-    model_config = ConfigDict(extra="allow")
-
-    row: int = Field(ge=0.0)
-    column: Optional[int] = None
-    label: Optional[str] = Field(default=None, max_length=100)
-
-
-class PostTreesRequest(RequestModel):
-    """The ``PostTreesRequest`` object."""
-
-    model_config = ConfigDict(extra="allow")
-
-    species: str = Field(max_length=200)
-    """The species, e.g. `malus domestica`."""
-
-    height: Optional[float] = None
-    """Height in metres."""
-
-    status: Optional[Literal["sapling", "grown", "felled"]] = None
-    """Where the tree stands (a closed set)."""
-
-    location: Optional[LocationParams] = None
-    """Where it stands."""
-
-    grafts: Optional[list[GraftParams]] = None
-    """Grafts to add, in order."""
-
-    metadata: Optional[Union[dict[str, str], Literal[""]]] = None
-    """Set of key-value pairs you can attach to the tree."""
-
-    notes: Optional[Union[list[Annotated[str, Field(max_length=500)]], Literal[""]]] = (
-        None
-    )
-    """Notes, or `""` to clear them."""
-
-    expand: Optional[list[Annotated[str, Field(max_length=5000)]]] = None
-    """Fields to expand."""
-
-    soil_ph: Optional[float] = None
-    """Deprecated; use `location` instead."""
+    limit: int
