@@ -91,12 +91,13 @@ class ParamsType(Generic[P]):
         operation: The call as it reads, for messages: `customers.sources.create`.
     """
 
-    __slots__ = ("_type", "_operation", "_adapter")
+    __slots__ = ("_type", "_operation", "_adapter", "_dumps_models")
 
     def __init__(self, typed_dict: Any, operation: str) -> None:
         self._type = typed_dict
         self._operation = operation
         self._adapter: Optional[TypeAdapter[Any]] = None
+        self._dumps_models = False
 
     def __repr__(self) -> str:
         return f"ParamsType({getattr(self._type, '__name__', self._type)}, {self._operation!r})"
@@ -122,8 +123,13 @@ class ParamsType(Generic[P]):
         adapter = self._adapter
         if adapter is None:
             adapter = self._adapter = _adapter(self._type)
+            self._dumps_models = _has_models(adapter.core_schema)
         try:
             result: Dict[str, Any] = adapter.validate_python(given)
+            if self._dumps_models:
+                # A parameter typed with a model (a component the spec's request refers
+                # to) holds the model instance: encode_params takes plain data.
+                result = adapter.dump_python(result, by_alias=True, exclude_none=True)
             return result
         except ValidationError as exc:
             problems = describe(self._type, given, exc)
@@ -137,6 +143,17 @@ def _adapter(typed_dict: Any) -> TypeAdapter[Any]:
     # Optional, which validates a dict exactly like the TypedDict alone, it takes one, and
     # hands it on to the TypedDict and every TypedDict nested in it.
     return TypeAdapter(Optional[typed_dict], config=_CONFIG)
+
+
+def _has_models(schema: object) -> bool:
+    """Whether a pydantic core schema validates any model class (not only TypedDicts)."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "model":
+            return True
+        return any(_has_models(value) for value in schema.values())
+    if isinstance(schema, list):
+        return any(_has_models(item) for item in schema)
+    return False
 
 
 # --- messages -------------------------------------------------------------------------------
