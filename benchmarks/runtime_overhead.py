@@ -4,7 +4,8 @@ Measured in one run, each number the best of several repeats, in microseconds pe
 
 - **request**: build the parameters of `POST /v1/customers/{customer}/sources` from keyword
   arguments (a card with metadata, `expand`, `metadata`), validate them, and encode the form
-  body. Generated client: the request models, `encode_params` and `urlencode_pairs`. Stripe:
+  body. Generated client: the `ParamsType` check of the TypedDict parameters (every keyword
+  argument, as the generated method passes them), `encode_params` and `urlencode_pairs`. Stripe:
   `_api_encode` and `urlencode`, as `stripe._api_requestor` does (it validates nothing).
 - **parse card / parse account**: turn a response body (the `card` and `account` examples of
   Stripe's `fixtures3.json`) into an object. Generated client: the `PaymentSource` response type
@@ -62,11 +63,9 @@ try:
     import stripe_client
     from stripe_client._base_client import ResponseType
     from stripe_client._encoding import encode_params, urlencode_pairs
+    from stripe_client._params import ParamsType
     from stripe_client.models import PaymentSource
-    from stripe_client.params.customers import (
-        CustomerPaymentSourceCard,
-        PostCustomersCustomerSourcesRequest,
-    )
+    from stripe_client.params.customers import CustomersSourcesCreateParams
 except ImportError as error:
     sys.exit(
         f"cannot import the generated package from {PACKAGE_ROOT} ({error}).\n"
@@ -107,15 +106,25 @@ METADATA = {"order": "6735"}
 # --- the steps, one function per client and step --------------------------------------------
 
 
+PARAMS: "ParamsType[CustomersSourcesCreateParams]" = ParamsType(
+    CustomersSourcesCreateParams, "customers.sources.create"
+)
+
+
 def ours_request() -> str:
-    body = PostCustomersCustomerSourcesRequest(
-        card=CustomerPaymentSourceCard(**card_arguments()),
-        expand=EXPAND,
-        metadata=METADATA,
+    """What `client.customers.sources.create` does before sending: every keyword argument
+    (None when not given) checked against the TypedDict, then encoded."""
+    body = PARAMS.validate(
+        {
+            "alipay_account": None,
+            "bank_account": None,
+            "card": card_arguments(),
+            "expand": EXPAND,
+            "metadata": METADATA,
+            "source": None,
+        }
     )
-    return urlencode_pairs(
-        encode_params(body.model_dump(by_alias=True, exclude_none=True), BODY_STYLES)
-    )
+    return urlencode_pairs(encode_params(body, BODY_STYLES))
 
 
 def stripe_request() -> str:
@@ -181,9 +190,9 @@ def whole_calls(
     theirs_client = stripe.StripeClient(API_KEY, http_client=CannedHTTPClient(body))
 
     def ours() -> Any:
-        return ours_client.customers.post_customers_customer_sources(
+        return ours_client.customers.sources.create(
             "cus_123",
-            card=CustomerPaymentSourceCard(**card_arguments()),
+            card=card_arguments(),
             expand=EXPAND,
             metadata=METADATA,
         )
@@ -234,12 +243,11 @@ FIRST_CALL = {
         import time
         started = time.perf_counter()
         import httpx, stripe_client
-        from stripe_client.params.customers import CustomerPaymentSourceCard
         body = open(FIXTURE, "rb").read()
         transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
         client = stripe_client.Client(api_key="sk_test_x", http_client=httpx.Client(transport=transport))
-        client.customers.post_customers_customer_sources(
-            "cus_123", card=CustomerPaymentSourceCard(number="4242424242424242", exp_month=8, exp_year=2030)
+        client.customers.sources.create(
+            "cus_123", card={"number": "4242424242424242", "exp_month": 8, "exp_year": 2030}
         )
         print(time.perf_counter() - started)
     """,

@@ -62,6 +62,13 @@ class StripeModel(BaseModel):
         """
         return self._last_response
 
+    @last_response.setter
+    def last_response(self, info: Optional[ResponseInfo]) -> None:
+        # Public so that the client (`_responses.parse_response`, another module) can set it
+        # without reaching into the private attribute; `last_response` is a reserved name no
+        # field takes (generator/naming.py), so the setter shadows nothing.
+        self._last_response = info
+
     def __eq__(self, other: object) -> bool:
         """Compare type and field values (known and extra); `last_response` does not count."""
         if not isinstance(other, StripeModel):

@@ -256,6 +256,12 @@ class Site:
                 if value is not None:
                     arguments.append(f"{name}={value}")
         call = f"client.{op.call}(" + ", ".join(arguments) + ")"
+        if len(call) > 72:  # one argument a line, as black would lay it out
+            call = (
+                f"client.{op.call}(\n"
+                + "".join(f"        {argument},\n" for argument in arguments)
+                + "    )"
+            )
         use = (
             f"    for item in {call}:\n        print(item)\n"
             if op.pagination

@@ -195,7 +195,7 @@ def parse_body(
             body=redact(body_text(response, content)),
         ) from None
     if isinstance(result, StripeModel):
-        result._last_response = info
+        result.last_response = info
     return result
 
 
