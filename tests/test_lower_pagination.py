@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from generator import ir
-from generator.lower.pagination import PageShape, page_shape
+from generator.lower.pagination import page_shape
 
 ITEM = ir.ModelRef("Customer")
 
@@ -32,7 +32,7 @@ def _models(
 def _operation(*wires: str, method: str = "get") -> ir.Operation:
     fields = tuple(_field(w, ir.STR) for w in wires)
     query = ir.Payload(
-        "GetCustomersQuery",
+        "CustomersListParams",
         "query",
         fields,
         tuple(f"{w}_arg" for w in wires),
@@ -41,8 +41,9 @@ def _operation(*wires: str, method: str = "get") -> ir.Operation:
     )
     return ir.Operation(
         operation_id="GetCustomers",
-        name="get_customers",
+        name="list",
         group="customers",
+        resource=("customers",),
         method=method,
         path="/v1/customers",
         summary="",
@@ -57,25 +58,50 @@ def _operation(*wires: str, method: str = "get") -> ir.Operation:
     )
 
 
-def test_cursor_pages_skip_ending_before() -> None:
+def test_cursor_pages_page_by_starting_after_over_items_with_an_id() -> None:
     shape = page_shape(
         _operation("limit", "starting_after", "ending_before"), _models()
     )
-    assert shape == PageShape(
-        "cursor", ITEM, "starting_after_arg", ("ending_before_arg",)
-    )
-    assert shape.named("get_customers_iter") == ir.Pagination(
-        "cursor",
-        "get_customers_iter",
-        ITEM,
-        "starting_after_arg",
-        ("ending_before_arg",),
-    )
+    assert shape == ir.Pagination("cursor", ITEM)
 
 
 def test_search_pages_follow_next_page() -> None:
     shape = page_shape(_operation("query", "page"), _models(search=True))
-    assert shape == PageShape("search", ITEM, "page_arg", ())
+    assert shape == ir.Pagination("search", ITEM)
+
+
+def test_search_pages_need_the_page_argument_and_next_page() -> None:
+    # a search page without a ``page`` argument cannot be followed
+    assert page_shape(_operation("query"), _models(search=True)) is None
+    # ``page`` without ``next_page`` in the response is no search page (nor a cursor one)
+    assert page_shape(_operation("query", "page"), _models()) is None
+    # a search-shaped page with a cursor argument too is searched by its token
+    shape = page_shape(_operation("page", "starting_after"), _models(search=True))
+    assert shape == ir.Pagination("search", ITEM)
+
+
+def test_items_without_an_id_do_not_page_by_cursor() -> None:
+    models = _models()
+    models["Customer"] = ir.Model("Customer", (_field("name", ir.STR),), "", "/c")
+    assert page_shape(_operation("starting_after"), models) is None
+    # a union of items pages only when every member has an id
+    union = ir.UnionType((ITEM, ir.ModelRef("Other")))
+    models = _models()
+    models["CustomerList"] = ir.Model(
+        "CustomerList",
+        (
+            _field("data", ir.ListType(union)),
+            _field("has_more", ir.Primitive("bool")),
+        ),
+        "",
+        "/l",
+    )
+    models["Other"] = ir.Model("Other", (_field("id", ir.Primitive("int")),), "", "/o")
+    assert page_shape(_operation("starting_after"), models) is None
+    models["Other"] = ir.Model("Other", (_field("id", ir.STR),), "", "/o")
+    assert page_shape(_operation("starting_after"), models) == ir.Pagination(
+        "cursor", union
+    )
 
 
 def test_a_nullable_string_id_still_pages() -> None:

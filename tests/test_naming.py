@@ -12,9 +12,9 @@ from generator.naming import (
     CLASS_RESERVED,
     MODEL_RESERVED,
     PARAMETER_RESERVED,
+    RESOURCE_RESERVED,
     attribute_name,
     class_name,
-    group_of_path,
     pascal_case,
     snake_case,
     unique_names,
@@ -189,24 +189,29 @@ def test_unique_names_keeps_distinct_names() -> None:
     assert unique_names({"a": "one", "b": "two"}) == {"a": "one", "b": "two"}
 
 
-# --- group_of_path -------------------------------------------------------------------------
+# --- reserved words of resources and methods ----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("path", "group"),
-    [
-        ("/v1/customers", "customers"),
-        ("/v1/customers/{customer}/sources", "customers"),
-        ("/v1/checkout/sessions", "checkout"),
-        ("/v2/core/events", "core"),
-        ("/health", "health"),
-        ("/", "root"),
-        ("/v1", "root"),
-        ("/{id}", "root"),
-    ],
-)
-def test_group_of_path(path: str, group: str) -> None:
-    assert group_of_path(path) == group
+@pytest.mark.parametrize("word", ["class", "return", "import", "None", "async"])
+def test_is_reserved_word_is_a_python_keyword(word: str) -> None:
+    assert naming.is_reserved_word(word)
+
+
+@pytest.mark.parametrize("word", ["list", "create", "match", "type", "sources"])
+def test_is_reserved_word_leaves_other_names(word: str) -> None:
+    # soft keywords (``match``) and builtins are fine as attribute names of a resource
+    assert not naming.is_reserved_word(word)
+
+
+def test_resource_reserved_names_get_a_trailing_underscore_as_methods() -> None:
+    assert {"with_raw_response", "str", "dict", "type"} <= RESOURCE_RESERVED
+    # ``list`` is a method of most resources: the modules annotate with typing.List
+    assert "list" not in RESOURCE_RESERVED
+    assert attribute_name("list", reserved=RESOURCE_RESERVED) == "list"
+    assert attribute_name("type", reserved=RESOURCE_RESERVED) == "type_"
+    assert attribute_name("with_raw_response", reserved=RESOURCE_RESERVED) == (
+        "with_raw_response_"
+    )
 
 
 def test_reserved_sets_are_consistent() -> None:
@@ -241,31 +246,41 @@ def test_operation_id_for_an_operation_without_one() -> None:
     assert naming.operation_id_for("post", "/", set()) == "Post"
 
 
-def test_method_names_are_unique_across_operations() -> None:
-    names = naming.method_names(["GetCustomers", "get_customers", "class"])
-    assert names == {
-        "get_customers": "get_customers",
-        "GetCustomers": "get_customers_2",
-        "class": "class_",
-    }
-
-
 def test_operation_stem_and_payload_model_names() -> None:
-    stem = naming.operation_stem("PostCustomersCustomerSources")
-    assert stem == "PostCustomersCustomerSources"
-    assert naming.query_model_name(stem) == stem + "Query"
-    assert naming.body_model_name(stem) == stem + "Request"
+    stem = naming.operation_stem("customers.sources.create")
+    assert stem == "CustomersSourcesCreate"
+    assert naming.query_model_name(stem, with_body=False) == stem + "Params"
+    # an operation with a body too: its query gets a name of its own
+    assert naming.query_model_name(stem, with_body=True) == stem + "QueryParams"
+    assert naming.body_model_name(stem) == stem + "Params"
 
 
-def test_group_names_modules_avoid_client_attributes_classes_avoid_models() -> None:
-    names = naming.group_names(
-        ["customers", "request", "customers"], model_names={"CustomersResource"}
+def test_operation_stem_of_a_reserved_class_name_gets_model_suffix() -> None:
+    # a call ``client.field(...)`` must not make a class shadowing ``Field``
+    assert naming.operation_stem("field") == "FieldModel"
+
+
+def test_resource_class_names_avoid_models_and_reserved_names() -> None:
+    names = naming.resource_class_names(
+        [("customers",), ("customers", "sources"), ("request",), ("customers",)],
+        model_names={"CustomersResource"},
     )
     assert names == {
-        "customers": ("customers", "CustomersResource2"),
-        "request": ("request_", "RequestResource"),
+        ("customers",): "CustomersResource2",
+        ("customers", "sources"): "CustomersSourcesResource",
+        ("request",): "RequestResource",
     }
-    assert names["request"][1] == "Request" + naming.RESOURCE_SUFFIX
+    assert names[("request",)] == "Request" + naming.RESOURCE_SUFFIX
+
+
+def test_resource_class_names_are_unique_whatever_the_order() -> None:
+    # ``a_b`` at the top and ``b`` below ``a`` read alike: the sorted first keeps the name
+    paths = [("a", "b"), ("a_b",)]
+    results = {
+        tuple(sorted(naming.resource_class_names(order, model_names=()).items()))
+        for order in itertools.permutations(paths)
+    }
+    assert results == {((("a", "b"), "ABResource"), (("a_b",), "ABResource2"))}
 
 
 def test_async_class_name() -> None:
@@ -289,16 +304,6 @@ def test_argument_names_share_one_namespace_across_locations() -> None:
         ("path", "customer"): "customer",
         ("query", "customer"): "customer_2",
     }
-
-
-def test_iterator_names_in_order_avoid_taken_and_each_other() -> None:
-    taken = {"get_customers", "get_customers_iter", "get_charges"}
-    assert naming.iterator_names(["get_customers", "get_charges"], taken=taken) == [
-        "get_customers_iter_2",
-        "get_charges_iter",
-    ]
-    # the earlier method keeps the plain name when two would meet
-    assert naming.iterator_names(["a", "a"], taken=set()) == ["a_iter", "a_iter_2"]
 
 
 def test_inline_model_candidates_title_first_then_hint() -> None:
@@ -339,6 +344,13 @@ def test_page_file_names_and_links_follow_the_method_name() -> None:
     assert naming.reference_page("get_customers") == "get_customers.html"
     assert naming.reference_page_link("get_customers") == (
         "operations/get_customers.html"
+    )
+    # pages are named by call now: the dots stay in the file name
+    assert naming.docs_page("customers.sources.create") == (
+        "customers.sources.create.md"
+    )
+    assert naming.reference_page_link("customers.sources.create") == (
+        "operations/customers.sources.create.html"
     )
 
 

@@ -1,4 +1,5 @@
-"""Unit tests for generator.present.python, .order and .imports: what package templates receive."""
+"""Unit tests for generator.present.python, .operations, .order and .imports: what package
+templates receive."""
 
 from __future__ import annotations
 
@@ -9,17 +10,23 @@ import pytest
 
 from generator import ir
 from generator.present import imports
+from generator.present import operations
 from generator.present import order as ordering
 from generator.present import python as views
 from generator.errors import CodegenError
+from generator.present.operations import (
+    CALL_OPTION_ARGUMENTS,
+    IDEMPOTENT_METHODS,
+    call_option_arguments,
+    method_view,
+    path_expression,
+)
 from generator.present.order import ordered_aliases
 from generator.present.python import (
-    CALL_OPTION_ARGUMENTS,
     ArgumentView,
+    ConstantView,
     FieldView,
     field_view,
-    operation_view,
-    path_expression,
 )
 
 STR = ir.Primitive("str")
@@ -44,22 +51,22 @@ def field(
 
 
 def test_optional_field_is_optional_with_none_default() -> None:
-    view = field_view(field(STR), request=False)
+    view = field_view(field(STR))
     assert view == FieldView("email", "Optional[str]", "None", "")
 
 
 def test_required_field_has_no_default() -> None:
-    view = field_view(field(ir.Primitive("int"), required=True), request=True)
+    view = field_view(field(ir.Primitive("int"), required=True))
     assert view == FieldView("email", "int", None, "")
 
 
 def test_any_is_not_wrapped_in_optional() -> None:
-    view = field_view(field(ir.ANY), request=True)
+    view = field_view(field(ir.ANY))
     assert (view.annotation, view.default) == ("Any", "None")
 
 
 def test_aliased_wire_name() -> None:
-    view = field_view(field(STR, name="from_", wire="from"), request=False)
+    view = field_view(field(STR, name="from_", wire="from"))
     assert view.name == "from_"
     assert view.annotation == "Optional[str]"
     assert view.default == (
@@ -68,9 +75,7 @@ def test_aliased_wire_name() -> None:
 
 
 def test_required_aliased_field_has_no_default_keyword() -> None:
-    view = field_view(
-        field(STR, name="class_", wire="class", required=True), request=True
-    )
+    view = field_view(field(STR, name="class_", wire="class", required=True))
     assert (
         view.default == 'Field(validation_alias="class", serialization_alias="class")'
     )
@@ -78,35 +83,36 @@ def test_required_aliased_field_has_no_default_keyword() -> None:
 
 def test_constraints_hoisted_into_field_for_primitives() -> None:
     constrained = ir.Primitive("str", (max_len(5),))
-    assert field_view(field(constrained, required=True), request=True) == FieldView(
+    assert field_view(field(constrained, required=True)) == FieldView(
         "email", "str", "Field(max_length=5)", ""
     )
-    optional = field_view(field(constrained), request=True)
+    optional = field_view(field(constrained))
     assert optional.annotation == "Optional[str]"
     assert optional.default == "Field(default=None, max_length=5)"
 
 
 def test_constraints_hoisted_through_nullable() -> None:
     constrained = ir.Nullable(ir.Primitive("str", (max_len(5),)))
-    view = field_view(field(constrained, required=True), request=True)
+    view = field_view(field(constrained, required=True))
     assert view.annotation == "Optional[str]"
-    # required in a request: null must be sent explicitly, so no default
-    assert view.default == "Field(max_length=5)"
+    # a response may send null for it: it parses as None, constraints kept
+    assert view.default == "Field(default=None, max_length=5)"
 
 
 def test_nullable_required_response_field_defaults_to_none() -> None:
-    view = field_view(field(ir.Nullable(STR), required=True), request=False)
+    view = field_view(field(ir.Nullable(STR), required=True))
     assert (view.annotation, view.default) == ("Optional[str]", "None")
 
 
-def test_nullable_required_request_field_has_no_default() -> None:
-    view = field_view(field(ir.Nullable(STR), required=True), request=True)
-    assert (view.annotation, view.default) == ("Optional[str]", None)
+def test_field_view_takes_no_request_flag() -> None:
+    # request models are TypedDicts now (present.params): field_view is response-only
+    with pytest.raises(TypeError):
+        field_view(field(STR), request=True)  # type: ignore[call-arg]
 
 
 def test_constraints_inside_union_use_annotated() -> None:
     union = ir.UnionType((ir.Primitive("str", (max_len(5),)), ir.LiteralType(("",))))
-    view = field_view(field(union), request=True)
+    view = field_view(field(union))
     assert view.annotation == (
         'Optional[Union[Annotated[str, Field(max_length=5)], Literal[""]]]'
     )
@@ -115,7 +121,7 @@ def test_constraints_inside_union_use_annotated() -> None:
 
 def test_constraints_inside_list_use_annotated() -> None:
     items = ir.ListType(ir.Primitive("str", (max_len(5),)))
-    view = field_view(field(items, required=True), request=True)
+    view = field_view(field(items, required=True))
     assert view.annotation == "list[Annotated[str, Field(max_length=5)]]"
     assert view.default is None
 
@@ -125,40 +131,40 @@ def test_several_constraints_keep_their_order() -> None:
         "int",
         (ir.Constraint("le", 10, "at most 10"), ir.Constraint("ge", 1, "at least 1")),
     )
-    view = field_view(field(number, required=True), request=True)
+    view = field_view(field(number, required=True))
     assert view.default == "Field(le=10, ge=1)"
 
 
 def test_discriminated_union_annotation() -> None:
     union = ir.UnionType((ir.ModelRef("Card"), ir.ModelRef("Bank")), "object")
-    view = field_view(field(union, required=True), request=False)
+    view = field_view(field(union, required=True))
     assert view.annotation == (
         'Annotated[Union[Card, Bank], Field(discriminator="object")]'
     )
 
 
 def test_open_enum_annotation() -> None:
-    view = field_view(
-        field(ir.LiteralType(("a", "b"), open=True), required=True), request=False
-    )
+    view = field_view(field(ir.LiteralType(("a", "b"), open=True), required=True))
     assert view.annotation == 'Union[Literal["a", "b"], str]'
 
 
 def test_field_docstring() -> None:
-    view = field_view(field(STR, doc="The customer's email."), request=False)
+    view = field_view(field(STR, doc="The customer's email."))
     assert view.docstring == "The customer's email."
 
 
-def test_model_view_request_config() -> None:
-    open_model = ir.Model("Params", (field(STR),), "", "/x", request=True)
-    closed_model = ir.Model("Query", (), "Query.", "/x", request=True, closed=True)
-    response = ir.Model("Customer", (), "", "/x")
-    assert views.model_view(open_model).config == 'ConfigDict(extra="allow")'
-    assert views.model_view(open_model).base == "RequestModel"
-    assert views.model_view(closed_model).config is None
-    assert views.model_view(response).config is None
-    assert views.model_view(response).base == "StripeModel"
-    assert views.model_view(response).docstring == "The ``Customer`` object."
+def test_model_view_of_a_response_model() -> None:
+    response = ir.Model("Customer", (field(STR),), "", "/x")
+    view = views.model_view(response)
+    assert view.name == "Customer"
+    assert view.docstring == "The ``Customer`` object."
+    assert view.fields == (FieldView("email", "Optional[str]", "None", ""),)
+    assert not view.spaced
+    documented = ir.Model("Card", (field(STR, doc="An email."),), "A card.", "/x")
+    assert views.model_view(documented).docstring == "A card."
+    assert views.model_view(documented).spaced
+    # every model is a StripeModel: there is no base or config to choose any more
+    assert not hasattr(view, "base") and not hasattr(view, "config")
 
 
 # --- path_expression -----------------------------------------------------------------------
@@ -275,13 +281,12 @@ def test_field_uses_match_the_field_view() -> None:
         field(ir.Nullable(ir.ANY), required=False),
     ]
     for case in cases:
-        for request in (True, False):
-            view = field_view(case, request=request)
-            uses = imports.of_field(case)
-            source = view.annotation + " = " + (view.default or "")
-            words = set(re.findall(r"[A-Za-z]+", source))
-            assert set(uses.typing_names()) == words & set(imports.TYPING_NAMES)
-            assert uses.field == ("Field(" in source)
+        view = field_view(case)
+        uses = imports.of_field(case)
+        source = view.annotation + " = " + (view.default or "")
+        words = set(re.findall(r"[A-Za-z]+", source))
+        assert set(uses.typing_names()) == words & set(imports.TYPING_NAMES)
+        assert uses.field == ("Field(" in source)
 
 
 def test_names_of_longer_identifiers_are_not_imports() -> None:
@@ -289,7 +294,7 @@ def test_names_of_longer_identifiers_are_not_imports() -> None:
     assert imports.union([]) == imports.NOTHING
 
 
-# --- operation_view ------------------------------------------------------------------------
+# --- method_view (present.operations) -------------------------------------------------------
 
 
 def _payload(
@@ -297,9 +302,10 @@ def _payload(
     *,
     media_type: str,
     styles: tuple[tuple[str, str], ...],
+    model: str = "CustomersUpdateParams",
 ) -> ir.Payload:
     return ir.Payload(
-        model="Model",
+        model=model,
         media_type=media_type,
         fields=fields,
         arguments=tuple(f.name for f in fields),
@@ -311,8 +317,9 @@ def _payload(
 def _operation(**overrides: Any) -> ir.Operation:
     values: dict[str, Any] = dict(
         operation_id="PostCustomersCustomer",
-        name="post_customers_customer",
+        name="update",
         group="customers",
+        resource=("customers",),
         method="post",
         path="/v1/customers/{customer}",
         summary="Update a customer",
@@ -329,7 +336,26 @@ def _operation(**overrides: Any) -> ir.Operation:
     return ir.Operation(**values)
 
 
-def test_operation_view_keywords_required_first_then_call_options() -> None:
+def _list_operation(kind: str = "cursor") -> ir.Operation:
+    query = _payload(
+        (field(ir.Primitive("int"), name="limit"), field(STR, name="starting_after")),
+        media_type="query",
+        styles=(("limit", "form"), ("starting_after", "form")),
+        model="CustomersListParams",
+    )
+    return _operation(
+        operation_id="GetCustomers",
+        name="list",
+        method="get",
+        path="/v1/customers",
+        path_params=(),
+        query=query,
+        response=ir.Response(ir.ModelRef("CustomerList"), "application/json", ""),
+        pagination=ir.Pagination(kind, ir.ModelRef("Customer")),
+    )
+
+
+def test_method_view_keywords_required_first_then_call_options() -> None:
     body = _payload(
         (
             field(STR, name="description"),
@@ -340,13 +366,15 @@ def test_operation_view_keywords_required_first_then_call_options() -> None:
         media_type="application/x-www-form-urlencoded",
         styles=(("metadata", "deepObject"),),
     )
-    view = operation_view(_operation(body=body))
+    view = method_view(_operation(body=body), awaitable=False)
+    assert view.name == "update"
     assert view.positional == (ArgumentView("customer", "str", None),)
+    # resource modules spell maps and lists with typing's Dict and List (see the module)
     assert view.keywords == (
         ArgumentView("amount", "int", None),
         ArgumentView("currency", "str", None),
         ArgumentView("description", "Optional[str]", "None"),
-        ArgumentView("metadata", "Optional[dict[str, str]]", "None"),
+        ArgumentView("metadata", "Optional[Dict[str, str]]", "None"),
         *CALL_OPTION_ARGUMENTS,
     )
     assert [a.name for a in view.keywords[-9:]] == [
@@ -365,8 +393,10 @@ def test_operation_view_keywords_required_first_then_call_options() -> None:
 
 def test_idempotency_key_is_offered_on_post_operations_only() -> None:
     """On GET and DELETE an `Idempotency-Key` does nothing, so it is no parameter there."""
+    assert IDEMPOTENT_METHODS == frozenset({"post"})
+    assert call_option_arguments("POST") == CALL_OPTION_ARGUMENTS
     for method in ("get", "delete"):
-        view = operation_view(_operation(method=method))
+        view = method_view(_operation(method=method), awaitable=False)
         names = [a.name for a in view.keywords]
         assert "idempotency_key" not in names
         assert "idempotency_key" not in view.options
@@ -380,13 +410,14 @@ def test_idempotency_key_is_offered_on_post_operations_only() -> None:
             "extra_query",
             "extra_body",
         ]
+        assert call_option_arguments(method) == CALL_OPTION_ARGUMENTS[1:]
     timeout = [a for a in CALL_OPTION_ARGUMENTS if a.name == "timeout"]
     assert timeout == [
         ArgumentView("timeout", "Union[float, httpx.Timeout, None]", "None")
     ]
 
 
-def test_operation_view_request_details() -> None:
+def test_method_view_request_details() -> None:
     body = _payload(
         (field(ir.MapType(STR), name="metadata"), field(STR, name="name")),
         media_type="application/x-www-form-urlencoded",
@@ -394,33 +425,118 @@ def test_operation_view_request_details() -> None:
         # only the map in form style is listed
         styles=(("metadata", "form"), ("name", "form")),
     )
-    view = operation_view(_operation(body=body))
+    operation = _operation(body=body)
+    assert operations.encoding_styles(body) == [("metadata", "form")]
+    view = method_view(operation, awaitable=False)
+    assert view.define == "def"
+    assert view.send == "self._client.request"
     assert view.http_method == "post"
     assert view.path_expression == 'f"/v1/customers/{quote_path(customer)}"'
     assert view.returns == "Customer"
     assert view.response_constant == "_CUSTOMER"
+    assert operations.response_constant(operation) == "_CUSTOMER"
     assert view.base_url is None
     assert view.query is None
     assert view.body is not None
+    assert view.body.constant == "_CUSTOMERS_UPDATE_PARAMS"
+    assert operations.params_constant(body) == "_CUSTOMERS_UPDATE_PARAMS"
     assert view.body.styles == '{"metadata": "form"}'
-    assert view.body.styles_constant == "_POST_CUSTOMERS_CUSTOMER_BODY_STYLES"
-    assert view.body.multipart is False
-    assert view.body.arguments == (("metadata", "metadata"), ("name", "name"))
+    # named after the call, not the operation ID
+    assert view.body.styles_constant == "_CUSTOMERS_UPDATE_BODY_STYLES"
+    assert view.body.files == ()
+    assert view.body.file_keys == ""
+    assert view.body.arguments == (('"metadata"', "metadata"), ('"name"', "name"))
 
 
-def test_operation_view_binary_response_and_server() -> None:
-    view = operation_view(
+def test_method_view_of_the_awaitable_twin() -> None:
+    view = method_view(_operation(), awaitable=True)
+    assert view.define == "async def"
+    assert view.send == "await self._client.request"
+    assert view.returns == "Customer"
+    sync = method_view(_operation(), awaitable=False)
+    assert {k for k in view.__dict__ if view.__dict__[k] != sync.__dict__[k]} == {
+        "define",
+        "send",
+    }
+
+
+def test_method_view_of_a_list_returns_pages() -> None:
+    operation = _list_operation()
+    sync = method_view(operation, awaitable=False)
+    assert sync.returns == "SyncPage[Customer]"
+    assert sync.send == "self._client.request_page"
+    assert sync.http_method is None  # request_page always GETs
+    assert sync.response_constant == "_CUSTOMER_LIST_PAGE"
+    assert operations.page_constant(operation) == "_CUSTOMER_LIST_PAGE"
+    assert sync.query is not None and sync.query.constant == "_CUSTOMERS_LIST_PARAMS"
+    assert sync.query.styles_constant is None  # scalars only
+    awaitable = method_view(operation, awaitable=True)
+    # not a coroutine: it returns the paginator, awaited or iterated by the caller
+    assert awaitable.define == "def"
+    assert awaitable.send == "self._client.request_page"
+    assert awaitable.returns == "AsyncPaginator[Customer]"
+    assert "Returns the first page." in sync.docstring
+    assert "walked backwards" in sync.docstring
+    search = method_view(_list_operation("search"), awaitable=False)
+    assert "Returns the first page." in search.docstring
+    assert "walked backwards" not in search.docstring
+
+
+def test_constants_are_shared_sorted_and_typed() -> None:
+    body = _payload(
+        (field(STR, name="name"),),
+        media_type="application/x-www-form-urlencoded",
+        styles=(),
+    )
+    update = _operation(body=body)
+    retrieve = _operation(name="retrieve", method="get", operation_id="GetCustomer")
+    binary = _operation(
+        name="pdf",
+        operation_id="GetCustomerPdf",
+        method="get",
+        response=ir.Response(None, "application/pdf", "pdf"),
+    )
+    found = operations.constants([update, retrieve, binary, _list_operation()])
+    assert found == [
+        ConstantView(
+            "_CUSTOMER", "ResponseType[Customer]", "ResponseType(Customer)"
+        ),  # update and retrieve share it
+        ConstantView(
+            "_CUSTOMERS_LIST_PARAMS",
+            "ParamsType[CustomersListParams]",
+            'ParamsType(CustomersListParams, "customers.list")',
+        ),
+        ConstantView(
+            "_CUSTOMERS_PDF_RESPONSE", "ResponseType[bytes]", "ResponseType.binary()"
+        ),
+        ConstantView(
+            "_CUSTOMERS_UPDATE_PARAMS",
+            "ParamsType[CustomersUpdateParams]",
+            'ParamsType(CustomersUpdateParams, "customers.update")',
+        ),
+        ConstantView(
+            "_CUSTOMER_LIST_PAGE",
+            "PageType[Customer]",
+            'PageType(CustomerList, "cursor")',
+        ),
+    ]
+    assert [c.name for c in found] == sorted(c.name for c in found)
+
+
+def test_method_view_binary_response_and_server() -> None:
+    view = method_view(
         _operation(
             response=ir.Response(None, "application/pdf", "pdf"),
             server="https://files.example.com",
-        )
+        ),
+        awaitable=False,
     )
     assert view.returns == "bytes"
-    assert view.response_constant == "_POST_CUSTOMERS_CUSTOMER_RESPONSE"
+    assert view.response_constant == "_CUSTOMERS_UPDATE_RESPONSE"
     assert view.base_url == '"https://files.example.com"'
 
 
-def test_operation_view_multipart_files() -> None:
+def test_method_view_multipart_files() -> None:
     body = _payload(
         (
             field(ir.Primitive("bytes"), name="file", required=True),
@@ -429,12 +545,21 @@ def test_operation_view_multipart_files() -> None:
         media_type="multipart/form-data",
         styles=(("file", "form"), ("purpose", "form")),
     )
-    view = operation_view(_operation(body=body))
+    view = method_view(_operation(body=body), awaitable=False)
     assert view.body is not None
-    assert view.body.multipart is True
-    assert view.body.files == (('"file"', "file"),)
-    assert view.body.exclude == '{"file"}'
+    assert view.body.files == ('"file"',)
+    assert view.body.file_keys == '("file",)'
+    # the file stays among the arguments: split_files takes it out of the validated body
+    assert view.body.arguments == (('"file"', "file"), ('"purpose"', "purpose"))
     assert view.body.styles_constant is None
+    # bytes outside multipart are no file part
+    form = _payload(
+        (field(ir.Primitive("bytes"), name="file"),),
+        media_type="application/x-www-form-urlencoded",
+        styles=(),
+    )
+    form_view = method_view(_operation(body=form), awaitable=False)
+    assert form_view.body is not None and form_view.body.files == ()
 
 
 def test_operation_docstring_lists_documented_arguments() -> None:
@@ -443,15 +568,52 @@ def test_operation_docstring_lists_documented_arguments() -> None:
         media_type="application/x-www-form-urlencoded",
         styles=(),
     )
-    view = operation_view(_operation(body=body))
+    view = method_view(_operation(body=body), awaitable=False)
     assert view.docstring == (
         "Updates a customer.\n\n"
-        "        ``POST /v1/customers/{customer}``\n\n"
+        "        ``POST /v1/customers/{customer}`` (operation ID"
+        " ``PostCustomersCustomer``)\n\n"
         "        Args:\n"
         "        - customer: The ID.\n"
-        "        - name: The name.\n"
+        "        - name: The name.\n\n"
+        "        Per-call options (``idempotency_key``, ``api_key``, ``stripe_account``,\n"
+        "        ``stripe_version``, ``timeout``, ``max_retries``, ``extra_headers``,\n"
+        "        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.\n"
         "        "
     )
+
+
+def test_class_views_of_a_resource_and_its_twin() -> None:
+    create = _operation(
+        operation_id="PostCustomersCustomerSources",
+        name="create",
+        resource=("customers", "sources"),
+        path="/v1/customers/{customer}/sources",
+    )
+    resource = ir.Resource(
+        ("customers", "sources"),
+        "CustomersSourcesResource",
+        (create,),
+        (("verify", "CustomersSourcesVerifyResource"),),
+    )
+    sync, awaitable = operations.class_views(resource)
+    assert sync.name == "CustomersSourcesResource"
+    assert awaitable.name == "AsyncCustomersSourcesResource"
+    assert (sync.client_class, awaitable.client_class) == (
+        "SyncAPIClient",
+        "AsyncAPIClient",
+    )
+    assert sync.docstring == "``client.customers.sources``."
+    assert awaitable.docstring == "``async_client.customers.sources``."
+    assert [(c.attribute, c.class_name) for c in sync.children] == [
+        ("verify", "CustomersSourcesVerifyResource")
+    ]
+    assert [(c.attribute, c.class_name) for c in awaitable.children] == [
+        ("verify", "AsyncCustomersSourcesVerifyResource")
+    ]
+    assert sync.children[0].docstring == "``client.customers.sources.verify``."
+    assert sync.methods == (method_view(create, awaitable=False),)
+    assert awaitable.methods == (method_view(create, awaitable=True),)
 
 
 # --- dependency order without recursion ----------------------------------------------------------
