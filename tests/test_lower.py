@@ -149,13 +149,19 @@ def _ids(api: ir.Api) -> list[str]:
     return [op.operation_id for op in api.operations]
 
 
-def test_select_all_keeps_document_order_grouped() -> None:
+def test_select_all_groups_operations_sorted_by_call() -> None:
     api = lower(_selection_spec())
     assert _ids(api) == [
         "GetCharges",
-        "GetCustomers",
         "PostCustomers",
+        "GetCustomers",
         "GetCustomersCustomer",
+    ]
+    assert [op.call for op in api.operations] == [
+        "charges.retrieve",
+        "customers.create",
+        "customers.list",
+        "customers.retrieve",
     ]
     assert [g.name for g in api.groups] == ["charges", "customers"]
 
@@ -260,7 +266,7 @@ def test_form_body_payload() -> None:
     (operation,) = api.operations
     body = operation.body
     assert body is not None
-    assert body.model == "PostThingsRequest"
+    assert body.model == "ThingsCreateParams"
     assert body.media_type == "application/x-www-form-urlencoded"
     assert body.arguments == ("email", "tax_exempt", "card", "description", "metadata")
     assert body.required is False
@@ -271,7 +277,7 @@ def test_form_body_payload() -> None:
         ("description", "form"),
         ("metadata", "deepObject"),
     )
-    model = request_model(api, "PostThingsRequest")
+    model = request_model(api, "ThingsCreateParams")
     assert model.request is True
     assert model.closed is False
     assert model.fields == body.fields
@@ -735,7 +741,7 @@ def test_query_parameters_become_query_model_with_styles() -> None:
     (operation,) = api.operations
     query = operation.query
     assert query is not None
-    assert query.model == "GetCustomersQuery"
+    assert query.model == "CustomersListParams"
     assert query.media_type == "query"
     assert query.required is False
     assert query.arguments == (
@@ -752,7 +758,7 @@ def test_query_parameters_become_query_model_with_styles() -> None:
         ("expand", "deepObject"),
         ("created", "deepObject"),
     )
-    model = request_model(api, "GetCustomersQuery")
+    model = request_model(api, "CustomersListParams")
     assert model.closed is True
     assert model.request is True
     assert model.doc == "Query parameters of ``GET /v1/customers``."
@@ -761,7 +767,7 @@ def test_query_parameters_become_query_model_with_styles() -> None:
         (ir.ModelRef("RangeQuerySpecs"), ir.Primitive("int"))
     )
     assert [m.name for g in api.groups for m in g.request_models] == [
-        "GetCustomersQuery",
+        "CustomersListParams",
         "RangeQuerySpecs",
     ]
 
@@ -776,12 +782,9 @@ def test_required_query_parameter_makes_payload_required() -> None:
 def test_cursor_pagination() -> None:
     api = lower(_list_spec())
     (operation,) = api.operations
+    assert operation.call == "customers.list"
     assert operation.pagination == ir.Pagination(
-        kind="cursor",
-        method_name="get_customers_iter",
-        item=ir.ModelRef("Customer"),
-        cursor_argument="starting_after",
-        skipped_arguments=("ending_before",),
+        kind="cursor", item=ir.ModelRef("Customer")
     )
 
 
@@ -789,11 +792,7 @@ def test_search_pagination() -> None:
     api = lower(_list_spec(page_token=True))
     (operation,) = api.operations
     assert operation.pagination == ir.Pagination(
-        kind="search",
-        method_name="get_customers_iter",
-        item=ir.ModelRef("Customer"),
-        cursor_argument="page",
-        skipped_arguments=(),
+        kind="search", item=ir.ModelRef("Customer")
     )
 
 
@@ -815,7 +814,7 @@ def test_no_pagination_for_post() -> None:
 # --- operations, groups, servers -----------------------------------------------------------
 
 
-def test_method_names_unique_across_groups() -> None:
+def test_method_names_are_per_resource_across_groups() -> None:
     ok = json_response({"type": "string"})
     spec = document(
         {
@@ -824,8 +823,33 @@ def test_method_names_unique_across_groups() -> None:
         }
     )
     api = lower(spec)
-    names = {op.operation_id: (op.name, op.group) for op in api.operations}
-    assert names == {"get_foo": ("get_foo", "alpha"), "GetFoo": ("get_foo_2", "beta")}
+    names = {op.operation_id: (op.name, op.resource, op.group) for op in api.operations}
+    # one name in two resources: no clash, so no fallback
+    assert names == {
+        "get_foo": ("retrieve", ("alpha", "x"), "alpha"),
+        "GetFoo": ("retrieve", ("beta", "x"), "beta"),
+    }
+    assert {op.naming_rule for op in api.operations} == {"path"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug (see /tmp/h/bugs-gen-tests.md): fallback names that meet are not"
+    " made unique",
+)
+def test_method_names_unique_when_fallbacks_meet() -> None:
+    ok = json_response({"type": "string"})
+    # two versions of one path: the same call, and operation IDs of one snake case
+    spec = document(
+        {
+            "/v1/alpha/x": {"get": {"operationId": "get_foo", "responses": ok}},
+            "/v2/alpha/x": {"get": {"operationId": "GetFoo", "responses": ok}},
+        }
+    )
+    api = lower(spec)
+    names = {op.operation_id: op.call for op in api.operations}
+    assert len(set(names.values())) == 2
+    assert names == {"get_foo": "alpha.x.get_foo", "GetFoo": "alpha.x.get_foo_2"}
 
 
 def test_group_classes_end_in_resource_even_next_to_models() -> None:
@@ -986,7 +1010,8 @@ def test_missing_operation_id_is_synthesised() -> None:
     )
     (operation,) = lower(spec).operations
     assert operation.operation_id == "GetV1Things"
-    assert operation.name == "get_v1_things"
+    # the call comes from the path, whatever the ID
+    assert (operation.resource, operation.name) == (("things",), "retrieve")
 
 
 # --- nesting limits ----------------------------------------------------------------------------

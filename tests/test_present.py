@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import ir
+from generator import ir, naming
 from generator.errors import CodegenError
 from generator.lower import Selection, lower_document
 from generator.present import describe, docs, files, package, plan, reference
@@ -115,10 +115,19 @@ def test_async_class_names_reach_the_templates_from_naming() -> None:
     view = package.group_view(group)
     assert view.async_class_name == "Async" + group.class_name
     context = package.resource_context(group)
-    assert [(c.name, c.awaitable) for c in context["classes"]] == [
-        (group.class_name, False),
-        (view.async_class_name, True),
+    # a twin per resource, the top resource first; the twin awaits an AsyncAPIClient
+    classes = context["classes"]
+    assert [(c.name, c.client_class) for c in classes[:2]] == [
+        (group.class_name, "SyncAPIClient"),
+        (view.async_class_name, "AsyncAPIClient"),
     ]
+    assert [c.name for c in classes] == [
+        prefix + r.class_name for r in group.resources for prefix in ("", "Async")
+    ]
+    assert all(
+        naming.async_class_name(sync.name) == twin.name
+        for sync, twin in zip(classes[::2], classes[1::2])
+    )
 
 
 # --- no cycle ---------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def sample_api() -> ir.Api:
         _field("validate", ir.Primitive("bool")),
     )
     body = ir.Payload(
-        model="CreateThingRequest",
+        model="ThingsSourcesCreateParams",
         media_type="application/x-www-form-urlencoded",
         fields=body_fields,
         arguments=tuple(f.name for f in body_fields),
@@ -88,12 +88,18 @@ def sample_api() -> ir.Api:
         required=False,
     )
     request = ir.Model(
-        "CreateThingRequest", body_fields, "", "#/body", request=True, closed=True
+        "ThingsSourcesCreateParams",
+        body_fields,
+        "",
+        "#/body",
+        request=True,
+        closed=True,
     )
     operation = ir.Operation(
         operation_id="PostThingsThingSources",
-        name="post_things_thing_sources",
+        name="create",
         group="things",
+        resource=("things", "sources"),
         method="post",
         path="/v1/things/{thing}/sources",
         summary="Create a <b>thing</b> </script>",
@@ -138,7 +144,7 @@ def sample_digest() -> str:
     return digest.hexdigest()
 
 
-PAGE = "reference/operations/post_things_thing_sources.html"
+PAGE = "reference/operations/things.sources.create.html"
 
 
 class Tags(HTMLParser):
@@ -204,7 +210,9 @@ def test_operation_data_describes_every_field() -> None:
     )
     assert data["method"] == "POST"
     assert data["path"] == "/v1/things/{thing}/sources"
-    assert data["group"] == "things" and data["function"] == "post_things_thing_sources"
+    # the page's snippet calls ``client.<call>(``: the data names the whole call
+    assert data["call"] == "things.sources.create"
+    assert "group" not in data and "function" not in data
     assert [p["name"] for p in data["path_params"]] == ["thing"]
     assert data["path_params"][0]["type"] == {
         "kind": "string",
@@ -297,7 +305,7 @@ def test_page_shows_the_reference_and_escapes_spec_text() -> None:
     for expected in (
         '<span class="method method-post">POST</span>',
         "/v1/things/{thing}/sources",
-        "client.things.post_things_thing_sources(...)",
+        "client.things.sources.create(...)",
         "Fields of <code>CardParams</code>",
         "token or ID (string)",
         "empty string (unsets the value)",
@@ -334,7 +342,7 @@ def test_index_lists_every_operation_and_assets_are_self_contained() -> None:
         "reference/routes.json",  # what the gateway forwards
     ]
     index = files["reference/index.html"]
-    assert 'href="operations/post_things_thing_sources.html"' in index
+    assert 'href="operations/things.sources.create.html"' in index
     assert "Test API &lt;/script&gt;" in index
     for path, text in files.items():
         # No CDN: every script, stylesheet or image the pages load is one of their own files
@@ -389,9 +397,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_generated_pages_from_the_spec_are_checked(generated: Path) -> None:
-    page = (
-        generated / "reference" / "operations" / "post_customers_customer_sources.html"
-    )
+    page = generated / "reference" / "operations" / "customers.sources.create.html"
     html = page.read_text(encoding="utf-8")
     tags = parse(html)
     data = json.loads(dict((a.get("id"), t) for a, t in tags.scripts)["operation-data"])
@@ -447,4 +453,4 @@ def test_generated_pages_from_the_spec_are_checked(generated: Path) -> None:
     )
     page.write_text(html, encoding="utf-8")
     assert drift.returncode == 1
-    assert "reference/operations/post_customers_customer_sources.html" in drift.stdout
+    assert "reference/operations/customers.sources.create.html" in drift.stdout

@@ -154,6 +154,8 @@ def test_file_set(files: dict[str, str]) -> None:
             "_logs.py",
             "_model_base.py",
             "_options.py",
+            "_pagination.py",
+            "_params.py",
             "_responses.py",
             "_retries.py",
             "_sync_client.py",
@@ -168,7 +170,8 @@ def test_file_set(files: dict[str, str]) -> None:
             "resources/customers.py",
         )
     }
-    operations = ("get_balance", "get_customers_customer", "post_customers_customer")
+    # pages are named by call
+    operations = ("balance.retrieve", "customers.retrieve", "customers.update")
     documentation = {"docs/index.md", "docs/models.md"} | {
         f"docs/operations/{name}.md" for name in operations
     }
@@ -183,7 +186,7 @@ def test_file_set(files: dict[str, str]) -> None:
 
 def test_every_python_file_compiles(files: dict[str, str]) -> None:
     python = [path for path in files if path.endswith(".py")]
-    assert len(python) == 22
+    assert len(python) == 24
     for path in python:
         compile(files[path], path, "exec")
 
@@ -227,8 +230,10 @@ def test_generated_code_uses_the_ir(files: dict[str, str]) -> None:
     assert "class AsyncCustomersResource:" in resources
     assert 'f"/v1/customers/{quote_path(customer)}"' in resources
     params = files[f"{PACKAGE}/params/customers.py"]
-    assert "class PostCustomersCustomerRequest(RequestModel):" in params
-    assert "class GetCustomersCustomerQuery(RequestModel):" in params
+    assert "class CustomersUpdateParams(TypedDict, total=False):" in params
+    assert "class CustomersRetrieveParams(TypedDict, total=False):" in params
+    assert "RequestModel" not in params
+    assert "    def update(\n" in resources and "    def retrieve(\n" in resources
     models = files[f"{PACKAGE}/models.py"]
     assert "class Customer(StripeModel):" in models
     assert "class Balance(StripeModel):" in models
@@ -262,7 +267,7 @@ def test_package_name_is_used(api: ir.Api) -> None:
     other = render(api, RenderOptions(package="vendored"))
     assert "vendored/_client.py" in other
     assert not any(path.startswith(f"{PACKAGE}/") for path in other)
-    assert "from vendored import Client" in other["docs/operations/get_balance.md"]
+    assert "from vendored import Client" in other["docs/operations/balance.retrieve.md"]
 
 
 # --- user templates ------------------------------------------------------------------------
