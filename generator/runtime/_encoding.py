@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
 from urllib.parse import quote, quote_plus
 
 __all__ = [
@@ -35,6 +35,11 @@ __all__ = [
 ]
 
 _Pairs = List[Tuple[str, str]]
+# What `isinstance` proves about a parameter value (user data, typed Any): a mapping or an
+# array of unknown items. The casts below say so to type checkers, which otherwise see
+# items of unknown type.
+_AnyMapping = Mapping[object, object]
+_AnyArray = Sequence[object]
 
 # Text made only of these characters is the same after `quote_plus(text, safe="[]")`.
 _NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9_.~\[\]-]*").fullmatch
@@ -154,11 +159,11 @@ def _encode_deep_object(key: str, value: Any, pairs: _Pairs) -> None:
     elif value is None:
         return
     elif isinstance(value, (dict, Mapping)):
-        for name, item in value.items():
+        for name, item in cast(_AnyMapping, value).items():
             _encode_deep_object(f"{key}[{name}]", item, pairs)
     elif isinstance(value, (list, tuple)):
         index = 0
-        for item in value:
+        for item in cast(_AnyArray, value):
             count = len(pairs)
             _encode_deep_object(f"{key}[{index}]", item, pairs)
             if len(pairs) > count:
@@ -172,13 +177,14 @@ def _encode_form(key: str, value: Any, pairs: _Pairs) -> None:
     if value is None:
         return
     if isinstance(value, Mapping):
-        for name, item in value.items():
+        for name, item in cast(_AnyMapping, value).items():
             _encode_deep_object(str(name), item, pairs)
     elif isinstance(value, (list, tuple)):
-        if any(_is_nested(item) for item in value):
-            _encode_deep_object(key, value, pairs)  # form has no spelling for these
+        array = cast(_AnyArray, value)
+        if any(_is_nested(item) for item in array):
+            _encode_deep_object(key, array, pairs)  # form has no spelling for these
             return
-        for item in value:
+        for item in array:
             if item is not None:
                 pairs.append((key, _encode_scalar(key, item)))
     else:
@@ -190,18 +196,20 @@ def _encode_form_unexploded(key: str, value: Any, pairs: _Pairs) -> None:
     if value is None:
         return
     items: List[str] = []
-    if isinstance(value, (Mapping, list, tuple)) and any(
-        _is_nested(item)
-        for item in (value.values() if isinstance(value, Mapping) else value)
-    ):
-        _encode_deep_object(key, value, pairs)  # a comma list has no spelling for these
-        return
     if isinstance(value, Mapping):
-        for name, item in value.items():
+        mapping = cast(_AnyMapping, value)
+        if any(_is_nested(item) for item in mapping.values()):
+            _encode_deep_object(key, mapping, pairs)  # a comma list cannot spell these
+            return
+        for name, item in mapping.items():
             if item is not None:
                 items += [str(name), _encode_scalar(f"{key}[{name}]", item)]
     elif isinstance(value, (list, tuple)):
-        items = [_encode_scalar(key, item) for item in value if item is not None]
+        array = cast(_AnyArray, value)
+        if any(_is_nested(item) for item in array):
+            _encode_deep_object(key, array, pairs)  # a comma list cannot spell these
+            return
+        items = [_encode_scalar(key, item) for item in array if item is not None]
     else:
         pairs.append((key, _encode_scalar(key, value)))
         return
@@ -231,7 +239,7 @@ def _encode_scalar(key: str, value: Any) -> str:
 
 def _encode_number(key: str, value: Union[float, Decimal]) -> str:
     """Plain decimal notation of a float or Decimal, without exponent."""
-    number = Decimal(repr(value)) if isinstance(value, float) else value
+    number = value if isinstance(value, Decimal) else Decimal(repr(value))
     if not number.is_finite():
         raise ValueError(
             f"cannot encode parameter {key!r}: {value!r} is not a finite number"

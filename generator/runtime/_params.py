@@ -26,9 +26,11 @@ from typing import (
     Mapping,
     Optional,
     Sequence,
+    Set,
     Tuple,
     TypeVar,
     Union,
+    cast,
 )
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
@@ -141,18 +143,22 @@ class ParamsType(Generic[P]):
 def _adapter(typed_dict: Any) -> TypeAdapter[Any]:
     # TypeAdapter refuses a config for a TypedDict (it could have its own); wrapped in
     # Optional, which validates a dict exactly like the TypedDict alone, it takes one, and
-    # hands it on to the TypedDict and every TypedDict nested in it.
-    return TypeAdapter(Optional[typed_dict], config=_CONFIG)
+    # hands it on to the TypedDict and every TypedDict nested in it. The type is built at
+    # run time from a class a type checker only knows as a value: to it the form is Any.
+    optional: Any = Optional[typed_dict]
+    return TypeAdapter(optional, config=_CONFIG)
 
 
 def _has_models(schema: object) -> bool:
     """Whether a pydantic core schema validates any model class (not only TypedDicts)."""
+    # A core schema is JSON-like data: dicts with str keys, lists, scalars.
     if isinstance(schema, dict):
-        if schema.get("type") == "model":
+        node = cast(Dict[str, object], schema)
+        if node.get("type") == "model":
             return True
-        return any(_has_models(value) for value in schema.values())
+        return any(_has_models(value) for value in node.values())
     if isinstance(schema, list):
-        return any(_has_models(item) for item in schema)
+        return any(_has_models(item) for item in cast(List[object], schema))
     return False
 
 
@@ -207,7 +213,11 @@ def _message(
     if kind == "extra_forbidden":
         unknown = str(path[-1]) if path else ""
         given = _data_at(values, path[:-1])
-        taken = set(given) if isinstance(given, Mapping) else set()
+        taken: Set[object] = (
+            set(cast(Mapping[object, object], given))
+            if isinstance(given, Mapping)
+            else set()
+        )
         close = difflib.get_close_matches(
             unknown, [key for key in keys if key not in taken], n=1
         )
@@ -311,9 +321,10 @@ def _child(annotation: Any, segment: Any) -> Tuple[Any, Optional[Sequence[str]]]
 def _data_at(values: object, path: Sequence[_Segment]) -> object:
     for segment in path:
         if isinstance(values, Mapping):
-            values = values.get(segment)
+            values = cast(Mapping[object, object], values).get(segment)
         elif isinstance(values, (list, tuple)) and isinstance(segment, int):
-            values = values[segment] if -len(values) <= segment < len(values) else None
+            items = cast(Sequence[object], values)
+            values = items[segment] if -len(items) <= segment < len(items) else None
         else:
             return None
     return values

@@ -41,6 +41,7 @@ from typing import (
     Sequence,
     Tuple,
     Type,
+    cast,
 )
 
 from ._constants import parse_error_detail
@@ -100,7 +101,7 @@ class StripeError(Exception):
         self.code = code
 
     def __str__(self) -> str:
-        details = []
+        details: List[str] = []
         if self.http_status is not None:
             details.append(f"HTTP {self.http_status}")
         if self.code:
@@ -260,7 +261,12 @@ def _parse_error_body(
         data = json.loads(body)
     except ValueError:
         return None, {}
-    raw = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None, {}
+    # JSON objects: str keys, values of any JSON type.
+    document = cast(Dict[str, Any], data)
+    raw = document.get("error")
     if not isinstance(raw, dict):
         return None, {}
-    return parse_error_detail(data, raw), raw
+    error = cast(Dict[str, Any], raw)
+    return parse_error_detail(document, error), error
