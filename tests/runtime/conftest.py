@@ -4,8 +4,8 @@ The package under test is the real generator output, copied under an unusual nam
 that it only uses relative imports:
 
 - `sdk`: the committed `generated/stripe_client`, imported as `vendored_sdk`. Its one operation
-  (`PostCustomersCustomerSources`) carries most tests: headers, form bodies, retries, faults,
-  errors and the key-leak scan.
+  (`PostCustomersCustomerSources`, `client.customers.sources.create`) carries most tests:
+  headers, form bodies, parameter checks, retries, faults, errors and the key-leak scan.
 - `ops`: a package generated once per session into a temporary folder with a few more
   operations (GET with a query, DELETE, a list, multipart upload to files.stripe.com, binary
   PDF), imported as `vendored_ops`. It holds only the operations these tests call, because
@@ -51,7 +51,7 @@ GENERATED_NAME = "stripe_client"  # the name both copies were generated under
 PACKAGE = "vendored_sdk"  # the committed package, copied
 OPS_PACKAGE = "vendored_ops"  # the package with more operations, generated and copied
 OPS_OPERATIONS = (
-    "GetCustomers",  # GET, query with a nested object, a list, an iterator
+    "GetCustomers",  # GET, query with a nested object, a list: pages
     "GetCustomersCustomerSourcesId",  # GET, quoted path parameters, expand query
     "DeleteCustomersCustomer",  # DELETE
     "PostFiles",  # multipart, served by https://files.stripe.com
@@ -101,6 +101,8 @@ RUNTIME_MODULES = {
     "errors": "errors",
     "model_base": "_model_base",
     "models": "models",
+    "params_check": "_params",
+    "pagination": "_pagination",
 }
 
 
@@ -115,7 +117,11 @@ def sdk(package_dir: Path) -> Iterator[types.SimpleNamespace]:
     """The committed package imported as `vendored_sdk`, and its modules."""
     try:
         yield _import(
-            package_dir, PACKAGE, **RUNTIME_MODULES, params="params.customers"
+            package_dir,
+            PACKAGE,
+            **RUNTIME_MODULES,
+            params="params.customers",
+            resources="resources.customers",
         )
     finally:
         _forget(package_dir, PACKAGE)
@@ -133,7 +139,11 @@ def ops(ops_dir: Path) -> Iterator[types.SimpleNamespace]:
     """The package with more operations imported as `vendored_ops`, and its modules."""
     try:
         yield _import(
-            ops_dir, OPS_PACKAGE, **RUNTIME_MODULES, params="params.customers"
+            ops_dir,
+            OPS_PACKAGE,
+            **RUNTIME_MODULES,
+            params="params.customers",
+            resources="resources.customers",
         )
     finally:
         _forget(ops_dir, OPS_PACKAGE)

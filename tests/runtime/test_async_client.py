@@ -41,7 +41,7 @@ def make_client(
 
 async def create_source(client: Any, **arguments: Any) -> Any:
     arguments.setdefault("source", "tok_1")
-    return await client.customers.post_customers_customer_sources("cus_1", **arguments)
+    return await client.customers.sources.create("cus_1", **arguments)
 
 
 def test_happy_path_and_headers(sdk: Any, server: ScriptedServer) -> None:
@@ -49,11 +49,9 @@ def test_happy_path_and_headers(sdk: Any, server: ScriptedServer) -> None:
 
     async def call() -> Any:
         async with make_client(sdk, server, stripe_account="acct_1") as client:
-            return await client.customers.post_customers_customer_sources(
+            return await client.customers.sources.create(
                 "cus_123",
-                card=sdk.params.CustomerPaymentSourceCard(
-                    number="4242", exp_month=1, exp_year=2030
-                ),
+                card={"number": "4242", "exp_month": 1, "exp_year": 2030},
                 expand=["customer"],
             )
 
@@ -181,7 +179,7 @@ def test_binary_response(ops: Any, server: ScriptedServer) -> None:
 
     async def call() -> bytes:
         async with make_client(ops, server) as client:
-            result: bytes = await client.quotes.get_quotes_quote_pdf("qt_1")
+            result: bytes = await client.quotes.pdf("qt_1")
             return result
 
     assert run(call) == b"%PDF-1.7 \x00"
@@ -197,10 +195,41 @@ def test_list_iterator(ops: Any, server: ScriptedServer) -> None:
 
     async def call() -> Any:
         async with make_client(ops, server) as client:
-            return [c.id async for c in client.customers.get_customers_iter(limit=1)]
+            return [c.id async for c in client.customers.list(limit=1)]
 
     assert run(call) == ["cus_A", "cus_B"]
     assert server.requests[1].path == "/v1/customers?limit=1&starting_after=cus_A"
+
+
+def test_list_pages_awaited_one_by_one(ops: Any, server: ScriptedServer) -> None:
+    first, second = resource("customer", id="cus_A"), resource("customer", id="cus_B")
+    server.script(
+        Reply(200, list_json("/v1/customers", first, has_more=True)),
+        Reply(200, list_json("/v1/customers", second)),
+    )
+
+    async def call() -> Any:
+        async with make_client(ops, server) as client:
+            paginator = client.customers.list(limit=1)
+            assert server.attempts == 0  # nothing is sent before it is awaited
+            page = await paginator
+            assert isinstance(page.data[0], ops.models.Customer)
+            seen = [([c.id for c in page.data], page.has_more, server.attempts)]
+            following = await page.next_page()
+            assert following is not None
+            seen.append(
+                ([c.id for c in following.data], following.has_more, server.attempts)
+            )
+            assert following.last_response.request_id == "req_test2"
+            assert await following.next_page() is None  # has_more is false
+            assert server.attempts == 2  # and no request was made for it
+            return seen
+
+    assert run(call) == [(["cus_A"], True, 1), (["cus_B"], False, 2)]
+    assert [r.path for r in server.requests] == [
+        "/v1/customers?limit=1",
+        "/v1/customers?limit=1&starting_after=cus_A",
+    ]
 
 
 def test_multipart_upload(ops: Any, server: ScriptedServer) -> None:
@@ -208,9 +237,7 @@ def test_multipart_upload(ops: Any, server: ScriptedServer) -> None:
 
     async def call() -> Any:
         async with make_client(ops, server) as client:
-            return await client.files.post_files(
-                file=b"%PNG", purpose="dispute_evidence"
-            )
+            return await client.files.create(file=b"%PNG", purpose="dispute_evidence")
 
     assert isinstance(run(call), ops.models.File)
     (request,) = server.requests

@@ -33,7 +33,7 @@ def client(sdk: types.SimpleNamespace, server: ScriptedServer) -> Iterator[Any]:
 
 def create_source(client: Any, **arguments: Any) -> Any:
     arguments.setdefault("source", "tok_1")
-    return client.customers.post_customers_customer_sources("cus_1", **arguments)
+    return client.customers.sources.create("cus_1", **arguments)
 
 
 # --- the signatures --------------------------------------------------------------------------
@@ -58,12 +58,14 @@ def customers(package: Any) -> Any:
 def test_every_method_takes_the_call_options(sdk: Any, ops: Any) -> None:
     mine, theirs = customers(sdk), customers(ops)
     methods = [
-        (mine.CustomersResource.post_customers_customer_sources, True),
-        (mine.AsyncCustomersResource.post_customers_customer_sources, True),
-        (theirs.CustomersResource.get_customers, False),
-        (theirs.AsyncCustomersResource.get_customers, False),
-        (theirs.CustomersResource.delete_customers_customer, False),
-        (theirs.AsyncCustomersResource.delete_customers_customer, False),
+        (mine.CustomersSourcesResource.create, True),
+        (mine.AsyncCustomersSourcesResource.create, True),
+        (theirs.CustomersResource.list, False),
+        (theirs.AsyncCustomersResource.list, False),
+        (theirs.CustomersResource.delete, False),
+        (theirs.AsyncCustomersResource.delete, False),
+        (theirs.CustomersSourcesResource.retrieve, False),
+        (theirs.AsyncCustomersSourcesResource.retrieve, False),
     ]
     for method, is_post in methods:
         parameters = inspect.signature(method).parameters
@@ -78,7 +80,7 @@ def test_every_method_takes_the_call_options(sdk: Any, ops: Any) -> None:
 def test_idempotency_key_is_no_parameter_of_a_get(ops: Any) -> None:
     with ops.package.Client(api_key=API_KEY, base_url="http://127.0.0.1:9") as client:
         with pytest.raises(TypeError, match="idempotency_key"):
-            client.customers.get_customers(idempotency_key="k")
+            client.customers.list(idempotency_key="k")
 
 
 # --- extra_query, extra_body -----------------------------------------------------------------
@@ -109,7 +111,7 @@ def test_extra_query_on_a_post_and_a_get(
     assert server.requests[0].path == "/v1/customers/cus_1/sources?trace=1"
     assert server.requests[0].body == b"source=tok_1"
     with ops.package.Client(api_key=API_KEY, base_url=server.url) as ops_client:
-        ops_client.customers.get_customers_customer_sources_id(
+        ops_client.customers.sources.retrieve(
             "cus_1", CARD_ID, expand=["customer"], extra_query={"expand": ["x"]}
         )
     assert server.requests[1].path == (
@@ -240,12 +242,10 @@ def test_async_with_options_and_per_call_options(
             copy = client.with_options(max_retries=0)
             assert copy._http_client is client._http_client
             with pytest.raises(sdk.errors.APIError):
-                await copy.customers.post_customers_customer_sources(
-                    "cus_1", source="tok_1"
-                )
+                await copy.customers.sources.create("cus_1", source="tok_1")
             await copy.aclose()
             assert not client._http_client.is_closed
-            return await client.customers.post_customers_customer_sources(
+            return await client.customers.sources.create(
                 "cus_1",
                 source="tok_1",
                 api_key=OTHER_KEY,

@@ -1,8 +1,9 @@
 """The synchronous client over real sockets: headers, bodies, retries, faults and errors.
 
-Every call goes through the real generated methods: `client.customers.post_customers_...`
+Every call goes through the real generated methods: `client.customers.sources.create(...)`
 of the committed package (`sdk`), and the GET, DELETE, list, multipart and binary operations
-of the package generated with more operations (`ops`).
+of the package generated with more operations (`ops`). Nested parameters are plain dicts
+keyed by wire name, checked before sending.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 import types
 import uuid
 import warnings
-from typing import Any, Iterator, List
+from typing import Any, Dict, Iterator, List
 
 import httpx
 import pytest
@@ -31,17 +32,21 @@ from .conftest import (
     resource,
 )
 
-# CustomerPaymentSourceCard dumps its fields in the spec's (alphabetical) order.
+# The card dict is checked into its TypedDict's field order: the spec's (alphabetical) one.
 CARD_BODY = (
     "card[exp_month]=8&card[exp_year]=2030&card[metadata][k]=v"
     "&card[number]=4242424242424242"
 )
 
 
-def new_card(sdk: types.SimpleNamespace) -> Any:
-    return sdk.params.CustomerPaymentSourceCard(
-        number="4242424242424242", exp_month=8, exp_year=2030, metadata={"k": "v"}
-    )
+def new_card() -> Dict[str, Any]:
+    """A card as the dict callers pass (`CustomerPaymentSourceCard` keys), not in wire order."""
+    return {
+        "number": "4242424242424242",
+        "exp_month": 8,
+        "exp_year": 2030,
+        "metadata": {"k": "v"},
+    }
 
 
 @pytest.fixture
@@ -78,7 +83,7 @@ def ops_client(ops: types.SimpleNamespace, server: ScriptedServer) -> Iterator[A
 def create_source(client: Any, **arguments: Any) -> Any:
     """POST /v1/customers/cus_1/sources through the generated method."""
     arguments.setdefault("source", "tok_1")
-    return client.customers.post_customers_customer_sources("cus_1", **arguments)
+    return client.customers.sources.create("cus_1", **arguments)
 
 
 # --- the happy path and what is sent -----------------------------------------------------
@@ -88,9 +93,7 @@ def test_post_parses_the_discriminated_response(
     client: Any, server: ScriptedServer, sdk: Any
 ) -> None:
     server.script(Reply(200, card_json()))
-    card = client.customers.post_customers_customer_sources(
-        "cus_123", card=new_card(sdk)
-    )
+    card = client.customers.sources.create("cus_123", card=new_card())
     assert isinstance(card, sdk.models.Card)
     assert (card.id, card.last4, card.exp_year) == (CARD_ID, "4242", 2024)
     assert card.model_extra == {"field_from_a_newer_api_version": {"nested": True}}
@@ -104,9 +107,7 @@ def test_bank_account_member_of_the_union(
     client: Any, server: ScriptedServer, sdk: Any
 ) -> None:
     server.script(Reply(200, resource("bank_account")))
-    account = client.customers.post_customers_customer_sources(
-        "cus_123", source="btok_1"
-    )
+    account = client.customers.sources.create("cus_123", source="btok_1")
     assert isinstance(account, sdk.models.BankAccount)
     assert (account.id, account.last4) == (resource("bank_account")["id"], "6789")
     assert account.last_response.request_id == "req_test1"
@@ -116,9 +117,9 @@ def test_post_sends_headers_and_exact_form_body(
     client: Any, server: ScriptedServer, sdk: Any
 ) -> None:
     server.script(Reply(200, card_json()))
-    client.customers.post_customers_customer_sources(
+    client.customers.sources.create(
         "cus_123",
-        card=new_card(sdk),
+        card=new_card(),
         expand=["customer", "default_source"],
         metadata={"order": "6735"},
     )
@@ -143,7 +144,7 @@ def test_post_sends_headers_and_exact_form_body(
 
 def test_token_string_for_card(client: Any, server: ScriptedServer) -> None:
     server.script(Reply(200, card_json()))
-    client.customers.post_customers_customer_sources("cus_1", card="tok_visa")
+    client.customers.sources.create("cus_1", card="tok_visa")
     assert server.requests[0].body == b"card=tok_visa"
 
 
@@ -196,7 +197,7 @@ def test_get_sends_query_and_no_idempotency_key(
     ops_client: Any, server: ScriptedServer, ops: Any
 ) -> None:
     server.script(Reply(200, card_json()))
-    card = ops_client.customers.get_customers_customer_sources_id(
+    card = ops_client.customers.sources.retrieve(
         "cus/../1", CARD_ID, expand=["customer", "customer.default_source"]
     )
     assert isinstance(card, ops.models.Card) and card.id == CARD_ID
@@ -216,8 +217,8 @@ def test_list_query_with_a_nested_object(
 ) -> None:
     customer = resource("customer")
     server.script(Reply(200, list_json("/v1/customers", customer)))
-    page = ops_client.customers.get_customers(
-        created=ops.params.RangeQuerySpecs(gte=1700000000),
+    page = ops_client.customers.list(
+        created={"gte": 1700000000},
         email="jenny+1@example.com",
         limit=3,
     )
@@ -239,19 +240,99 @@ def test_list_iterator_fetches_pages_on_demand(
         Reply(200, list_json("/v1/customers", first, has_more=True)),
         Reply(200, list_json("/v1/customers", second)),
     )
-    items = ops_client.customers.get_customers_iter(limit=1)
+    page = ops_client.customers.list(limit=1)
+    assert server.attempts == 1
+    items = iter(page)
     assert next(items).id == "cus_A"
     assert server.attempts == 1  # the second page is not fetched before it is needed
     assert [c.id for c in items] == ["cus_B"]
+    assert server.attempts == 2
     assert [r.path for r in server.requests] == [
         "/v1/customers?limit=1",
         "/v1/customers?limit=1&starting_after=cus_A",
     ]
 
 
+def three_pages(server: ScriptedServer) -> None:
+    """Five customers, two per page: the third page is the last."""
+    ids = ["cus_A", "cus_B", "cus_C", "cus_D", "cus_E"]
+    customers = [resource("customer", id=i) for i in ids]
+    server.script(
+        Reply(200, list_json("/v1/customers", *customers[0:2], has_more=True)),
+        Reply(200, list_json("/v1/customers", *customers[2:4], has_more=True)),
+        Reply(200, list_json("/v1/customers", *customers[4:])),
+    )
+
+
+PAGE_PATHS = [
+    "/v1/customers?email=a%40example.com&limit=2",
+    "/v1/customers?email=a%40example.com&limit=2&starting_after=cus_B",
+    "/v1/customers?email=a%40example.com&limit=2&starting_after=cus_D",
+]
+
+
+def test_iterating_a_list_call_walks_every_page(
+    ops_client: Any, server: ScriptedServer, ops: Any
+) -> None:
+    three_pages(server)
+    seen = []
+    for customer in ops_client.customers.list(limit=2, email="a@example.com"):
+        assert isinstance(customer, ops.models.Customer)
+        seen.append((customer.id, server.attempts))
+    # each page is fetched when the iteration reaches it, with the first call's query
+    assert seen == [
+        ("cus_A", 1),
+        ("cus_B", 1),
+        ("cus_C", 2),
+        ("cus_D", 2),
+        ("cus_E", 3),
+    ]
+    assert [r.path for r in server.requests] == PAGE_PATHS
+    assert all("idempotency-key" not in r.headers for r in server.requests)
+
+
+def test_list_pages_walked_with_next_page(
+    ops_client: Any, server: ScriptedServer, ops: Any
+) -> None:
+    three_pages(server)
+    page = ops_client.customers.list(limit=2, email="a@example.com")
+    assert isinstance(page, ops.package.SyncPage)
+    walked = []
+    while page is not None:
+        walked.append(
+            ([c.id for c in page.data], page.has_more, page.last_response.request_id)
+        )
+        page = page.next_page()
+    assert walked == [
+        (["cus_A", "cus_B"], True, "req_test1"),
+        (["cus_C", "cus_D"], True, "req_test2"),
+        (["cus_E"], False, "req_test3"),
+    ]
+    assert [r.path for r in server.requests] == PAGE_PATHS  # no request past the last
+
+
+def test_list_previous_page_walks_backwards(
+    ops_client: Any, server: ScriptedServer
+) -> None:
+    later = [resource("customer", id=i) for i in ("cus_C", "cus_D")]
+    earlier = [resource("customer", id=i) for i in ("cus_A", "cus_B")]
+    server.script(
+        Reply(200, list_json("/v1/customers", *later, has_more=True)),
+        Reply(200, list_json("/v1/customers", *earlier, has_more=False)),
+    )
+    page = ops_client.customers.list(limit=2, starting_after="cus_B")
+    before = page.previous_page()
+    assert before is not None and [c.id for c in before.data] == ["cus_A", "cus_B"]
+    assert before.backwards and before.next_page() is None  # nothing before cus_A
+    assert [r.path for r in server.requests] == [
+        "/v1/customers?limit=2&starting_after=cus_B",
+        "/v1/customers?limit=2&ending_before=cus_C",
+    ]
+
+
 def test_delete(ops_client: Any, server: ScriptedServer, ops: Any) -> None:
     server.script(Reply(200, resource("deleted_customer")))
-    deleted = ops_client.customers.delete_customers_customer("cus_1")
+    deleted = ops_client.customers.delete("cus_1")
     assert isinstance(deleted, ops.models.DeletedCustomer) and deleted.deleted is True
     (request,) = server.requests
     assert (request.method, request.path, request.body) == (
@@ -265,15 +346,13 @@ def test_delete(ops_client: Any, server: ScriptedServer, ops: Any) -> None:
 def test_binary_response(ops_client: Any, server: ScriptedServer) -> None:
     pdf = b"%PDF-1.4\n\x00\xff binary"
     server.script(Reply(200, pdf, headers={"Content-Type": "application/pdf"}))
-    assert ops_client.quotes.get_quotes_quote_pdf("qt_1") == pdf
+    assert ops_client.quotes.pdf("qt_1") == pdf
     assert server.requests[0].path == "/v1/quotes/qt_1/pdf"
 
 
 def test_multipart_upload(ops_client: Any, server: ScriptedServer, ops: Any) -> None:
     server.script(Reply(200, resource("file")))
-    uploaded = ops_client.files.post_files(
-        file=b"a,b\n1,2\n", purpose="dispute_evidence"
-    )
+    uploaded = ops_client.files.create(file=b"a,b\n1,2\n", purpose="dispute_evidence")
     assert isinstance(uploaded, ops.models.File)
     assert uploaded.id == resource("file")["id"]
     (request,) = server.requests
@@ -296,7 +375,7 @@ def test_operation_server_used_with_the_default_base_url(ops: Any) -> None:
 
     http_client = httpx.Client(transport=httpx.MockTransport(handler))
     client = ops.package.Client(api_key=API_KEY, http_client=http_client)
-    client.files.post_files(file=b"x", purpose="dispute_evidence")
+    client.files.create(file=b"x", purpose="dispute_evidence")
     assert str(seen[0]) == "https://files.stripe.com/v1/files"
 
 
@@ -343,7 +422,7 @@ def test_500_then_200_keeps_the_idempotency_key(
     client: Any, server: ScriptedServer, sleeps: List[float], sdk: Any
 ) -> None:
     server.script(Reply(500, error_json("api_error", "Oops")), Reply(200, card_json()))
-    card = create_source(client, source=None, card=new_card(sdk))
+    card = create_source(client, source=None, card=new_card())
     assert card.last_response.request_id == "req_test2"
     assert server.attempts == 2
     first, second = server.requests
@@ -429,7 +508,7 @@ def test_get_is_retried_too(
     ops_client: Any, server: ScriptedServer, sleeps: List[float]
 ) -> None:
     server.script(Reply(503, error_json("api_error")), Reply(200, b"%PDF"))
-    assert ops_client.quotes.get_quotes_quote_pdf("qt_1") == b"%PDF"
+    assert ops_client.quotes.pdf("qt_1") == b"%PDF"
     assert server.attempts == 2
     assert all("idempotency-key" not in r.headers for r in server.requests)
 
@@ -656,7 +735,7 @@ def test_card_error_details(client: Any, server: ScriptedServer, sdk: Any) -> No
         )
     )
     with pytest.raises(sdk.errors.CardError) as caught:
-        create_source(client, source=None, card=new_card(sdk))
+        create_source(client, source=None, card=new_card())
     error = caught.value
     assert error.code == "card_declined"
     assert error.error.decline_code == "insufficient_funds"
@@ -702,7 +781,7 @@ def test_errors_of_the_other_operations(
         Reply(404, error_json(message="No such quote", code="resource_missing"))
     )
     with pytest.raises(ops.errors.InvalidRequestError) as caught:
-        ops_client.quotes.get_quotes_quote_pdf("qt_missing")
+        ops_client.quotes.pdf("qt_missing")
     assert caught.value.code == "resource_missing"
     assert isinstance(caught.value.error, ops.models.ApiErrors)
     assert server.attempts == 1
@@ -828,9 +907,13 @@ def test_configuration_is_readable(sdk: Any) -> None:
 def test_request_parameters_are_checked_before_sending(
     client: Any, server: ScriptedServer, sdk: Any
 ) -> None:
-    with pytest.raises(ValueError):  # pydantic's ValidationError is a ValueError
+    with pytest.raises(sdk.errors.InvalidParamsError) as caught:  # a ValueError too
         create_source(client, source="x" * 5001)  # maxLength 5000 in the spec
-    with pytest.raises(TypeError):
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.problems == [
+        ("source", "string should have at most 5000 characters")
+    ]
+    with pytest.raises(TypeError):  # a top-level misspelling is no keyword argument
         create_source(client, cardd="tok_1")
     assert server.attempts == 0
 
@@ -865,7 +948,7 @@ def test_api_key_never_leaks(
             for replies in scenarios:
                 server.script(*replies)
                 try:
-                    create_source(client, source=None, card=new_card(sdk))
+                    create_source(client, source=None, card=new_card())
                 except sdk.errors.StripeError as raised:
                     errors.append(raised)
             texts = [repr(client), str(client)]

@@ -217,18 +217,24 @@ def test_quote_path_rejects_empty(sdk: types.SimpleNamespace) -> None:
         sdk.encoding.quote_path("")
 
 
-def test_request_model_dump_encodes_by_alias(sdk: types.SimpleNamespace) -> None:
-    # The real request models of the committed package, dumped the way the generated
-    # method does (by alias, without None). Stripe's spec has no field whose Python name
-    # differs from its wire name, so the alias itself is covered by
-    # test_runtime_units.test_aliased_fields_use_the_wire_name.
-    card = sdk.params.CustomerPaymentSourceCard.model_validate(
-        {"number": "4242", "exp_month": 1, "exp_year": 2030, "object": "card"}
+def test_checked_params_encode_by_wire_name(sdk: types.SimpleNamespace) -> None:
+    # The real parameter check of the committed package, run the way the generated method
+    # runs it (plain dicts by wire name, top-level None dropped), then encoded. Keys come
+    # out in the TypedDict's (the spec's) order, whatever order the caller wrote them in.
+    check = sdk.resources._CUSTOMERS_SOURCES_CREATE_PARAMS
+    values = check.validate(
+        {
+            "source": None,
+            "metadata": {"order": ""},
+            "expand": ["customer"],
+            "card": {
+                "object": "card",
+                "number": "4242",
+                "exp_year": 2030,
+                "exp_month": 1,
+            },
+        }
     )
-    body = sdk.params.PostCustomersCustomerSourcesRequest(
-        card=card, expand=["customer"], metadata={"order": ""}
-    )
-    values = body.model_dump(by_alias=True, exclude_none=True)
     assert encode(
         sdk, values, card="deepObject", expand="deepObject", metadata="deepObject"
     ) == [

@@ -145,12 +145,12 @@ def declared(
 
 def create_source(client: Any, **arguments: Any) -> Any:
     arguments.setdefault("source", "tok_1")
-    return client.customers.post_customers_customer_sources("cus_1", **arguments)
+    return client.customers.sources.create("cus_1", **arguments)
 
 
 async def acreate_source(client: Any, **arguments: Any) -> Any:
     arguments.setdefault("source", "tok_1")
-    return await client.customers.post_customers_customer_sources("cus_1", **arguments)
+    return await client.customers.sources.create("cus_1", **arguments)
 
 
 def make(sdk: Any, url: str, **options: Any) -> Any:
@@ -336,12 +336,12 @@ def test_response_under_the_limit_parses(sdk: Any, server: ScriptedServer) -> No
 def test_binary_responses_have_their_own_limit(ops: Any) -> None:
     with RawServer(chunked(200, 3 * MB)) as raw:
         with make(ops, raw.url, max_response_size=1 * MB) as client:
-            assert len(client.quotes.get_quotes_quote_pdf("qt_1")) >= 3 * MB
+            assert len(client.quotes.pdf("qt_1")) >= 3 * MB
         with make(
             ops, raw.url, max_response_size=1 * MB, max_binary_response_size=2 * MB
         ) as client:
             with pytest.raises(ops.errors.ResponseTooLargeError) as caught:
-                client.quotes.get_quotes_quote_pdf("qt_1")
+                client.quotes.pdf("qt_1")
     assert "max_binary_response_size" in str(caught.value)
 
 

@@ -121,7 +121,8 @@ def test_an_unknown_style_is_refused() -> None:
 
 # --- the runtime's shape: modules with one job each, no cycles ----------------------------
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
 
 
 def _relative_imports(name: str) -> set[str]:
@@ -139,6 +140,7 @@ def test_every_runtime_module_is_shipped() -> None:
     assert set(RUNTIME_FILES) == modules - {"__init__.py", "_constants.py"}
     assert list(RUNTIME_FILES) == sorted(RUNTIME_FILES)
     assert {"_base_client.py", "_retries.py", "_logs.py"} <= set(RUNTIME_FILES)
+    assert {"_params.py", "_pagination.py"} <= set(RUNTIME_FILES)  # params, pages
 
 
 def test_runtime_modules_import_no_cycle() -> None:
@@ -166,14 +168,50 @@ def test_runtime_modules_are_small() -> None:
         assert lines <= 600, f"{name}: {lines} lines"
 
 
+def _base_client_imports(text: str) -> set[str]:
+    """The names a module or template imports from `_base_client`, one line or parenthesized
+    (a Jinja line inside the parentheses, such as a loop over names, is skipped)."""
+    names: set[str] = set()
+    for match in re.finditer(
+        r"from \.+_base_client import (?:\(([^)]*)\)|([\w, ]+))", text
+    ):
+        block = match.group(1) if match.group(1) is not None else match.group(2)
+        for line in block.splitlines() or [block]:
+            if "{" in line:
+                continue
+            names |= {n.strip() for n in line.split(",") if n.strip()}
+    return names
+
+
+GENERATED_PACKAGES = [
+    ROOT / "generated" / "stripe_client",
+    ROOT / "tests" / "golden" / "expected" / "orchard_client",
+]
+
+
 def test_base_client_exports_what_the_templates_import() -> None:
+    """Every name the templates and the generated modules take from `_base_client` exists.
+
+    Resource modules import a computed list (`base_imports`), so the committed output and
+    the golden tree are read as well as the templates."""
     imported: set[str] = set()
     for template in TEMPLATES.glob("package/**/*.jinja"):
-        for match in re.finditer(
-            r"from \.+_base_client import ([\w, ]+)", template.read_text("utf-8")
-        ):
-            imported |= {name.strip() for name in match.group(1).split(",")}
-    assert {"SyncAPIClient", "AsyncAPIClient", "ResponseType", "Backoff"} <= imported
-    assert imported <= set(_base_client.__all__)
+        imported |= _base_client_imports(template.read_text("utf-8"))
+    assert {"SyncAPIClient", "AsyncAPIClient", "Backoff", "SyncPage"} <= imported
+    for package in GENERATED_PACKAGES:
+        for module in package.rglob("*.py"):
+            imported |= _base_client_imports(module.read_text("utf-8"))
+    assert {
+        "SyncAPIClient",
+        "AsyncAPIClient",
+        "RequestOptions",
+        "ResponseType",
+        "Backoff",
+        "PageType",
+        "SyncPage",
+        "AsyncPage",
+        "AsyncPaginator",
+    } <= imported
+    assert imported <= set(_base_client.__all__), imported - set(_base_client.__all__)
     for name in _base_client.__all__:
         assert getattr(_base_client, name) is not None, name

@@ -14,8 +14,9 @@ from typing import Any, Optional
 import httpx
 import pytest
 from pydantic import Field, ValidationError
+from typing_extensions import TypedDict
 
-from .conftest import RUNTIME_FILES, card_json, resource
+from .conftest import COMMITTED, RUNTIME_FILES, card_json, resource
 
 
 def test_backoff_delays(sdk: Any) -> None:
@@ -119,49 +120,87 @@ def test_equality_ignores_last_response(sdk: Any) -> None:
     assert parsed != sdk.models.Card.model_validate(card_json(extra_field=1))
 
 
+# Temporary (see /tmp/h/bugs-runtime-tests.md): generated/ at b77b8c0 ships a public
+# `last_response` setter. The runtime's fix (`set_last_response`) is under way; the mark lifts
+# itself once generated/ is regenerated without the setter, and the test runs as before.
+_SETTER_BUG = "@last_response.setter" in (COMMITTED / "_model_base.py").read_text(
+    "utf-8"
+)
+
+
+@pytest.mark.xfail(
+    _SETTER_BUG,
+    strict=True,
+    reason="runtime regression: the committed generated/_model_base.py makes"
+    " last_response writable (a public setter)",
+)
 def test_last_response_is_read_only(sdk: Any) -> None:
     card = sdk.models.Card.model_validate(card_json())
     with pytest.raises(AttributeError):
         card.last_response = None
 
 
-def test_request_models_reject_unknown_fields(sdk: Any) -> None:
-    with pytest.raises(ValidationError):
-        sdk.params.PostCustomersCustomerSourcesRequest(cardd="tok_1")
-    with pytest.raises(ValidationError):
-        sdk.params.CustomerPaymentSourceCard(
-            number="x" * 5001, exp_month=1, exp_year=2030
-        )
-    with pytest.raises(ValidationError):
-        sdk.params.CustomerPaymentSourceCard(number="4242", exp_month=1)  # exp_year
-    # The spec leaves the nested card object open (no `additionalProperties: false`).
-    card = sdk.params.CustomerPaymentSourceCard(
-        number="4242", exp_month=1, exp_year=2030, future_field="x"
-    )
-    assert card.model_dump(exclude_none=True)["future_field"] == "x"
+def test_request_params_reject_unknown_fields(sdk: Any) -> None:
+    # The real parameter check of the committed package (`customers.sources.create`).
+    check = sdk.resources._CUSTOMERS_SOURCES_CREATE_PARAMS
+    refused = sdk.errors.InvalidParamsError
+    card = {"number": "4242", "exp_month": 1, "exp_year": 2030}
+    cases = [
+        ({"cardd": "tok_1"}, ("cardd", "unknown parameter (did you mean 'card'?)")),
+        (
+            {"card": {**card, "number": "x" * 5001}},  # maxLength 5000 in the spec
+            ("card.number", "string should have at most 5000 characters"),
+        ),
+        (
+            {"card": {"number": "4242", "exp_month": 1}},
+            ("card.exp_year", "missing required parameter"),
+        ),
+        # Nested objects are closed too: a key the TypedDict lacks is refused at any
+        # depth (a newer parameter goes through `extra_body`).
+        (
+            {"card": {**card, "future_field": "x"}},
+            ("card.future_field", "unknown parameter"),
+        ),
+    ]
+    for values, problem in cases:
+        with pytest.raises(refused) as caught:
+            check.validate(values)
+        assert caught.value.problems == [problem]
+        assert caught.value.operation == "customers.sources.create"
+    assert check.validate({"card": card, "source": None}) == {
+        "card": {"exp_month": 1, "exp_year": 2030, "number": "4242"}
+    }
 
 
 def test_response_models_accept_aliases_and_names(sdk: Any) -> None:
     # Kept as a unit of `_model_base`: Stripe's spec has no field whose Python name differs
-    # from its wire name, so no real model has an alias. These models are written the way
+    # from its wire name, so no real model has an alias. This model is written the way
     # the generator writes an aliased field (validation_alias + serialization_alias).
     class Thing(sdk.model_base.StripeModel):  # type: ignore[misc]
         object_: Optional[str] = Field(
             default=None, validation_alias="object", serialization_alias="object"
         )
 
-    class ThingParams(sdk.model_base.RequestModel):  # type: ignore[misc]
-        object_: Optional[str] = Field(
-            default=None, validation_alias="object", serialization_alias="object"
-        )
+    assert Thing.model_validate({"object": "card"}).object_ == "card"
+    assert Thing.model_validate({"object_": "card"}).object_ == "card"
+    dumped = Thing(object_="card").model_dump(by_alias=True, exclude_none=True)
+    assert dumped == {"object": "card"}
 
-    for model in (Thing, ThingParams):
-        assert model.model_validate({"object": "card"}).object_ == "card"
-        assert model.model_validate({"object_": "card"}).object_ == "card"
-        dumped = model(object_="card").model_dump(by_alias=True, exclude_none=True)
-        assert dumped == {"object": "card"}
-    with pytest.raises(ValidationError):
-        ThingParams.model_validate({"object": "card", "objekt": "x"})
+
+def test_request_params_are_keyed_by_wire_name(sdk: Any) -> None:
+    # Request parameters are TypedDicts whose keys are the wire names themselves (no
+    # aliases): `object` is accepted, the Python-style `object_` and a misspelling are not.
+    class ThingParams(TypedDict, total=False):
+        object: str
+
+    check = sdk.params_check.ParamsType(ThingParams, "things.create")
+    assert check.validate({"object": "card"}) == {"object": "card"}
+    for key in ("object_", "objekt"):
+        with pytest.raises(sdk.errors.InvalidParamsError) as caught:
+            check.validate({key: "card"})
+        assert caught.value.problems == [
+            (key, "unknown parameter (did you mean 'object'?)")
+        ]
 
 
 def test_error_from_response_never_raises(sdk: Any) -> None:

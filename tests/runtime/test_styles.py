@@ -145,7 +145,7 @@ def test_query_parameters_are_sent_in_their_style(
 ) -> None:
     server.script(Reply(body={"ok": True}))
     with _client(styles_sdk, server) as client:
-        result = client.things.get_things(
+        result = client.things.retrieve(
             ids=["a", "b"],
             tags=["x", "y,z"],
             point={"x": 1, "y": 2},
@@ -173,7 +173,7 @@ def test_form_body_fields_are_sent_in_their_encoding_style(
 ) -> None:
     server.script(Reply(body={"ok": True}))
     with _client(styles_sdk, server) as client:
-        client.things.post_things(
+        client.things.update(
             name="n",
             ids=["a", "b"],
             tags=["x", "y"],
@@ -197,7 +197,7 @@ def test_only_styles_that_change_the_bytes_are_generated(
         if name.endswith("_STYLES")
     }
     assert constants == {
-        "_GET_THINGS_QUERY_STYLES": {
+        "_THINGS_RETRIEVE_QUERY_STYLES": {
             "ids": "form",
             "tags": "formUnexploded",
             "point": "formUnexploded",
@@ -205,7 +205,7 @@ def test_only_styles_that_change_the_bytes_are_generated(
             "names": "form",
             "extra": "formUnexploded",
         },
-        "_POST_THINGS_BODY_STYLES": {
+        "_THINGS_UPDATE_BODY_STYLES": {
             "ids": "form",
             "tags": "formUnexploded",
             "items": "form",
