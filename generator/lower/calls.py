@@ -293,19 +293,26 @@ def _resolve_collisions(
             ):
                 raise _rename_clash(op_ids, result)
             methods = {by_id[o].method for o in op_ids}
-            for op_id in op_ids:
-                if op_id in renames:
-                    continue
-                name = result[op_id]
-                if methods == {"put", "patch"} and by_id[op_id].method == "put":
-                    result[op_id] = CallName(
-                        name.resource, "replace", BY_COLLISION_RULE
-                    )
-                elif methods != {"put", "patch"}:
-                    method = naming.attribute_name(
+            movable = [o for o in op_ids if o not in renames]
+            if methods == {"put", "patch"}:
+                for op_id in movable:
+                    if by_id[op_id].method == "put":
+                        name = result[op_id]
+                        result[op_id] = CallName(
+                            name.resource, "replace", BY_COLLISION_RULE
+                        )
+                continue
+            # snake case is not one-to-one (``GetFoo``, ``get_foo``): number what meets
+            fallbacks = naming.unique_names(
+                {
+                    op_id: naming.attribute_name(
                         op_id, reserved=naming.RESOURCE_RESERVED
                     )
-                    result[op_id] = CallName(name.resource, method, BY_FALLBACK)
+                    for op_id in movable
+                }
+            )
+            for op_id, method in fallbacks.items():
+                result[op_id] = CallName(result[op_id].resource, method, BY_FALLBACK)
     clashes = _clashes(result)
     if clashes:
         raise _rename_clash(clashes[0], result)

@@ -19,7 +19,7 @@ from typing import Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-__all__ = ["ResponseInfo", "StripeModel"]
+__all__ = ["ResponseInfo", "StripeModel", "set_last_response"]
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,6 @@ class StripeModel(BaseModel):
         """
         return self._last_response
 
-    @last_response.setter
-    def last_response(self, info: Optional[ResponseInfo]) -> None:
-        # Public so that the client (`_responses.parse_response`, another module) can set it
-        # without reaching into the private attribute; `last_response` is a reserved name no
-        # field takes (generator/naming.py), so the setter shadows nothing.
-        self._last_response = info
-
     def __eq__(self, other: object) -> bool:
         """Compare type and field values (known and extra); `last_response` does not count."""
         if not isinstance(other, StripeModel):
@@ -78,3 +71,15 @@ class StripeModel(BaseModel):
             and self.__dict__ == other.__dict__
             and self.__pydantic_extra__ == other.__pydantic_extra__
         )
+
+
+def set_last_response(model: StripeModel, info: Optional[ResponseInfo]) -> None:
+    """Record the response `model` was parsed from (`_responses.parse_body` calls it).
+
+    `last_response` stays read-only for users; this is the client's one way to write it, kept
+    here beside the attribute rather than in the module that parses responses.
+    """
+    # pyright has no notion of a private attribute shared by the modules of one package, and a
+    # public setter (or method) would make the attribute writable by users (a method could
+    # also be shadowed by a field): the one protected access of the runtime, on purpose.
+    model._last_response = info  # pyright: ignore[reportPrivateUsage]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Generic, List, Optional, TypeVar
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from ._model_base import ResponseInfo, StripeModel
+from ._model_base import ResponseInfo, StripeModel, set_last_response
 from .errors import APIResponseValidationError, ResponseTooLargeError
 
 __all__ = ["Body", "ResponseType", "body_text", "parse_body"]
@@ -195,7 +195,7 @@ def parse_body(
             body=redact(body_text(response, content)),
         ) from None
     if isinstance(result, StripeModel):
-        result.last_response = info
+        set_last_response(result, info)
     return result
 
 
