@@ -34,7 +34,9 @@ SHARED_SPEC = REPO.parent / "shared" / "stripe-openapi"
 PIN = REPO / "spec" / "stripe.lock.json"
 MANIFEST = ".codegen-manifest.json"
 TARGET = "PostCustomersCustomerSources"
+TARGET_CALL = "client.customers.sources.create"
 OTHER = "GetCustomersCustomer"
+OTHER_PAGE = "docs/operations/customers.retrieve.md"  # pages are named by call
 BLACK_PIN = "26.10.1"
 TIMEOUT = 240
 
@@ -317,7 +319,7 @@ def test_check_reports_a_changed_operation_list(
     out = workspace.copy_tree(tmp_path / "out")
     run = codegen("check", "-o", OTHER, "--output", out, cwd=workspace.root)
     assert run.returncode == 1, run
-    assert "docs/operations/get_customers_customer.md" in reported(run, "missing"), run
+    assert OTHER_PAGE in reported(run, "missing"), run
     pages = sorted(p for p in files_of(out) if p.startswith("docs/operations/"))
     assert pages and set(pages) <= set(reported(run, "stale")), run
     assert "docs/index.md" in reported(run, "changed")
@@ -352,7 +354,7 @@ def test_generate_removes_files_it_no_longer_produces_and_keeps_user_files(
     assert old_pages and old_pages <= removed
     assert not removed & set(after)  # gone from disk
     assert set(after) - {MANIFEST} == owned_after | {user.relative_to(out).as_posix()}
-    assert "docs/operations/get_customers_customer.md" in after
+    assert OTHER_PAGE in after
     assert user.read_text(encoding="utf-8") == "HELPER = 1\n"
     assert user.relative_to(out).as_posix() not in owned_after
     assert f"{len(removed)} removed" in run.stdout, run
@@ -381,22 +383,28 @@ def test_unknown_operation_suggests_the_closest_matches(
 # --- list ---------------------------------------------------------------------------------------
 
 
-def test_list_prints_id_method_path(workspace: Workspace) -> None:
+def test_list_prints_id_method_path_call(workspace: Workspace) -> None:
     run = codegen("list", cwd=workspace.root)
     assert run.returncode == 0, run
     lines = run.stdout.splitlines()
     assert len(lines) == 468
-    expected = f"{TARGET}\tPOST\t/v1/customers/{{customer}}/sources"
+    expected = f"{TARGET}\tPOST\t/v1/customers/{{customer}}/sources\t{TARGET_CALL}"
     assert any(
         line == expected or line.startswith(expected + "\t") for line in lines
     ), run
+    rows = [line.split("\t") for line in lines]
+    assert all(len(row) == 5 for row in rows), run
+    calls = [row[3] for row in rows]
+    assert all(call.startswith("client.") for call in calls)
+    assert len(set(calls)) == len(calls)  # every operation has a call of its own
 
 
 def test_list_summary_falls_back_to_the_description(workspace: Workspace) -> None:
     run = codegen("list", "--glob", TARGET, cwd=workspace.root)
     assert run.returncode == 0, run
     [line] = run.stdout.splitlines()
-    summary = line.split("\t")[3]
+    assert line.split("\t")[3] == TARGET_CALL, line
+    summary = line.split("\t")[4]
     assert summary.startswith("When you create a new credit card"), line
 
 
@@ -706,3 +714,136 @@ def test_an_os_error_is_exit_2_naming_the_path(
     first, fix = capsys.readouterr().err.splitlines()
     assert first == expected
     assert fix.startswith("  fix: ") and "report" not in fix
+
+
+# --- [tool.codegen.names]: renames by operation ID ----------------------------------------------
+
+
+def names_config(folder: Path, names: dict[str, str]) -> Path:
+    """A pyproject selecting TARGET from the pinned spec, with ``names`` as renames."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "[tool.codegen]",
+        f"spec = {toml_value(str(PIN))}",
+        f"operations = {toml_value([TARGET])}",
+        "",
+        "[tool.codegen.names]",
+        *(f"{op_id} = {toml_value(call)}" for op_id, call in names.items()),
+        "",
+    ]
+    config = folder / "pyproject.toml"
+    config.write_text("\n".join(lines), encoding="utf-8")
+    return config
+
+
+def test_a_rename_is_generated_and_listed(tmp_path: Path) -> None:
+    if not PIN.is_file():
+        pytest.skip("spec/stripe.lock.json is missing")
+    names_config(tmp_path, {TARGET: "customers.sources.add"})
+    out = tmp_path / "out"
+    run = codegen("generate", "--output", out, cwd=tmp_path)
+    if run.returncode == 2 and "has not been fetched" in run.stderr:
+        pytest.skip("the spec is not fetched: run `codegen spec fetch` first")
+    assert run.returncode == 0, run
+    # the renamed call exists on the client, and the path's own name does not
+    probe = (
+        "from stripe_client import Client\n"
+        "client = Client(api_key='sk_test_x')\n"
+        "sources = client.customers.sources\n"
+        "print(type(sources).__name__, callable(sources.add),"
+        " hasattr(sources, 'create'))\n"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=out,
+        env={**env_for(), "PYTHONPATH": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.split() == ["CustomersSourcesResource", "True", "False"]
+    resources = (out / "stripe_client" / "resources" / "customers.py").read_text(
+        encoding="utf-8"
+    )
+    assert "    def add(\n" in resources and "    def create(\n" not in resources
+    assert (out / "docs" / "operations" / "customers.sources.add.md").is_file()
+    assert (out / "reference" / "operations" / "customers.sources.add.html").is_file()
+    assert not (out / "docs" / "operations" / "customers.sources.create.md").exists()
+    check = codegen("check", "--output", out, cwd=tmp_path)
+    assert check.returncode == 0, check
+
+    listed = codegen("list", "--glob", TARGET, cwd=tmp_path)
+    assert listed.returncode == 0, listed
+    [line] = listed.stdout.splitlines()
+    assert line.split("\t")[:4] == [
+        TARGET,
+        "POST",
+        "/v1/customers/{customer}/sources",
+        "client.customers.sources.add",
+    ], line
+    # the other operations keep the names the path gives them
+    other = codegen("list", "--glob", "GetCustomersCustomerSources", cwd=tmp_path)
+    assert other.stdout.split("\t")[3] == "client.customers.sources.list", other
+
+
+def test_a_rename_of_an_unknown_operation_is_exit_2(tmp_path: Path) -> None:
+    if not PIN.is_file():
+        pytest.skip("spec/stripe.lock.json is missing")
+    config = names_config(tmp_path, {TARGET[:-1]: "customers.sources.add"})
+    out = tmp_path / "out"
+    for command in ("generate", "check", "list"):
+        args = (command,) if command == "list" else (command, "--output", out)
+        run = codegen(*args, cwd=tmp_path)
+        assert run.returncode == 2, run
+        lines = error_lines(run)  # no traceback, the codegen error format
+        assert lines[0].startswith(
+            f"codegen: error: names: no operation {TARGET[:-1]!r} in the spec"
+        ), run
+        assert TARGET in lines[0], run  # the closest match is offered
+        assert any(f"names.{TARGET[:-1]}" in line for line in lines), run
+        assert any(line.startswith("  fix: ") for line in lines), run
+        assert run.stdout == ""
+    assert not out.exists()
+    assert config.is_file()
+
+
+def test_two_renames_to_one_call_are_exit_2(tmp_path: Path) -> None:
+    if not PIN.is_file():
+        pytest.skip("spec/stripe.lock.json is missing")
+    names_config(
+        tmp_path,
+        {
+            TARGET: "customers.sources.add",
+            "GetCustomersCustomerSources": "customers.sources.add",
+        },
+    )
+    out = tmp_path / "out"
+    for command in ("generate", "list"):
+        args = (command,) if command == "list" else (command, "--output", out)
+        run = codegen(*args, cwd=tmp_path)
+        assert run.returncode == 2, run
+        lines = error_lines(run)
+        assert lines[0] == (
+            "codegen: error: operations GetCustomersCustomerSources,"
+            f" {TARGET} would all be called client.customers.sources.add"
+        ), run
+        assert any(
+            line.startswith("  fix: ") and "[tool.codegen.names]" in line
+            for line in lines
+        ), run
+        assert run.stdout == ""
+    assert not out.exists()
+
+
+def test_a_rename_that_is_no_dotted_call_is_exit_2(tmp_path: Path) -> None:
+    if not PIN.is_file():
+        pytest.skip("spec/stripe.lock.json is missing")
+    names_config(tmp_path, {TARGET: "add"})
+    run = codegen("list", cwd=tmp_path)
+    assert run.returncode == 2, run
+    lines = error_lines(run)
+    assert lines[0] == (
+        f"codegen: error: names.{TARGET} must be a dotted call such as"
+        " 'customers.sources.create', found 'add'"
+    ), run

@@ -752,10 +752,8 @@ def test_pages_are_served_with_a_strict_policy(gw: Gateway) -> None:
     reply = request(gw, "GET", "/")
     assert reply.status in (302, 307) and reply.headers["location"] == "/reference/"
     index = request(gw, "GET", "/reference/")
-    assert index.status == 200 and b"post_customers_customer_sources.html" in index.body
-    page = request(
-        gw, "GET", "/reference/operations/post_customers_customer_sources.html"
-    )
+    assert index.status == 200 and b"customers.sources.create.html" in index.body
+    page = request(gw, "GET", "/reference/operations/customers.sources.create.html")
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"

@@ -81,9 +81,9 @@ def test_the_expected_tree_has_every_kind_of_output() -> None:
         f"{PACKAGE}/params/photos.py",
         "docs/index.md",
         "docs/models.md",
-        "docs/operations/post_trees.md",
+        "docs/operations/trees.create.md",  # pages are named by call
         "reference/index.html",
-        "reference/operations/post_photos.html",
+        "reference/operations/photos.create.html",
     ):
         assert expected in files, expected
 
@@ -114,8 +114,10 @@ def test_the_golden_package_imports_under_another_name(golden: ModuleType) -> No
 
     assert golden.Client.__name__ == "Client"
     with golden.Client(api_key="sk_test_golden") as client:
-        assert callable(client.trees.get_trees_iter)
-        assert callable(client.photos.post_photos)
+        assert callable(client.trees.list)
+        assert callable(client.trees.fruits.retrieve)  # a sub-resource
+        assert callable(client.photos.create)
+        assert not hasattr(client.trees, "get_trees_iter")  # the *_iter twins are gone
     # the discriminated union on `object` and an expandable field parse
     tree = models.Tree.model_validate(
         {
@@ -182,9 +184,11 @@ def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) 
     http = httpx.Client(transport=httpx.MockTransport(handler))
     with golden.Client(api_key="sk_test_golden", http_client=http) as client:
         # list pagination: the second page starts after the last item of the first
-        pages = client.trees.get_trees_iter(
+        pages = client.trees.list(
             limit=1, planted=RangeQuery(gte=5), species=["pear", "fig"]
         )
+        assert [t.id for t in pages.data] == ["tr_1"] and pages.has_more
+        assert len(sent) == 1  # the first page only, until more is asked for
         assert [t.id for t in pages] == ["tr_1", "tr_2"]
         first, second = (dict(r.url.params) for r in sent[:2])
         # deepObject for the range, form (not exploded) for the list
@@ -192,7 +196,7 @@ def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) 
         assert second == {**first, "starting_after": "tr_1"}
         # a form body with a nested object, an array of objects, a map and `""`
         sent.clear()
-        client.trees.post_trees(
+        client.trees.create(
             species="pear",
             location=LocationParams(row=2),
             grafts=[GraftParams(variety="conference", year=2020)],
@@ -210,17 +214,17 @@ def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) 
         ]
         assert sent[0].headers["content-type"] == "application/x-www-form-urlencoded"
         # path parameters in URL order, and the union told apart by `object`
-        fruit = client.trees.get_trees_tree_fruits_fruit("tr_1", "fr_1")
+        fruit = client.trees.fruits.retrieve("tr_1", "fr_1")
         assert type(fruit).__name__ == "Pear"
         # a binary response, and multipart to the operation's own server
-        assert client.harvests.get_harvests_harvest_report("ha_1") == b"%PDF-1.7"
+        assert client.harvests.report("ha_1") == b"%PDF-1.7"
         sent.clear()
-        client.photos.post_photos(file=b"jpg", purpose="tree_photo")
+        client.photos.create(file=b"jpg", purpose="tree_photo")
         assert sent[0].url.host == "uploads.orchard.test"
         assert sent[0].headers["content-type"].startswith("multipart/form-data")
         # errors raise the typed exception with the typed error object
         try:
-            client.trees.get_trees_tree("missing")
+            client.trees.retrieve("missing")
         except golden.InvalidRequestError as error:
             caught: Any = error
         else:

@@ -303,3 +303,60 @@ def test_config_that_is_a_folder_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(CodegenError) as caught:
         load_settings(tmp_path)
     assert caught.value.message.startswith(f"cannot read {tmp_path}: ")
+
+
+# --- [tool.codegen.names]: renames by operation ID ---------------------------------------------
+
+
+def test_names_table_is_read_as_sorted_pairs(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        "\n[tool.codegen.names]\n"
+        'PostCustomersCustomerSources = "customers.sources.add"\n'
+        'GetBalance = "balance.get"\n',
+    )
+    settings = load_settings(path)
+    assert settings.names == (
+        ("GetBalance", "balance.get"),
+        ("PostCustomersCustomerSources", "customers.sources.add"),
+    )
+    assert isinstance(settings.names, tuple)
+    assert "names" in KNOWN_KEYS
+
+
+def test_names_inline_table_and_default(tmp_path: Path) -> None:
+    inline = write_config(tmp_path / "a", 'names = { GetBalance = "balance.get" }\n')
+    assert load_settings(inline).names == (("GetBalance", "balance.get"),)
+    assert load_settings(write_config(tmp_path / "b", "")).names == ()
+
+
+@pytest.mark.parametrize(
+    ("table", "found"),
+    [
+        ('names = "customers.sources.add"', "the string 'customers.sources.add'"),
+        ('names = ["customers.sources.add"]', "a list"),
+        ("names = 3", "the integer 3"),
+        ("names = { GetBalance = 1 }", "the integer 1 at names.GetBalance"),
+        ("names = { GetBalance = true }", "the boolean true at names.GetBalance"),
+        (
+            '[tool.codegen.names]\nGetBalance = ["balance", "get"]\n',
+            "a list at names.GetBalance",
+        ),
+        (
+            "[tool.codegen.names.GetBalance]\ncall = 'balance.get'\n",
+            "a table at names.GetBalance",
+        ),
+    ],
+)
+def test_names_must_be_a_table_of_strings(
+    tmp_path: Path, table: str, found: str
+) -> None:
+    path = write_config(tmp_path, table + "\n")
+    with pytest.raises(CodegenError) as caught:
+        load_settings(path)
+    error = caught.value
+    assert "[tool.codegen] names " in error.message, error.message
+    assert found in error.message, error.message
+    assert "a table of operation IDs to dotted calls" in error.message
+    assert str(path) in str(error)  # the file is named
+    assert error.hint and "[tool.codegen.names]" in error.hint
