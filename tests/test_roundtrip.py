@@ -33,7 +33,7 @@ def test_card_object_metadata_and_expand_round_trip(
         running(api) as server,
         vendored.Client(api_key=KEY, base_url=server.url) as client,
     ):
-        card = client.customers.post_customers_customer_sources(
+        card = client.customers.sources.create(
             "cus_123",
             card=CustomerPaymentSourceCard(
                 number="4242424242424242",
@@ -86,9 +86,7 @@ def test_each_payment_source_parses_by_its_object_tag(
         running(api) as server,
         vendored.Client(api_key=KEY, base_url=server.url) as client,
     ):
-        result = client.customers.post_customers_customer_sources(
-            "cus_1", source="tok_visa"
-        )
+        result = client.customers.sources.create("cus_1", source="tok_visa")
     assert type(result) is expected[resource]
     assert api.seen[0].body == {"source": "tok_visa"}
 
@@ -101,9 +99,7 @@ def test_token_string_and_empty_metadata_value(
         running(api) as server,
         vendored.Client(api_key=KEY, base_url=server.url) as client,
     ):
-        client.customers.post_customers_customer_sources(
-            "cus_1", card="tok_visa", metadata={"old": ""}
-        )
+        client.customers.sources.create("cus_1", card="tok_visa", metadata={"old": ""})
     assert api.seen[0].errors == []
     assert api.seen[0].body == {"card": "tok_visa", "metadata": {"old": ""}}
 
@@ -124,9 +120,7 @@ def test_server_side_validation_error_is_raised_typed(
         vendored.Client(api_key=KEY, base_url=server.url, max_retries=0) as client,
     ):
         with pytest.raises(vendored.CardError) as raised:
-            client.customers.post_customers_customer_sources(
-                "cus_1", source="tok_chargeDeclined"
-            )
+            client.customers.sources.create("cus_1", source="tok_chargeDeclined")
     error = raised.value
     assert error.http_status == 402
     assert error.request_id == "req_1"
@@ -137,21 +131,34 @@ def test_server_side_validation_error_is_raised_typed(
 def test_client_side_validation_stops_bad_input_before_the_network(
     vendored: ModuleType, api: SpecServer
 ) -> None:
-    from pydantic import ValidationError
-
+    from vendored_stripe import InvalidParamsError
     from vendored_stripe.params.customers import CustomerPaymentSourceCard
 
-    with pytest.raises(ValidationError):
-        CustomerPaymentSourceCard(number="4" * 5001, exp_month=1, exp_year=2030)
+    # params are TypedDicts: the call validates them, before anything is sent
+    card = CustomerPaymentSourceCard(number="4" * 5001, exp_month=1, exp_year=2030)
     with (
         running(api) as server,
         vendored.Client(api_key=KEY, base_url=server.url) as client,
     ):
-        with pytest.raises(ValidationError):
-            client.customers.post_customers_customer_sources(
-                "cus_1", alipay_account="x" * 5001
+        with pytest.raises(InvalidParamsError) as too_long:
+            client.customers.sources.create("cus_1", card=card)
+        with pytest.raises(InvalidParamsError) as top_level:
+            client.customers.sources.create("cus_1", alipay_account="x" * 5001)
+        with pytest.raises(InvalidParamsError) as misspelt:
+            client.customers.sources.create(
+                "cus_1",
+                card={"number": "4242", "exp_month": 1, "exp_year": 2030, "cvv": "1"},
             )
     assert api.seen == []
+    assert isinstance(too_long.value, ValueError)
+    assert too_long.value.operation == "customers.sources.create"
+    assert any(path.startswith("card") for path, _ in too_long.value.problems)
+    assert "4" * 20 not in str(too_long.value)  # the card number is not shown
+    assert any(path == "alipay_account" for path, _ in top_level.value.problems)
+    assert "customers.sources.create: card.cvv: unknown parameter" in str(
+        misspelt.value
+    )
+    assert "did you mean 'cvc'?" in str(misspelt.value)
 
 
 def test_async_client_round_trip(
@@ -164,7 +171,7 @@ def test_async_client_round_trip(
 
     async def call(url: str) -> Any:
         async with vendored.AsyncClient(api_key=KEY, base_url=url) as client:
-            return await client.customers.post_customers_customer_sources(
+            return await client.customers.sources.create(
                 "cus_9",
                 bank_account=CustomerPaymentSourceBankAccount(
                     account_number="000123456789", country="US", currency="usd"
@@ -198,8 +205,6 @@ def test_unknown_fields_and_enum_values_from_a_newer_api_parse(
         running(api) as server,
         vendored.Client(api_key=KEY, base_url=server.url) as client,
     ):
-        card = client.customers.post_customers_customer_sources(
-            "cus_1", source="tok_visa"
-        )
+        card = client.customers.sources.create("cus_1", source="tok_visa")
     assert card.funding == "crypto"
     assert card.model_extra == {"shiny_new_field": {"x": 1}}

@@ -25,6 +25,7 @@ import black
 import pytest
 
 from generator import format as formatting
+from generator import naming
 from generator import output, pipeline
 from generator.output import write as output_write
 from generator.errors import CodegenError
@@ -102,6 +103,10 @@ def rich_spec(extra_operation: bool = False) -> dict[str, Any]:
         }
     )
     return document(paths, schemas)
+
+
+#: The page of ``ListThings``: named by its call, ASCII with a hash for the non-ASCII path.
+LIST_THINGS_PAGE = naming.docs_page("ünï.things.retrieve")
 
 
 def cli_args(
@@ -268,6 +273,9 @@ def test_a_formatter_failure_leaves_the_previous_output(
         return real(path, text)
 
     monkeypatch.setattr(formatting, "format_python", failing)
+    # format in this process, where the patch is seen (the runtime modules alone are now
+    # enough Python for format_files to use worker processes)
+    monkeypatch.setattr(formatting, "PARALLEL_THRESHOLD", float("inf"))
     with pytest.raises(CodegenError, match="boom"):
         pipeline.generate(settings, use_cache=False)  # black must run on every file
     assert len(calls) == 3
@@ -359,7 +367,8 @@ def test_user_files_survive_generate_and_check_reports_them(
     for rel, data in user_files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
-    owned_page = out / "docs" / "operations" / "list_things.md"
+    # pages are named by call: GET /v1/ünï/things is ``client.ünï.things.retrieve``
+    owned_page = out / "docs" / "operations" / LIST_THINGS_PAGE
     assert owned_page.is_file()
 
     # A narrower selection: codegen removes the pages it no longer produces, and only those.
