@@ -58,6 +58,7 @@ class AsyncAPIClient(BaseAPIClient):
         http_client: Optional[httpx.AsyncClient] = None,
         allow_insecure_http: bool = False,
         backoff: Backoff = DEFAULT_BACKOFF,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api_key,
@@ -71,6 +72,7 @@ class AsyncAPIClient(BaseAPIClient):
             max_binary_response_size=max_binary_response_size,
             allow_insecure_http=allow_insecure_http,
             backoff=backoff,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -92,6 +94,7 @@ class AsyncAPIClient(BaseAPIClient):
         max_response_size: Union[int, NotGiven] = NOT_GIVEN,
         max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
         backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
+        strict_response_validation: Union[bool, NotGiven] = NOT_GIVEN,
     ) -> _AsyncClientT:
         """A copy of this client with the given settings changed, the rest kept.
 
@@ -111,6 +114,7 @@ class AsyncAPIClient(BaseAPIClient):
             max_response_size,
             max_binary_response_size,
             backoff,
+            strict_response_validation,
         )
         return type(self)(**settings, http_client=self._http_client)
 

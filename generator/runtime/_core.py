@@ -111,6 +111,7 @@ class BaseAPIClient:
         max_binary_response_size: int,
         allow_insecure_http: bool,
         backoff: Backoff,
+        strict_response_validation: bool,
     ) -> None:
         key = checked_api_key(
             api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
@@ -144,6 +145,7 @@ class BaseAPIClient:
         self._max_response_size = max_response_size
         self._max_binary_response_size = max_binary_response_size
         self._backoff = backoff
+        self._strict_response_validation = strict_response_validation
         redact_library_logs()
 
     def _changed_settings(
@@ -158,6 +160,7 @@ class BaseAPIClient:
         max_response_size: Union[int, NotGiven],
         max_binary_response_size: Union[int, NotGiven],
         backoff: Union[Backoff, NotGiven],
+        strict_response_validation: Union[bool, NotGiven],
     ) -> Dict[str, Any]:
         """The constructor arguments of a copy of this client with some settings changed."""
         given = {
@@ -171,6 +174,7 @@ class BaseAPIClient:
             "max_response_size": max_response_size,
             "max_binary_response_size": max_binary_response_size,
             "backoff": backoff,
+            "strict_response_validation": strict_response_validation,
         }
         settings: Dict[str, Any] = {
             "api_key": self._api_key,
@@ -184,6 +188,7 @@ class BaseAPIClient:
             "max_binary_response_size": self._max_binary_response_size,
             "backoff": self._backoff,
             "allow_insecure_http": self._allow_insecure_http,
+            "strict_response_validation": self._strict_response_validation,
         }
         settings.update(
             (name, value)
@@ -191,6 +196,11 @@ class BaseAPIClient:
             if not isinstance(value, NotGiven)
         )
         return settings
+
+    @property
+    def strict_response_validation(self) -> bool:
+        """Whether successful responses must match the spec (see `parse_body`)."""
+        return self._strict_response_validation
 
     @property
     def base_url(self) -> str:
@@ -490,6 +500,7 @@ class BaseAPIClient:
             content,
             headers,
             lambda text: self._redact(text, call),
+            strict=self._strict_response_validation,
         )
 
     def _connection_error(

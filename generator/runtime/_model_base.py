@@ -16,7 +16,7 @@ from typing import Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-__all__ = ["ResponseInfo", "StripeModel", "set_last_response"]
+__all__ = ["ResponseInfo", "StripeModel", "StripeObject", "set_last_response"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,14 @@ class StripeModel(BaseModel):
             and self.__dict__ == other.__dict__
             and self.__pydantic_extra__ == other.__pydantic_extra__
         )
+
+
+class StripeObject(StripeModel):
+    """An object of a kind this client does not know (an `object` tag newer than its spec).
+
+    Lenient parsing keeps every field it was sent: read them with `model_extra`, or as
+    attributes (`obj.id`), nested objects of unknown kinds as `StripeObject`s too.
+    """
 
 
 def set_last_response(model: StripeModel, info: Optional[ResponseInfo]) -> None:

@@ -8,12 +8,14 @@ refused before the body is read. Texts kept by exceptions have the API key redac
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any, Callable, Generic, List, Optional, TypeVar
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
+from ._lenient import construct
 from ._model_base import ResponseInfo, StripeModel, set_last_response
 from .errors import APIResponseValidationError, ResponseTooLargeError
 
@@ -56,7 +58,16 @@ class ResponseType(Generic[T]):
         return isinstance(self, _BinaryResponseType)
 
     def parse(self, content: bytes) -> T:
-        """Validate a JSON body.
+        """Build a JSON body leniently (see `_lenient`): never rejects a JSON value.
+
+        Raises:
+            ValueError: If the body is not JSON (`json.JSONDecodeError`) or not UTF-8.
+        """
+        result: T = construct(self._type, json.loads(content))
+        return result
+
+    def validate(self, content: bytes) -> T:
+        """Validate a JSON body strictly against the type (`strict_response_validation`).
 
         Raises:
             pydantic.ValidationError: If the body is not JSON or does not fit the type.
@@ -76,6 +87,9 @@ class _BinaryResponseType(ResponseType[bytes]):
         super().__init__(bytes)
 
     def parse(self, content: bytes) -> bytes:
+        return content
+
+    def validate(self, content: bytes) -> bytes:
         return content
 
 
@@ -168,29 +182,52 @@ def parse_body(
     content: bytes,
     headers: httpx.Headers,
     redact: Callable[[str], str],
+    *,
+    strict: bool = False,
 ) -> T:
     """The parsed body of a successful response, with the response attached.
 
-    `headers` are the response headers with the API key redacted; `redact` blanks it out of
-    the texts an `APIResponseValidationError` keeps.
+    Lenient by default: any JSON body becomes an object (see `_lenient`). With `strict`
+    (the client's `strict_response_validation`), a body that does not fit the documented type
+    raises `APIResponseValidationError`, which carries the leniently parsed object
+    (`parsed`) and the response; so does a body that is not JSON, in either mode. `headers`
+    are the response headers with the API key redacted; `redact` blanks it out of the texts
+    the exception keeps.
     """
     info = ResponseInfo(
         status_code=response.status_code,
         headers=headers,
         request_id=headers.get("request-id"),
     )
+    problem: Optional[str] = None
+    parsed: Any = None
     try:
-        result = response_type.parse(content)
-    except ValidationError as exc:
+        if strict:
+            try:
+                result = response_type.validate(content)
+            except ValidationError as exc:
+                problem = _describe_invalid_body(response.status_code, exc)
+                parsed = response_type.parse(content)
+        else:
+            result = response_type.parse(content)
+    except ValueError:
+        problem = (
+            f"The API answered HTTP {response.status_code} with a body that is not"
+            " valid JSON"
+        )
+    if problem is not None:
         # Raised without the ValidationError as its cause: that one quotes the body,
         # which the exception only keeps with the API key redacted.
+        if isinstance(parsed, StripeModel):
+            set_last_response(parsed, info)
         raise APIResponseValidationError(
-            redact(_describe_invalid_body(response.status_code, exc)),
+            redact(problem),
             http_status=response.status_code,
             request_id=info.request_id,
             headers=headers,
             body=redact(body_text(response, content)),
-        ) from None
+            parsed=parsed,
+        )
     if isinstance(result, StripeModel):
         set_last_response(result, info)
     return result

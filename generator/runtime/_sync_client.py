@@ -74,6 +74,11 @@ class SyncAPIClient(BaseAPIClient):
             per read; the client made here bounds every read by the attempt's deadline.
         allow_insecure_http: Allow plain `http://` to any host.
         backoff: The waits between attempts.
+        strict_response_validation: Validate every successful response against the spec and
+            raise `APIResponseValidationError` when it does not match. Off by default: a
+            response is then built leniently (missing fields None, unexpected values kept as
+            sent, unknown fields and object kinds kept), so that a server newer than this
+            client's spec never turns a successful call (a payment made) into an exception.
     """
 
     def __init__(
@@ -91,6 +96,7 @@ class SyncAPIClient(BaseAPIClient):
         http_client: Optional[httpx.Client] = None,
         allow_insecure_http: bool = False,
         backoff: Backoff = DEFAULT_BACKOFF,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api_key,
@@ -104,6 +110,7 @@ class SyncAPIClient(BaseAPIClient):
             max_binary_response_size=max_binary_response_size,
             allow_insecure_http=allow_insecure_http,
             backoff=backoff,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http_client = http_client is None
         if http_client is None:
@@ -124,6 +131,7 @@ class SyncAPIClient(BaseAPIClient):
         max_response_size: Union[int, NotGiven] = NOT_GIVEN,
         max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
         backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
+        strict_response_validation: Union[bool, NotGiven] = NOT_GIVEN,
     ) -> _SyncClientT:
         """A copy of this client with the given settings changed, the rest kept.
 
@@ -143,6 +151,7 @@ class SyncAPIClient(BaseAPIClient):
             max_response_size,
             max_binary_response_size,
             backoff,
+            strict_response_validation,
         )
         return type(self)(**settings, http_client=self._http_client)
 

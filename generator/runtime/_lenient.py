@@ -1,0 +1,298 @@
+"""Lenient parsing: a successful response always becomes an object, and nothing sent is lost.
+
+Servers drift from any pinned spec: a newer API version adds fields, enum values and object
+kinds, makes a field nullable, or leaves out one the spec calls required. A payment client
+must never turn a successful call into an exception over that (the money has moved), so
+bodies are not validated by default: they are *built* along the types of the models.
+
+- A field the body leaves out is None (and not in `model_fields_set`).
+- A value of an unexpected type is kept as it was sent (a `str` where an `int` was
+  documented stays a `str`).
+- Unknown fields are kept (`model_extra`), with their JSON values.
+- A union told apart by `object` picks its member by that tag; an `object` kind this client
+  does not know becomes a `StripeObject`, which keeps every field.
+- Lists and maps are built item by item; anything else (enums included) is kept as sent.
+
+`construct(type_, data)` does this for any annotation the generated models use. How to
+build each model is worked out on its first use and kept, so parsing needs no validator of
+the whole graph of models a response can reach.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing
+from typing import Any, Callable, Dict, ForwardRef, List, Optional, Tuple, Type, Union
+
+from pydantic import BaseModel
+
+from ._model_base import StripeModel, StripeObject
+
+__all__ = ["construct", "converter"]
+
+Convert = Callable[[Any], Any]
+
+_NONE_TYPE = type(None)
+_CONVERTERS: Dict[Any, Convert] = {}
+_PLANS: Dict[type, "_Plan"] = {}
+
+
+def construct(type_: Any, data: Any) -> Any:
+    """`data` (parsed JSON) built as `type_`, never rejecting anything (see the module)."""
+    return converter(type_)(data)
+
+
+def converter(type_: Any, owner: Optional[type] = None) -> Convert:
+    """The function that builds a JSON value as `type_`; `owner` resolves forward references."""
+    key = (type_, owner) if isinstance(type_, (str, ForwardRef)) else type_
+    try:
+        found = _CONVERTERS.get(key)
+    except TypeError:  # an unhashable annotation: not kept
+        return _build_converter(type_, owner)
+    if found is None:
+        found = _CONVERTERS[key] = _build_converter(type_, owner)
+    return found
+
+
+def _keep(value: Any) -> Any:
+    return value
+
+
+def _build_converter(type_: Any, owner: Optional[type]) -> Convert:
+    if isinstance(type_, (str, ForwardRef)):
+        return _forward(type_, owner)
+    if isinstance(type_, type) and issubclass(type_, BaseModel):
+        return _model_converter(type_)
+    origin = typing.get_origin(type_)
+    arguments = typing.get_args(type_)
+    if origin is typing.Annotated:
+        discriminator = _discriminator(arguments[1:])
+        inner = arguments[0]
+        if discriminator is not None:
+            return _tagged_union(typing.get_args(inner), discriminator, owner)
+        return converter(inner, owner)
+    if origin is Union:
+        return _union(arguments, owner)
+    if origin in (list, List):
+        return _list(arguments[0] if arguments else Any, owner)
+    if origin in (dict, Dict):
+        return _dict(arguments[1] if len(arguments) == 2 else Any, owner)
+    return _keep  # str, int, float, bool, Literal, Any: kept as sent
+
+
+def _forward(reference: Union[str, ForwardRef], owner: Optional[type]) -> Convert:
+    """A quoted annotation (a name defined later in the models module), resolved lazily."""
+    name = reference if isinstance(reference, str) else reference.__forward_arg__
+    resolved: List[Convert] = []
+
+    def convert(value: Any) -> Any:
+        if not resolved:
+            module = sys.modules[owner.__module__] if owner is not None else None
+            target = (
+                eval(name, vars(module)) if module is not None else Any
+            )  # noqa: S307
+            resolved.append(converter(target, owner))
+        return resolved[0](value)
+
+    return convert
+
+
+def _discriminator(metadata: Tuple[Any, ...]) -> Optional[str]:
+    for item in metadata:
+        found = getattr(item, "discriminator", None)
+        if isinstance(found, str):
+            return found
+    return None
+
+
+def _list(item: Any, owner: Optional[type]) -> Convert:
+    convert_item = converter(item, owner)
+    if convert_item is _keep:
+        return _keep
+
+    def convert(value: Any) -> Any:
+        if type(value) is not list:
+            return value
+        return [convert_item(entry) for entry in value]
+
+    return convert
+
+
+def _dict(item: Any, owner: Optional[type]) -> Convert:
+    convert_item = converter(item, owner)
+    if convert_item is _keep:
+        return _keep
+
+    def convert(value: Any) -> Any:
+        if type(value) is not dict:
+            return value
+        return {key: convert_item(entry) for key, entry in value.items()}
+
+    return convert
+
+
+def _union(members: Tuple[Any, ...], owner: Optional[type]) -> Convert:
+    """`Optional[X]`, `Union[str, Model]` (an expandable field), `Union[A, B]`, ..."""
+    options = [m for m in members if m is not _NONE_TYPE]
+    if len(options) == 1:
+        return converter(options[0], owner)
+    converters = [converter(m, owner) for m in options]
+    builders = [c for c in converters if c is not _keep]
+    if not builders:
+        return _keep
+    if len(builders) == 1:
+        build = builders[0]
+
+        def convert_one(value: Any) -> Any:
+            return build(value) if type(value) in (dict, list) else value
+
+        return convert_one
+    tagged = _tagged_union(tuple(options), "object", owner)
+
+    def convert_many(value: Any) -> Any:
+        return tagged(value) if type(value) is dict else value
+
+    return convert_many
+
+
+def _tagged_union(
+    members: Tuple[Any, ...], discriminator: str, owner: Optional[type]
+) -> Convert:
+    """A union told apart by `discriminator` (Stripe's `object`): the member of the tag sent,
+    a `StripeObject` for a tag no member has."""
+    table: List[Dict[str, Convert]] = []
+
+    def by_tag() -> Dict[str, Convert]:
+        if not table:
+            found: Dict[str, Convert] = {}
+            for member in members:
+                model = _resolved_model(member, owner)
+                if model is None:
+                    continue
+                for tag in _tags(model, discriminator):
+                    found.setdefault(tag, converter(model))
+            table.append(found)
+        return table[0]
+
+    def convert(value: Any) -> Any:
+        if type(value) is not dict:
+            return value
+        tag = value.get(discriminator)
+        build = by_tag().get(tag) if isinstance(tag, str) else None
+        if build is None:
+            return _generic(value)
+        return build(value)
+
+    return convert
+
+
+def _resolved_model(member: Any, owner: Optional[type]) -> Optional[Type[BaseModel]]:
+    if isinstance(member, ForwardRef):
+        member = member.__forward_arg__
+    if isinstance(member, str):
+        module = sys.modules[owner.__module__] if owner is not None else None
+        member = vars(module).get(member) if module is not None else None
+    if isinstance(member, type) and issubclass(member, BaseModel):
+        return member
+    return None
+
+
+def _tags(model: Type[BaseModel], discriminator: str) -> List[str]:
+    field = model.model_fields.get(discriminator)
+    if field is None:
+        return []
+    return [v for v in _literal_values(field.annotation) if isinstance(v, str)]
+
+
+def _literal_values(annotation: Any) -> List[Any]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return list(typing.get_args(annotation))
+    values: List[Any] = []
+    for argument in typing.get_args(annotation):
+        values += _literal_values(argument)
+    return values
+
+
+def _generic(value: Dict[str, Any]) -> StripeObject:
+    """An object of a kind this client does not know: every field kept, nested ones too."""
+    return StripeObject.model_construct(
+        **{key: _generic_value(entry) for key, entry in value.items()}
+    )
+
+
+def _generic_value(value: Any) -> Any:
+    if type(value) is dict and isinstance(value.get("object"), str):
+        return _generic(value)
+    if type(value) is list:
+        return [_generic_value(entry) for entry in value]
+    return value
+
+
+# --- models -----------------------------------------------------------------------------------
+
+
+class _Plan:
+    """How to build one model class: each wire key's field name and converter."""
+
+    __slots__ = ("model", "fields", "names", "private")
+
+    def __init__(self, model: Type[BaseModel]) -> None:
+        self.model = model
+        self.fields: Dict[str, Tuple[str, Convert]] = {}
+        for name, info in model.model_fields.items():
+            alias = info.validation_alias
+            wire = alias if isinstance(alias, str) else (info.alias or name)
+            annotation: Any = info.annotation
+            if isinstance(info.discriminator, str):
+                annotation = typing.Annotated[annotation, info]
+            self.fields[wire] = (name, converter(annotation, model))
+        self.names = tuple(name for name, _ in self.fields.values())
+        private = getattr(model, "__private_attributes__", {})
+        self.private: Optional[Dict[str, Any]] = (
+            {name: attribute.get_default() for name, attribute in private.items()}
+            if private
+            else None
+        )
+
+
+def _plan(model: Type[BaseModel]) -> _Plan:
+    found = _PLANS.get(model)
+    if found is None:
+        found = _PLANS[model] = _Plan(model)
+    return found
+
+
+def _model_converter(model: Type[BaseModel]) -> Convert:
+    def convert(value: Any) -> Any:
+        if type(value) is not dict:
+            return value
+        return _build_model(_plan(model), value)
+
+    return convert
+
+
+def _build_model(plan: _Plan, data: Dict[str, Any]) -> BaseModel:
+    """The instance `model_construct` would make, set up directly: it is the hot path.
+
+    The same attributes pydantic's `model_construct` sets: the field values (None for those
+    not sent), the names of the fields sent, the unknown fields, the private attributes.
+    """
+    values: Dict[str, Any] = dict.fromkeys(plan.names)
+    extra: Dict[str, Any] = {}
+    given = set()
+    fields = plan.fields
+    for key, value in data.items():
+        found = fields.get(key)
+        if found is None:
+            extra[key] = value
+            continue
+        name, convert = found
+        values[name] = value if value is None else convert(value)
+        given.add(name)
+    instance = plan.model.__new__(plan.model)
+    _set = object.__setattr__
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", given)
+    _set(instance, "__pydantic_extra__", extra)
+    _set(instance, "__pydantic_private__", dict(plan.private) if plan.private else None)
+    return instance
