@@ -35,6 +35,7 @@ from typing import Any, Literal, Optional, Union
 
 import httpx
 from pydantic import BaseModel
+from typing_extensions import is_typeddict
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 CALL_OPTIONS = {
@@ -244,7 +245,29 @@ def make(tp: Any, depth: int = 0) -> Any:
                 continue
             kwargs[name] = make(info.annotation, depth + 1)
         return tp(**kwargs)
+    if is_typeddict(tp):
+        # request parameters: a dict keyed by wire names, its required keys at least
+        if depth > 12:
+            raise Unsatisfiable(tp)
+        hints = typing.get_type_hints(tp)  # Required/NotRequired and Annotated removed
+        required = getattr(tp, "__required_keys__", frozenset(hints))
+        return {
+            key: make(hint, depth + 1)
+            for key, hint in hints.items()
+            if key in required or depth < 4
+        }
     raise Unmakeable(tp)
+
+
+async def _awaited(value: Any) -> Any:
+    return await value
+
+
+def page_items(value: Any) -> Any:
+    """The items of a page (``SyncPage``/``AsyncPage``), else ``value`` as it is."""
+    if hasattr(value, "has_more") and hasattr(value, "iter_pages"):
+        return list(value.data)
+    return value
 
 
 def plain(tp: Any) -> Any:
@@ -464,8 +487,12 @@ class Probe:
             if result != self.sent:
                 problems.append(f"{label}: binary response not returned as is")
             return
+        sent = self.sent
+        if page_items(result) is not result:  # a page: its items are what was answered
+            result = page_items(result)
+            sent = sent.get("data") if isinstance(sent, dict) else sent
         problems.extend(f"{label}: {p}" for p in extras(result, "response"))
-        problems.extend(subset(self.sent, jsonable(result), f"{label}: response"))
+        problems.extend(subset(sent, jsonable(result), f"{label}: response"))
 
     def run(self) -> None:
         package = importlib.import_module(self.package)
@@ -519,6 +546,10 @@ class Probe:
                             result = asyncio.run(bound(*positional, **keywords))
                         else:
                             result = bound(*positional, **keywords)
+                            if inspect.isawaitable(result):
+                                # an async list call returns a paginator: awaiting it
+                                # fetches the first page
+                                result = asyncio.run(_awaited(result))
                     except Exception as error:  # noqa: BLE001 - reported as a problem
                         if self.unsatisfiable_answer:
                             continue  # no finite answer fits the spec (see handler)

@@ -55,7 +55,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGE = "/reference/operations/post_customers_customer_sources.html"
+PAGE = "/reference/operations/customers.sources.create.html"  # pages by call
 
 # Outside CI a machine without Chromium skips these; in CI (CI=true) they run and fail loudly,
 # since scripts/setup.sh installs Chromium there.
@@ -120,7 +120,7 @@ def test_fill_the_form_watch_the_snippet_send_and_reload(
         page.input_value("#gateway-url") == gw.url
     )  # the page's own origin by default
     python, curl = snippets(page)
-    assert "client.customers.post_customers_customer_sources(" in python
+    assert "client.customers.sources.create(" in python
     assert '"<customer>"' in python and "card=" not in python
 
     page.fill('[data-path="customer"]', "cus_123")
@@ -131,13 +131,10 @@ def test_fill_the_form_watch_the_snippet_send_and_reload(
     page.select_option('[data-choice="card"]', "object")
     page.fill('[data-path="card[number]"]', "4242424242424242")
     python, curl = snippets(page)
-    assert (
-        'card=CustomerPaymentSourceCard(\n            number="4242424242424242",\n        ),'
-        in python
-    )
-    assert (
-        "from stripe_client.params.customers import CustomerPaymentSourceCard" in python
-    )
+    # params are plain data: a nested object is a dict keyed by wire names, no import
+    assert 'card={"number": "4242424242424242"},' in python
+    assert "from stripe_client.params" not in python
+    assert "CustomerPaymentSourceCard" not in python
     assert "-d 'card[number]=4242424242424242'" in curl
     assert "exp_month" not in python  # only what is filled in
     page.fill('[data-path="card[exp_month]"]', "12")
@@ -301,9 +298,7 @@ def test_hostile_spec_text_cannot_run_code(page: Any, tmp_path: Path) -> None:
         target = tmp_path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    page.goto(
-        (tmp_path / "reference/operations/post_things_thing_sources.html").as_uri()
-    )
+    page.goto((tmp_path / "reference/operations/things.sources.create.html").as_uri())
     page.wait_for_selector("body[data-ready]")
     page.select_option('[data-choice="card"]', "object")  # renders nested help text too
     assert page.evaluate("typeof window.__pwned") == "undefined"

@@ -195,6 +195,18 @@ def identifier_cases() -> list[Case]:
         "ApiErrors",
         "StripeError",
         "CardError",
+        # what the params and resource modules import since calls take plain data
+        "TypedDict",
+        "Required",
+        "NotRequired",
+        "ParamsType",
+        "PageType",
+        "SyncPage",
+        "AsyncPage",
+        "AsyncPaginator",
+        "InvalidParamsError",
+        "List",
+        "Dict",
     ]
     schemas = {
         name: {
