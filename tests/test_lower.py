@@ -832,11 +832,6 @@ def test_method_names_are_per_resource_across_groups() -> None:
     assert {op.naming_rule for op in api.operations} == {"path"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (see /tmp/h/bugs-gen-tests.md): fallback names that meet are not"
-    " made unique",
-)
 def test_method_names_unique_when_fallbacks_meet() -> None:
     ok = json_response({"type": "string"})
     # two versions of one path: the same call, and operation IDs of one snake case
