@@ -356,3 +356,5 @@ class Api:
     aliases: tuple[Alias, ...]
     error_model: Optional[str]
     operations: tuple[Operation, ...] = field(default=())
+    # the model of the `event` component, which webhooks deliver
+    event_model: Optional[str] = None

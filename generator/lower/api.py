@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from typing import Optional
+
+from openapi_pydantic.v3.v3_0 import Reference as Reference30
 
 from .. import ir, naming, text
 from . import oas
@@ -12,6 +15,7 @@ from .context import Context, Namespace
 from .oas import Document
 from .operations import lower_operation
 from .pagination import page_shape
+from .schemas import lower
 from .selection import RawOperation
 
 
@@ -63,6 +67,7 @@ def lower_api(
     )
     all_operations = tuple(op for group in groups for op in group.operations)
     errors = [op.error for op in all_operations if isinstance(op.error, ir.ModelRef)]
+    event_model = _lower_event(ctx)
     found_models = ctx.found
     return ir.Api(
         title=text.plain_line(document.info.title),
@@ -74,7 +79,32 @@ def lower_api(
         aliases=tuple(found_models.aliases[n] for n in sorted(found_models.aliases)),
         error_model=errors[0].name if errors else None,
         operations=all_operations,
+        event_model=event_model,
     )
+
+
+EVENT_COMPONENT = "event"
+"""The component of the objects webhooks deliver (Stripe's ``Event``)."""
+
+
+def _lower_event(ctx: Context) -> Optional[str]:
+    """The model of the ``event`` component, lowered whatever operations are selected.
+
+    Webhooks deliver events to every package, so ``webhooks.construct_event`` needs the class
+    even when no selected operation returns one. It is lowered last, on the response side, so
+    that adding it never renames a model the operations reach. None without such a component
+    (or when it is no object schema): events are then parsed as ``StripeObject``.
+    """
+    if EVENT_COMPONENT not in ctx.components.schemas:
+        return None
+    pointer = oas.schema_pointer(EVENT_COMPONENT)
+    reference = Reference30.model_validate(
+        {"$ref": oas.SCHEMA_PREFIX + EVENT_COMPONENT}
+    )
+    expr = lower(ctx.response_side(), reference, pointer, hint=EVENT_COMPONENT)
+    if isinstance(expr, ir.ModelRef) and expr.name in ctx.found.response.models:
+        return expr.name
+    return None
 
 
 def _resource_paths(calls: Iterable[CallName]) -> set[tuple[str, ...]]:

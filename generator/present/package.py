@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -74,7 +75,12 @@ def files(api: ir.Api, package: str, runtime_files: tuple[str, ...]) -> list[Fil
         Static(f"{package}/{name}", f"package/{name}", top) for name in runtime_files
     ]
     out += [
-        Template(f"{package}/_constants.py", "package/_constants.py.jinja", {}, top),
+        Template(
+            f"{package}/_constants.py",
+            "package/_constants.py.jinja",
+            {"event_model": api.event_model},
+            top,
+        ),
         Text(f"{package}/py.typed", ""),
     ]
     for module in (
@@ -130,9 +136,64 @@ def models_context(api: ir.Api) -> dict[str, Any]:
     return {
         "models": [python.model_view(m, q) for m, q in ordered],
         "aliases": [python.alias_view(a) for a in aliases],
+        "object_classes": sorted(object_classes(api.models).items()),
         "typing_names": uses.typing_names(),
         "uses_field": uses.field,
     }
+
+
+COMPONENT_POINTER = "/components/schemas/"
+
+
+def object_classes(models: Iterable[ir.Model]) -> dict[str, str]:
+    """The class of each Stripe object kind (the ``object`` tag), for ``OBJECT_CLASSES``.
+
+    Webhooks carry objects of any kind in ``data.object``, typed by nothing but their tag:
+    ``webhooks.construct_event`` parses each by this table. Only component models count
+    (inline models tagged ``list`` or ``search_result`` are no resources), and no deletion
+    receipts (a required ``deleted: true``): ``deleted_customer`` shares the tag
+    ``customer``, but an event carries the customer itself. When components still share a
+    tag, the one named like the tag wins, else the first by name.
+    """
+    found: dict[str, str] = {}
+    for model in sorted(models, key=lambda m: m.name):
+        tag = _object_tag(model)
+        key = _component_key(model.pointer)
+        if tag is None or key is None or _is_deletion_receipt(model):
+            continue
+        if tag not in found or key == tag:
+            found[tag] = model.name
+    return found
+
+
+def _object_tag(model: ir.Model) -> Optional[str]:
+    """The value of a required ``object`` field of one string literal (see ``oas.object_tag``)."""
+    field = next((f for f in model.fields if f.wire_name == "object"), None)
+    if (
+        field is None
+        or not field.required
+        or not isinstance(field.type, ir.LiteralType)
+    ):
+        return None
+    values = field.type.values
+    return values[0] if len(values) == 1 and isinstance(values[0], str) else None
+
+
+def _component_key(pointer: str) -> Optional[str]:
+    if not pointer.startswith(COMPONENT_POINTER):
+        return None
+    token = pointer[len(COMPONENT_POINTER) :]
+    return None if "/" in token else token.replace("~1", "/").replace("~0", "~")
+
+
+def _is_deletion_receipt(model: ir.Model) -> bool:
+    return any(
+        f.wire_name == "deleted"
+        and f.required
+        and isinstance(f.type, ir.LiteralType)
+        and f.type.values == (True,)
+        for f in model.fields
+    )
 
 
 def resource_context(group: ir.Group) -> dict[str, Any]:

@@ -2,19 +2,27 @@
 
 The other runtime modules import them from here; `codegen generate` writes this module from
 `templates/package/_constants.py.jinja`. This copy holds the defaults of the Stripe package
-without its models, so that the runtime imports and type-checks on its own.
+without its models, so that the runtime imports and type-checks on its own: webhook events
+are then `StripeObject`s.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
+
+if TYPE_CHECKING:
+    from ._model_base import StripeModel
+    from ._model_base import StripeObject as Event
 
 __all__ = [
     "API_VERSION",
     "BASE_URL",
     "ErrorDetail",
+    "Event",
     "PACKAGE_NAME",
     "VERSION",
+    "event_class",
+    "object_classes",
     "parse_error_detail",
 ]
 
@@ -36,3 +44,16 @@ def parse_error_detail(
 ) -> Optional[ErrorDetail]:
     """The typed error of an error response's JSON `data`, whose `error` object is `raw`."""
     return raw
+
+
+def event_class() -> Optional[Type[Event]]:
+    """The model of webhook events (the spec's `event` component), or None without one.
+
+    A function, so that `webhooks` can be imported without loading every model.
+    """
+    return None
+
+
+def object_classes() -> Mapping[str, Type[StripeModel]]:
+    """The model of each object kind (`object` tag) the package has: none here."""
+    return {}
