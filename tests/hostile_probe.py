@@ -520,6 +520,8 @@ class Probe:
             for cls_name, cls in sorted(vars(module).items()):
                 if not isinstance(cls, type) or cls.__module__ != module.__name__:
                     continue
+                if "client" not in inspect.signature(cls.__init__).parameters:
+                    continue  # not a resource (e.g. a raw-response view of one)
                 is_async = cls_name.startswith("Async")
                 resource = cls(aclient if is_async else client)
                 for name, function in sorted(vars(cls).items()):
