@@ -109,6 +109,8 @@ CLIENT_RESERVED = frozenset(
         "request",
         "request_page",
         "with_options",
+        "with_raw_response",
+        "strict_response_validation",
         "api_key",
         "max_total_time",
         "max_response_size",
@@ -325,6 +327,24 @@ def resource_class_names(
 def async_class_name(name: str) -> str:
     """The async twin of a resource class."""
     return ASYNC_PREFIX + name
+
+
+#: The ``with_raw_response`` view of a resource class: ``CustomersResourceWithRawResponse``.
+RAW_SUFFIX = "WithRawResponse"
+
+
+def raw_class_name(name: str) -> str:
+    """The ``with_raw_response`` view of a (sync or async) resource class."""
+    return name + RAW_SUFFIX
+
+
+def twin_class_names(name: str) -> tuple[str, ...]:
+    """Every class generated for a resource class: itself, its async twin, their raw views."""
+    return tuple(
+        variant
+        for cls in (name, async_class_name(name))
+        for variant in (cls, raw_class_name(cls))
+    )
 
 
 def field_names(wire_names: Iterable[str]) -> dict[str, str]:

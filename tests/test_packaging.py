@@ -145,11 +145,6 @@ def _imports(path: Path) -> set[str]:
     return names - set(sys.stdlib_module_names) - {"generator", "__future__"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (see /tmp/h/bugs-gen-tests.md): generator/runtime/_params.py imports"
-    " typing_extensions, which pyproject.toml does not declare",
-)
 def test_every_import_of_generator_is_a_declared_dependency() -> None:
     core = {_distribution(r) for r in PYPROJECT["project"]["dependencies"]}
     extras = PYPROJECT["project"]["optional-dependencies"]

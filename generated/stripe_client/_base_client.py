@@ -35,7 +35,7 @@ Limits, so that a slow, broken or hostile server cannot hold a call or exhaust m
   default) raises `ResponseTooLargeError` before more than the limit is held in memory, and a
   `Content-Length` above the limit is refused before the body is read.
 
-Logging goes to the logger named after the package (`_constants.PACKAGE_NAME`): each attempt
+Logging goes to the logger named after the package as imported (`_logs.IMPORT_NAME`; `STRIPE_LOG=debug|info` prints it to stderr): each attempt
 and response at DEBUG (method, path, status, request id, attempt), each retry at INFO.
 Headers, bodies and query strings are never logged. httpx and httpcore log too (response
 headers, at DEBUG): anything shaped like a Stripe secret or restricted key is blanked out of
@@ -75,16 +75,19 @@ from ._core import (
 )
 from ._logs import logger
 from ._pagination import AsyncPage, AsyncPaginator, PageType, SyncPage
-from ._responses import ResponseType
+from ._raw import async_to_raw_response, to_raw_response
+from ._responses import APIResponse, BinaryContent, ResponseType
 from ._retries import DEFAULT_BACKOFF, Backoff
 from ._sync_client import SyncAPIClient
 
 __all__ = [
     "API_KEY_ENV_VAR",
+    "APIResponse",
     "AsyncAPIClient",
     "AsyncPage",
     "AsyncPaginator",
     "Backoff",
+    "BinaryContent",
     "DEFAULT_BACKOFF",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_BINARY_RESPONSE_SIZE",
@@ -100,5 +103,7 @@ __all__ = [
     "SyncAPIClient",
     "SyncPage",
     "USER_AGENT",
+    "async_to_raw_response",
     "logger",
+    "to_raw_response",
 ]

@@ -4,6 +4,7 @@
 """The clients: ``Client`` and ``AsyncClient``, one attribute per top-level resource.
 
 Resource modules are imported on first use, so ``import stripe_client`` stays cheap.
+``client.with_raw_response`` has the same tree, its methods returning an ``APIResponse``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from typing import TYPE_CHECKING
 from ._base_client import AsyncAPIClient, SyncAPIClient
 
 if TYPE_CHECKING:
-    from .resources.customers import AsyncCustomersResource, CustomersResource
+    from .resources.customers import (
+        AsyncCustomersResource,
+        AsyncCustomersResourceWithRawResponse,
+        CustomersResource,
+        CustomersResourceWithRawResponse,
+    )
 
 
 class Client(SyncAPIClient):
@@ -25,6 +31,12 @@ class Client(SyncAPIClient):
         with Client(api_key="sk_test_...") as client:
             ...
     """
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same calls, returning the HTTP response (``APIResponse``): status, headers,
+        request id, the raw bytes, and ``parse()`` for the object."""
+        return ClientWithRawResponse(self)
 
     @cached_property
     def customers(self) -> CustomersResource:
@@ -42,8 +54,41 @@ class AsyncClient(AsyncAPIClient):
     """
 
     @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same calls, returning the HTTP response (``APIResponse``)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
     def customers(self) -> AsyncCustomersResource:
         """``async_client.customers``."""
         from .resources.customers import AsyncCustomersResource
 
         return AsyncCustomersResource(self)
+
+
+class ClientWithRawResponse:
+    """``client.with_raw_response``: every call returns its ``APIResponse``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def customers(self) -> CustomersResourceWithRawResponse:
+        """``client.with_raw_response.customers``."""
+        from .resources.customers import CustomersResourceWithRawResponse
+
+        return CustomersResourceWithRawResponse(self._client.customers)
+
+
+class AsyncClientWithRawResponse:
+    """``async_client.with_raw_response``: every call returns its ``APIResponse``."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def customers(self) -> AsyncCustomersResourceWithRawResponse:
+        """``async_client.with_raw_response.customers``."""
+        from .resources.customers import AsyncCustomersResourceWithRawResponse
+
+        return AsyncCustomersResourceWithRawResponse(self._client.customers)

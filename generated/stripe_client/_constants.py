@@ -6,17 +6,22 @@ imports them from here)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
 
 if TYPE_CHECKING:
+    from ._model_base import StripeModel
     from .models import ApiErrors as ErrorDetail
+    from .models import Event as Event
 
 __all__ = [
     "API_VERSION",
     "BASE_URL",
     "ErrorDetail",
+    "Event",
     "PACKAGE_NAME",
     "VERSION",
+    "event_class",
+    "object_classes",
     "parse_error_detail",
 ]
 
@@ -43,3 +48,20 @@ def parse_error_detail(
         return Error.model_validate(data).error
     except ValidationError:
         return None
+
+
+def event_class() -> Optional[Type[Event]]:
+    """The model of webhook events, `Event` (the spec's `event` component).
+
+    A function, so that `webhooks` can be imported without loading every model.
+    """
+    from .models import Event
+
+    return Event
+
+
+def object_classes() -> Mapping[str, Type[StripeModel]]:
+    """The model of each object kind (`object` tag) the package has, from `models`."""
+    from .models import OBJECT_CLASSES
+
+    return OBJECT_CLASSES

@@ -41,9 +41,7 @@ def lower_api(
         _resource_paths(chosen.values()), model_names=model_names
     )
     reserved = model_names | set(naming.CLASS_RESERVED)
-    reserved |= {
-        c for n in class_names.values() for c in (n, naming.async_class_name(n))
-    }
+    reserved |= {c for n in class_names.values() for c in naming.twin_class_names(n)}
     namespace = Namespace(taken=reserved)
     request_ctx = ctx.request_side(namespace)
 

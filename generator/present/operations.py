@@ -117,8 +117,9 @@ def item_annotation(operation: ir.Operation) -> str:
 
 
 def response_annotation(operation: ir.Operation) -> str:
+    """The return type; a file is ``BinaryContent``: ``bytes`` with ``last_response``."""
     if operation.response.type is None:
-        return "bytes"
+        return "BinaryContent"
     return annotation(operation.response.type)
 
 
@@ -332,6 +333,52 @@ class ClassView:
     client_class: str  # SyncAPIClient or AsyncAPIClient
     children: tuple[ChildView, ...]
     methods: tuple[MethodView, ...]
+
+
+@dataclass(frozen=True)
+class RawClassView:
+    """The ``with_raw_response`` view of one resource class: each method wrapped."""
+
+    name: str
+    docstring: str
+    resource_class: str  # the class it wraps
+    wrapper: str  # to_raw_response or async_to_raw_response
+    methods: tuple[str, ...]
+    children: tuple[ChildView, ...]  # the raw views of the sub-resources
+
+
+def raw_class_views(resource: ir.Resource) -> tuple[RawClassView, RawClassView]:
+    """The ``with_raw_response`` views of a resource's sync class and of its twin."""
+    dotted = ".".join(resource.path)
+    views = []
+    for awaitable in (False, True):
+        prefix = naming.ASYNC_PREFIX if awaitable else ""
+        owner = "async_client" if awaitable else "client"
+        views.append(
+            RawClassView(
+                name=naming.raw_class_name(prefix + resource.class_name),
+                docstring=docstring(
+                    f"``{owner}.with_raw_response.{dotted}``: the methods of"
+                    f" ``{owner}.{dotted}``, returning an ``APIResponse``.",
+                    indent="    ",
+                ),
+                resource_class=prefix + resource.class_name,
+                wrapper="async_to_raw_response" if awaitable else "to_raw_response",
+                methods=tuple(op.name for op in resource.operations),
+                children=tuple(
+                    ChildView(
+                        attribute,
+                        naming.raw_class_name(prefix + class_name),
+                        docstring(
+                            f"``{owner}.with_raw_response.{dotted}.{attribute}``.",
+                            indent="        ",
+                        ),
+                    )
+                    for attribute, class_name in resource.children
+                ),
+            )
+        )
+    return views[0], views[1]
 
 
 def class_views(resource: ir.Resource) -> tuple[ClassView, ClassView]:

@@ -20,6 +20,8 @@ class GroupView:
     attribute: str  # ``client.customers``
     class_name: str  # ``CustomersResource``
     async_class_name: str  # ``AsyncCustomersResource``
+    raw_class_name: str  # ``CustomersResourceWithRawResponse``
+    async_raw_class_name: str  # ``AsyncCustomersResourceWithRawResponse``
 
 
 def group_view(group: ir.Group) -> GroupView:
@@ -28,6 +30,8 @@ def group_view(group: ir.Group) -> GroupView:
         group.attribute,
         group.class_name,
         naming.async_class_name(group.class_name),
+        naming.raw_class_name(group.class_name),
+        naming.raw_class_name(naming.async_class_name(group.class_name)),
     )
 
 
@@ -199,6 +203,9 @@ def _is_deletion_receipt(model: ir.Model) -> bool:
 def resource_context(group: ir.Group) -> dict[str, Any]:
     """The resource module of a group: a sync class and its twin per resource."""
     classes = [view for r in group.resources for view in operations.class_views(r)]
+    raw_classes = [
+        view for r in group.resources for view in operations.raw_class_views(r)
+    ]
     local = {m.name for m in group.request_models}
     used: set[str] = set()
     for op in group.operations:
@@ -208,8 +215,11 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
     paged = any(op.pagination for op in group.operations)
     unpaged = any(op.pagination is None for op in group.operations)
     base = {"AsyncAPIClient", "RequestOptions", "SyncAPIClient"}
+    base |= {"async_to_raw_response", "to_raw_response"}
     base |= {"AsyncPaginator", "PageType", "SyncPage"} if paged else set()
     base |= {"ResponseType"} if unpaged else set()
+    if any(op.response.type is None for op in group.operations):
+        base.add("BinaryContent")
     methods = [m for c in classes for m in c.methods]
     encoding = {"encode_params"} if payloads else set()
     encoding |= (
@@ -223,6 +233,7 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
         "group": group_view(group),
         "summary": ", ".join(f"``{'.'.join(r.path)}``" for r in group.resources),
         "classes": classes,
+        "raw_classes": raw_classes,
         "children": any(r.children for r in group.resources),
         "base_imports": sorted(base),
         "encoding_imports": sorted(encoding),

@@ -6,7 +6,7 @@ asyncio is imported on first use: it takes long to import and only this client n
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, cast
 
 import httpx
 
@@ -25,7 +25,7 @@ from ._core import (
 )
 from ._logs import log_attempt, log_response, log_retry
 from ._pagination import AsyncPage, AsyncPaginator, PageRequest, PageType
-from ._responses import ResponseType
+from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
 
 __all__ = ["AsyncAPIClient"]
@@ -176,7 +176,7 @@ class AsyncAPIClient(BaseAPIClient):
                 headers = self._redact_headers(response.headers, call)
                 log_response(call.request, response.status_code, headers)
                 if response.is_success:
-                    return self._parse(call, response, content, headers)
+                    return self._success(call, response, content, headers)
                 delay = self._retry_after_error(
                     call, retries, response, content, headers
                 )
@@ -218,6 +218,11 @@ class AsyncAPIClient(BaseAPIClient):
             base_url=page.base_url,
             options=page.options,
         )
+        raw = raw_response(body)
+        if raw is not None:  # with_raw_response: the page on parse()
+            return cast(
+                AsyncPage[T], raw.map(lambda b: AsyncPage(b, page, self._request_page))
+            )
         return AsyncPage(body, page, self._request_page)
 
     async def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:

@@ -16,14 +16,15 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Generic, List, Optional, Tuple, TypeVar, Union
+from contextvars import ContextVar
+from typing import Any, Dict, Generic, List, Optional, Tuple, TypeVar, Union, cast
 
 import httpx
 
-from ._constants import API_VERSION, BASE_URL, PACKAGE_NAME, VERSION
+from ._constants import API_VERSION, BASE_URL, VERSION
 from ._deadlines import attempt_seconds, bounded_timeouts
 from ._encoding import merged_pairs, urlencode_pairs
-from ._logs import REDACTED, redact_library_logs
+from ._logs import IMPORT_NAME, REDACTED, redact_library_logs
 from ._options import (
     API_KEY_ENV_VAR,
     NO_OPTIONS,
@@ -33,7 +34,8 @@ from ._options import (
     check_max_retries,
     checked_api_key,
 )
-from ._responses import Body, ResponseType, body_text, parse_body
+from ._model_base import ResponseInfo
+from ._responses import APIResponse, Body, ResponseType, body_text, parse_body
 from ._retries import Backoff, retry_after, should_retry
 from .errors import (
     APIConnectionError,
@@ -61,6 +63,9 @@ __all__ = [
 
 T = TypeVar("T")
 
+RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response", default=False)
+"""Set while a `with_raw_response` method runs: its call returns an `APIResponse`."""
+
 DEFAULT_BASE_URL = BASE_URL
 DEFAULT_STRIPE_VERSION = API_VERSION
 DEFAULT_TIMEOUT = 80.0
@@ -72,7 +77,7 @@ DEFAULT_MAX_BINARY_RESPONSE_SIZE = 256 * 1024 * 1024
 
 _PYTHON_VERSION = "%d.%d.%d" % sys.version_info[:3]
 USER_AGENT = (
-    f"{PACKAGE_NAME}/{VERSION} (codegen; python {_PYTHON_VERSION};"
+    f"{IMPORT_NAME}/{VERSION} (codegen; python {_PYTHON_VERSION};"
     f" httpx {httpx.__version__})"
 )
 """The `User-Agent` header of every request."""
@@ -485,6 +490,24 @@ class BaseAPIClient:
         if delay is None:
             raise error
         return delay
+
+    def _success(
+        self,
+        call: Call[T],
+        response: httpx.Response,
+        content: bytes,
+        headers: httpx.Headers,
+    ) -> T:
+        """What a call returns for a successful response: the parsed body, or under
+        `RAW_RESPONSE` (`with_raw_response`) an `APIResponse` that parses it on demand.
+        """
+        if not RAW_RESPONSE.get():
+            return self._parse(call, response, content, headers)
+        info = ResponseInfo(response.status_code, headers, headers.get("request-id"))
+        raw = APIResponse(
+            info, content, lambda: self._parse(call, response, content, headers)
+        )
+        return cast(T, raw)
 
     def _parse(
         self,

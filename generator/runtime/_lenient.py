@@ -22,13 +22,25 @@ from __future__ import annotations
 
 import sys
 import typing
-from typing import Any, Callable, Dict, ForwardRef, List, Optional, Tuple, Type, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    ForwardRef,
+    List,
+    Optional,
+    Set,
+    Tuple,
+    Type,
+    Union,
+    cast,
+)
 
 from pydantic import BaseModel
 
-from ._model_base import StripeModel, StripeObject
+from ._model_base import StripeObject
 
-__all__ = ["construct", "converter"]
+__all__ = ["construct", "converter", "generic_object"]
 
 Convert = Callable[[Any], Any]
 
@@ -111,7 +123,7 @@ def _list(item: Any, owner: Optional[type]) -> Convert:
         return _keep
 
     def convert(value: Any) -> Any:
-        if type(value) is not list:
+        if value.__class__ is not list:  # (not `type()`: keeps `value` typed Any)
             return value
         return [convert_item(entry) for entry in value]
 
@@ -126,7 +138,8 @@ def _dict(item: Any, owner: Optional[type]) -> Convert:
     def convert(value: Any) -> Any:
         if type(value) is not dict:
             return value
-        return {key: convert_item(entry) for key, entry in value.items()}
+        items = cast(Dict[str, Any], value).items()
+        return {key: convert_item(entry) for key, entry in items}
 
     return convert
 
@@ -177,11 +190,12 @@ def _tagged_union(
     def convert(value: Any) -> Any:
         if type(value) is not dict:
             return value
-        tag = value.get(discriminator)
+        data = cast(Dict[str, Any], value)
+        tag = data.get(discriminator)
         build = by_tag().get(tag) if isinstance(tag, str) else None
         if build is None:
-            return _generic(value)
-        return build(value)
+            return generic_object(data)
+        return build(data)
 
     return convert
 
@@ -213,7 +227,7 @@ def _literal_values(annotation: Any) -> List[Any]:
     return values
 
 
-def _generic(value: Dict[str, Any]) -> StripeObject:
+def generic_object(value: Dict[str, Any]) -> StripeObject:
     """An object of a kind this client does not know: every field kept, nested ones too."""
     return StripeObject.model_construct(
         **{key: _generic_value(entry) for key, entry in value.items()}
@@ -221,9 +235,10 @@ def _generic(value: Dict[str, Any]) -> StripeObject:
 
 
 def _generic_value(value: Any) -> Any:
-    if type(value) is dict and isinstance(value.get("object"), str):
-        return _generic(value)
-    if type(value) is list:
+    if type(value) is dict:
+        data = cast(Dict[str, Any], value)
+        return generic_object(data) if isinstance(data.get("object"), str) else data
+    if value.__class__ is list:
         return [_generic_value(entry) for entry in value]
     return value
 
@@ -266,7 +281,7 @@ def _model_converter(model: Type[BaseModel]) -> Convert:
     def convert(value: Any) -> Any:
         if type(value) is not dict:
             return value
-        return _build_model(_plan(model), value)
+        return _build_model(_plan(model), cast(Dict[str, Any], value))
 
     return convert
 
@@ -279,7 +294,7 @@ def _build_model(plan: _Plan, data: Dict[str, Any]) -> BaseModel:
     """
     values: Dict[str, Any] = dict.fromkeys(plan.names)
     extra: Dict[str, Any] = {}
-    given = set()
+    given: Set[str] = set()
     fields = plan.fields
     for key, value in data.items():
         found = fields.get(key)

@@ -50,7 +50,7 @@ from typing import (
     cast,
 )
 
-from ._model_base import ResponseInfo
+from ._model_base import ResponseInfo, StripeModel, set_last_response
 from ._options import RequestOptions
 from ._responses import ResponseType
 
@@ -192,6 +192,10 @@ class _Page(Generic[T]):
         self.last_response: Optional[ResponseInfo] = (
             info if isinstance(info, ResponseInfo) else None
         )
+        if self.last_response is not None:  # each item tells which response it came in
+            for item in self.data:
+                if isinstance(item, StripeModel):
+                    set_last_response(item, self.last_response)
 
     @property
     def backwards(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable, Generic, List, Optional, TypeVar
+from typing import Any, Callable, Generic, List, Optional, TypeVar, cast
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
@@ -19,9 +19,18 @@ from ._lenient import construct
 from ._model_base import ResponseInfo, StripeModel, set_last_response
 from .errors import APIResponseValidationError, ResponseTooLargeError
 
-__all__ = ["Body", "ResponseType", "body_text", "parse_body"]
+__all__ = [
+    "APIResponse",
+    "BinaryContent",
+    "Body",
+    "ResponseType",
+    "body_text",
+    "parse_body",
+    "raw_response",
+]
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class ResponseType(Generic[T]):
@@ -48,7 +57,7 @@ class ResponseType(Generic[T]):
         return f"ResponseType({self._type!r})"
 
     @staticmethod
-    def binary() -> ResponseType[bytes]:
+    def binary() -> ResponseType[BinaryContent]:
         """The response type of endpoints that return a file: the body, unparsed."""
         return _BINARY
 
@@ -78,7 +87,91 @@ class ResponseType(Generic[T]):
         return adapter.validate_json(content)
 
 
-class _BinaryResponseType(ResponseType[bytes]):
+class BinaryContent(bytes):
+    """The body of a file an operation returns (a PDF), as `bytes`, with `last_response`."""
+
+    _last_response: Optional[ResponseInfo] = None
+
+    @property
+    def last_response(self) -> Optional[ResponseInfo]:
+        """Status, headers and request id of the response the file came in."""
+        return self._last_response
+
+    def answered_by(self, info: ResponseInfo) -> BinaryContent:
+        """These bytes, recording the response they came in (`last_response`)."""
+        content = BinaryContent(self)
+        content._last_response = info
+        return content
+
+
+class APIResponse(Generic[T]):
+    """The raw response of a successful call: what `client.with_raw_response` returns.
+
+    Attributes:
+        status_code: The HTTP status, e.g. 200.
+        headers: The response headers (the API key redacted, lookups ignore case).
+        request_id: Stripe's `Request-Id` header, or None.
+        content: The body, as the server sent it.
+
+    `parse()` gives what the call itself would have returned (parsed as the client is set up
+    to: leniently, or strictly with `strict_response_validation`).
+    """
+
+    __slots__ = ("status_code", "headers", "request_id", "content", "_parse")
+
+    def __init__(
+        self, info: ResponseInfo, content: bytes, parse: Callable[[], T]
+    ) -> None:
+        self.status_code = info.status_code
+        self.headers = info.headers
+        self.request_id = info.request_id
+        self.content = content
+        self._parse = parse
+
+    def __repr__(self) -> str:
+        return (
+            f"APIResponse(status_code={self.status_code},"
+            f" request_id={self.request_id!r}, {len(self.content)} bytes)"
+        )
+
+    @property
+    def text(self) -> str:
+        """The body as text (UTF-8, undecodable bytes replaced)."""
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as plain JSON data (dicts, lists, str, numbers).
+
+        Raises:
+            ValueError: The body is not JSON.
+        """
+        return json.loads(self.content)
+
+    def parse(self) -> T:
+        """The body parsed into what the call returns.
+
+        Raises:
+            APIResponseValidationError: The body is not JSON, or with
+                `strict_response_validation` not the documented object.
+        """
+        return self._parse()
+
+    def map(self, change: Callable[[T], U]) -> APIResponse[U]:
+        """The same response, whose `parse()` passes the result through `change`."""
+        parse = self._parse
+        info = ResponseInfo(self.status_code, self.headers, self.request_id)
+        return APIResponse(info, self.content, lambda: change(parse()))
+
+
+def raw_response(value: object) -> Optional[APIResponse[Any]]:
+    """`value` if it is an `APIResponse` (what `request()` returns under `with_raw_response`)."""
+    if value.__class__ is not APIResponse:
+        return None
+    # mypy narrows `value` to APIResponse[Any] already, pyright to APIResponse[Unknown]
+    return cast(APIResponse[Any], value)  # type: ignore[redundant-cast]
+
+
+class _BinaryResponseType(ResponseType[BinaryContent]):
     """The body as it came, for endpoints that return a file."""
 
     __slots__ = ()
@@ -86,11 +179,11 @@ class _BinaryResponseType(ResponseType[bytes]):
     def __init__(self) -> None:
         super().__init__(bytes)
 
-    def parse(self, content: bytes) -> bytes:
-        return content
+    def parse(self, content: bytes) -> BinaryContent:
+        return BinaryContent(content)
 
-    def validate(self, content: bytes) -> bytes:
-        return content
+    def validate(self, content: bytes) -> BinaryContent:
+        return BinaryContent(content)
 
 
 _BINARY = _BinaryResponseType()
@@ -201,6 +294,7 @@ def parse_body(
     )
     problem: Optional[str] = None
     parsed: Any = None
+    result: Any = None
     try:
         if strict:
             try:
@@ -230,7 +324,9 @@ def parse_body(
         )
     if isinstance(result, StripeModel):
         set_last_response(result, info)
-    return result
+    elif isinstance(result, BinaryContent):
+        result = result.answered_by(info)
+    return cast(T, result)
 
 
 def body_text(response: httpx.Response, content: bytes) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, cast
 
 import httpx
 
@@ -24,7 +24,7 @@ from ._core import (
 from ._deadlines import ATTEMPT_DEADLINE, bound_reads_by_attempt_deadlines
 from ._logs import log_attempt, log_response, log_retry
 from ._pagination import PageRequest, PageType, SyncPage
-from ._responses import ResponseType
+from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
 
 __all__ = ["SyncAPIClient"]
@@ -223,7 +223,7 @@ class SyncAPIClient(BaseAPIClient):
                 headers = self._redact_headers(response.headers, call)
                 log_response(call.request, response.status_code, headers)
                 if response.is_success:
-                    return self._parse(call, response, content, headers)
+                    return self._success(call, response, content, headers)
                 delay = self._retry_after_error(
                     call, retries, response, content, headers
                 )
@@ -264,6 +264,11 @@ class SyncAPIClient(BaseAPIClient):
             base_url=page.base_url,
             options=page.options,
         )
+        raw = raw_response(body)
+        if raw is not None:  # with_raw_response: the page on parse()
+            return cast(
+                SyncPage[T], raw.map(lambda b: SyncPage(b, page, self._request_page))
+            )
         return SyncPage(body, page, self._request_page)
 
     def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:

@@ -39,8 +39,8 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union, cast
 
 from ._constants import event_class, object_classes
-from ._lenient import construct
-from ._model_base import StripeModel, StripeObject
+from ._lenient import construct, generic_object
+from ._model_base import StripeModel
 from .errors import SignatureVerificationError
 
 if TYPE_CHECKING:
@@ -141,11 +141,12 @@ def construct_event(
             thin event (`v2.core.event`), which has no snapshot to parse.
     """
     verify_signature(payload, sig_header, secret, tolerance=tolerance)
-    data = json.loads(payload)
-    if type(data) is not dict:
+    loaded: Any = json.loads(payload)
+    if type(loaded) is not dict:
         raise ValueError(
-            f"The webhook payload is a JSON {type(data).__name__}, not an event object."
+            f"The webhook payload is a JSON {type(loaded).__name__}, not an event object."
         )
+    data = cast(Dict[str, Any], loaded)
     if data.get("object") == "v2.core.event":
         raise ValueError(
             "The webhook payload is a thin event notification (`v2.core.event`), which "
@@ -217,12 +218,12 @@ def _event(data: Dict[str, Any]) -> StripeModel:
     """`data` as the `Event` model, its `data.object` typed by kind."""
     model = event_class()
     event: StripeModel = (
-        construct(model, data) if model is not None else _stripe_object(data)
+        construct(model, data) if model is not None else generic_object(data)
     )
-    raw = data.get("data")
-    if type(raw) is not dict or type(raw.get("object")) is not dict:
+    raw: Any = data.get("data")
+    if raw.__class__ is not dict or raw.get("object").__class__ is not dict:
         return event
-    typed = _typed_object(raw["object"])
+    typed = _typed_object(cast(Dict[str, Any], raw["object"]))
     holder = _get(event, "data")
     if isinstance(holder, StripeModel):
         name = _field_name(holder, "object")
@@ -237,7 +238,7 @@ def _typed_object(value: Dict[str, Any]) -> StripeModel:
     kind = value.get("object")
     model = object_classes().get(kind) if isinstance(kind, str) else None
     if model is None:
-        return _stripe_object(value)
+        return generic_object(value)
     built: StripeModel = construct(model, value)
     return built
 
@@ -256,19 +257,3 @@ def _field_name(model: StripeModel, wire: str) -> Optional[str]:
         if (alias if isinstance(alias, str) else (info.alias or name)) == wire:
             return name
     return None
-
-
-def _stripe_object(value: Dict[str, Any]) -> StripeObject:
-    """An object of no known kind, every field kept, nested objects (dicts with a string
-    `object`) as `StripeObject`s too: what `_lenient` makes of an unknown kind."""
-    return StripeObject.model_construct(
-        **{key: _generic_value(entry) for key, entry in value.items()}
-    )
-
-
-def _generic_value(value: Any) -> Any:
-    if type(value) is dict and isinstance(value.get("object"), str):
-        return _stripe_object(value)
-    if type(value) is list:
-        return [_generic_value(entry) for entry in value]
-    return value

@@ -12,8 +12,8 @@ that it only uses relative imports:
   `--all` takes 30-60 s and the runtime (the modules of `generator/runtime/`) is the same
   either way.
 
-Both copies keep the package name they were generated under (`stripe_client`) in the
-User-Agent and the logger name: a copy is the generated code byte for byte.
+Both copies are the generated code byte for byte; the User-Agent and the logger name follow
+the name a copy is imported by (`vendored_sdk`), not the one it was generated under.
 
 Response bodies are the example objects of Stripe's `fixtures3.json` (the pinned, fetched
 copy), so the real models must accept them.

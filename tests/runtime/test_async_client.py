@@ -16,7 +16,7 @@ import pytest
 from .conftest import (
     API_KEY,
     CARD_ID,
-    GENERATED_NAME,
+    PACKAGE,
     Reply,
     ScriptedServer,
     card_json,
@@ -69,7 +69,7 @@ def test_happy_path_and_headers(sdk: Any, server: ScriptedServer) -> None:
     assert request.headers["stripe-version"] == "2023-08-16"
     assert request.headers["stripe-account"] == "acct_1"
     assert request.headers["user-agent"].startswith(
-        f"{GENERATED_NAME}/0.1.0 (codegen; python "
+        f"{PACKAGE}/0.1.0 (codegen; python "
     )
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"
     assert uuid.UUID(request.headers["idempotency-key"]).version == 4

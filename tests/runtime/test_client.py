@@ -23,7 +23,7 @@ import pytest
 from .conftest import (
     API_KEY,
     CARD_ID,
-    GENERATED_NAME,
+    PACKAGE,
     Reply,
     ScriptedServer,
     card_json,
@@ -133,9 +133,9 @@ def test_post_sends_headers_and_exact_form_body(
     assert headers["authorization"] == f"Bearer {API_KEY}"
     assert headers["stripe-version"] == "2023-08-16"
     assert headers["content-type"] == "application/x-www-form-urlencoded"
-    # A vendored copy is the generated code byte for byte: it names the generated package.
+    # A vendored copy names itself as it is imported (here `vendored_sdk`), not as generated.
     assert re.fullmatch(
-        GENERATED_NAME + r"/0\.1\.0 \(codegen; python \d+\.\d+\.\d+; httpx [\w.]+\)",
+        PACKAGE + r"/0\.1\.0 \(codegen; python \d+\.\d+\.\d+; httpx [\w.]+\)",
         headers["user-agent"],
     )
     assert uuid.UUID(headers["idempotency-key"]).version == 4
@@ -587,37 +587,53 @@ def test_per_call_timeout(client: Any, server: ScriptedServer, sdk: Any) -> None
 
 
 def test_malformed_json_on_200(client: Any, server: ScriptedServer, sdk: Any) -> None:
+    """Not JSON at all: nothing to build, so the dedicated error, never retried."""
     server.script(Reply(200, b'{"id": "card_123", "object": "ca'))
     with pytest.raises(sdk.errors.APIResponseValidationError) as caught:
         create_source(client)
     error = caught.value
-    assert isinstance(error, sdk.errors.APIError)
+    assert not isinstance(error, sdk.errors.APIError)  # code retrying APIError skips it
     assert error.http_status == 200
     assert error.body == '{"id": "card_123", "object": "ca'
     assert "not valid JSON" in error.message
     assert error.request_id == "req_test1"
+    assert error.parsed is None
     assert server.attempts == 1
 
 
-def test_wrong_shape_on_200(client: Any, server: ScriptedServer, sdk: Any) -> None:
+def test_wrong_shape_on_200_strict(sdk: Any, server: ScriptedServer, fast: Any) -> None:
     server.script(Reply(200, {"object": "card", "id": "card_1"}))  # fields missing
-    with pytest.raises(sdk.errors.APIResponseValidationError) as caught:
-        create_source(client)
+    with sdk.package.Client(
+        api_key=API_KEY,
+        base_url=server.url,
+        backoff=fast,
+        strict_response_validation=True,
+    ) as strict:
+        with pytest.raises(sdk.errors.APIResponseValidationError) as caught:
+            create_source(strict)
     assert caught.value.message == (
         "The API answered HTTP 200 with a body that is not the documented object:"
         " card.brand: Field required; card.exp_month: Field required; card.exp_year:"
         " Field required (and 2 more)"
     )
+    parsed = caught.value.parsed
+    assert type(parsed).__name__ == "Card" and parsed.id == "card_1"
+    assert parsed.brand is None
+    assert parsed.last_response.request_id == "req_test1"
     assert server.attempts == 1
 
 
 def test_unknown_object_tag_on_200(
     client: Any, server: ScriptedServer, sdk: Any
 ) -> None:
-    server.script(Reply(200, resource("customer")))  # not a PaymentSource
-    with pytest.raises(sdk.errors.APIResponseValidationError) as caught:
-        create_source(client)
-    assert "'customer'" in caught.value.message
+    """A kind the union does not have: a StripeObject keeping every field."""
+    customer = resource("customer")
+    server.script(Reply(200, customer))
+    result = create_source(client)
+    assert type(result).__name__ == "StripeObject"
+    assert result.id == customer["id"] and result.object == "customer"
+    assert result.model_extra["email"] == customer["email"]
+    assert result.last_response.request_id == "req_test1"
     assert server.attempts == 1
 
 
@@ -981,11 +997,11 @@ def test_logs_tell_attempts_and_request_ids(
     caplog: pytest.LogCaptureFixture,
     sleeps: List[float],
 ) -> None:
-    # A vendored copy logs to the logger of the package it was generated as.
-    caplog.set_level(logging.DEBUG, logger=GENERATED_NAME)
+    # A vendored copy logs to the logger of its import name (`vendored_sdk`).
+    caplog.set_level(logging.DEBUG, logger=PACKAGE)
     server.script(Reply(500, error_json("api_error")), Reply(200, card_json()))
     create_source(client)
-    ours = [r for r in caplog.records if r.name == GENERATED_NAME]
+    ours = [r for r in caplog.records if r.name == PACKAGE]
     messages = [r.getMessage() for r in ours]
     assert messages[0] == "Sending POST /v1/customers/cus_1/sources (attempt 1 of 3)"
     assert (

@@ -55,10 +55,9 @@ def test_per_package_values_come_from_constants() -> None:
     assert _constants.VERSION == __version__
     assert _base_client.DEFAULT_BASE_URL == _constants.BASE_URL
     assert _base_client.DEFAULT_STRIPE_VERSION == _constants.API_VERSION
-    assert _base_client.USER_AGENT.startswith(
-        f"{_constants.PACKAGE_NAME}/{__version__} "
-    )
-    assert _base_client.logger.name == _constants.PACKAGE_NAME
+    # The User-Agent and the logger follow the import name: here `generator.runtime`.
+    assert _base_client.USER_AGENT.startswith(f"generator.runtime/{__version__} ")
+    assert _base_client.logger.name == "generator.runtime"
 
 
 def test_without_a_typed_error_model_errors_keep_the_raw_error() -> None:

@@ -16,6 +16,8 @@ from .._base_client import (
     RequestOptions,
     ResponseType,
     SyncAPIClient,
+    async_to_raw_response,
+    to_raw_response,
 )
 from .._encoding import encode_params, quote_path
 from .._params import ParamsType
@@ -218,3 +220,51 @@ class AsyncCustomersSourcesResource:
                 extra_body=extra_body,
             ),
         )
+
+
+class CustomersResourceWithRawResponse:
+    """``client.with_raw_response.customers``: the methods of ``client.customers``,
+    returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def sources(self) -> CustomersSourcesResourceWithRawResponse:
+        """``client.with_raw_response.customers.sources``."""
+        return CustomersSourcesResourceWithRawResponse(self._resource.sources)
+
+
+class AsyncCustomersResourceWithRawResponse:
+    """``async_client.with_raw_response.customers``: the methods of
+    ``async_client.customers``, returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def sources(self) -> AsyncCustomersSourcesResourceWithRawResponse:
+        """``async_client.with_raw_response.customers.sources``."""
+        return AsyncCustomersSourcesResourceWithRawResponse(self._resource.sources)
+
+
+class CustomersSourcesResourceWithRawResponse:
+    """``client.with_raw_response.customers.sources``: the methods of
+    ``client.customers.sources``, returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: CustomersSourcesResource) -> None:
+        self._resource = resource
+        self.create = to_raw_response(resource.create)
+
+
+class AsyncCustomersSourcesResourceWithRawResponse:
+    """``async_client.with_raw_response.customers.sources``: the methods of
+    ``async_client.customers.sources``, returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: AsyncCustomersSourcesResource) -> None:
+        self._resource = resource
+        self.create = async_to_raw_response(resource.create)

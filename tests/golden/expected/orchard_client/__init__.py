@@ -14,8 +14,12 @@ Every operation is a method of a resource, named after its path and HTTP method:
 ``client.customers.create(...)``, ``client.customers.sources.create(customer, ...)``,
 ``client.payment_intents.confirm(intent)``. List calls return a page you can iterate over
 every item of every page: ``for customer in client.customers.list(limit=100): ...``.
+
+Webhooks: ``webhooks.construct_event(payload, sig_header, secret)`` verifies the
+``Stripe-Signature`` header and returns the typed event.
 """
 
+from . import webhooks
 from ._base_client import (
     AsyncPage,
     AsyncPaginator,
@@ -38,6 +42,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
+    SignatureVerificationError,
     StripeError,
 )
 
@@ -65,6 +70,8 @@ __all__ = [
     "RateLimitError",
     "RequestOptions",
     "ResponseTooLargeError",
+    "SignatureVerificationError",
     "StripeError",
     "SyncPage",
+    "webhooks",
 ]

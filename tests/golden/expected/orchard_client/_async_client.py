@@ -9,7 +9,7 @@ asyncio is imported on first use: it takes long to import and only this client n
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, cast
 
 import httpx
 
@@ -28,7 +28,7 @@ from ._core import (
 )
 from ._logs import log_attempt, log_response, log_retry
 from ._pagination import AsyncPage, AsyncPaginator, PageRequest, PageType
-from ._responses import ResponseType
+from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
 
 __all__ = ["AsyncAPIClient"]
@@ -61,6 +61,7 @@ class AsyncAPIClient(BaseAPIClient):
         http_client: Optional[httpx.AsyncClient] = None,
         allow_insecure_http: bool = False,
         backoff: Backoff = DEFAULT_BACKOFF,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api_key,
@@ -74,6 +75,7 @@ class AsyncAPIClient(BaseAPIClient):
             max_binary_response_size=max_binary_response_size,
             allow_insecure_http=allow_insecure_http,
             backoff=backoff,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -95,6 +97,7 @@ class AsyncAPIClient(BaseAPIClient):
         max_response_size: Union[int, NotGiven] = NOT_GIVEN,
         max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
         backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
+        strict_response_validation: Union[bool, NotGiven] = NOT_GIVEN,
     ) -> _AsyncClientT:
         """A copy of this client with the given settings changed, the rest kept.
 
@@ -114,6 +117,7 @@ class AsyncAPIClient(BaseAPIClient):
             max_response_size,
             max_binary_response_size,
             backoff,
+            strict_response_validation,
         )
         return type(self)(**settings, http_client=self._http_client)
 
@@ -175,7 +179,7 @@ class AsyncAPIClient(BaseAPIClient):
                 headers = self._redact_headers(response.headers, call)
                 log_response(call.request, response.status_code, headers)
                 if response.is_success:
-                    return self._parse(call, response, content, headers)
+                    return self._success(call, response, content, headers)
                 delay = self._retry_after_error(
                     call, retries, response, content, headers
                 )
@@ -217,6 +221,11 @@ class AsyncAPIClient(BaseAPIClient):
             base_url=page.base_url,
             options=page.options,
         )
+        raw = raw_response(body)
+        if raw is not None:  # with_raw_response: the page on parse()
+            return cast(
+                AsyncPage[T], raw.map(lambda b: AsyncPage(b, page, self._request_page))
+            )
         return AsyncPage(body, page, self._request_page)
 
     async def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:

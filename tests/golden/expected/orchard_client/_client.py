@@ -4,6 +4,7 @@
 """The clients: ``Client`` and ``AsyncClient``, one attribute per top-level resource.
 
 Resource modules are imported on first use, so ``import orchard_client`` stays cheap.
+``client.with_raw_response`` has the same tree, its methods returning an ``APIResponse``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,24 @@ from typing import TYPE_CHECKING
 from ._base_client import AsyncAPIClient, SyncAPIClient
 
 if TYPE_CHECKING:
-    from .resources.harvests import AsyncHarvestsResource, HarvestsResource
-    from .resources.photos import AsyncPhotosResource, PhotosResource
-    from .resources.trees import AsyncTreesResource, TreesResource
+    from .resources.harvests import (
+        AsyncHarvestsResource,
+        AsyncHarvestsResourceWithRawResponse,
+        HarvestsResource,
+        HarvestsResourceWithRawResponse,
+    )
+    from .resources.photos import (
+        AsyncPhotosResource,
+        AsyncPhotosResourceWithRawResponse,
+        PhotosResource,
+        PhotosResourceWithRawResponse,
+    )
+    from .resources.trees import (
+        AsyncTreesResource,
+        AsyncTreesResourceWithRawResponse,
+        TreesResource,
+        TreesResourceWithRawResponse,
+    )
 
 
 class Client(SyncAPIClient):
@@ -27,6 +43,12 @@ class Client(SyncAPIClient):
         with Client(api_key="sk_test_...") as client:
             ...
     """
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same calls, returning the HTTP response (``APIResponse``): status, headers,
+        request id, the raw bytes, and ``parse()`` for the object."""
+        return ClientWithRawResponse(self)
 
     @cached_property
     def harvests(self) -> HarvestsResource:
@@ -58,6 +80,11 @@ class AsyncClient(AsyncAPIClient):
     """
 
     @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same calls, returning the HTTP response (``APIResponse``)."""
+        return AsyncClientWithRawResponse(self)
+
+    @cached_property
     def harvests(self) -> AsyncHarvestsResource:
         """``async_client.harvests``."""
         from .resources.harvests import AsyncHarvestsResource
@@ -77,3 +104,59 @@ class AsyncClient(AsyncAPIClient):
         from .resources.trees import AsyncTreesResource
 
         return AsyncTreesResource(self)
+
+
+class ClientWithRawResponse:
+    """``client.with_raw_response``: every call returns its ``APIResponse``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def harvests(self) -> HarvestsResourceWithRawResponse:
+        """``client.with_raw_response.harvests``."""
+        from .resources.harvests import HarvestsResourceWithRawResponse
+
+        return HarvestsResourceWithRawResponse(self._client.harvests)
+
+    @cached_property
+    def photos(self) -> PhotosResourceWithRawResponse:
+        """``client.with_raw_response.photos``."""
+        from .resources.photos import PhotosResourceWithRawResponse
+
+        return PhotosResourceWithRawResponse(self._client.photos)
+
+    @cached_property
+    def trees(self) -> TreesResourceWithRawResponse:
+        """``client.with_raw_response.trees``."""
+        from .resources.trees import TreesResourceWithRawResponse
+
+        return TreesResourceWithRawResponse(self._client.trees)
+
+
+class AsyncClientWithRawResponse:
+    """``async_client.with_raw_response``: every call returns its ``APIResponse``."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def harvests(self) -> AsyncHarvestsResourceWithRawResponse:
+        """``async_client.with_raw_response.harvests``."""
+        from .resources.harvests import AsyncHarvestsResourceWithRawResponse
+
+        return AsyncHarvestsResourceWithRawResponse(self._client.harvests)
+
+    @cached_property
+    def photos(self) -> AsyncPhotosResourceWithRawResponse:
+        """``async_client.with_raw_response.photos``."""
+        from .resources.photos import AsyncPhotosResourceWithRawResponse
+
+        return AsyncPhotosResourceWithRawResponse(self._client.photos)
+
+    @cached_property
+    def trees(self) -> AsyncTreesResourceWithRawResponse:
+        """``async_client.with_raw_response.trees``."""
+        from .resources.trees import AsyncTreesResourceWithRawResponse
+
+        return AsyncTreesResourceWithRawResponse(self._client.trees)

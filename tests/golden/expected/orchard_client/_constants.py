@@ -6,17 +6,22 @@ imports them from here)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
 
 if TYPE_CHECKING:
+    from ._model_base import StripeModel
+    from ._model_base import StripeObject as Event
     from .models import ApiError as ErrorDetail
 
 __all__ = [
     "API_VERSION",
     "BASE_URL",
     "ErrorDetail",
+    "Event",
     "PACKAGE_NAME",
     "VERSION",
+    "event_class",
+    "object_classes",
     "parse_error_detail",
 ]
 
@@ -43,3 +48,15 @@ def parse_error_detail(
         return Error.model_validate(data).error
     except ValidationError:
         return None
+
+
+def event_class() -> Optional[Type[Event]]:
+    """None: the spec has no `event` component, webhook events are `StripeObject`s."""
+    return None
+
+
+def object_classes() -> Mapping[str, Type[StripeModel]]:
+    """The model of each object kind (`object` tag) the package has, from `models`."""
+    from .models import OBJECT_CLASSES
+
+    return OBJECT_CLASSES

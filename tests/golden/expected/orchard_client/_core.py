@@ -19,14 +19,15 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Generic, List, Optional, Tuple, TypeVar, Union
+from contextvars import ContextVar
+from typing import Any, Dict, Generic, List, Optional, Tuple, TypeVar, Union, cast
 
 import httpx
 
-from ._constants import API_VERSION, BASE_URL, PACKAGE_NAME, VERSION
+from ._constants import API_VERSION, BASE_URL, VERSION
 from ._deadlines import attempt_seconds, bounded_timeouts
 from ._encoding import merged_pairs, urlencode_pairs
-from ._logs import REDACTED, redact_library_logs
+from ._logs import IMPORT_NAME, REDACTED, redact_library_logs
 from ._options import (
     API_KEY_ENV_VAR,
     NO_OPTIONS,
@@ -36,7 +37,8 @@ from ._options import (
     check_max_retries,
     checked_api_key,
 )
-from ._responses import Body, ResponseType, body_text, parse_body
+from ._model_base import ResponseInfo
+from ._responses import APIResponse, Body, ResponseType, body_text, parse_body
 from ._retries import Backoff, retry_after, should_retry
 from .errors import (
     APIConnectionError,
@@ -64,6 +66,9 @@ __all__ = [
 
 T = TypeVar("T")
 
+RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response", default=False)
+"""Set while a `with_raw_response` method runs: its call returns an `APIResponse`."""
+
 DEFAULT_BASE_URL = BASE_URL
 DEFAULT_STRIPE_VERSION = API_VERSION
 DEFAULT_TIMEOUT = 80.0
@@ -75,7 +80,7 @@ DEFAULT_MAX_BINARY_RESPONSE_SIZE = 256 * 1024 * 1024
 
 _PYTHON_VERSION = "%d.%d.%d" % sys.version_info[:3]
 USER_AGENT = (
-    f"{PACKAGE_NAME}/{VERSION} (codegen; python {_PYTHON_VERSION};"
+    f"{IMPORT_NAME}/{VERSION} (codegen; python {_PYTHON_VERSION};"
     f" httpx {httpx.__version__})"
 )
 """The `User-Agent` header of every request."""
@@ -114,6 +119,7 @@ class BaseAPIClient:
         max_binary_response_size: int,
         allow_insecure_http: bool,
         backoff: Backoff,
+        strict_response_validation: bool,
     ) -> None:
         key = checked_api_key(
             api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
@@ -147,6 +153,7 @@ class BaseAPIClient:
         self._max_response_size = max_response_size
         self._max_binary_response_size = max_binary_response_size
         self._backoff = backoff
+        self._strict_response_validation = strict_response_validation
         redact_library_logs()
 
     def _changed_settings(
@@ -161,6 +168,7 @@ class BaseAPIClient:
         max_response_size: Union[int, NotGiven],
         max_binary_response_size: Union[int, NotGiven],
         backoff: Union[Backoff, NotGiven],
+        strict_response_validation: Union[bool, NotGiven],
     ) -> Dict[str, Any]:
         """The constructor arguments of a copy of this client with some settings changed."""
         given = {
@@ -174,6 +182,7 @@ class BaseAPIClient:
             "max_response_size": max_response_size,
             "max_binary_response_size": max_binary_response_size,
             "backoff": backoff,
+            "strict_response_validation": strict_response_validation,
         }
         settings: Dict[str, Any] = {
             "api_key": self._api_key,
@@ -187,6 +196,7 @@ class BaseAPIClient:
             "max_binary_response_size": self._max_binary_response_size,
             "backoff": self._backoff,
             "allow_insecure_http": self._allow_insecure_http,
+            "strict_response_validation": self._strict_response_validation,
         }
         settings.update(
             (name, value)
@@ -194,6 +204,11 @@ class BaseAPIClient:
             if not isinstance(value, NotGiven)
         )
         return settings
+
+    @property
+    def strict_response_validation(self) -> bool:
+        """Whether successful responses must match the spec (see `parse_body`)."""
+        return self._strict_response_validation
 
     @property
     def base_url(self) -> str:
@@ -479,6 +494,24 @@ class BaseAPIClient:
             raise error
         return delay
 
+    def _success(
+        self,
+        call: Call[T],
+        response: httpx.Response,
+        content: bytes,
+        headers: httpx.Headers,
+    ) -> T:
+        """What a call returns for a successful response: the parsed body, or under
+        `RAW_RESPONSE` (`with_raw_response`) an `APIResponse` that parses it on demand.
+        """
+        if not RAW_RESPONSE.get():
+            return self._parse(call, response, content, headers)
+        info = ResponseInfo(response.status_code, headers, headers.get("request-id"))
+        raw = APIResponse(
+            info, content, lambda: self._parse(call, response, content, headers)
+        )
+        return cast(T, raw)
+
     def _parse(
         self,
         call: Call[T],
@@ -493,6 +526,7 @@ class BaseAPIClient:
             content,
             headers,
             lambda text: self._redact(text, call),
+            strict=self._strict_response_validation,
         )
 
     def _connection_error(

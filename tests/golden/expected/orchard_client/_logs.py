@@ -3,24 +3,32 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """The package's logger, and keeping the API key out of every log record.
 
-Each attempt and response is logged at DEBUG (method, path, status, request id, attempt),
-each retry at INFO; headers, bodies and query strings never are. httpx and httpcore log the
-response headers at DEBUG: anything shaped like a Stripe secret or restricted key is blanked
-out of their records as well.
+The logger is named after the package as it is imported (`stripe_client`, or
+`myapp._stripe` once vendored there), and so is the `User-Agent`. Each attempt and response
+is logged at DEBUG (method, path, status, request id, attempt), each retry at INFO; headers,
+bodies and query strings never are, so no parameter (a card number) can reach a log. httpx
+and httpcore log the response headers at DEBUG: anything shaped like a Stripe secret or
+restricted key is blanked out of their records as well.
+
+`STRIPE_LOG=debug` or `STRIPE_LOG=info` in the environment (as for stripe-python) prints
+the package's records of that level and above to stderr, without configuring `logging`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+from typing import Optional
 
 import httpx
 
-from ._constants import PACKAGE_NAME
-
 __all__ = [
+    "IMPORT_NAME",
+    "LOG_ENV_VAR",
     "REDACTED",
     "log_attempt",
+    "log_to_stderr_if_asked",
     "log_response",
     "log_retry",
     "logger",
@@ -34,7 +42,34 @@ REDACTED = "<redacted API key>"
 # httpcore, which cannot know the client's key.
 _KEY_PATTERN = re.compile(r"\b[rs]k_(?:live|test)_[0-9A-Za-z]+")
 
-logger = logging.getLogger(PACKAGE_NAME)
+IMPORT_NAME = __name__.rpartition(".")[0] or __name__
+"""The package's name as it is imported: the logger's name and the start of the User-Agent."""
+
+LOG_ENV_VAR = "STRIPE_LOG"
+"""The environment variable that turns logging to stderr on: `debug` or `info`."""
+
+logger = logging.getLogger(IMPORT_NAME)
+
+
+def log_to_stderr_if_asked(value: Optional[str]) -> None:
+    """Print the package's records to stderr when `value` (`STRIPE_LOG`) is debug or info.
+
+    Adds one handler, once; other values leave logging alone.
+    """
+    level = {"debug": logging.DEBUG, "info": logging.INFO}.get((value or "").lower())
+    if level is None:
+        return
+    logger.setLevel(level)
+    if not any(getattr(h, "_stripe_log", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
+        )
+        setattr(handler, "_stripe_log", True)
+        logger.addHandler(handler)
+
+
+log_to_stderr_if_asked(os.environ.get(LOG_ENV_VAR))
 
 
 class _KeyRedactingFilter(logging.Filter):

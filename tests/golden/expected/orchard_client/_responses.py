@@ -11,18 +11,29 @@ refused before the body is read. Texts kept by exceptions have the API key redac
 
 from __future__ import annotations
 
+import json
 import time
-from typing import Any, Callable, Generic, List, Optional, TypeVar
+from typing import Any, Callable, Generic, List, Optional, TypeVar, cast
 
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
+from ._lenient import construct
 from ._model_base import ResponseInfo, StripeModel, set_last_response
 from .errors import APIResponseValidationError, ResponseTooLargeError
 
-__all__ = ["Body", "ResponseType", "body_text", "parse_body"]
+__all__ = [
+    "APIResponse",
+    "BinaryContent",
+    "Body",
+    "ResponseType",
+    "body_text",
+    "parse_body",
+    "raw_response",
+]
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class ResponseType(Generic[T]):
@@ -49,7 +60,7 @@ class ResponseType(Generic[T]):
         return f"ResponseType({self._type!r})"
 
     @staticmethod
-    def binary() -> ResponseType[bytes]:
+    def binary() -> ResponseType[BinaryContent]:
         """The response type of endpoints that return a file: the body, unparsed."""
         return _BINARY
 
@@ -59,7 +70,16 @@ class ResponseType(Generic[T]):
         return isinstance(self, _BinaryResponseType)
 
     def parse(self, content: bytes) -> T:
-        """Validate a JSON body.
+        """Build a JSON body leniently (see `_lenient`): never rejects a JSON value.
+
+        Raises:
+            ValueError: If the body is not JSON (`json.JSONDecodeError`) or not UTF-8.
+        """
+        result: T = construct(self._type, json.loads(content))
+        return result
+
+    def validate(self, content: bytes) -> T:
+        """Validate a JSON body strictly against the type (`strict_response_validation`).
 
         Raises:
             pydantic.ValidationError: If the body is not JSON or does not fit the type.
@@ -70,7 +90,91 @@ class ResponseType(Generic[T]):
         return adapter.validate_json(content)
 
 
-class _BinaryResponseType(ResponseType[bytes]):
+class BinaryContent(bytes):
+    """The body of a file an operation returns (a PDF), as `bytes`, with `last_response`."""
+
+    _last_response: Optional[ResponseInfo] = None
+
+    @property
+    def last_response(self) -> Optional[ResponseInfo]:
+        """Status, headers and request id of the response the file came in."""
+        return self._last_response
+
+    def answered_by(self, info: ResponseInfo) -> BinaryContent:
+        """These bytes, recording the response they came in (`last_response`)."""
+        content = BinaryContent(self)
+        content._last_response = info
+        return content
+
+
+class APIResponse(Generic[T]):
+    """The raw response of a successful call: what `client.with_raw_response` returns.
+
+    Attributes:
+        status_code: The HTTP status, e.g. 200.
+        headers: The response headers (the API key redacted, lookups ignore case).
+        request_id: Stripe's `Request-Id` header, or None.
+        content: The body, as the server sent it.
+
+    `parse()` gives what the call itself would have returned (parsed as the client is set up
+    to: leniently, or strictly with `strict_response_validation`).
+    """
+
+    __slots__ = ("status_code", "headers", "request_id", "content", "_parse")
+
+    def __init__(
+        self, info: ResponseInfo, content: bytes, parse: Callable[[], T]
+    ) -> None:
+        self.status_code = info.status_code
+        self.headers = info.headers
+        self.request_id = info.request_id
+        self.content = content
+        self._parse = parse
+
+    def __repr__(self) -> str:
+        return (
+            f"APIResponse(status_code={self.status_code},"
+            f" request_id={self.request_id!r}, {len(self.content)} bytes)"
+        )
+
+    @property
+    def text(self) -> str:
+        """The body as text (UTF-8, undecodable bytes replaced)."""
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as plain JSON data (dicts, lists, str, numbers).
+
+        Raises:
+            ValueError: The body is not JSON.
+        """
+        return json.loads(self.content)
+
+    def parse(self) -> T:
+        """The body parsed into what the call returns.
+
+        Raises:
+            APIResponseValidationError: The body is not JSON, or with
+                `strict_response_validation` not the documented object.
+        """
+        return self._parse()
+
+    def map(self, change: Callable[[T], U]) -> APIResponse[U]:
+        """The same response, whose `parse()` passes the result through `change`."""
+        parse = self._parse
+        info = ResponseInfo(self.status_code, self.headers, self.request_id)
+        return APIResponse(info, self.content, lambda: change(parse()))
+
+
+def raw_response(value: object) -> Optional[APIResponse[Any]]:
+    """`value` if it is an `APIResponse` (what `request()` returns under `with_raw_response`)."""
+    if value.__class__ is not APIResponse:
+        return None
+    # mypy narrows `value` to APIResponse[Any] already, pyright to APIResponse[Unknown]
+    return cast(APIResponse[Any], value)  # type: ignore[redundant-cast]
+
+
+class _BinaryResponseType(ResponseType[BinaryContent]):
     """The body as it came, for endpoints that return a file."""
 
     __slots__ = ()
@@ -78,8 +182,11 @@ class _BinaryResponseType(ResponseType[bytes]):
     def __init__(self) -> None:
         super().__init__(bytes)
 
-    def parse(self, content: bytes) -> bytes:
-        return content
+    def parse(self, content: bytes) -> BinaryContent:
+        return BinaryContent(content)
+
+    def validate(self, content: bytes) -> BinaryContent:
+        return BinaryContent(content)
 
 
 _BINARY = _BinaryResponseType()
@@ -171,32 +278,58 @@ def parse_body(
     content: bytes,
     headers: httpx.Headers,
     redact: Callable[[str], str],
+    *,
+    strict: bool = False,
 ) -> T:
     """The parsed body of a successful response, with the response attached.
 
-    `headers` are the response headers with the API key redacted; `redact` blanks it out of
-    the texts an `APIResponseValidationError` keeps.
+    Lenient by default: any JSON body becomes an object (see `_lenient`). With `strict`
+    (the client's `strict_response_validation`), a body that does not fit the documented type
+    raises `APIResponseValidationError`, which carries the leniently parsed object
+    (`parsed`) and the response; so does a body that is not JSON, in either mode. `headers`
+    are the response headers with the API key redacted; `redact` blanks it out of the texts
+    the exception keeps.
     """
     info = ResponseInfo(
         status_code=response.status_code,
         headers=headers,
         request_id=headers.get("request-id"),
     )
+    problem: Optional[str] = None
+    parsed: Any = None
+    result: Any = None
     try:
-        result = response_type.parse(content)
-    except ValidationError as exc:
+        if strict:
+            try:
+                result = response_type.validate(content)
+            except ValidationError as exc:
+                problem = _describe_invalid_body(response.status_code, exc)
+                parsed = response_type.parse(content)
+        else:
+            result = response_type.parse(content)
+    except ValueError:
+        problem = (
+            f"The API answered HTTP {response.status_code} with a body that is not"
+            " valid JSON"
+        )
+    if problem is not None:
         # Raised without the ValidationError as its cause: that one quotes the body,
         # which the exception only keeps with the API key redacted.
+        if isinstance(parsed, StripeModel):
+            set_last_response(parsed, info)
         raise APIResponseValidationError(
-            redact(_describe_invalid_body(response.status_code, exc)),
+            redact(problem),
             http_status=response.status_code,
             request_id=info.request_id,
             headers=headers,
             body=redact(body_text(response, content)),
-        ) from None
+            parsed=parsed,
+        )
     if isinstance(result, StripeModel):
         set_last_response(result, info)
-    return result
+    elif isinstance(result, BinaryContent):
+        result = result.answered_by(info)
+    return cast(T, result)
 
 
 def body_text(response: httpx.Response, content: bytes) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, cast
 
 import httpx
 
@@ -27,7 +27,7 @@ from ._core import (
 from ._deadlines import ATTEMPT_DEADLINE, bound_reads_by_attempt_deadlines
 from ._logs import log_attempt, log_response, log_retry
 from ._pagination import PageRequest, PageType, SyncPage
-from ._responses import ResponseType
+from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
 
 __all__ = ["SyncAPIClient"]
@@ -77,6 +77,11 @@ class SyncAPIClient(BaseAPIClient):
             per read; the client made here bounds every read by the attempt's deadline.
         allow_insecure_http: Allow plain `http://` to any host.
         backoff: The waits between attempts.
+        strict_response_validation: Validate every successful response against the spec and
+            raise `APIResponseValidationError` when it does not match. Off by default: a
+            response is then built leniently (missing fields None, unexpected values kept as
+            sent, unknown fields and object kinds kept), so that a server newer than this
+            client's spec never turns a successful call (a payment made) into an exception.
     """
 
     def __init__(
@@ -94,6 +99,7 @@ class SyncAPIClient(BaseAPIClient):
         http_client: Optional[httpx.Client] = None,
         allow_insecure_http: bool = False,
         backoff: Backoff = DEFAULT_BACKOFF,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             api_key,
@@ -107,6 +113,7 @@ class SyncAPIClient(BaseAPIClient):
             max_binary_response_size=max_binary_response_size,
             allow_insecure_http=allow_insecure_http,
             backoff=backoff,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http_client = http_client is None
         if http_client is None:
@@ -127,6 +134,7 @@ class SyncAPIClient(BaseAPIClient):
         max_response_size: Union[int, NotGiven] = NOT_GIVEN,
         max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
         backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
+        strict_response_validation: Union[bool, NotGiven] = NOT_GIVEN,
     ) -> _SyncClientT:
         """A copy of this client with the given settings changed, the rest kept.
 
@@ -146,6 +154,7 @@ class SyncAPIClient(BaseAPIClient):
             max_response_size,
             max_binary_response_size,
             backoff,
+            strict_response_validation,
         )
         return type(self)(**settings, http_client=self._http_client)
 
@@ -217,7 +226,7 @@ class SyncAPIClient(BaseAPIClient):
                 headers = self._redact_headers(response.headers, call)
                 log_response(call.request, response.status_code, headers)
                 if response.is_success:
-                    return self._parse(call, response, content, headers)
+                    return self._success(call, response, content, headers)
                 delay = self._retry_after_error(
                     call, retries, response, content, headers
                 )
@@ -258,6 +267,11 @@ class SyncAPIClient(BaseAPIClient):
             base_url=page.base_url,
             options=page.options,
         )
+        raw = raw_response(body)
+        if raw is not None:  # with_raw_response: the page on parse()
+            return cast(
+                SyncPage[T], raw.map(lambda b: SyncPage(b, page, self._request_page))
+            )
         return SyncPage(body, page, self._request_page)
 
     def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:

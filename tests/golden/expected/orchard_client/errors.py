@@ -66,6 +66,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
+    "SignatureVerificationError",
     "StripeError",
 ]
 
@@ -193,8 +194,19 @@ class APIError(StripeError):
     """Stripe failed to handle the request (HTTP 5xx), or answered with an unexpected status."""
 
 
-class APIResponseValidationError(APIError):
-    """A successful response whose body is not valid JSON or not the documented object."""
+class APIResponseValidationError(StripeError):
+    """A successful response whose body is not JSON, or, with the client's
+    `strict_response_validation`, not the documented object.
+
+    Not an `APIError`: the call succeeded on Stripe's side (a charge may have been made), so
+    code that retries on `APIError` must not retry this. `parsed` holds the body parsed
+    leniently (every field kept; None when it is not JSON), `body` the raw text, and the
+    status, request ID and headers are those of the response.
+    """
+
+    def __init__(self, message: str, *, parsed: Any = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.parsed = parsed
 
 
 class ResponseTooLargeError(APIError):
@@ -204,6 +216,23 @@ class ResponseTooLargeError(APIError):
     `max_binary_response_size` (files such as PDFs); the message names the one that applied.
     `http_status`, `request_id` and `headers` are set, `body` is None. It is never retried.
     """
+
+
+class SignatureVerificationError(StripeError, ValueError):
+    """A webhook payload whose `Stripe-Signature` header does not prove it came from Stripe.
+
+    Raised by `webhooks.construct_event` and `webhooks.verify_signature`: no header or one
+    without a timestamp or a `v1` signature, no signature that matches the payload and the
+    endpoint's secret, or a timestamp outside the tolerance. `sig_header` is the header as
+    received; the secret is never part of the exception.
+    """
+
+    def __init__(self, message: str, sig_header: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.sig_header = sig_header
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (type(self), (self.message, self.sig_header))
 
 
 class APIConnectionError(StripeError):

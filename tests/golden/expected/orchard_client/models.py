@@ -154,3 +154,14 @@ class TreeSearchResult(StripeModel):
 
 # A fruit, told apart by its `object`.
 Fruit = Annotated[Union[Apple, Pear], Field(discriminator="object")]
+
+
+OBJECT_CLASSES: dict[str, type[StripeModel]] = {
+    "apple": Apple,
+    "farmer": Farmer,
+    "pear": Pear,
+    "photo": Photo,
+    "tree": Tree,
+}
+"""The model of each object kind (its `object` tag): how `webhooks.construct_event` types the
+object an event carries. Kinds missing here are parsed as `StripeObject`."""

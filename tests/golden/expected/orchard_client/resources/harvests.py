@@ -12,13 +12,16 @@ import httpx
 
 from .._base_client import (
     AsyncAPIClient,
+    BinaryContent,
     RequestOptions,
     ResponseType,
     SyncAPIClient,
+    async_to_raw_response,
+    to_raw_response,
 )
 from .._encoding import quote_path
 
-_HARVESTS_REPORT_RESPONSE: ResponseType[bytes] = ResponseType.binary()
+_HARVESTS_REPORT_RESPONSE: ResponseType[BinaryContent] = ResponseType.binary()
 
 
 class HarvestsResource:
@@ -39,7 +42,7 @@ class HarvestsResource:
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         extra_body: Optional[Mapping[str, object]] = None,
-    ) -> bytes:
+    ) -> BinaryContent:
         """Returns the report as a PDF file.
 
         ``GET /v1/harvests/{harvest}/report`` (operation ID
@@ -84,7 +87,7 @@ class AsyncHarvestsResource:
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         extra_body: Optional[Mapping[str, object]] = None,
-    ) -> bytes:
+    ) -> BinaryContent:
         """Returns the report as a PDF file.
 
         ``GET /v1/harvests/{harvest}/report`` (operation ID
@@ -109,3 +112,23 @@ class AsyncHarvestsResource:
                 extra_body=extra_body,
             ),
         )
+
+
+class HarvestsResourceWithRawResponse:
+    """``client.with_raw_response.harvests``: the methods of ``client.harvests``,
+    returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: HarvestsResource) -> None:
+        self._resource = resource
+        self.report = to_raw_response(resource.report)
+
+
+class AsyncHarvestsResourceWithRawResponse:
+    """``async_client.with_raw_response.harvests``: the methods of
+    ``async_client.harvests``, returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: AsyncHarvestsResource) -> None:
+        self._resource = resource
+        self.report = async_to_raw_response(resource.report)

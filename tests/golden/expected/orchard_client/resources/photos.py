@@ -15,6 +15,8 @@ from .._base_client import (
     RequestOptions,
     ResponseType,
     SyncAPIClient,
+    async_to_raw_response,
+    to_raw_response,
 )
 from .._encoding import encode_params, split_files
 from .._params import ParamsType
@@ -153,3 +155,23 @@ class AsyncPhotosResource:
                 extra_body=extra_body,
             ),
         )
+
+
+class PhotosResourceWithRawResponse:
+    """``client.with_raw_response.photos``: the methods of ``client.photos``, returning
+    an ``APIResponse``.
+    """
+
+    def __init__(self, resource: PhotosResource) -> None:
+        self._resource = resource
+        self.create = to_raw_response(resource.create)
+
+
+class AsyncPhotosResourceWithRawResponse:
+    """``async_client.with_raw_response.photos``: the methods of
+    ``async_client.photos``, returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: AsyncPhotosResource) -> None:
+        self._resource = resource
+        self.create = async_to_raw_response(resource.create)

@@ -19,6 +19,8 @@ from .._base_client import (
     ResponseType,
     SyncAPIClient,
     SyncPage,
+    async_to_raw_response,
+    to_raw_response,
 )
 from .._encoding import encode_params, quote_path
 from .._params import ParamsType
@@ -739,3 +741,61 @@ class AsyncTreesFruitsResource:
                 extra_body=extra_body,
             ),
         )
+
+
+class TreesResourceWithRawResponse:
+    """``client.with_raw_response.trees``: the methods of ``client.trees``, returning an
+    ``APIResponse``.
+    """
+
+    def __init__(self, resource: TreesResource) -> None:
+        self._resource = resource
+        self.create = to_raw_response(resource.create)
+        self.delete = to_raw_response(resource.delete)
+        self.list = to_raw_response(resource.list)
+        self.retrieve = to_raw_response(resource.retrieve)
+        self.search = to_raw_response(resource.search)
+
+    @cached_property
+    def fruits(self) -> TreesFruitsResourceWithRawResponse:
+        """``client.with_raw_response.trees.fruits``."""
+        return TreesFruitsResourceWithRawResponse(self._resource.fruits)
+
+
+class AsyncTreesResourceWithRawResponse:
+    """``async_client.with_raw_response.trees``: the methods of ``async_client.trees``,
+    returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: AsyncTreesResource) -> None:
+        self._resource = resource
+        self.create = async_to_raw_response(resource.create)
+        self.delete = async_to_raw_response(resource.delete)
+        self.list = async_to_raw_response(resource.list)
+        self.retrieve = async_to_raw_response(resource.retrieve)
+        self.search = async_to_raw_response(resource.search)
+
+    @cached_property
+    def fruits(self) -> AsyncTreesFruitsResourceWithRawResponse:
+        """``async_client.with_raw_response.trees.fruits``."""
+        return AsyncTreesFruitsResourceWithRawResponse(self._resource.fruits)
+
+
+class TreesFruitsResourceWithRawResponse:
+    """``client.with_raw_response.trees.fruits``: the methods of
+    ``client.trees.fruits``, returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: TreesFruitsResource) -> None:
+        self._resource = resource
+        self.retrieve = to_raw_response(resource.retrieve)
+
+
+class AsyncTreesFruitsResourceWithRawResponse:
+    """``async_client.with_raw_response.trees.fruits``: the methods of
+    ``async_client.trees.fruits``, returning an ``APIResponse``.
+    """
+
+    def __init__(self, resource: AsyncTreesFruitsResource) -> None:
+        self._resource = resource
+        self.retrieve = async_to_raw_response(resource.retrieve)
