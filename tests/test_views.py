@@ -507,7 +507,7 @@ def test_constants_are_shared_sorted_and_typed() -> None:
             'ParamsType(CustomersListParams, "customers.list")',
         ),
         ConstantView(
-            "_CUSTOMERS_PDF_RESPONSE", "ResponseType[bytes]", "ResponseType.binary()"
+            "_CUSTOMERS_PDF_RESPONSE", "ResponseType[BinaryContent]", "ResponseType.binary()"
         ),
         ConstantView(
             "_CUSTOMERS_UPDATE_PARAMS",
@@ -531,7 +531,7 @@ def test_method_view_binary_response_and_server() -> None:
         ),
         awaitable=False,
     )
-    assert view.returns == "bytes"
+    assert view.returns == "BinaryContent"  # bytes with last_response
     assert view.response_constant == "_CUSTOMERS_UPDATE_RESPONSE"
     assert view.base_url == '"https://files.example.com"'
 

@@ -21,9 +21,11 @@ Webhooks: ``webhooks.construct_event(payload, sig_header, secret)`` verifies the
 
 from . import webhooks
 from ._base_client import (
+    APIResponse,
     AsyncPage,
     AsyncPaginator,
     Backoff,
+    BinaryContent,
     RequestOptions,
     SyncPage,
 )
@@ -51,6 +53,7 @@ API_VERSION = "2023-08-16"
 
 __all__ = [
     "API_VERSION",
+    "APIResponse",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -60,6 +63,7 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "Backoff",
+    "BinaryContent",
     "CardError",
     "Client",
     "ConflictError",

@@ -284,11 +284,6 @@ def test_limits_hold_under_raw(sdk: Any, server: ScriptedServer) -> None:
             raw_create(client)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="APIResponse/BinaryContent are only importable from the private _base_client"
-    " (see /tmp/h/bugs-raw-tests.md)",
-)
 def test_raw_response_types_are_exported(sdk: Any, ops: Any) -> None:
     # With the types at the package's top level, user code can annotate raw results
     # without importing the private `_base_client`.
@@ -533,11 +528,11 @@ GOOD = f"""
 from __future__ import annotations
 
 from {PACKAGE} import AsyncClient, Client
-from {PACKAGE}._base_client import APIResponse
+from {PACKAGE} import APIResponse
 from {PACKAGE}.models import PaymentSource
 from {OPS_PACKAGE} import AsyncClient as OpsAsyncClient, AsyncPage, SyncPage
 from {OPS_PACKAGE} import Client as OpsClient
-from {OPS_PACKAGE}._base_client import APIResponse as OpsAPIResponse, BinaryContent
+from {OPS_PACKAGE} import APIResponse as OpsAPIResponse, BinaryContent
 from {OPS_PACKAGE}.models import Customer
 
 
@@ -573,7 +568,7 @@ BAD = f"""
 from __future__ import annotations
 
 from {PACKAGE} import AsyncClient, Client
-from {PACKAGE}._base_client import APIResponse
+from {PACKAGE} import APIResponse
 from {PACKAGE}.models import PaymentSource
 
 
