@@ -366,6 +366,12 @@ def test_every_operation_is_called_with_its_required_parameters(
             if operation.pagination is not None:
                 # a page of the items the server sent, walked without another request
                 assert list(result) == list(result.data), operation.call
+            # every response parsed (leniently): an object, a page or a file, each telling
+            # which response it came from
+            info = result.last_response
+            if info is None or info.status_code != 200 or not info.request_id:
+                problems.append(f"{operation.call}: no last_response on {result!r}")
+                continue
             called.add(operation.operation_id)
     assert problems == [], "\n".join(problems)
     assert len(called) == 468
