@@ -99,10 +99,10 @@ def _forward(reference: Union[str, ForwardRef], owner: Optional[type]) -> Conver
 
     def convert(value: Any) -> Any:
         if not resolved:
-            module = sys.modules[owner.__module__] if owner is not None else None
-            target = (
-                eval(name, vars(module)) if module is not None else Any
-            )  # noqa: S307
+            # Generated models quote only bare class names (those defined further down
+            # their module), so the name is looked up there; anything else is kept as sent.
+            module = sys.modules.get(owner.__module__) if owner is not None else None
+            target = vars(module).get(name, Any) if module is not None else Any
             resolved.append(converter(target, owner))
         return resolved[0](value)
 
