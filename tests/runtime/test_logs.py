@@ -213,3 +213,25 @@ def test_no_key_or_card_number_in_any_record(
     ]
     assert header_records, "expected httpcore to log the response headers"
     assert all(t.count(REDACTED) >= 2 for t in header_records)
+
+
+def test_query_strings_are_blanked_out_of_library_records(
+    ops: types.SimpleNamespace, server: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """httpx logs each URL at INFO; a list's query holds personal data (`email=`)."""
+    caplog.set_level(logging.DEBUG)
+    email = "jenny.rosen@example.com"
+    server.script(
+        Reply(
+            200,
+            {"object": "list", "url": "/v1/customers", "has_more": False, "data": []},
+        )
+    )
+    with ops.package.Client(api_key=API_KEY, base_url=server.url) as client:
+        page = client.customers.list(email=email, limit=3)
+    assert page.data == []
+    assert "email=jenny.rosen" in server.requests[0].path  # it was sent
+    texts = [r.getMessage() for r in caplog.records]
+    assert not [t for t in texts if "jenny.rosen" in t or "example.com" in t]
+    requests = [t for t in texts if t.startswith("HTTP Request: GET")]
+    assert requests and all("/v1/customers?<query redacted>" in t for t in requests)

@@ -7,8 +7,8 @@ The logger is named after the package as it is imported (`stripe_client`, or
 `myapp._stripe` once vendored there), and so is the `User-Agent`. Each attempt and response
 is logged at DEBUG (method, path, status, request id, attempt), each retry at INFO; headers,
 bodies and query strings never are, so no parameter (a card number) can reach a log. httpx
-and httpcore log the response headers at DEBUG: anything shaped like a Stripe secret or
-restricted key is blanked out of their records as well.
+and httpcore log request URLs at INFO and response headers at DEBUG: anything shaped like a
+Stripe secret or restricted key, and every query string, is blanked out of their records.
 
 `STRIPE_LOG=debug` or `STRIPE_LOG=info` in the environment (as for stripe-python) prints
 the package's records of that level and above to stderr, without configuring `logging`.
@@ -26,6 +26,7 @@ import httpx
 __all__ = [
     "IMPORT_NAME",
     "LOG_ENV_VAR",
+    "QUERY_REDACTED",
     "REDACTED",
     "log_attempt",
     "log_to_stderr_if_asked",
@@ -72,12 +73,21 @@ def log_to_stderr_if_asked(value: Optional[str]) -> None:
 log_to_stderr_if_asked(os.environ.get(LOG_ENV_VAR))
 
 
+# A query string in a URL of a library's record (httpx logs "HTTP Request: GET <url>" at
+# INFO): list and search parameters can be personal data (`email=`, `query=`).
+_QUERY_PATTERN = re.compile(r"(https?://[^\s?#\"']+)\?[^\s#\"']*")
+QUERY_REDACTED = "?<query redacted>"
+"""What replaces the query string of a URL in the records of httpx and httpcore."""
+
+
 class _KeyRedactingFilter(logging.Filter):
-    """Blanks out Stripe keys in log records of httpx and httpcore.
+    """Blanks out Stripe keys, and the query strings of URLs, in records of httpx and httpcore.
 
     httpcore logs the response headers at DEBUG, so a key a server echoes in a header would
     reach the log; these libraries cannot know the client's key, so anything shaped like a
-    Stripe secret or restricted key is blanked out.
+    Stripe secret or restricted key is blanked out. httpx logs each request's URL at INFO,
+    query string included, which for list and search calls holds parameters such as an
+    email address: the query string is replaced too.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -86,6 +96,9 @@ class _KeyRedactingFilter(logging.Filter):
         except (TypeError, ValueError):
             return True  # a malformed record: logging reports it when it is emitted
         redacted = _KEY_PATTERN.sub(REDACTED, message)
+        redacted = _QUERY_PATTERN.sub(
+            lambda match: match.group(1) + QUERY_REDACTED, redacted
+        )
         if redacted != message:
             record.msg = redacted
             record.args = ()
