@@ -84,7 +84,6 @@ Key = tuple[Optional[str], ...]  # path segments, None for a parameter
 @dataclass
 class _Node:
     operations: dict[str, RawOperation] = field(default_factory=dict)
-    literals: set[str] = field(default_factory=set)
     has_instances: bool = False  # some operation lies below a parameter right after it
 
 
@@ -130,11 +129,8 @@ class _Tree:
         for raw in operations:
             key = path_key(raw.path)
             for depth in range(1, len(key) + 1):
-                parent, segment = self._node(key[: depth - 1]), key[depth - 1]
-                if segment is None:
-                    parent.has_instances = True
-                else:
-                    parent.literals.add(segment)
+                if key[depth - 1] is None:
+                    self._node(key[: depth - 1]).has_instances = True
                 self._node(key[:depth])
             self._node(key).operations[raw.method] = raw
 
@@ -287,10 +283,7 @@ def _resolve_collisions(
         if not clashes:
             return result
         for op_ids in clashes:
-            renamed = [op_id for op_id in op_ids if op_id in renames]
-            if len(renamed) > 1 or (
-                renamed and len(op_ids) == 2 and all(o in renames for o in op_ids)
-            ):
+            if sum(op_id in renames for op_id in op_ids) > 1:
                 raise _rename_clash(op_ids, result)
             methods = {by_id[o].method for o in op_ids}
             movable = [o for o in op_ids if o not in renames]
