@@ -49,6 +49,11 @@ def json_pointer(*tokens: object) -> str:
     return "".join("/" + token for token in escaped)
 
 
+def pointer_token(escaped: str) -> str:
+    """The raw token of one escaped JSON pointer token (``~1`` is ``/``, ``~0`` is ``~``)."""
+    return escaped.replace("~1", "/").replace("~0", "~")
+
+
 #: How to fix the OS errors a user can cause (a full disk, a read-only file system, a path it
 #: may not use), by errno: the one table every stage and the CLI take their hint from.
 OS_ERROR_FIXES = {

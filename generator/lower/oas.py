@@ -19,7 +19,7 @@ from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
 from openapi_pydantic.v3.v3_1 import Reference as Reference31
 
 from .. import ir, text
-from ..errors import CodegenError, json_pointer
+from ..errors import CodegenError, json_pointer, pointer_token
 
 Document = Union[OpenAPI30, OpenAPI31]
 SchemaLike = Any  # an openapi-pydantic Schema or Reference, of either OpenAPI version
@@ -207,7 +207,7 @@ class Components:
                 pointer=pointer,
                 hint="only local references to #/components/schemas/... are supported",
             )
-        key = ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
+        key = pointer_token(ref[len(SCHEMA_PREFIX) :])
         if key not in self.schemas:
             close = difflib.get_close_matches(key, list(self.schemas), n=3)
             hint = (

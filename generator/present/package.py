@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import __version__, ir, naming
+from ..errors import pointer_token
 from . import imports, operations, params, python
 from .files import File, Static, Template, Text, header
 from .order import ordered_aliases, ordered_models
@@ -187,7 +188,7 @@ def _component_key(pointer: str) -> Optional[str]:
     if not pointer.startswith(COMPONENT_POINTER):
         return None
     token = pointer[len(COMPONENT_POINTER) :]
-    return None if "/" in token else token.replace("~1", "/").replace("~0", "~")
+    return None if "/" in token else pointer_token(token)
 
 
 def _is_deletion_receipt(model: ir.Model) -> bool:
@@ -201,7 +202,8 @@ def _is_deletion_receipt(model: ir.Model) -> bool:
 
 
 def resource_context(group: ir.Group) -> dict[str, Any]:
-    """The resource module of a group: a sync class and its twin per resource."""
+    """The resource module of a group: per resource, a sync class, its awaitable twin and
+    the ``with_raw_response`` views of both."""
     classes = [view for r in group.resources for view in operations.class_views(r)]
     raw_classes = [
         view for r in group.resources for view in operations.raw_class_views(r)
