@@ -37,8 +37,14 @@ from ._options import (
     check_max_retries,
     checked_api_key,
 )
-from ._model_base import ResponseInfo
-from ._responses import APIResponse, Body, ResponseType, body_text, parse_body
+from ._responses import (
+    APIResponse,
+    Body,
+    ResponseType,
+    body_text,
+    parse_body,
+    response_info,
+)
 from ._retries import Backoff, retry_after, should_retry
 from .errors import (
     APIConnectionError,
@@ -506,9 +512,10 @@ class BaseAPIClient:
         """
         if not RAW_RESPONSE.get():
             return self._parse(call, response, content, headers)
-        info = ResponseInfo(response.status_code, headers, headers.get("request-id"))
         raw = APIResponse(
-            info, content, lambda: self._parse(call, response, content, headers)
+            response_info(response, headers),
+            content,
+            lambda: self._parse(call, response, content, headers),
         )
         return cast(T, raw)
 

@@ -230,8 +230,11 @@ def set_last_response(model: StripeModel, info: Optional[ResponseInfo]) -> None:
 _WIRE_NAMES: Dict[type, Dict[str, str]] = {}
 
 
-def _wire_names(model: type) -> Dict[str, str]:
-    """Field name -> name on the wire, in declaration order (as `_lenient` reads aliases)."""
+def wire_names(model: type) -> Dict[str, str]:
+    """Field name -> name on the wire (its alias, else the name), in declaration order.
+
+    The one reading of aliases: printing, lenient parsing and webhooks all go through it.
+    """
     found = _WIRE_NAMES.get(model)
     if found is None:
         found = {}
@@ -250,7 +253,7 @@ def _set_fields(model: BaseModel) -> List[Tuple[str, str, Any]]:
     values = model.__dict__
     found = [
         (name, wire, values.get(name))
-        for name, wire in _wire_names(type(model)).items()
+        for name, wire in wire_names(type(model)).items()
         if name in given
     ]
     extra = model.__pydantic_extra__
@@ -348,7 +351,7 @@ def _label(model: BaseModel) -> str:
 
 def _declares_object(model: BaseModel) -> bool:
     """Whether `object` is a field of the class: then the class name already tells it."""
-    return "object" in _wire_names(type(model)).values()
+    return "object" in wire_names(type(model)).values()
 
 
 def _brief(value: Any) -> str:

@@ -30,6 +30,7 @@ __all__ = [
     "body_text",
     "parse_body",
     "raw_response",
+    "response_info",
 ]
 
 T = TypeVar("T")
@@ -120,11 +121,12 @@ class APIResponse(Generic[T]):
     to: leniently, or strictly with `strict_response_validation`).
     """
 
-    __slots__ = ("status_code", "headers", "request_id", "content", "_parse")
+    __slots__ = ("status_code", "headers", "request_id", "content", "_info", "_parse")
 
     def __init__(
         self, info: ResponseInfo, content: bytes, parse: Callable[[], T]
     ) -> None:
+        self._info = info
         self.status_code = info.status_code
         self.headers = info.headers
         self.request_id = info.request_id
@@ -162,8 +164,7 @@ class APIResponse(Generic[T]):
     def map(self, change: Callable[[T], U]) -> APIResponse[U]:
         """The same response, whose `parse()` passes the result through `change`."""
         parse = self._parse
-        info = ResponseInfo(self.status_code, self.headers, self.request_id)
-        return APIResponse(info, self.content, lambda: change(parse()))
+        return APIResponse(self._info, self.content, lambda: change(parse()))
 
 
 def raw_response(value: object) -> Optional[APIResponse[Any]]:
@@ -272,6 +273,11 @@ class Body:
         )
 
 
+def response_info(response: httpx.Response, headers: httpx.Headers) -> ResponseInfo:
+    """What `last_response` and `APIResponse` tell of a response (`headers` redacted)."""
+    return ResponseInfo(response.status_code, headers, headers.get("request-id"))
+
+
 def parse_body(
     response_type: ResponseType[T],
     response: httpx.Response,
@@ -290,11 +296,7 @@ def parse_body(
     are the response headers with the API key redacted; `redact` blanks it out of the texts
     the exception keeps.
     """
-    info = ResponseInfo(
-        status_code=response.status_code,
-        headers=headers,
-        request_id=headers.get("request-id"),
-    )
+    info = response_info(response, headers)
     problem: Optional[str] = None
     parsed: Any = None
     result: Any = None

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union, cast
 
 from ._constants import event_class, object_classes
 from ._lenient import construct, generic_object
-from ._model_base import StripeModel
+from ._model_base import StripeModel, wire_names
 from .errors import SignatureVerificationError
 
 if TYPE_CHECKING:
@@ -255,8 +255,4 @@ def _get(model: StripeModel, wire: str) -> Any:
 
 
 def _field_name(model: StripeModel, wire: str) -> Optional[str]:
-    for name, info in type(model).model_fields.items():
-        alias = info.validation_alias
-        if (alias if isinstance(alias, str) else (info.alias or name)) == wire:
-            return name
-    return None
+    return next((n for n, w in wire_names(type(model)).items() if w == wire), None)

@@ -198,9 +198,10 @@ def payload_view(
         return None
     multipart = payload.media_type == "multipart/form-data"
     pairs = payload.arguments_and_fields
-    is_file = [multipart and f.type == ir.Primitive("bytes") for _, f in pairs]
     files = tuple(
-        python_literal(f.wire_name) for (_, f), file in zip(pairs, is_file) if file
+        python_literal(f.wire_name)
+        for _, f in pairs
+        if multipart and f.type == ir.Primitive("bytes")
     )
     styles = encoding_styles(payload)
     literal = (

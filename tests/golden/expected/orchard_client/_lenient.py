@@ -41,7 +41,7 @@ from typing import (
 
 from pydantic import BaseModel
 
-from ._model_base import StripeObject
+from ._model_base import StripeObject, wire_names
 
 __all__ = ["construct", "converter", "generic_object"]
 
@@ -257,9 +257,8 @@ class _Plan:
     def __init__(self, model: Type[BaseModel]) -> None:
         self.model = model
         self.fields: Dict[str, Tuple[str, Convert]] = {}
-        for name, info in model.model_fields.items():
-            alias = info.validation_alias
-            wire = alias if isinstance(alias, str) else (info.alias or name)
+        for name, wire in wire_names(model).items():
+            info = model.model_fields[name]
             annotation: Any = info.annotation
             if isinstance(info.discriminator, str):
                 annotation = typing.Annotated[annotation, info]
