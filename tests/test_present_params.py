@@ -25,6 +25,7 @@ from generator.runtime._params import ParamsType
 from generator.runtime.errors import InvalidParamsError
 from generator.spec import parse_document
 from tests.support import specs
+from tests.support.typecheck import pyright_strict
 
 PACKAGE = "pp_pkg"
 
@@ -410,18 +411,11 @@ def test_mypy_strict_takes_dict_literals_and_refuses_misspelt_keys(
 def test_pyright_strict_takes_dict_literals_and_refuses_misspelt_keys(
     package: Path, names: dict[str, str]
 ) -> None:
-    if importlib.util.find_spec("pyright") is None:
-        pytest.skip("pyright is not installed (pip install pyright)")
     good, bad = _snippets(package, names)
-    (package / "pyrightconfig.json").write_text(
-        '{"typeCheckingMode": "strict", "pythonVersion": "3.9"}'
-    )
-    result = _run("pyright", good.name, f"{PACKAGE}/params", cwd=package)
-    if "npm" in result.stderr and result.returncode not in (0, 1):
-        pytest.skip(f"pyright could not install its node runtime: {result.stderr}")
+    result = pyright_strict(package, [good.name, f"{PACKAGE}/params"])
     assert result.returncode == 0, result.stdout + result.stderr
     for key, (path, named) in bad.items():
-        result = _run("pyright", path.name, cwd=package)
+        result = pyright_strict(package, [path.name])
         assert result.returncode == 1, (key, result.stdout)
         errors = _error_lines(result.stdout, path)
         assert errors and all(f"{path.name}:3:" in e for e in errors), (key, errors)

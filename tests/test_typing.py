@@ -4,7 +4,6 @@ under pyright strict (for users who check their code with pyright or Pylance).""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+
+from tests.support.typecheck import pyright_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,45 +39,9 @@ def test_mypy_strict_passes_on_the_generator(tmp_path: Path) -> None:
 
 
 def _pyright_strict(folder: Path, tmp_path: Path) -> Dict[str, Any]:
-    """pyright's JSON report on `folder`, checked in strict mode for Python 3.9 (the oldest
-    version generated packages support) with the test interpreter's packages (httpx,
-    pydantic).
-
-    Fails, never skips, when pyright is missing: it is in the `test` extra, so a missing one
-    is a broken setup and skipping would hide every error.
-    """
-    if importlib.util.find_spec("pyright") is None:
-        pytest.fail(
-            "pyright is not installed; it is a test dependency: pip install -e '.[test]'"
-        )
-    config = tmp_path / "pyrightconfig.json"
-    # pyright ignores absolute paths in "include": they are relative to the config's folder.
-    config.write_text(
-        json.dumps(
-            {
-                "typeCheckingMode": "strict",
-                "include": [os.path.relpath(folder, tmp_path)],
-                "pythonVersion": "3.9",
-            }
-        )
-    )
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pyright",
-            "--outputjson",
-            "--pythonpath",
-            sys.executable,
-            "-p",
-            str(config),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=540,
-        # No "new version available" notice (nor its network look-up) in the output.
-        env={**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"},
+    """pyright's JSON report on `folder` (see `tests.support.typecheck`)."""
+    run = pyright_strict(
+        tmp_path, [os.path.relpath(folder, tmp_path)], json_report=True
     )
     try:
         report: Dict[str, Any] = json.loads(run.stdout)

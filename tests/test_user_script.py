@@ -10,13 +10,11 @@ it sends accepted by the spec. The README's own example is checked the same way.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ import pytest
 
 from tests.conftest import ROOT, generate_into
 from tests.spec_server import Seen, SpecServer, running
+from tests.support.typecheck import pyright_strict
 
 PACKAGE = "stripe_user"
 OPERATIONS = (
@@ -102,30 +101,6 @@ def _checker(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
-def _pyright() -> str:
-    found = shutil.which("pyright", path=str(Path(sys.executable).parent))
-    assert found, "pyright is a test dependency: pip install '.[test]'"
-    return found
-
-
-def _pyright_config(folder: Path, include: list[str]) -> Path:
-    config = folder / "pyrightconfig.json"
-    venv = Path(sys.prefix)
-    config.write_text(
-        json.dumps(
-            {
-                "typeCheckingMode": "strict",
-                "include": include,
-                "pythonVersion": "3.9",
-                "venvPath": str(venv.parent),
-                "venv": venv.name,
-            }
-        ),
-        encoding="utf-8",
-    )
-    return config
-
-
 def test_the_script_passes_mypy_strict(workspace: Path) -> None:
     result = _checker(
         [sys.executable, "-m", "mypy", "--strict", "script.py", PACKAGE], workspace
@@ -134,8 +109,7 @@ def test_the_script_passes_mypy_strict(workspace: Path) -> None:
 
 
 def test_the_script_passes_pyright_strict(workspace: Path) -> None:
-    config = _pyright_config(workspace, ["script.py", PACKAGE])
-    result = _checker([_pyright(), "-p", str(config)], workspace)
+    result = pyright_strict(workspace, ["script.py", PACKAGE])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stdout
 
@@ -209,8 +183,7 @@ def test_the_readme_example_passes_mypy_strict_and_pyright(tmp_path: Path) -> No
         [sys.executable, "-m", "mypy", "--strict", "example.py"], tmp_path
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    config = _pyright_config(tmp_path, ["example.py"])
-    result = _checker([_pyright(), "-p", str(config)], tmp_path)
+    result = pyright_strict(tmp_path, ["example.py"])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
