@@ -294,10 +294,8 @@ class Pagination:
 class Operation:
     operation_id: str
     name: str  # Python method name, e.g. "create"
-    group: str  # resource group (module) name
-    resource: tuple[
-        str, ...
-    ]  # attributes from the client, e.g. ("customers", "sources")
+    # attributes from the client, e.g. ("customers", "sources"); the first is the group
+    resource: tuple[str, ...]
     method: str  # lower case
     path: str
     summary: str

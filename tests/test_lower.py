@@ -823,7 +823,9 @@ def test_method_names_are_per_resource_across_groups() -> None:
         }
     )
     api = lower(spec)
-    names = {op.operation_id: (op.name, op.resource, op.group) for op in api.operations}
+    names = {
+        op.operation_id: (op.name, op.resource, op.resource[0]) for op in api.operations
+    }
     # one name in two resources: no clash, so no fallback
     assert names == {
         "get_foo": ("retrieve", ("alpha", "x"), "alpha"),

@@ -42,7 +42,6 @@ def _operation(*wires: str, method: str = "get") -> ir.Operation:
     return ir.Operation(
         operation_id="GetCustomers",
         name="list",
-        group="customers",
         resource=("customers",),
         method=method,
         path="/v1/customers",

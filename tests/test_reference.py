@@ -98,7 +98,6 @@ def sample_api() -> ir.Api:
     operation = ir.Operation(
         operation_id="PostThingsThingSources",
         name="create",
-        group="things",
         resource=("things", "sources"),
         method="post",
         path="/v1/things/{thing}/sources",

@@ -318,7 +318,6 @@ def _operation(**overrides: Any) -> ir.Operation:
     values: dict[str, Any] = dict(
         operation_id="PostCustomersCustomer",
         name="update",
-        group="customers",
         resource=("customers",),
         method="post",
         path="/v1/customers/{customer}",
@@ -507,7 +506,9 @@ def test_constants_are_shared_sorted_and_typed() -> None:
             'ParamsType(CustomersListParams, "customers.list")',
         ),
         ConstantView(
-            "_CUSTOMERS_PDF_RESPONSE", "ResponseType[BinaryContent]", "ResponseType.binary()"
+            "_CUSTOMERS_PDF_RESPONSE",
+            "ResponseType[BinaryContent]",
+            "ResponseType.binary()",
         ),
         ConstantView(
             "_CUSTOMERS_UPDATE_PARAMS",

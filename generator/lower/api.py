@@ -52,9 +52,7 @@ def lower_api(
     for module in sorted(by_group):
         found = []
         for raw in by_group[module]:
-            operation = lower_operation(
-                request_ctx, raw, chosen[raw.operation_id], module
-            )
+            operation = lower_operation(request_ctx, raw, chosen[raw.operation_id])
             page = page_shape(operation, ctx.found.response.models)
             found.append(replace(operation, pagination=page))
         lowered[module] = sorted(found, key=lambda op: op.call)

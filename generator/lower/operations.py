@@ -1,7 +1,8 @@
 """One operation to IR: path parameters, the query model, the body model, responses, errors.
 
-Schemas are lowered through ``schemas.py``; the request side of an operation lowers with the
-group's namespace (its ``params`` module), responses and errors with the response side.
+Schemas are lowered through ``schemas.py``; the request side of an operation lowers into the
+one namespace of request models (the ``params`` modules), responses and errors with the
+response side.
 """
 
 from __future__ import annotations
@@ -39,12 +40,10 @@ class _Body:
     pointer: str  # of the media type object
 
 
-def lower_operation(
-    ctx: Context, raw: RawOperation, call: CallName, group: str
-) -> ir.Operation:
+def lower_operation(ctx: Context, raw: RawOperation, call: CallName) -> ir.Operation:
     """The operation without its pagination (``pagination.py`` recognises that after).
 
-    ``ctx`` is on the request side, with the namespace of the operation's group. The order
+    ``ctx`` is on the request side, with the namespace of the request models. The order
     in which the parts are lowered decides which inline model gets a name first, so it is
     kept: path parameters, query, response, body, error.
     """
@@ -76,7 +75,6 @@ def lower_operation(
     return ir.Operation(
         operation_id=raw.operation_id,
         name=call.method,
-        group=group,
         resource=call.resource,
         method=raw.method,
         path=raw.path,
