@@ -1,9 +1,10 @@
 """Work remembered outside the repository, so that ``check`` and ``generate`` are fast.
 
-Two things are cached, each keyed by content: black's output (``FormatCache``: a sha256 of the
-black version, codegen's formatting mode and the sha256 of the text black is given) and the
+Three things are cached, each keyed by content: black's output (``FormatCache``: a sha256 of
+the black version, codegen's formatting mode and the sha256 of the text black is given), the
 JSON form of a YAML spec (``spec_json_folder``: the sha256 of the YAML file; written by
-``generator.spec``). Both live in the user's cache folder (``CODEGEN_CACHE_DIR``, else the
+``generator.spec``) and Jinja's compiled templates (``template_code_folder``: the template's
+file and the sha1 of its source; written by ``generator.render``). Both live in the user's cache folder (``CODEGEN_CACHE_DIR``, else the
 platform's user cache folder, e.g. ``~/.cache/codegen``), never in the project: anything
 committed in the repository is written by the same change that ``check`` is asked to judge, so
 the repository may not decide what black "would have" produced or what the pinned spec says.
@@ -62,6 +63,11 @@ def trusted_folder(*project: Path) -> tuple[Optional[Path], Optional[str]]:
 def spec_json_folder(folder: Path) -> Path:
     """Where ``generator.spec`` keeps the JSON forms of YAML specs inside the cache folder."""
     return folder / f"spec-json-v{CACHE_FORMAT}"
+
+
+def template_code_folder(folder: Path) -> Path:
+    """Where ``generator.render`` keeps Jinja's compiled templates inside the cache folder."""
+    return folder / f"templates-v{CACHE_FORMAT}"
 
 
 @dataclass(frozen=True)

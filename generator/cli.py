@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Optional, TypeVar
+from typing import Any, NoReturn, Optional, TypeVar
 
 import click
 
@@ -203,7 +203,46 @@ def _version_message() -> str:
     return f"%(prog)s, version %(version)s\nblack {BLACK_VERSION}, {python}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Program(click.Group):
+    """The ``codegen`` group; run as the program, it ends without Python's teardown.
+
+    At exit Python frees every object of the run one by one (the spec's models, the IR, every
+    page), up to a third of a second after a cached ``check``; nothing of that is needed once
+    the output is flushed. Called with ``args`` (tests, ``CliRunner``), it returns and raises as
+    any click group does.
+    """
+
+    def main(self, args: Optional[Any] = None, *rest: Any, **extra: Any) -> Any:
+        as_program = args is None and not rest and extra.get("standalone_mode", True)
+        if not as_program:
+            return super().main(args, *rest, **extra)
+        try:
+            return super().main(args, *rest, **extra)
+        except SystemExit as done:
+            exit_now(done)
+
+
+#: The outcomes after which nothing is left running: success, and ``check`` finding drift.
+#: Errors and interruptions (2, 130) take Python's normal exit, which waits for black workers.
+_FINISHED = (0, 1, None)
+
+
+def exit_now(done: SystemExit) -> NoReturn:
+    """End the process with ``done``'s code after flushing the output, skipping the teardown.
+
+    Anything else than a finished run (or output that cannot be flushed) re-raises ``done``.
+    """
+    if done.code not in _FINISHED:
+        raise done
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise done from None
+    os._exit(int(done.code or 0))
+
+
+@click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, "-V", "--version", prog_name="codegen", message=_version_message()
 )

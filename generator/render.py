@@ -12,15 +12,19 @@ template of the same name.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
+import pickle
+import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
+import jinja2.bccache
 
-from . import ir, present
+from . import cache, ir, present
 from .errors import CodegenError
 from .present.files import File, Static, Template, Text
 from .present.files import header as header
@@ -60,6 +64,8 @@ class RenderOptions:
     templates: Optional[Path] = (
         None  # a user folder whose files override the built-in ones
     )
+    # the user's cache folder, where compiled templates are kept (None: compile every run)
+    cache_folder: Optional[Path] = None
 
 
 def builtin_names() -> list[str]:
@@ -142,7 +148,49 @@ def check_overrides(folder: Path) -> None:
         )
 
 
-def environment(user_templates: Optional[Path]) -> jinja2.Environment:
+#: The environment's settings: they shape the compiled templates, so they key their cache too.
+_ENVIRONMENT_SETTINGS: dict[str, Any] = {
+    "keep_trailing_newline": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+_AUTOESCAPED = ("html", "html.jinja")
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept in the user's cache folder (``generator.cache``).
+
+    Compiling the templates costs more than rendering them for one operation. Jinja keys an
+    entry by the template's name and file and checks the sha1 of its source; the folder's
+    name adds the Jinja and Python versions and the environment's settings. As with every
+    cache here, one that cannot be read or written is an empty one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        settings = repr(
+            (jinja2.__version__, sys.version, _ENVIRONMENT_SETTINGS, _AUTOESCAPED)
+        )
+        key = hashlib.sha256(settings.encode("utf-8")).hexdigest()[:16]
+        super().__init__(str(cache.template_code_folder(folder) / key))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def environment(
+    user_templates: Optional[Path], cache_folder: Optional[Path] = None
+) -> jinja2.Environment:
+    """The one Jinja environment; with ``cache_folder``, compiled templates are kept there."""
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         if not user_templates.is_dir():
@@ -156,12 +204,13 @@ def environment(user_templates: Optional[Path]) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
         autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html", "html.jinja"), default_for_string=False
+            enabled_extensions=_AUTOESCAPED, default_for_string=False
         ),
+        bytecode_cache=(
+            None if cache_folder is None else _CompiledTemplates(cache_folder)
+        ),
+        **_ENVIRONMENT_SETTINGS,
     )
 
 
@@ -170,7 +219,7 @@ class Renderer:
 
     def __init__(self, options: RenderOptions, common: dict[str, Any]) -> None:
         self.options = options
-        self.env = environment(options.templates)
+        self.env = environment(options.templates, options.cache_folder)
         self.common = common
 
     def template(self, name: str, **context: Any) -> str:

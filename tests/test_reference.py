@@ -205,7 +205,10 @@ def test_markdown_html_escapes_raw_html_and_drops_javascript_links() -> None:
 def test_operation_data_describes_every_field() -> None:
     api = sample_api()
     data = reference.operation_data(
-        api, api.groups[0], api.operations[0], "stripe_client"
+        reference.components_by_name(api),
+        api.groups[0],
+        api.operations[0],
+        "stripe_client",
     )
     assert data["method"] == "POST"
     assert data["path"] == "/v1/things/{thing}/sources"

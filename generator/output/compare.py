@@ -11,6 +11,7 @@ from typing import Literal, Mapping
 
 from .manifest import ManifestInfo, build_manifest, read_manifest
 from .tree import (
+    EXECUTABLE_BITS,
     MANIFEST_NAME,
     Tree,
     is_executable,
@@ -62,7 +63,9 @@ def compare_tree(
         owned = frozenset() if manifest is None else frozenset(manifest.owned())
         tree = scan(out_dir)
         found = [
-            item for rel in files for item in _compare_file(out_dir, rel, files[rel])
+            item
+            for rel in files
+            for item in _compare_found(out_dir, rel, files[rel], tree)
         ]
         found += [Difference("stale", rel) for rel in (owned & tree.files) - set(files)]
         found += [Difference("unowned", rel) for rel in _unowned(tree, owned, files)]
@@ -73,6 +76,30 @@ def compare_tree(
 
 def _difference_order(item: Difference) -> tuple[str, str]:
     return (item.path, item.kind)
+
+
+def _compare_found(
+    out_dir: Path, rel: str, expected: bytes, tree: Tree
+) -> list[Difference]:
+    """Compare one file, with one ``lstat`` and one read when the scan found it.
+
+    A regular file the scan found lies inside the folder (the scan never follows a symlinked
+    folder), so it needs no symlink resolution; anything else takes ``_compare_file``.
+    """
+    if rel not in tree.files:
+        return _compare_file(out_dir, rel, expected)
+    path = out_dir / rel
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode):
+        return _compare_file(out_dir, rel, expected)
+    with open(path, "rb") as handle:
+        actual = handle.read()
+    found = []
+    if actual != expected:
+        found.append(Difference("changed", rel, unified_diff(rel, actual, expected)))
+    if info.st_mode & EXECUTABLE_BITS:
+        found.append(_mode_difference(rel, info.st_mode))
+    return found
 
 
 def _compare_file(out_dir: Path, rel: str, expected: bytes) -> list[Difference]:
@@ -86,15 +113,17 @@ def _compare_file(out_dir: Path, rel: str, expected: bytes) -> list[Difference]:
     if actual != expected:
         found.append(Difference("changed", rel, unified_diff(rel, actual, expected)))
     if is_executable(path):
-        mode = stat.S_IMODE(os.lstat(path).st_mode)
-        found.append(
-            Difference(
-                "mode",
-                rel,
-                f"{rel}: mode {mode:o} on disk, but generated files are not executable\n",
-            )
-        )
+        found.append(_mode_difference(rel, os.lstat(path).st_mode))
     return found
+
+
+def _mode_difference(rel: str, st_mode: int) -> Difference:
+    mode = stat.S_IMODE(st_mode)
+    return Difference(
+        "mode",
+        rel,
+        f"{rel}: mode {mode:o} on disk, but generated files are not executable\n",
+    )
 
 
 def _unowned(

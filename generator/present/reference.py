@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from .. import ir, naming, text
 from . import describe
@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ReferencePage",
+    "components_by_name",
     "files",
     "markdown_html",
     "operation_data",
@@ -90,14 +91,27 @@ def script_json(data: Any) -> str:
 
     ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` means the same
     character, so the data is unchanged while ``</script>`` or ``<!--`` cannot appear.
+    Invisible characters (only ever inside JSON strings) become ``\\u`` escapes too.
     """
     text = json.dumps(data, ensure_ascii=False, indent=1)
-    for char, escape in _SCRIPT_ESCAPES.items():
+    for char, escape in _script_escapes(text):
         text = text.replace(char, escape)
-    # invisible characters (only ever inside JSON strings) as \u escapes too
-    return "".join(
-        c if c.isprintable() or c in "\n " else json.dumps(c)[1:-1] for c in text
-    )
+    return text
+
+
+def _script_escapes(text: str) -> list[tuple[str, str]]:
+    """Each distinct character of ``text`` that needs an escape, with its escape.
+
+    Found from the set of characters, so that the page's JSON is escaped by a few
+    ``str.replace`` calls instead of one Python call per character.
+    """
+    escapes = []
+    for char in sorted(set(text)):
+        if char in _SCRIPT_ESCAPES:
+            escapes.append((char, _SCRIPT_ESCAPES[char]))
+        elif not char.isprintable() and char not in "\n ":
+            escapes.append((char, json.dumps(char)[1:-1]))
+    return escapes
 
 
 # --- types ------------------------------------------------------------------------------------
@@ -140,14 +154,16 @@ def _choice_label(expr: ir.TypeExpr, members: tuple[ir.TypeExpr, ...]) -> str:
 class _Schema:
     """Turns IR types into the JSON nodes ``reference.js`` builds its form from."""
 
-    def __init__(self, api: ir.Api, group: Optional[ir.Group]) -> None:
+    def __init__(
+        self, components: Mapping[str, ir.Model], group: Optional[ir.Group]
+    ) -> None:
         self.local = {m.name: m for m in group.request_models} if group else {}
         self.modules = (
             {m.name: f"params.{group.name}" for m in group.request_models}
             if group
             else {}
         )
-        self.components = {m.name: m for m in api.models}
+        self.components = components
         self.models: dict[str, dict[str, Any]] = {}
 
     def model(self, name: str) -> Optional[ir.Model]:
@@ -224,11 +240,22 @@ def _details(expr: ir.TypeExpr) -> list[str]:
     return list(dict.fromkeys(details))
 
 
+def components_by_name(api: ir.Api) -> dict[str, ir.Model]:
+    """The response models by name: built once for all pages, not once per page."""
+    return {m.name: m for m in api.models}
+
+
 def operation_data(
-    api: ir.Api, group: Optional[ir.Group], op: ir.Operation, package: str
+    components: Mapping[str, ir.Model],
+    group: Optional[ir.Group],
+    op: ir.Operation,
+    package: str,
 ) -> dict[str, Any]:
-    """The JSON description of one operation's request that ``reference.js`` works from."""
-    schema = _Schema(api, group)
+    """The JSON description of one operation's request that ``reference.js`` works from.
+
+    ``components`` is ``components_by_name(api)``.
+    """
+    schema = _Schema(components, group)
 
     def payload(value: Optional[ir.Payload]) -> Optional[dict[str, Any]]:
         if value is None:
@@ -328,8 +355,10 @@ class ReferenceGroup:
 
 
 class _Docs:
-    def __init__(self, api: ir.Api, group: Optional[ir.Group]) -> None:
-        self.schema = _Schema(api, group)
+    def __init__(
+        self, components: Mapping[str, ir.Model], group: Optional[ir.Group]
+    ) -> None:
+        self.schema = _Schema(components, group)
 
     def fields(
         self, fields: tuple[ir.Field, ...], depth: int, seen: tuple[str, ...]
@@ -371,9 +400,14 @@ def _python_call(op: ir.Operation) -> str:
 
 
 def operation_page(
-    api: ir.Api, group: Optional[ir.Group], op: ir.Operation, package: str
+    api: ir.Api,
+    components: Mapping[str, ir.Model],
+    group: Optional[ir.Group],
+    op: ir.Operation,
+    package: str,
 ) -> ReferencePage:
-    docs = _Docs(api, group)
+    """One operation's page; ``components`` is ``components_by_name(api)``."""
+    docs = _Docs(components, group)
     path_params = tuple(
         FieldDoc(
             name=text.visible(p.wire_name),
@@ -421,7 +455,7 @@ def operation_page(
         response_description=markdown_html(op.response.doc),
         error=type_label(op.error) if op.error else "none declared",
         server=op.server or api.base_url,
-        data_json=script_json(operation_data(api, group, op, package)),
+        data_json=script_json(operation_data(components, group, op, package)),
     )
 
 
@@ -470,8 +504,11 @@ def files(api: ir.Api, package: str) -> list[File]:
         )
     ]
     group_of = {op.operation_id: g for g in api.groups for op in g.operations}
+    components = components_by_name(api)
     for op in api.operations:
-        page = operation_page(api, group_of.get(op.operation_id), op, package)
+        page = operation_page(
+            api, components, group_of.get(op.operation_id), op, package
+        )
         out.append(
             Template(
                 f"reference/operations/{page.file_name}",
