@@ -230,9 +230,12 @@ _FINISHED = (0, 1, None)
 def exit_now(done: SystemExit) -> NoReturn:
     """End the process with ``done``'s code after flushing the output, skipping the teardown.
 
-    Anything else than a finished run (or output that cannot be flushed) re-raises ``done``.
+    Anything else than a finished run, output that cannot be flushed, or a process that a
+    profiler, debugger or coverage tool watches (it writes its results at exit) re-raises
+    ``done``.
     """
-    if done.code not in _FINISHED:
+    watched = sys.gettrace() is not None or sys.getprofile() is not None
+    if done.code not in _FINISHED or watched:
         raise done
     try:
         sys.stdout.flush()

@@ -190,6 +190,19 @@ def test_script_json_cannot_close_the_script_element() -> None:
     assert json.loads(encoded) == data
 
 
+def test_indented_json_writes_what_json_dumps_writes() -> None:
+    data = {
+        "text": 'quote " backslash \\ tab \t é \u2028 \x7f',
+        "numbers": [0, -3, 2.5, 1e-07, 10**20, True, False, None],
+        "empty": {"list": [], "dict": {}, "tuple": ()},
+        "nested": [{"a": [{"b": "c"}]}, [[]], ("x", 1)],
+    }
+    expected = json.dumps(data, ensure_ascii=False, indent=1)
+    assert reference.indented_json(data) == expected
+    with pytest.raises(TypeError, match="keys must be strings"):
+        reference.indented_json({1: "one"})
+
+
 def test_markdown_html_escapes_raw_html_and_drops_javascript_links() -> None:
     html = reference.markdown_html(HOSTILE)
     assert "<script" not in html and "<img" not in html
