@@ -66,12 +66,17 @@ def env_for(hash_seed: str = "0") -> dict[str, str]:
     return env
 
 
-def codegen(*args: object, cwd: Path, hash_seed: str = "0") -> Run:
-    """Run ``python -m generator`` with ``args`` in ``cwd``."""
+def codegen(
+    *args: object, cwd: Path, hash_seed: str = "0", cache: Optional[Path] = None
+) -> Run:
+    """Run ``python -m generator`` with ``args`` in ``cwd`` (``cache``: its cache folder)."""
+    env = env_for(hash_seed)
+    if cache is not None:
+        env["CODEGEN_CACHE_DIR"] = str(cache)
     done = subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
         cwd=cwd,
-        env=env_for(hash_seed),
+        env=env,
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
@@ -252,6 +257,22 @@ def test_check_passes_on_a_fresh_tree_with_and_without_cache(
     uncached = codegen("check", "--no-cache", cwd=workspace.root)
     assert uncached.returncode == 0, uncached
     assert cached.stderr == uncached.stderr == ""
+
+
+def test_compiled_templates_are_cached_and_a_damaged_entry_is_compiled_again(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = codegen("check", cwd=workspace.root, cache=cache)
+    assert first.returncode == 0, first
+    entries = sorted((cache / "templates-v1").rglob("*.cache"))
+    assert entries, "no compiled template was kept"
+    for entry in entries:
+        entry.write_bytes(b"j2 damaged")
+    again = codegen("check", cwd=workspace.root, cache=cache)
+    assert again.returncode == 0, again
+    assert again.stderr == ""
+    assert all(entry.read_bytes() != b"j2 damaged" for entry in entries)
 
 
 # --- check fails with the right diff ------------------------------------------------------------
