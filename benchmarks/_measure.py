@@ -16,6 +16,11 @@
   ``ru_maxrss`` underestimates; it can miss a peak shorter than the sampling interval.
 
 ``peak_mb`` is the larger of the two.
+
+The machine these run on is shared, so comparisons are made run by run: ``alternate`` runs the
+contenders in rounds (A B A B ...), so that a change of load hits both sides of a pair, and
+``Spread`` reports the median and the range of the runs, or of the pairs' ratios. ``conditions``
+records what else decides the numbers (load average, cores, whether Python writes bytecode).
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence, TypeVar
+
+T = TypeVar("T")
 
 SAMPLE_SECONDS = 0.05
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -100,9 +107,77 @@ class Measurement:
         )
 
 
+@dataclass(frozen=True)
+class Spread:
+    """The median and the range (min–max) of a few values: runs, or ratios of paired runs."""
+
+    values: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def show(self, digits: int = 2, suffix: str = "") -> str:
+        """``median (min–max)``; the value alone when there is one."""
+        median = f"{self.median:.{digits}f}{suffix}"
+        if len(self.values) < 2:
+            return median
+        low, high = min(self.values), max(self.values)
+        return f"{median} ({low:.{digits}f}–{high:.{digits}f}{suffix})"
+
+
+def pair_ratios(mine: Sequence[float], theirs: Sequence[float]) -> Spread:
+    """The ratio of each pair of runs (``mine[i] / theirs[i]``, run ``i`` of each round)."""
+    return Spread(tuple(a / b for a, b in zip(mine, theirs) if b > 0))
+
+
+def alternate(steps: Sequence[Callable[[], T]], rounds: int) -> list[list[T]]:
+    """Run ``steps`` in ``rounds`` rounds, each step once a round (A B A B ...); the results
+    of each step, in round order. Interleaving puts the runs of a pair as close in time as
+    possible, so that the load of a shared machine drifts over both sides of a ratio alike.
+    """
+    results: list[list[T]] = [[] for _ in steps]
+    for _ in range(rounds):
+        for step, found in zip(steps, results):
+            found.append(step())
+    return results
+
+
+def bytecode_caching() -> bool:
+    """Whether the Python processes started from here write ``__pycache__``
+    (``PYTHONDONTWRITEBYTECODE`` unset). Without it, modules that have no bytecode yet are
+    compiled from source on every import; bytecode written before (by pip) is still read.
+    """
+    return (
+        not os.environ.get("PYTHONDONTWRITEBYTECODE")
+        and not sys.flags.dont_write_bytecode
+    )
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as ``uptime`` prints them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def conditions() -> dict[str, str]:
+    """What, beside the code, decides the numbers: read at the start and at the end of a run."""
+    return {
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "cores": str(os.cpu_count()),
+        "load": load_average(),
+        "bytecode": (
+            "on"
+            if bytecode_caching()
+            else "off (PYTHONDONTWRITEBYTECODE is set: no `__pycache__` is written, so code "
+            "without one, such as a package just generated or codegen's own source, is "
+            "compiled on every import; installed packages read the bytecode pip wrote)"
+        ),
+    }
+
+
 @dataclass
 class Summary:
-    """Several runs of one measurement; the reported values are medians of successful runs."""
+    """Several runs of one measurement, reported by ``spread`` (median and range)."""
 
     runs: list[Measurement] = field(default_factory=list)
 
@@ -110,21 +185,9 @@ class Summary:
     def ok(self) -> bool:
         return bool(self.runs) and all(run.ok for run in self.runs)
 
-    @property
-    def wall_s(self) -> float:
-        return statistics.median(run.wall_s for run in self.runs)
-
-    @property
-    def peak_mb(self) -> float:
-        return statistics.median(run.peak_mb for run in self.runs)
-
-    @property
-    def maxrss_mb(self) -> float:
-        return statistics.median(run.maxrss_mb for run in self.runs)
-
-    @property
-    def cpu_s(self) -> float:
-        return statistics.median(run.cpu_s for run in self.runs)
+    def spread(self, attribute: str) -> Spread:
+        """``wall_s``, ``cpu_s`` or ``peak_mb`` over the runs."""
+        return Spread(tuple(getattr(run, attribute) for run in self.runs))
 
     def failure(self) -> str:
         return next((run.failure() for run in self.runs if not run.ok), "")

@@ -1,10 +1,21 @@
 """Benchmark codegen against openapi-python-client and datamodel-code-generator, in one run.
 
-Every measurement is a whole process (wall time and peak memory, see ``_measure.py``), repeated
-three times and reported as the median; a peer run longer than 30 s is run once. Results are
-printed as a Markdown table and written to ``benchmarks/results.md``.
+Every measurement is a whole process (wall time, CPU time and peak memory, see ``_measure.py``).
+The tools are compared run by run: each task's contenders run in rounds (codegen, then each
+peer, then codegen again, ...), so that the load of a shared machine drifts over both sides of
+a ratio alike. For each contender the report gives the median and the range (min–max) of its
+runs, and for each pair the median and the range of the ratios codegen ÷ peer of the runs of
+the same round. The load average (before and after), the number of cores and whether Python
+writes bytecode are recorded with the results, printed as Markdown and written to
+``benchmarks/results.md``.
 
     python benchmarks/generate_vs_peers.py [--skip-peers] [--quick]
+
+codegen is measured cold (an empty, fresh format cache, ``CODEGEN_CACHE_DIR``, for each run)
+and warm (the cache the cold run of the same round filled); the peers cache nothing, so both
+are compared with the same peer runs. ``codegen check`` on the tree just generated is compared
+with openapi-python-client's ``generate`` of the same size, as the aims of the issues compare
+them.
 
 The peers are installed on first use into their own virtual environments under
 ``benchmarks/.peers/`` (git-ignored), at exact versions. The spec must have been fetched
@@ -18,12 +29,12 @@ import argparse
 import datetime
 import importlib.metadata
 import os
-import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -32,7 +43,15 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-from _measure import Summary, measure  # noqa: E402
+from _measure import (  # noqa: E402
+    Measurement,
+    Spread,
+    Summary,
+    alternate,
+    conditions,
+    measure,
+    pair_ratios,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,53 +64,13 @@ OPERATION_METHOD = "post"
 OPC = ("openapi-python-client", "0.29.1")
 DCG = ("datamodel-code-generator", "0.89.0")
 REPEATS = 3
-LONG_RUN_S = 30.0  # a peer run longer than this is not repeated
 PEER_TIMEOUT_S = 300.0
 DCG_TIMEOUT_S = 600.0
 CODEGEN_TIMEOUT_S = 300.0
 
 
-@dataclass
-class Row:
-    tool: str
-    task: str
-    result: Optional[Summary]  # None: skipped
-    baseline: Optional[str] = None  # key of the codegen row to compare with
-    key: str = ""
-    note: str = ""
-
-
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def repeat(
-    label: str,
-    command: Sequence[str],
-    *,
-    times: int,
-    cwd: Path,
-    env: Optional[dict[str, str]] = None,
-    timeout: float = CODEGEN_TIMEOUT_S,
-    before: Optional[Callable[[], None]] = None,
-    long_run_once: bool = False,
-) -> Summary:
-    """Measure ``command`` up to ``times`` times (``before`` runs untimed before each)."""
-    summary = Summary()
-    for index in range(times):
-        if before is not None:
-            before()
-        run = measure(command, cwd=cwd, env=env, timeout=timeout)
-        summary.runs.append(run)
-        status = "ok" if run.ok else f"FAILED ({run.failure()})"
-        log(
-            f"  {label} [{index + 1}/{times}]: {run.wall_s:.2f} s (CPU {run.cpu_s:.2f} s), "
-            f"peak {run.peak_mb:.0f} MB "
-            f"(largest process {run.maxrss_mb:.0f} MB) {status}"
-        )
-        if not run.ok or (long_run_once and run.wall_s > LONG_RUN_S):
-            break
-    return summary
 
 
 def remove(*paths: Path) -> Callable[[], None]:
@@ -100,6 +79,62 @@ def remove(*paths: Path) -> Callable[[], None]:
             shutil.rmtree(path, ignore_errors=True)
 
     return clean
+
+
+@dataclass
+class Contender:
+    """One command of a task, measured once a round; ``before`` runs untimed before each run."""
+
+    tool: str
+    task: str
+    key: str
+    command: list[str]
+    cwd: Path
+    env: Optional[dict[str, str]] = None
+    timeout: float = CODEGEN_TIMEOUT_S
+    before: Optional[Callable[[], None]] = None
+    result: Summary = field(default_factory=Summary)
+
+    def run_once(self) -> Measurement:
+        if self.before is not None:
+            self.before()
+        run = measure(self.command, cwd=self.cwd, env=self.env, timeout=self.timeout)
+        self.result.runs.append(run)
+        status = "ok" if run.ok else f"FAILED ({run.failure()})"
+        log(
+            f"  {self.tool}: {self.task} [{len(self.result.runs)}]: {run.wall_s:.2f} s "
+            f"(CPU {run.cpu_s:.2f} s), peak {run.peak_mb:.0f} MB "
+            f"(largest process {run.maxrss_mb:.0f} MB) {status}"
+        )
+        return run
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A ratio codegen ÷ peer to report: the keys of two contenders of the same rounds."""
+
+    mine: str
+    theirs: str
+    memory: bool = False  # also the ratio of peak memory
+
+
+@dataclass
+class Report:
+    """What a run measured: the contenders in the order they ran, and the ratios to show."""
+
+    contenders: list[Contender] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # tool, task, why
+
+    def by_key(self) -> dict[str, Contender]:
+        return {c.key: c for c in self.contenders}
+
+
+def run_rounds(title: str, contenders: list[Contender], times: int) -> list[Contender]:
+    """Measure ``contenders`` in ``times`` rounds, each once a round, in the order given."""
+    log(f"{title}: {times} round(s) of {', '.join(c.key for c in contenders)}")
+    alternate([c.run_once for c in contenders], times)
+    return contenders
 
 
 # --- peers -----------------------------------------------------------------------------------
@@ -151,7 +186,7 @@ def peer_env(bin_dir: Path) -> dict[str, str]:
     return env
 
 
-# --- the run ---------------------------------------------------------------------------------
+# --- the tasks -------------------------------------------------------------------------------
 
 
 def codegen_command(*args: object) -> list[str]:
@@ -165,14 +200,528 @@ def codegen_command(*args: object) -> list[str]:
     ]
 
 
-def machine_info() -> dict[str, str]:
+def codegen_settings() -> dict[str, object]:
+    """The ``[tool.codegen]`` table of the project's ``pyproject.toml``."""
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    return dict(settings.get("tool", {}).get("codegen", {}))
+
+
+def cache_env(cache: Path) -> dict[str, str]:
+    """This environment with codegen's cache folder (format cache, spec JSON) at ``cache``."""
+    return {**os.environ, "CODEGEN_CACHE_DIR": str(cache)}
+
+
+def codegen_contenders(
+    scope: Sequence[str], label: str, key: str, out: Path, cache: Path
+) -> list[Contender]:
+    """generate and check of ``scope`` (``-o OP`` or ``--all``), cold and warm.
+
+    Cold: the output and the format cache folder are removed first (the spec's JSON form,
+    which lives in the same folder, is made again too: a new machine). Warm: the cache the
+    cold run just before filled, the output removed (generate) or kept (check).
+    """
+    env = cache_env(cache)
+    generate = codegen_command("generate", "-q", *scope, "--output", out)
+    check = codegen_command("check", *scope, "--output", out)
+    return [
+        Contender(
+            "codegen",
+            f"generate {label}, cold (empty cache)",
+            f"generate-{key}-cold",
+            generate,
+            REPO,
+            env,
+            before=remove(out, cache),
+        ),
+        Contender(
+            "codegen",
+            f"generate {label}, warm cache",
+            f"generate-{key}-warm",
+            generate,
+            REPO,
+            env,
+            before=remove(out),
+        ),
+        Contender(
+            "codegen",
+            f"check {label}, unchanged tree, empty cache (a fresh clone)",
+            f"check-{key}-cold",
+            check,
+            REPO,
+            env,
+            before=remove(cache),
+        ),
+        Contender(
+            "codegen",
+            f"check {label}, unchanged tree, warm cache",
+            f"check-{key}-warm",
+            check,
+            REPO,
+            env,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Peers:
+    """The peers' installed commands, and where their inputs and outputs go."""
+
+    opc_bin: Path
+    dcg_bin: Path
+    work: Path
+    spec_json: Path
+    subset_json: Path
+
+    @property
+    def opc_label(self) -> str:
+        return f"{OPC[0]} {OPC[1]}"
+
+    @property
+    def dcg_label(self) -> str:
+        return f"{DCG[0]} {DCG[1]}"
+
+    def opc(self, task: str, key: str, source: Path) -> Contender:
+        config = self.work / "opc-config.yaml"
+        config.write_text("literal_enums: true\n", encoding="utf-8")
+        out = self.work / key
+        command = [
+            str(self.opc_bin / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(source),
+            "--config",
+            str(config),
+            "--output-path",
+            str(out),
+            "--overwrite",
+        ]
+        return Contender(
+            self.opc_label,
+            task,
+            key,
+            command,
+            self.work,
+            peer_env(self.opc_bin),
+            timeout=PEER_TIMEOUT_S,
+            before=remove(out),
+        )
+
+    @property
+    def dcg_models(self) -> Path:
+        """Stripe's dotted schema names (``checkout.session``) make its output a package."""
+        return self.work / "dcg" / "models"
+
+    def dcg(self) -> Contender:
+        self.dcg_models.parent.mkdir(exist_ok=True)
+        command = [
+            str(self.dcg_bin / "datamodel-codegen"),
+            "--input",
+            str(self.spec_json),
+            "--input-file-type",
+            "openapi",
+            "--output",
+            str(self.dcg_models),
+            "--output-model-type",
+            "pydantic_v2.BaseModel",
+            "--disable-timestamp",
+            "--formatters",  # its current default, named to silence its FutureWarning
+            "black",
+            "isort",
+        ]
+        return Contender(
+            self.dcg_label,
+            "models, whole spec (package `models/`)",
+            "dcg-all",
+            command,
+            self.work,
+            peer_env(self.dcg_bin),
+            timeout=DCG_TIMEOUT_S,
+            before=remove(self.dcg_models),
+        )
+
+
+def one_operation(
+    report: Report, work: Path, peers: Optional[Peers], times: int
+) -> Path:
+    """Round: codegen's generate and check of one operation, then openapi-python-client's
+    generate of that operation's subset of the spec. Returns codegen's output folder."""
+    one, cache = work / "codegen-one", work / "cache-one"
+    contenders = codegen_contenders(["-o", OPERATION], "1 operation", "one", one, cache)
+    contenders.append(
+        Contender(
+            "codegen",
+            "check --no-cache, 1 operation (formats every file; spec JSON from the cache)",
+            "check-one-nocache",
+            codegen_command("check", "--no-cache", "-o", OPERATION, "--output", one),
+            REPO,
+            cache_env(cache),
+        )
+    )
+    if peers is not None:
+        contenders.append(
+            peers.opc(
+                "generate, 1 operation (subset: the path + its $ref closure)",
+                "opc-one",
+                peers.subset_json,
+            )
+        )
+        report.pairs += [
+            Pair(c.key, "opc-one") for c in contenders if c.tool == "codegen"
+        ]
+    report.contenders += run_rounds("one operation", contenders, times)
+    return one
+
+
+def all_operations(
+    report: Report, work: Path, peers: Optional[Peers], times: int, quick: bool
+) -> Path:
+    """Round: codegen's generate and check of all operations, openapi-python-client's generate
+    of the whole spec (not with ``--quick``) and datamodel-code-generator's models of it.
+    """
+    every = work / "codegen-all"
+    contenders = codegen_contenders(
+        ["--all"], "--all", "all", every, work / "cache-all"
+    )
+    mine = [c.key for c in contenders]
+    if peers is not None:
+        if quick:
+            report.skipped.append(
+                (peers.opc_label, "generate, whole spec", "skipped (--quick)")
+            )
+        else:
+            contenders.append(
+                peers.opc(
+                    "generate, whole spec (`literal_enums: true`)",
+                    "opc-all",
+                    peers.spec_json,
+                )
+            )
+            report.pairs += [
+                Pair(key, "opc-all", memory=key.startswith("generate")) for key in mine
+            ]
+        contenders.append(peers.dcg())
+        report.pairs += [
+            Pair(key, "dcg-all", memory=True)
+            for key in mine
+            if key.startswith("generate")
+        ]
+    report.contenders += run_rounds("all operations", contenders, times)
+    return every
+
+
+def imports(
+    report: Report, work: Path, every: Path, peers: Optional[Peers], times: int
+) -> None:
+    """Round: import codegen's all-operations package, datamodel-code-generator's models, and
+    start the interpreter alone (for scale); all with this interpreter (pydantic 2)."""
+    package = str(codegen_settings().get("package", "stripe_client"))
+    import_code = f"import {package}; import {package}.models"
+    contenders = [
+        Contender(
+            "codegen",
+            f"import all-ops package (`{import_code}`)",
+            "import",
+            [sys.executable, "-c", import_code],
+            every,
+        ),
+        Contender(
+            "python",
+            "interpreter start (`python -c pass`), for scale",
+            "python",
+            [sys.executable, "-c", "pass"],
+            work,
+        ),
+    ]
+    if peers is not None:
+        if peers.dcg_models.is_dir():
+            contenders.insert(
+                1,
+                Contender(
+                    peers.dcg_label,
+                    "import its models (`import models`)",
+                    "dcg-import",
+                    [sys.executable, "-c", "import models"],
+                    peers.dcg_models.parent,
+                ),
+            )
+            report.pairs.append(Pair("import", "dcg-import"))
+        else:
+            report.skipped.append(
+                (peers.dcg_label, "import its models", "skipped: no models generated")
+            )
+    report.contenders += run_rounds("imports", contenders, times)
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def memory_gib() -> str:
     meminfo = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()
-    return {
-        "python": platform.python_version(),
-        "cores": str(os.cpu_count()),
-        "memory": f"{int(meminfo[1]) / 1024 / 1024:.0f} GiB",
-        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-    }
+    return f"{int(meminfo[1]) / 1024 / 1024:.0f} GiB"
+
+
+def prepare_specs(work: Path) -> Optional[tuple[Path, Path]]:
+    """The whole pinned spec as JSON (no YAML cost for the peers) and the one-operation subset;
+    ``None`` (with the reason logged) when the spec cannot be read."""
+    pin = REPO / str(codegen_settings().get("spec", "spec/stripe.lock.json"))
+    spec_json, subset_json = work / "spec.json", work / "subset.json"
+    prepared = subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "subset_spec.py"),
+            str(pin),
+            OPERATION_PATH,
+            OPERATION_METHOD,
+            str(subset_json),
+            str(spec_json),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if prepared.returncode != 0:
+        lines = prepared.stderr.strip().splitlines()
+        log(lines[-1] if lines else "could not load the spec")
+        log("run `codegen spec fetch` first")
+        return None
+    return spec_json, subset_json
+
+
+def run(args: argparse.Namespace) -> int:
+    # This driver stays small (no spec, no black in memory): the measured commands are its
+    # grandchildren, and a lean driver keeps the sampler cheap.
+    times = 1 if args.quick else REPEATS
+    start = conditions()
+    report = Report()
+    work = Path(tempfile.mkdtemp(prefix="codegen-bench-"))
+    try:
+        specs = prepare_specs(work)
+        if specs is None:
+            return 2
+        peers = None
+        if not args.skip_peers:
+            peers = Peers(
+                ensure_peer(args.peers, *OPC),
+                ensure_peer(args.peers, *DCG),
+                work,
+                *specs,
+            )
+        one_operation(report, work, peers, times)
+        every = all_operations(report, work, peers, times, args.quick)
+        if report.by_key()["generate-all-warm"].result.ok:
+            imports(report, work, every, peers, times)
+        else:
+            report.skipped.append(
+                ("codegen", "import all-ops package", "skipped: generate --all failed")
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    text = render(
+        report, start, conditions(), args, importlib.metadata.version("black")
+    )
+    print(text)
+    if args.results is not None:
+        write_results(args.results, text)
+        log(f"wrote {args.results}")
+    codegen_ok = all(c.result.ok for c in report.contenders if c.tool == "codegen")
+    return 0 if codegen_ok else 1
+
+
+def write_results(path: Path, report: str) -> None:
+    """Write ``report`` to ``path``, keeping the sections of the file this script does not
+    write (other benchmarks' results, such as the gateway's, added by hand)."""
+    own = {line for line in report.splitlines() if line.startswith("## ")}
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    sections = re.split(r"^(?=## )", old, flags=re.MULTILINE)[1:]
+    kept = [s for s in sections if s.splitlines()[0] not in own]
+    path.write_text(
+        "\n".join([report.rstrip("\n"), *(s.rstrip("\n") for s in kept)]) + "\n",
+        encoding="utf-8",
+    )
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _cell(summary: Summary, attribute: str, digits: int) -> str:
+    return summary.spread(attribute).show(digits)
+
+
+def _ratios(mine: Summary, theirs: Summary, attribute: str) -> Spread:
+    """``attribute`` of each run of ``mine`` over that of the peer's run of the same round."""
+    return pair_ratios(
+        [getattr(run, attribute) for run in mine.runs],
+        [getattr(run, attribute) for run in theirs.runs],
+    )
+
+
+# (aim, contender key, peer key or None, the test on the median wall time or median ratio)
+AIMS: list[tuple[str, str, Optional[str], str, Callable[[float], bool]]] = [
+    (
+        "`check`, 1 operation, warm cache, under 1 s",
+        "check-one-warm",
+        None,
+        "wall_s",
+        lambda wall: wall < 1.0,
+    ),
+    (
+        "`generate`, 1 operation, cold, no slower than openapi-python-client",
+        "generate-one-cold",
+        "opc-one",
+        "wall_s",
+        lambda ratio: ratio <= 1.0,
+    ),
+    (
+        "`generate --all`, cold, at most 1/3 of openapi-python-client's wall time",
+        "generate-all-cold",
+        "opc-all",
+        "wall_s",
+        lambda ratio: ratio <= 1 / 3,
+    ),
+    (
+        "`generate --all`, cold, at most 1/2 of openapi-python-client's peak memory",
+        "generate-all-cold",
+        "opc-all",
+        "peak_mb",
+        lambda ratio: ratio <= 1 / 2,
+    ),
+    (
+        "`check --all`, warm cache, under 2 s",
+        "check-all-warm",
+        None,
+        "wall_s",
+        lambda wall: wall < 2.0,
+    ),
+    (
+        "importing the all-ops package under 0.5 s",
+        "import",
+        None,
+        "wall_s",
+        lambda wall: wall < 0.5,
+    ),
+]
+
+
+def aims(report: Report) -> list[str]:
+    """One line per aim: met, not met or not measured (from medians)."""
+    by_key = report.by_key()
+    lines = []
+    for text, key, peer, attribute, test in AIMS:
+        mine, theirs = by_key.get(key), by_key.get(peer or "")
+        verdict = "not measured"
+        if mine is not None and mine.result.ok:
+            if peer is None:
+                value = mine.result.spread(attribute).median
+                verdict = (
+                    "met" if test(value) else "**not met**"
+                ) + f" ({value:.2f} s)"
+            elif theirs is not None and theirs.result.ok:
+                value = _ratios(mine.result, theirs.result, attribute).median
+                verdict = ("met" if test(value) else "**not met**") + f" ({value:.2f}×)"
+        lines.append(f"- {text}: {verdict}")
+    return lines
+
+
+def render(
+    report: Report,
+    start: dict[str, str],
+    end: dict[str, str],
+    args: argparse.Namespace,
+    black_version: str,
+) -> str:
+    times = 1 if args.quick else REPEATS
+    flags = f"{' --quick' if args.quick else ''}{' --skip-peers' if args.skip_peers else ''}"
+    lines = [
+        "# Benchmark: codegen against its peers",
+        "",
+        f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by "
+        f"`benchmarks/generate_vs_peers.py{flags}` at commit {git_head()}; "
+        f"Python {start['python']}, black {black_version}, {start['cores']} cores, "
+        f"{memory_gib()}; load average {start['load']} before, {end['load']} after "
+        "(the machine is shared, so expect some noise); Python bytecode caching "
+        f"{start['bytecode']}.",
+        "",
+        f"Whole processes, {times} round(s): in each round every contender of the task runs "
+        "once, one after the other (codegen, then the peers), so that each ratio compares runs "
+        "made seconds apart. Values are the median and, in brackets, the range (min–max). Peak "
+        "memory is the larger of the biggest single process (`ru_maxrss`) and the sampled sum "
+        "of the process tree's PSS; CPU s is user plus system time of the whole tree.",
+        "",
+        "| tool | task | wall s | CPU s | peak MB |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for contender in report.contenders:
+        name = f"| {contender.tool} | {contender.task} |"
+        result = contender.result
+        if not result.ok:
+            failure = result.failure().replace("|", "\\|")[:300]
+            lines.append(f"{name} **failed**: {failure} | | |")
+            continue
+        lines.append(
+            f"{name} {_cell(result, 'wall_s', 2)} | {_cell(result, 'cpu_s', 2)} | "
+            f"{_cell(result, 'peak_mb', 0)} |"
+        )
+    lines += [f"| {tool} | {task} | {why} | | |" for tool, task, why in report.skipped]
+    lines += [
+        "",
+        "## Ratios codegen ÷ peer, round by round",
+        "",
+        "The ratio of the runs of each round, median (min–max); below 1× codegen is faster or "
+        "smaller. The warm rows are compared with the same peer runs as the cold ones.",
+        "",
+        "| codegen | peer | wall time | peak memory |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    by_key = report.by_key()
+    for pair in report.pairs:
+        mine, theirs = by_key[pair.mine], by_key[pair.theirs]
+        if not (mine.result.ok and theirs.result.ok):
+            lines.append(f"| {mine.task} | {theirs.tool}: {theirs.task} | failed | |")
+            continue
+        memory = (
+            _ratios(mine.result, theirs.result, "peak_mb").show(2, "×")
+            if pair.memory
+            else ""
+        )
+        lines.append(
+            f"| {mine.task} | {theirs.tool}: {theirs.task.split(' (')[0]} | "
+            f"{_ratios(mine.result, theirs.result, 'wall_s').show(2, '×')} | {memory} |"
+        )
+    lines += ["", "## Aims (issues 2 and 4)", "", *aims(report)]
+    lines += [
+        "",
+        "## Method",
+        "",
+        "- codegen runs as `python -m generator ... --config pyproject.toml --output <tmp>`. "
+        '"Cold" removes the output folder and the whole cache folder (`CODEGEN_CACHE_DIR`, a '
+        "folder of this run) first: black formats every file and everything else codegen "
+        "keeps there (the pinned YAML spec's JSON form, compiled templates) is made again, as "
+        'on a new machine. "Warm" keeps the cache the cold run of the same round filled and '
+        "removes only the output folder.",
+        "- `check` runs on the tree the `generate` of the same round wrote (the same bytes as a "
+        "fresh clone), with the cache folder emptied first (a fresh clone on a new machine) or "
+        "warm (the cache kept between CI runs); `--no-cache` formats every file and neither "
+        "reads nor writes the format cache (it still reads the spec's JSON form from the warm "
+        "cache folder).",
+        f"- openapi-python-client {OPC[1]} and datamodel-code-generator {DCG[1]} run from their "
+        "own venvs under `benchmarks/.peers/`, given the pinned spec as JSON (so they pay no "
+        "YAML parsing). openapi-python-client uses a config with `literal_enums: true` (it "
+        "crashes on this spec without it) and its default post hooks (ruff); its one-operation "
+        f"input is `{OPERATION_METHOD.upper()} {OPERATION_PATH}` plus the transitive closure of "
+        "its `$ref`s (`benchmarks/subset_spec.py`), made at run time. Neither caches anything "
+        "between runs.",
+        "- datamodel-code-generator: `--input-file-type openapi --output-model-type "
+        "pydantic_v2.BaseModel --disable-timestamp --formatters black isort` (its default "
+        "formatters); Stripe's dotted schema names make it write a package (`models/`, its "
+        "`__init__` importing the models from `models/_internal.py`), not one file.",
+        "- Imports run with the same interpreter (pydantic 2). With bytecode caching off "
+        "(`PYTHONDONTWRITEBYTECODE`), each import compiles both packages from source, as the "
+        "first import after generating does; with it on, the first round writes the "
+        "`__pycache__` the later rounds read. The same holds for codegen's own source (the "
+        "peers and black read the bytecode pip wrote when they were installed).",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def git_head() -> str:
@@ -190,509 +739,6 @@ def git_head() -> str:
     )
     head = done.stdout.strip() or "unknown"
     return head + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
-
-
-def run(args: argparse.Namespace) -> int:
-    # This driver stays small (no spec, no black in memory): the measured commands are its
-    # grandchildren, and a lean driver keeps the sampler cheap.
-    times = 1 if args.quick else REPEATS
-    codegen_settings = tomllib.loads(
-        (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    )
-    codegen_settings = codegen_settings.get("tool", {}).get("codegen", {})
-    package = codegen_settings.get("package", "stripe_client")
-    pin = REPO / codegen_settings.get("spec", "spec/stripe.lock.json")
-    start_info = machine_info()
-    rows: list[Row] = []
-    work = Path(tempfile.mkdtemp(prefix="codegen-bench-"))
-    try:
-        spec_json = (
-            work / "spec.json"
-        )  # the same data for every peer, as JSON (no YAML cost)
-        subset_json = work / "subset.json"
-        prepared = subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "subset_spec.py"),
-                str(pin),
-                OPERATION_PATH,
-                OPERATION_METHOD,
-                str(subset_json),
-                str(spec_json),
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if prepared.returncode != 0:
-            log(
-                prepared.stderr.strip().splitlines()[-1]
-                if prepared.stderr.strip()
-                else "could not load the spec"
-            )
-            log("run `codegen spec fetch` first")
-            return 2
-
-        # codegen, one operation; black's output is cached in a folder of this run only
-        one = work / "codegen-one"
-        cache = work / "format-cache"
-        env = {**os.environ, "CODEGEN_CACHE_DIR": str(cache)}
-        log(f"codegen, one operation ({OPERATION}):")
-        rows.append(
-            Row(
-                "codegen",
-                f"generate, 1 operation, cold (`-o {OPERATION}`, empty cache)",
-                repeat(
-                    "generate",
-                    codegen_command("generate", "-q", "-o", OPERATION, "--output", one),
-                    times=times,
-                    cwd=REPO,
-                    env=env,
-                    before=remove(one, cache),
-                ),
-                key="one",
-            )
-        )
-        rows.append(
-            Row(
-                "codegen",
-                "check, 1 operation, unchanged tree, empty cache (a fresh clone)",
-                repeat(
-                    "check, empty cache",
-                    codegen_command("check", "-o", OPERATION, "--output", one),
-                    times=times,
-                    cwd=REPO,
-                    env=env,
-                    before=remove(cache),
-                ),
-                key="check-one-cold",
-            )
-        )
-        rows.append(
-            Row(
-                "codegen",
-                "check, 1 operation, unchanged tree, warm cache",
-                repeat(
-                    "check",
-                    codegen_command("check", "-o", OPERATION, "--output", one),
-                    times=times,
-                    cwd=REPO,
-                    env=env,
-                ),
-                key="check-one",
-            )
-        )
-        rows.append(
-            Row(
-                "codegen",
-                "check --no-cache, 1 operation",
-                repeat(
-                    "check --no-cache",
-                    codegen_command(
-                        "check", "--no-cache", "-o", OPERATION, "--output", one
-                    ),
-                    times=times,
-                    cwd=REPO,
-                ),
-                key="check-one-nocache",
-            )
-        )
-
-        # codegen, all operations
-        every = work / "codegen-all"
-        log("codegen, all operations:")
-        generated_all = repeat(
-            "generate --all",
-            codegen_command("generate", "-q", "--all", "--output", every),
-            times=times,
-            cwd=REPO,
-            env=env,
-            before=remove(every, cache),
-        )
-        rows.append(
-            Row(
-                "codegen",
-                "generate --all, cold (empty cache)",
-                generated_all,
-                key="all",
-            )
-        )
-        if generated_all.ok:
-            rows.append(
-                Row(
-                    "codegen",
-                    "check --all, unchanged tree, empty cache (a fresh clone)",
-                    repeat(
-                        "check --all, empty cache",
-                        codegen_command("check", "--all", "--output", every),
-                        times=times,
-                        cwd=REPO,
-                        env=env,
-                        before=remove(cache),
-                    ),
-                    key="check-all-cold",
-                )
-            )
-            rows.append(
-                Row(
-                    "codegen",
-                    "check --all, unchanged tree, warm cache",
-                    repeat(
-                        "check --all",
-                        codegen_command("check", "--all", "--output", every),
-                        times=times,
-                        cwd=REPO,
-                        env=env,
-                    ),
-                    key="check-all",
-                )
-            )
-            import_code = f"import {package}; import {package}.models"
-            measure(
-                [sys.executable, "-c", import_code], cwd=every
-            )  # writes __pycache__
-            rows.append(
-                Row(
-                    "codegen",
-                    f"import all-ops package (`{import_code}`)",
-                    repeat(
-                        "import",
-                        [sys.executable, "-c", import_code],
-                        times=times,
-                        cwd=every,
-                    ),
-                    key="import",
-                )
-            )
-        else:
-            note = "skipped: generate --all failed"
-            rows.append(Row("codegen", "check --all, unchanged tree", None, note=note))
-            rows.append(Row("codegen", "import all-ops package", None, note=note))
-        rows.append(
-            Row(
-                "python",
-                "interpreter start (`python -c pass`), for scale",
-                repeat(
-                    "python -c pass",
-                    [sys.executable, "-c", "pass"],
-                    times=times,
-                    cwd=work,
-                ),
-            )
-        )
-
-        if not args.skip_peers:
-            rows += run_peers(args, work, spec_json, subset_json, times)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-    report = render(
-        rows, start_info, machine_info(), args, importlib.metadata.version("black")
-    )
-    print(report)
-    if args.results is not None:
-        args.results.write_text(report, encoding="utf-8")
-        log(f"wrote {args.results}")
-    return (
-        0
-        if all(r.result is None or r.result.ok for r in rows if r.tool == "codegen")
-        else 1
-    )
-
-
-def run_peers(
-    args: argparse.Namespace, work: Path, spec_json: Path, subset_json: Path, times: int
-) -> list[Row]:
-    rows: list[Row] = []
-    opc_bin = ensure_peer(args.peers, *OPC)
-    dcg_bin = ensure_peer(args.peers, *DCG)
-    opc_label = f"{OPC[0]} {OPC[1]}"
-    dcg_label = f"{DCG[0]} {DCG[1]}"
-
-    config = work / "opc-config.yaml"
-    config.write_text("literal_enums: true\n", encoding="utf-8")
-    opc = str(opc_bin / "openapi-python-client")
-
-    def opc_command(source: Path, out: Path) -> list[str]:
-        return [
-            opc,
-            "generate",
-            "--path",
-            str(source),
-            "--config",
-            str(config),
-            "--output-path",
-            str(out),
-            "--overwrite",
-        ]
-
-    log(f"{opc_label}:")
-    out = work / "opc-one"
-    rows.append(
-        Row(
-            opc_label,
-            f"generate, 1 operation (subset: the path + its $ref closure)",
-            repeat(
-                "one operation",
-                opc_command(subset_json, out),
-                times=times,
-                cwd=work,
-                env=peer_env(opc_bin),
-                timeout=PEER_TIMEOUT_S,
-                before=remove(out),
-                long_run_once=True,
-            ),
-            baseline="one",
-        )
-    )
-    if args.quick:
-        rows.append(
-            Row(
-                opc_label,
-                "generate, whole spec",
-                None,
-                baseline="all",
-                note="skipped (--quick)",
-            )
-        )
-    else:
-        out = work / "opc-all"
-        rows.append(
-            Row(
-                opc_label,
-                "generate, whole spec (`literal_enums: true`)",
-                repeat(
-                    "whole spec",
-                    opc_command(spec_json, out),
-                    times=times,
-                    cwd=work,
-                    env=peer_env(opc_bin),
-                    timeout=PEER_TIMEOUT_S,
-                    before=remove(out),
-                    long_run_once=True,
-                ),
-                baseline="all",
-            )
-        )
-
-    log(f"{dcg_label}:")
-    # Stripe's dotted schema names (`checkout.session`) make its output modular: a package
-    models_dir = work / "dcg"
-    models_dir.mkdir()
-    models = models_dir / "models"
-    dcg_command = [
-        str(dcg_bin / "datamodel-codegen"),
-        "--input",
-        str(spec_json),
-        "--input-file-type",
-        "openapi",
-        "--output",
-        str(models),
-        "--output-model-type",
-        "pydantic_v2.BaseModel",
-        "--disable-timestamp",
-        "--formatters",  # its current default, named to silence its FutureWarning
-        "black",
-        "isort",
-    ]
-    generated = repeat(
-        "models, whole spec",
-        dcg_command,
-        times=times,
-        cwd=work,
-        env=peer_env(dcg_bin),
-        timeout=DCG_TIMEOUT_S,
-        before=remove(models),
-        long_run_once=True,
-    )
-    rows.append(
-        Row(
-            dcg_label,
-            "models, whole spec (package `models/`)",
-            generated,
-            baseline="all",
-        )
-    )
-    if generated.ok and models.is_dir():
-        # the same interpreter as codegen's import (pydantic 2), bytecode cache warmed first
-        measure([sys.executable, "-c", "import models"], cwd=models_dir)
-        rows.append(
-            Row(
-                dcg_label,
-                "import its models (`import models`)",
-                repeat(
-                    "import models",
-                    [sys.executable, "-c", "import models"],
-                    times=times,
-                    cwd=models_dir,
-                ),
-                baseline="import",
-            )
-        )
-    else:
-        rows.append(
-            Row(
-                dcg_label,
-                "import its models",
-                None,
-                baseline="import",
-                note="skipped: no models were generated",
-            )
-        )
-    return rows
-
-
-# --- the report ------------------------------------------------------------------------------
-
-
-def _ratio(value: float, base: float) -> str:
-    return f"{value / base:.1f}×" if base > 0 else "—"
-
-
-AIMS = [
-    (
-        "check",
-        "check-one",
-        lambda s, rows: s.wall_s < 1.0,
-        "`check`, 1 operation, under 1 s",
-    ),
-    (
-        "generate",
-        "one",
-        None,
-        "`generate`, 1 operation, no slower than openapi-python-client",
-    ),
-    (
-        "all-wall",
-        "all",
-        None,
-        "`generate --all` at most 1/3 of openapi-python-client's wall time",
-    ),
-    (
-        "all-mem",
-        "all",
-        None,
-        "`generate --all` at most 1/2 of openapi-python-client's peak memory",
-    ),
-    (
-        "check-all",
-        "check-all",
-        lambda s, rows: s.wall_s < 2.0,
-        "`check --all` under 2 s",
-    ),
-    (
-        "import",
-        "import",
-        lambda s, rows: s.wall_s < 0.5,
-        "importing the all-ops package under 0.5 s",
-    ),
-]
-
-
-def render(
-    rows: list[Row],
-    start: dict[str, str],
-    end: dict[str, str],
-    args: argparse.Namespace,
-    black_version: str,
-) -> str:
-    by_key = {
-        row.key: row.result for row in rows if row.key and row.result and row.result.ok
-    }
-    lines = [
-        "# Benchmark: codegen against its peers",
-        "",
-        f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by "
-        f"`benchmarks/generate_vs_peers.py{' --quick' if args.quick else ''}"
-        f"{' --skip-peers' if args.skip_peers else ''}` at commit {git_head()}; "
-        f"Python {start['python']}, black {black_version}, {start['cores']} cores, "
-        f"{start['memory']}; load average {start['load']} at the start, {end['load']} at the end "
-        "(the machine is shared, so expect some noise).",
-        "",
-        f"Whole processes; median of {1 if args.quick else REPEATS} runs (a peer run over "
-        f"{LONG_RUN_S:.0f} s is run once). Peak memory is the larger of the biggest single "
-        "process (`ru_maxrss`) and the sampled sum of the process tree's PSS; CPU s is user plus "
-        "system time of the whole tree, steadier than wall time when the machine is busy. "
-        "Ratios are "
-        "the peer's value over codegen's for the comparable task (generate 1 operation; "
-        "generate all; import the all-ops package).",
-        "",
-        "| tool | task | wall s | CPU s | peak MB | ratio peer ÷ codegen (wall, CPU, memory) |",
-        "| --- | --- | ---: | ---: | ---: | --- |",
-    ]
-    for row in rows:
-        if row.result is None:
-            lines.append(f"| {row.tool} | {row.task} | — | — | — | {row.note} |")
-            continue
-        if not row.result.ok:
-            failure = row.result.failure().replace("|", "\\|")[:300]
-            lines.append(
-                f"| {row.tool} | {row.task} | — | — | — | **failed**: {failure} |"
-            )
-            continue
-        ratio = ""
-        base = by_key.get(row.baseline or "")
-        if base is not None:
-            ratio = (
-                f"{_ratio(row.result.wall_s, base.wall_s)}, "
-                f"{_ratio(row.result.cpu_s, base.cpu_s)}, "
-                f"{_ratio(row.result.peak_mb, base.peak_mb)}"
-            )
-        elif row.tool == "codegen":
-            ratio = "1.0× (baseline)" if row.key in ("one", "all", "import") else ""
-        runs = len(row.result.runs)
-        once = " (1 run)" if runs == 1 and not args.quick else ""
-        lines.append(
-            f"| {row.tool} | {row.task} | {row.result.wall_s:.2f}{once} | "
-            f"{row.result.cpu_s:.2f} | {row.result.peak_mb:.0f} | {ratio} |"
-        )
-    lines += ["", "## Aims (issues 2 and 4)", ""]
-    peer = {
-        row.baseline: row.result
-        for row in rows
-        if row.tool.startswith(OPC[0]) and row.result is not None and row.result.ok
-    }
-    for name, key, test, text in AIMS:
-        mine = by_key.get(key)
-        verdict = "not measured"
-        if mine is not None:
-            if test is not None:
-                verdict = "met" if test(mine, rows) else "**not met**"
-            elif key in peer:
-                other = peer[key]
-                if name == "generate":
-                    ok = mine.wall_s <= other.wall_s
-                elif name == "all-wall":
-                    ok = mine.wall_s <= other.wall_s / 3
-                else:
-                    ok = mine.peak_mb <= other.peak_mb / 2
-                verdict = "met" if ok else "**not met**"
-        lines.append(f"- {text}: {verdict}")
-    lines += [
-        "",
-        "## Method",
-        "",
-        f"- codegen runs as `python -m generator ... --config pyproject.toml --output <tmp>`; "
-        '"cold" means the output folder and the format cache (`CODEGEN_CACHE_DIR`, a folder of '
-        "this run) are removed first; the pinned spec's JSON form (`spec/cache/<sha256>.json`, "
-        "made on first load) is kept.",
-        "- `check` runs on the tree the last `generate` wrote (same bytes as a fresh clone), "
-        "with the format cache emptied first (a fresh clone on a new machine) or warm (the "
-        "cache kept between CI runs); `--no-cache` formats every file and touches no cache.",
-        f"- openapi-python-client {OPC[1]} and datamodel-code-generator {DCG[1]} run from their "
-        "own venvs under `benchmarks/.peers/`, given the pinned spec as JSON (so they pay no "
-        "YAML parsing). openapi-python-client uses a config with `literal_enums: true` (it "
-        "crashes on this spec without it) and its default post hooks (ruff); its one-operation "
-        f"input is `{OPERATION_METHOD.upper()} {OPERATION_PATH}` plus the transitive closure of "
-        "its `$ref`s (`benchmarks/subset_spec.py`), made at run time.",
-        "- datamodel-code-generator: `--input-file-type openapi --output-model-type "
-        "pydantic_v2.BaseModel --disable-timestamp --formatters black isort` (its default "
-        "formatters); Stripe's dotted schema names make it write a package (`models/`, its "
-        "`__init__` importing the models from `models/_internal.py`), not one file.",
-        "- Imports run with the same interpreter (pydantic 2), after one untimed import that "
-        "writes the bytecode cache.",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

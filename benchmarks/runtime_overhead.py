@@ -14,13 +14,19 @@ Measured in one run, each number the best of several repeats, in microseconds pe
   error check, parsing), with the HTTP layer answering from memory: an `httpx.MockTransport`
   for the generated client, a canned `stripe.HTTPClient` for Stripe's SDK.
 
-Then the import time of each package (`python -X importtime`, best of several runs), and the
-first call of a fresh process (import, model schemas built on first use, one call).
+Then the import time of each package (`python -X importtime`) and the first call of a fresh
+process (import, model schemas built on first use, one call): fresh processes, run by run in
+turn (stripe_client, stripe, stripe_client, ...) so that both sides of each ratio see the same
+load; the median and range (min–max) of each, and of the ratios of the runs of each round.
+Whether Python writes bytecode (`PYTHONDONTWRITEBYTECODE` unset) is printed with them: without
+it every fresh process compiles the generated package from source, while Stripe's SDK reads the
+bytecode pip wrote when it was installed.
 
     python benchmarks/runtime_overhead.py [--quick] [--fixtures PATH] [--generated PATH]
 
-Needs the generated package in `generated/stripe_client` (`codegen generate`) and Stripe's SDK
-(`pip install stripe`, an optional benchmark dependency).
+Needs the generated package in `generated/stripe_client` (`codegen generate`), or in the folder
+given by `--generated PATH`, and Stripe's SDK (`pip install stripe`, an optional benchmark
+dependency).
 """
 
 from __future__ import annotations
@@ -29,7 +35,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import textwrap
@@ -38,7 +43,12 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import parse_qsl, urlencode
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from _measure import Spread, alternate, conditions, pair_ratios  # noqa: E402
+
 GENERATED = REPO / "generated"
 DEFAULT_FIXTURES = REPO.parent / "shared" / "stripe-openapi" / "fixtures3.json"
 API_KEY = "sk_test_benchmark"
@@ -83,7 +93,9 @@ except ImportError as error:
         "Install it into this environment: `pip install stripe`."
     )
 
-BODY_STYLES = {name: "deepObject" for name in ("bank_account", "card", "expand", "metadata")}
+BODY_STYLES = {
+    name: "deepObject" for name in ("bank_account", "card", "expand", "metadata")
+}
 
 
 def card_arguments() -> Dict[str, Any]:
@@ -133,7 +145,9 @@ def stripe_request() -> str:
     return encoded.replace("%5B", "[").replace("%5D", "]")
 
 
-def parsers(fixtures: Dict[str, Any]) -> Dict[str, Tuple[Callable[[], Any], Callable[[], Any]]]:
+def parsers(
+    fixtures: Dict[str, Any],
+) -> Dict[str, Tuple[Callable[[], Any], Callable[[], Any]]]:
     response_type: ResponseType[PaymentSource] = ResponseType(PaymentSource)
     requestor = _APIRequestor._global_with_options(api_key=API_KEY)
     steps = {}
@@ -163,9 +177,19 @@ class CannedHTTPClient(stripe.HTTPClient):
         self._body = body
 
     def request(
-        self, method: str, url: str, headers: Any, post_data: Any = None, *, _usage: Any = None
+        self,
+        method: str,
+        url: str,
+        headers: Any,
+        post_data: Any = None,
+        *,
+        _usage: Any = None,
     ) -> Tuple[str, int, Dict[str, str]]:
-        return self._body, 200, {"Request-Id": "req_benchmark", "Content-Type": "application/json"}
+        return (
+            self._body,
+            200,
+            {"Request-Id": "req_benchmark", "Content-Type": "application/json"},
+        )
 
     def close(self) -> None:
         pass
@@ -199,7 +223,8 @@ def whole_calls(
 
     def theirs() -> Any:
         return theirs_client.v1.customers.payment_sources.create(
-            "cus_123", {"card": card_arguments(), "expand": EXPAND, "metadata": METADATA}
+            "cus_123",
+            {"card": card_arguments(), "expand": EXPAND, "metadata": METADATA},
         )
 
     def check() -> None:
@@ -220,22 +245,21 @@ def per_call_us(function: Callable[[], Any], repeat: int) -> float:
     return min(timer.repeat(repeat=repeat, number=number)) / number * 1e6
 
 
-def import_us(module: str, runs: int) -> float:
-    """Best cumulative import time of `module` in a fresh interpreter, in microseconds."""
-    times = []
-    for _ in range(runs):
-        result = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
-            capture_output=True,
-            text=True,
-            env=_env(),
-            check=True,
-        )
-        lines = [
-            line for line in result.stderr.splitlines() if line.rstrip().endswith(f"| {module}")
-        ]
-        times.append(int(lines[-1].split("|")[1]))
-    return float(min(times))
+def import_ms(module: str) -> float:
+    """Cumulative import time of `module` in a fresh interpreter, in milliseconds."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=True,
+    )
+    lines = [
+        line
+        for line in result.stderr.splitlines()
+        if line.rstrip().endswith(f"| {module}")
+    ]
+    return int(lines[-1].split("|")[1]) / 1e3
 
 
 FIRST_CALL = {
@@ -271,21 +295,39 @@ FIRST_CALL = {
 }
 
 
-def first_call_ms(package: str, fixture_path: Path, runs: int) -> float:
-    """Median time from a fresh interpreter's first import to the end of its first call."""
+def first_call_ms(package: str, fixture_path: Path) -> float:
+    """Time from a fresh interpreter's first import to the end of its first call, in ms."""
     code = f"FIXTURE = {str(fixture_path)!r}\n" + textwrap.dedent(FIRST_CALL[package])
-    times = []
-    for _ in range(runs):
-        result = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True
-        )
-        times.append(float(result.stdout) * 1e3)
-    return statistics.median(times)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=True,
+    )
+    return float(result.stdout) * 1e3
+
+
+def fresh_process_row(
+    label: str, measure: Callable[[str], float], runs: int
+) -> Tuple[str, str, str, str]:
+    """One table row: `measure` of each package, run in turn (A B A B ...), `runs` rounds."""
+    mine, stripes = alternate(
+        [lambda: measure("stripe_client"), lambda: measure("stripe")], runs
+    )
+    return (
+        label,
+        Spread(tuple(mine)).show(0),
+        Spread(tuple(stripes)).show(0),
+        pair_ratios(mine, stripes).show(2),
+    )
 
 
 def _env() -> Dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")])
+    )
     return env
 
 
@@ -298,7 +340,8 @@ def table(rows: List[Tuple[str, str, str, str]]) -> str:
     lines = [
         "| "
         + " | ".join(
-            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+            for i, cell in enumerate(row)
         )
         + " |"
         for row in [header, *rows]
@@ -306,7 +349,9 @@ def table(rows: List[Tuple[str, str, str, str]]) -> str:
     lines.insert(
         1,
         "| "
-        + " | ".join("-" * widths[0] if i == 0 else "-" * (widths[i] - 1) + ":" for i in range(4))
+        + " | ".join(
+            "-" * widths[0] if i == 0 else "-" * (widths[i] - 1) + ":" for i in range(4)
+        )
         + " |",
     )
     return "\n".join(lines)
@@ -314,9 +359,14 @@ def table(rows: List[Tuple[str, str, str, str]]) -> str:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (noisier numbers)")
     parser.add_argument(
-        "--fixtures", type=Path, default=DEFAULT_FIXTURES, help="Stripe's fixtures3.json"
+        "--quick", action="store_true", help="fewer repeats (noisier numbers)"
+    )
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        default=DEFAULT_FIXTURES,
+        help="Stripe's fixtures3.json",
     )
     parser.add_argument(
         "--generated",
@@ -326,7 +376,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     options = parser.parse_args(argv)
     if not options.fixtures.is_file():
-        sys.exit(f"fixtures not found: {options.fixtures} (pass --fixtures PATH to fixtures3.json)")
+        sys.exit(
+            f"fixtures not found: {options.fixtures} (pass --fixtures PATH to fixtures3.json)"
+        )
     fixtures = json.loads(options.fixtures.read_text())["resources"]
     repeat, import_runs = (3, 3) if options.quick else (7, 7)
 
@@ -344,26 +396,40 @@ def main(argv: Optional[List[str]] = None) -> int:
     rows = []
     for name, (ours, theirs) in steps.items():
         mine, stripes = per_call_us(ours, repeat), per_call_us(theirs, repeat)
-        rows.append((f"{name} (µs/call)", f"{mine:.1f}", f"{stripes:.1f}", f"{mine / stripes:.2f}"))
+        rows.append(
+            (
+                f"{name} (µs/call)",
+                f"{mine:.1f}",
+                f"{stripes:.1f}",
+                f"{mine / stripes:.2f}",
+            )
+        )
 
     card_path = Path(os.environ.get("TMPDIR", "/tmp")) / "runtime_overhead_card.json"
     card_path.write_text(json.dumps(fixtures["card"]))
+    start = conditions()
     try:
-        for label, measure in (
-            ("import (ms)", lambda package: import_us(package, import_runs) / 1e3),
-            (
+        rows.append(fresh_process_row("import (ms)", import_ms, import_runs))
+        rows.append(
+            fresh_process_row(
                 "first call, fresh process (ms)",
-                lambda package: first_call_ms(package, card_path, import_runs),
-            ),
-        ):
-            mine, stripes = measure("stripe_client"), measure("stripe")
-            rows.append((label, f"{mine:.0f}", f"{stripes:.0f}", f"{mine / stripes:.2f}"))
+                lambda package: first_call_ms(package, card_path),
+                import_runs,
+            )
+        )
     finally:
         card_path.unlink()
 
+    source = Path(stripe_client.__file__).parent.parent
     print(
         f"Python {platform.python_version()}, httpx {httpx.__version__}, "
-        f"pydantic {__import__('pydantic').VERSION}; ratio = stripe_client / stripe (below 1 is faster)\n"
+        f"pydantic {__import__('pydantic').VERSION}; stripe_client from {source}; "
+        f"{start['cores']} cores, load average {start['load']} before the fresh processes, "
+        f"{conditions()['load']} after; Python bytecode caching {start['bytecode']}.\n"
+        "µs/call: best of several rounds. Fresh processes: median (min–max) of "
+        f"{import_runs} runs each, stripe_client and stripe in turn; their ratio is the median "
+        "(min–max) of the ratios of the runs of each round.\n"
+        "ratio = stripe_client / stripe (below 1 is faster)\n"
     )
     print(table(rows))
     return 0
