@@ -246,20 +246,41 @@ def unique_names(
     return result
 
 
+#: File names stay well below the 255 bytes most file systems allow, leaving room for the
+#: suffix and for a folder's own name limits (eCryptfs allows 143).
+MAX_STEM = 100
+
+
 def file_stem(name: str) -> str:
     """The file name (without suffix) for a generated module or page named ``name``.
 
     Identifiers may be non-ASCII (``名前``), file names stay ASCII: file systems normalise
     Unicode differently (macOS stores NFD), which would break ``check`` and links. A
     non-ASCII name keeps its ASCII letters and gets a short hash of the name, so the
-    result is stable and stays unique.
+    result is stable and stays unique; so does a name longer than ``MAX_STEM`` (deeply
+    nested inline schemas make such class names), cut to fit.
     """
-    if name.isascii():
+    if name.isascii() and len(name) <= MAX_STEM:
         return name
     ascii_part = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_part = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_part).strip("_")
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-    return f"{ascii_part or 'x'}_{digest}"
+    return f"{ascii_part[: MAX_STEM - 9].rstrip('_') or 'x'}_{digest}"
+
+
+def model_modules(names: Iterable[str]) -> dict[str, str]:
+    """The module of each model or alias of the ``models`` package, by its class name:
+    ``PaymentSource`` → ``payment_source``.
+
+    Unique even on a file system that ignores case (snake case is lower case: ``ABTest`` and
+    ``AbTest`` get ``ab_test`` and ``ab_test_2``), ASCII (``file_stem``), never a keyword
+    (``Class`` → ``class_``, which ``from .class_ import Class`` can import).
+    """
+    stems = {}
+    for name in names:
+        stem = file_stem(snake_case(name) or "model")
+        stems[name] = stem + "_" if keyword.iskeyword(stem) else stem
+    return unique_names(stems)
 
 
 # --- Names decided while lowering -------------------------------------------------------------

@@ -75,7 +75,9 @@ def test_the_expected_tree_has_every_kind_of_output() -> None:
     for expected in (
         ".codegen-manifest.json",
         f"{PACKAGE}/__init__.py",
-        f"{PACKAGE}/models.py",
+        f"{PACKAGE}/models/__init__.py",
+        f"{PACKAGE}/models/tree.py",
+        f"{PACKAGE}/models/fruit.py",  # an alias (a union of two models)
         f"{PACKAGE}/py.typed",
         f"{PACKAGE}/resources/trees.py",
         f"{PACKAGE}/params/photos.py",

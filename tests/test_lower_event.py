@@ -24,7 +24,7 @@ import pytest
 
 from generator import ir
 from generator.lower import Selection, lower_document
-from generator.present.package import models_context, object_classes
+from generator.present.models import object_classes, package_context
 from generator.render import RenderOptions, render
 from generator.spec import parse_document
 
@@ -174,9 +174,10 @@ def test_object_classes_map_each_resource_kind_to_its_component() -> None:
     api = _lower(with_event=True)
     # the deletion receipt shares `widget` and the inline `list` model has a tag too
     assert object_classes(api.models) == {"event": "Event", "widget": "Widget"}
-    assert models_context(api)["object_classes"] == [
-        ("event", "Event"),
-        ("widget", "Widget"),
+    kinds = package_context(api, {m.name: m.name.lower() for m in api.models})
+    assert [(k.tag, k.model) for k in kinds["object_kinds"]] == [
+        ('"event"', '"Event"'),
+        ('"widget"', '"Widget"'),
     ]
 
 
@@ -269,7 +270,7 @@ def test_the_rendered_package_types_the_event_and_its_object(
     assert event.data.object.size == 3
     assert event.data.object.model_extra == {"new_field": [1]}
     assert event.data.previous_attributes == {"size": 2}
-    assert models.OBJECT_CLASSES == {"event": models.Event, "widget": models.Widget}
+    assert models.OBJECT_KINDS == {"event": "Event", "widget": "Widget"}
 
 
 def test_without_an_event_component_the_event_is_a_stripe_object(

@@ -365,3 +365,27 @@ def test_markdown_anchor_is_what_github_gives_a_model_heading() -> None:
     assert naming.markdown_anchor("CustomerPaymentSourceCard") == (
         "customerpaymentsourcecard"
     )
+
+
+def test_model_modules_are_snake_case_unique_ascii_and_importable() -> None:
+    names = ["PaymentSource", "ABTest", "AbTest", "AbTest2", "Class", "Model名前"]
+    modules = naming.model_modules(names)
+    assert modules["PaymentSource"] == "payment_source"
+    # one folder may ignore case: ABTest and AbTest must not share a file
+    assert {modules["ABTest"], modules["AbTest"]} == {"ab_test", "ab_test_2"}
+    assert modules["AbTest2"] not in {"ab_test", "ab_test_2"}
+    assert modules["Class"] == "class_"  # `from .class import Class` would not parse
+    assert modules["Model名前"].isascii()
+    assert len(set(modules.values())) == len(names)
+    for module in modules.values():
+        assert module.isidentifier() and not keyword.iskeyword(module)
+        assert module == module.lower()
+
+
+def test_a_long_name_gets_a_short_stable_unique_file_stem() -> None:
+    deep = "_".join(f"level{n}" for n in range(40))
+    stem = naming.file_stem(deep)
+    assert len(stem) <= naming.MAX_STEM and stem.isascii()
+    assert stem.startswith("level0_level1_") and stem == naming.file_stem(deep)
+    assert stem != naming.file_stem(deep + "_level40")
+    assert naming.file_stem("x" * naming.MAX_STEM) == "x" * naming.MAX_STEM

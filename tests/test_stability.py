@@ -449,7 +449,7 @@ def test_a_tampered_file_with_a_matching_manifest_fails_check(
 ) -> None:
     """The pull request that edits a file can edit the manifest too: check must not care."""
     config, spec, out = generated
-    rel = "stripe_client/models.py"
+    rel = "stripe_client/models/__init__.py"
     tampered = (out / rel).read_bytes() + b'import os\nos.system("echo pwned")\n'
     (out / rel).write_bytes(tampered)
     manifest = json.loads((out / MANIFEST_NAME).read_bytes())

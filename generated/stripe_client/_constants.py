@@ -6,7 +6,7 @@ imports them from here)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type
 
 if TYPE_CHECKING:
     from ._model_base import StripeModel
@@ -21,7 +21,7 @@ __all__ = [
     "PACKAGE_NAME",
     "VERSION",
     "event_class",
-    "object_classes",
+    "object_class",
     "parse_error_detail",
 ]
 
@@ -35,19 +35,18 @@ BASE_URL = "https://api.stripe.com"
 """The spec's server, where requests go unless the client is given another `base_url`."""
 
 
-def parse_error_detail(
-    data: Dict[str, Any], raw: Dict[str, Any]
-) -> Optional[ErrorDetail]:
-    """The typed error of an error response's JSON `data` (None if it is not one)."""
-    # Imported here so that importing the package does not load every model.
-    from pydantic import ValidationError
+def parse_error_detail(raw: Dict[str, Any]) -> Optional[ErrorDetail]:
+    """The typed error of an error response's `error` object `raw`: None if `raw` lacks a
+    field `ApiErrors` requires, else built leniently like every response
+    (nothing sent is lost, and no validator of every model is built)."""
+    # Imported here so that importing the package does not load the models.
+    from ._lenient import construct, sends_required
+    from .models import ApiErrors
 
-    from .models import Error
-
-    try:
-        return Error.model_validate(data).error
-    except ValidationError:
+    if not sends_required(ApiErrors, raw):
         return None
+    detail: ErrorDetail = construct(ApiErrors, raw)
+    return detail
 
 
 def event_class() -> Optional[Type[Event]]:
@@ -60,8 +59,11 @@ def event_class() -> Optional[Type[Event]]:
     return Event
 
 
-def object_classes() -> Mapping[str, Type[StripeModel]]:
-    """The model of each object kind (`object` tag) the package has, from `models`."""
-    from .models import OBJECT_CLASSES
+def object_class(kind: str) -> Optional[Type[StripeModel]]:
+    """The model of the object kind `kind` (an `object` tag), None for a kind the package
+    has no model of; imports that model alone (`models.OBJECT_KINDS`)."""
+    from . import models
 
-    return OBJECT_CLASSES
+    name = models.OBJECT_KINDS.get(kind)
+    found: Optional[Type[StripeModel]] = None if name is None else getattr(models, name)
+    return found

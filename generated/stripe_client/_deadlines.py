@@ -28,6 +28,7 @@ __all__ = [
     "ATTEMPT_DEADLINE",
     "attempt_seconds",
     "bound_reads_by_attempt_deadlines",
+    "bound_transport_reads",
     "bounded_timeouts",
 ]
 
@@ -158,21 +159,28 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
 
 def bound_reads_by_attempt_deadlines(http_client: httpx.Client) -> None:
-    """Make every read and write of the client's connections end by the attempt's deadline.
-
-    A per-read timeout alone lets a server that sends its response headers a byte at a time
-    hold an attempt for as long as it likes. httpx offers no public way to choose the network
-    backend of its transports, so this reaches into the `httpx.Client` made by
-    `SyncAPIClient` (never into one passed in); should a future httpx be built differently,
-    it changes nothing, and attempts stay bounded by the per-operation timeouts and the
-    deadline checks between chunks of the body.
-    """
+    """Make every read and write of the client's connections end by the attempt's deadline
+    (`bound_transport_reads` on each transport of an `httpx.Client` made by
+    `SyncAPIClient`, never on one passed in)."""
     transports = [getattr(http_client, "_transport", None)]
     transports += list(getattr(http_client, "_mounts", {}).values())
     for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(
-            backend, _DeadlineBackend
-        ):
-            setattr(pool, "_network_backend", _DeadlineBackend(backend))
+        if isinstance(transport, httpx.HTTPTransport):
+            bound_transport_reads(transport)
+
+
+def bound_transport_reads(transport: httpx.HTTPTransport) -> None:
+    """Make every read and write of the transport's connections end by the attempt's deadline.
+
+    A per-read timeout alone lets a server that sends its response headers a byte at a time
+    hold an attempt for as long as it likes. httpx offers no public way to choose the network
+    backend of its transports, so this reaches into the transport's connection pool; should a
+    future httpx be built differently, it changes nothing, and attempts stay bounded by the
+    per-operation timeouts and the deadline checks between chunks of the body.
+    """
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(
+        backend, _DeadlineBackend
+    ):
+        setattr(pool, "_network_backend", _DeadlineBackend(backend))

@@ -23,7 +23,6 @@ the whole graph of models a response can reach.
 
 from __future__ import annotations
 
-import sys
 import typing
 from typing import (
     Any,
@@ -41,9 +40,10 @@ from typing import (
 
 from pydantic import BaseModel
 
+from ._lazy import resolve
 from ._model_base import StripeObject, wire_names
 
-__all__ = ["construct", "converter", "generic_object"]
+__all__ = ["construct", "converter", "generic_object", "sends_required"]
 
 Convert = Callable[[Any], Any]
 
@@ -96,20 +96,26 @@ def _build_converter(type_: Any, owner: Optional[type]) -> Convert:
 
 
 def _forward(reference: Union[str, ForwardRef], owner: Optional[type]) -> Convert:
-    """A quoted annotation (a name defined later in the models module), resolved lazily."""
+    """A quoted annotation (a model of another module of the models package), resolved on
+    first use; a name that cannot be resolved is kept as sent."""
     name = reference if isinstance(reference, str) else reference.__forward_arg__
     resolved: List[Convert] = []
 
     def convert(value: Any) -> Any:
         if not resolved:
-            # Generated models quote only bare class names (those defined further down
-            # their module), so the name is looked up there; anything else is kept as sent.
-            module = sys.modules.get(owner.__module__) if owner is not None else None
-            target = vars(module).get(name, Any) if module is not None else Any
-            resolved.append(converter(target, owner))
+            resolved.append(converter(_resolve(name, owner), owner))
         return resolved[0](value)
 
     return convert
+
+
+def _resolve(name: str, owner: Optional[type]) -> Any:
+    if owner is None:
+        return Any
+    try:
+        return resolve(owner.__module__, name)
+    except (AttributeError, ImportError, KeyError):
+        return Any
 
 
 def _discriminator(metadata: Tuple[Any, ...]) -> Optional[str]:
@@ -207,8 +213,7 @@ def _resolved_model(member: Any, owner: Optional[type]) -> Optional[Type[BaseMod
     if isinstance(member, ForwardRef):
         member = member.__forward_arg__
     if isinstance(member, str):
-        module = sys.modules[owner.__module__] if owner is not None else None
-        member = vars(module).get(member) if module is not None else None
+        member = _resolve(member, owner)
     if isinstance(member, type) and issubclass(member, BaseModel):
         return member
     return None
@@ -228,6 +233,13 @@ def _literal_values(annotation: Any) -> List[Any]:
     for argument in typing.get_args(annotation):
         values += _literal_values(argument)
     return values
+
+
+def sends_required(model: Type[BaseModel], data: Dict[str, Any]) -> bool:
+    """Whether `data` (a JSON object) holds every field `model` requires, by wire name."""
+    wires = wire_names(model)
+    fields = model.model_fields.items()
+    return all(wires[name] in data for name, info in fields if info.is_required())
 
 
 def generic_object(value: Dict[str, Any]) -> StripeObject:

@@ -47,6 +47,7 @@ from typing_extensions import (
     is_typeddict,
 )
 
+from ._model_base import complete
 from .errors import InvalidParamsError
 
 __all__ = ["ParamsType"]
@@ -149,6 +150,7 @@ def _adapter(typed_dict: Any) -> TypeAdapter[Any]:
     # hands it on to the TypedDict and every TypedDict nested in it. The type is built at
     # run time from a class a type checker only knows as a value: to it the form is Any.
     optional: Any = Optional[typed_dict]
+    complete(typed_dict)  # response models it names may quote other models
     return TypeAdapter(optional, config=_CONFIG)
 
 

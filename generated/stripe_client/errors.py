@@ -301,4 +301,4 @@ def _parse_error_body(
     if not isinstance(raw, dict):
         return None, {}
     error = cast(Dict[str, Any], raw)
-    return parse_error_detail(document, error), error
+    return parse_error_detail(error), error

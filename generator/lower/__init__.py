@@ -1,9 +1,9 @@
 """Lower the parsed spec to the intermediate model (``ir.py``).
 
 Only what the selected operations reach is lowered: their parameters, bodies and responses,
-and the closure of the component schemas they reference. Component schemas become classes in
-``models.py`` (response side); request bodies and query parameters become classes in one
-``params`` module per resource group. Every name goes through ``naming.py``; every text through
+and the closure of the component schemas they reference. Component schemas become classes of
+the ``models`` package (response side); request bodies and query parameters become classes
+in one ``params`` module per resource group. Every name goes through ``naming.py``; every text through
 ``text.py``.
 
 One job a module: ``selection`` (which operations), ``oas`` (questions asked of OpenAPI 3.0/3.1

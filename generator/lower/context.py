@@ -63,7 +63,7 @@ def same_shape(a: ir.Model, b: ir.Model) -> bool:
 class Found:
     """What the whole run has lowered so far, shared by every operation."""
 
-    response: Namespace  # models.py: component models, and inline models of responses
+    response: Namespace  # the models package: component models, and inline models of responses
     aliases: dict[str, ir.Alias] = field(default_factory=dict)
     started: set[str] = field(default_factory=set)  # components lowered or under way
     scalars: dict[str, ir.TypeExpr] = field(default_factory=dict)  # inlined components
@@ -75,7 +75,7 @@ class Context:
 
     ``request`` is the side: request schemas keep their constraints and close their enums,
     and their inline models go to the group's ``params`` module (``namespace``); response
-    schemas go to ``models.py``.
+    schemas go to the ``models`` package.
     """
 
     document: Document
@@ -99,7 +99,7 @@ class Context:
         return replace(self, namespace=namespace, request=True, depth=Depth())
 
     def response_side(self) -> Context:
-        """The top of a response or error schema: models go to ``models.py``."""
+        """The top of a response or error schema: models go to the ``models`` package."""
         return replace(
             self, namespace=self.found.response, request=False, depth=Depth()
         )

@@ -50,7 +50,7 @@ def _lower_ref(ctx: Context, ref: str, pointer: str) -> ir.TypeExpr:
 
 
 def _lower_component(ctx: Context, key: str) -> None:
-    """A component becomes a model of ``models.py``, or an alias when it is no object."""
+    """A component becomes a model of the ``models`` package, or an alias when it is no object."""
     schema, pointer = ctx.components.schemas[key], oas.schema_pointer(key)
     if oas.is_ref(schema):
         schema, pointer = ctx.components.resolve(schema, pointer)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import __version__, ir, naming
-from ..errors import pointer_token
-from . import imports, operations, params, python
+from . import imports, models, operations, params, python
 from .files import File, Static, Template, Text, header
-from .order import ordered_aliases, ordered_models
 
 
 @dataclass(frozen=True)
@@ -102,11 +99,7 @@ def files(api: ir.Api, package: str, runtime_files: tuple[str, ...]) -> list[Fil
                 top,
             )
         )
-    out.append(
-        Template(
-            f"{package}/models.py", "package/models.py.jinja", models_context(api), top
-        )
-    )
+    out += models.files(api, package, top)
     layout = params.layout(api.groups)
     out += params.shared_files(layout, package, top)
     for group in api.groups:
@@ -130,75 +123,6 @@ def files(api: ir.Api, package: str, runtime_files: tuple[str, ...]) -> list[Fil
 
 
 # --- per-template contexts ----------------------------------------------------------------------
-
-
-def models_context(api: ir.Api) -> dict[str, Any]:
-    alias_names = frozenset(a.name for a in api.aliases)
-    ordered = ordered_models(api.models, alias_names)
-    aliases = ordered_aliases(api.aliases)
-    uses = imports.union(imports.of_model(m) for m, _ in ordered)
-    uses |= imports.union(imports.of_type(a.type) for a in aliases)
-    return {
-        "models": [python.model_view(m, q) for m, q in ordered],
-        "aliases": [python.alias_view(a) for a in aliases],
-        "object_classes": sorted(object_classes(api.models).items()),
-        "typing_names": uses.typing_names(),
-        "uses_field": uses.field,
-    }
-
-
-COMPONENT_POINTER = "/components/schemas/"
-
-
-def object_classes(models: Iterable[ir.Model]) -> dict[str, str]:
-    """The class of each Stripe object kind (the ``object`` tag), for ``OBJECT_CLASSES``.
-
-    Webhooks carry objects of any kind in ``data.object``, typed by nothing but their tag:
-    ``webhooks.construct_event`` parses each by this table. Only component models count
-    (inline models tagged ``list`` or ``search_result`` are no resources), and no deletion
-    receipts (a required ``deleted: true``): ``deleted_customer`` shares the tag
-    ``customer``, but an event carries the customer itself. When components still share a
-    tag, the one named like the tag wins, else the first by name.
-    """
-    found: dict[str, str] = {}
-    for model in sorted(models, key=lambda m: m.name):
-        tag = _object_tag(model)
-        key = _component_key(model.pointer)
-        if tag is None or key is None or _is_deletion_receipt(model):
-            continue
-        if tag not in found or key == tag:
-            found[tag] = model.name
-    return found
-
-
-def _object_tag(model: ir.Model) -> Optional[str]:
-    """The value of a required ``object`` field of one string literal (see ``oas.object_tag``)."""
-    field = next((f for f in model.fields if f.wire_name == "object"), None)
-    if (
-        field is None
-        or not field.required
-        or not isinstance(field.type, ir.LiteralType)
-    ):
-        return None
-    values = field.type.values
-    return values[0] if len(values) == 1 and isinstance(values[0], str) else None
-
-
-def _component_key(pointer: str) -> Optional[str]:
-    if not pointer.startswith(COMPONENT_POINTER):
-        return None
-    token = pointer[len(COMPONENT_POINTER) :]
-    return None if "/" in token else pointer_token(token)
-
-
-def _is_deletion_receipt(model: ir.Model) -> bool:
-    return any(
-        f.wire_name == "deleted"
-        and f.required
-        and isinstance(f.type, ir.LiteralType)
-        and f.type.values == (True,)
-        for f in model.fields
-    )
 
 
 def resource_context(group: ir.Group) -> dict[str, Any]:

@@ -8,7 +8,7 @@ are then `StripeObject`s.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type
 
 if TYPE_CHECKING:
     from ._model_base import StripeModel
@@ -22,7 +22,7 @@ __all__ = [
     "PACKAGE_NAME",
     "VERSION",
     "event_class",
-    "object_classes",
+    "object_class",
     "parse_error_detail",
 ]
 
@@ -39,10 +39,8 @@ ErrorDetail = Dict[str, Any]
 """The type of `StripeError.error`: here the raw `error` object of the response."""
 
 
-def parse_error_detail(
-    data: Dict[str, Any], raw: Dict[str, Any]
-) -> Optional[ErrorDetail]:
-    """The typed error of an error response's JSON `data`, whose `error` object is `raw`."""
+def parse_error_detail(raw: Dict[str, Any]) -> Optional[ErrorDetail]:
+    """The typed error of an error response's `error` object `raw`: here `raw` itself."""
     return raw
 
 
@@ -54,6 +52,7 @@ def event_class() -> Optional[Type[Event]]:
     return None
 
 
-def object_classes() -> Mapping[str, Type[StripeModel]]:
-    """The model of each object kind (`object` tag) the package has: none here."""
-    return {}
+def object_class(kind: str) -> Optional[Type[StripeModel]]:
+    """The model of the object kind `kind` (an `object` tag), None for a kind the package
+    has no model of: here, every kind."""
+    return None

@@ -18,17 +18,22 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+import typing
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, cast
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple, cast
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
+from typing_extensions import is_typeddict
+
+from ._lazy import namespace
 
 __all__ = [
     "SENSITIVE_FIELDS",
     "ResponseInfo",
     "StripeModel",
     "StripeObject",
+    "complete",
     "set_last_response",
 ]
 
@@ -140,6 +145,31 @@ class StripeModel(BaseModel):
         """
         return self._last_response
 
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Optional[Mapping[str, Any]] = None,
+    ) -> Optional[bool]:
+        """Pydantic's `model_rebuild`, resolving the quoted names of the generated models.
+
+        Each model of the `models` package lives in its own module and quotes the models it
+        names (see `_lazy`); pydantic builds a model's validator (strict validation,
+        `model_validate`, `model_dump`) only after resolving those names, which it finds
+        here among the package's models.
+        """
+        if _types_namespace is None and not cls.__pydantic_complete__:
+            _types_namespace = namespace(cls.__module__)
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,
+            _types_namespace=_types_namespace,
+        )
+
     def __eq__(self, other: object) -> bool:
         """Compare type and field values (known and extra); `last_response` does not count."""
         if not isinstance(other, StripeModel):
@@ -208,6 +238,28 @@ class StripeObject(StripeModel):
     Lenient parsing keeps every field it was sent: read them with `model_extra`, or as
     attributes (`obj.id`), nested objects of unknown kinds as `StripeObject`s too.
     """
+
+
+def complete(type_: Any) -> None:
+    """Resolve the quoted names of every model `type_` names (a model class, a `TypedDict`
+    of request parameters, or an alias of a union, list or map of them), so that pydantic
+    can build a validator of it."""
+    _complete(type_, set())
+
+
+def _complete(type_: Any, seen: Set[Any]) -> None:
+    if isinstance(type_, type):
+        if type_ in seen:
+            return
+        seen.add(type_)
+        if issubclass(type_, StripeModel):
+            type_.model_rebuild()
+        elif is_typeddict(cast(Any, type_)):
+            for annotation in type_.__annotations__.values():
+                _complete(annotation, seen)
+        return
+    for argument in typing.get_args(type_):
+        _complete(argument, seen)
 
 
 def set_last_response(model: StripeModel, info: Optional[ResponseInfo]) -> None:

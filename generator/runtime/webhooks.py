@@ -23,7 +23,7 @@ failed and whose `sig_header` is the header as received; the secret never appear
 `construct_event` then parses the JSON payload as the package's `Event` model (the spec's
 `event` component), leniently like every response (see `_lenient`): nothing sent is lost.
 `event.data.object`, which the spec leaves free-form, is parsed by its `object` kind as this
-package's model of that kind (`_constants.object_classes()`), a `StripeObject` keeping every
+package's model of that kind (`_constants.object_class`), a `StripeObject` keeping every
 field for a kind the package has no model of; `data.previous_attributes` stays a `dict`.
 Without an `event` component the whole event is a `StripeObject`. The models are only
 imported on the first call, so importing this module stays cheap.
@@ -38,7 +38,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union, cast
 
-from ._constants import event_class, object_classes
+from ._constants import event_class, object_class
 from ._lenient import construct, generic_object
 from ._model_base import StripeModel, wire_names
 from .errors import SignatureVerificationError
@@ -236,7 +236,7 @@ def _event(data: Dict[str, Any]) -> StripeModel:
 def _typed_object(value: Dict[str, Any]) -> StripeModel:
     """The object an event carries, as this package's model of its `object` kind."""
     kind = value.get("object")
-    model = object_classes().get(kind) if isinstance(kind, str) else None
+    model = object_class(kind) if isinstance(kind, str) else None
     if model is None:
         return generic_object(value)
     built: StripeModel = construct(model, value)

@@ -203,13 +203,18 @@ def test_error_from_response_never_raises(sdk: Any) -> None:
         "null",
         "[]",
         '{"error": "text"}',
-        '{"error": {"type": 5}}',
+        '{"error": {"message": "no type"}}',  # the field the model requires
         "\x00\xff",
     ]:
         error = make(400, httpx.Headers({"Request-Id": "req_9"}), body)
         assert type(error) is sdk.errors.InvalidRequestError
         assert (error.request_id, error.body, error.error) == ("req_9", body, None)
     assert type(make(302, httpx.Headers(), "")) is sdk.errors.APIError
+    # an error object is built leniently, like every response: a value of an unexpected
+    # type is kept as it was sent
+    odd = make(400, httpx.Headers(), '{"error": {"type": 5, "new_field": [1]}}').error
+    assert type(odd) is sdk.models.ApiErrors
+    assert (odd.type, odd.model_extra) == (5, {"new_field": [1]})
 
 
 def test_error_without_response(sdk: Any) -> None:

@@ -30,6 +30,7 @@ from ._logs import log_attempt, log_response, log_retry
 from ._pagination import AsyncPage, AsyncPaginator, PageRequest, PageType
 from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
+from ._transports import async_http_client
 
 __all__ = ["AsyncAPIClient"]
 
@@ -79,9 +80,7 @@ class AsyncAPIClient(BaseAPIClient):
         )
         self._owns_http_client = http_client is None
         self._http_client = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+            http_client if http_client is not None else async_http_client(timeout)
         )
 
     def with_options(

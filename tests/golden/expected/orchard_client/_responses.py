@@ -19,7 +19,7 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from ._lenient import construct
-from ._model_base import ResponseInfo, StripeModel, set_last_response
+from ._model_base import ResponseInfo, StripeModel, complete, set_last_response
 from .errors import APIResponseValidationError, ResponseTooLargeError
 
 __all__ = [
@@ -87,6 +87,7 @@ class ResponseType(Generic[T]):
         """
         adapter = self._adapter
         if adapter is None:
+            complete(self._type)
             adapter = self._adapter = TypeAdapter(self._type)
         return adapter.validate_json(content)
 

@@ -24,11 +24,12 @@ from ._core import (
     NotGiven,
     RequestOptions,
 )
-from ._deadlines import ATTEMPT_DEADLINE, bound_reads_by_attempt_deadlines
+from ._deadlines import ATTEMPT_DEADLINE
 from ._logs import log_attempt, log_response, log_retry
 from ._pagination import PageRequest, PageType, SyncPage
 from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
+from ._transports import sync_http_client
 
 __all__ = ["SyncAPIClient"]
 
@@ -116,10 +117,9 @@ class SyncAPIClient(BaseAPIClient):
             strict_response_validation=strict_response_validation,
         )
         self._owns_http_client = http_client is None
-        if http_client is None:
-            http_client = httpx.Client(timeout=timeout, follow_redirects=False)
-            bound_reads_by_attempt_deadlines(http_client)
-        self._http_client = http_client
+        self._http_client = (
+            http_client if http_client is not None else sync_http_client(timeout)
+        )
 
     def with_options(
         self: _SyncClientT,
