@@ -60,7 +60,8 @@ class Unmakeable(Exception):
 
 
 class Unsatisfiable(Unmakeable):
-    """The spec asks for infinitely deep data (a required field of its own type)."""
+    """The spec asks for infinitely deep data (a required field of its own type), or for a
+    value JSON cannot carry (an enum of Infinity or NaN)."""
 
 
 # --- the spec ----------------------------------------------------------------------------------
@@ -384,7 +385,13 @@ class Probe:
             return httpx.Response(200, content=b"binary")
         schema = content["application/json"].get("schema")
         self.sent = self.spec.sample(schema) if schema is not None else None
-        return httpx.Response(200, json=self.sent)
+        try:
+            body = json.dumps(self.sent, allow_nan=False).encode()
+        except ValueError as error:  # no JSON text holds Infinity or NaN
+            raise Unsatisfiable("a non-finite number") from error
+        return httpx.Response(
+            200, content=body, headers={"content-type": "application/json"}
+        )
 
     def arguments(
         self, function: Any

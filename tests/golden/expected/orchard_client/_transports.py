@@ -18,7 +18,6 @@ defaults.
 from __future__ import annotations
 
 import threading
-import urllib.request
 from typing import Callable, Dict, List, Union
 
 import httpx
@@ -33,11 +32,19 @@ __all__ = [
 ]
 
 
+def _proxies_in_environment() -> bool:
+    # Imported here: `urllib.request` takes tens of milliseconds to import, and httpx
+    # imports it only when it looks for proxies itself.
+    import urllib.request
+
+    return bool(urllib.request.getproxies())
+
+
 def sync_http_client(timeout: Union[float, httpx.Timeout]) -> httpx.Client:
     """The `httpx.Client` a `SyncAPIClient` makes when given none: redirects are not
     followed, every read and write is bounded by the attempt's deadline (`_deadlines`), TLS
     is set up by the first https request."""
-    if urllib.request.getproxies():
+    if _proxies_in_environment():
         client = httpx.Client(timeout=timeout, follow_redirects=False)
         bound_reads_by_attempt_deadlines(client)
         return client
@@ -48,7 +55,7 @@ def sync_http_client(timeout: Union[float, httpx.Timeout]) -> httpx.Client:
 def async_http_client(timeout: Union[float, httpx.Timeout]) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` an `AsyncAPIClient` makes when given none: redirects are not
     followed, TLS is set up by the first https request."""
-    if urllib.request.getproxies():
+    if _proxies_in_environment():
         return httpx.AsyncClient(timeout=timeout, follow_redirects=False)
     transport = AsyncDeferredTLSTransport()
     return httpx.AsyncClient(
