@@ -13,7 +13,7 @@ it together).
 
 from .limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES
 from .load import load_document
-from .parse import LoadedSpec, OpenAPIDocument, load_spec, parse_document
+from .parse import LoadedSpec, load_spec, parse_document
 from .pin import (
     Pin,
     PinnedFile,
@@ -22,6 +22,7 @@ from .pin import (
     is_pin_path,
     load_pin,
     resolve_spec_path,
+    spec_digest,
     write_atomic,
 )
 
@@ -30,7 +31,6 @@ __all__ = [
     "MAX_DOCUMENT_DEPTH",
     "MAX_DOCUMENT_NODES",
     "LoadedSpec",
-    "OpenAPIDocument",
     "Pin",
     "PinnedFile",
     "cache_dir",
@@ -41,5 +41,6 @@ __all__ = [
     "load_spec",
     "parse_document",
     "resolve_spec_path",
+    "spec_digest",
     "write_atomic",
 ]

@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, Union
-
-import pydantic
-from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
-from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Union
 
 from .. import cache
 from ..errors import CodegenError, json_pointer
-from .limits import MAX_DOCUMENT_BYTES, read_bytes
 from .load import load_document
-from .pin import is_pin_path, load_pin, resolve_spec_path
+from .pin import spec_digest
 
-OpenAPIDocument = Union[OpenAPIv3_0, OpenAPIv3_1]
-"""What ``parse_document`` returns: the openapi-pydantic model for the document's version."""
+if TYPE_CHECKING:
+    import pydantic
+    from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
+    from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
+
+    OpenAPIDocument = Union[OpenAPIv3_0, OpenAPIv3_1]
+    """What ``parse_document`` returns: the openapi-pydantic model for the document's
+    version."""
 
 MAX_REPORTED_ERRORS = 3
 
 
 # --- parse -----------------------------------------------------------------------------------
 
-_OPENAPI_CLASSES: Dict[str, type[OpenAPIv3_0] | type[OpenAPIv3_1]] = {
-    version: cls
-    for cls in (OpenAPIv3_0, OpenAPIv3_1)
-    for version in typing.get_args(cls.model_fields["openapi"].annotation)
-}
+
+@functools.lru_cache(maxsize=None)
+def _openapi_classes() -> Dict[str, type[OpenAPIv3_0] | type[OpenAPIv3_1]]:
+    """The openapi-pydantic model of each OpenAPI version, imported on first use: a run
+    that takes its files from the build cache never parses a document."""
+    from openapi_pydantic.v3.v3_0 import OpenAPI as OpenAPIv3_0
+    from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPIv3_1
+
+    return {
+        version: cls
+        for cls in (OpenAPIv3_0, OpenAPIv3_1)
+        for version in typing.get_args(cls.model_fields["openapi"].annotation)
+    }
 
 
 def parse_document(data: dict[str, Any]) -> OpenAPIDocument:
     """Validate a loaded document with openapi-pydantic (OpenAPI 3.0.x or 3.1.x)."""
+    import pydantic
+
     cls = _openapi_class(data)
     try:
         return cls.model_validate(data)
@@ -43,7 +54,8 @@ def parse_document(data: dict[str, Any]) -> OpenAPIDocument:
 
 
 def _openapi_class(data: object) -> type[OpenAPIv3_0] | type[OpenAPIv3_1]:
-    supported = ", ".join(sorted(_OPENAPI_CLASSES))
+    classes = _openapi_classes()
+    supported = ", ".join(sorted(classes))
     if not isinstance(data, dict) or "openapi" not in data:
         swagger = isinstance(data, dict) and "swagger" in data
         raise CodegenError(
@@ -60,7 +72,7 @@ def _openapi_class(data: object) -> type[OpenAPIv3_0] | type[OpenAPIv3_1]:
             ),
         )
     version = data["openapi"]
-    cls = _OPENAPI_CLASSES.get(version) if isinstance(version, str) else None
+    cls = classes.get(version) if isinstance(version, str) else None
     if cls is None:
         raise CodegenError(
             f"unsupported OpenAPI version {version!r}",
@@ -137,17 +149,7 @@ def load_spec(configured: Path, *, cache_folder: Path | None = None) -> LoadedSp
     YAML spec is kept there, keyed by the file's sha256. Never in the project: a JSON form
     committed next to the pin would decide what ``check`` generates from.
     """
-    path = resolve_spec_path(configured)
-    sha256 = hashlib.sha256(
-        read_bytes(path, what="spec file", limit=MAX_DOCUMENT_BYTES)
-    ).hexdigest()
-    if is_pin_path(configured):
-        expected = load_pin(configured).spec.sha256
-        if sha256 != expected:
-            raise CodegenError(
-                f"{path} does not match the pin: expected sha256 {expected}, got {sha256}",
-                hint="run `codegen spec fetch` again to restore the pinned file",
-            )
+    path, sha256 = spec_digest(configured)
     json_forms = None if cache_folder is None else cache.spec_json_folder(cache_folder)
     data = load_document(path, cache=json_forms)
     return LoadedSpec(

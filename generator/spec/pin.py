@@ -7,15 +7,13 @@ import json
 import os
 import re
 import secrets
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 
 from ..errors import CodegenError, json_pointer
-from .limits import read_bytes
+from .limits import MAX_DOCUMENT_BYTES, read_bytes
 
 CACHE_DIR_NAME = "cache"
 PIN_SUFFIX = ".lock.json"
@@ -132,6 +130,23 @@ def is_pin_path(path: Path) -> bool:
     return path.name.endswith(PIN_SUFFIX)
 
 
+def spec_digest(configured: Path) -> tuple[Path, str]:
+    """The spec file to load (``resolve_spec_path``) and its sha256, checked against the pin
+    when ``configured`` is one."""
+    path = resolve_spec_path(configured)
+    sha256 = hashlib.sha256(
+        read_bytes(path, what="spec file", limit=MAX_DOCUMENT_BYTES)
+    ).hexdigest()
+    if is_pin_path(configured):
+        expected = load_pin(configured).spec.sha256
+        if sha256 != expected:
+            raise CodegenError(
+                f"{path} does not match the pin: expected sha256 {expected}, got {sha256}",
+                hint="run `codegen spec fetch` again to restore the pinned file",
+            )
+    return path, sha256
+
+
 def cache_dir(pin_path: Path) -> Path:
     """Where fetched files live: ``spec/cache/`` next to the pin (verified on every load)."""
     return pin_path.parent / CACHE_DIR_NAME
@@ -191,6 +206,10 @@ def _obtain(entry: PinnedFile, source: Path | None, is_spec: bool) -> bytes:
 
 
 def _download(entry: PinnedFile) -> bytes:
+    # Imported here: only a fetch from upstream needs it, and it costs ~25 ms to import.
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(
             entry.url, timeout=DOWNLOAD_TIMEOUT_SECONDS
