@@ -1,9 +1,9 @@
 """Format rendered text into the final bytes: black for Python, light tidying for Markdown.
 
 Black runs through its Python API with one fixed mode, so the output depends only on the
-pinned black version. Black is the slow stage; files are formatted in parallel processes,
-and a caller can skip a file whose unformatted text is unchanged since the last run (the
-manifest records the hash of that text next to the hash of the bytes it produced).
+pinned black version. Black is the slow stage: modules are cut into top-level chunks whose
+formatted text a store may already hold (black formats each chunk as it would in the whole
+module, see ``split_at_classes``), and the rest are formatted in parallel processes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Optional
+from typing import Any, Optional, Protocol
 
 from importlib.metadata import version
 
@@ -48,11 +48,19 @@ def black_mode() -> Any:
 
 #: Characters of Python below which starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200_000
-#: Lines per piece when a large module is formatted in parallel pieces.
-PIECE_LINES = 1500
+#: A module is cut before a top-level class once its current chunk has this many lines: each
+#: chunk is cached on its own, and each black call costs about a millisecond however small.
+CHUNK_LINES = 60
 
-Cached = Callable[[str, str], Optional[bytes]]  # (path, source sha256) -> bytes or None
 Progress = Callable[[int], None]  # told how many more files are finished
+
+
+class ChunkStore(Protocol):
+    """Black's output by the sha256 of what it was given (``generator.cache.FormatCache``)."""
+
+    def get(self, source_sha256: str) -> Optional[bytes]: ...
+
+    def put(self, source_sha256: str, formatted: bytes) -> bool: ...
 
 
 def source_hash(text: str) -> str:
@@ -88,22 +96,47 @@ def format_file(path: str, text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def split_at_classes(text: str, size: int) -> list[str]:
-    """Cut a module into pieces of about ``size`` lines, each cut before a top-level class.
+#: Text black reads across the whole module (``# fmt: off`` runs to the end of the file, the
+#: first line decides the line endings, form feeds are kept by position): never cut.
+WHOLE_MODULE_MARKERS = ("fmt:", "yapf:", "\r", "\f")
 
-    Black formats each top-level class on its own terms and always puts exactly two blank
-    lines before one, so formatting the pieces separately and joining them with two blank
-    lines gives the same bytes as formatting the whole module (a test holds this to black),
-    while letting one large module use every core.
+
+def split_at_classes(text: str, size: int) -> list[str]:
+    """Cut a module into chunks of at least ``size`` lines, each cut before a top-level class.
+
+    A cut is made before a line ``class ...`` that follows a blank line (only spaces or
+    tabs), in a chunk that already holds a non-blank line. Black formats such a class on its own terms and puts
+    exactly two blank lines before it whatever precedes it (only a decorator, a comment
+    directly above or the start of the file change that, and none can precede a cut), and
+    no state of black outlives a top-level class; so formatting the chunks separately and
+    joining them with two blank lines gives black's bytes for the whole module (tests hold
+    this to black). A line ``class`` inside a string is not a real cut: the chunk before it
+    then ends inside the string, which black refuses, and ``format_files`` formats the
+    whole module instead (a cached chunk was accepted by black, so it never ends so).
     """
-    lines = text.splitlines(keepends=True)
+    if any(marker in text for marker in WHOLE_MODULE_MARKERS):
+        return [text]
+    lines = python_lines(text)
     starts = [0]
+    has_code = False
     for index, line in enumerate(lines):
-        after_blank = index > 0 and not lines[index - 1].strip()
-        if line.startswith("class ") and after_blank and index - starts[-1] >= size:
+        after_blank = index > 0 and not lines[index - 1].strip(" \t\n")
+        cut = line.startswith("class ") and after_blank and has_code
+        if cut and index - starts[-1] >= size:
             starts.append(index)
+            has_code = False
+        has_code = has_code or bool(line.strip(" \t\n"))
     ends = starts[1:] + [len(lines)]
     return ["".join(lines[start:end]) for start, end in zip(starts, ends)]
+
+
+def python_lines(text: str) -> list[str]:
+    """The lines of ``text`` as Python counts them, each with its ``\\n``: not
+    ``str.splitlines``, which also breaks at characters such as U+2028 that may sit inside a
+    comment (a "line" after one is still the comment)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def join_pieces(pieces: list[str]) -> str:
@@ -111,79 +144,143 @@ def join_pieces(pieces: list[str]) -> str:
     return "\n\n".join(pieces)
 
 
-Unit = tuple[str, int, str]  # (path, piece index, text)
+Unit = tuple[str, int, str, bool]  # (path, chunk index, text, one of several chunks)
 
 
-def _format_unit(unit: Unit) -> tuple[str, int, str]:
-    path, index, text = unit
-    if not path.endswith(".py"):
+def _format_unit(unit: Unit) -> tuple[str, int, Optional[str]]:
+    """A chunk's formatted text; ``None`` when black refused one of several chunks (then the
+    cut may be at fault, not the module: the caller formats the whole module)."""
+    path, index, text, cut = unit
+    try:
         return path, index, format_file(path, text).decode("utf-8")
-    return path, index, format_python(path, text).decode("utf-8")
+    except CodegenError:
+        if cut:
+            return path, index, None
+        raise
 
 
 def format_files(
     files: Mapping[str, str],
     *,
-    cached: Optional[Cached] = None,
+    store: Optional[ChunkStore] = None,
     jobs: Optional[int] = None,
     progress: Optional[Progress] = None,
 ) -> dict[str, bytes]:
-    """Every file's final bytes, in sorted path order; ``cached`` may supply unchanged ones.
+    """Every file's final bytes, in sorted path order.
 
-    Large Python modules are cut into pieces (``split_at_classes``) and all pieces of all
-    files are formatted in worker processes, largest first, so the cores stay busy.
+    Python modules are cut into chunks (``split_at_classes``); with a ``store``, a chunk
+    black has formatted before is taken from it, and what black formats now is put in it.
+    The remaining chunks of all files are formatted in worker processes when they are many,
+    largest first, so the cores stay busy.
     """
-    out: dict[str, bytes] = {}
-    todo: dict[str, str] = {}
-    for path in sorted(files):
-        hit = cached(path, source_hash(files[path])) if cached else None
-        if hit is not None:
-            out[path] = hit
-        else:
-            todo[path] = files[path]
-    if progress:
-        progress(len(out))
-    python_size = sum(len(text) for path, text in todo.items() if path.endswith(".py"))
-    workers = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-    parallel = workers > 1 and python_size > PARALLEL_THRESHOLD
+    assembly = _Assembly(store, progress)
     units: list[Unit] = []
-    for path, text in todo.items():
-        pieces = (
-            split_at_classes(text, PIECE_LINES)
-            if parallel and path.endswith(".py")
-            else [text]
-        )
-        units += [(path, index, piece) for index, piece in enumerate(pieces)]
-    expected = {path: sum(1 for unit in units if unit[0] == path) for path in todo}
-    done: dict[str, dict[int, str]] = {path: {} for path in todo}
-    if parallel:
-        heavy_first = sorted(units, key=lambda unit: -len(unit[2]))
-        pool: Optional[ProcessPoolExecutor] = None
-        futures: list[Future[tuple[str, int, str]]] = []
-        try:
-            with (
-                _sigint_blocked()
-            ):  # workers start with Ctrl-C held back, then ignore it
-                pool = ProcessPoolExecutor(
-                    max_workers=workers,
-                    initializer=_worker_init,
-                    initargs=(os.getpid(),),
-                )
-                futures = [pool.submit(_format_unit, unit) for unit in heavy_first]
-            # a Ctrl-C held back above arrives here at the latest, and is handled below
-            for future in futures:
-                _finish(*future.result(), done, expected, out, progress)
-        except (
-            BaseException
-        ):  # Ctrl-C, or a file black refused: stop now, not after the rest
-            if pool is not None:
-                _stop(pool, futures)
-            raise
-        pool.shutdown(wait=True)
+    for path in sorted(files):
+        units += assembly.plan(path, files[path])
+    assembly.report_complete()
+    python_size = sum(len(unit[2]) for unit in units if unit[0].endswith(".py"))
+    workers = min(jobs or os.cpu_count() or 1, max(len(units), 1))
+    if workers > 1 and python_size > PARALLEL_THRESHOLD:
+        _format_in_pool(units, workers, assembly)
     else:
-        for path, index, text in map(_format_unit, units):
-            _finish(path, index, text, done, expected, out, progress)
-    return {path: out[path] for path in sorted(out)}
+        for result in map(_format_unit, units):
+            assembly.record(*result)
+    return {path: assembly.out[path] for path in sorted(assembly.out)}
+
+
+class _Assembly:
+    """The chunks of every file, found in the store or formatted, put back together."""
+
+    def __init__(self, store: Optional[ChunkStore], progress: Optional[Progress]):
+        self.store = store
+        self.progress = progress
+        self.texts: dict[str, str] = {}
+        self.chunks: dict[str, list[str]] = {}
+        self.done: dict[str, dict[int, str]] = {}
+        self.fresh: dict[str, set[int]] = {}  # chunks formatted now, to be stored
+        self.out: dict[str, bytes] = {}
+
+    def plan(self, path: str, text: str) -> list[Unit]:
+        """Take ``path``'s chunks from the store; the units left for black."""
+        python = path.endswith(".py")
+        chunks = split_at_classes(text, CHUNK_LINES) if python else [text]
+        self.texts[path], self.chunks[path] = text, chunks
+        self.done[path], self.fresh[path] = {}, set()
+        units: list[Unit] = []
+        for index, chunk in enumerate(chunks):
+            hit = self._cached(chunk) if python else None
+            if hit is None:
+                units.append((path, index, chunk, len(chunks) > 1))
+            else:
+                self.done[path][index] = hit
+        return units
+
+    def _cached(self, chunk: str) -> Optional[str]:
+        found = self.store.get(source_hash(chunk)) if self.store else None
+        try:
+            return None if found is None else found.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def report_complete(self) -> None:
+        """Assemble the files found whole in the store, and report them."""
+        complete = [p for p in self.chunks if len(self.done[p]) == len(self.chunks[p])]
+        for path in complete:
+            self._assemble(path)
+        if self.progress:
+            self.progress(len(complete))
+
+    def record(self, path: str, index: int, text: Optional[str]) -> None:
+        """One formatted chunk (``None``: black refused it); a file is done with its last."""
+        if path in self.out:
+            return  # formatted whole already, after black refused one of its chunks
+        if text is None:
+            self.out[path] = format_python(path, self.texts[path])  # raises if invalid
+            self.fresh[path].clear()
+        else:
+            self.done[path][index] = text
+            self.fresh[path].add(index)
+            if len(self.done[path]) < len(self.chunks[path]):
+                return
+            self._assemble(path)
+            self._store(path)
+        if self.progress:
+            self.progress(1)
+
+    def _assemble(self, path: str) -> None:
+        pieces = [self.done[path][i] for i in range(len(self.chunks[path]))]
+        self.out[path] = join_pieces(pieces).encode("utf-8")
+
+    def _store(self, path: str) -> None:
+        if self.store is None or not path.endswith(".py"):
+            return
+        for index in sorted(self.fresh[path]):
+            formatted = self.done[path][index].encode("utf-8")
+            self.store.put(source_hash(self.chunks[path][index]), formatted)
+
+
+def _format_in_pool(units: list[Unit], workers: int, assembly: _Assembly) -> None:
+    heavy_first = sorted(units, key=lambda unit: -len(unit[2]))
+    pool: Optional[ProcessPoolExecutor] = None
+    futures: list[Future[tuple[str, int, Optional[str]]]] = []
+    try:
+        with _sigint_blocked():  # workers start with Ctrl-C held back, then ignore it
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+            futures = [pool.submit(_format_unit, unit) for unit in heavy_first]
+        # a Ctrl-C held back above arrives here at the latest, and is handled below
+        for future in futures:
+            assembly.record(*future.result())
+    except (
+        BaseException
+    ):  # Ctrl-C, or a file black refused: stop now, not after the rest
+        if pool is not None:
+            _stop(pool, futures)
+        raise
+    pool.shutdown(wait=True)
 
 
 # --- worker processes: die with the parent, leave Ctrl-C to it ---------------------------------
@@ -254,22 +351,3 @@ def _stop(pool: ProcessPoolExecutor, futures: list[Future[Any]]) -> None:
     for future in futures:
         future.cancel()  # only those not yet handed to a worker
     pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _finish(
-    path: str,
-    index: int,
-    text: str,
-    done: dict[str, dict[int, str]],
-    expected: dict[str, int],
-    out: dict[str, bytes],
-    progress: Optional[Progress],
-) -> None:
-    """Record one formatted piece; a file is complete when all its pieces are."""
-    done[path][index] = text
-    if len(done[path]) < expected[path]:
-        return
-    pieces = [done[path][i] for i in range(expected[path])]
-    out[path] = (join_pieces(pieces) if len(pieces) > 1 else pieces[0]).encode("utf-8")
-    if progress:
-        progress(1)

@@ -69,9 +69,10 @@ def build(
 ) -> Build:
     """Generate every file in memory.
 
-    With ``use_cache``, Python whose unformatted text black has formatted before (same black
-    version and mode) is taken from the user's format cache instead of being formatted again,
-    and what black formats now is stored there; the compiled templates are kept there too.
+    With ``use_cache``, each top-level chunk of Python whose unformatted text black has
+    formatted before (same black version and mode) is taken from the user's format cache
+    instead of being formatted again, and what black formats now is stored there (the store
+    is then pruned to its size cap if needed); the compiled templates are kept there too.
     The cache lives outside the project, so the result never depends on anything the
     repository holds (see ``generator.cache``).
     """
@@ -113,21 +114,11 @@ def _build(
         ),
     )
     store = None if folder is None else format_store(folder)
-    hits: set[str] = set()
-
-    def cached(path: str, source_sha256: str) -> Optional[bytes]:
-        found = store.get(source_sha256) if store and path.endswith(".py") else None
-        if found is not None:
-            hits.add(path)
-        return found
-
     total = len(texts)
     report = (lambda done: progress(done, total)) if progress else None
-    files = formatting.format_files(texts, cached=cached, progress=report)
+    files = formatting.format_files(texts, store=store, progress=report)
     if store is not None:
-        for path in sorted(set(files) - hits):
-            if path.endswith(".py"):
-                store.put(formatting.source_hash(texts[path]), files[path])
+        store.prune_if_needed()  # only lists the store when this run wrote to it
     return Build(api, files, note)
 
 

@@ -275,6 +275,29 @@ def test_compiled_templates_are_cached_and_a_damaged_entry_is_compiled_again(
     assert all(entry.read_bytes() != b"j2 damaged" for entry in entries)
 
 
+def test_format_cache_is_shared_by_generate_and_check_and_damage_is_a_miss(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """``generate`` fills the format store and ``check`` reads it; entries damaged on disk
+    (truncated, or whole but wrong) are formatted again, never copied to the output."""
+    cache = tmp_path / "cache"
+    out = tmp_path / "out"
+    made = codegen("generate", "--output", out, cwd=workspace.root, cache=cache)
+    assert made.returncode == 0, made
+    entries = [
+        p for p in (cache / "format-v2").rglob("*") if p.parent.name != "format-v2"
+    ]
+    assert entries, "black's output was not stored"
+    for index, entry in enumerate(entries):
+        body = entry.read_bytes()
+        entry.write_bytes(
+            body[: len(body) // 2] if index % 2 else body[:64] + b"\nx = 1\n"
+        )
+    again = codegen("check", "--output", out, cwd=workspace.root, cache=cache)
+    assert again.returncode == 0, again
+    assert again.stderr == ""
+
+
 # --- check fails with the right diff ------------------------------------------------------------
 
 

@@ -22,6 +22,12 @@ UGLY = (
 
 UGLY_2 = "x=[1,2,\n3]\ny = {  }\nprint( 'hi' )\n"
 
+#: Three classes of 61 lines each: cut into three chunks at ``CHUNK_LINES``.
+MANY_CLASSES = [
+    f"\n\nclass C{i}:\n" + "".join(f"    {letter}_{j} = {j}\n" for j in range(60))
+    for i, letter in enumerate("abc")
+]
+
 
 def test_python_equals_black_with_the_pinned_mode() -> None:
     out = formatting.format_files({"pkg/a.py": UGLY})
@@ -83,7 +89,31 @@ def test_source_hash() -> None:
     )
 
 
-def test_cached_file_is_not_formatted(monkeypatch: pytest.MonkeyPatch) -> None:
+class DictStore:
+    """A ``ChunkStore`` in memory that records what it was asked."""
+
+    def __init__(self, entries: Optional[dict[str, bytes]] = None) -> None:
+        self.entries = dict(entries or {})
+        self.asked: list[str] = []
+        self.put_keys: list[str] = []
+
+    def get(self, source_sha256: str) -> Optional[bytes]:
+        self.asked.append(source_sha256)
+        return self.entries.get(source_sha256)
+
+    def put(self, source_sha256: str, formatted: bytes) -> bool:
+        self.put_keys.append(source_sha256)
+        self.entries[source_sha256] = formatted
+        return True
+
+
+def black_of(text: str) -> str:
+    return black.format_str(text, mode=formatting.black_mode())
+
+
+def test_a_stored_chunk_is_not_formatted_and_new_ones_are_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     formatted: list[str] = []
     real = formatting.format_python
 
@@ -92,30 +122,55 @@ def test_cached_file_is_not_formatted(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(path, text)
 
     monkeypatch.setattr(formatting, "format_python", spy)
-    asked: list[tuple[str, str]] = []
-
-    def cached(path: str, source_sha256: str) -> Optional[bytes]:
-        asked.append((path, source_sha256))
-        return b"# from cache\n" if path == "hit.py" else None
-
-    out = formatting.format_files({"hit.py": UGLY, "miss.py": UGLY_2}, cached=cached)
+    store = DictStore({formatting.source_hash(UGLY): b"# from cache\n"})
+    out = formatting.format_files({"hit.py": UGLY, "miss.py": UGLY_2}, store=store)
     assert formatted == ["miss.py"]
     assert out["hit.py"] == b"# from cache\n"
-    assert (
-        out["miss.py"]
-        == black.format_str(UGLY_2, mode=formatting.black_mode()).encode()
-    )
-    assert asked == [
-        ("hit.py", formatting.source_hash(UGLY)),
-        ("miss.py", formatting.source_hash(UGLY_2)),
+    assert out["miss.py"] == black_of(UGLY_2).encode()
+    assert store.asked == [formatting.source_hash(UGLY), formatting.source_hash(UGLY_2)]
+    assert store.put_keys == [formatting.source_hash(UGLY_2)]
+    assert store.entries[formatting.source_hash(UGLY_2)] == black_of(UGLY_2).encode()
+
+
+def test_only_the_chunks_missing_from_the_store_are_formatted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = "import os\n" + "".join(MANY_CLASSES)
+    chunks = formatting.split_at_classes(module, formatting.CHUNK_LINES)
+    assert len(chunks) == 3
+    first_run = DictStore()
+    whole = formatting.format_files({"m.py": module}, store=first_run)["m.py"]
+    assert whole == black_of(module).encode()
+    assert len(first_run.put_keys) == 3
+    changed = module.replace("b_0 =", "b_0  =  ")  # only the second chunk changes
+    formatted: list[str] = []
+    real = formatting.format_python
+
+    def spy(path: str, text: str) -> bytes:
+        formatted.append(text)
+        return real(path, text)
+
+    monkeypatch.setattr(formatting, "format_python", spy)
+    second_run = DictStore(first_run.entries)
+    out = formatting.format_files({"m.py": changed}, store=second_run)["m.py"]
+    assert out == black_of(changed).encode()
+    assert formatted == [
+        formatting.split_at_classes(changed, formatting.CHUNK_LINES)[1]
     ]
+    assert len(second_run.put_keys) == 1
+
+
+def test_markdown_and_other_files_never_reach_the_store() -> None:
+    store = DictStore()
+    formatting.format_files({"a.md": "x  \n", "b.css": "y"}, store=store)
+    assert store.asked == [] and store.put_keys == []
 
 
 def test_progress_counts_every_file() -> None:
     reports: list[int] = []
     formatting.format_files(
         {"a.py": "x=1\n", "b.md": "b", "c.py": "y=2\n"},
-        cached=lambda path, _: b"z = 3\n" if path == "c.py" else None,
+        store=DictStore({formatting.source_hash("y=2\n"): b"y = 2\n"}),
         progress=reports.append,
     )
     assert reports[0] == 1  # the cached file, reported up front
@@ -151,26 +206,151 @@ def test_small_input_stays_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     assert out == {"a.py": b"x = 1\n", "b.py": b"y = 2\n"}
 
 
-def test_pieces_of_a_real_resource_module_format_like_the_whole(
-    stripe_spec: object,
+def chunked(text: str) -> bytes:
+    """What ``format_files`` makes of ``text`` when it cuts before every class it may."""
+    return formatting.join_pieces(
+        [black_of(piece) for piece in formatting.split_at_classes(text, 1)]
+    ).encode("utf-8")
+
+
+#: Modules whose every cut must give black's bytes for the whole (name: text, chunks).
+EDGE_CASES = {
+    "decorators and comments before classes": (
+        "import dataclasses\n\n\n@dataclasses.dataclass\nclass A:\n    x: int\n\n\n"
+        "# about B\nclass B:\n  pass\n\n# about C, apart\n\nclass C( object ) :\n"
+        "    y=1\n    # the end of C\n\n\n\n\nclass D: ...\n",
+        3,
+    ),
+    "no class": ("import os\ndef f( x ):\n  return x\nY=[1,\n2]\n", 1),
+    "no final newline": ("x=1\n\nclass A:\n  y=2\n\nclass B:\n  z=3", 3),
+    "TYPE_CHECKING block before the first class": (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n"
+        "    from .c import C\n\nclass A:\n    b: 'B'\n\nclass D(A): pass\n",
+        3,
+    ),
+    "ugly spacing and whitespace-only lines": (
+        "import os,sys\n   \n\n\n\n\nclass A :\n  def f( self ):\n     return {'a':1}\n"
+        "  \t\nclass B(A):\n  x : int=1\n",
+        3,
+    ),
+    "after a function, a stub and a statement": (
+        "def f(): ...\n\nclass A: ...\ndef g():\n  pass\n\nclass B:\n  'Doc.'\n"
+        "x = 1  # trailing\n\nclass C:\n  pass\nif x:\n    pass\nelse:\n    y = 2\n"
+        "\nclass E:\n  pass\n",
+        5,
+    ),
+    "module docstring, then a class": ('"""Doc."""\n\nclass A:\n  pass\n', 2),
+    "a class first": ("class A:\n  pass\n\nclass B:\n  pass\n", 2),
+}
+
+
+@pytest.mark.parametrize("text, count", EDGE_CASES.values(), ids=list(EDGE_CASES))
+def test_chunks_format_like_the_whole_module(text: str, count: int) -> None:
+    assert len(formatting.split_at_classes(text, 1)) == count
+    assert chunked(text) == black_of(text).encode("utf-8")
+    assert formatting.format_files({"m.py": text}, store=DictStore()) == {
+        "m.py": black_of(text).encode("utf-8")
+    }
+
+
+#: Modules cut where a cut is not sound: black refuses a chunk, so the whole is formatted.
+UNSOUND_CUTS = {
+    "a class line inside a string": 'X = """\n\nclass Fake:\n"""\n\nclass A:\n  pass\n',
+    "a decorator apart from its class": "@dec\n\nclass A:\n  pass\n",
+    "a continued line": "x = 1 + \\\n\nclass A: pass\n",
+}
+
+
+@pytest.mark.parametrize("text", UNSOUND_CUTS.values(), ids=list(UNSOUND_CUTS))
+def test_a_cut_black_refuses_falls_back_to_the_whole_module(
+    text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Formatting a large module in pieces gives black's bytes for the whole module."""
+    monkeypatch.setattr(formatting, "CHUNK_LINES", 1)
+    assert len(formatting.split_at_classes(text, 1)) > 1
+    try:
+        expected: Optional[bytes] = black_of(text).encode("utf-8")
+    except Exception:
+        expected = None  # not valid Python as a whole either
+    store = DictStore()
+    if expected is None:
+        with pytest.raises(
+            CodegenError, match="generated file m.py is not valid Python"
+        ):
+            formatting.format_files({"m.py": text}, store=store)
+    else:
+        assert formatting.format_files({"m.py": text}, store=store) == {
+            "m.py": expected
+        }
+    assert store.put_keys == []  # the chunks of a module formatted whole are not stored
+
+
+@pytest.mark.parametrize("marker", ["# fmt: off", "# yapf: disable", "\r", "\f"])
+def test_a_module_black_reads_as_a_whole_is_not_cut(marker: str) -> None:
+    text = f"{marker}\nx = [1,\n  2]\n\nclass A:\n  pass\n\nclass B:\n  pass\n"
+    assert formatting.split_at_classes(text, 1) == [text]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0b", "\x1c", "\x85"])
+def test_a_comment_is_not_cut_where_str_splitlines_would_break_it(
+    separator: str,
+) -> None:
+    """Inside a comment these characters are no line break for Python: what follows them is
+    still the comment, so a ``class`` after them must not start a chunk."""
+    text = f"x = 1\n# note{separator}{separator}class A:\n\nclass B:\n  pass\n"
+    chunks = formatting.split_at_classes(text, 1)
+    assert chunks == [
+        "x = 1\n# note" + separator * 2 + "class A:\n\n",
+        "class B:\n  pass\n",
+    ]
+    assert chunked(text) == black_of(text).encode("utf-8")
+
+
+def test_chunks_join_back_into_the_module() -> None:
+    for text, _ in EDGE_CASES.values():
+        assert "".join(formatting.split_at_classes(text, 1)) == text
+
+
+def test_leading_blank_lines_are_not_a_chunk() -> None:
+    text = "\n\nclass A:\n  pass\n"
+    assert formatting.split_at_classes(text, 1) == [text]
+
+
+@pytest.fixture(scope="module")
+def rendered(stripe_spec: object) -> dict[str, str]:
+    """The default package's files as rendered, before black."""
     from generator import pipeline
     from generator.render import RenderOptions, render
     from generator.settings import load_settings
     from tests.conftest import ROOT
 
     settings = load_settings(ROOT / "pyproject.toml")
-    api = pipeline.lower(settings)
-    module = render(api, RenderOptions(package="stripe_client"))[
-        "stripe_client/resources/customers.py"
-    ]
-    pieces = formatting.split_at_classes(module, 40)
-    assert len(pieces) > 3
-    joined = formatting.join_pieces(
-        [formatting.format_python("customers.py", p).decode() for p in pieces]
-    )
-    assert joined == formatting.format_python("customers.py", module).decode()
+    return render(pipeline.lower(settings), RenderOptions(package="stripe_client"))
+
+
+def test_chunks_of_real_modules_format_like_the_whole(rendered: dict[str, str]) -> None:
+    """Every module of the default package with a cut, cut before each class it may be,
+    formats to black's bytes for the whole module (the rendered text, before black)."""
+    modules = {
+        path: text
+        for path, text in rendered.items()
+        if path.endswith(".py") and len(formatting.split_at_classes(text, 1)) > 1
+    }
+    assert "stripe_client/resources/customers.py" in modules
+    assert len(modules) > 100  # models, resources, params and runtime modules
+    for path, text in sorted(modules.items()):
+        assert chunked(text) == formatting.format_python(path, text), path
+
+
+def test_black_leaves_the_runtime_modules_as_they_are(rendered: dict[str, str]) -> None:
+    """``generator/runtime/`` is black-formatted: with its header, each copy is black's
+    fixed point under the pinned mode (so a package's runtime is the repository's text).
+    """
+    from generator.render import RUNTIME, RUNTIME_FILES
+
+    for name in RUNTIME_FILES:
+        text = rendered[f"stripe_client/{name}"]
+        assert text.endswith((RUNTIME / name).read_text(encoding="utf-8")), name
+        assert black_of(text) == text, name
 
 
 # --- worker processes die with their parent; Ctrl-C is one line (issue 9, item 3) ------------
