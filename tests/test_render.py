@@ -10,6 +10,7 @@ import pytest
 
 from generator import __version__, ir
 from generator.errors import CodegenError
+from generator.format import format_python
 from generator.lower import Selection, lower_document
 from generator.render import (
     ASSETS,
@@ -248,7 +249,7 @@ def test_generated_code_uses_the_ir(files: dict[str, str]) -> None:
     assert "class Customer(StripeModel):" in files[f"{PACKAGE}/models/customer.py"]
     assert "class Balance(StripeModel):" in files[f"{PACKAGE}/models/balance.py"]
     exports = files[f"{PACKAGE}/models/__init__.py"]
-    assert '    from .customer import Customer\n' in exports
+    assert "    from .customer import Customer\n" in exports
     assert '    "Customer": "customer",\n' in exports
 
 
@@ -504,3 +505,20 @@ def test_an_unreadable_override_names_the_path(
     with pytest.raises(CodegenError) as caught:
         render(api, RenderOptions(package=PACKAGE, templates=tmp_path))
     assert caught.value.message == f"cannot read template {template}: permission denied"
+
+
+def test_generated_modules_are_rendered_as_black_prints_them(
+    files: dict[str, str],
+) -> None:
+    """The templates receive their long lines laid out (``present.python``), so black finds
+    nothing to change in the resource, params and models modules: formatting is cheap.
+    """
+    modules = [
+        path
+        for path in files
+        if path.endswith(".py")
+        and any(f"/{kind}/" in path for kind in ("resources", "params", "models"))
+    ]
+    assert modules
+    for path in modules:
+        assert format_python(path, files[path]).decode() == files[path], path

@@ -29,6 +29,16 @@ class ExportView:
     module: str
     literal: str  # ``name`` as a Python string literal
 
+    @property
+    def statement(self) -> str:
+        """``from .module import name``, as black prints it at module level."""
+        return python.import_from(f".{self.module}", [self.name])
+
+    @property
+    def guarded_statement(self) -> str:
+        """The same import in the ``if TYPE_CHECKING:`` block."""
+        return python.import_from(f".{self.module}", [self.name], indent=4)
+
 
 @dataclass(frozen=True)
 class KindView:

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import ir, naming, text
-from .python import ArgumentView, ConstantView, docstring, python_literal
+from .python import (
+    ArgumentView,
+    ConstantView,
+    def_header,
+    def_returns,
+    docstring,
+    laid_out,
+    python_literal,
+)
 
 #: Lists and maps in resource modules are ``List[...]`` and ``Dict[...]`` (see above).
 TYPING_GENERICS = True
@@ -39,6 +47,9 @@ CALL_OPTION_ARGUMENTS = (
 
 IDEMPOTENT_METHODS = frozenset({"post"})
 """HTTP methods whose calls take `idempotency_key`: elsewhere it would do nothing."""
+
+METHOD_INDENT = 4  # a method's ``def`` in its class
+BODY_INDENT = 8  # the statements of a method
 
 RUNTIME_DEFAULT_STYLE = "deepObject"
 """The style ``encode_params`` uses for a parameter its ``styles`` do not list."""
@@ -280,6 +291,11 @@ class MethodView:
     base_url: Optional[str]  # python literal of a per-operation server, or None
     options: tuple[str, ...]  # the call options passed on to RequestOptions
 
+    @property
+    def signature_end(self) -> str:
+        """``) -> returns:`` after the parameters, as black prints it."""
+        return def_returns(METHOD_INDENT, self.returns)
+
 
 def method_view(operation: ir.Operation, *, awaitable: bool) -> MethodView:
     positional = tuple(
@@ -325,6 +341,19 @@ class ChildView:
     attribute: str
     class_name: str
     docstring: str
+    header: str  # ``def attribute(self) -> ClassName:``, as black prints it
+    body: str  # ``return ClassName(...)``, as black prints it
+
+
+def child_view(attribute: str, class_name: str, doc: str, argument: str) -> ChildView:
+    """The ``cached_property`` of a sub-resource, built from ``argument``."""
+    return ChildView(
+        attribute,
+        class_name,
+        doc,
+        def_header(METHOD_INDENT, "def", attribute, "self", class_name),
+        laid_out(f"return {class_name}({argument})", BODY_INDENT),
+    )
 
 
 @dataclass(frozen=True)
@@ -347,6 +376,14 @@ class RawClassView:
     methods: tuple[str, ...]
     children: tuple[ChildView, ...]  # the raw views of the sub-resources
 
+    @property
+    def assignments(self) -> tuple[str, ...]:
+        """``self.method = wrapper(resource.method)`` for each method, as black prints it."""
+        return tuple(
+            laid_out(f"self.{name} = {self.wrapper}(resource.{name})", BODY_INDENT)
+            for name in self.methods
+        )
+
 
 def raw_class_views(resource: ir.Resource) -> tuple[RawClassView, RawClassView]:
     """The ``with_raw_response`` views of a resource's sync class and of its twin."""
@@ -367,13 +404,14 @@ def raw_class_views(resource: ir.Resource) -> tuple[RawClassView, RawClassView]:
                 wrapper="async_to_raw_response" if awaitable else "to_raw_response",
                 methods=tuple(op.name for op in resource.operations),
                 children=tuple(
-                    ChildView(
+                    child_view(
                         attribute,
                         naming.raw_class_name(prefix + class_name),
                         docstring(
                             f"``{owner}.with_raw_response.{dotted}.{attribute}``.",
                             indent="        ",
                         ),
+                        f"self._resource.{attribute}",
                     )
                     for attribute, class_name in resource.children
                 ),
@@ -396,12 +434,13 @@ def class_views(resource: ir.Resource) -> tuple[ClassView, ClassView]:
                 docstring=docstring(summary + ".", indent="    "),
                 client_class="AsyncAPIClient" if awaitable else "SyncAPIClient",
                 children=tuple(
-                    ChildView(
+                    child_view(
                         attribute,
                         prefix + class_name,
                         docstring(
                             f"``{owner}.{dotted}.{attribute}``.", indent="        "
                         ),
+                        "self._client",
                     )
                     for attribute, class_name in resource.children
                 ),

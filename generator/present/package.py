@@ -155,6 +155,8 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
         {"split_files"} if any(m.body and m.body.files for m in methods) else set()
     )
     uses = imports.union(_signature_uses(op) for op in group.operations)
+    model_names = sorted(used - local)
+    param_names = sorted((used & local) | {p.model for p in payloads})
     return {
         "group": group_view(group),
         "summary": ", ".join(f"``{'.'.join(r.path)}``" for r in group.resources),
@@ -166,10 +168,19 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
         "constants": operations.constants(group.operations),
         "styles": _styles_constants(methods),
         "uses_field": uses.field,
-        "model_imports": sorted(used - local),
-        "param_imports": sorted((used & local) | {p.model for p in payloads}),
+        "model_imports": model_names,
+        "param_imports": param_names,
         "typing_names": uses.typing_names(),
+        # the same imports as statements, laid out as black prints them ("" for none)
+        "typing_import": _import_line("typing", uses.typing_names()),
+        "encoding_import": _import_line(".._encoding", sorted(encoding)),
+        "model_import": _import_line("..models", model_names),
+        "param_import": _import_line(f"..params.{group.name}", param_names),
     }
+
+
+def _import_line(module: str, names: list[str]) -> str:
+    return python.import_from(module, names) if names else ""
 
 
 def _styles_constants(

@@ -22,7 +22,16 @@ from .. import ir, text
 from . import imports
 from .files import Template
 from .order import ordered_models
-from .python import docstring, python_literal
+from .python import (
+    CLASS_BODY_INDENT,
+    assignment,
+    docstring,
+    import_from,
+    laid_out,
+    python_literal,
+)
+
+ENTRY_INDENT = 8  # a key of the functional form: ``X = TypedDict("X", {...})``
 
 SHARED_MODULE = "_shared"
 """The module (``params/_shared.py``) of the models used by several groups."""
@@ -40,6 +49,18 @@ class KeyView:
     literal: str  # the wire name as a string literal, in functional syntax
     annotation: str  # ``Required[...]`` for a required key
     docstring: str  # attribute docstring body ("" for none; class syntax only)
+
+    @property
+    def statement(self) -> str:
+        """``key: annotation`` in the class body, as black prints it."""
+        return assignment(self.key, self.annotation, None, CLASS_BODY_INDENT)
+
+    @property
+    def entry(self) -> str:
+        """``"key": annotation,`` in the functional form's dict, as black prints it."""
+        return laid_out(
+            f"{self.literal}: {self.annotation},", ENTRY_INDENT, bracketed=True
+        )
 
 
 @dataclass(frozen=True)
@@ -229,6 +250,17 @@ def module_context(
             name for name in TYPING_EXTENSIONS_NAMES if name != "Required" or required
         ],
         "uses_field": uses.field,
+        # the imports as statements, laid out as black prints them ("" for none)
+        "shared_import": (
+            import_from(f".{SHARED_MODULE}", [f"{n} as {n}" for n in reexported])
+            if reexported
+            else ""
+        ),
+        "models_import": (
+            import_from("..models", sorted(referenced - here))
+            if referenced - here
+            else ""
+        ),
     }
 
 
