@@ -10,6 +10,7 @@ import black
 import pytest
 
 from generator.format import black_mode
+from generator.present.package import GroupView
 from generator.present.python import (
     LINE_LENGTH,
     assignment,
@@ -161,4 +162,46 @@ def test_a_property_header_is_laid_out_like_black(name: str, returns: str) -> No
 )
 def test_a_return_type_is_laid_out_like_black(returns: str) -> None:
     source = method("limit: Optional[int] = None,", returns=def_returns(4, returns))
+    assert_black_stable(source)
+
+
+@pytest.mark.parametrize(
+    "name, annotation, value",
+    [
+        ("account_country", "Optional[str]", "None"),
+        (  # the value alone in parentheses, rather than the annotation split
+            "affirm_payments",
+            'Optional[Union[Literal["active", "inactive", "pending"], str]]',
+            "None",
+        ),
+        (  # too long for that: split inside the annotation, its string left too long
+            "applied_to_payment",
+            'Optional["CustomerBalanceResourceCashBalanceTransactionResourceAppliedToPayment'
+            'Transaction"]',
+            "None",
+        ),
+    ],
+)
+def test_a_model_field_is_laid_out_like_black(
+    name: str, annotation: str, value: str
+) -> None:
+    statement = assignment(name, annotation, value, 4)
+    assert_black_stable(f"class C:\n    {statement}\n")
+
+
+def test_a_client_property_for_a_long_group_name_is_laid_out_like_black() -> None:
+    group = GroupView(
+        "payment_method_domains",
+        "payment_method_domains",
+        "PaymentMethodDomainsResource",
+        "AsyncPaymentMethodDomainsResource",
+        "PaymentMethodDomainsResourceWithRawResponse",
+        "AsyncPaymentMethodDomainsResourceWithRawResponse",
+    )
+    accessor = group.async_raw_property
+    source = (
+        f"class C:\n    {accessor.header}\n        {accessor.import_statement}\n\n"
+        f"        {accessor.body}\n"
+    )
+    assert "(\n" in source  # the import and the call are too long for one line
     assert_black_stable(source)

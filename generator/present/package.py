@@ -21,6 +21,47 @@ class GroupView:
     raw_class_name: str  # ``CustomersResourceWithRawResponse``
     async_raw_class_name: str  # ``AsyncCustomersResourceWithRawResponse``
 
+    @property
+    def client_property(self) -> AccessorView:
+        """``client.customers``."""
+        return self._accessor(self.class_name, "self")
+
+    @property
+    def async_client_property(self) -> AccessorView:
+        """``async_client.customers``."""
+        return self._accessor(self.async_class_name, "self")
+
+    @property
+    def raw_property(self) -> AccessorView:
+        """``client.with_raw_response.customers``."""
+        return self._accessor(self.raw_class_name, f"self._client.{self.attribute}")
+
+    @property
+    def async_raw_property(self) -> AccessorView:
+        """``async_client.with_raw_response.customers``."""
+        return self._accessor(
+            self.async_raw_class_name, f"self._client.{self.attribute}"
+        )
+
+    def _accessor(self, class_name: str, argument: str) -> AccessorView:
+        return AccessorView(
+            header=python.def_header(4, "def", self.attribute, "self", class_name),
+            import_statement=python.import_from(
+                f".resources.{self.name}", [class_name], indent=8
+            ),
+            body=python.laid_out(f"return {class_name}({argument})", 8),
+        )
+
+
+@dataclass(frozen=True)
+class AccessorView:
+    """The lines of a client's ``cached_property`` for a group, as black prints them: it
+    imports the group's resource module on first use."""
+
+    header: str  # ``def customers(self) -> CustomersResource:``
+    import_statement: str  # ``from .resources.customers import CustomersResource``
+    body: str  # ``return CustomersResource(self)``
+
 
 def group_view(group: ir.Group) -> GroupView:
     return GroupView(

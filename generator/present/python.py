@@ -215,31 +215,49 @@ def assignment(
     name: str, annotation: str, value: Optional[str], indent: int = 0
 ) -> str:
     """``name: annotation = value`` (or ``name: annotation``, or ``name = value``) at
-    ``indent``, as black prints it: split inside the last bracket when the line up to it
-    fits; else the value alone in parentheses when it fits so; else split inside the
-    annotation's brackets, the rest after them."""
+    ``indent``, as black prints it: split inside the value's last bracket when the line up
+    to it fits; else, for an annotation with brackets, the value alone in parentheses when
+    it fits so; else split inside the annotation's brackets, the rest after them."""
     target = f"{name}: {annotation}" if annotation else name
     line = target if value is None else f"{target} = {value}"
     margin = " " * indent
+    inner = margin + INDENT
     try:
-        return "\n".join(_split(margin, line, False))[indent:]
+        pairs = _scan(line)[1]
+        if _fits(margin, line):
+            return line
+        if value is None or (pairs and pairs[-1][0] > len(target)):
+            return "\n".join(_split(margin, line, False))[indent:]
     except _Unknown:
         pass
     if value is None:
         return line
-    inner = margin + INDENT
     try:
-        if annotation and _fits(margin, f"{target} = (") and _fits(inner, value):
+        if "[" in annotation and _fits(margin, f"{target} = (") and _fits(inner, value):
             return f"{target} = (\n{inner}{value}\n{margin})"
         outer, bracket, rest = annotation.partition("[")
         if bracket and annotation.endswith("]") and _fits(margin, f"{name}: {outer}["):
-            body = _split(inner, rest[:-1], True)
+            body = _body_lines(inner, rest[:-1])
             after = _split(margin, f"_ = {value}", False)  # "_" holds the place of "]"
             first = f"{margin}]{after[0][indent + 1:]}"
             return "\n".join([f"{name}: {outer}[", *body, first, *after[1:]])
     except _Unknown:
         pass
     return line
+
+
+def _body_lines(indent: str, body: str) -> list[str]:
+    """The lines of a bracket's body; one string too long for a line stays so."""
+    try:
+        return _split(indent, body, True)
+    except _Unknown:
+        if _is_string(body):
+            return [indent + body]
+        raise
+
+
+def _is_string(text: str) -> bool:
+    return text[:1] in "\"'" and _string_end(text, 0) == len(text)
 
 
 def import_from(module: str, names: list[str], indent: int = 0) -> str:
