@@ -205,3 +205,13 @@ def test_a_client_property_for_a_long_group_name_is_laid_out_like_black() -> Non
     )
     assert "(\n" in source  # the import and the call are too long for one line
     assert_black_stable(source)
+
+
+def test_a_tuple_after_a_keyword_is_one_item_a_line() -> None:
+    items = ", ".join(f"item_number_{n}" for n in range(8))
+    statement = laid_out(f"return ({items})", 8)
+    assert statement.splitlines()[1:3] == [
+        "            item_number_0,",
+        "            item_number_1,",
+    ]
+    assert_black_stable(f"def f():\n    if x:\n        {statement}\n")

@@ -7,6 +7,7 @@ defaults, docstrings, escaping, imports) is made here, where it is tested. The R
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -353,7 +354,9 @@ def _items(line: str, commas: list[int]) -> list[str]:
 def _is_display(line: str, opening: int) -> bool:
     """A list, dict or tuple display (not a call or a subscript): black explodes its items."""
     before = line[:opening].rstrip()
-    return not before or not (before[-1].isalnum() or before[-1] in "_)]")
+    if not before or keyword.iskeyword(before.split()[-1]):  # ``return (a, b)``
+        return True
+    return not (before[-1].isalnum() or before[-1] in "_)]")
 
 
 def _scan(line: str) -> tuple[list[int], list[tuple[int, int]], str]:
