@@ -48,9 +48,10 @@ def black_mode() -> Any:
 
 #: Characters of Python below which starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200_000
-#: A module is cut before a top-level class once its current chunk has this many lines: each
-#: chunk is cached on its own, and each black call costs about a millisecond however small.
-CHUNK_LINES = 60
+#: A module is cut before a top-level class once its current chunk has this many lines. Each
+#: black call costs about a millisecond however small the text, so small modules (most model
+#: modules, which recur whole anyway) stay one chunk and small classes share one.
+CHUNK_LINES = 150
 
 Progress = Callable[[int], None]  # told how many more files are finished
 

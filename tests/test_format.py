@@ -22,9 +22,10 @@ UGLY = (
 
 UGLY_2 = "x=[1,2,\n3]\ny = {  }\nprint( 'hi' )\n"
 
-#: Three classes of 61 lines each: cut into three chunks at ``CHUNK_LINES``.
+#: Three classes just over ``CHUNK_LINES`` lines each: cut into three chunks.
 MANY_CLASSES = [
-    f"\n\nclass C{i}:\n" + "".join(f"    {letter}_{j} = {j}\n" for j in range(60))
+    f"\n\nclass C{i}:\n"
+    + "".join(f"    {letter}_{j} = {j}\n" for j in range(formatting.CHUNK_LINES))
     for i, letter in enumerate("abc")
 ]
 
