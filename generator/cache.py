@@ -22,11 +22,14 @@ unwritable cache is the same as an empty one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Optional
 
@@ -300,3 +303,112 @@ def _write_atomically(path: Path, data: bytes) -> bool:
         _remove(temporary)
         return False
     return True
+
+
+# --- whole builds -------------------------------------------------------------------------------
+
+#: How many builds the build store keeps (the most recently used): a project's own, its
+#: ``--all`` tree, and a few left by recent changes to the spec, the settings or codegen.
+BUILDS_KEPT = 8
+
+
+class BuildCache:
+    """Every file of a build, kept by a key of everything the build reads (``build_key``).
+
+    A ``check`` or ``generate`` on inputs built before takes the files from here instead of
+    lowering, rendering and formatting again: the same spec, settings, templates, codegen
+    source and installed packages gave these bytes. An entry is sealed like a format entry
+    (a damaged one is a miss), and the store keeps the ``BUILDS_KEPT`` most recently used.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.entries = folder / f"builds-v{CACHE_FORMAT}"
+
+    def get(self, key: str) -> Optional[dict[str, bytes]]:
+        """The files of the build with this key, if an earlier run stored them intact."""
+        path = self.entries / key
+        try:
+            with open(path, "rb") as stream:
+                entry = stream.read()
+                _refresh_age(stream.fileno())
+        except OSError:
+            return None
+        body = unsealed(entry)
+        return None if body is None else _unpacked(body)
+
+    def put(self, key: str, files: Mapping[str, bytes]) -> bool:
+        """Keep ``files`` as the build with this key, then forget the least recently used
+        builds beyond ``BUILDS_KEPT``; ``False`` if the files could not be kept."""
+        kept = _write_atomically(self.entries / key, sealed(_packed(files)))
+        if kept:
+            self._forget_old()
+        return kept
+
+    def _forget_old(self) -> None:
+        try:
+            found = [entry for entry in os.scandir(self.entries) if entry.is_file()]
+            ages = {entry.path: entry.stat().st_mtime for entry in found}
+        except OSError:
+            return
+        newest_first = sorted(ages, key=lambda path: -ages[path])
+        for path in newest_first[BUILDS_KEPT:]:
+            _remove(path)
+
+
+def _packed(files: Mapping[str, bytes]) -> bytes:
+    """An index line (JSON: each path and its length, in order), then the files' bytes."""
+    names = sorted(files)
+    index = json.dumps([[name, len(files[name])] for name in names]).encode("utf-8")
+    return b"".join([index, b"\n", *(files[name] for name in names)])
+
+
+def _unpacked(body: bytes) -> Optional[dict[str, bytes]]:
+    newline = body.find(b"\n")
+    try:
+        index = json.loads(body[:newline]) if newline >= 0 else None
+    except ValueError:
+        return None
+    if not isinstance(index, list):
+        return None
+    files: dict[str, bytes] = {}
+    offset = newline + 1
+    for item in index:
+        if not (isinstance(item, list) and len(item) == 2):
+            return None
+        name, size = item
+        if not isinstance(name, str) or not isinstance(size, int) or size < 0:
+            return None
+        files[name] = body[offset : offset + size]
+        offset += size
+    return files if offset == len(body) else None
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """The sha256 of every file below ``folder`` (relative path and bytes), bytecode caches
+    left out: what a build key records of codegen's source and of a templates folder."""
+    digest = hashlib.sha256()
+    for path in sorted(_files_below(folder)):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _files_below(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for top, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        found += [Path(top) / name for name in names if not name.endswith(".pyc")]
+    return found
+
+
+def installed_distributions() -> list[str]:
+    """The name and version of every package installed where Python imports from (the
+    ``.dist-info`` folders on ``sys.path``): a build key changes with any of them."""
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return sorted(found)

@@ -18,9 +18,8 @@ from typing import Any, NoReturn, Optional, TypeVar
 
 import click
 
-from . import __version__, cache, output, pipeline, spec, text
+from . import __version__, cache, output, pipeline, spec
 from .errors import CodegenError, os_error_fix
-from .lower import operation_calls, operations_of
 from .settings import Settings, load_settings, package_name_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -200,7 +199,14 @@ def _version_message() -> str:
     from .format import BLACK_VERSION
 
     python = f"Python ({platform.python_implementation()}) {platform.python_version()}"
-    return f"%(prog)s, version %(version)s\nblack {BLACK_VERSION}, {python}"
+    return f"codegen, version {__version__}\nblack {BLACK_VERSION}, {python}"
+
+
+def _print_version(context: click.Context, _: click.Parameter, value: bool) -> None:
+    """``--version``: printed on demand, so that other commands never import black for it."""
+    if value and not context.resilient_parsing:
+        click.echo(_version_message())
+        context.exit()
 
 
 class Program(click.Group):
@@ -246,8 +252,14 @@ def exit_now(done: SystemExit) -> NoReturn:
 
 
 @click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    __version__, "-V", "--version", prog_name="codegen", message=_version_message()
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
 )
 def main() -> None:
     """Generate a typed Python client and its docs from Stripe's OpenAPI spec."""
@@ -451,6 +463,9 @@ def list_command(
     [tool.codegen] names applied. The summary is the spec's, or the first sentence of the
     description when it has none.
     """
+    from . import text
+    from .lower import operation_calls, operations_of
+
     settings = load_settings(config).with_overrides(spec=spec_path)
     folder, _ = pipeline.cache_folder(settings)
     document = spec.load_spec(settings.spec, cache_folder=folder).document

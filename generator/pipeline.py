@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
+import json
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from . import format as formatting
-from . import cache, ir, output, spec
-from .cache import FormatCache
-from .lower import Selection, lower_document
-from .render import RenderOptions, render
+from . import cache, output, sources, spec
+from .cache import BuildCache, FormatCache
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from . import ir
+    from .lower import Selection
+
+# The stages a build runs (lower, render, format) are imported by the first build that runs
+# them: a run answered by the build cache never imports openapi-pydantic, Jinja or black.
 
 
 @dataclass(frozen=True)
 class Build:
-    api: ir.Api
     files: dict[str, bytes]
+    spec_sha256: str
     cache_note: Optional[str] = (
         None  # why the format cache was not used, when it was wanted
     )
@@ -28,11 +35,20 @@ class Build:
     @property
     def manifest_info(self) -> output.ManifestInfo:
         return output.ManifestInfo(
-            spec_sha256=self.api.spec_sha256, black_version=formatting.BLACK_VERSION
+            spec_sha256=self.spec_sha256, black_version=black_version()
         )
 
 
+def black_version() -> str:
+    """The installed black's version, which the manifest records."""
+    from . import format as formatting
+
+    return formatting.BLACK_VERSION
+
+
 def selection_of(settings: Settings) -> Selection:
+    from .lower import Selection
+
     return Selection(
         operation_ids=settings.operations,
         globs=settings.globs,
@@ -42,6 +58,8 @@ def selection_of(settings: Settings) -> Selection:
 
 
 def lower(settings: Settings) -> ir.Api:
+    from .lower import lower_document
+
     loaded = spec.load_spec(settings.spec, cache_folder=cache_folder(settings)[0])
     return lower_document(
         loaded.document,
@@ -58,7 +76,49 @@ def cache_folder(settings: Settings) -> tuple[Optional[Path], Optional[str]]:
 
 def format_store(folder: Path) -> FormatCache:
     """The format cache in the user's cache folder ``folder``."""
+    from . import format as formatting
+
     return FormatCache(folder, formatting.BLACK_VERSION, formatting.MODE_ID)
+
+
+def build_key(settings: Settings, spec_sha256: str) -> str:
+    """Everything a build's bytes depend on, hashed: the spec, the settings that shape the
+    output (not where it is written), the templates folder's files, codegen's own source and
+    templates, the Python version and every installed package (black, Jinja, pydantic, ...).
+    """
+    inputs = {
+        "format": cache.CACHE_FORMAT,
+        "spec": spec_sha256,
+        "package": settings.package,
+        "selection": [
+            settings.operations,
+            settings.globs,
+            settings.path_prefixes,
+            settings.all,
+        ],
+        "names": settings.names,
+        "templates": (
+            None
+            if settings.templates is None
+            else [
+                settings.templates.is_dir(),
+                cache.folder_fingerprint(settings.templates),
+            ]
+        ),
+        "codegen": codegen_fingerprint(),
+        "python": sys.version,
+        "installed": cache.installed_distributions(),
+    }
+    text = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def codegen_fingerprint() -> str:
+    """The sha256 of codegen's own files: its source (runtime and assets too) and templates."""
+    folders = [sources.PACKAGE_FOLDER]
+    if not sources.BUILTIN_TEMPLATES.is_relative_to(sources.PACKAGE_FOLDER):
+        folders.append(sources.BUILTIN_TEMPLATES)
+    return "+".join(cache.folder_fingerprint(folder) for folder in folders)
 
 
 def build(
@@ -76,8 +136,19 @@ def build(
     The cache lives outside the project, so the result never depends on anything the
     repository holds (see ``generator.cache``).
     """
+    folder, note = cache_folder(settings) if use_cache else (None, None)
+    if folder is None:
+        with fewer_collections():
+            return _build(settings, None, progress, note)
+    _, spec_sha256 = spec.spec_digest(settings.spec)
+    builds, key = BuildCache(folder), build_key(settings, spec_sha256)
+    files = builds.get(key)
+    if files is not None:
+        return Build(files, spec_sha256)
     with fewer_collections():
-        return _build(settings, use_cache, progress)
+        result = _build(settings, folder, progress, note)
+    builds.put(key, result.files)
+    return result
 
 
 @contextlib.contextmanager
@@ -100,11 +171,14 @@ def fewer_collections() -> Iterator[None]:
 
 def _build(
     settings: Settings,
-    use_cache: bool,
+    folder: Optional[Path],
     progress: Optional[Callable[[int, int], None]],
+    note: Optional[str],
 ) -> Build:
+    from . import format as formatting
+    from .render import RenderOptions, render
+
     api = lower(settings)
-    folder, note = cache_folder(settings) if use_cache else (None, None)
     texts = render(
         api,
         RenderOptions(
@@ -119,7 +193,7 @@ def _build(
     files = formatting.format_files(texts, store=store, progress=report)
     if store is not None:
         store.prune_if_needed()  # only lists the store when this run wrote to it
-    return Build(api, files, note)
+    return Build(files, api.spec_sha256, note)
 
 
 def generate(
@@ -168,8 +242,8 @@ def check(
     interrupted = output.interrupted_write(settings.output)
     manifest = output.read_manifest(settings.output)
     mismatch = None
-    if manifest is not None and manifest.black_version != formatting.BLACK_VERSION:
-        mismatch = (manifest.black_version, formatting.BLACK_VERSION)
+    if manifest is not None and manifest.black_version != black_version():
+        mismatch = (manifest.black_version, black_version())
     result = build(settings, use_cache=use_cache, progress=progress)
     differences = output.compare_tree(
         settings.output, result.files, result.manifest_info

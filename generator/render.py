@@ -28,17 +28,8 @@ from . import cache, ir, present
 from .errors import CodegenError
 from .present.files import File, Static, Template, Text
 from .present.files import header as header
+from .sources import ASSETS, BUILTIN_TEMPLATES, RUNTIME
 
-# templates/ beside generator/ in a checkout; a wheel carries it as generator/templates
-# (see [tool.setuptools] in pyproject.toml).
-_PACKED_TEMPLATES = Path(__file__).resolve().parent / "templates"
-BUILTIN_TEMPLATES = (
-    _PACKED_TEMPLATES
-    if _PACKED_TEMPLATES.is_dir()
-    else Path(__file__).resolve().parent.parent / "templates"
-)
-RUNTIME = Path(__file__).resolve().parent / "runtime"
-ASSETS = Path(__file__).resolve().parent / "assets"
 RUNTIME_FILES = tuple(
     sorted(
         path.name

@@ -274,3 +274,76 @@ def test_runs_sharing_the_store_see_whole_entries_or_none(tmp_path: Path) -> Non
     store(tmp_path).put(SHA, body)
     assert store(tmp_path).get(SHA) == body
     assert not [p for p in tmp_path.rglob(".tmp-*")]
+
+
+# --- the build store ----------------------------------------------------------------------------
+
+BUILD = {
+    "pkg/__init__.py": b"",
+    "pkg/a.py": b"x = 1\n",
+    "docs/\u540d.md": b"# \xc3\xa9\n",
+}
+
+
+def test_a_build_is_read_back_whole(tmp_path: Path) -> None:
+    builds = cache.BuildCache(tmp_path)
+    assert builds.get("k1") is None
+    assert builds.put("k1", BUILD)
+    assert builds.get("k1") == BUILD
+    assert builds.get("k2") is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda body: body[: len(body) // 2],  # truncated
+        lambda body: body[:-1] + b"!",  # one byte changed
+        lambda body: b"",
+    ],
+)
+def test_a_damaged_build_is_a_miss(tmp_path: Path, damage: Any) -> None:
+    builds = cache.BuildCache(tmp_path)
+    assert builds.put("k", BUILD)
+    entry = builds.entries / "k"
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert builds.get("k") is None
+
+
+def test_a_sealed_build_with_a_bad_index_is_a_miss(tmp_path: Path) -> None:
+    builds = cache.BuildCache(tmp_path)
+    builds.entries.mkdir(parents=True)
+    for body in (b"not json\n", b'[["a", 99]]\nshort', b'{"a": 1}\n', b"[[1, 2]]\n"):
+        (builds.entries / "k").write_bytes(cache.sealed(body))
+        assert builds.get("k") is None, body
+
+
+def test_the_store_keeps_the_most_recently_used_builds(tmp_path: Path) -> None:
+    builds = cache.BuildCache(tmp_path)
+    now = time.time()
+    for index in range(cache.BUILDS_KEPT):
+        assert builds.put(f"old{index}", BUILD)
+        stamp = now - 10_000 + index
+        os.utime(builds.entries / f"old{index}", (stamp, stamp))
+    assert builds.put("new", BUILD)
+    kept = {p.name for p in builds.entries.iterdir()}
+    assert len(kept) == cache.BUILDS_KEPT
+    assert "new" in kept and "old0" not in kept  # the least recently used went
+
+
+def test_fingerprints_follow_every_file_but_bytecode(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.jinja").write_text("{{ x }}")
+    first = cache.folder_fingerprint(tmp_path)
+    (tmp_path / "sub" / "__pycache__").mkdir()
+    (tmp_path / "sub" / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0")
+    assert cache.folder_fingerprint(tmp_path) == first
+    (tmp_path / "sub" / "b.jinja").write_text("")
+    second = cache.folder_fingerprint(tmp_path)
+    assert second != first
+    (tmp_path / "sub" / "b.jinja").rename(tmp_path / "b.jinja")  # same bytes, moved
+    assert cache.folder_fingerprint(tmp_path) not in (first, second)
+
+
+def test_installed_distributions_name_their_versions() -> None:
+    found = cache.installed_distributions()
+    assert any(name.startswith(f"black-{formatting.BLACK_VERSION}.") for name in found)

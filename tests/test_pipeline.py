@@ -1,0 +1,94 @@
+"""`pipeline.build`: a build is taken from the build store only when nothing it reads changed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pipeline
+from generator.settings import Settings, load_settings
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The project's settings, writing to a temporary folder, with a cache of its own."""
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path / "cache"))
+    return replace(load_settings(ROOT / "pyproject.toml"), output=tmp_path / "out")
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[Settings]:
+    """The settings of every build that really ran (lowered, rendered, formatted)."""
+    ran: list[Settings] = []
+    real = pipeline._build
+
+    def recording(settings: Settings, *args: Any) -> pipeline.Build:
+        ran.append(settings)
+        return real(settings, *args)
+
+    monkeypatch.setattr(pipeline, "_build", recording)
+    return ran
+
+
+def test_the_same_inputs_are_built_once(
+    settings: Settings, builds: list[Settings]
+) -> None:
+    first = pipeline.build(settings)
+    second = pipeline.build(replace(settings, output=settings.output / "elsewhere"))
+    assert second.files == first.files and second.spec_sha256 == first.spec_sha256
+    assert len(builds) == 1  # where the output goes is no input of the build
+
+
+def test_no_cache_always_builds(settings: Settings, builds: list[Settings]) -> None:
+    pipeline.build(settings)
+    pipeline.build(settings, use_cache=False)
+    assert len(builds) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"package": "other_client"},
+        {"names": (("PostCustomersCustomerSources", "customers.sources.add"),)},
+        {"operations": ("GetBalance",)},
+    ],
+    ids=["package", "names", "selection"],
+)
+def test_a_changed_setting_builds_again(
+    settings: Settings, builds: list[Settings], change: dict[str, Any]
+) -> None:
+    first = pipeline.build(settings)
+    second = pipeline.build(replace(settings, **change))
+    assert len(builds) == 2 and second.files != first.files
+
+
+def test_a_changed_template_builds_again(
+    settings: Settings, builds: list[Settings], tmp_path: Path
+) -> None:
+    templates = tmp_path / "templates"
+    (templates / "docs").mkdir(parents=True)
+    page = templates / "docs" / "index.md.jinja"
+    page.write_text("one\n", encoding="utf-8")
+    custom = replace(settings, templates=templates)
+    assert pipeline.build(custom).files["docs/index.md"].endswith(b"-->\none\n")
+    page.write_text("two\n", encoding="utf-8")
+    assert pipeline.build(custom).files["docs/index.md"].endswith(b"-->\ntwo\n")
+    assert len(builds) == 2
+
+
+def test_the_key_follows_codegen_itself_and_the_installed_packages(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = pipeline.build_key(settings, "0" * 64)
+    assert pipeline.build_key(settings, "1" * 64) != key  # the spec
+    monkeypatch.setattr(pipeline, "codegen_fingerprint", lambda: "edited")
+    assert pipeline.build_key(settings, "0" * 64) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(
+        pipeline.cache, "installed_distributions", lambda: ["black-0.0.dist-info"]
+    )
+    assert pipeline.build_key(settings, "0" * 64) != key
