@@ -9,7 +9,6 @@ module, see ``split_at_classes``), and the rest are formatted in parallel proces
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import hashlib
 import os
@@ -19,12 +18,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from importlib.metadata import version
 
 from .errors import CodegenError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 BLACK_VERSION = version("black")
 
@@ -261,12 +262,15 @@ class _Assembly:
 
 
 def _format_in_pool(units: list[Unit], workers: int, assembly: _Assembly) -> None:
+    # Imported here, like ctypes below: a run whose files are all cached starts no workers.
+    import concurrent.futures
+
     heavy_first = sorted(units, key=lambda unit: -len(unit[2]))
     pool: Optional[ProcessPoolExecutor] = None
     futures: list[Future[tuple[str, int, Optional[str]]]] = []
     try:
         with _sigint_blocked():  # workers start with Ctrl-C held back, then ignore it
-            pool = ProcessPoolExecutor(
+            pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=workers,
                 initializer=_worker_init,
                 initargs=(os.getpid(),),
@@ -308,6 +312,8 @@ def _worker_init(parent: int) -> None:
 def _kill_me_with_parent() -> bool:
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         return bool(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0)

@@ -191,7 +191,7 @@ def test_parallel_path_gives_identical_bytes(monkeypatch: pytest.MonkeyPatch) ->
             super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(formatting, "PARALLEL_THRESHOLD", 10)
-    monkeypatch.setattr(formatting, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountingPool)
     parallel = formatting.format_files(files, jobs=2)
     assert pools == [2]
     assert parallel == serial
@@ -202,7 +202,7 @@ def test_small_input_stays_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a process pool was started")
 
-    monkeypatch.setattr(formatting, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     out = formatting.format_files({"a.py": "x=1\n", "b.py": "y=2\n"}, jobs=2)
     assert out == {"a.py": b"x = 1\n", "b.py": b"y = 2\n"}
 
