@@ -3,11 +3,11 @@
 Four things are cached, each keyed by content: whole builds (``BuildCache``: every file a
 build made, by a key of everything it read, see ``pipeline.build_key``), black's output for
 each top-level chunk of a module (``FormatCache``: a sha256 of the black version, codegen's
-formatting mode and the sha256 of the chunk black is given), the JSON form of a YAML spec (``spec_json_folder``: the
-sha256 of the YAML file; written by ``generator.spec``) and Jinja's compiled templates
-(``template_code_folder``: the template's file and the sha1 of its source; written by
-``generator.render``). All live in the user's cache folder (``CODEGEN_CACHE_DIR``, else the
-platform's user cache folder, e.g. ``~/.cache/codegen``), never in the project: anything
+formatting mode and the sha256 of the chunk black is given), the JSON form of a YAML spec
+(``spec_json_folder``: the sha256 of the YAML file; written by ``generator.spec``) and Jinja's
+compiled templates (``template_code_folder``: the template's file and the sha1 of its source;
+written by ``generator.render``). All live in the user's cache folder (``CODEGEN_CACHE_DIR``,
+else the platform's user cache folder, e.g. ``~/.cache/codegen``), never in the project: anything
 committed in the repository is written by the same change that ``check`` is asked to judge, so
 the repository may not decide what black "would have" produced or what the pinned spec says.
 A cache folder that lies inside the project is therefore not used (``trusted_folder``).
@@ -170,13 +170,7 @@ class FormatCache:
 
     def get(self, source_sha256: str) -> Optional[bytes]:
         """Black's output for the text with this sha256, if a previous run stored it whole."""
-        try:
-            with open(self._path(self.key(source_sha256)), "rb") as stream:
-                entry = stream.read()
-                _refresh_age(stream.fileno())
-        except OSError:
-            entry = b""
-        body = unsealed(entry)
+        body = read_sealed(self._path(self.key(source_sha256)))
         if body is None:
             self.misses += 1
         else:
@@ -277,6 +271,18 @@ def _remove(path: str) -> None:
         pass
 
 
+def read_sealed(path: Path) -> Optional[bytes]:
+    """The body of the entry at ``path``, marked as used; ``None`` when it is missing,
+    unreadable, truncated or damaged."""
+    try:
+        with open(path, "rb") as stream:
+            entry = stream.read()
+            _refresh_age(stream.fileno())
+    except OSError:
+        return None
+    return unsealed(entry)
+
+
 def _refresh_age(descriptor: int) -> None:
     """Mark an entry as used now, when its recorded use is over ``TOUCH_SECONDS`` old."""
     try:
@@ -327,14 +333,7 @@ class BuildCache:
 
     def get(self, key: str) -> Optional[dict[str, bytes]]:
         """The files of the build with this key, if an earlier run stored them intact."""
-        path = self.entries / key
-        try:
-            with open(path, "rb") as stream:
-                entry = stream.read()
-                _refresh_age(stream.fileno())
-        except OSError:
-            return None
-        body = unsealed(entry)
+        body = read_sealed(self.entries / key)
         return None if body is None else _unpacked(body)
 
     def put(self, key: str, files: Mapping[str, bytes]) -> bool:
