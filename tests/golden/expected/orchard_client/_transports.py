@@ -18,7 +18,7 @@ defaults.
 from __future__ import annotations
 
 import threading
-from typing import Callable, Dict, List, Union
+from typing import Callable, Dict, Generic, List, TypeVar, Union
 
 import httpx
 
@@ -30,6 +30,8 @@ __all__ = [
     "async_http_client",
     "sync_http_client",
 ]
+
+T = TypeVar("T")
 
 
 def _proxies_in_environment() -> bool:
@@ -63,41 +65,56 @@ def async_http_client(timeout: Union[float, httpx.Timeout]) -> httpx.AsyncClient
     )
 
 
-def _unchanged(transport: object) -> None:
-    return None
+class _Transports(Generic[T]):
+    """The transport for https, made by the first https request, and the one for plain
+    http, each made by `make(tls)` on first use."""
+
+    def __init__(self, make: Callable[[bool], T]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._made: Dict[bool, T] = {}
+
+    def for_url(self, url: httpx.URL) -> T:
+        tls = url.scheme == "https"
+        with self._lock:
+            found = self._made.get(tls)
+            if found is None:
+                found = self._made[tls] = self._make(tls)
+            return found
+
+    def made(self) -> List[T]:
+        """The transports made so far (https first)."""
+        with self._lock:
+            return [self._made[tls] for tls in (True, False) if tls in self._made]
+
+    def take_all(self) -> List[T]:
+        """The transports made so far, forgotten here (for closing them)."""
+        with self._lock:
+            made, self._made = list(self._made.values()), {}
+        return made
 
 
 class DeferredTLSTransport(httpx.BaseTransport):
     """httpx's `HTTPTransport`, one for https made by the first https request, one for plain
     http that loads no certificates. `prepare` is called with each one as it is made."""
 
-    def __init__(
-        self, prepare: Callable[[httpx.HTTPTransport], None] = _unchanged
-    ) -> None:
-        self._prepare = prepare
-        self._lock = threading.Lock()
-        self._made: Dict[bool, httpx.HTTPTransport] = {}
+    def __init__(self, prepare: Callable[[httpx.HTTPTransport], None]) -> None:
+        def make(tls: bool) -> httpx.HTTPTransport:
+            transport = httpx.HTTPTransport(verify=tls)
+            prepare(transport)
+            return transport
+
+        self._transports = _Transports(make)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self._transport(request.url.scheme == "https").handle_request(request)
-
-    def _transport(self, tls: bool) -> httpx.HTTPTransport:
-        with self._lock:
-            found = self._made.get(tls)
-            if found is None:
-                found = self._made[tls] = httpx.HTTPTransport(verify=tls)
-                self._prepare(found)
-            return found
+        return self._transports.for_url(request.url).handle_request(request)
 
     def made(self) -> List[httpx.HTTPTransport]:
         """The transports made so far (https first)."""
-        with self._lock:
-            return [self._made[tls] for tls in (True, False) if tls in self._made]
+        return self._transports.made()
 
     def close(self) -> None:
-        with self._lock:
-            made, self._made = list(self._made.values()), {}
-        for transport in made:
+        for transport in self._transports.take_all():
             transport.close()
 
 
@@ -105,27 +122,16 @@ class AsyncDeferredTLSTransport(httpx.AsyncBaseTransport):
     """The awaitable twin of `DeferredTLSTransport`, over httpx's `AsyncHTTPTransport`."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._made: Dict[bool, httpx.AsyncHTTPTransport] = {}
+        self._transports = _Transports(lambda tls: httpx.AsyncHTTPTransport(verify=tls))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._transport(request.url.scheme == "https")
+        transport = self._transports.for_url(request.url)
         return await transport.handle_async_request(request)
-
-    def _transport(self, tls: bool) -> httpx.AsyncHTTPTransport:
-        with self._lock:
-            found = self._made.get(tls)
-            if found is None:
-                found = self._made[tls] = httpx.AsyncHTTPTransport(verify=tls)
-            return found
 
     def made(self) -> List[httpx.AsyncHTTPTransport]:
         """The transports made so far (https first)."""
-        with self._lock:
-            return [self._made[tls] for tls in (True, False) if tls in self._made]
+        return self._transports.made()
 
     async def aclose(self) -> None:
-        with self._lock:
-            made, self._made = list(self._made.values()), {}
-        for transport in made:
+        for transport in self._transports.take_all():
             await transport.aclose()
