@@ -129,10 +129,12 @@ def build(
 ) -> Build:
     """Generate every file in memory.
 
-    With ``use_cache``, each top-level chunk of Python whose unformatted text black has
-    formatted before (same black version and mode) is taken from the user's format cache
-    instead of being formatted again, and what black formats now is stored there (the store
-    is then pruned to its size cap if needed); the compiled templates are kept there too.
+    With ``use_cache``, a build whose inputs (``build_key``) were built before is taken whole
+    from the user's build store, without lowering, rendering or formatting; otherwise each
+    top-level chunk of Python whose unformatted text black has formatted before (same black
+    version and mode) is taken from the user's format cache instead of being formatted
+    again, and what black formats now is stored there (the store is then pruned to its size
+    cap if needed); the compiled templates are kept there too, and so is the build.
     The cache lives outside the project, so the result never depends on anything the
     repository holds (see ``generator.cache``).
     """
@@ -147,7 +149,10 @@ def build(
         return Build(files, spec_sha256)
     with fewer_collections():
         result = _build(settings, folder, progress, note)
-    builds.put(key, result.files)
+    if (
+        result.spec_sha256 == spec_sha256
+    ):  # else the spec changed meanwhile: not this key's
+        builds.put(key, result.files)
     return result
 
 

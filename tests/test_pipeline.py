@@ -92,3 +92,16 @@ def test_the_key_follows_codegen_itself_and_the_installed_packages(
         pipeline.cache, "installed_distributions", lambda: ["black-0.0.dist-info"]
     )
     assert pipeline.build_key(settings, "0" * 64) != key
+
+
+def test_a_spec_that_changes_during_a_build_is_not_stored_under_the_old_key(
+    settings: Settings, builds: list[Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key is taken from the spec as it was before the build read it again."""
+    real = pipeline.spec.spec_digest
+    monkeypatch.setattr(
+        pipeline.spec, "spec_digest", lambda path: (real(path)[0], "0" * 64)
+    )
+    pipeline.build(settings)
+    pipeline.build(settings)
+    assert len(builds) == 2
