@@ -67,6 +67,9 @@ CLASS_RESERVED = frozenset(
         "StripeModel",
         "ResponseType",
         "RequestOptions",
+        "CallOptions",
+        "PostCallOptions",
+        "Unpack",
         "Client",
         "AsyncClient",
         "SyncResource",
@@ -135,7 +138,8 @@ def is_reserved_word(name: str) -> bool:
     return keyword.iskeyword(name)
 
 
-#: Keyword arguments every generated method takes besides the spec's parameters.
+#: The per-call options every generated method takes besides the spec's parameters (in its
+#: ``**call_options``, typed by the runtime's ``CallOptions``), in ``RequestOptions`` order.
 CALL_OPTIONS = (
     "idempotency_key",
     "api_key",
@@ -146,7 +150,6 @@ CALL_OPTIONS = (
     "extra_headers",
     "extra_query",
     "extra_body",
-    "httpx",
 )
 
 #: Names a generated method body or signature uses; a parameter may not shadow them.
@@ -156,6 +159,7 @@ PARAMETER_RESERVED = frozenset(
         "params",
         "quote_path",
         "encode_params",
+        "call_options",
         *("str", "int", "float", "bool", "bytes", "list", "dict"),
         *CALL_OPTIONS,
     }

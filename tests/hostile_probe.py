@@ -38,17 +38,6 @@ from pydantic import BaseModel
 from typing_extensions import is_typeddict
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-CALL_OPTIONS = {
-    "idempotency_key",
-    "api_key",
-    "stripe_account",
-    "stripe_version",
-    "timeout",
-    "max_retries",
-    "extra_headers",
-    "extra_query",
-    "extra_body",
-}
 FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 problems: list[str] = []
@@ -399,8 +388,8 @@ class Probe:
         hints = typing.get_type_hints(function, include_extras=True)
         positional, keywords, tracked = [], {}, {}
         for name, parameter in inspect.signature(function).parameters.items():
-            if name == "self" or name in CALL_OPTIONS:
-                continue
+            if name == "self" or parameter.kind is parameter.VAR_KEYWORD:
+                continue  # ``**call_options``: the per-call options
             hint = hints[name]
             value = make(hint)
             if plain(hint) in (str, int) and not isinstance(value, bool):

@@ -8,16 +8,16 @@ from typing import Any, NoReturn, Optional
 
 import pytest
 
-from generator import ir
+from generator import ir, naming
 from generator.present import imports
 from generator.present import operations
 from generator.present import order as ordering
 from generator.present import python as views
 from generator.errors import CodegenError
 from generator.present.operations import (
-    CALL_OPTION_ARGUMENTS,
     IDEMPOTENT_METHODS,
-    call_option_arguments,
+    call_options,
+    call_options_type,
     method_view,
     path_expression,
 )
@@ -374,32 +374,21 @@ def test_method_view_keywords_required_first_then_call_options() -> None:
         ArgumentView("currency", "str", None),
         ArgumentView("description", "Optional[str]", "None"),
         ArgumentView("metadata", "Optional[Dict[str, str]]", "None"),
-        *CALL_OPTION_ARGUMENTS,
     )
-    assert [a.name for a in view.keywords[-9:]] == [
-        "idempotency_key",
-        "api_key",
-        "stripe_account",
-        "stripe_version",
-        "timeout",
-        "max_retries",
-        "extra_headers",
-        "extra_query",
-        "extra_body",
-    ]
-    assert view.options == tuple(a.name for a in CALL_OPTION_ARGUMENTS)
+    assert view.call_options == "**call_options: Unpack[PostCallOptions],"
+    assert view.options == "RequestOptions(**call_options)"
 
 
 def test_idempotency_key_is_offered_on_post_operations_only() -> None:
-    """On GET and DELETE an `Idempotency-Key` does nothing, so it is no parameter there."""
+    """On GET and DELETE an `Idempotency-Key` does nothing, so their ``**call_options``
+    (``CallOptions``) have no such key."""
     assert IDEMPOTENT_METHODS == frozenset({"post"})
-    assert call_option_arguments("POST") == CALL_OPTION_ARGUMENTS
+    assert call_options("POST") == naming.CALL_OPTIONS
+    assert call_options_type("POST") == "PostCallOptions"
     for method in ("get", "delete"):
         view = method_view(_operation(method=method), awaitable=False)
-        names = [a.name for a in view.keywords]
-        assert "idempotency_key" not in names
-        assert "idempotency_key" not in view.options
-        assert names[-8:] == [
+        assert view.call_options == "**call_options: Unpack[CallOptions],"
+        assert call_options(method) == (
             "api_key",
             "stripe_account",
             "stripe_version",
@@ -408,12 +397,8 @@ def test_idempotency_key_is_offered_on_post_operations_only() -> None:
             "extra_headers",
             "extra_query",
             "extra_body",
-        ]
-        assert call_option_arguments(method) == CALL_OPTION_ARGUMENTS[1:]
-    timeout = [a for a in CALL_OPTION_ARGUMENTS if a.name == "timeout"]
-    assert timeout == [
-        ArgumentView("timeout", "Union[float, httpx.Timeout, None]", "None")
-    ]
+        )
+        assert call_options_type(method) == "CallOptions"
 
 
 def test_method_view_request_details() -> None:

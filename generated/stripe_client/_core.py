@@ -375,6 +375,8 @@ class BaseAPIClient:
         if account:
             headers["Stripe-Account"] = account
         idempotency_key = options.idempotency_key
+        if idempotency_key is not None and method != "POST":
+            raise TypeError(f"idempotency_key is for POST requests, not {method}")
         if idempotency_key is None and method == "POST":
             idempotency_key = str(uuid.uuid4())
         if idempotency_key is not None:

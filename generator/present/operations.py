@@ -32,21 +32,11 @@ from .python import (
 #: Lists and maps in resource modules are ``List[...]`` and ``Dict[...]`` (see above).
 TYPING_GENERICS = True
 
-CALL_OPTION_ARGUMENTS = (
-    ArgumentView("idempotency_key", "Optional[str]", "None"),
-    ArgumentView("api_key", "Optional[str]", "None"),
-    ArgumentView("stripe_account", "Optional[str]", "None"),
-    ArgumentView("stripe_version", "Optional[str]", "None"),
-    ArgumentView("timeout", "Union[float, httpx.Timeout, None]", "None"),
-    ArgumentView("max_retries", "Optional[int]", "None"),
-    ArgumentView("extra_headers", "Optional[Mapping[str, str]]", "None"),
-    ArgumentView("extra_query", "Optional[Mapping[str, object]]", "None"),
-    ArgumentView("extra_body", "Optional[Mapping[str, object]]", "None"),
-)
-"""The per-call options (`RequestOptions`) every generated method takes, in order."""
-
 IDEMPOTENT_METHODS = frozenset({"post"})
 """HTTP methods whose calls take `idempotency_key`: elsewhere it would do nothing."""
+
+CALL_OPTIONS_PARAMETER = "call_options"
+"""The name of the ``**`` parameter that takes the per-call options (``RequestOptions``)."""
 
 METHOD_INDENT = 4  # a method's ``def`` in its class
 BODY_INDENT = 8  # the statements of a method
@@ -55,11 +45,16 @@ RUNTIME_DEFAULT_STYLE = "deepObject"
 """The style ``encode_params`` uses for a parameter its ``styles`` do not list."""
 
 
-def call_option_arguments(method: str) -> tuple[ArgumentView, ...]:
-    """The call options of an operation with HTTP `method`."""
+def call_options(method: str) -> tuple[str, ...]:
+    """The per-call options of an operation with HTTP `method`, in ``RequestOptions`` order."""
     if method.lower() in IDEMPOTENT_METHODS:
-        return CALL_OPTION_ARGUMENTS
-    return tuple(a for a in CALL_OPTION_ARGUMENTS if a.name != "idempotency_key")
+        return naming.CALL_OPTIONS
+    return tuple(name for name in naming.CALL_OPTIONS if name != "idempotency_key")
+
+
+def call_options_type(method: str) -> str:
+    """The TypedDict that types the ``**call_options`` of an operation with HTTP `method`."""
+    return "PostCallOptions" if method.lower() in IDEMPOTENT_METHODS else "CallOptions"
 
 
 def annotation(expr: ir.TypeExpr) -> str:
@@ -251,9 +246,7 @@ def operation_docstring(operation: ir.Operation) -> str:
     ]
     if documented:
         parts.append("Args:\n" + "\n".join(documented))
-    options = ", ".join(
-        f"``{a.name}``" for a in call_option_arguments(operation.method)
-    )
+    options = ", ".join(f"``{name}``" for name in call_options(operation.method))
     parts.append(f"Per-call options ({options}) are those of ``RequestOptions``.")
     if operation.pagination is not None:
         parts.append(
@@ -289,7 +282,17 @@ class MethodView:
     query: Optional[PayloadView]
     body: Optional[PayloadView]
     base_url: Optional[str]  # python literal of a per-operation server, or None
-    options: tuple[str, ...]  # the call options passed on to RequestOptions
+    options_type: str  # the TypedDict of ``**call_options``
+
+    @property
+    def call_options(self) -> str:
+        """The signature's last line: the per-call options, typed."""
+        return f"**{CALL_OPTIONS_PARAMETER}: Unpack[{self.options_type}],"
+
+    @property
+    def options(self) -> str:
+        """The ``RequestOptions`` the call options make."""
+        return f"RequestOptions(**{CALL_OPTIONS_PARAMETER})"
 
     @property
     def signature_end(self) -> str:
@@ -301,10 +304,8 @@ def method_view(operation: ir.Operation, *, awaitable: bool) -> MethodView:
     positional = tuple(
         ArgumentView(p.name, annotation(p.type), None) for p in operation.path_params
     )
-    options = call_option_arguments(operation.method)
-    keywords = (
-        tuple(_payload_arguments(operation.query) + _payload_arguments(operation.body))
-        + options
+    keywords = tuple(
+        _payload_arguments(operation.query) + _payload_arguments(operation.body)
     )
     arguments = {p.wire_name: p.name for p in operation.path_params}
     paged = operation.pagination is not None
@@ -332,7 +333,7 @@ def method_view(operation: ir.Operation, *, awaitable: bool) -> MethodView:
         query=payload_view(operation, operation.query, "query"),
         body=payload_view(operation, operation.body, "body"),
         base_url=python_literal(operation.server) if operation.server else None,
-        options=tuple(a.name for a in options),
+        options_type=call_options_type(operation.method),
     )
 
 

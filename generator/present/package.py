@@ -188,6 +188,7 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
     if any(op.response.type is None for op in group.operations):
         base.add("BinaryContent")
     methods = [m for c in classes for m in c.methods]
+    base |= {m.options_type for m in methods}
     encoding = {"encode_params"} if payloads else set()
     encoding |= (
         {"quote_path"} if any(op.path_params for op in group.operations) else set()

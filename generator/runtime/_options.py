@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Union
 
 import httpx
+from typing_extensions import TypedDict
 
 __all__ = [
     "API_KEY_ENV_VAR",
+    "CallOptions",
     "NOT_GIVEN",
     "NO_OPTIONS",
     "NotGiven",
+    "PostCallOptions",
     "RequestOptions",
     "check_max_retries",
     "checked_api_key",
@@ -58,6 +61,28 @@ class RequestOptions:
     extra_headers: Optional[Mapping[str, str]] = None
     extra_query: Optional[Mapping[str, object]] = None
     extra_body: Optional[Mapping[str, object]] = None
+
+
+class CallOptions(TypedDict, total=False):
+    """The per-call keyword arguments of a generated method (``**call_options``), typed: the
+    fields of `RequestOptions` but `idempotency_key`, which only a POST has
+    (`PostCallOptions`). The method passes them on as ``RequestOptions(**call_options)``.
+    """
+
+    api_key: Optional[str]
+    stripe_account: Optional[str]
+    stripe_version: Optional[str]
+    timeout: Union[float, httpx.Timeout, None]
+    max_retries: Optional[int]
+    extra_headers: Optional[Mapping[str, str]]
+    extra_query: Optional[Mapping[str, object]]
+    extra_body: Optional[Mapping[str, object]]
+
+
+class PostCallOptions(CallOptions, total=False):
+    """The per-call keyword arguments of a method of a POST operation."""
+
+    idempotency_key: Optional[str]
 
 
 class NotGiven:

@@ -8,11 +8,13 @@ per-call key is redacted like the client's; `with_options()` copies share the po
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import inspect
 import logging
 import types
-from typing import Any, Iterator, List
+import typing
+from typing import Any, Iterator, List, Union
 
 import httpx
 import pytest
@@ -56,6 +58,8 @@ def customers(package: Any) -> Any:
 
 
 def test_every_method_takes_the_call_options(sdk: Any, ops: Any) -> None:
+    """The options arrive as ``**call_options``, typed by ``PostCallOptions`` on a POST and
+    by ``CallOptions`` (without ``idempotency_key``) elsewhere; type checkers see each one."""
     mine, theirs = customers(sdk), customers(ops)
     methods = [
         (mine.CustomersSourcesResource.create, True),
@@ -69,18 +73,35 @@ def test_every_method_takes_the_call_options(sdk: Any, ops: Any) -> None:
     ]
     for method, is_post in methods:
         parameters = inspect.signature(method).parameters
-        assert all(
-            parameters[name].kind is inspect.Parameter.KEYWORD_ONLY for name in OPTIONS
-        )
-        assert ("idempotency_key" in parameters) == is_post, method
-    timeout = inspect.signature(methods[0][0]).parameters["timeout"]
-    assert timeout.annotation == "Union[float, httpx.Timeout, None]"
+        last = list(parameters.values())[-1]
+        assert last.name == "call_options" and last.kind is last.VAR_KEYWORD, method
+        expected = "PostCallOptions" if is_post else "CallOptions"
+        assert last.annotation == f"Unpack[{expected}]", method
+        assert not set(OPTIONS + ["idempotency_key"]) & set(parameters), method
+    for package in (sdk.package, ops.package):
+        plain = typing.get_type_hints(package.CallOptions)
+        post = typing.get_type_hints(package.PostCallOptions)
+        assert list(plain) == OPTIONS
+        assert set(post) == set(OPTIONS) | {"idempotency_key"}
+        assert plain["timeout"] == Union[float, httpx.Timeout, None]
+        assert package.CallOptions.__optional_keys__ == frozenset(OPTIONS)
 
 
-def test_idempotency_key_is_no_parameter_of_a_get(ops: Any) -> None:
+def test_call_options_are_those_of_request_options(sdk: Any) -> None:
+    fields = [f.name for f in dataclasses.fields(sdk.package.RequestOptions)]
+    assert fields == ["idempotency_key", *OPTIONS]
+
+
+def test_idempotency_key_is_refused_on_a_get(ops: Any) -> None:
     with ops.package.Client(api_key=API_KEY, base_url="http://127.0.0.1:9") as client:
-        with pytest.raises(TypeError, match="idempotency_key"):
-            client.customers.list(idempotency_key="k")
+        with pytest.raises(TypeError, match="idempotency_key is for POST requests, not GET"):
+            client.customers.list(idempotency_key="k")  # type checkers refuse it too
+
+
+def test_a_misspelt_call_option_is_refused(client: Any, server: ScriptedServer) -> None:
+    with pytest.raises(TypeError, match="idempotency_ky"):
+        create_source(client, idempotency_ky="k")
+    assert server.requests == []
 
 
 # --- extra_query, extra_body -----------------------------------------------------------------

@@ -570,9 +570,13 @@ from __future__ import annotations
 from {PACKAGE} import AsyncClient, Client
 from {PACKAGE} import APIResponse
 from {PACKAGE}.models import PaymentSource
+from {OPS_PACKAGE} import Client as OpsClient
 
 
-def sync_calls(client: Client) -> None:
+def sync_calls(client: Client, ops: OpsClient) -> None:
+    client.customers.sources.create("cus_1", idempotency_ky="k")  # E: call-arg
+    client.customers.sources.create("cus_1", timeout="5")  # E: arg-type
+    ops.customers.list(idempotency_key="k")  # E: call-arg
     raw = client.with_raw_response.customers.sources
     x: int = raw.create("cus_1")  # E: assignment
     card: PaymentSource = raw.create("cus_1")  # E: assignment

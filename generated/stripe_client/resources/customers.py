@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 from typing import Dict, List, Optional, Union
 
-import httpx
+from typing_extensions import Unpack
 
 from .._base_client import (
     AsyncAPIClient,
+    PostCallOptions,
     RequestOptions,
     ResponseType,
     SyncAPIClient,
@@ -74,15 +74,7 @@ class CustomersSourcesResource:
         expand: Optional[List[str]] = None,
         metadata: Optional[Dict[str, str]] = None,
         source: Optional[str] = None,
-        idempotency_key: Optional[str] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[PostCallOptions],
     ) -> PaymentSource:
         """When you create a new credit card, you must specify a customer or recipient
         on which to create it.
@@ -126,17 +118,7 @@ class CustomersSourcesResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 
@@ -156,15 +138,7 @@ class AsyncCustomersSourcesResource:
         expand: Optional[List[str]] = None,
         metadata: Optional[Dict[str, str]] = None,
         source: Optional[str] = None,
-        idempotency_key: Optional[str] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[PostCallOptions],
     ) -> PaymentSource:
         """When you create a new credit card, you must specify a customer or recipient
         on which to create it.
@@ -208,17 +182,7 @@ class AsyncCustomersSourcesResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 

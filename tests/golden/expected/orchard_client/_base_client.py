@@ -43,15 +43,15 @@ their records as well.
 
 Per call, every generated method takes `api_key`, `stripe_account`, `stripe_version`,
 `timeout`, `max_retries`, `extra_headers`, `extra_query` and `extra_body` (POSTs also
-`idempotency_key`), see `RequestOptions`; `with_options()` returns a client with other
-defaults sharing the same connection pool. List and search methods return pages
+`idempotency_key`), typed by `CallOptions` (`PostCallOptions`), see `RequestOptions`;
+`with_options()` returns a client with other defaults sharing the same connection pool. List and search methods return pages
 (`request_page()`): a `SyncPage`, or an `AsyncPaginator` to await for an `AsyncPage`; iterating
 one yields every item, fetching the following pages (`next_page()`) with the same call options
 as they are reached (`PageType` says how).
 
 This module is the stable place to import all of it from; the parts live in modules with one
 job each: `_core` (configuration, requests, the decisions shared by both clients),
-`_options` (`RequestOptions`, `NOT_GIVEN`), `_pagination` (pages of lists),
+`_options` (`RequestOptions`, `CallOptions`, `NOT_GIVEN`), `_pagination` (pages of lists),
 `_sync_client` and `_async_client` (sending and waiting), `_retries` (`Backoff`, which
 failures are retried, `Retry-After`), `_deadlines` (bounding a whole attempt), `_responses`
 (`ResponseType`, size limits, parsing) and `_logs` (the logger, key redaction in log records).
@@ -74,6 +74,7 @@ from ._core import (
     RequestOptions,
 )
 from ._logs import logger
+from ._options import CallOptions, PostCallOptions
 from ._pagination import AsyncPage, AsyncPaginator, PageType, SyncPage
 from ._raw import async_to_raw_response, to_raw_response
 from ._responses import APIResponse, BinaryContent, ResponseType
@@ -88,6 +89,7 @@ __all__ = [
     "AsyncPaginator",
     "Backoff",
     "BinaryContent",
+    "CallOptions",
     "DEFAULT_BACKOFF",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_BINARY_RESPONSE_SIZE",
@@ -98,6 +100,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotGiven",
     "PageType",
+    "PostCallOptions",
     "RequestOptions",
     "ResponseType",
     "SyncAPIClient",

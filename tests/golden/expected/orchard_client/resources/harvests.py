@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Optional, Union
 
-import httpx
+from typing_extensions import Unpack
 
 from .._base_client import (
     AsyncAPIClient,
     BinaryContent,
+    CallOptions,
     RequestOptions,
     ResponseType,
     SyncAPIClient,
@@ -33,15 +33,7 @@ class HarvestsResource:
     def report(
         self,
         harvest: str,
-        *,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> BinaryContent:
         """Returns the report as a PDF file.
 
@@ -56,16 +48,7 @@ class HarvestsResource:
             _HARVESTS_REPORT_RESPONSE,
             "get",
             f"/v1/harvests/{quote_path(harvest)}/report",
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 
@@ -78,15 +61,7 @@ class AsyncHarvestsResource:
     async def report(
         self,
         harvest: str,
-        *,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> BinaryContent:
         """Returns the report as a PDF file.
 
@@ -101,16 +76,7 @@ class AsyncHarvestsResource:
             _HARVESTS_REPORT_RESPONSE,
             "get",
             f"/v1/harvests/{quote_path(harvest)}/report",
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 

@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Literal, Optional, Union
 
-import httpx
+from typing_extensions import Unpack
 
 from .._base_client import (
     AsyncAPIClient,
+    PostCallOptions,
     RequestOptions,
     ResponseType,
     SyncAPIClient,
@@ -41,15 +41,7 @@ class PhotosResource:
         file: bytes,
         purpose: Literal["tree_photo", "fruit_photo"],
         caption_data: Optional[CaptionParams] = None,
-        idempotency_key: Optional[str] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[PostCallOptions],
     ) -> Photo:
         """Uploads a photo as `multipart/form-data`.
 
@@ -79,17 +71,7 @@ class PhotosResource:
             form=encode_params(fields),
             files=files,
             base_url="https://uploads.orchard.test",
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 
@@ -105,15 +87,7 @@ class AsyncPhotosResource:
         file: bytes,
         purpose: Literal["tree_photo", "fruit_photo"],
         caption_data: Optional[CaptionParams] = None,
-        idempotency_key: Optional[str] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[PostCallOptions],
     ) -> Photo:
         """Uploads a photo as `multipart/form-data`.
 
@@ -143,17 +117,7 @@ class AsyncPhotosResource:
             form=encode_params(fields),
             files=files,
             base_url="https://uploads.orchard.test",
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 

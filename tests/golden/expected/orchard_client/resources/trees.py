@@ -5,16 +5,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 from typing import Dict, List, Literal, Optional, Union
 
-import httpx
+from typing_extensions import Unpack
 
 from .._base_client import (
     AsyncAPIClient,
     AsyncPaginator,
+    CallOptions,
     PageType,
+    PostCallOptions,
     RequestOptions,
     ResponseType,
     SyncAPIClient,
@@ -78,15 +79,7 @@ class TreesResource:
         notes: Optional[Union[List[str], Literal[""]]] = None,
         expand: Optional[List[str]] = None,
         soil_ph: Optional[float] = None,
-        idempotency_key: Optional[str] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[PostCallOptions],
     ) -> Tree:
         """Plants a tree.
 
@@ -131,31 +124,13 @@ class TreesResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     def delete(
         self,
         tree: str,
-        *,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> DeletedTree:
         """Fells a tree. This operation has no body and no query.
 
@@ -169,16 +144,7 @@ class TreesResource:
             _DELETED_TREE,
             "delete",
             f"/v1/trees/{quote_path(tree)}",
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     def list(
@@ -190,14 +156,7 @@ class TreesResource:
         planted: Optional[Union[RangeQuery, int]] = None,
         expand: Optional[List[str]] = None,
         species: Optional[List[str]] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> SyncPage[Tree]:
         """Returns a page of **trees**, newest first. See [the
         guide](https://orchard.test/docs) for the fields; `starting_after` moves
@@ -237,30 +196,13 @@ class TreesResource:
                 ),
                 _TREES_LIST_QUERY_STYLES,
             ),
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     def retrieve(
         self,
         tree: str,
-        *,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> Tree:
         """Retrieve a tree
 
@@ -274,16 +216,7 @@ class TreesResource:
             _TREE,
             "get",
             f"/v1/trees/{quote_path(tree)}",
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     def search(
@@ -292,14 +225,7 @@ class TreesResource:
         query: str,
         page: Optional[str] = None,
         limit: Optional[int] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> SyncPage[Tree]:
         """Searches trees with a query such as `species:"pear"`.
 
@@ -328,16 +254,7 @@ class TreesResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 
@@ -364,15 +281,7 @@ class AsyncTreesResource:
         notes: Optional[Union[List[str], Literal[""]]] = None,
         expand: Optional[List[str]] = None,
         soil_ph: Optional[float] = None,
-        idempotency_key: Optional[str] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[PostCallOptions],
     ) -> Tree:
         """Plants a tree.
 
@@ -417,31 +326,13 @@ class AsyncTreesResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                idempotency_key=idempotency_key,
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     async def delete(
         self,
         tree: str,
-        *,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> DeletedTree:
         """Fells a tree. This operation has no body and no query.
 
@@ -455,16 +346,7 @@ class AsyncTreesResource:
             _DELETED_TREE,
             "delete",
             f"/v1/trees/{quote_path(tree)}",
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     def list(
@@ -476,14 +358,7 @@ class AsyncTreesResource:
         planted: Optional[Union[RangeQuery, int]] = None,
         expand: Optional[List[str]] = None,
         species: Optional[List[str]] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> AsyncPaginator[Tree]:
         """Returns a page of **trees**, newest first. See [the
         guide](https://orchard.test/docs) for the fields; `starting_after` moves
@@ -523,30 +398,13 @@ class AsyncTreesResource:
                 ),
                 _TREES_LIST_QUERY_STYLES,
             ),
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     async def retrieve(
         self,
         tree: str,
-        *,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> Tree:
         """Retrieve a tree
 
@@ -560,16 +418,7 @@ class AsyncTreesResource:
             _TREE,
             "get",
             f"/v1/trees/{quote_path(tree)}",
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
     def search(
@@ -578,14 +427,7 @@ class AsyncTreesResource:
         query: str,
         page: Optional[str] = None,
         limit: Optional[int] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> AsyncPaginator[Tree]:
         """Searches trees with a query such as `species:"pear"`.
 
@@ -614,16 +456,7 @@ class AsyncTreesResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 
@@ -639,14 +472,7 @@ class TreesFruitsResource:
         fruit: str,
         *,
         expand: Optional[List[str]] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> Fruit:
         """Retrieve one fruit of a tree
 
@@ -672,16 +498,7 @@ class TreesFruitsResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 
@@ -697,14 +514,7 @@ class AsyncTreesFruitsResource:
         fruit: str,
         *,
         expand: Optional[List[str]] = None,
-        api_key: Optional[str] = None,
-        stripe_account: Optional[str] = None,
-        stripe_version: Optional[str] = None,
-        timeout: Union[float, httpx.Timeout, None] = None,
-        max_retries: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        extra_body: Optional[Mapping[str, object]] = None,
+        **call_options: Unpack[CallOptions],
     ) -> Fruit:
         """Retrieve one fruit of a tree
 
@@ -730,16 +540,7 @@ class AsyncTreesFruitsResource:
                     }
                 ),
             ),
-            options=RequestOptions(
-                api_key=api_key,
-                stripe_account=stripe_account,
-                stripe_version=stripe_version,
-                timeout=timeout,
-                max_retries=max_retries,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            ),
+            options=RequestOptions(**call_options),
         )
 
 
