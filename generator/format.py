@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import os
 import re
@@ -18,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from importlib.metadata import version
@@ -112,7 +114,8 @@ def split_at_classes(text: str, size: int) -> list[str]:
     directly above or the start of the file change that, and none can precede a cut), and
     no state of black outlives a top-level class; so formatting the chunks separately and
     joining them with two blank lines gives black's bytes for the whole module (tests hold
-    this to black). A line ``class`` inside a string is not a real cut: the chunk before it
+    this to black). The blank lines that end a chunk are left out (``without_final_blank_lines``).
+    A line ``class`` inside a string is not a real cut: the chunk before it
     then ends inside the string, which black refuses, and ``format_files`` formats the
     whole module instead (a cached chunk was accepted by black, so it never ends so).
     """
@@ -129,7 +132,19 @@ def split_at_classes(text: str, size: int) -> list[str]:
             has_code = False
         has_code = has_code or bool(line.strip(" \t\n"))
     ends = starts[1:] + [len(lines)]
-    return ["".join(lines[start:end]) for start, end in zip(starts, ends)]
+    return [
+        without_final_blank_lines(lines[start:end]) for start, end in zip(starts, ends)
+    ]
+
+
+def without_final_blank_lines(lines: list[str]) -> str:
+    """The lines joined, less the blank ones that end them. Black drops those at the end of
+    a module, so its output is the same; given them, it would format the text twice (it
+    makes a second pass whenever its first changed something)."""
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip(" \t\n"):
+        end -= 1
+    return "".join(lines[:end])
 
 
 def python_lines(text: str) -> list[str]:
@@ -168,124 +183,169 @@ def format_files(
     jobs: Optional[int] = None,
     progress: Optional[Progress] = None,
 ) -> dict[str, bytes]:
-    """Every file's final bytes, in sorted path order.
+    """Every file's final bytes, in sorted path order (see ``Formatter``)."""
+    with Formatter(store, jobs=jobs, progress=progress) as formatter:
+        for path in sorted(files):
+            formatter.add(path, files[path])
+        return formatter.result()
+
+
+class Formatter:
+    """Formats files as they are handed over, so that black works while the rest are still
+    being rendered.
 
     Python modules are cut into chunks (``split_at_classes``); with a ``store``, a chunk
     black has formatted before is taken from it, and what black formats now is put in it.
-    The remaining chunks of all files are formatted in worker processes when they are many,
-    largest first, so the cores stay busy.
+    Once the chunks left for black hold more than ``PARALLEL_THRESHOLD`` characters, worker
+    processes start and take each chunk as it comes; fewer are formatted here, at the end.
+    Use it as a context manager: leaving it early (an error, Ctrl-C) stops the workers.
     """
-    assembly = _Assembly(store, progress)
-    units: list[Unit] = []
-    for path in sorted(files):
-        units += assembly.plan(path, files[path])
-    assembly.report_complete()
-    python_size = sum(len(unit[2]) for unit in units if unit[0].endswith(".py"))
-    workers = min(jobs or os.cpu_count() or 1, max(len(units), 1))
-    if workers > 1 and python_size > PARALLEL_THRESHOLD:
-        _format_in_pool(units, workers, assembly)
-    else:
-        for result in map(_format_unit, units):
-            assembly.record(*result)
-    return {path: assembly.out[path] for path in sorted(assembly.out)}
+
+    def __init__(
+        self,
+        store: Optional[ChunkStore] = None,
+        *,
+        jobs: Optional[int] = None,
+        progress: Optional[Progress] = None,
+    ) -> None:
+        self._assembly = _Assembly(store, progress)
+        self._workers = jobs or os.cpu_count() or 1
+        self._waiting: list[Unit] = []  # for black, while no worker runs
+        self._waiting_size = 0
+        self._pool: Optional[ProcessPoolExecutor] = None
+        self._futures: list[Future[tuple[str, int, Optional[str]]]] = []
+
+    def __enter__(self) -> Formatter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is None:
+            return
+        if exc_info[0] is None:
+            self._pool.shutdown(wait=True)
+        else:  # Ctrl-C, or a file black refused: stop now, not after the rest
+            _stop(self._pool, self._futures)
+
+    def add(self, path: str, text: str) -> None:
+        """Hand over one file's text; its chunks start formatting if workers run."""
+        units = self._assembly.plan(path, text)
+        if self._pool is not None:
+            self._submit(units)
+            return
+        self._waiting += units
+        self._waiting_size += sum(len(unit[2]) for unit in units)
+        if self._workers > 1 and self._waiting_size > PARALLEL_THRESHOLD:
+            self._start_pool()
+            self._submit(self._waiting)
+            self._waiting = []
+
+    def result(self) -> dict[str, bytes]:
+        """Every file handed over, formatted, in sorted path order."""
+        for unit in self._waiting:
+            self._assembly.record(*_format_unit(unit))
+        self._waiting = []
+        for future in self._futures:
+            self._assembly.record(*future.result())
+        out = self._assembly.out
+        return {path: out[path] for path in sorted(out)}
+
+    def _start_pool(self) -> None:
+        # Imported here, like ctypes below: a run whose files are all cached starts no workers.
+        import concurrent.futures
+
+        with _sigint_blocked():  # workers start with Ctrl-C held back, then ignore it
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self._workers,
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+
+    def _submit(self, units: list[Unit]) -> None:
+        assert self._pool is not None
+        with _sigint_blocked():  # the first submission forks the workers
+            for unit in units:
+                self._futures.append(self._pool.submit(_format_unit, unit))
+
+
+@dataclass
+class _Module:
+    """A Python module while its chunks are being formatted."""
+
+    text: str  # the whole, formatted whole if black refuses one of its chunks
+    keys: list[str]  # each chunk's sha256, its key in the store
+    done: dict[int, str] = field(default_factory=dict)  # formatted chunks by index
+    fresh: set[int] = field(default_factory=set)  # chunks formatted now, to be stored
 
 
 class _Assembly:
-    """The chunks of every file, found in the store or formatted, put back together."""
+    """The chunks of every file, found in the store or formatted, put back together. A
+    module's parts are let go as soon as it is finished."""
 
     def __init__(self, store: Optional[ChunkStore], progress: Optional[Progress]):
         self.store = store
         self.progress = progress
-        self.texts: dict[str, str] = {}
-        self.chunks: dict[str, list[str]] = {}
-        self.done: dict[str, dict[int, str]] = {}
-        self.fresh: dict[str, set[int]] = {}  # chunks formatted now, to be stored
+        self.modules: dict[str, _Module] = {}  # the modules not finished yet
         self.out: dict[str, bytes] = {}
 
     def plan(self, path: str, text: str) -> list[Unit]:
-        """Take ``path``'s chunks from the store; the units left for black."""
-        python = path.endswith(".py")
-        chunks = split_at_classes(text, CHUNK_LINES) if python else [text]
-        self.texts[path], self.chunks[path] = text, chunks
-        self.done[path], self.fresh[path] = {}, set()
+        """Take ``path``'s chunks from the store; the units left for black (none: the file
+        is finished and reported now, as is every file but Python)."""
+        if not path.endswith(".py"):  # light work: done here at once
+            self._finish(path, format_file(path, text))
+            return []
+        chunks = split_at_classes(text, CHUNK_LINES)
+        module = _Module(text, [source_hash(chunk) for chunk in chunks])
         units: list[Unit] = []
-        for index, chunk in enumerate(chunks):
-            hit = self._cached(chunk) if python else None
+        for index, (chunk, key) in enumerate(zip(chunks, module.keys)):
+            hit = self._cached(key)
             if hit is None:
                 units.append((path, index, chunk, len(chunks) > 1))
             else:
-                self.done[path][index] = hit
+                module.done[index] = hit
+        if units:
+            self.modules[path] = module
+        else:
+            self._finish(path, self._joined(module))
         return units
 
-    def _cached(self, chunk: str) -> Optional[str]:
-        found = self.store.get(source_hash(chunk)) if self.store else None
+    def _cached(self, key: str) -> Optional[str]:
+        found = self.store.get(key) if self.store else None
         try:
             return None if found is None else found.decode("utf-8")
         except UnicodeDecodeError:
             return None
 
-    def report_complete(self) -> None:
-        """Assemble the files found whole in the store, and report them."""
-        complete = [p for p in self.chunks if len(self.done[p]) == len(self.chunks[p])]
-        for path in complete:
-            self._assemble(path)
-        if self.progress:
-            self.progress(len(complete))
-
     def record(self, path: str, index: int, text: Optional[str]) -> None:
         """One formatted chunk (``None``: black refused it); a file is done with its last."""
-        if path in self.out:
+        module = self.modules.get(path)
+        if module is None:
             return  # formatted whole already, after black refused one of its chunks
         if text is None:
-            self.out[path] = format_python(path, self.texts[path])  # raises if invalid
-            self.fresh[path].clear()
-        else:
-            self.done[path][index] = text
-            self.fresh[path].add(index)
-            if len(self.done[path]) < len(self.chunks[path]):
-                return
-            self._assemble(path)
-            self._store(path)
+            del self.modules[path]
+            self._finish(path, format_python(path, module.text))  # raises if invalid
+            return
+        module.done[index] = text
+        module.fresh.add(index)
+        if len(module.done) == len(module.keys):
+            del self.modules[path]
+            self._store(module)
+            self._finish(path, self._joined(module))
+
+    def _finish(self, path: str, formatted: bytes) -> None:
+        self.out[path] = formatted
         if self.progress:
             self.progress(1)
 
-    def _assemble(self, path: str) -> None:
-        pieces = [self.done[path][i] for i in range(len(self.chunks[path]))]
-        self.out[path] = join_pieces(pieces).encode("utf-8")
+    @staticmethod
+    def _joined(module: _Module) -> bytes:
+        pieces = [module.done[i] for i in range(len(module.keys))]
+        return join_pieces(pieces).encode("utf-8")
 
-    def _store(self, path: str) -> None:
-        if self.store is None or not path.endswith(".py"):
+    def _store(self, module: _Module) -> None:
+        if self.store is None:
             return
-        for index in sorted(self.fresh[path]):
-            formatted = self.done[path][index].encode("utf-8")
-            self.store.put(source_hash(self.chunks[path][index]), formatted)
-
-
-def _format_in_pool(units: list[Unit], workers: int, assembly: _Assembly) -> None:
-    # Imported here, like ctypes below: a run whose files are all cached starts no workers.
-    import concurrent.futures
-
-    heavy_first = sorted(units, key=lambda unit: -len(unit[2]))
-    pool: Optional[ProcessPoolExecutor] = None
-    futures: list[Future[tuple[str, int, Optional[str]]]] = []
-    try:
-        with _sigint_blocked():  # workers start with Ctrl-C held back, then ignore it
-            pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=workers,
-                initializer=_worker_init,
-                initargs=(os.getpid(),),
-            )
-            futures = [pool.submit(_format_unit, unit) for unit in heavy_first]
-        # a Ctrl-C held back above arrives here at the latest, and is handled below
-        for future in futures:
-            assembly.record(*future.result())
-    except (
-        BaseException
-    ):  # Ctrl-C, or a file black refused: stop now, not after the rest
-        if pool is not None:
-            _stop(pool, futures)
-        raise
-    pool.shutdown(wait=True)
+        for index in sorted(module.fresh):
+            self.store.put(module.keys[index], module.done[index].encode("utf-8"))
 
 
 # --- worker processes: die with the parent, leave Ctrl-C to it ---------------------------------
@@ -299,7 +359,11 @@ def _worker_init(parent: int) -> None:
     handles it (exit 130, one line), so a worker ignores it rather than printing a traceback.
     A worker must not outlive its parent (killed with SIGKILL, it cannot clean up): on Linux
     the kernel kills it when the parent dies; elsewhere a thread polls the parent's pid.
+    What the worker inherits from a forked parent (the spec, the IR, ...) is frozen: its
+    garbage collector then never walks those objects, so their pages stay shared with the
+    parent instead of being copied into every worker.
     """
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

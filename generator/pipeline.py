@@ -181,10 +181,11 @@ def _build(
     note: Optional[str],
 ) -> Build:
     from . import format as formatting
-    from .render import RenderOptions, render
+    from .render import RenderOptions, render_one_by_one
 
     api = lower(settings)
-    texts = render(
+    spec_sha256 = api.spec_sha256
+    total, texts = render_one_by_one(
         api,
         RenderOptions(
             package=settings.package,
@@ -192,13 +193,16 @@ def _build(
             cache_folder=folder,
         ),
     )
+    del api  # let the IR go once the last file is rendered, not when the build returns
     store = None if folder is None else format_store(folder)
-    total = len(texts)
     report = (lambda done: progress(done, total)) if progress else None
-    files = formatting.format_files(texts, store=store, progress=report)
+    with formatting.Formatter(store, progress=report) as formatter:
+        for path, text in texts:  # black starts on the first while the rest render
+            formatter.add(path, text)
+        files = formatter.result()
     if store is not None:
         store.prune_if_needed()  # only lists the store when this run wrote to it
-    return Build(files, api.spec_sha256, note)
+    return Build(files, spec_sha256, note)
 
 
 def generate(

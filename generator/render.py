@@ -17,6 +17,7 @@ import os
 import pickle
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -332,6 +333,15 @@ class Renderer:
 
 def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the output folder."""
+    _, files = render_one_by_one(api, options)
+    return dict(files)
+
+
+def render_one_by_one(
+    api: ir.Api, options: RenderOptions
+) -> tuple[int, Iterator[tuple[str, str]]]:
+    """How many files there are, and each one's ``(path, text)``, rendered only when it is
+    reached: the next stage can start on the first files while the rest are rendered."""
     plan = present.plan(api, options.package, RUNTIME_FILES)
     renderer = Renderer(options, plan.common)
-    return {file.path: renderer.emit(file) for file in plan.files}
+    return len(plan.files), ((file.path, renderer.emit(file)) for file in plan.files)
