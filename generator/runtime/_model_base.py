@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple, cast
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import is_typeddict
 
 from ._lazy import namespace
@@ -127,14 +127,18 @@ class StripeModel(BaseModel):
     unmasked (as are pydantic's `model_dump`).
     """
 
+    # Nothing here is annotated and no private attribute is declared: pydantic evaluates the
+    # annotations of every base again for each of the hundreds of subclasses it creates, and a
+    # declared private attribute makes it wrap `model_post_init` in a new function for each
+    # subclass and call it for every validated object. The response is kept where pydantic
+    # keeps private attributes (`__pydantic_private__`, copied, deep-copied and pickled with
+    # the object), under `_last_response`, which reads and writes it as before.
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
         defer_build=True,
         protected_namespaces=(),
     )
-
-    _last_response: Optional[ResponseInfo] = PrivateAttr(default=None)
 
     @property
     def last_response(self) -> Optional[ResponseInfo]:
@@ -143,7 +147,15 @@ class StripeModel(BaseModel):
         Set on the object a client method returns; None on objects built by hand and on the
         objects nested inside another one.
         """
-        return self._last_response
+        return _stored_response(self)
+
+    @property
+    def _last_response(self) -> Optional[ResponseInfo]:
+        return _stored_response(self)
+
+    @_last_response.setter
+    def _last_response(self, info: Optional[ResponseInfo]) -> None:
+        _store_response(self, info)
 
     @classmethod
     def model_rebuild(
@@ -268,10 +280,26 @@ def set_last_response(model: StripeModel, info: Optional[ResponseInfo]) -> None:
     `last_response` stays read-only for users; this is the client's one way to write it, kept
     here beside the attribute rather than in the module that parses responses.
     """
-    # pyright has no notion of a private attribute shared by the modules of one package, and a
-    # public setter (or method) would make the attribute writable by users (a method could
-    # also be shadowed by a field): the one protected access of the runtime, on purpose.
-    model._last_response = info  # pyright: ignore[reportPrivateUsage]
+    _store_response(model, info)
+
+
+_LAST_RESPONSE = "_last_response"
+
+
+def _stored_response(model: BaseModel) -> Optional[ResponseInfo]:
+    private = model.__pydantic_private__
+    return (
+        cast(Optional[ResponseInfo], private.get(_LAST_RESPONSE)) if private else None
+    )
+
+
+def _store_response(model: BaseModel, info: Optional[ResponseInfo]) -> None:
+    """Keep `info` in the object's private values (None until something is kept there)."""
+    private = model.__pydantic_private__
+    if private is None:
+        object.__setattr__(model, "__pydantic_private__", {_LAST_RESPONSE: info})
+    else:
+        private[_LAST_RESPONSE] = info
 
 
 # --- printing ---------------------------------------------------------------------------------
