@@ -88,6 +88,14 @@ class Spec:
             members = schema.get(keyword) or []
             if len(members) == 1 and set(schema) <= {keyword, "description"}:
                 return self.simple(members[0])  # a union of one is that one
+            if (
+                keyword != "allOf"
+                and members
+                and set(schema) <= {keyword, "description"}
+            ):
+                kinds = {self.resolve(m).get("type") for m in members}
+                if len(kinds) == 1 and all(self.simple(m) for m in members):
+                    return True  # a union of one plain type, twice, is that type
         kind = schema.get("type")
         if isinstance(kind, list):
             kinds = [k for k in kind if k != "null"]
