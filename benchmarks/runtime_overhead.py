@@ -14,19 +14,25 @@ Measured in one run, each number the best of several repeats, in microseconds pe
   error check, parsing), with the HTTP layer answering from memory: an `httpx.MockTransport`
   for the generated client, a canned `stripe.HTTPClient` for Stripe's SDK.
 
-Then the import time of each package (`python -X importtime`) and the first call of a fresh
-process (import, model schemas built on first use, one call): fresh processes, run by run in
-turn (stripe_client, stripe, stripe_client, ...) so that both sides of each ratio see the same
+Then the import time of each package (`python -X importtime`), the first call of a fresh
+process (import, model schemas built on first use, one call) and the import of every model of
+the all-operations package (`codegen generate --all`: each name of `stripe_client.models`
+read, after `import stripe_client.models`; Stripe's SDK: each name of its lazily imported
+`stripe._import_map`, after `import stripe`): fresh processes, run by run in turn
+(stripe_client, stripe, stripe_client, ...) so that both sides of each ratio see the same
 load; the median and range (min–max) of each, and of the ratios of the runs of each round.
 Whether Python writes bytecode (`PYTHONDONTWRITEBYTECODE` unset) is printed with them: without
 it every fresh process compiles the generated package from source, while Stripe's SDK reads the
 bytecode pip wrote when it was installed.
 
     python benchmarks/runtime_overhead.py [--quick] [--fixtures PATH] [--generated PATH]
+        [--all-operations PATH] [--only-every-model]
 
 Needs the generated package in `generated/stripe_client` (`codegen generate`), or in the folder
 given by `--generated PATH`, and Stripe's SDK (`pip install stripe`, an optional benchmark
-dependency).
+dependency). The all-operations package is generated into a temporary folder (about 20 s),
+unless `--all-operations PATH` names a folder holding one; `--only-every-model` measures that
+row alone.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import textwrap
 import timeit
 from pathlib import Path
@@ -308,6 +315,71 @@ def first_call_ms(package: str, fixture_path: Path) -> float:
     return float(result.stdout) * 1e3
 
 
+EVERY_MODEL = {
+    "stripe_client": """
+        import time
+        import stripe_client.models as models
+        started = time.perf_counter()
+        for name in models.__all__:
+            getattr(models, name)
+        print(time.perf_counter() - started)
+    """,
+    "stripe": """
+        import time
+        import stripe
+        started = time.perf_counter()
+        for name in stripe._import_map:
+            getattr(stripe, name)
+        print(time.perf_counter() - started)
+    """,
+}
+
+
+def every_model_ms(package: str, all_operations: Path) -> float:
+    """Time to read every model name of a fresh interpreter's imported package, in ms."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(EVERY_MODEL[package])],
+        capture_output=True,
+        text=True,
+        env=_env(all_operations),
+        check=True,
+    )
+    return float(result.stdout) * 1e3
+
+
+def generate_all_operations(folder: Path) -> Path:
+    """`codegen generate --all` into `folder`; the folder that then holds `stripe_client`."""
+    subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "-q", "--all"]
+        + ["--output", str(folder), "--config", str(REPO / "pyproject.toml")],
+        cwd=REPO,
+        check=True,
+    )
+    return folder
+
+
+def every_model_row(
+    all_operations: Optional[Path], runs: int
+) -> Tuple[str, str, str, str]:
+    """The row of the all-operations package: the one given, else one generated for it."""
+    if all_operations is not None:
+        return _every_model_row(all_operations, runs)
+    with tempfile.TemporaryDirectory(prefix="runtime_overhead_all_") as folder:
+        return _every_model_row(generate_all_operations(Path(folder)), runs)
+
+
+def _every_model_row(all_operations: Path, runs: int) -> Tuple[str, str, str, str]:
+    def measure(package: str) -> float:
+        return every_model_ms(package, all_operations)
+
+    # One run of each first, not counted: with bytecode caching on, a package just generated
+    # is compiled and its bytecode written then, as the other rows' packages were before.
+    measure("stripe_client"), measure("stripe")
+    return fresh_process_row(
+        "import every model, all-operations package (ms)", measure, runs
+    )
+
+
 def fresh_process_row(
     label: str, measure: Callable[[str], float], runs: int
 ) -> Tuple[str, str, str, str]:
@@ -323,10 +395,10 @@ def fresh_process_row(
     )
 
 
-def _env() -> Dict[str, str]:
+def _env(package_root: Path = PACKAGE_ROOT) -> Dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")])
+        filter(None, [str(package_root), env.get("PYTHONPATH")])
     )
     return env
 
@@ -357,31 +429,10 @@ def table(rows: List[Tuple[str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="fewer repeats (noisier numbers)"
-    )
-    parser.add_argument(
-        "--fixtures",
-        type=Path,
-        default=DEFAULT_FIXTURES,
-        help="Stripe's fixtures3.json",
-    )
-    parser.add_argument(
-        "--generated",
-        type=Path,
-        default=GENERATED,
-        help="folder holding stripe_client (default: generated/)",
-    )
-    options = parser.parse_args(argv)
-    if not options.fixtures.is_file():
-        sys.exit(
-            f"fixtures not found: {options.fixtures} (pass --fixtures PATH to fixtures3.json)"
-        )
-    fixtures = json.loads(options.fixtures.read_text())["resources"]
-    repeat, import_runs = (3, 3) if options.quick else (7, 7)
-
+def per_call_rows(
+    fixtures: Dict[str, Any], repeat: int
+) -> List[Tuple[str, str, str, str]]:
+    """The µs/call rows: request, parse card, parse account, whole call."""
     # Same pairs; the order differs (the models keep the spec's field order).
     same = sorted(parse_qsl(ours_request())) == sorted(parse_qsl(stripe_request()))
     assert same, "the two encoders disagree on the request body"
@@ -404,21 +455,69 @@ def main(argv: Optional[List[str]] = None) -> int:
                 f"{mine / stripes:.2f}",
             )
         )
+    return rows
 
+
+def fresh_process_rows(
+    fixtures: Dict[str, Any], runs: int
+) -> List[Tuple[str, str, str, str]]:
+    """The rows of the import and of the first call of a fresh process."""
     card_path = Path(os.environ.get("TMPDIR", "/tmp")) / "runtime_overhead_card.json"
     card_path.write_text(json.dumps(fixtures["card"]))
-    start = conditions()
     try:
-        rows.append(fresh_process_row("import (ms)", import_ms, import_runs))
-        rows.append(
+        return [
+            fresh_process_row("import (ms)", import_ms, runs),
             fresh_process_row(
                 "first call, fresh process (ms)",
                 lambda package: first_call_ms(package, card_path),
-                import_runs,
-            )
-        )
+                runs,
+            ),
+        ]
     finally:
         card_path.unlink()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats (noisier numbers)"
+    )
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        default=DEFAULT_FIXTURES,
+        help="Stripe's fixtures3.json",
+    )
+    parser.add_argument(
+        "--generated",
+        type=Path,
+        default=GENERATED,
+        help="folder holding stripe_client (default: generated/)",
+    )
+    parser.add_argument(
+        "--all-operations",
+        type=Path,
+        default=None,
+        help="folder holding an all-operations stripe_client (default: generate one)",
+    )
+    parser.add_argument(
+        "--only-every-model",
+        action="store_true",
+        help="measure only the row of every model of the all-operations package",
+    )
+    options = parser.parse_args(argv)
+    if not options.fixtures.is_file():
+        sys.exit(
+            f"fixtures not found: {options.fixtures} (pass --fixtures PATH to fixtures3.json)"
+        )
+    fixtures = json.loads(options.fixtures.read_text())["resources"]
+    repeat, import_runs = (3, 3) if options.quick else (7, 7)
+
+    rows = [] if options.only_every_model else per_call_rows(fixtures, repeat)
+    start = conditions()
+    if not options.only_every_model:
+        rows += fresh_process_rows(fixtures, import_runs)
+    rows.append(every_model_row(options.all_operations, import_runs))
 
     source = Path(stripe_client.__file__).parent.parent
     print(
