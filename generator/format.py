@@ -51,6 +51,9 @@ def black_mode() -> Any:
 
 #: Characters of Python below which starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200_000
+#: Chunks are handed to a worker in batches of about this many characters (some 0.1 s of
+#: black): one chunk at a time, the workers waited for the parent's busy threads.
+BATCH_CHARACTERS = 40_000
 #: A module is cut before a top-level class once its current chunk has this many lines. Each
 #: black call costs about a millisecond however small the text, so small modules (most model
 #: modules, which recur whole anyway) stay one chunk and small classes share one.
@@ -164,7 +167,22 @@ def join_pieces(pieces: list[str]) -> str:
 Unit = tuple[str, int, str, bool]  # (path, chunk index, text, one of several chunks)
 
 
-def _format_unit(unit: Unit) -> tuple[str, int, Optional[str]]:
+def _format_batch(batch: list[Unit]) -> list[FormattedUnit]:
+    """A worker's task: a batch of chunks, so that handing them over (done by the pool's
+    threads in the parent, which wait for the GIL while it renders) costs little per chunk.
+    """
+    return [_format_unit(unit) for unit in batch]
+
+
+def _import_black() -> None:
+    """A worker's first task: have black ready before the first chunk comes."""
+    black_mode()
+
+
+FormattedUnit = tuple[str, int, Optional[str]]  # (path, chunk index, formatted or None)
+
+
+def _format_unit(unit: Unit) -> FormattedUnit:
     """A chunk's formatted text; ``None`` when black refused one of several chunks (then the
     cut may be at fault, not the module: the caller formats the whole module)."""
     path, index, text, cut = unit
@@ -196,8 +214,14 @@ class Formatter:
 
     Python modules are cut into chunks (``split_at_classes``); with a ``store``, a chunk
     black has formatted before is taken from it, and what black formats now is put in it.
-    Once the chunks left for black hold more than ``PARALLEL_THRESHOLD`` characters, worker
-    processes start and take each chunk as it comes; fewer are formatted here, at the end.
+    ``jobs`` processes format (default: one per core): this one and ``jobs - 1`` workers.
+    The workers start with ``start_workers``, or once the chunks left for black hold more
+    than ``PARALLEL_THRESHOLD`` characters; they take each chunk as it comes, in order, and
+    in ``result`` this process formats from the other end every chunk no worker has taken
+    yet (chunks go out in batches of ``BATCH_CHARACTERS``). So the cores stay busy while rendering goes on (the renderer and the workers) and
+    after it (all of them), with one process fewer in memory. Workers are forked: every
+    page of memory this process changes afterwards is copied for them, so a caller that
+    knows the work will be large starts them early, while this process is small.
     Use it as a context manager: leaving it early (an error, Ctrl-C) stops the workers.
     """
 
@@ -209,11 +233,11 @@ class Formatter:
         progress: Optional[Progress] = None,
     ) -> None:
         self._assembly = _Assembly(store, progress)
-        self._workers = jobs or os.cpu_count() or 1
+        self._workers = (jobs or os.cpu_count() or 1) - 1
         self._waiting: list[Unit] = []  # for black, while no worker runs
         self._waiting_size = 0
         self._pool: Optional[ProcessPoolExecutor] = None
-        self._futures: list[Future[tuple[str, int, Optional[str]]]] = []
+        self._submitted: list[tuple[list[Unit], Future[list[FormattedUnit]]]] = []
 
     def __enter__(self) -> Formatter:
         return self
@@ -224,28 +248,43 @@ class Formatter:
         if exc_info[0] is None:
             self._pool.shutdown(wait=True)
         else:  # Ctrl-C, or a file black refused: stop now, not after the rest
-            _stop(self._pool, self._futures)
+            _stop(self._pool, [future for _, future in self._submitted])
+
+    def start_workers(self) -> None:
+        """Start the workers now (if there are any to start), before the files come."""
+        if self._pool is None and self._workers > 0:
+            self._start_pool()
+
+    def report_to(self, progress: Progress) -> None:
+        """Tell ``progress`` how many more files are finished, from now on."""
+        self._assembly.progress = progress
 
     def add(self, path: str, text: str) -> None:
         """Hand over one file's text; its chunks start formatting if workers run."""
         units = self._assembly.plan(path, text)
-        if self._pool is not None:
-            self._submit(units)
-            return
         self._waiting += units
         self._waiting_size += sum(len(unit[2]) for unit in units)
-        if self._workers > 1 and self._waiting_size > PARALLEL_THRESHOLD:
+        if self._pool is None:
+            if self._workers == 0 or self._waiting_size <= PARALLEL_THRESHOLD:
+                return
             self._start_pool()
+        if self._waiting_size >= BATCH_CHARACTERS:
             self._submit(self._waiting)
-            self._waiting = []
+            self._waiting, self._waiting_size = [], 0
 
     def result(self) -> dict[str, bytes]:
         """Every file handed over, formatted, in sorted path order."""
-        for unit in self._waiting:
+        for unit in self._waiting:  # the last, short batch
             self._assembly.record(*_format_unit(unit))
-        self._waiting = []
-        for future in self._futures:
-            self._assembly.record(*future.result())
+        self._waiting, self._waiting_size = [], 0
+        for batch, future in reversed(self._submitted):
+            if future.cancel():  # no worker has taken it: format it here
+                for formatted in _format_batch(batch):
+                    self._assembly.record(*formatted)
+        for _, future in self._submitted:
+            if not future.cancelled():
+                for formatted in future.result():
+                    self._assembly.record(*formatted)
         out = self._assembly.out
         return {path: out[path] for path in sorted(out)}
 
@@ -259,12 +298,13 @@ class Formatter:
                 initializer=_worker_init,
                 initargs=(os.getpid(),),
             )
+            for _ in range(self._workers):  # fork now; each imports black meanwhile
+                self._pool.submit(_import_black)
 
-    def _submit(self, units: list[Unit]) -> None:
+    def _submit(self, batch: list[Unit]) -> None:
         assert self._pool is not None
         with _sigint_blocked():  # the first submission forks the workers
-            for unit in units:
-                self._futures.append(self._pool.submit(_format_unit, unit))
+            self._submitted.append((batch, self._pool.submit(_format_batch, batch)))
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Optional
 
 from . import cache, output, sources, spec
 from .cache import BuildCache, FormatCache
+from .errors import CodegenError
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -174,6 +175,20 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+#: A spec file this large makes enough Python for black's worker processes to pay: they are
+#: then started before the spec is parsed (Stripe's spec is 4 MB; a small one may never
+#: need them, see ``format.PARALLEL_THRESHOLD``).
+WORKERS_FROM_SPEC_BYTES = 256 * 1024
+
+
+def _spec_size(settings: Settings) -> int:
+    """The size of the spec file the build reads (0 if it cannot be told: loading says why)."""
+    try:
+        return spec.resolve_spec_path(settings.spec).stat().st_size
+    except (CodegenError, OSError):
+        return 0
+
+
 def _build(
     settings: Settings,
     folder: Optional[Path],
@@ -183,20 +198,23 @@ def _build(
     from . import format as formatting
     from .render import RenderOptions, render_one_by_one
 
-    api = lower(settings)
-    spec_sha256 = api.spec_sha256
-    total, texts = render_one_by_one(
-        api,
-        RenderOptions(
-            package=settings.package,
-            templates=settings.templates,
-            cache_folder=folder,
-        ),
-    )
-    del api  # let the IR go once the last file is rendered, not when the build returns
     store = None if folder is None else format_store(folder)
-    report = (lambda done: progress(done, total)) if progress else None
-    with formatting.Formatter(store, progress=report) as formatter:
+    with formatting.Formatter(store) as formatter:
+        if _spec_size(settings) >= WORKERS_FROM_SPEC_BYTES:
+            formatter.start_workers()  # while this process is small: see Formatter
+        api = lower(settings)
+        spec_sha256 = api.spec_sha256
+        total, texts = render_one_by_one(
+            api,
+            RenderOptions(
+                package=settings.package,
+                templates=settings.templates,
+                cache_folder=folder,
+            ),
+        )
+        del api  # let the IR go once the last file is rendered, not when the build returns
+        if progress:
+            formatter.report_to(lambda done: progress(done, total))
         for path, text in texts:  # black starts on the first while the rest render
             formatter.add(path, text)
         files = formatter.result()

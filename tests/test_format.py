@@ -192,8 +192,8 @@ def test_parallel_path_gives_identical_bytes(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(formatting, "PARALLEL_THRESHOLD", 10)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountingPool)
-    parallel = formatting.format_files(files, jobs=2)
-    assert pools == [2]
+    parallel = formatting.format_files(files, jobs=3)
+    assert pools == [2]  # and this process formats too
     assert parallel == serial
     assert list(parallel) == sorted(files)
 
@@ -424,7 +424,9 @@ def start_generate_all(out: Path) -> "subprocess.Popen[str]":
     )
 
 
-def wait_for_workers(process: "subprocess.Popen[str]", count: int = 2) -> list[int]:
+def wait_for_workers(process: "subprocess.Popen[str]", count: int = 1) -> list[int]:
+    """The workers of ``process`` once ``count`` have started (one per core but one: the
+    parent formats too)."""
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and process.poll() is None:
         workers = children(process.pid)
@@ -523,3 +525,36 @@ def test_the_watchdog_ends_a_worker_when_prctl_is_not_available(
             os.kill(worker, signal.SIGKILL)
         for fd in (ready_r, ready_w, pid_r, pid_w):
             os.close(fd)
+
+
+def test_workers_started_first_take_batches_and_this_process_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Started before any file comes, the workers get batches as the files come; whatever
+    no worker has taken when ``result`` is asked for is formatted here; the bytes are the
+    serial ones either way."""
+    files = {f"pkg/m{i}.py": UGLY.replace("f(", f"f{i}(") + UGLY_2 for i in range(12)}
+    serial = formatting.format_files(files, jobs=1)
+    monkeypatch.setattr(formatting, "BATCH_CHARACTERS", 1)  # a batch per module
+    here: list[str] = []
+    real = formatting._format_unit
+
+    def recording(unit: formatting.Unit) -> formatting.FormattedUnit:
+        here.append(unit[0])  # a forked worker appends to its own copy of the list
+        return real(unit)
+
+    monkeypatch.setattr(formatting, "_format_unit", recording)
+    with formatting.Formatter(jobs=2) as formatter:
+        formatter.start_workers()
+        for path in sorted(files):
+            formatter.add(path, files[path])
+        assert len(formatter._submitted) == len(files)
+        first = formatter._submitted[0][1]
+        deadline = time.monotonic() + 30
+        while not (first.running() or first.done()) and time.monotonic() < deadline:
+            time.sleep(
+                0.01
+            )  # until a worker holds a batch, which this cannot take back
+        out = formatter.result()
+    assert out == serial
+    assert len(here) < len(files)  # the forked worker formatted some

@@ -105,3 +105,33 @@ def test_a_spec_that_changes_during_a_build_is_not_stored_under_the_old_key(
     pipeline.build(settings)
     pipeline.build(settings)
     assert len(builds) == 2
+
+
+def test_a_large_spec_starts_the_workers_before_it_is_parsed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe's spec is past the size: black's workers are forked before the spec is loaded
+    (while this process is small), and the build is the same as one without workers."""
+    from generator import format as formatting
+
+    events: list[str] = []
+    real_start, real_lower = formatting.Formatter.start_workers, pipeline.lower
+
+    def start(formatter: formatting.Formatter) -> None:
+        events.append("workers")
+        real_start(formatter)
+
+    def lower(settings: Settings) -> Any:
+        events.append("lower")
+        return real_lower(settings)
+
+    monkeypatch.setattr(formatting.Formatter, "start_workers", start)
+    monkeypatch.setattr(pipeline, "lower", lower)
+    assert pipeline._spec_size(settings) >= pipeline.WORKERS_FROM_SPEC_BYTES
+    parallel = pipeline.build(settings, use_cache=False)
+    assert events == ["workers", "lower"]
+    monkeypatch.setattr(pipeline, "WORKERS_FROM_SPEC_BYTES", float("inf"))
+    monkeypatch.setattr(formatting, "PARALLEL_THRESHOLD", float("inf"))
+    serial = pipeline.build(settings, use_cache=False)
+    assert events == ["workers", "lower", "lower"]
+    assert parallel.files == serial.files
