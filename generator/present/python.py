@@ -8,6 +8,7 @@ defaults, docstrings, escaping, imports) is made here, where it is tested. The R
 from __future__ import annotations
 
 import keyword
+import re
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -359,41 +360,58 @@ def _is_display(line: str, opening: int) -> bool:
     return not (before[-1].isalnum() or before[-1] in "_)]")
 
 
+#: What ``_scan`` stops at: a string's quote, a comment, a bracket, a comma.
+_SPECIAL = re.compile(r"[\"'#()\[\]{},]")
+#: The rest of a one-line string literal after its opening quote, the closing one included.
+_STRING_REST = {quote: re.compile(rf"(?:[^{quote}\\]|\\.)*{quote}") for quote in "\"'"}
+
+
 def _scan(line: str) -> tuple[list[int], list[tuple[int, int]], str]:
     """The top-level commas of ``line``, its top-level bracket pairs and its top-level text
-    with string contents removed."""
+    with string contents removed (runs of spaces as one, none leading)."""
     commas: list[int] = []
     pairs: list[tuple[int, int]] = []
     skeleton: list[str] = []
     stack: list[int] = []
     index = 0
-    while index < len(line):
-        char = line[index]
+    while True:
+        match = _SPECIAL.search(line, index)
+        stop = len(line) if match is None else match.start()
+        if not stack and stop > index:
+            _add_text(skeleton, line[index:stop])
+        if match is None:
+            break
+        char = line[stop]
+        index = stop + 1
         if char in "\"'":
-            end = _string_end(line, index)
+            index = _string_end(line, stop)
             if not stack:
                 skeleton.append('""')
-            index = end
-            continue
-        if char == "#":
+        elif char == "#":
             raise _Unknown(line)
-        if char in _OPENING:
-            stack.append(index)
+        elif char in _OPENING:
+            stack.append(stop)
         elif char in _CLOSING:
             if not stack:
                 raise _Unknown(line)
             opening = stack.pop()
             if not stack:
-                pairs.append((opening, index))
-        elif not stack:
-            if char == ",":
-                commas.append(index)
-            if char != " " or (skeleton and skeleton[-1] != " "):
-                skeleton.append(char)
-        index += 1
+                pairs.append((opening, stop))
+        elif not stack:  # a comma
+            commas.append(stop)
+            skeleton.append(",")
     if stack:
         raise _Unknown(line)
     return commas, pairs, "".join(skeleton)
+
+
+def _add_text(skeleton: list[str], part: str) -> None:
+    """Add top-level text to a skeleton: runs of spaces as one, none after a space or first."""
+    part = re.sub(" {2,}", " ", part)
+    if part.startswith(" ") and (not skeleton or skeleton[-1].endswith(" ")):
+        part = part[1:]
+    if part:
+        skeleton.append(part)
 
 
 def _string_end(line: str, start: int) -> int:
@@ -401,9 +419,7 @@ def _string_end(line: str, start: int) -> int:
     quote = line[start]
     if line.startswith(quote * 3, start):
         raise _Unknown(line)
-    index = start + 1
-    while index < len(line) and line[index] != quote:
-        index += 2 if line[index] == "\\" else 1
-    if index >= len(line):
+    match = _STRING_REST[quote].match(line, start + 1)
+    if match is None:
         raise _Unknown(line)
-    return index + 1
+    return match.end()
