@@ -256,8 +256,11 @@ class Formatter:
             self._start_pool()
 
     def report_to(self, progress: Progress) -> None:
-        """Tell ``progress`` how many more files are finished, from now on."""
+        """Tell ``progress`` how many more files are finished: those finished so far now,
+        then each as it is."""
         self._assembly.progress = progress
+        if self._assembly.out:
+            progress(len(self._assembly.out))
 
     def add(self, path: str, text: str) -> None:
         """Hand over one file's text; its chunks start formatting if workers run."""

@@ -196,24 +196,24 @@ def _build(
     note: Optional[str],
 ) -> Build:
     from . import format as formatting
-    from .render import RenderOptions, render_one_by_one
+    from .render import RenderOptions, render_one_by_one, render_runtime
 
     store = None if folder is None else format_store(folder)
+    options = RenderOptions(
+        package=settings.package, templates=settings.templates, cache_folder=folder
+    )
     with formatting.Formatter(store) as formatter:
         if _spec_size(settings) >= WORKERS_FROM_SPEC_BYTES:
             formatter.start_workers()  # while this process is small: see Formatter
+        runtime = render_runtime(options)
+        for path, text in runtime:  # the workers format these while the spec is read
+            formatter.add(path, text)
         api = lower(settings)
         spec_sha256 = api.spec_sha256
-        total, texts = render_one_by_one(
-            api,
-            RenderOptions(
-                package=settings.package,
-                templates=settings.templates,
-                cache_folder=folder,
-            ),
-        )
+        count, texts = render_one_by_one(api, options)
         del api  # let the IR go once the last file is rendered, not when the build returns
         if progress:
+            total = len(runtime) + count
             formatter.report_to(lambda done: progress(done, total))
         for path, text in texts:  # black starts on the first while the rest render
             formatter.add(path, text)

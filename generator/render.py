@@ -29,6 +29,7 @@ from . import cache, ir, present
 from .errors import CodegenError
 from .present.files import File, Static, Template, Text
 from .present.files import header as header
+from .present.files import runtime_header as runtime_header
 from .sources import ASSETS, BUILTIN_TEMPLATES, RUNTIME
 
 RUNTIME_FILES = tuple(
@@ -334,14 +335,22 @@ class Renderer:
 def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the output folder."""
     _, files = render_one_by_one(api, options)
-    return dict(files)
+    return dict(render_runtime(options)) | dict(files)
+
+
+def render_runtime(options: RenderOptions) -> list[tuple[str, str]]:
+    """The runtime modules' ``(path, text)``: they depend on no spec (``present.runtime_plan``)."""
+    plan = present.runtime_plan(options.package, RUNTIME_FILES)
+    renderer = Renderer(options, plan.common)
+    return [(file.path, renderer.emit(file)) for file in plan.files]
 
 
 def render_one_by_one(
     api: ir.Api, options: RenderOptions
 ) -> tuple[int, Iterator[tuple[str, str]]]:
-    """How many files there are, and each one's ``(path, text)``, rendered only when it is
-    reached: the next stage can start on the first files while the rest are rendered."""
-    plan = present.plan(api, options.package, RUNTIME_FILES)
+    """How many files the spec makes, and each one's ``(path, text)``, rendered only when it
+    is reached: the next stage can start on the first files while the rest are rendered.
+    """
+    plan = present.plan(api, options.package)
     renderer = Renderer(options, plan.common)
     return len(plan.files), ((file.path, renderer.emit(file)) for file in plan.files)

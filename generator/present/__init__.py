@@ -12,9 +12,15 @@ from . import docs, package, reference
 from .files import Plan
 
 
-def plan(api: ir.Api, package_name: str, runtime_files: tuple[str, ...]) -> Plan:
-    """Every generated file, in order: the package, its docs, its HTML reference."""
-    files = package.files(api, package_name, runtime_files)
+def plan(api: ir.Api, package_name: str) -> Plan:
+    """Every file made from the spec, in order: the package, its docs, its HTML reference."""
+    files = package.files(api, package_name)
     files += docs.files(api, package_name)
     files += reference.files(api, package_name)
     return Plan(package.common_context(api, package_name), tuple(files))
+
+
+def runtime_plan(package_name: str, runtime_files: tuple[str, ...]) -> Plan:
+    """The package's runtime modules, copied whatever the spec: they can be rendered (and
+    formatted) before the spec is read."""
+    return Plan({}, tuple(package.runtime_files(package_name, runtime_files)))

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from .. import __version__, ir, naming
 from . import imports, models, operations, params, python
-from .files import File, Static, Template, Text, header
+from .files import File, Static, Template, Text, header, runtime_header
 
 
 @dataclass(frozen=True)
@@ -109,15 +109,18 @@ def error_detail_model(api: ir.Api) -> Optional[str]:
     return expr.name
 
 
-def files(api: ir.Api, package: str, runtime_files: tuple[str, ...]) -> list[File]:
-    """Every file of the package ``package``: the runtime modules (``runtime_files``, copied
-    by the renderer from its static files), then the generated modules."""
+def runtime_files(package: str, names: tuple[str, ...]) -> list[File]:
+    """The runtime modules of the package ``package`` (``names``, copied by the renderer from
+    its static files): the same whatever the spec."""
+    top = runtime_header()
+    return [Static(f"{package}/{name}", f"package/{name}", top) for name in names]
+
+
+def files(api: ir.Api, package: str) -> list[File]:
+    """The generated modules of the package ``package`` (its runtime: ``runtime_files``)."""
     top = header(api, comment="#")
     groups = [group_view(g) for g in api.groups]
     out: list[File] = [
-        Static(f"{package}/{name}", f"package/{name}", top) for name in runtime_files
-    ]
-    out += [
         Template(
             f"{package}/_constants.py",
             "package/_constants.py.jinja",
