@@ -555,22 +555,9 @@ def _ratios(mine: Summary, theirs: Summary, attribute: str) -> Spread:
     )
 
 
+# The speed issue's aims measured here (the runtime ones are benchmarks/runtime_overhead.py's):
 # (aim, contender key, peer key or None, the test on the median wall time or median ratio)
 AIMS: list[tuple[str, str, Optional[str], str, Callable[[float], bool]]] = [
-    (
-        "`check`, 1 operation, warm cache, under 1 s",
-        "check-one-warm",
-        None,
-        "wall_s",
-        lambda wall: wall < 1.0,
-    ),
-    (
-        "`generate`, 1 operation, cold, no slower than openapi-python-client",
-        "generate-one-cold",
-        "opc-one",
-        "wall_s",
-        lambda ratio: ratio <= 1.0,
-    ),
     (
         "`generate --all`, cold, at most 1/3 of openapi-python-client's wall time",
         "generate-all-cold",
@@ -579,25 +566,53 @@ AIMS: list[tuple[str, str, Optional[str], str, Callable[[float], bool]]] = [
         lambda ratio: ratio <= 1 / 3,
     ),
     (
-        "`generate --all`, cold, at most 1/2 of openapi-python-client's peak memory",
-        "generate-all-cold",
+        "`generate --all`, warm, at most 0.1× openapi-python-client's wall time",
+        "generate-all-warm",
         "opc-all",
-        "peak_mb",
-        lambda ratio: ratio <= 1 / 2,
+        "wall_s",
+        lambda ratio: ratio <= 0.1,
     ),
     (
-        "`check --all`, warm cache, under 2 s",
+        "`generate`, 1 operation, cold, faster than openapi-python-client",
+        "generate-one-cold",
+        "opc-one",
+        "wall_s",
+        lambda ratio: ratio < 1.0,
+    ),
+    (
+        "`generate`, 1 operation, warm, at most 1/3 of openapi-python-client's wall time",
+        "generate-one-warm",
+        "opc-one",
+        "wall_s",
+        lambda ratio: ratio <= 1 / 3,
+    ),
+    (
+        "`check`, 1 operation, warm, under 0.3 s",
+        "check-one-warm",
+        None,
+        "wall_s",
+        lambda wall: wall < 0.3,
+    ),
+    (
+        "`check --all`, warm, under 1 s",
         "check-all-warm",
         None,
         "wall_s",
-        lambda wall: wall < 2.0,
+        lambda wall: wall < 1.0,
     ),
     (
-        "importing the all-ops package under 0.5 s",
-        "import",
-        None,
+        "`check --all`, cold, at most 1/3 of openapi-python-client's `--all` generate",
+        "check-all-cold",
+        "opc-all",
         "wall_s",
-        lambda wall: wall < 0.5,
+        lambda ratio: ratio <= 1 / 3,
+    ),
+    (
+        "`generate --all`, cold, peak memory at most 1/4 of openapi-python-client's",
+        "generate-all-cold",
+        "opc-all",
+        "peak_mb",
+        lambda ratio: ratio <= 1 / 4,
     ),
 ]
 
@@ -687,7 +702,7 @@ def render(
             f"| {mine.task} | {theirs.tool}: {theirs.task.split(' (')[0]} | "
             f"{_ratios(mine.result, theirs.result, 'wall_s').show(2, '×')} | {memory} |"
         )
-    lines += ["", "## Aims (issues 2 and 4)", "", *aims(report)]
+    lines += ["", "## Aims (the speed issue)", "", *aims(report)]
     lines += [
         "",
         "## Method",
