@@ -8,6 +8,7 @@ reading YAML (yaml-rs, with the checks PyYAML's safe loader made) takes about 0.
 Stripe's 4 MB spec and ``json`` about 30 ms.
 
 One module a job: ``pin`` (the pin and fetching), ``load`` (JSON/YAML into a dict),
+``yaml_reader`` (YAML to JSON text),
 ``limits`` (what any document may cost), ``parse`` (openapi-pydantic, and ``load_spec``, all of
 it together).
 """
