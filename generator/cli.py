@@ -153,7 +153,7 @@ def resolve_settings(
     all_operations: bool,
     templates: Optional[Path],
 ) -> Settings:
-    settings = load_settings(config)
+    settings = load_settings(config, spec_given=spec_path is not None)
     problem = None if package is None else package_name_problem(package)
     if problem is not None:
         raise CodegenError(
@@ -466,7 +466,9 @@ def list_command(
     from . import text
     from .lower import operation_calls, operations_of
 
-    settings = load_settings(config).with_overrides(spec=spec_path)
+    settings = load_settings(config, spec_given=spec_path is not None).with_overrides(
+        spec=spec_path
+    )
     folder, _ = pipeline.cache_folder(settings)
     document = spec.load_spec(settings.spec, cache_folder=folder).document
     needle = (filter_text or "").lower()

@@ -129,11 +129,18 @@ EXAMPLES = {
 }
 
 
-def load_settings(config: Optional[Path]) -> Settings:
+def load_settings(config: Optional[Path], *, spec_given: bool = False) -> Settings:
+    """The ``[tool.codegen]`` settings of ``config`` or of the pyproject.toml found upward
+    from the current folder. With none found, a command given ``--spec`` (``spec_given``)
+    runs with the defaults, rooted at the current folder: no project is needed to try a spec.
+    """
     path = config or find_config(Path.cwd())
     if path is None:
+        if spec_given:
+            return _settings_from({}, Path.cwd().resolve(), where="")
         raise CodegenError(
-            "no pyproject.toml found", hint="run inside the project, or pass --config"
+            "no pyproject.toml found",
+            hint="run inside the project, pass --config, or pass --spec with a spec file",
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -163,12 +170,17 @@ def load_settings(config: Optional[Path]) -> Settings:
             pointer=f"{path}",
             hint="known settings: " + ", ".join(KNOWN_KEYS),
         )
-    root = path.parent.resolve()
+    return _settings_from(table, path.parent.resolve(), where=str(path))
+
+
+def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings:
+    """The settings a ``[tool.codegen]`` table holds (read from ``where``), checked; paths
+    are relative to ``root``."""
 
     def wrong(key: str, found: str) -> CodegenError:
         return CodegenError(
             f"[tool.codegen] {key} must be {EXPECTED[key]}, found {found}",
-            pointer=str(path),
+            pointer=where,
             hint=f"write it as: {EXAMPLES[key]}",
         )
 
@@ -196,7 +208,7 @@ def load_settings(config: Optional[Path]) -> Settings:
     if problem is not None:
         raise CodegenError(
             f"[tool.codegen] package: {problem}",
-            pointer=str(path),
+            pointer=where,
             hint="the package name is what users import; change `package` in [tool.codegen]",
         )
     everything = table.get("all", False)

@@ -900,3 +900,42 @@ def test_a_rename_that_is_no_dotted_call_is_exit_2(tmp_path: Path) -> None:
         f"codegen: error: names.{TARGET} must be a dotted call such as"
         " 'customers.sources.create', found 'add'"
     ), run
+
+
+def test_list_generate_and_check_a_spec_outside_any_project(tmp_path: Path) -> None:
+    """``--spec`` alone is enough: no pyproject.toml, the defaults rooted at the current
+    folder (the output in ``generated/`` there)."""
+    import json
+
+    from tests.support.specs import document, ok_response, operation, param
+
+    spec = document(
+        {
+            "/pets": {
+                "get": operation(
+                    "listPets",
+                    parameters=[param("limit", "query", {"type": "integer"})],
+                    response=ok_response({"type": "string"}),
+                )
+            }
+        },
+        title="Pet Store",
+    )
+    (tmp_path / "pets.json").write_text(json.dumps(spec), encoding="utf-8")
+    cache = tmp_path / "cache"
+    listed = codegen("list", "--spec", "pets.json", cwd=tmp_path, cache=cache)
+    assert listed.returncode == 0, listed
+    assert listed.stdout.startswith("listPets\tGET\t/pets\t")
+    made = codegen(
+        "generate", "--spec", "pets.json", "--all", "-q", cwd=tmp_path, cache=cache
+    )
+    assert made.returncode == 0, made
+    assert (
+        tmp_path / "generated" / "stripe_client" / "resources" / "pets.py"
+    ).is_file()
+    checked = codegen(
+        "check", "--spec", "pets.json", "--all", "-q", cwd=tmp_path, cache=cache
+    )
+    assert checked.returncode == 0, checked
+    alone = codegen("list", cwd=tmp_path, cache=cache)
+    assert alone.returncode == 2 and "no pyproject.toml found" in alone.stderr, alone

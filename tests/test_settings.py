@@ -360,3 +360,19 @@ def test_names_must_be_a_table_of_strings(
     assert "a table of operation IDs to dotted calls" in error.message
     assert str(path) in str(error)  # the file is named
     assert error.hint and "[tool.codegen.names]" in error.hint
+
+
+def test_outside_a_project_a_given_spec_runs_with_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``codegen list|generate|check --spec FILE`` needs no pyproject.toml: the defaults,
+    rooted at the current folder."""
+    monkeypatch.chdir(tmp_path)
+    assert find_config(tmp_path) is None
+    root = tmp_path.resolve()
+    assert load_settings(None, spec_given=True) == Settings(
+        root=root, spec=root / "spec" / "stripe.lock.json", output=root / "generated"
+    )
+    with pytest.raises(CodegenError, match="no pyproject.toml found") as error:
+        load_settings(None)
+    assert "--spec" in (error.value.hint or "")
