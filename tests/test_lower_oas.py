@@ -161,3 +161,15 @@ def test_paths_servers_and_pointers() -> None:
     assert oas.server_url(document.servers[0]) == "https://eu.example.test/v1"
     assert oas.json_pointer_join("/paths", "/v1/x", "get") == "/paths/~1v1~1x/get"
     assert oas.schema_pointer("a/b") == "/components/schemas/a~1b"
+
+
+def test_an_integer_keeps_integer_bounds_a_number_its_own() -> None:
+    """openapi-pydantic reads bounds as floats; an integer's are integers again."""
+    integer = _schema("3.0.0", {"type": "integer", "minimum": 1, "maximum": 100})
+    assert oas.constraints(integer) == (
+        ir.Constraint("le", 100, "at most 100"),
+        ir.Constraint("ge", 1, "at least 1"),
+    )
+    assert all(type(c.value) is int for c in oas.constraints(integer))
+    number = _schema("3.0.0", {"type": "number", "minimum": 0.5, "maximum": 2})
+    assert [c.value for c in oas.constraints(number)] == [2.0, 0.5]

@@ -103,6 +103,7 @@ def object_tag(schema: SchemaLike) -> Optional[str]:
 
 
 def constraints(schema: SchemaLike) -> tuple[ir.Constraint, ...]:
+    """The schema's bounds; an integer's stay integers (``le=100``, "at most 100")."""
     rules = (
         ("maxLength", "max_length", "max length {}"),
         ("minLength", "min_length", "min length {}"),
@@ -111,10 +112,13 @@ def constraints(schema: SchemaLike) -> tuple[ir.Constraint, ...]:
         ("maxItems", "max_length", "at most {} items"),
         ("minItems", "min_length", "at least {} items"),
     )
+    integer = "integer" in types(schema)
     found = []
     for spec_key, keyword, label in rules:
         value = getattr(schema, spec_key, None)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if integer and isinstance(value, float) and value.is_integer():
+                value = int(value)  # openapi-pydantic reads bounds as floats
             found.append(ir.Constraint(keyword, value, label.format(value)))
     return tuple(found)
 

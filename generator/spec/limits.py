@@ -94,7 +94,8 @@ def check_tree(data: object) -> None:
 
 def alias_bomb() -> LimitExceeded:
     """YAML aliases that would repeat more than ``MAX_DOCUMENT_NODES`` parser events (values,
-    keys, ends of collections); yaml-rs refuses to expand them and does not say where."""
+    keys, ends of collections); yaml-rs refuses to expand them and does not say where.
+    """
     return LimitExceeded(
         f"holds more than {MAX_DOCUMENT_NODES:,} values once its YAML aliases are "
         "expanded (keys and ends of collections counted too: an alias bomb?)",

@@ -19,7 +19,7 @@ class GraftParams(TypedDict, total=False):
 class LocationParams(TypedDict, total=False):
     """Where it stands."""
 
-    row: Required[Annotated[int, Field(ge=0.0)]]
+    row: Required[Annotated[int, Field(ge=0)]]
     column: int
     label: Annotated[str, Field(max_length=100)]
 
@@ -73,7 +73,7 @@ class TreesFruitsRetrieveParams(TypedDict, total=False):
 class TreesListParams(TypedDict, total=False):
     """Query parameters of ``GET /v1/trees``."""
 
-    limit: Annotated[int, Field(le=100.0, ge=1.0)]
+    limit: Annotated[int, Field(le=100, ge=1)]
     """How many trees, between 1 and 100."""
 
     starting_after: Annotated[str, Field(max_length=5000)]
