@@ -3,6 +3,7 @@ document past a limit is refused (exit 2) with what was exceeded and where."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,18 +109,25 @@ def alias_bomb() -> LimitExceeded:
 
 def _path_to_depth(data: object, depth: int) -> list[object]:
     """The tokens leading to the first container (in document order) at ``depth``."""
+    return next(
+        (
+            tokens
+            for value, tokens in walk(data)
+            if type(value) in (dict, list) and len(tokens) + 1 == depth
+        ),
+        [],
+    )
+
+
+def walk(data: object) -> Iterator[tuple[object, list[object]]]:
+    """Every value of ``data`` with the pointer tokens that lead to it, depth first in
+    document order (a generator: a search stops where it finds)."""
     stack: list[tuple[object, list[object]]] = [(data, [])]
     while stack:
         value, tokens = stack.pop()
-        if len(tokens) + 1 == depth:
-            return tokens
+        yield value, tokens
         items = data_items(value) or []
-        stack.extend(
-            (child, tokens + [token])
-            for token, child in reversed(items)
-            if type(child) in (dict, list)
-        )
-    return []
+        stack.extend((child, tokens + [token]) for token, child in reversed(items))
 
 
 def data_items(value: object) -> list[tuple[object, object]] | None:

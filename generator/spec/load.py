@@ -12,10 +12,10 @@ from ..errors import CodegenError, json_pointer
 from .limits import (
     MAX_DOCUMENT_BYTES,
     check_limits,
-    data_items,
     kind_of,
     read_bytes,
     too_deep,
+    walk,
 )
 from .pin import write_atomic
 from .yaml_reader import yaml_to_json_text
@@ -125,15 +125,9 @@ def _duplicate_pointer(raw: Union[bytes, str]) -> str:
         marked.key = _first_duplicate(pairs)
         return marked
 
-    stack: list[tuple[object, tuple[object, ...]]] = [
-        (json.loads(raw, object_pairs_hook=mark), ())
-    ]
-    while stack:  # depth first, in document order
-        value, tokens = stack.pop()
+    for value, tokens in walk(json.loads(raw, object_pairs_hook=mark)):
         if isinstance(value, _Duplicated):
             return json_pointer(*tokens, value.key)
-        items = data_items(value) or []
-        stack.extend((child, tokens + (token,)) for token, child in reversed(items))
     return ""
 
 

@@ -25,9 +25,9 @@ from .limits import (
     LimitExceeded,
     alias_bomb,
     check_tree,
-    data_items,
     kind_of,
     too_deep,
+    walk,
 )
 
 
@@ -384,9 +384,7 @@ def _locate_duplicate(text: str, key: object) -> tuple[list[object], list[int]] 
         data = yaml_rs.loads(renamed, parse_datetime=False, **_LENIENT)
     except yaml_rs.YAMLDecodeError:
         return None
-    stack: list[tuple[object, list[object]]] = [(data, [])]
-    while stack:  # depth first, in document order
-        value, tokens = stack.pop()
+    for value, tokens in walk(data):
         if type(value) is dict:
             indices = [
                 int(match.group(1))
@@ -396,8 +394,6 @@ def _locate_duplicate(text: str, key: object) -> tuple[list[object], list[int]] 
             if indices and len(indices) + (key in value) >= 2:
                 lines = [_line_and_column(text, starts[i])[0] for i in indices]
                 return tokens, sorted(lines)[-2:]
-        items = data_items(value) or []
-        stack.extend((child, tokens + [token]) for token, child in reversed(items))
     return None
 
 
@@ -580,15 +576,14 @@ def _alias_tokens(marked: str, index: int) -> list[object] | None:
     except yaml_rs.YAMLDecodeError:
         return None
     wanted = f"__codegen_alias_{index}__"
-    stack: list[tuple[object, list[object]]] = [(data, [])]
-    while stack:
-        value, tokens = stack.pop()
-        if type(value) is str and value.startswith(wanted):
-            return tokens
-        stack.extend(
-            (child, tokens + [token]) for token, child in data_items(value) or []
-        )
-    return None
+    return next(
+        (
+            tokens
+            for value, tokens in walk(data)
+            if type(value) is str and value.startswith(wanted)
+        ),
+        None,
+    )
 
 
 # --- YAML: merge keys --------------------------------------------------------------------------
@@ -603,17 +598,7 @@ def _apply_merge_keys(path: Path, data: object) -> object:
     Children before parents (the reverse of document order), so that a merged mapping has had
     its own merges applied; walked without recursion (the depth was checked, but may be 256).
     """
-    order: list[tuple[object, list[object]]] = []
-    stack: list[tuple[object, list[object]]] = [(data, [])]
-    while stack:
-        value, tokens = stack.pop()
-        order.append((value, tokens))
-        items = data_items(value) or []
-        stack.extend(
-            (child, tokens + [token])
-            for token, child in items
-            if type(child) in (dict, list)
-        )
+    order = [(v, tokens) for v, tokens in walk(data) if type(v) in (dict, list)]
     replaced: dict[int, dict[object, object]] = {}
     for value, tokens in reversed(order):
         if type(value) is list:
