@@ -112,15 +112,16 @@ def split_at_classes(text: str, size: int) -> list[str]:
     """Cut a module into chunks of at least ``size`` lines, each cut before a top-level class.
 
     A cut is made before a line ``class ...`` that follows a blank line (only spaces or
-    tabs), in a chunk that already holds a non-blank line. Black formats such a class on its own terms and puts
-    exactly two blank lines before it whatever precedes it (only a decorator, a comment
-    directly above or the start of the file change that, and none can precede a cut), and
-    no state of black outlives a top-level class; so formatting the chunks separately and
-    joining them with two blank lines gives black's bytes for the whole module (tests hold
-    this to black). The blank lines that end a chunk are left out (``without_final_blank_lines``).
-    A line ``class`` inside a string is not a real cut: the chunk before it
-    then ends inside the string, which black refuses, and ``format_files`` formats the
-    whole module instead (a cached chunk was accepted by black, so it never ends so).
+    tabs), in a chunk that already holds a non-blank line. Black formats such a class on its
+    own terms and puts exactly two blank lines before it whatever precedes it (only a
+    decorator, a comment directly above or the start of the file change that, and none can
+    precede a cut), and no state of black outlives a top-level class; so formatting the
+    chunks separately and joining them with two blank lines gives black's bytes for the
+    whole module (tests hold this to black). The blank lines that end a chunk are left out
+    (``without_final_blank_lines``). A line ``class`` inside a string is not a real cut: the
+    chunk before it then ends inside the string, which black refuses, and the ``Formatter``
+    formats the whole module instead (a cached chunk was accepted by black, so it never
+    ends so).
     """
     if any(marker in text for marker in WHOLE_MODULE_MARKERS):
         return [text]
@@ -216,12 +217,13 @@ class Formatter:
     black has formatted before is taken from it, and what black formats now is put in it.
     ``jobs`` processes format (default: one per core): this one and ``jobs - 1`` workers.
     The workers start with ``start_workers``, or once the chunks left for black hold more
-    than ``PARALLEL_THRESHOLD`` characters; they take each chunk as it comes, in order, and
-    in ``result`` this process formats from the other end every chunk no worker has taken
-    yet (chunks go out in batches of ``BATCH_CHARACTERS``). So the cores stay busy while rendering goes on (the renderer and the workers) and
-    after it (all of them), with one process fewer in memory. Workers are forked: every
-    page of memory this process changes afterwards is copied for them, so a caller that
-    knows the work will be large starts them early, while this process is small.
+    than ``PARALLEL_THRESHOLD`` characters; they take the chunks in batches of about
+    ``BATCH_CHARACTERS``, in the order they come, and in ``result`` this process formats,
+    from the other end, every batch no worker has taken yet. So the cores stay busy while
+    rendering goes on (the renderer and the workers) and after it (all of them), with one
+    process fewer in memory. Workers are forked: every page of memory this process changes
+    afterwards is copied for them, so a caller that knows the work will be large starts
+    them early, while this process is small.
     Use it as a context manager: leaving it early (an error, Ctrl-C) stops the workers.
     """
 

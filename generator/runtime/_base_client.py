@@ -23,28 +23,29 @@ Limits, so that a slow, broken or hostile server cannot hold a call or exhaust m
 
 - `timeout` bounds each whole attempt, from connecting to the last byte of the body, not
   only each read (with an `http_client` of your own, the synchronous client bounds the
-  response headers per read only; see `SyncAPIClient`). `max_total_time` (None by default) bounds the whole call, retries and
-  waits included; without it a call takes at most about `(max_retries + 1) * timeout`
-  plus `max_retries` waits of at most `max(Backoff.maximum, Backoff.max_retry_after)` each
+  response headers per read only; see `SyncAPIClient`). `max_total_time` (None by
+  default) bounds the whole call, retries and waits included; without it a call takes at
+  most about `(max_retries + 1) * timeout` plus `max_retries` waits of at most `max(Backoff.maximum, Backoff.max_retry_after)` each
   (80 s per attempt, 8 s or 60 s per wait by default).
 - Responses are streamed and counted: a body larger than `max_response_size` (JSON and error
   bodies, 32 MiB by default) or `max_binary_response_size` (files such as PDFs, 256 MiB by
   default) raises `ResponseTooLargeError` before more than the limit is held in memory, and a
   `Content-Length` above the limit is refused before the body is read.
 
-Logging goes to the logger named after the package as imported (`_logs.IMPORT_NAME`; `STRIPE_LOG=debug|info` prints it to stderr): each attempt
-and response at DEBUG (method, path, status, request id, attempt), each retry at INFO.
-Headers, bodies and query strings are never logged. httpx and httpcore log too (response
-headers, at DEBUG): anything shaped like a Stripe secret or restricted key is blanked out of
-their records as well.
+Logging goes to the logger named after the package as imported (`_logs.IMPORT_NAME`;
+`STRIPE_LOG=debug|info` prints it to stderr): each attempt and response at DEBUG (method,
+path, status, request id, attempt), each retry at INFO. Headers, bodies and query strings
+are never logged. httpx and httpcore log too (response headers, at DEBUG): anything shaped
+like a Stripe secret or restricted key is blanked out of their records as well.
 
 Per call, every generated method takes `api_key`, `stripe_account`, `stripe_version`,
 `timeout`, `max_retries`, `extra_headers`, `extra_query` and `extra_body` (POSTs also
 `idempotency_key`), typed by `CallOptions` (`PostCallOptions`), see `RequestOptions`;
-`with_options()` returns a client with other defaults sharing the same connection pool. List and search methods return pages
-(`request_page()`): a `SyncPage`, or an `AsyncPaginator` to await for an `AsyncPage`; iterating
-one yields every item, fetching the following pages (`next_page()`) with the same call options
-as they are reached (`PageType` says how).
+`with_options()` returns a client with other defaults sharing the same connection pool.
+List and search methods return pages (`request_page()`): a `SyncPage`, or an
+`AsyncPaginator` to await for an `AsyncPage`; iterating one yields every item, fetching the
+following pages (`next_page()`) with the same call options as they are reached (`PageType`
+says how).
 
 This module is the stable place to import all of it from; the parts live in modules with one
 job each: `_core` (configuration, requests, the decisions shared by both clients),
