@@ -157,7 +157,7 @@ class StripeModel(BaseModel):
 
     @_last_response.setter
     def _last_response(self, info: Optional[ResponseInfo]) -> None:
-        _store_response(self, info)
+        set_last_response(self, info)
 
     @classmethod
     def model_rebuild(
@@ -280,9 +280,14 @@ def set_last_response(model: StripeModel, info: Optional[ResponseInfo]) -> None:
     """Record the response `model` was parsed from (`_responses.parse_body` calls it).
 
     `last_response` stays read-only for users; this is the client's one way to write it, kept
-    here beside the attribute rather than in the module that parses responses.
+    here beside the attribute rather than in the module that parses responses. It is kept
+    in the object's private values (None until something is kept there).
     """
-    _store_response(model, info)
+    private = model.__pydantic_private__
+    if private is None:
+        object.__setattr__(model, "__pydantic_private__", {_LAST_RESPONSE: info})
+    else:
+        private[_LAST_RESPONSE] = info
 
 
 _LAST_RESPONSE = "_last_response"
@@ -293,15 +298,6 @@ def _stored_response(model: BaseModel) -> Optional[ResponseInfo]:
     return (
         cast(Optional[ResponseInfo], private.get(_LAST_RESPONSE)) if private else None
     )
-
-
-def _store_response(model: BaseModel, info: Optional[ResponseInfo]) -> None:
-    """Keep `info` in the object's private values (None until something is kept there)."""
-    private = model.__pydantic_private__
-    if private is None:
-        object.__setattr__(model, "__pydantic_private__", {_LAST_RESPONSE: info})
-    else:
-        private[_LAST_RESPONSE] = info
 
 
 # --- printing ---------------------------------------------------------------------------------
