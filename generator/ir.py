@@ -291,6 +291,32 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class SecurityScheme:
+    """One way the API authenticates (``components.securitySchemes``), as the client takes it.
+
+    ``kind`` is ``bearer`` (http bearer, oauth2 and openIdConnect: a token sent as
+    ``Authorization: Bearer``), ``basic`` (http basic: a username and a password) or
+    ``api_key`` (sent in the header, query parameter or cookie ``wire_name``). ``arguments``
+    are the client's constructor arguments for it (``("username", "password")`` for basic),
+    ``env_vars`` the environment variables read when an argument is not given, in the same
+    order.
+    """
+
+    key: str  # the scheme's name in components.securitySchemes
+    kind: str  # "bearer" | "basic" | "api_key"
+    location: str  # "header" | "query" | "cookie"
+    wire_name: str  # e.g. "Authorization", "X-API-Key", "api_key"
+    arguments: tuple[str, ...]
+    env_vars: tuple[str, ...]
+    doc: str
+    pointer: str
+
+
+SecurityRequirement = tuple[tuple[str, ...], ...]
+"""Alternatives, each a set of scheme keys that are sent together; ``()``: no credentials."""
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     name: str  # Python method name, e.g. "create"
@@ -312,6 +338,10 @@ class Operation:
     naming_rule: str = (
         "path"  # how the call was named: path, collision, fallback, setting
     )
+    headers: Optional[Payload] = None  # header parameters, media_type "header"
+    cookies: Optional[Payload] = None  # cookie parameters, media_type "cookie"
+    # None: the API's default requirement (``Api.security``); else the operation's own
+    security: Optional[SecurityRequirement] = None
 
     @property
     def call(self) -> str:
@@ -356,3 +386,7 @@ class Api:
     operations: tuple[Operation, ...] = field(default=())
     # the model of the `event` component, which webhooks deliver
     event_model: Optional[str] = None
+    # "stripe": Stripe's conventions (lower/profile.py); "generic": any other REST API
+    profile: str = "stripe"
+    security_schemes: tuple[SecurityScheme, ...] = ()
+    security: SecurityRequirement = ()  # the API's default requirement

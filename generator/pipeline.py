@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import dataclasses
 import hashlib
 import json
 import sys
@@ -67,6 +68,7 @@ def lower(settings: Settings) -> ir.Api:
         selection_of(settings),
         spec_sha256=loaded.sha256,
         renames=dict(settings.names),
+        profile=settings.profile,
     )
 
 
@@ -90,14 +92,7 @@ def build_key(settings: Settings, spec_sha256: str) -> str:
     inputs = {
         "format": cache.CACHE_FORMAT,
         "spec": spec_sha256,
-        "package": settings.package,
-        "selection": [
-            settings.operations,
-            settings.globs,
-            settings.path_prefixes,
-            settings.all,
-        ],
-        "names": settings.names,
+        "settings": shaping_settings(settings),
         "templates": (
             None
             if settings.templates is None
@@ -112,6 +107,20 @@ def build_key(settings: Settings, spec_sha256: str) -> str:
     }
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+WHERE_SETTINGS = ("root", "spec", "output", "templates")
+"""Settings that say where things are, not what is built: not part of a build's key (the
+spec and templates count by their content instead)."""
+
+
+def shaping_settings(settings: Settings) -> dict[str, object]:
+    """Every setting that shapes the output, by name: a new setting is in the key at once."""
+    return {
+        field.name: getattr(settings, field.name)
+        for field in dataclasses.fields(settings)
+        if field.name not in WHERE_SETTINGS
+    }
 
 
 def codegen_fingerprint() -> str:

@@ -26,7 +26,10 @@ KNOWN_KEYS = (
     "all",
     "templates",
     "names",
+    "profile",
 )
+
+PROFILE_CHOICES = ("auto", "stripe", "generic")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Settings:
     templates: Optional[Path] = None
     # operation ID -> dotted call after ``client.`` (``customers.sources.add``)
     names: tuple[tuple[str, str], ...] = ()
+    # whose conventions the client follows: "auto" (detected from the spec), "stripe", "generic"
+    profile: str = "auto"
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Apply CLI options that were given (``None`` or empty means not given)."""
@@ -115,6 +120,7 @@ EXPECTED = {
     "path_prefixes": "a list of strings",
     "all": "true or false",
     "names": "a table of operation IDs to dotted calls (strings)",
+    "profile": "one of " + ", ".join(repr(p) for p in PROFILE_CHOICES),
 }
 EXAMPLES = {
     "spec": 'spec = "spec/stripe.lock.json"',
@@ -126,6 +132,7 @@ EXAMPLES = {
     "path_prefixes": 'path_prefixes = ["/v1/customers"]',
     "all": "all = true   (or false; a TOML boolean, without quotes)",
     "names": '[tool.codegen.names] then PostCustomersCustomerSources = "customers.sources.add"',
+    "profile": 'profile = "generic"   (or "stripe"; "auto", the default, detects it)',
 }
 
 
@@ -220,6 +227,9 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
     for op_id, call in names.items():
         if not isinstance(call, str):
             raise wrong("names", f"{describe(call)} at names.{op_id}")
+    profile = table.get("profile", "auto")
+    if profile not in PROFILE_CHOICES:
+        raise wrong("profile", describe(profile))
     spec = as_path("spec", "spec/stripe.lock.json")
     output = as_path("output", "generated")
     assert spec is not None and output is not None
@@ -234,4 +244,5 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
         all=everything,
         templates=as_path("templates", None),
         names=tuple(sorted(names.items())),
+        profile=profile,
     )

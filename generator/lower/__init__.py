@@ -8,8 +8,8 @@ in one ``params`` module per resource group. Every name goes through ``naming.py
 
 One job a module: ``selection`` (which operations), ``oas`` (questions asked of OpenAPI 3.0/3.1
 objects), ``limits`` (nesting limits), ``context`` (the immutable context and the registries
-it carries), ``schemas`` (schemas to types and models), ``operations`` (one operation),
-``pagination`` (page shapes), ``calls`` (how each operation is called) and ``api`` (the whole ``ir.Api``).
+it carries), ``schemas`` (schemas to types and models), ``operations`` (one operation), ``responses`` (its responses and errors),
+``pagination`` (page shapes), ``profile`` (Stripe's conventions or generic ones), ``calls`` (how each operation is called) and ``api`` (the whole ``ir.Api``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .. import ir, naming
 from ..errors import CodegenError, json_pointer
 from .api import lower_api
 from .calls import CallName, call_names
+from .profile import AUTO, chosen_profile
 from .limits import MAX_REF_DEPTH, MAX_SCHEMA_DEPTH, stack_room
 from .oas import (
     DISCRIMINATOR,
@@ -65,10 +66,12 @@ def lower_document(
     *,
     spec_sha256: str,
     renames: Mapping[str, str] = MappingProxyType({}),
+    profile: str = AUTO,
 ) -> ir.Api:
     """The IR for the selected operations of a parsed spec.
 
-    ``renames`` are ``[tool.codegen] names``: operation ID to dotted call.
+    ``renames`` are ``[tool.codegen] names``: operation ID to dotted call; ``profile`` is
+    ``[tool.codegen] profile`` (``auto``: detected from the spec, see ``profile.py``).
     """
     if selection.empty:
         raise CodegenError(
@@ -86,7 +89,12 @@ def lower_document(
     selected = select(operations, selection)
     with stack_room():
         return lower_api(
-            document, operations, selected, spec_sha256=spec_sha256, renames=renames
+            document,
+            operations,
+            selected,
+            spec_sha256=spec_sha256,
+            renames=renames,
+            profile=chosen_profile(document, profile),
         )
 
 

@@ -15,6 +15,7 @@ from .context import Context, Namespace
 from .oas import Document
 from .operations import lower_operation
 from .pagination import page_shape
+from .profile import STRIPE
 from .schemas import lower
 from .selection import RawOperation
 
@@ -26,6 +27,7 @@ def lower_api(
     *,
     spec_sha256: str,
     renames: Mapping[str, str],
+    profile: str = STRIPE,
 ) -> ir.Api:
     """Lower the selected operations, group by group, then everything they reach.
 
@@ -33,7 +35,7 @@ def lower_api(
     more of them never renames one. Request models live in one namespace: a shape used by
     several operations is one class, whatever groups they are in.
     """
-    ctx = Context.start(document)
+    ctx = Context.start(document, profile)
     model_names = set(ctx.component_names.values())
     calls = call_names(document, operations, renames, reserved=naming.CLIENT_RESERVED)
     chosen = {raw.operation_id: calls[raw.operation_id] for raw in selected}
@@ -76,6 +78,7 @@ def lower_api(
         error_model=errors[0].name if errors else None,
         operations=all_operations,
         event_model=event_model,
+        profile=profile,
     )
 
 

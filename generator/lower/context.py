@@ -85,14 +85,23 @@ class Context:
     namespace: Namespace
     request: bool
     depth: Depth = Depth()
+    profile: str = "stripe"  # whose conventions apply (``profile.py``)
 
     @classmethod
-    def start(cls, document: Document) -> Context:
+    def start(cls, document: Document, profile: str = "stripe") -> Context:
         """The context of a run, on the response side, before any operation."""
         components = Components.of(document)
         names = naming.component_class_names(components.schemas)
         response = Namespace(taken=set(names.values()) | set(naming.CLASS_RESERVED))
-        return cls(document, components, names, Found(response), response, False)
+        return cls(
+            document,
+            components,
+            names,
+            Found(response),
+            response,
+            False,
+            profile=profile,
+        )
 
     def request_side(self, namespace: Namespace) -> Context:
         """The top of an operation's parameters and body, whose models go to ``namespace``."""

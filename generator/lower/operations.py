@@ -1,4 +1,5 @@
-"""One operation to IR: path parameters, the query model, the body model, responses, errors.
+"""One operation to IR: path parameters, the query model, the body model (``responses.py``
+lowers its responses and errors).
 
 Schemas are lowered through ``schemas.py``; the request side of an operation lowers into the
 one namespace of request models (the ``params`` modules), responses and errors with the
@@ -17,11 +18,11 @@ from . import oas
 from .context import Context
 from .oas import (
     FORM_MEDIA_TYPES,
-    JSON_MEDIA_TYPE,
     MULTIPART,
     SchemaLike,
     json_pointer_join,
 )
+from .responses import lower_error, lower_response
 from .schemas import build_model, lower, merged_properties
 from .calls import CallName
 from .selection import RawOperation
@@ -68,9 +69,9 @@ def lower_operation(ctx: Context, raw: RawOperation, call: CallName) -> ir.Opera
         if query_parameters
         else None
     )
-    response = _response(ctx, raw, stem)
+    response = lower_response(ctx, raw, stem)
     body = _body(ctx, raw, body_found, names, stem) if body_found else None
-    error = _error(ctx, raw, stem)
+    error = lower_error(ctx, raw, stem)
     servers = operation.servers or []
     return ir.Operation(
         operation_id=raw.operation_id,
@@ -256,58 +257,3 @@ def _body(
         styles=styles,
         required=bool(raw.operation.requestBody.required),
     )
-
-
-def _json_schema(response: Any, pointer: str) -> tuple[Optional[Any], str, str]:
-    """(schema, media type, pointer of the media type) of a response's JSON content."""
-    content = response.content or {}
-    if JSON_MEDIA_TYPE in content:
-        return (
-            content[JSON_MEDIA_TYPE].media_type_schema,
-            JSON_MEDIA_TYPE,
-            json_pointer_join(pointer, "content", JSON_MEDIA_TYPE),
-        )
-    media_type = next(iter(sorted(content)), "")
-    return None, media_type, pointer
-
-
-def _response(ctx: Context, raw: RawOperation, stem: str) -> ir.Response:
-    """The first 2xx response: a type for JSON, binary for anything else."""
-    responses = raw.operation.responses or {}
-    success = sorted(code for code in responses if str(code).startswith("2"))
-    if not success:
-        raise CodegenError(
-            "operation has no 2xx response",
-            pointer=raw.pointer + "/responses",
-            hint="declare the successful response (e.g. 200) with its schema",
-        )
-    code = success[0]
-    pointer = json_pointer_join(raw.pointer, "responses", str(code))
-    response = responses[code]
-    if oas.is_ref(response):
-        raise CodegenError(
-            "response $ref is not supported",
-            pointer=pointer,
-            hint="inline the response",
-        )
-    schema, media_type, schema_pointer = _json_schema(response, pointer)
-    doc = text.to_markdown(response.description or "")
-    if schema is None:
-        return ir.Response(None, media_type or "application/octet-stream", doc)
-    hint = naming.inline_hint(stem, "response")
-    expr = lower(ctx.response_side(), schema, schema_pointer + "/schema", hint=hint)
-    return ir.Response(expr, media_type, doc)
-
-
-def _error(ctx: Context, raw: RawOperation, stem: str) -> Optional[ir.TypeExpr]:
-    """The type of the ``default`` response, Stripe's error envelope."""
-    responses = raw.operation.responses or {}
-    response = responses.get("default")
-    if response is None or oas.is_ref(response):
-        return None
-    pointer = json_pointer_join(raw.pointer, "responses", "default")
-    schema, _, schema_pointer = _json_schema(response, pointer)
-    if schema is None:
-        return None
-    hint = naming.inline_hint(stem, "error")
-    return lower(ctx.response_side(), schema, schema_pointer + "/schema", hint=hint)

@@ -1,0 +1,47 @@
+"""Which conventions the generated client follows: Stripe's, or those of any REST API.
+
+Stripe's conventions (``Stripe-Version`` and ``Stripe-Account`` headers, idempotency keys on
+every POST, ``Stripe-Should-Retry``, its error-type tree, ``object`` discriminators, expandable
+fields, bracket form encoding, list and search pagination) are switched on for Stripe's own
+spec only. Every other spec gets the generic client: errors by HTTP status, credentials from
+its security schemes, pagination only where it is recognised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .oas import Document, server_url
+
+STRIPE = "stripe"
+GENERIC = "generic"
+PROFILES = (STRIPE, GENERIC)
+AUTO = "auto"
+
+STRIPE_API_HOST = "api.stripe.com"
+STRIPE_INFO_EXTENSION = "x-stripeSpecFilename"
+
+
+def detect_profile(document: Document) -> str:
+    """``stripe`` for a spec Stripe publishes, ``generic`` for any other.
+
+    Stripe's specs mark their ``info`` with ``x-stripeSpecFilename`` and serve from
+    ``https://api.stripe.com``; either is enough.
+    """
+    info_extra: Any = getattr(document.info, "model_extra", None) or {}
+    if STRIPE_INFO_EXTENSION in info_extra:
+        return STRIPE
+    for server in document.servers or []:
+        if _host(server_url(server)) == STRIPE_API_HOST:
+            return STRIPE
+    return GENERIC
+
+
+def chosen_profile(document: Document, setting: str) -> str:
+    """The profile ``setting`` names (``[tool.codegen] profile``), or the detected one."""
+    return detect_profile(document) if setting == AUTO else setting
+
+
+def _host(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0].split(":", 1)[0].lower()
