@@ -241,3 +241,15 @@ def test_almost_every_stripe_name_comes_from_the_path_alone() -> None:
     )
     assert rules[BY_FALLBACK] == 0 and rules[BY_SETTING] == 0
     assert rules[BY_PATH] >= 0.98 * 468  # the others: a keyword adjusted (``return_``)
+
+
+def test_a_get_answering_an_array_is_a_collection_list() -> None:
+    """``GET /pets`` answering a JSON array lists pets, even with no ``/pets/{id}`` beside it;
+    the same GET answering one object stays ``retrieve`` (a singleton)."""
+    array = {"type": "array", "items": _object()}
+    assert _calls(
+        {"/pets": {"get": _op("listPets", array), "post": _op("createPet")}}
+    ) == {"listPets": "pets.list", "createPet": "pets.create"}
+    assert _calls({"/balance": {"get": _op("getBalance")}}) == {
+        "getBalance": "balance.retrieve"
+    }

@@ -12,7 +12,8 @@ parameters seen as placeholders:
   namespace (``issuing``).
 - Operations on an instance (the path ends in a parameter) are ``retrieve`` (GET), ``update``
   (POST, PUT, PATCH) and ``delete``.
-- Operations on a collection (it has instances, or its GET is a cursor list) are ``list`` and
+- Operations on a collection (it has instances, or its GET is a cursor list or answers an
+  array) are ``list`` and
   ``create``; on a singleton (``/v1/balance``, ``/customers/{customer}/discount``)
   ``retrieve``, ``update`` (``create`` when it has no GET) and ``delete``.
 - Below a resource, a segment with a single GET or POST that is neither a collection nor the
@@ -172,7 +173,9 @@ class _Tree:
     def is_collection(self, key: Key) -> bool:
         node = self.nodes[key]
         get = node.operations.get("get")
-        return node.has_instances or (get is not None and self._page(get) == "cursor")
+        return node.has_instances or (
+            get is not None and (self._page(get) == "cursor" or self._is_array(get))
+        )
 
     def is_action(self, key: Key) -> bool:
         """A segment below a resource with one GET or POST that names no noun of its own."""
@@ -214,6 +217,11 @@ class _Tree:
         if raw.method != "get" or not {"data", "has_more"} <= set(properties):
             return None
         return "search" if "next_page" in properties else "cursor"
+
+    def _is_array(self, raw: RawOperation) -> bool:
+        """Whether the operation answers a JSON array (``GET /pets`` listing pets)."""
+        schema = self._success_schema(raw)
+        return schema is not None and "array" in oas.types(schema)
 
     def _tag(self, raw: RawOperation) -> Optional[str]:
         schema = self._success_schema(raw)
