@@ -61,6 +61,21 @@ class LiteralType:
         base = _open_base(self.values)
         return f"Union[{literal}, {base}]"
 
+    def __eq__(self, other: object) -> bool:
+        """By type and value: ``Literal[True]`` is not ``Literal[1]`` (``True == 1``)."""
+        if not isinstance(other, LiteralType):
+            return NotImplemented
+        return self.open == other.open and _typed(self.values) == _typed(other.values)
+
+    def __hash__(self) -> int:
+        return hash((_typed(self.values), self.open))
+
+
+def _typed(
+    values: tuple[Union[str, int, float, bool], ...],
+) -> tuple[tuple[str, Union[str, int, float, bool]], ...]:
+    return tuple((type(v).__name__, v) for v in values)
+
 
 @dataclass(frozen=True)
 class ListType:
@@ -276,6 +291,16 @@ class Response:
     def binary(self) -> bool:
         return self.type is None
 
+    @property
+    def empty(self) -> bool:
+        """No body (``204``, or a response without content): the call returns None."""
+        return self.type == Primitive("None") and not self.media_type
+
+    @property
+    def text(self) -> bool:
+        """A ``text/*`` body, returned as ``str`` (decoded, not parsed as JSON)."""
+        return self.type == STR and self.media_type.lower().startswith("text/")
+
 
 @dataclass(frozen=True)
 class Pagination:
@@ -390,3 +415,6 @@ class Api:
     profile: str = "stripe"
     security_schemes: tuple[SecurityScheme, ...] = ()
     security: SecurityRequirement = ()  # the API's default requirement
+    # for the user, one line each, ``<JSON pointer>: <what is not generated, and why>``
+    # (e.g. the spec's webhooks); the CLI prints them, the output does not change with them
+    notes: tuple[str, ...] = ()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .. import ir, naming
+from .defs import component_names, document_notes, links_against, with_defs
 from .limits import Depth
 from .oas import Components, Document
 
@@ -67,6 +68,9 @@ class Found:
     aliases: dict[str, ir.Alias] = field(default_factory=dict)
     started: set[str] = field(default_factory=set)  # components lowered or under way
     scalars: dict[str, ir.TypeExpr] = field(default_factory=dict)  # inlined components
+    # the tag values of discriminated unions, by model name, then wire name of the tag
+    tags: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # for the user: ``ir.Api.notes``
 
 
 @dataclass(frozen=True)
@@ -90,18 +94,17 @@ class Context:
     @classmethod
     def start(cls, document: Document, profile: str = "stripe") -> Context:
         """The context of a run, on the response side, before any operation."""
-        components = Components.of(document)
-        names = naming.component_class_names(components.schemas)
+        components = with_defs(Components.of(document), document)
+        names = component_names(components.schemas, profile)
         response = Namespace(taken=set(names.values()) | set(naming.CLASS_RESERVED))
-        return cls(
-            document,
-            components,
-            names,
-            Found(response),
-            response,
-            False,
-            profile=profile,
-        )
+        found = Found(response, notes=document_notes(document))
+        links_against(document, profile)
+        return cls(document, components, names, found, response, False, profile=profile)
+
+    def note(self, message: str) -> None:
+        """Tell the user about something of the spec the client does not do."""
+        if message not in self.found.notes:
+            self.found.notes.append(message)
 
     def request_side(self, namespace: Namespace) -> Context:
         """The top of an operation's parameters and body, whose models go to ``namespace``."""

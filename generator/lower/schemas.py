@@ -7,14 +7,18 @@ context one level deeper, a ``$ref`` target with the context of that component.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, Optional
 
 from .. import ir, naming
-from ..errors import CodegenError
+from ..errors import CodegenError, pointer_token
 from . import oas
-from .context import Context
+from .context import Context, Found
 from .limits import check_all_of_depth
 from .oas import DISCRIMINATOR, Components, SchemaLike
+from .profile import STRIPE
+from .constraints import request_constraints
+from .defs import MAX_NAME, short_name
 
 Properties = dict[str, tuple[SchemaLike, str]]  # wire name -> (schema, pointer)
 
@@ -24,7 +28,9 @@ def lower(ctx: Context, schema: SchemaLike, pointer: str, *, hint: str) -> ir.Ty
     if schema is None:
         return ir.ANY
     if oas.is_ref(schema):
-        return _lower_ref(ctx, schema.ref, pointer)
+        expr = _lower_ref(ctx, schema.ref, pointer)
+        # ``nullable: true`` beside a ``$ref``: 3.0 ignores siblings, but specs mean it
+        return ir.Nullable(expr) if oas.nullable(schema) else expr
     expr = _lower_inner(ctx.level(pointer), schema, pointer, hint=hint)
     if oas.nullable(schema) and not isinstance(expr, ir.Nullable) and expr != ir.ANY:
         return ir.Nullable(expr)
@@ -56,7 +62,8 @@ def _lower_component(ctx: Context, key: str) -> None:
         schema, pointer = ctx.components.resolve(schema, pointer)
     name = ctx.component_names[key]
     if oas.is_model(schema):
-        ctx.found.response.models[name] = build_model(ctx, name, schema, pointer)
+        model = build_model(ctx, name, schema, pointer)
+        ctx.found.response.models[name] = _tagged_model(ctx.found, model)
     else:
         doc = oas.description(schema)
         expr = lower(ctx, schema, pointer, hint=key)
@@ -69,7 +76,11 @@ def _lower_inner(
     for keyword in ("anyOf", "oneOf"):
         members = getattr(schema, keyword, None)
         if members:
-            return _lower_union(ctx, members, pointer + "/" + keyword, hint=hint)
+            where = pointer + "/" + keyword
+            tagged = _discriminated_union(ctx, schema, members, where, hint=hint)
+            if tagged is not None:
+                return tagged
+            return _lower_union(ctx, members, where, hint=hint)
     all_of = getattr(schema, "allOf", None)
     if all_of:
         if len(all_of) == 1:
@@ -77,16 +88,20 @@ def _lower_inner(
         return _inline_model(ctx, schema, pointer, hint=hint)
     enum = oas.enum_values(schema)
     types = [t for t in oas.types(schema) if t != "null"]
+    if _null_only(schema):
+        return ir.Primitive("None")
     if enum is not None:
         if not enum:
             return (
                 ir.Primitive("None")
                 if not types
-                else _primitive(types[0], schema, ctx.request)
+                else _primitive(ctx, types[0], schema, pointer)
             )
         return _enum_type(oas.unique_values(enum), open=not ctx.request)
     if getattr(schema, "properties", None):
         return _inline_model(ctx, schema, pointer, hint=hint)
+    if getattr(schema, "prefixItems", None):
+        return _tuple_items(ctx, schema, pointer, hint=hint)
     if "array" in types or getattr(schema, "items", None) is not None:
         items = getattr(schema, "items", None)
         return ir.ListType(lower(ctx, items, pointer + "/items", hint=hint))
@@ -98,13 +113,15 @@ def _lower_inner(
             lower(ctx, extra, pointer + "/additionalProperties", hint=hint)
         )
     if len(types) > 1:
-        return ir.UnionType(tuple(_primitive(t, schema, ctx.request) for t in types))
+        return ir.UnionType(tuple(_primitive(ctx, t, schema, pointer) for t in types))
     if types:
-        return _primitive(types[0], schema, ctx.request)
+        return _primitive(ctx, types[0], schema, pointer)
     return ir.ANY
 
 
-def _primitive(kind: str, schema: SchemaLike, request: bool) -> ir.TypeExpr:
+def _primitive(
+    ctx: Context, kind: str, schema: SchemaLike, pointer: str
+) -> ir.TypeExpr:
     python = {
         "string": "str",
         "integer": "int",
@@ -113,23 +130,49 @@ def _primitive(kind: str, schema: SchemaLike, request: bool) -> ir.TypeExpr:
     }.get(kind)
     if python is None:
         return ir.ANY
-    constraints = oas.constraints(schema) if request else ()
+    constraints = request_constraints(schema, pointer, ctx.note) if ctx.request else ()
     return ir.Primitive(python, constraints)
 
 
 def _enum_type(values: Sequence[Any], *, open: bool) -> ir.TypeExpr:
     """A ``Literal`` of the enum's strings, integers and booleans. Other values cannot be
     literals: floats widen the type with ``float``, objects and arrays make it ``Any``.
+
+    Python holds ``1.0 == 1 == True``, and pydantic matches literals by equality: with a
+    float in the enum, an integer or boolean equal to one of its floats is typed by its
+    kind (``bool``, ``int``) instead, or ``1.0`` would be validated into ``True``.
     """
-    literal = tuple(v for v in values if isinstance(v, (str, int)))
     rest = [v for v in values if not isinstance(v, (str, int))]
+    if rest and not all(isinstance(v, float) for v in rest):
+        return ir.ANY
+    floats = [v for v in rest if isinstance(v, float)]
+    colliding = [v for v in values if isinstance(v, int) and v in floats]
+    literal = tuple(
+        v for v in values if isinstance(v, (str, int)) and not _in(v, colliding)
+    )
+    widened = _dedupe(
+        ir.Primitive("bool" if isinstance(v, bool) else "int") for v in colliding
+    )
     if not rest:
         return ir.LiteralType(literal, open=open)
-    if not all(isinstance(v, float) for v in rest):
-        return ir.ANY
+    kinds: tuple[ir.TypeExpr, ...] = widened + (ir.Primitive("float"),)
     if not literal:
-        return ir.Primitive("float")
-    return ir.UnionType((ir.LiteralType(literal, open=open), ir.Primitive("float")))
+        return kinds[0] if len(kinds) == 1 else ir.UnionType(kinds)
+    return ir.UnionType((ir.LiteralType(literal, open=open),) + kinds)
+
+
+def _in(value: Any, found: Sequence[Any]) -> bool:
+    """``value`` is in ``found`` by type and value (``True`` is not ``1``)."""
+    return any(type(value) is type(v) and value == v for v in found)
+
+
+def _null_only(schema: SchemaLike) -> bool:
+    """``type: null`` (3.1), or an enum of nothing but null: the value None."""
+    declared = oas.types(schema)
+    if declared:
+        return set(declared) == {"null"}
+    enum = getattr(schema, "enum", None)
+    return enum is not None and len(enum) > 0 and all(v is None for v in enum)
 
 
 def _lower_union(
@@ -138,6 +181,9 @@ def _lower_union(
     lowered: list[ir.TypeExpr] = []
     nullable = False
     for index, member in enumerate(members):
+        if not oas.is_ref(member) and _null_only(member):
+            nullable = True  # ``oneOf: [X, {type: null}]``: X or None
+            continue
         expr = lower(ctx, member, f"{pointer}/{index}", hint=hint)
         if isinstance(expr, ir.Nullable):
             nullable, expr = True, expr.inner
@@ -148,7 +194,14 @@ def _lower_union(
     unique = _dedupe(lowered)
     if ir.ANY in unique:
         return ir.ANY
-    result = unique[0] if len(unique) == 1 else _discriminate(ctx, unique, members)
+    if not unique:
+        return ir.Primitive("None")
+    if len(unique) == 1:
+        result = unique[0]
+    elif ctx.profile == STRIPE:
+        result = _discriminate(ctx, unique, members)
+    else:
+        result = ir.UnionType(unique)
     return ir.Nullable(result) if nullable else result
 
 
@@ -187,6 +240,8 @@ def _inline_model(
 ) -> ir.TypeExpr:
     """An object schema written in place becomes a class of the context's namespace."""
     candidates = naming.inline_candidates(getattr(schema, "title", None), hint)
+    if ctx.profile != STRIPE:
+        candidates = [short_name(c) for c in candidates]
 
     def build(name: str) -> ir.Model:
         return build_model(ctx, name, schema, pointer)
@@ -210,6 +265,8 @@ def build_model(
     """
     properties, required = merged_properties(ctx.components, schema, pointer)
     python_names = naming.field_names(properties)
+    if ctx.profile != STRIPE:
+        python_names = _short_field_names(python_names)
     fields = []
     for wire, (prop, prop_pointer) in properties.items():
         if file_parts and _is_binary(ctx.components, prop, prop_pointer):
@@ -218,6 +275,7 @@ def build_model(
             expr = lower(ctx, prop, prop_pointer, hint=naming.inline_hint(name, wire))
         if (
             wire == DISCRIMINATOR
+            and ctx.profile == STRIPE
             and isinstance(expr, ir.LiteralType)
             and len(expr.values) == 1
         ):
@@ -248,10 +306,17 @@ def build_model(
 
 def _is_binary(components: Components, schema: SchemaLike, pointer: str) -> bool:
     resolved, _ = components.resolve(schema, pointer)
-    return (
-        "string" in oas.types(resolved)
-        and getattr(resolved, "schema_format", None) == "binary"
+    return "string" in oas.types(resolved) and (
+        getattr(resolved, "schema_format", None) == "binary"
+        or _is_binary_string(resolved)
     )
+
+
+def _is_binary_string(schema: SchemaLike) -> bool:
+    """3.1's spelling of a file: a string with a ``contentMediaType`` and no text encoding
+    (``contentEncoding: base64`` is text: the file's bytes written as base64)."""
+    media_type = getattr(schema, "contentMediaType", None)
+    return bool(media_type) and not getattr(schema, "contentEncoding", None)
 
 
 def merged_properties(
@@ -294,3 +359,156 @@ def merged_properties(
     for key, value in (getattr(schema, "properties", None) or {}).items():
         properties[key] = (value, oas.json_pointer_join(pointer, "properties", key))
     return properties, required
+
+
+def _short_field_names(names: dict[str, str]) -> dict[str, str]:
+    """Python names of at most ``MAX_NAME`` characters (the wire name stays the alias)."""
+    if all(len(name) <= MAX_NAME for name in names.values()):
+        return names
+    return naming.unique_names(
+        {wire: short_name(name).lower() for wire, name in names.items()}
+    )
+
+
+# --- the OpenAPI discriminator ------------------------------------------------------------
+
+
+def _discriminated_union(
+    ctx: Context,
+    schema: SchemaLike,
+    members: Sequence[SchemaLike],
+    pointer: str,
+    *,
+    hint: str,
+) -> Optional[ir.TypeExpr]:
+    """``oneOf``/``anyOf`` of component models with a ``discriminator``: a union pydantic
+    (and the lenient parser) tell apart by the tag, never by trying members in turn.
+
+    Each member's tag values are those the ``mapping`` gives it, else the single value its
+    tag property declares, else its component name (the OpenAPI default). The tag field of
+    each member model becomes a required ``Literal`` of its values. None (a plain union)
+    when the members are not all component models, share a tag, or name the tag field
+    differently.
+    """
+    discriminator = getattr(schema, "discriminator", None)
+    wire = getattr(discriminator, "propertyName", None)
+    if not isinstance(wire, str) or not wire:
+        return None
+    refs = [(i, m) for i, m in enumerate(members) if oas.is_ref(m)]
+    nulls = [m for m in members if not oas.is_ref(m) and _null_only(m)]
+    if len(refs) < 2 or len(refs) + len(nulls) != len(members):
+        return None
+    keys = [ctx.components.key(m.ref, f"{pointer}/{i}") for i, m in refs]
+    tags = _tag_values(ctx, keys, wire, getattr(discriminator, "mapping", None) or {})
+    flat = [tag for key in keys for tag in tags[key]]
+    if len(set(flat)) != len(flat):
+        return None
+    exprs = [lower(ctx, m, f"{pointer}/{i}", hint=hint) for i, m in refs]
+    field_names = set()
+    for expr, key in zip(exprs, keys):
+        if not isinstance(expr, ir.ModelRef) or not oas.is_model(
+            ctx.components.resolve(ctx.components.schemas[key], "")[0]
+        ):
+            return None
+        field_names.add(_tag_field_name(ctx, key, wire))
+    if len(field_names) != 1:
+        return None
+    for expr, key in zip(exprs, keys):
+        assert isinstance(expr, ir.ModelRef)
+        _record_tags(ctx.found, expr.name, wire, tags[key])
+    union = ir.UnionType(tuple(exprs), discriminator=field_names.pop())
+    return ir.Nullable(union) if nulls else union
+
+
+def _tag_values(
+    ctx: Context, keys: Sequence[str], wire: str, mapping: dict[str, str]
+) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {key: [] for key in keys}
+    for value, target in mapping.items():
+        key = target[len(oas.SCHEMA_PREFIX) :] if target.startswith("#") else target
+        key = pointer_token(key)
+        if key in tags and value not in tags[key]:
+            tags[key].append(value)
+    for key in keys:
+        if not tags[key]:
+            tags[key] = _declared_tag(ctx, key, wire) or [key]
+    return tags
+
+
+def _declared_tag(ctx: Context, key: str, wire: str) -> list[str]:
+    """The values the member's own tag property allows, when it lists strings."""
+    schema, pointer = ctx.components.resolve(
+        ctx.components.schemas[key], oas.schema_pointer(key)
+    )
+    properties, _ = merged_properties(ctx.components, schema, pointer)
+    found = properties.get(wire)
+    if found is None:
+        return []
+    resolved, _ = ctx.components.resolve(found[0], found[1])
+    values = oas.enum_values(resolved) or []
+    return [v for v in values if isinstance(v, str)]
+
+
+def _tag_field_name(ctx: Context, key: str, wire: str) -> str:
+    """The Python name the tag gets in the member's model (added when it lacks it)."""
+    schema, pointer = ctx.components.resolve(
+        ctx.components.schemas[key], oas.schema_pointer(key)
+    )
+    properties, _ = merged_properties(ctx.components, schema, pointer)
+    names = naming.field_names(
+        list(properties) + ([] if wire in properties else [wire])
+    )
+    if ctx.profile != STRIPE:
+        names = _short_field_names(names)
+    return names[wire]
+
+
+def _record_tags(found: Found, model: str, wire: str, values: Sequence[str]) -> None:
+    """Remember the tag values of ``model``, and apply them if it is lowered already."""
+    known = found.tags.setdefault(model, {})
+    merged = tuple(dict.fromkeys(known.get(wire, ()) + tuple(values)))
+    known[wire] = merged
+    lowered = found.response.models.get(model)
+    if lowered is not None:
+        found.response.models[model] = _tagged_model(found, lowered)
+
+
+def _tagged_model(found: Found, model: ir.Model) -> ir.Model:
+    """``model`` with each discriminator tag a required, closed ``Literal`` of its values
+    (the field is added when the schema does not declare it)."""
+    tags = found.tags.get(model.name)
+    if not tags:
+        return model
+    fields = list(model.fields)
+    for wire, values in tags.items():
+        literal = ir.LiteralType(values)
+        index = next((i for i, f in enumerate(fields) if f.wire_name == wire), None)
+        if index is None:
+            name = naming.field_names([f.wire_name for f in fields] + [wire])[wire]
+            fields.append(ir.Field(name, wire, literal, True, ""))
+        else:
+            fields[index] = replace(fields[index], type=literal, required=True)
+    return replace(model, fields=tuple(fields))
+
+
+# --- prefixItems ----------------------------------------------------------------------------
+
+
+def _tuple_items(
+    ctx: Context, schema: SchemaLike, pointer: str, *, hint: str
+) -> ir.TypeExpr:
+    """A tuple (``prefixItems``, 3.1) is a list of its item types: ``list[Union[A, B]]``
+    (the positions are documented by the spec, not checked)."""
+    prefix = getattr(schema, "prefixItems", None) or []
+    members = [
+        lower(ctx, item, f"{pointer}/prefixItems/{index}", hint=hint)
+        for index, item in enumerate(prefix)
+    ]
+    rest = getattr(schema, "items", None)
+    if rest is not None and not isinstance(rest, bool):
+        members.append(lower(ctx, rest, pointer + "/items", hint=hint))
+    unique = _dedupe(members)
+    if ir.ANY in unique:
+        return ir.ListType(ir.ANY)
+    item = unique[0] if len(unique) == 1 else ir.UnionType(unique)
+    return ir.ListType(item)

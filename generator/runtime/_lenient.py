@@ -177,28 +177,32 @@ def _union(members: Tuple[Any, ...], owner: Optional[type]) -> Convert:
 def _tagged_union(
     members: Tuple[Any, ...], discriminator: str, owner: Optional[type]
 ) -> Convert:
-    """A union told apart by `discriminator` (Stripe's `object`): the member of the tag sent,
-    a `StripeObject` for a tag no member has."""
-    table: List[Dict[str, Convert]] = []
+    """A union told apart by the field `discriminator` (Stripe's `object`, or the spec's
+    discriminator): the member of the tag sent, a `StripeObject` for a tag no member has.
+    The tag is read under the field's wire name (`petType` for a field `pet_type`)."""
+    table: List[Tuple[str, Dict[str, Convert]]] = []
 
-    def by_tag() -> Dict[str, Convert]:
+    def by_tag() -> Tuple[str, Dict[str, Convert]]:
         if not table:
             found: Dict[str, Convert] = {}
+            wire = discriminator
             for member in members:
                 model = _resolved_model(member, owner)
                 if model is None:
                     continue
+                wire = wire_names(model).get(discriminator, wire)
                 for tag in _tags(model, discriminator):
                     found.setdefault(tag, converter(model))
-            table.append(found)
+            table.append((wire, found))
         return table[0]
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
             return value
         data = cast(Dict[str, Any], value)
-        tag = data.get(discriminator)
-        build = by_tag().get(tag) if isinstance(tag, str) else None
+        wire, builders = by_tag()
+        tag = data.get(wire)
+        build = builders.get(tag) if isinstance(tag, str) else None
         if build is None:
             return generic_object(data)
         return build(data)

@@ -27,10 +27,11 @@ from .inline import (
     table_code,
     visible,
 )
-from .markdown import to_markdown
+from .markdown import STRIPE_LINK_BASE, set_link_base, to_markdown
 
 __all__ = [
     "ELLIPSIS",
+    "STRIPE_LINK_BASE",
     "comment_text",
     "markdown_inline",
     "markdown_table_cell",
@@ -38,6 +39,7 @@ __all__ = [
     "plain_line",
     "python_string",
     "safe_url",
+    "set_link_base",
     "summary_line",
     "table_code",
     "to_docstring",

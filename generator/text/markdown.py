@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import html
 import re
@@ -22,14 +23,33 @@ _URL_ESCAPES = str.maketrans(
 )
 
 
+STRIPE_LINK_BASE = "https://stripe.com"
+
+_LINK_BASE: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "link_base", default=STRIPE_LINK_BASE
+)
+"""What relative links in descriptions are resolved against ("": they stay relative).
+Stripe's descriptions link to ``/docs/...`` on stripe.com; another API's links mean its own
+site, or nothing we know of."""
+
+
+def set_link_base(base_url: str) -> None:
+    """Resolve relative links of the descriptions converted from now on against
+    ``base_url`` (lowering sets it for each spec; "" keeps them relative)."""
+    _LINK_BASE.set(base_url)
+
+
 def _absolute_url(url: str, base_url: str) -> str:
-    """Resolve ``url`` against ``base_url``; "" for a scheme that runs code."""
+    """Resolve ``url`` against ``base_url`` (kept as it is without one); "" for a scheme
+    that runs code."""
     url = url.strip()
     scheme = _SCHEME.match(url)
     if scheme:
         return url if scheme.group(1).lower() in _SAFE_SCHEMES else ""
     if not url:
         return ""
+    if not base_url:
+        return url
     return urljoin(base_url.rstrip("/") + "/", url)
 
 
@@ -174,15 +194,17 @@ def _markdown_text_fixes(text: str, base_url: str) -> str:
     return _RAW_HTML_START.sub(r"\\<", _fix_markdown_links(text, base_url))
 
 
-def to_markdown(text: Optional[str], *, base_url: str = "https://stripe.com") -> str:
+def to_markdown(text: Optional[str], *, base_url: Optional[str] = None) -> str:
     """Turn a spec description (HTML, Markdown, or both) into clean Markdown.
 
-    Links become absolute against ``base_url``; ``<code>`` becomes backticks; other tags
+    Links become absolute against ``base_url`` (by default the spec's, see
+    ``set_link_base``; https://stripe.com unless set); ``<code>`` becomes backticks; other tags
     are dropped (``<script>``/``<style>`` with their content). Text that is already
     Markdown is kept as written: ``snake_case``, ``*`` and ``[links](...)`` are not
     escaped, and a "<" that is not a tag is escaped as ``\\<``.
     """
-    return _to_markdown(text or "", base_url)
+    base = _LINK_BASE.get() if base_url is None else base_url
+    return _to_markdown(text or "", base)
 
 
 @functools.lru_cache(maxsize=16384)
