@@ -29,5 +29,9 @@ else
     .venv/bin/codegen spec fetch
 fi
 
+# Real public specs for tests/test_realspecs.py, pinned by sha256 in tests/realspecs.lock.json:
+# npm tarballs, checked and unpacked into the user's cache folder (a second run downloads nothing).
+.venv/bin/python scripts/fetch_realspecs.py
+
 # The main job: the committed output must be exactly what the generator produces.
 .venv/bin/codegen check
