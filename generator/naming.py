@@ -466,3 +466,102 @@ def reference_page_link(operation_name: str) -> str:
 def markdown_anchor(name: str) -> str:
     """The heading anchor GitHub-flavoured Markdown gives a model heading on the models page."""
     return name.lower()
+
+
+# --- credentials, environment variables, package names, call options per profile -----------
+
+#: Words of an API's title that say nothing about which API it is (``Swagger Petstore -
+#: OpenAPI 3.0`` is the Petstore): left out of its environment variables and package name.
+_TITLE_NOISE = frozenset({"api", "apis", "openapi", "swagger", "rest", "http", "the"})
+_VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*")
+
+
+def api_stem(title: str) -> str:
+    """The snake_case name of an API after its title: its words before a `` - ``, ``:`` or
+    ``(``, without noise words (API, OpenAPI, REST, ...) and versions; ``api`` when nothing
+    is left. ``Swagger Petstore - OpenAPI 3.0`` → ``petstore``, ``Stripe API`` → ``stripe``.
+    """
+    head = re.split(r"\s[-–—|]\s|:|\(", title, maxsplit=1)[0]
+    found = re.findall(r"[a-z0-9]+(?:\.[0-9]+)*", _ascii(head).lower())
+    kept = [
+        word.replace(".", "_")
+        for word in found
+        if word not in _TITLE_NOISE and not _VERSION_WORD.fullmatch(word)
+    ]
+    stem = _fix_identifier("_".join(kept)[:MAX_STEM].strip("_"), "api")
+    return stem if not keyword.iskeyword(stem) else f"{stem}_api"
+
+
+def _ascii(text: str) -> str:
+    """``text`` without its accents and other non-ASCII characters (``Ünïcode`` → ``Unicode``)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def env_var_prefix(title: str) -> str:
+    """The prefix of an API's environment variables: ``PETSTORE`` for the Petstore."""
+    return api_stem(title).upper()
+
+
+def env_var_name(prefix: str, argument: str) -> str:
+    """The environment variable read for a client argument: ``PETSTORE_API_KEY``."""
+    return f"{prefix}_{argument}".upper() if prefix else argument.upper()
+
+
+def default_package_name(title: str, profile: str) -> str:
+    """The package's name when the ``package`` setting is not given: ``stripe_client`` for
+    Stripe's spec, else the API's stem and ``_client`` (``petstore_client``)."""
+    return "stripe_client" if profile == "stripe" else f"{api_stem(title)}_client"
+
+
+#: The constructor arguments of a credential, by its kind (``ir.SecurityScheme.kind``);
+#: OAuth 2 and OpenID Connect tokens are ``access_token``, an http bearer ``bearer_token``.
+CREDENTIAL_ARGUMENTS = {
+    "api_key": ("api_key",),
+    "bearer": ("bearer_token",),
+    "oauth": ("access_token",),
+    "basic": ("username", "password"),
+}
+
+#: Arguments every generated client's constructor takes besides the credentials.
+CLIENT_ARGUMENTS = frozenset(
+    {
+        "base_url",
+        "timeout",
+        "max_retries",
+        "max_total_time",
+        "max_response_size",
+        "max_binary_response_size",
+        "http_client",
+        "allow_insecure_http",
+        "backoff",
+        "strict_response_validation",
+        "self",
+    }
+)
+
+#: The per-call options of a client for any API but Stripe's (``CallOptions``), in order;
+#: ``idempotency_key`` only when ``[tool.codegen.auth] idempotency_header`` is set.
+GENERIC_CALL_OPTIONS = (
+    "idempotency_key",
+    "timeout",
+    "max_retries",
+    "extra_headers",
+    "extra_query",
+    "extra_body",
+)
+
+
+def call_option_names(
+    profile: str, method: str, *, idempotency: bool = False
+) -> tuple[str, ...]:
+    """The per-call options a generated method of ``method`` (``get``, ``post``, ...) takes,
+    in ``RequestOptions`` order: Stripe's (``CALL_OPTIONS``, ``idempotency_key`` on POSTs),
+    or the generic client's (``idempotency_key`` on POSTs when ``idempotency``, i.e. an
+    idempotency header is configured)."""
+    names: tuple[str, ...] = CALL_OPTIONS
+    keyed = True
+    if profile != "stripe":
+        names, keyed = GENERIC_CALL_OPTIONS, idempotency
+    if method.lower() == "post" and keyed:
+        return names
+    return tuple(n for n in names if n != "idempotency_key")

@@ -16,6 +16,7 @@ from .oas import Document
 from .operations import lower_operation
 from .pagination import page_shape
 from .profile import STRIPE
+from .security import AuthNames, lower_security, operation_security
 from .schemas import lower
 from .selection import RawOperation
 
@@ -28,6 +29,7 @@ def lower_api(
     spec_sha256: str,
     renames: Mapping[str, str],
     profile: str = STRIPE,
+    auth: AuthNames = AuthNames(),
 ) -> ir.Api:
     """Lower the selected operations, group by group, then everything they reach.
 
@@ -36,6 +38,7 @@ def lower_api(
     several operations is one class, whatever groups they are in.
     """
     ctx = Context.start(document, profile)
+    security = lower_security(document, profile, auth)
     model_names = set(ctx.component_names.values())
     calls = call_names(document, operations, renames, reserved=naming.CLIENT_RESERVED)
     chosen = {raw.operation_id: calls[raw.operation_id] for raw in selected}
@@ -56,7 +59,8 @@ def lower_api(
         for raw in by_group[module]:
             operation = lower_operation(request_ctx, raw, chosen[raw.operation_id])
             page = page_shape(operation, ctx.found.response.models)
-            found.append(replace(operation, pagination=page))
+            required = operation_security(security, raw.operation, raw.pointer, profile)
+            found.append(replace(operation, pagination=page, security=required))
         lowered[module] = sorted(found, key=lambda op: op.call)
 
     groups = tuple(
@@ -79,6 +83,8 @@ def lower_api(
         operations=all_operations,
         event_model=event_model,
         profile=profile,
+        security_schemes=security.schemes,
+        security=security.default,
     )
 
 
