@@ -90,6 +90,12 @@ def lower_response(ctx: Context, raw: RawOperation, stem: str) -> ir.Response:
     """The successful response: its type (None for a file) and media type."""
     responses = raw.operation.responses or {}
     code = _success_code(responses)
+    if code is None and ctx.profile != STRIPE and responses:
+        ctx.note(
+            f"{raw.pointer}/responses: {raw.operation_id} declares no successful "
+            "response (2xx or default): its call returns None"
+        )
+        return ir.Response(NO_CONTENT, "", "")
     if code is None:
         raise CodegenError(
             "operation has no 2xx response",
