@@ -256,6 +256,8 @@ class Parameter:
     wire_name: str
     type: TypeExpr
     doc: str
+    # "simple", "simpleExploded", "label", "labelExploded", "matrix" or "matrixExploded"
+    style: str = "simple"
 
 
 @dataclass(frozen=True)
@@ -275,10 +277,46 @@ class Payload:
         tuple[str, str], ...
     ]  # (wire name, "deepObject", "form" or "formUnexploded")
     required: bool
+    # A body that is no object with properties (an array, a string, a union, bytes): one
+    # argument ``body`` (``fields`` holds its one field, wire name "body").
+    whole: bool = False
+    # The media types the caller may choose with ``content_type=``, the default
+    # (``media_type``) first; empty: only ``media_type``.
+    content_types: tuple[str, ...] = ()
+    # multipart: (wire name, the encoding object's contentType) of the parts that set one
+    part_types: tuple[tuple[str, str], ...] = ()
+    # media types the spec also offers for this body that the method does not send
+    unoffered: tuple[str, ...] = ()
+    # the method's argument choosing among ``content_types`` ("" without a choice)
+    content_type_argument: str = ""
 
     @property
     def arguments_and_fields(self) -> tuple[tuple[str, Field], ...]:
         return tuple(zip(self.arguments, self.fields))
+
+    @property
+    def kind(self) -> str:
+        """How the payload is encoded: query, header, cookie, json, form, multipart,
+        text or binary."""
+        return media_kind(self.media_type)
+
+
+def media_kind(media_type: str) -> str:
+    """The encoding a media type stands for (``query``, ``header`` and ``cookie`` are the
+    parameter payloads): ``application/json`` and any ``+json`` type are ``json``; text and
+    XML are ``text`` (sent as ``str``); any other is ``binary`` (``bytes``)."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    if base in ("query", "header", "cookie"):
+        return base
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base == "multipart/form-data":
+        return "multipart"
+    if base.endswith("/json") or base.endswith("+json"):
+        return "json"
+    if base.startswith("text/") or base.endswith("/xml") or base.endswith("+xml"):
+        return "text"
+    return "binary"
 
 
 @dataclass(frozen=True)

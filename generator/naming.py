@@ -407,6 +407,16 @@ def body_model_name(stem: str) -> str:
     return stem + PARAMS_SUFFIX
 
 
+def header_model_name(stem: str) -> str:
+    """The ``TypedDict`` of an operation's header parameters."""
+    return stem + "HeaderParams"
+
+
+def cookie_model_name(stem: str) -> str:
+    """The ``TypedDict`` of an operation's cookie parameters."""
+    return stem + "CookieParams"
+
+
 def inline_hint(owner: str, part: str) -> str:
     """What an inline schema is called after: its owner and its place in it
     (``PostCustomers metadata`` → the class ``PostCustomersMetadata``)."""

@@ -355,12 +355,13 @@ def test_multipart_body_media_type_and_binary_field() -> None:
     assert file.required is True
 
 
-def test_json_request_body_is_refused() -> None:
+def test_json_request_body_is_a_payload_of_its_properties() -> None:
+    """More request bodies: tests/test_lower_requests.py."""
     spec = post_spec({"a": {"type": "string"}}, media_type="application/json")
-    with pytest.raises(CodegenError) as caught:
-        lower(spec)
-    assert "application/json" in caught.value.message
-    assert caught.value.pointer == "/paths/~1v1~1things/post/requestBody/content"
+    (operation,) = lower(spec).operations
+    assert operation.body is not None
+    assert operation.body.kind == "json" and not operation.body.whole
+    assert operation.body.arguments == ("a",)
 
 
 def test_body_argument_colliding_with_call_option_is_renamed() -> None:

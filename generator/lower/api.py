@@ -160,7 +160,7 @@ def _reached_models(
     pending = [
         name
         for op in operations
-        for payload in (op.query, op.body)
+        for payload in (op.query, op.body, op.headers, op.cookies)
         if payload is not None
         for name in [payload.model]
     ]

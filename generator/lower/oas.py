@@ -177,6 +177,33 @@ def style(obj: Any) -> str:
     return "formUnexploded" if value == "form" and obj.explode is False else value
 
 
+REQUEST_BODY_PREFIX = "#/components/requestBodies/"
+
+
+def request_body(document: Document, ref: str, pointer: str) -> tuple[Any, str]:
+    """The request body a ``$ref`` names (``#/components/requestBodies/...``, one level),
+    with its pointer."""
+    components = document.components
+    bodies = (components.requestBodies if components else None) or {}
+    key = (
+        pointer_token(ref[len(REQUEST_BODY_PREFIX) :])
+        if ref.startswith(REQUEST_BODY_PREFIX)
+        else None
+    )
+    if key is None or key not in bodies or is_ref(bodies[key]):
+        close = difflib.get_close_matches(key or ref, list(bodies), n=3)
+        raise CodegenError(
+            f"request body $ref {ref!r} cannot be resolved",
+            pointer=pointer,
+            hint=(
+                "did you mean: " + ", ".join(close)
+                if close
+                else "refer to a request body of #/components/requestBodies/ directly"
+            ),
+        )
+    return bodies[key], json_pointer("components", "requestBodies", key)
+
+
 def path_template_names(path: str) -> list[str]:
     return re.findall(r"\{([^}]*)\}", path)
 

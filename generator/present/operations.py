@@ -62,14 +62,26 @@ def annotation(expr: ir.TypeExpr) -> str:
     return expr.annotation(typing_generics=TYPING_GENERICS)
 
 
-def path_expression(path: str, arguments: dict[str, str]) -> str:
-    """An f-string for a path template, each parameter through ``quote_path``."""
+def path_expression(
+    path: str,
+    arguments: dict[str, str],
+    styles: Optional[dict[str, tuple[str, ir.TypeExpr]]] = None,
+) -> str:
+    """An f-string for a path template, each parameter through ``quote_path``, or
+    ``encode_path`` for one of another style than ``simple`` or that is no single value
+    (``styles``: by wire name, the style and type)."""
     pieces = re.split(r"(\{[^}]*\})", path)
     templated = any(p.startswith("{") and p.endswith("}") for p in pieces)
     out = []
     for piece in pieces:
         if piece.startswith("{") and piece.endswith("}"):
-            out.append("{quote_path(" + arguments[piece[1:-1]] + ")}")
+            wire = piece[1:-1]
+            style, expr = (styles or {}).get(wire, ("simple", ir.STR))
+            if style == "simple" and _is_scalar(expr):
+                out.append("{quote_path(" + arguments[wire] + ")}")
+            else:
+                call = f"encode_path({arguments[wire]}, {python_literal(style)}, {python_literal(wire)})"
+                out.append("{" + call.replace('"', "'") + "}")
         else:
             literal = json.dumps(piece, ensure_ascii=False)[1:-1]
             if templated:  # braces of an f-string's literal text are doubled
@@ -93,6 +105,42 @@ def _payload_arguments(payload: Optional[ir.Payload]) -> list[ArgumentView]:
         return []
     pairs = sorted(payload.arguments_and_fields, key=lambda pair: not pair[1].required)
     return [_argument(name, f.type, f.required) for name, f in pairs]
+
+
+def payloads(operation: ir.Operation) -> tuple[ir.Payload, ...]:
+    """The parts of a request its keyword arguments fill, in the signature's order."""
+    found = (operation.query, operation.body, operation.headers, operation.cookies)
+    return tuple(p for p in found if p is not None)
+
+
+def validated_payloads(operation: ir.Operation) -> tuple[ir.Payload, ...]:
+    """The payloads a ``ParamsType`` checks (a text or binary body is sent as given)."""
+    return tuple(p for p in payloads(operation) if p.model)
+
+
+def content_type_annotation(body: ir.Payload) -> str:
+    """``Literal[...]`` of the media types a caller may choose; ``str`` when one of them is a
+    range such as ``image/*`` (the caller names the exact type)."""
+    if any("*" in m for m in body.content_types):
+        return "str"
+    return "Literal[" + ", ".join(python_literal(m) for m in body.content_types) + "]"
+
+
+def sent_media_type(media_type: str) -> str:
+    """The ``Content-Type`` sent for a media type of the spec: a range such as ``*/*`` or
+    ``image/*`` is sent as ``application/octet-stream`` unless the caller says otherwise.
+    """
+    return "application/octet-stream" if "*" in media_type else media_type
+
+
+def _content_type_arguments(operation: ir.Operation) -> list[ArgumentView]:
+    body = operation.body
+    if body is None or not body.content_types:
+        return []
+    default = python_literal(sent_media_type(body.media_type))
+    return [
+        ArgumentView(body.content_type_argument, content_type_annotation(body), default)
+    ]
 
 
 # --- constants ----------------------------------------------------------------------------------
@@ -148,7 +196,7 @@ def constants(operations: Sequence[ir.Operation]) -> list[ConstantView]:
         )
         found.setdefault(name, ConstantView(name, f"ResponseType[{returns}]", value))
     for op in operations:
-        for payload in (op.query, op.body):
+        for payload in validated_payloads(op):
             if payload is not None:
                 name = params_constant(payload)
                 value = f"ParamsType({payload.model}, {python_literal(op.call)})"
@@ -171,17 +219,37 @@ class PayloadView:
     styles: str  # python dict literal of `encoding_styles`
     files: tuple[str, ...]  # multipart: wire name literals of the file parts
     file_keys: str  # python tuple literal of them, "" when none
+    # how the template sends it: query, header, cookie, form, multipart, json, raw
+    # (text or binary: ``content=``) or choice (``**encode_body(...)``)
+    send: str = "form"
+    part_types: str = ""  # multipart: python dict literal of the parts' content types
+    content_type: str = ""  # python literal of the Content-Type to name, "" for none
+    whole: str = ""  # the wire name literal of a body that is one argument
+    whole_argument: str = ""  # that argument
+    optional_whole: bool = False  # ... which may be None: then no body is sent
+
+    @property
+    def multipart(self) -> bool:
+        return self.send == "multipart"
+
+
+RUNTIME_DEFAULT_STYLES = {"header": "simple", "cookie": "form"}
+"""The style ``encode_headers`` and ``encode_cookies`` use for a parameter not listed."""
 
 
 def encoding_styles(payload: ir.Payload) -> list[tuple[str, str]]:
     """The ``(wire name, style)`` pairs a payload's ``styles`` constant must list: those whose
     style is not the runtime's default and changes the bytes sent, i.e. not of a scalar type
-    (a scalar is ``key=value`` in every style)."""
+    (a scalar is ``key=value`` in every style but ``json``). A JSON, text or binary body
+    has none."""
+    if payload.kind in ("json", "text", "binary"):
+        return []
+    default = RUNTIME_DEFAULT_STYLES.get(payload.kind, RUNTIME_DEFAULT_STYLE)
     types = {f.wire_name: f.type for f in payload.fields}
     return [
         (wire, style)
         for wire, style in payload.styles
-        if style != RUNTIME_DEFAULT_STYLE and not _is_scalar(types[wire])
+        if style != default and (style == "json" or not _is_scalar(types[wire]))
     ]
 
 
@@ -202,21 +270,16 @@ def payload_view(
 ) -> Optional[PayloadView]:
     if payload is None:
         return None
-    multipart = payload.media_type == "multipart/form-data"
+    multipart = payload.kind == "multipart"
     pairs = payload.arguments_and_fields
     files = tuple(
-        python_literal(f.wire_name)
-        for _, f in pairs
-        if multipart and f.type == ir.Primitive("bytes")
+        python_literal(f.wire_name) for _, f in pairs if multipart and _is_file(f.type)
     )
     styles = encoding_styles(payload)
-    literal = (
-        "{"
-        + ", ".join(f"{python_literal(w)}: {python_literal(s)}" for w, s in styles)
-        + "}"
-    )
+    literal = _dict_literal(styles)
+    whole = payload.fields[0] if payload.whole else None
     return PayloadView(
-        constant=params_constant(payload),
+        constant=params_constant(payload) if payload.model else "",
         arguments=tuple(
             (python_literal(f.wire_name), argument) for argument, f in pairs
         ),
@@ -226,7 +289,53 @@ def payload_view(
         styles=literal,
         files=files,
         file_keys=("(" + ", ".join(files) + ",)") if files else "",
+        send=_send(payload),
+        part_types=_dict_literal(payload.part_types) if payload.part_types else "",
+        content_type=_content_type(payload),
+        whole=python_literal(whole.wire_name) if whole else "",
+        whole_argument=payload.arguments[0] if whole else "",
+        optional_whole=whole is not None and not whole.required,
     )
+
+
+def _dict_literal(pairs: Sequence[tuple[str, str]]) -> str:
+    return (
+        "{"
+        + ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in pairs)
+        + "}"
+    )
+
+
+def _is_file(expr: ir.TypeExpr) -> bool:
+    bytes_type = ir.Primitive("bytes")
+    return expr == bytes_type or expr == ir.ListType(bytes_type)
+
+
+def _send(payload: ir.Payload) -> str:
+    if payload.content_types and payload.kind in ("json", "form", "multipart"):
+        return "choice"
+    if payload.kind in ("text", "binary"):
+        return "raw"
+    return payload.kind
+
+
+def _content_type(payload: ir.Payload) -> str:
+    """The ``content_type=`` to send: the caller's choice, or a media type the runtime
+    would not pick itself (it sends ``application/json``, and for raw content
+    ``application/octet-stream`` or ``text/plain; charset=utf-8``)."""
+    if payload.content_types:
+        return payload.content_type_argument
+    if payload.kind in ("json", "text", "binary"):
+        if payload.media_type in RUNTIME_MEDIA_TYPES:
+            return ""
+        return python_literal(sent_media_type(payload.media_type))
+    return ""
+
+
+RUNTIME_MEDIA_TYPES = frozenset(
+    {"application/json", "text/plain", "application/octet-stream"}
+)
+"""Media types the runtime sends without being told: JSON, text, bytes."""
 
 
 def operation_docstring(operation: ir.Operation) -> str:
@@ -236,9 +345,21 @@ def operation_docstring(operation: ir.Operation) -> str:
         f" ``{operation.operation_id}``)"
     )
     arguments = [(p.name, p.doc) for p in operation.path_params]
-    for payload in (operation.query, operation.body):
-        if payload is not None:
-            arguments += [(name, f.doc) for name, f in payload.arguments_and_fields]
+    for payload in payloads(operation):
+        where = {"header": " (header)", "cookie": " (cookie)"}.get(payload.kind, "")
+        arguments += [
+            (name, f.doc + where if f.doc.strip() else "")
+            for name, f in payload.arguments_and_fields
+        ]
+    body = operation.body
+    if body is not None and body.content_types:
+        choices = ", ".join(f"``{m}``" for m in body.content_types)
+        arguments.append(
+            (
+                body.content_type_argument,
+                f"The media type the body is sent as: {choices}; the first by default.",
+            )
+        )
     documented = [
         f"- {name}: {text.summary_line(doc, limit=400)}"
         for name, doc in arguments
@@ -246,6 +367,8 @@ def operation_docstring(operation: ir.Operation) -> str:
     ]
     if documented:
         parts.append("Args:\n" + "\n".join(documented))
+    if body is not None:
+        parts += _body_notes(body)
     options = ", ".join(f"``{name}``" for name in call_options(operation.method))
     parts.append(f"Per-call options ({options}) are those of ``RequestOptions``.")
     if operation.pagination is not None:
@@ -260,6 +383,21 @@ def operation_docstring(operation: ir.Operation) -> str:
             )
         )
     return docstring("\n\n".join(parts), indent="        ")
+
+
+def _body_notes(body: ir.Payload) -> list[str]:
+    """What the docstring says of a body other than a form: how it is sent."""
+    notes = []
+    if body.kind not in ("form", "multipart") and not body.content_types:
+        notes.append(f"The body is sent as ``{sent_media_type(body.media_type)}``.")
+    if body.unoffered:
+        listed = ", ".join(f"``{m}``" for m in body.unoffered)
+        notes.append(
+            f"The spec also accepts the body as {listed}, which this method does not"
+            " send (a different shape); use ``with_raw_response`` or ``extra_body`` and"
+            " ``extra_headers`` to send it yourself."
+        )
+    return notes
 
 
 # --- methods and classes ------------------------------------------------------------------------
@@ -283,6 +421,17 @@ class MethodView:
     body: Optional[PayloadView]
     base_url: Optional[str]  # python literal of a per-operation server, or None
     options_type: str  # the TypedDict of ``**call_options``
+    headers: Optional[PayloadView] = None
+    cookies: Optional[PayloadView] = None
+
+    @property
+    def sent_parameters(self) -> tuple[tuple[str, str, PayloadView], ...]:
+        """``(request() keyword, encoder, view)`` of the header and cookie parameters."""
+        found = [
+            ("headers", "encode_headers", self.headers),
+            ("cookies", "encode_cookies", self.cookies),
+        ]
+        return tuple((k, e, v) for k, e, v in found if v is not None)
 
     @property
     def call_options(self) -> str:
@@ -305,9 +454,14 @@ def method_view(operation: ir.Operation, *, awaitable: bool) -> MethodView:
         ArgumentView(p.name, annotation(p.type), None) for p in operation.path_params
     )
     keywords = tuple(
-        _payload_arguments(operation.query) + _payload_arguments(operation.body)
+        _payload_arguments(operation.query)
+        + _payload_arguments(operation.body)
+        + _payload_arguments(operation.headers)
+        + _payload_arguments(operation.cookies)
+        + _content_type_arguments(operation)
     )
     arguments = {p.wire_name: p.name for p in operation.path_params}
+    path_styles = {p.wire_name: (p.style, p.type) for p in operation.path_params}
     paged = operation.pagination is not None
     if paged:
         item = item_annotation(operation)
@@ -329,11 +483,13 @@ def method_view(operation: ir.Operation, *, awaitable: bool) -> MethodView:
             page_constant(operation) if paged else response_constant(operation)
         ),
         http_method=None if paged else operation.method,
-        path_expression=path_expression(operation.path, arguments),
+        path_expression=path_expression(operation.path, arguments, path_styles),
         query=payload_view(operation, operation.query, "query"),
         body=payload_view(operation, operation.body, "body"),
         base_url=python_literal(operation.server) if operation.server else None,
         options_type=call_options_type(operation.method),
+        headers=payload_view(operation, operation.headers, "headers"),
+        cookies=payload_view(operation, operation.cookies, "cookies"),
     )
 
 
@@ -451,3 +607,56 @@ def class_views(resource: ir.Resource) -> tuple[ClassView, ClassView]:
             )
         )
     return views[0], views[1]
+
+
+# --- what a resource module imports for its requests ----------------------------------------
+
+
+def encoding_imports(
+    operations: Sequence[ir.Operation], methods: Sequence[MethodView]
+) -> set[str]:
+    """The ``_encoding`` functions the methods of a resource module call."""
+    names: set[str] = set()
+    for method in methods:
+        if method.query is not None or (
+            method.body is not None and method.body.send in ("form", "multipart")
+        ):
+            names.add("encode_params")
+        if method.body is not None and method.body.multipart:
+            names.add("split_files")
+        if method.body is not None and method.body.send == "choice":
+            names.add("encode_body")
+        names |= {encoder for _, encoder, _ in method.sent_parameters}
+        if "{quote_path(" in method.path_expression:
+            names.add("quote_path")
+        if "{encode_path(" in method.path_expression:
+            names.add("encode_path")
+    return names
+
+
+def base_imports(methods: Sequence[MethodView]) -> set[str]:
+    """The ``_base_client`` names the requests of the methods need besides the usual."""
+    optional_whole = any(
+        m.body is not None and m.body.send == "json" and m.body.optional_whole
+        for m in methods
+    )
+    return {"NOT_GIVEN"} if optional_whole else set()
+
+
+def request_typing_names(operation: ir.Operation) -> set[str]:
+    """``typing`` names a method's request arguments use beyond their fields' types."""
+    body = operation.body
+    if body is not None and body.content_types:
+        return {"Literal"} if content_type_annotation(body).startswith("Lit") else set()
+    return set()
+
+
+def styles_constants(methods: Sequence[MethodView]) -> list[tuple[str, str]]:
+    """``(name, dict literal)`` of the styles constants of the header and cookie
+    parameters (the query and body ones: ``package._styles_constants``)."""
+    return [
+        (view.styles_constant, view.styles)
+        for method in methods
+        for _, _, view in method.sent_parameters
+        if view.styles_constant
+    ]

@@ -181,7 +181,7 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
     for op in group.operations:
         for expr in _signature_types(op):
             used |= ir.referenced_names(expr)
-    payloads = [p for op in group.operations for p in (op.query, op.body) if p]
+    payloads = [p for op in group.operations for p in operations.validated_payloads(op)]
     paged = any(op.pagination for op in group.operations)
     unpaged = any(op.pagination is None for op in group.operations)
     base = {"AsyncAPIClient", "RequestOptions", "SyncAPIClient"}
@@ -192,13 +192,8 @@ def resource_context(group: ir.Group) -> dict[str, Any]:
         base.add("BinaryContent")
     methods = [m for c in classes for m in c.methods]
     base |= {m.options_type for m in methods}
-    encoding = {"encode_params"} if payloads else set()
-    encoding |= (
-        {"quote_path"} if any(op.path_params for op in group.operations) else set()
-    )
-    encoding |= (
-        {"split_files"} if any(m.body and m.body.files for m in methods) else set()
-    )
+    base |= operations.base_imports(methods)
+    encoding = operations.encoding_imports(group.operations, methods)
     uses = imports.union(_signature_uses(op) for op in group.operations)
     model_names = sorted(used - local)
     param_names = sorted((used & local) | {p.model for p in payloads})
@@ -239,6 +234,8 @@ def _styles_constants(
                 found[payload.styles_constant] = python.ConstantView(
                     payload.styles_constant, "", payload.styles
                 )
+    for name, value in operations.styles_constants(methods):
+        found[name] = python.ConstantView(name, "", value)
     return sorted(found.values(), key=lambda c: c.name)
 
 
@@ -251,7 +248,8 @@ def _signature_uses(operation: ir.Operation) -> imports.Uses:
     uses = imports.Uses(frozenset({"Optional", "Union"})) | imports.union(
         imports.of_type(p.type, typing_generics=generics) for p in operation.path_params
     )
-    for payload in (operation.query, operation.body):
+    uses |= imports.Uses(frozenset(operations.request_typing_names(operation)))
+    for payload in operations.payloads(operation):
         if payload is not None:
             uses |= imports.union(
                 imports.of_optional(
@@ -268,7 +266,7 @@ def _signature_uses(operation: ir.Operation) -> imports.Uses:
 
 def _signature_types(operation: ir.Operation) -> list[ir.TypeExpr]:
     types: list[ir.TypeExpr] = [p.type for p in operation.path_params]
-    for payload in (operation.query, operation.body):
+    for payload in operations.payloads(operation):
         if payload is not None:
             types += [f.type for f in payload.fields]
     if operation.response.type is not None:

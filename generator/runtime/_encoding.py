@@ -1,4 +1,4 @@
-"""Encoding of request parameters the way Stripe's API reads them.
+"""Encoding of request parameters: Stripe's bracket form encoding, and OpenAPI's styles.
 
 Stripe takes parameters as `application/x-www-form-urlencoded` pairs, in the request body for
 POST and in the query string otherwise. Nested values are spelt with brackets:
@@ -17,17 +17,28 @@ Rules, for every style:
   notation (`0.0000001`, never `1e-07`). Any other type raises `TypeError`, and NaN or
   infinity raises `ValueError`.
 - Keys keep the order of the given mappings, so the same input always gives the same bytes.
+
+Other APIs declare OpenAPI styles (`style`, `explode`) per parameter: `encode_params` spells
+query and form parameters in them, `encode_headers` header parameters (`simple`),
+`encode_cookies` cookie parameters (`form`) and `encode_path` path parameters of a style other
+than a plain `simple` value (`label`, `matrix`, arrays and objects); `split_files` and
+`encode_body` prepare multipart bodies and bodies whose media type the caller chooses.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
 from urllib.parse import quote, quote_plus
 
 __all__ = [
+    "encode_body",
+    "encode_cookies",
+    "encode_headers",
     "encode_params",
+    "encode_path",
     "merged_pairs",
     "quote_path",
     "split_files",
@@ -59,8 +70,10 @@ def encode_params(
             (arrays repeated as `key=a&key=b`, each object property its own key) or
             `"formUnexploded"` (`form` with `explode: false`: `key=a,b` and
             `key=prop1,v1,prop2,v2`, the delimiting commas literal, commas in values
-            encoded). Parameters not listed (all of them without `styles`) use
-            `"deepObject"`; a scalar is simply `key=v`
+            encoded), `"spaceDelimited"` and `"pipeDelimited"` (like `"formUnexploded"`,
+            the items joined by `%20` or `|`) or `"json"` (the value as compact JSON text,
+            a parameter declared with `content: application/json`). Parameters not listed
+            (all of them without `styles`) use `"deepObject"`; a scalar is simply `key=v`
             in every style. A value its style cannot spell (an array holding objects or
             arrays; without explode, any nested value) is sent as `"deepObject"`.
 
@@ -75,21 +88,74 @@ def encode_params(
             _encode_deep_object(name, value, pairs)
         elif style == "form":
             _encode_form(name, value, pairs)
-        elif style == "formUnexploded":
-            _encode_form_unexploded(name, value, pairs)
+        elif style in _DELIMITERS:
+            _encode_form_unexploded(name, value, pairs, style)
+        elif style == "json":
+            if value is not None:
+                pairs.append((name, _json_text(value)))
         else:
             raise ValueError(f"unsupported encoding style {style!r} for {name!r}")
     return pairs
 
 
 def split_files(
-    values: Mapping[str, Any], file_keys: Sequence[str]
-) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    values: Mapping[str, Any],
+    file_keys: Sequence[str],
+    part_types: Optional[Mapping[str, str]] = None,
+) -> Tuple[Dict[str, Any], Any]:
     """Validated `multipart/form-data` parameters as (fields, files): the parts named in
-    `file_keys` that were given go to httpx's `files=`, the rest to `encode_params`."""
-    fields = {key: value for key, value in values.items() if key not in file_keys}
-    files = {key: values[key] for key in file_keys if key in values}
-    return fields, files
+    `file_keys` that were given go to httpx's `files=`, the rest to `encode_params`.
+
+    With `part_types` (the spec's `encoding.contentType` of some parts) or a file key
+    holding a list of files, the files are a list of `(name, file)` pairs, a list
+    repeating its name; a file with a part type is sent as `(name, content, type)`, and a
+    field with one as a part of its own: JSON text for a JSON type, else its text.
+    """
+    types = part_types or {}
+    fields = {
+        key: value
+        for key, value in values.items()
+        if key not in file_keys and key not in types
+    }
+    if not types and not any(isinstance(values.get(k), list) for k in file_keys):
+        return fields, {key: values[key] for key in file_keys if key in values}
+    parts: List[Tuple[str, Any]] = []
+    for key, value in values.items():
+        if key in file_keys:
+            items: List[Any] = (
+                list(cast(_AnyArray, value)) if isinstance(value, list) else [value]
+            )
+            for item in items:
+                parts.append((key, (key, item, types[key]) if key in types else item))
+        elif key in types:
+            parts.append((key, (None, _part_text(key, value, types[key]), types[key])))
+    return fields, parts
+
+
+def _part_text(key: str, value: Any, content_type: str) -> str:
+    base = content_type.split(";", 1)[0].strip().lower()
+    if base.endswith("/json") or base.endswith("+json"):
+        return _json_text(value)
+    return _encode_scalar(key, value)
+
+
+def encode_body(
+    values: Any,
+    content_type: str,
+    styles: Optional[Mapping[str, str]] = None,
+    file_keys: Sequence[str] = (),
+    part_types: Optional[Mapping[str, str]] = None,
+) -> Dict[str, Any]:
+    """The body arguments of `request()` for validated body parameters sent as the media
+    type `content_type` the caller chose: `json=` (with `content_type=`), `form=`, or
+    `form=` and `files=` for `multipart/form-data`."""
+    base = content_type.split(";", 1)[0].strip().lower()
+    if base == "application/x-www-form-urlencoded":
+        return {"form": encode_params(values, styles)}
+    if base == "multipart/form-data":
+        fields, files = split_files(values, file_keys, part_types)
+        return {"form": encode_params(fields, styles), "files": files}
+    return {"json": values, "content_type": content_type}
 
 
 def merged_pairs(pairs: _Pairs, extra: Mapping[str, Any]) -> _Pairs:
@@ -112,21 +178,148 @@ def urlencode_pairs(pairs: Sequence[Tuple[str, str]]) -> str:
     return "&".join([f"{_quote(key)}={_quote(value)}" for key, value in pairs])
 
 
-def quote_path(value: str) -> str:
+def quote_path(value: Union[str, int, float, Decimal]) -> str:
     """Percent-encode a path parameter so that it stays one path segment.
 
     Everything but unreserved characters (letters, digits, `-`, `.`, `_`, `~`) is encoded, so
     `/`, `?` and `#` cannot change the path; the dot segments `.` and `..` are encoded too,
-    because HTTP clients would otherwise resolve them.
+    because HTTP clients would otherwise resolve them. A number or boolean is spelt as
+    `encode_params` spells it.
 
     Raises:
         ValueError: If the value is empty, which would change the path as well.
     """
+    if type(value) is not str:
+        value = _encode_scalar("path parameter", value)
     if not value:
         raise ValueError("a path parameter must not be empty")
     if value in (".", ".."):
         return value.replace(".", "%2E")
     return quote(value, safe="")
+
+
+def encode_path(value: Any, style: str, name: str) -> str:
+    """A path parameter in an OpenAPI style (RFC 6570), each value percent-encoded as by
+    `quote_path`: `simple` (`blue`, `blue,black`, `R,100,G,200`), `label` (`.blue`,
+    `.blue,black`), `matrix` (`;color=blue`, `;color=blue,black`); an `Exploded` style
+    (`simpleExploded`) spells arrays and objects exploded (`R=100,G=200`, `.blue.black`,
+    `;color=blue;color=black`, `;R=100;G=200`)."""
+    explode = style.endswith("Exploded")
+    base = style[: -len("Exploded")] if explode else style
+    if isinstance(value, Mapping):
+        mapping = cast(_AnyMapping, value)
+        named = [
+            (str(k), quote_path(_encode_scalar(name, v))) for k, v in mapping.items()
+        ]
+        if explode:
+            items = [f"{quote_path(k)}={v}" for k, v in named]
+        else:
+            items = [part for k, v in named for part in (quote_path(k), v)]
+    elif isinstance(value, (list, tuple)):
+        array = cast(_AnyArray, value)
+        items = [quote_path(_encode_scalar(name, item)) for item in array]
+    else:
+        items = [quote_path(_encode_scalar(name, value))]
+    scalar = not isinstance(value, (Mapping, list, tuple))
+    if base == "label":
+        return "." + ("." if explode else ",").join(items)
+    if base == "matrix":
+        if explode and isinstance(value, Mapping):
+            return "".join(f";{item}" for item in items)
+        if explode and not scalar:
+            return "".join(f";{name}={item}" for item in items)
+        return f";{name}=" + ",".join(items)
+    return ",".join(items)
+
+
+def encode_headers(
+    values: Mapping[str, Any], styles: Optional[Mapping[str, str]] = None
+) -> List[Tuple[str, str]]:
+    """Header parameters as `(name, value)` pairs in OpenAPI's `simple` style: arrays
+    `a,b`, objects `R,100,G,200` (`"simpleExploded"`: `R=100,G=200`), `"json"` as JSON text.
+
+    Raises:
+        ValueError: A value holding a line break or NUL, which would split the header.
+    """
+    pairs: _Pairs = []
+    styles = styles or {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        style = styles.get(name, "simple")
+        if style == "json":
+            text = _json_text(value)
+        elif isinstance(value, Mapping):
+            mapping = cast(_AnyMapping, value)
+            named = [(str(k), _encode_scalar(name, v)) for k, v in mapping.items()]
+            if style == "simpleExploded":
+                text = ",".join(f"{k}={v}" for k, v in named)
+            else:
+                text = ",".join(part for k, v in named for part in (k, v))
+        elif isinstance(value, (list, tuple)):
+            text = ",".join(_encode_scalar(name, v) for v in cast(_AnyArray, value))
+        else:
+            text = _encode_scalar(name, value)
+        if any(c in text for c in "\r\n\0"):
+            raise ValueError(f"header parameter {name!r} must not hold a line break")
+        pairs.append((name, text))
+    return pairs
+
+
+def encode_cookies(
+    values: Mapping[str, Any], styles: Optional[Mapping[str, str]] = None
+) -> List[Tuple[str, str]]:
+    """Cookie parameters as `(name, value)` pairs in OpenAPI's `form` style, values
+    percent-encoded (`;`, `,`, spaces and quotes cannot end up in the `Cookie` header):
+    exploded (the default) an array is one cookie per item and an object one per property;
+    `"formUnexploded"` joins them with commas (`a,b`, `R,100,G,200`); `"json"` is JSON
+    text."""
+    pairs: _Pairs = []
+    styles = styles or {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        style = styles.get(name, "form")
+        if style == "json":
+            pairs.append((name, quote(_json_text(value), safe="")))
+        elif isinstance(value, Mapping):
+            mapping = cast(_AnyMapping, value)
+            named = [(str(k), _cookie_text(name, v)) for k, v in mapping.items()]
+            if style == "formUnexploded":
+                joined = ",".join(part for k, v in named for part in (quote(k), v))
+                pairs.append((name, joined))
+            else:
+                pairs += [(k, v) for k, v in named]
+        elif isinstance(value, (list, tuple)):
+            texts = [_cookie_text(name, v) for v in cast(_AnyArray, value)]
+            if style == "formUnexploded":
+                pairs.append((name, ",".join(texts)))
+            else:
+                pairs += [(name, text) for text in texts]
+        else:
+            pairs.append((name, _cookie_text(name, value)))
+    return pairs
+
+
+def _cookie_text(name: str, value: Any) -> str:
+    return quote(_encode_scalar(name, value), safe="")
+
+
+def _json_text(value: Any) -> str:
+    """Compact JSON text of a parameter value (Decimals as numbers)."""
+    return json.dumps(
+        value,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_json_default,
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
 class _Delimited(str):
@@ -137,9 +330,18 @@ class _Delimited(str):
     quoted: str
 
 
-def _delimited(items: List[str]) -> _Delimited:
-    value = _Delimited(",".join(items))
-    value.quoted = ",".join([_quote(item) for item in items])
+_DELIMITERS = {
+    "formUnexploded": (",", ","),
+    "spaceDelimited": (" ", "%20"),
+    "pipeDelimited": ("|", "|"),
+}
+"""Per delimited style: the delimiter in plain text (multipart) and in encoded text."""
+
+
+def _delimited(items: List[str], style: str = "formUnexploded") -> _Delimited:
+    plain, encoded = _DELIMITERS[style]
+    value = _Delimited(plain.join(items))
+    value.quoted = encoded.join([_quote(item) for item in items])
     return value
 
 
@@ -191,8 +393,11 @@ def _encode_form(key: str, value: Any, pairs: _Pairs) -> None:
         pairs.append((key, _encode_scalar(key, value)))
 
 
-def _encode_form_unexploded(key: str, value: Any, pairs: _Pairs) -> None:
-    """Append `value` under `key` in the form style without explode: one pair per parameter."""
+def _encode_form_unexploded(
+    key: str, value: Any, pairs: _Pairs, style: str = "formUnexploded"
+) -> None:
+    """Append `value` under `key` in the form style without explode (or a delimited
+    `style`): one pair per parameter."""
     if value is None:
         return
     items: List[str] = []
@@ -214,7 +419,7 @@ def _encode_form_unexploded(key: str, value: Any, pairs: _Pairs) -> None:
         pairs.append((key, _encode_scalar(key, value)))
         return
     if items:
-        pairs.append((key, _delimited(items)))
+        pairs.append((key, _delimited(items, style)))
 
 
 def _is_nested(value: Any) -> bool:
