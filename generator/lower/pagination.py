@@ -1,4 +1,11 @@
-"""Stripe's list and search endpoints, recognised by their parameters and page shape."""
+"""Stripe's list and search endpoints, recognised by their parameters and page shape.
+
+Only these two shapes are recognised, for any spec: a GET whose response has a ``data`` list
+and a boolean ``has_more``, and either a string ``starting_after`` parameter with items that
+all have a string ``id`` (a cursor list), or a string ``page`` parameter and a string
+``next_page`` token (a search). Another API's paging (page numbers, offsets, ``Link``
+headers) is not guessed at: its list calls return the response as it is.
+"""
 
 from __future__ import annotations
 
@@ -26,10 +33,21 @@ def page_shape(
     data, has_more = fields.get("data"), fields.get("has_more")
     if data is None or has_more is None or not isinstance(data.type, ir.ListType):
         return None
-    arguments = {f.wire_name for f in query.fields}
-    if "next_page" in fields and "page" in arguments:
-        return ir.Pagination("search", data.type.item)
-    if "starting_after" in arguments and _items_have_id(data.type.item, models):
+    arguments = {f.wire_name: f for f in query.fields}
+    if not _is_boolean(has_more.type):
+        return None
+    token, next_page = arguments.get("page"), fields.get("next_page")
+    if token is not None and next_page is not None:
+        # a token (Stripe's search), not a page number some other API counts up
+        if _is_string(token.type) and _is_string(next_page.type):
+            return ir.Pagination("search", data.type.item)
+        return None
+    after = arguments.get("starting_after")
+    if (
+        after is not None
+        and _is_string(after.type)
+        and _items_have_id(data.type.item, models)
+    ):
         return ir.Pagination("cursor", data.type.item)
     return None
 
@@ -60,4 +78,13 @@ def _items_have_id(item: ir.TypeExpr, models: Mapping[str, ir.Model]) -> bool:
 
 
 def _is_string(expr: ir.TypeExpr) -> bool:
+    """``str``, also when nullable (a last page's ``next_page`` is null)."""
+    if isinstance(expr, ir.Nullable):
+        expr = expr.inner
     return isinstance(expr, ir.Primitive) and expr.name == "str"
+
+
+def _is_boolean(expr: ir.TypeExpr) -> bool:
+    if isinstance(expr, ir.Nullable):
+        expr = expr.inner
+    return isinstance(expr, ir.Primitive) and expr.name == "bool"

@@ -63,7 +63,7 @@ def files(api: ir.Api, package: str, header: str) -> list[File]:
         Template(
             f"{package}/models/{modules[model.name]}.py",
             "package/models/model.py.jinja",
-            model_context(model, modules),
+            model_context(model, modules, base_class=base_class(api)),
             header,
         )
         for model in api.models
@@ -95,14 +95,23 @@ def package_context(api: ir.Api, modules: dict[str, str]) -> dict[str, Any]:
         ExportView(name, modules[name], python.python_literal(name))
         for name in sorted(modules)
     ]
+    tagged = object_classes(api.models) if api.profile == "stripe" else {}
     kinds = [
         KindView(python.python_literal(tag), python.python_literal(name))
-        for tag, name in sorted(object_classes(api.models).items())
+        for tag, name in sorted(tagged.items())
     ]
     return {"exports": exports, "object_kinds": kinds}
 
 
-def model_context(model: ir.Model, modules: dict[str, str]) -> dict[str, Any]:
+def base_class(api: ir.Api) -> str:
+    """The runtime class models derive from: ``StripeModel`` for Stripe's API, the same
+    class under its neutral name ``APIModel`` for any other."""
+    return "StripeModel" if api.profile == "stripe" else "APIModel"
+
+
+def model_context(
+    model: ir.Model, modules: dict[str, str], *, base_class: str = "StripeModel"
+) -> dict[str, Any]:
     """A model's module: every model it names is quoted, and imported for type checkers."""
     named = set().union(*(ir.referenced_names(f.type) for f in model.fields))
     uses = imports.of_model(model)
@@ -115,6 +124,7 @@ def model_context(model: ir.Model, modules: dict[str, str]) -> dict[str, Any]:
         "type_imports": [ExportView(n, modules[n], "") for n in others],
         "typing_names": typing_names,
         "uses_field": uses.field,
+        "base_class": base_class,
     }
 
 
