@@ -155,10 +155,10 @@ CASES = [
         fmt="json",
     ),
     Case(
+        # Each object in place is a class of its own: only the document's limit binds.
         "objects-100-deep",
         one_get(objects(100, {"type": "string"})),
-        "error",
-        message=r"schema nested deeper than 64 levels(.|\n)*at: /paths/.*/level63\n",
+        "ok",
         fmt="json",  # too deep for PyYAML's (recursive) dumper
     ),
     Case(

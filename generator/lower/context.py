@@ -120,6 +120,10 @@ class Context:
         """One inline level deeper, at ``pointer`` (refused past the limits)."""
         return replace(self, depth=self.depth.level(pointer))
 
+    def fields(self, pointer: str) -> Context:
+        """The fields of the object at ``pointer``: a class of their own (see ``limits``)."""
+        return replace(self, depth=self.depth.fields(pointer))
+
     def component(self, key: str, pointer: str) -> Context:
         """Inside component ``key``, reached from ``pointer``: response side, new count."""
         return replace(

@@ -21,6 +21,11 @@ the component becomes a class or alias of its own. Deeper schemas are refused (e
 their JSON pointer: each level can add two brackets to a generated annotation
 (``Optional[list[...]]``), and Python's parser stops at 200. ``allOf`` members merged into one
 class may nest as deeply, counting through their ``$ref`` targets."""
+MAX_OBJECT_DEPTH = 200
+"""How many objects written in place may nest inside each other below a component or the
+top of a request or response. Each becomes a class of its own whose fields' annotations start
+anew, so only the levels within one annotation count towards ``MAX_SCHEMA_DEPTH``; every level
+still counts towards ``MAX_REF_DEPTH``, which bounds the recursion."""
 MAX_REF_DEPTH = 256
 """How deeply lowering may recurse counting the ``$ref`` targets met for the first time on
 the way (a chain of components, each reached through the previous one), so that any spec
@@ -30,12 +35,14 @@ _STACK_FRAMES_PER_LEVEL = 8  # Python frames one level of lowering takes, at mos
 
 @dataclass(frozen=True)
 class Depth:
-    """Where a schema sits: inline levels since the last ``$ref``, all levels, and the
-    components being lowered around it, outermost first."""
+    """Where a schema sits: inline levels since the last ``$ref`` or class, all levels, the
+    components being lowered around it (outermost first), and the objects written in place
+    around it since the last ``$ref``."""
 
     inline: int = 0
     total: int = 0
     chain: tuple[str, ...] = ()
+    objects: int = 0
 
     def level(self, pointer: str) -> Depth:
         """One more inline level at ``pointer``; refused past the limits."""
@@ -49,7 +56,19 @@ class Depth:
             )
         if self.total >= MAX_REF_DEPTH:
             raise self._too_deep_through_refs(pointer)
-        return Depth(self.inline + 1, self.total + 1, self.chain)
+        return Depth(self.inline + 1, self.total + 1, self.chain, self.objects)
+
+    def fields(self, pointer: str) -> Depth:
+        """The fields of the object at ``pointer``, a class of their own: a new inline
+        count; refused past ``MAX_OBJECT_DEPTH`` objects in place."""
+        if self.objects > MAX_OBJECT_DEPTH:
+            raise CodegenError(
+                f"objects nested deeper than {MAX_OBJECT_DEPTH} levels",
+                pointer=pointer,
+                hint="move a nested object to components/schemas and use $ref (a $ref "
+                "starts a new count)",
+            )
+        return Depth(0, self.total, self.chain, self.objects + 1)
 
     def component(self, key: str, pointer: str) -> Depth:
         """Inside component ``key``, reached at ``pointer``: a new inline count."""

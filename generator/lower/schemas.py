@@ -267,6 +267,7 @@ def build_model(
     python_names = naming.field_names(properties)
     if ctx.profile != STRIPE:
         python_names = _short_field_names(python_names)
+    ctx = ctx.fields(pointer)  # a class of its own: its annotations start anew
     fields = []
     for wire, (prop, prop_pointer) in properties.items():
         if file_parts and _is_binary(ctx.components, prop, prop_pointer):
