@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from generator import ir
@@ -86,6 +88,24 @@ def test_files_are_the_package_then_one_module_per_model_and_alias() -> None:
         "pkg/models/payment_source.py",
     ]
     assert all(isinstance(f, Template) and f.header == "# header\n" for f in out)
+
+
+def test_models_of_a_generic_api_derive_from_the_neutral_base_class() -> None:
+    stripe = _api((CARD, CUSTOMER), ())
+    generic = dataclasses.replace(stripe, profile="generic")
+    assert models.base_class(stripe) == "StripeModel"
+    assert models.base_class(generic) == "APIModel"
+    contexts = [f.context for f in models.files(generic, "pkg", "")[1:]]
+    assert all(isinstance(c, dict) and c["base_class"] == "APIModel" for c in contexts)
+
+
+def test_object_kinds_are_stripes_only() -> None:
+    tagged = _model("Card", _field("object", ir.LiteralType(("card",)), required=True))
+    stripe = _api((tagged,), ())
+    generic = dataclasses.replace(stripe, profile="generic")
+    kinds = models.package_context(stripe, {"Card": "card"})["object_kinds"]
+    assert [k.tag for k in kinds] == ['"card"']
+    assert models.package_context(generic, {"Card": "card"})["object_kinds"] == []
 
 
 def test_an_alias_defined_by_itself_is_refused() -> None:

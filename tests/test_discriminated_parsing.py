@@ -1,0 +1,52 @@
+"""The runtime parses a union told apart by the spec's discriminator (issue 14): the tag is
+read under its wire name, a tag no member has keeps every field, strict validation agrees.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import Field, TypeAdapter
+
+from generator.runtime._lenient import construct
+from generator.runtime._model_base import APIModel, StripeModel, StripeObject
+
+
+class Cat(APIModel):
+    pet_type: Literal["cat"] = Field(
+        validation_alias="petType", serialization_alias="petType"
+    )
+    meows: Optional[bool] = None
+
+
+class Lizard(APIModel):
+    pet_type: Literal["lizard"] = Field(
+        validation_alias="petType", serialization_alias="petType"
+    )
+    scales: Optional[int] = None
+
+
+Pet = Annotated[Union[Cat, Lizard], Field(discriminator="pet_type")]
+
+
+def test_a_lizard_parses_as_a_lizard() -> None:
+    lizard = construct(Pet, {"petType": "lizard", "scales": 3})
+    assert isinstance(lizard, Lizard) and lizard.scales == 3
+    assert isinstance(construct(Pet, {"petType": "cat", "meows": True}), Cat)
+
+
+def test_an_unknown_tag_keeps_every_field() -> None:
+    dog = construct(Pet, {"petType": "dog", "barks": True})
+    assert type(dog) is StripeObject and dog.to_dict() == {
+        "petType": "dog",
+        "barks": True,
+    }
+
+
+def test_strict_validation_picks_the_same_member() -> None:
+    parsed = TypeAdapter(Pet).validate_python({"petType": "lizard", "scales": 2})
+    assert isinstance(parsed, Lizard)
+
+
+def test_the_neutral_base_class_is_the_same_class() -> None:
+    assert APIModel is StripeModel
