@@ -10,6 +10,13 @@ writes bytecode are recorded with the results, printed as Markdown and written t
 ``benchmarks/results.md``.
 
     python benchmarks/generate_vs_peers.py [--skip-peers] [--quick]
+    python benchmarks/generate_vs_peers.py --realspecs [--quick]
+
+``--realspecs`` measures the real public specs of ``tests/realspecs.lock.json`` instead (fetch
+them with ``scripts/fetch_realspecs.py --benchmark``): for each, codegen's ``generate --spec FILE
+--all`` (cold and warm, run outside any project, as a new user would) and openapi-python-client's
+``generate`` of the same file, in rounds, with the operations each tool generated counted in its
+output. It writes its own section of ``benchmarks/results.md`` and keeps the rest.
 
 codegen is measured cold (an empty, fresh format cache, ``CODEGEN_CACHE_DIR``, for each run)
 and warm (the cache the cold run of the same round filled); the peers cache nothing, so both
@@ -452,6 +459,269 @@ def imports(
     report.contenders += run_rounds("imports", contenders, times)
 
 
+# --- real public specs (--realspecs) ---------------------------------------------------------
+
+OPC_ENDPOINT_FILE = re.compile(r"^def sync_detailed\(", re.MULTILINE)
+CODEGEN_OPERATION_ID = re.compile(r"operation\s+ID\s+``([^`]+)``")
+BOM = b"\xef\xbb\xbf"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+@dataclass
+class RealSpecTask:
+    """One real spec: its file, its operation count, and the contenders that generate it."""
+
+    name: str
+    path: Path
+    operations: int
+    contenders: list[Contender]
+    outputs: dict[str, Path]  # contender key -> output folder
+    generated: dict[str, int] = field(
+        default_factory=dict
+    )  # key -> operations generated
+
+
+def load_realspecs() -> list[tuple[str, Path, str]]:
+    """(name, fetched file, why) of every lock entry, fetched or not (the path says)."""
+    import importlib.util
+
+    loader = importlib.util.spec_from_file_location(
+        "fetch_realspecs", REPO / "scripts" / "fetch_realspecs.py"
+    )
+    assert loader is not None and loader.loader is not None
+    fetch_realspecs = importlib.util.module_from_spec(loader)
+    sys.modules["fetch_realspecs"] = (
+        fetch_realspecs  # its dataclasses look themselves up
+    )
+    loader.loader.exec_module(fetch_realspecs)
+
+    return [
+        (spec.name, fetch_realspecs.fetched_path(spec), spec.why)
+        for spec in fetch_realspecs.load_lock()
+        if fetch_realspecs.is_fetched(spec)
+    ] + [
+        (spec.name, Path(""), "not fetched")
+        for spec in fetch_realspecs.load_lock()
+        if not fetch_realspecs.is_fetched(spec)
+    ]
+
+
+def count_spec_operations(path: Path) -> int:
+    from generator.spec import load_document
+
+    document = load_document(path)
+    return sum(
+        1
+        for item in document.get("paths", {}).values()
+        if isinstance(item, dict)
+        for method in HTTP_METHODS
+        if isinstance(item.get(method), dict)
+    )
+
+
+def codegen_operations(out: Path) -> int:
+    """Distinct operation IDs named in the docstrings of the generated resource methods."""
+    found: set[str] = set()
+    for module in out.rglob("resources/**/*.py"):
+        found.update(CODEGEN_OPERATION_ID.findall(module.read_text(encoding="utf-8")))
+    return len(found)
+
+
+def opc_operations(out: Path) -> int:
+    """openapi-python-client writes one module per endpoint under ``<package>/api/<tag>/``."""
+    return sum(
+        1
+        for module in out.rglob("api/**/*.py")
+        if OPC_ENDPOINT_FILE.search(module.read_text(encoding="utf-8"))
+    )
+
+
+def realspec_task(
+    name: str, path: Path, work: Path, peers: Optional[Peers]
+) -> RealSpecTask:
+    out, cache = work / f"codegen-{name}", work / f"cache-{name}"
+    generate = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "-q",
+        "--spec",
+        str(path),
+        "--all",
+        "--output",
+        str(out),
+        "--package",
+        f"{name}_client",
+    ]
+    outside = work / "outside"  # no pyproject.toml above it: codegen's default settings
+    outside.mkdir(exist_ok=True)
+    env = cache_env(cache)
+    contenders = [
+        Contender(
+            "codegen",
+            f"{name}: generate --all, cold",
+            f"{name}-cold",
+            generate,
+            outside,
+            env,
+            before=remove(out, cache),
+        ),
+        Contender(
+            "codegen",
+            f"{name}: generate --all, warm",
+            f"{name}-warm",
+            generate,
+            outside,
+            env,
+            before=remove(out),
+        ),
+    ]
+    outputs = {f"{name}-cold": out, f"{name}-warm": out}
+    if peers is not None:
+        contenders.append(peers.opc(f"{name}: generate", f"{name}-opc", path))
+        outputs[f"{name}-opc"] = peers.work / f"{name}-opc"
+        data = path.read_bytes()
+        if data.startswith(
+            BOM
+        ):  # it refuses the file; measured again on a copy without it
+            copy = work / f"{name}-nobom{path.suffix}"
+            copy.write_bytes(data[len(BOM) :])
+            key = f"{name}-nobom-opc"
+            contenders.append(
+                peers.opc(f"{name}: generate, the file without its BOM", key, copy)
+            )
+            outputs[key] = peers.work / key
+    return RealSpecTask(name, path, count_spec_operations(path), contenders, outputs)
+
+
+def run_realspecs(args: argparse.Namespace) -> int:
+    times = 1 if args.quick else REPEATS
+    start = conditions()
+    work = Path(tempfile.mkdtemp(prefix="codegen-bench-realspecs-"))
+    tasks: list[RealSpecTask] = []
+    missing: list[str] = []
+    try:
+        peers = None
+        if not args.skip_peers:
+            peers = Peers(
+                ensure_peer(args.peers, *OPC),
+                ensure_peer(args.peers, *DCG),
+                work,
+                work / "unused.json",
+                work / "unused.json",
+            )
+        for name, path, why in load_realspecs():
+            if why == "not fetched":
+                missing.append(name)
+                continue
+            task = realspec_task(name, path, work, peers)
+            run_rounds(name, task.contenders, times)
+            # What the last round left: the warm run's output (the cold run's is the same
+            # tree, removed by the warm run) and each peer run's own folder.
+            for contender in task.contenders:
+                if contender.key.endswith("-opc"):
+                    count = opc_operations(task.outputs[contender.key])
+                else:
+                    count = codegen_operations(task.outputs[f"{name}-warm"])
+                task.generated[contender.key] = count
+            tasks.append(task)
+            for contender in task.contenders:
+                shutil.rmtree(task.outputs[contender.key], ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = render_realspecs(tasks, missing, start, conditions(), times)
+    print(text)
+    if args.results is not None:
+        write_section(args.results, text)
+        log(f"wrote {args.results}")
+    return (
+        0
+        if all(c.result.ok for t in tasks for c in t.contenders if c.tool == "codegen")
+        else 1
+    )
+
+
+def realspec_failure(contender: Contender) -> str:
+    """Why a run failed, in one table cell: the first lines of what it printed."""
+    run = next(r for r in contender.result.runs if not r.ok)
+    if run.timed_out:
+        return run.failure()
+    text = " ".join((run.stderr.strip() or run.stdout.strip()).split())
+    return f"exit {run.returncode}: " + text.replace("|", "\\|")[:160]
+
+
+def render_realspecs(
+    tasks: list[RealSpecTask],
+    missing: list[str],
+    start: dict[str, str],
+    end: dict[str, str],
+    times: int,
+) -> str:
+    lines = [
+        "## Real public specs: codegen and openapi-python-client",
+        "",
+        f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by "
+        f"`benchmarks/generate_vs_peers.py --realspecs{' --quick' if times == 1 else ''}` at "
+        f"commit {git_head()}; {start['cores']} cores, load average {start['load']} before, "
+        f"{end['load']} after; {times} round(s) per spec (codegen cold, codegen warm, "
+        "openapi-python-client, in turn). The specs are those of `tests/realspecs.lock.json` "
+        "(fetch: `scripts/fetch_realspecs.py --benchmark`). *Generated* counts the operations "
+        "found in each output: codegen's methods by the operation ID in their docstrings, "
+        "openapi-python-client's endpoint modules (`api/<tag>/<operation>.py`); the spec's "
+        "count is every method of every path. A failed run (exit status not 0) is marked.",
+        "",
+        "| spec | operations | tool | generated | wall s | peak MB | wall ÷ opc | memory ÷ opc |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for task in tasks:
+        peers_ok = [
+            c for c in task.contenders if c.key.endswith("-opc") and c.result.ok
+        ]
+        opc = peers_ok[0] if peers_ok else None
+        for contender in task.contenders:
+            result = contender.result
+            head = f"| {task.name} | {task.operations} | {contender.task.split(': ', 1)[1]} ({contender.tool}) |"
+            if not result.ok:
+                failure = realspec_failure(contender)
+                lines.append(
+                    f"{head} {task.generated.get(contender.key, 0)} | **failed**: {failure} | | | |"
+                )
+                continue
+            ratio_wall = ratio_memory = ""
+            if opc is not None and contender.tool == "codegen":
+                ratio_wall = _ratios(result, opc.result, "wall_s").show(2, "×")
+                ratio_memory = _ratios(result, opc.result, "peak_mb").show(2, "×")
+            lines.append(
+                f"{head} {task.generated.get(contender.key, 0)} | "
+                f"{_cell(result, 'wall_s', 2)} | {_cell(result, 'peak_mb', 0)} | "
+                f"{ratio_wall} | {ratio_memory} |"
+            )
+    if missing:
+        lines += ["", f"Not fetched, so not measured: {', '.join(missing)}."]
+    lines += [
+        "",
+        f"openapi-python-client {OPC[1]} runs from its venv under `benchmarks/.peers/` with the "
+        "config of the Stripe rows (`literal_enums: true`) and its default post hooks (ruff), "
+        "given the same file codegen reads. codegen runs as `python -m generator generate -q "
+        "--spec FILE --all --output <tmp> --package <name>_client` from a folder with no "
+        "`pyproject.toml` above it; cold removes its cache folder first (black formats every "
+        "file), warm keeps the one the cold run filled.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace the section of ``path`` headed like ``section`` (or append it), keeping the rest."""
+    heading = section.splitlines()[0]
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    parts = re.split(r"^(?=## )", old, flags=re.MULTILINE)
+    kept = [part.rstrip("\n") for part in parts if part.splitlines()[:1] != [heading]]
+    kept = [part for part in kept if part]
+    path.write_text("\n\n".join([*kept, section.rstrip("\n")]) + "\n", encoding="utf-8")
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -487,6 +757,8 @@ def prepare_specs(work: Path) -> Optional[tuple[Path, Path]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.realspecs:
+        return run_realspecs(args)
     # This driver stays small (no spec, no black in memory): the measured commands are its
     # grandchildren, and a lean driver keeps the sampler cheap.
     times = 1 if args.quick else REPEATS
@@ -768,6 +1040,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         action="store_true",
         help="one run per measurement, and skip openapi-python-client on the "
         "whole spec (about 50 s)",
+    )
+    parser.add_argument(
+        "--realspecs",
+        action="store_true",
+        help="the real public specs of tests/realspecs.lock.json instead of Stripe's",
     )
     parser.add_argument(
         "--peers",
