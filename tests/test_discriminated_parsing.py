@@ -50,3 +50,20 @@ def test_strict_validation_picks_the_same_member() -> None:
 
 def test_the_neutral_base_class_is_the_same_class() -> None:
     assert APIModel is StripeModel
+
+
+class Dog(APIModel):
+    name: str
+    barks: Optional[bool] = None
+
+
+class Fish(APIModel):
+    name: str
+    fins: int
+
+
+def test_an_untagged_object_goes_to_the_member_it_fits() -> None:
+    pets = Union[Dog, Fish]
+    assert isinstance(construct(pets, {"name": "Rex", "barks": True}), Dog)
+    assert isinstance(construct(pets, {"name": "Nemo", "fins": 3}), Fish)
+    assert type(construct(pets, {"fins": 3})) is StripeObject  # no required name
