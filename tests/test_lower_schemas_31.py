@@ -401,3 +401,45 @@ def test_an_unknown_defs_value_is_refused_with_its_pointer() -> None:
     with pytest.raises(CodegenError) as caught:
         lower(spec(ref("Order"), schemas, version="3.1.0"))
     assert caught.value.pointer.startswith("/components/schemas/Order/$defs")
+
+
+def test_examples_and_content_encoding_are_accepted() -> None:
+    response = {
+        "type": "object",
+        "examples": [{"photo": "aGk="}],
+        "properties": {
+            "photo": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "contentMediaType": "image/png",
+                "examples": ["aGk="],
+            }
+        },
+    }
+    api = lower(spec(response, version="3.1.0"))
+    returned = response_type(api)
+    assert isinstance(returned, ir.ModelRef)
+    assert field(model(api, returned.name), "photo").type == ir.STR  # base64 text
+
+
+def test_a_content_media_type_string_is_a_file_part() -> None:
+    document = spec({}, version="3.1.0")
+    operation = document["paths"]["/things"].pop("get")
+    operation["requestBody"] = {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "photo": {"type": "string", "contentMediaType": "image/png"},
+                        "note": {"type": "string"},
+                    },
+                }
+            }
+        }
+    }
+    document["paths"]["/things"]["post"] = operation
+    (lowered,) = lower(document).operations
+    assert lowered.body is not None
+    types = {f.wire_name: f.type for f in lowered.body.fields}
+    assert types == {"photo": ir.Primitive("bytes"), "note": ir.STR}
