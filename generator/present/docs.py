@@ -44,6 +44,10 @@ class DocsPage:
     errors: str
     server: str
     example: str
+    header_rows: tuple[Row, ...] = ()
+    cookie_rows: tuple[Row, ...] = ()
+    # how the body's fields are sent, a sentence ("" without a body)
+    body_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,12 +241,15 @@ class Site:
             errors=error,
             server=op.server or self.api.base_url,
             example=self.example(op),
+            header_rows=self._payload_rows(op.headers),
+            cookie_rows=self._payload_rows(op.cookies),
+            body_note=_body_note(op.body),
         )
 
     def example(self, op: ir.Operation) -> str:
         """A Python call: required arguments, plus the richest nested object and metadata."""
         arguments = [python_literal(f"{p.wire_name}_id") for p in op.path_params]
-        for payload in (op.query, op.body):
+        for payload in (op.query, op.body, op.headers, op.cookies):
             if payload is None:
                 continue
             showcase = self._showcase(payload)
@@ -375,6 +382,31 @@ class Site:
             for a in self.api.aliases
         ]
         return Models(tuple(sorted(sections, key=lambda s: s.name)))
+
+
+def _body_note(body: Optional[ir.Payload]) -> str:
+    """What the docs page says of how a body is sent: Stripe's bracket spelling for forms,
+    the media types a caller may choose, those not generated."""
+    if body is None:
+        return ""
+    if body.kind in ("form", "multipart"):
+        note = "Nested fields are shown with dots (`card.number` is sent as `card[number]`)."
+    elif body.whole:
+        note = "The body is one argument, `body`."
+    else:
+        note = "Nested fields are shown with dots."
+    if body.content_types:
+        choices = ", ".join(f"`{m}`" for m in body.content_types)
+        note += (
+            f" `{body.content_type_argument}=` chooses the media type: {choices}"
+            " (the first by default)."
+        )
+    if body.unoffered:
+        note += " Also accepted by the API, not sent by the client: " + ", ".join(
+            f"`{m}`" for m in body.unoffered
+        )
+        note += "."
+    return note
 
 
 def _lead(op: ir.Operation) -> str:

@@ -45,8 +45,13 @@ RUNTIME_DEFAULT_STYLE = "deepObject"
 """The style ``encode_params`` uses for a parameter its ``styles`` do not list."""
 
 
-def call_options(method: str) -> tuple[str, ...]:
-    """The per-call options of an operation with HTTP `method`, in ``RequestOptions`` order."""
+def call_options(
+    method: str, profile: str = "stripe", *, idempotency: bool = False
+) -> tuple[str, ...]:
+    """The per-call options of an operation with HTTP `method`, in ``RequestOptions`` order
+    (those of the ``profile``'s client: ``naming.call_option_names``)."""
+    if profile != "stripe":
+        return naming.call_option_names(profile, method, idempotency=idempotency)
     if method.lower() in IDEMPOTENT_METHODS:
         return naming.CALL_OPTIONS
     return tuple(name for name in naming.CALL_OPTIONS if name != "idempotency_key")
@@ -338,7 +343,7 @@ RUNTIME_MEDIA_TYPES = frozenset(
 """Media types the runtime sends without being told: JSON, text, bytes."""
 
 
-def operation_docstring(operation: ir.Operation) -> str:
+def operation_docstring(operation: ir.Operation, profile: str = "stripe") -> str:
     parts = [operation.doc or operation.summary or operation.operation_id]
     parts.append(
         f"``{operation.method.upper()} {operation.path}`` (operation ID"
@@ -346,10 +351,8 @@ def operation_docstring(operation: ir.Operation) -> str:
     )
     arguments = [(p.name, p.doc) for p in operation.path_params]
     for payload in payloads(operation):
-        where = {"header": " (header)", "cookie": " (cookie)"}.get(payload.kind, "")
         arguments += [
-            (name, f.doc + where if f.doc.strip() else "")
-            for name, f in payload.arguments_and_fields
+            (name, _located_doc(payload, f)) for name, f in payload.arguments_and_fields
         ]
     body = operation.body
     if body is not None and body.content_types:
@@ -369,7 +372,9 @@ def operation_docstring(operation: ir.Operation) -> str:
         parts.append("Args:\n" + "\n".join(documented))
     if body is not None:
         parts += _body_notes(body)
-    options = ", ".join(f"``{name}``" for name in call_options(operation.method))
+    options = ", ".join(
+        f"``{name}``" for name in call_options(operation.method, profile)
+    )
     parts.append(f"Per-call options ({options}) are those of ``RequestOptions``.")
     if operation.pagination is not None:
         parts.append(
@@ -383,6 +388,14 @@ def operation_docstring(operation: ir.Operation) -> str:
             )
         )
     return docstring("\n\n".join(parts), indent="        ")
+
+
+def _located_doc(payload: ir.Payload, field: ir.Field) -> str:
+    """An argument's doc; a header or cookie parameter's says which one it is sent as."""
+    if payload.kind not in ("header", "cookie"):
+        return field.doc
+    where = f"({payload.kind} ``{field.wire_name}``)"
+    return f"{where} {field.doc}" if field.doc.strip() else where
 
 
 def _body_notes(body: ir.Payload) -> list[str]:
@@ -449,7 +462,9 @@ class MethodView:
         return def_returns(METHOD_INDENT, self.returns)
 
 
-def method_view(operation: ir.Operation, *, awaitable: bool) -> MethodView:
+def method_view(
+    operation: ir.Operation, *, awaitable: bool, profile: str = "stripe"
+) -> MethodView:
     positional = tuple(
         ArgumentView(p.name, annotation(p.type), None) for p in operation.path_params
     )
@@ -477,7 +492,7 @@ def method_view(operation: ir.Operation, *, awaitable: bool) -> MethodView:
         positional=positional,
         keywords=keywords,
         returns=returns,
-        docstring=operation_docstring(operation),
+        docstring=operation_docstring(operation, profile),
         send=send,
         response_constant=(
             page_constant(operation) if paged else response_constant(operation)
@@ -577,7 +592,9 @@ def raw_class_views(resource: ir.Resource) -> tuple[RawClassView, RawClassView]:
     return views[0], views[1]
 
 
-def class_views(resource: ir.Resource) -> tuple[ClassView, ClassView]:
+def class_views(
+    resource: ir.Resource, profile: str = "stripe"
+) -> tuple[ClassView, ClassView]:
     """The sync class of a resource and its awaitable twin."""
     dotted = ".".join(resource.path)
     views = []
@@ -602,7 +619,8 @@ def class_views(resource: ir.Resource) -> tuple[ClassView, ClassView]:
                     for attribute, class_name in resource.children
                 ),
                 methods=tuple(
-                    method_view(op, awaitable=awaitable) for op in resource.operations
+                    method_view(op, awaitable=awaitable, profile=profile)
+                    for op in resource.operations
                 ),
             )
         )

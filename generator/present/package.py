@@ -159,7 +159,7 @@ def files(api: ir.Api, package: str) -> list[File]:
             Template(
                 f"{package}/resources/{group.name}.py",
                 "package/resources/group.py.jinja",
-                resource_context(group),
+                resource_context(group, api.profile),
                 top,
             )
         )
@@ -169,10 +169,12 @@ def files(api: ir.Api, package: str) -> list[File]:
 # --- per-template contexts ----------------------------------------------------------------------
 
 
-def resource_context(group: ir.Group) -> dict[str, Any]:
+def resource_context(group: ir.Group, profile: str = "stripe") -> dict[str, Any]:
     """The resource module of a group: per resource, a sync class, its awaitable twin and
     the ``with_raw_response`` views of both."""
-    classes = [view for r in group.resources for view in operations.class_views(r)]
+    classes = [
+        view for r in group.resources for view in operations.class_views(r, profile)
+    ]
     raw_classes = [
         view for r in group.resources for view in operations.raw_class_views(r)
     ]

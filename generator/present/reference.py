@@ -333,7 +333,8 @@ def operation_data(
         "call": op.call,
         "path_params": path_params,
         "query": payload(op.query),
-        "body": payload(op.body),
+        # the form encodes form bodies only (see _try_note)
+        "body": payload(op.body) if op.body and op.body.kind in FORM_KINDS else None,
     }
     data["models"] = {name: schema.models[name] for name in sorted(schema.models)}
     return data
@@ -361,6 +362,13 @@ class PayloadDoc:
     title: str
     media_type: str
     fields: tuple[FieldDoc, ...]
+    bracketed: bool = False  # a form body: the page explains the bracket spelling
+    note: str = ""  # how else it is sent (a JSON body, a choice of media types)
+
+    @property
+    def parameters(self) -> bool:
+        """Query, header or cookie parameters: no media type to show."""
+        return self.media_type in ("query", "header", "cookie")
 
 
 @dataclass(frozen=True)
@@ -381,6 +389,9 @@ class ReferencePage:
     error: str
     server: str
     data_json: str  # already escaped for a <script type="application/json">
+    # what the Try-it form leaves out (a JSON, text or binary body; header and cookie
+    # parameters), "" when it sends the whole request
+    try_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -478,8 +489,18 @@ def operation_page(
                 "Body parameters",
                 op.body.media_type,
                 docs.fields(op.body.fields, 1, ()),
+                bracketed=op.body.kind in FORM_KINDS,
+                note=_body_note(op.body),
             )
         )
+    for title, extra in (
+        ("Header parameters", op.headers),
+        ("Cookie parameters", op.cookies),
+    ):
+        if extra is not None:
+            payloads.append(
+                PayloadDoc(title, extra.kind, docs.fields(extra.fields, 1, ()))
+            )
     response = (
         "file (binary)" if op.response.type is None else type_label(op.response.type)
     )
@@ -500,6 +521,51 @@ def operation_page(
         error=type_label(op.error) if op.error else "none declared",
         server=op.server or api.base_url,
         data_json=script_json(operation_data(components, group, op, package)),
+        try_note=_try_note(op),
+    )
+
+
+FORM_KINDS = frozenset({"form", "multipart"})
+"""Bodies the Try-it form encodes (``reference.js``): form fields, with brackets."""
+
+
+def _body_note(body: ir.Payload) -> str:
+    """How a body other than a form is sent, as plain text for the page."""
+    notes = []
+    if body.whole:
+        notes.append("The body is one value: the argument body.")
+    if body.content_types:
+        notes.append(
+            f"{body.content_type_argument}= chooses the media type: "
+            + ", ".join(body.content_types)
+            + " (the first by default)."
+        )
+    if body.unoffered:
+        notes.append(
+            "Also accepted by the API, not sent by the client: "
+            + ", ".join(body.unoffered)
+            + "."
+        )
+    return " ".join(notes)
+
+
+def _try_note(op: ir.Operation) -> str:
+    """What the Try-it form does not send, said on the page (the form sends path and query
+    parameters and form bodies)."""
+    left = []
+    if op.body is not None and op.body.kind not in FORM_KINDS:
+        left.append(f"the {op.body.media_type} body")
+    if op.headers is not None:
+        left.append("header parameters")
+    if op.cookies is not None:
+        left.append("cookie parameters")
+    if not left:
+        return ""
+    verb = "is" if len(left) == 1 and left[0].endswith("body") else "are"
+    return (
+        "This form sends path and query parameters and form bodies only: "
+        + " and ".join(left)
+        + f" {verb} left out; use the Python client to send them."
     )
 
 
