@@ -226,6 +226,28 @@ def test_multipart_array_of_files_and_part_types() -> None:
     assert body.part_types == (("meta", "application/json"),)
 
 
+def test_generic_multipart_objects_are_json_parts() -> None:
+    """OpenAPI's default content type of an object part is application/json."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "meta": {"type": "object", "properties": {"a": {"type": "integer"}}},
+            "items": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"b": {"type": "string"}}},
+            },
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "text": {"type": "string"},
+        },
+    }
+    body = lower_one(spec_of(body_of({"multipart/form-data": {"schema": schema}}))).body
+    assert body is not None
+    assert body.part_types == (
+        ("meta", "application/json"),
+        ("items", "application/json"),
+    )
+
+
 def test_free_form_form_body_is_refused() -> None:
     schema = {"type": "object", "additionalProperties": {"type": "string"}}
     error = refused(

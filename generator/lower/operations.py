@@ -546,10 +546,8 @@ def _body(
     styles = tuple(
         (f.wire_name, _encoding_style(ctx, found, f, encoding)) for f in model.fields
     )
-    part_types = tuple(
-        (wire, str(encoding[wire].contentType))
-        for wire in (f.wire_name for f in model.fields)
-        if found.kind == "multipart" and wire in encoding and encoding[wire].contentType
+    part_types = (
+        _part_types(ctx, model.fields, encoding) if found.kind == "multipart" else ()
     )
     return ir.Payload(
         model=name if found.kind in STRUCTURED_KINDS else "",
@@ -566,6 +564,32 @@ def _body(
             content_type_argument(names) if found.content_types else ""
         ),
     )
+
+
+def _part_types(
+    ctx: Context, fields: Sequence[ir.Field], encoding: dict[str, Any]
+) -> tuple[tuple[str, str], ...]:
+    """The content types of multipart parts: the encoding object's ``contentType``; for
+    a generic spec, an object (or a list of objects) without one is JSON, as OpenAPI says
+    (Stripe's spec spells them with brackets, as its API reads them)."""
+    found = []
+    for field in fields:
+        declared = encoding.get(field.wire_name)
+        if declared is not None and declared.contentType:
+            found.append((field.wire_name, str(declared.contentType)))
+        elif ctx.profile != "stripe" and _holds_objects(ctx, field.type):
+            found.append((field.wire_name, "application/json"))
+    return tuple(found)
+
+
+def _holds_objects(ctx: Context, expr: ir.TypeExpr) -> bool:
+    kind = _value_kind(ctx, expr)
+    if kind == "array":
+        inner = expr.inner if isinstance(expr, ir.Nullable) else expr
+        return (
+            isinstance(inner, ir.ListType) and _value_kind(ctx, inner.item) == "object"
+        )
+    return kind == "object"
 
 
 def _body_model(ctx: Context, found: _Body, name: str) -> ir.Model:

@@ -224,6 +224,15 @@ SPEC: Dict[str, Any] = {
                 "responses": _ok(),
             }
         },
+        "/tags": {
+            "put": {
+                "operationId": "setTags",
+                "requestBody": {
+                    "content": {"application/json": {"schema": _STRINGS}},
+                },
+                "responses": _ok(),
+            }
+        },
         "/notes": {
             "post": {
                 "operationId": "addNote",
@@ -331,7 +340,9 @@ def test_generated_package_passes_mypy_strict(package_root: Path) -> None:
         "client.pets.replace(\n    5, name='Rex', content_type='application/x-www-form-urlencoded'\n)\n"
         "client.pets.photos(3, photos=[b'1', b'2'], meta={'w': 2})\n"
         "client.pets.avatar.update(7, body=b'png', content_type='image/jpeg')\n"
-        "client.notes.create(body='hello')\n",
+        "client.notes.create(body='hello')\n"
+        "client.tags.update()\n"
+        "client.tags.update(body=['a'])\n",
         encoding="utf-8",
     )
     run = subprocess.run(
@@ -480,3 +491,15 @@ def test_query_styles_and_header_array(
     assert (
         "accept" in sent.headers
     )  # the spec's Accept parameter is ignored, as OpenAPI says
+
+
+def test_optional_array_body_is_left_out_when_not_given(
+    pets: types.ModuleType, server: ScriptedServer
+) -> None:
+    server.script(Reply(body={"id": 1}), Reply(body={"id": 1}))
+    with _client(pets, server) as client:
+        client.tags.update()
+        client.tags.update(body=["a", "b"])
+    first, second = server.requests
+    assert first.body == b"" and "content-type" not in first.headers
+    assert json.loads(second.body) == ["a", "b"]
