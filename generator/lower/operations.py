@@ -570,13 +570,15 @@ def _part_types(
     ctx: Context, fields: Sequence[ir.Field], encoding: dict[str, Any]
 ) -> tuple[tuple[str, str], ...]:
     """The content types of multipart parts: the encoding object's ``contentType``; for
-    a generic spec, an object (or a list of objects) without one is JSON, as OpenAPI says
+    a generic spec, an object (or a list of objects) without one or a style is JSON, as OpenAPI says
     (Stripe's spec spells them with brackets, as its API reads them)."""
     found = []
     for field in fields:
         declared = encoding.get(field.wire_name)
         if declared is not None and declared.contentType:
             found.append((field.wire_name, str(declared.contentType)))
+        elif declared is not None and (declared.style or declared.explode is not None):
+            continue  # the spec spells it with a style (deepObject: brackets)
         elif ctx.profile != "stripe" and _holds_objects(ctx, field.type):
             found.append((field.wire_name, "application/json"))
     return tuple(found)
