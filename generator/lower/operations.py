@@ -570,8 +570,8 @@ def _part_types(
     ctx: Context, fields: Sequence[ir.Field], encoding: dict[str, Any]
 ) -> tuple[tuple[str, str], ...]:
     """The content types of multipart parts: the encoding object's ``contentType``; for
-    a generic spec, an object (or a list of objects) without one or a style is JSON, as OpenAPI says
-    (Stripe's spec spells them with brackets, as its API reads them)."""
+    a generic spec, an object (or a list of objects) without one or a style is JSON, as
+    OpenAPI says (Stripe's spec spells them with brackets, as its API reads them)."""
     found = []
     for field in fields:
         declared = encoding.get(field.wire_name)
