@@ -331,13 +331,15 @@ class Response:
 
     @property
     def empty(self) -> bool:
-        """No body (``204``, or a response without content): the call returns None."""
-        return self.type == Primitive("None") and not self.media_type
+        """No body (``204``, or a response without content, ``media_type`` ""): lowered
+        as a binary body (the call gets ``b""``) until the runtime returns None for it."""
+        return self.type is None and not self.media_type
 
     @property
     def text(self) -> bool:
-        """A ``text/*`` body, returned as ``str`` (decoded, not parsed as JSON)."""
-        return self.type == STR and self.media_type.lower().startswith("text/")
+        """A ``text/*`` body: lowered as a binary body (``bytes``) until the runtime
+        decodes text; its schema is a string."""
+        return self.type is None and self.media_type.lower().startswith("text/")
 
 
 @dataclass(frozen=True)

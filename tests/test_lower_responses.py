@@ -1,5 +1,5 @@
 """Responses of any OpenAPI spec to IR (issue 14): which response is the success, its body
-(JSON, ``+json``, text, files, ``*/*``, none), ``$ref`` to components/responses, and the
+(JSON, ``+json``; text, files, ``*/*`` and none are binary, marked ``text``/``empty``), ``$ref`` to components/responses, and the
 error body of generic specs."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_an_exact_2xx_code_wins_over_default() -> None:
             "201": body("text/plain", {"type": "string"}),
         }
     ).response
-    assert response.type == ir.STR and response.text
+    assert response.binary and response.text and response.media_type == "text/plain"
 
 
 @pytest.mark.parametrize(
@@ -81,10 +81,9 @@ def test_a_file_and_star_star() -> None:
     assert isinstance(structured.type, ir.ModelRef)
 
 
-def test_no_content_returns_none() -> None:
+def test_no_content_is_marked_empty() -> None:
     response = lower({"204": {"description": "gone"}}).response
-    assert response.empty and not response.binary
-    assert response.type == ir.Primitive("None")
+    assert response.empty and response.binary and not response.text
 
 
 def test_json_without_a_schema_is_any() -> None:
@@ -137,7 +136,7 @@ def test_stripe_errors_come_from_default_only() -> None:
     assert lower(responses).error == ir.ModelRef("Problem")
 
 
-def test_no_success_response_returns_none_for_generic_specs() -> None:
+def test_no_success_response_is_empty_for_generic_specs() -> None:
     responses = {"400": {"description": "bad"}, "404": {"description": "missing"}}
     assert lower(responses).response.empty
     with pytest.raises(CodegenError, match="no 2xx response"):

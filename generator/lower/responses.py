@@ -2,9 +2,10 @@
 
 The successful response is the first 2xx status the spec declares (``200``, ``201``, ...,
 then the range ``2XX``), else ``default``. Its body is JSON (``application/json`` or any
-``+json`` type) parsed into a type, text (``text/*``) as ``str``, a file (anything else,
-``*/*`` included, unless its schema is an object or array) as bytes, and no content (``204``)
-as None. A ``$ref`` to ``components/responses`` is followed.
+``+json`` type) parsed into a type; text (``text/*``), a file (anything else, ``*/*``
+included, unless its schema is an object or array) and no content (``204``) are binary bodies
+for now, told apart by ``ir.Response.text`` and ``ir.Response.empty`` (the runtime returns
+``bytes`` for all three). A ``$ref`` to ``components/responses`` is followed.
 
 Errors: Stripe's spec describes its error envelope as the ``default`` response. For any other
 spec the error body is the JSON schema of ``default``, else of the first 4xx/5xx response
@@ -25,8 +26,9 @@ from .schemas import lower
 from .selection import RawOperation
 
 RESPONSE_PREFIX = "#/components/responses/"
-NO_CONTENT = ir.Primitive("None")
-"""The type of a response without a body (``204``): the call returns None."""
+NO_CONTENT = None
+"""The type of a response without a body (``204``; ``ir.Response.empty``): binary, as
+before, until the runtime returns None for it."""
 
 
 def is_json(media_type: str) -> bool:
@@ -115,9 +117,7 @@ def lower_response(ctx: Context, raw: RawOperation, stem: str) -> ir.Response:
         hint = naming.inline_hint(stem, "response")
         expr = lower(ctx.response_side(), schema, media_pointer + "/schema", hint=hint)
         return ir.Response(expr, media_type, doc)
-    if _is_text(media_type):
-        return ir.Response(ir.STR, media_type, doc)
-    return ir.Response(None, media_type, doc)
+    return ir.Response(None, media_type, doc)  # a file, or text (``ir.Response.text``)
 
 
 def _structured(ctx: Context, schema: Any) -> bool:
