@@ -13,6 +13,7 @@ packages (one process shares the analysis of httpx and pydantic: ~4x faster than
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 import re
@@ -295,19 +296,10 @@ def test_round_trip_sample(
     api = RealSpecServer(spec)
     ops = operations(spec, api.examples)
     with serving(api) as server:
-        usable, harness = accepted_references(api, ops, server.url)
-        assert harness == [], "the harness's own requests were rejected:\n" + "\n".join(
-            harness
-        )
-        chosen = sample([op for op, _, _ in usable], SAMPLE_SIZE)
-        by_op = {id(op): (values, path) for op, values, path in usable}
+        chosen, by_op = checked_sample(api, ops, server.url, SAMPLE_SIZE)
         client_class = client_module.Client
-        options: dict[str, Any] = {"base_url": server.url}
-        options.update(client_credentials(client_class))
-        if "max_retries" in _parameters(client_class):
-            options["max_retries"] = 0
         failures = []
-        with client_class(**options) as client:
+        with client_class(**client_options(client_class, server.url)) as client:
             for op in chosen:
                 values, expected_path = by_op[id(op)]
                 failure = call_once(api, client, package, op, values, expected_path)
@@ -320,6 +312,122 @@ def test_round_trip_sample(
         f"{len(failures)} of {len(chosen)} sampled calls failed (kinds {kinds}):\n"
         + "\n".join(failures)
     )
+
+
+def checked_sample(
+    api: RealSpecServer, ops: list[Operation], base_url: str, size: int
+) -> tuple[list[Operation], dict[int, tuple[list[Any], str]]]:
+    """The sample, once every reference request was accepted (so the harness is right)."""
+    usable, harness = accepted_references(api, ops, base_url)
+    assert harness == [], "the harness's own requests were rejected:\n" + "\n".join(
+        harness
+    )
+    assert len(usable) >= 0.8 * len(
+        ops
+    ), f"only {len(usable)} of {len(ops)} operations have a body this harness can send"
+    chosen = sample([op for op, _, _ in usable], size)
+    return chosen, {id(op): (values, path) for op, values, path in usable}
+
+
+def client_options(client_class: type, base_url: str) -> dict[str, Any]:
+    options: dict[str, Any] = {"base_url": base_url}
+    options.update(client_credentials(client_class))
+    if "max_retries" in _parameters(client_class):
+        options["max_retries"] = 0
+    return options
+
+
+ASYNC_SAMPLE_SIZE = 5
+
+
+@pytest.mark.parametrize(
+    "name, client_module",
+    [(name, name) for name in sorted(SPECS)],
+    indirect=["client_module"],
+)
+def test_round_trip_async_sample(
+    generated: dict[str, Generated], client_module: ModuleType, name: str
+) -> None:
+    """The first calls of the same sample through ``AsyncClient``."""
+    package = generated[name]
+    spec = load_document(package.spec_file)
+    api = RealSpecServer(spec)
+    ops = operations(spec, api.examples)
+    failures: list[str] = []
+    with serving(api) as server:
+        chosen, by_op = checked_sample(api, ops, server.url, ASYNC_SAMPLE_SIZE)
+        client_class = client_module.AsyncClient
+
+        async def calls() -> None:
+            options = client_options(client_class, server.url)
+            async with client_class(**options) as client:
+                for op in chosen:
+                    values, expected_path = by_op[id(op)]
+                    failure = await async_call_once(
+                        api, client, package, op, values, expected_path
+                    )
+                    if failure:
+                        failures.append(f"{op.operation_id}: {failure}")
+
+        asyncio.run(calls())
+    assert failures == [], f"{len(failures)} of {len(chosen)} async calls failed:\n" + (
+        "\n".join(failures)
+    )
+
+
+async def async_call_once(
+    api: RealSpecServer,
+    client: Any,
+    package: Generated,
+    op: Operation,
+    values: list[Any],
+    expected_path: str,
+) -> Optional[str]:
+    call = package.calls.get((op.method.upper(), op.path))
+    if call is None:
+        return "not in `codegen list`"
+    try:
+        method = resolve_call(client, call)
+    except AttributeError as error:
+        return f"{call}: {error}"
+    positional, keywords, problems = bound_call(method, op, values)
+    if problems:
+        return f"{call}: " + "; ".join(problems)
+    count = len(api.received)
+    try:
+        result = await method(*positional, **keywords)
+    except Exception as error:  # reported with what the server said
+        return described_failure(api, count, call, error)
+    return received_problems(api, count, call, op, values, expected_path, result)
+
+
+def described_failure(
+    api: RealSpecServer, count: int, call: str, error: Exception
+) -> str:
+    said = api.received[count] if len(api.received) > count else None
+    server = f" [server: {'; '.join(said.errors)}]" if said and said.errors else ""
+    return f"{call} raised {type(error).__name__}: {str(error)[:400]}{server}"
+
+
+def received_problems(
+    api: RealSpecServer,
+    count: int,
+    call: str,
+    op: Operation,
+    values: list[Any],
+    expected_path: str,
+    result: Any,
+) -> Optional[str]:
+    """What the server saw of one call that returned, compared with what it was given."""
+    seen = api.received[count:]
+    if len(seen) != 1:
+        return f"{call} made {len(seen)} requests"
+    problems = wire_problems(op, values, seen[0], expected_path)
+    if seen[0].errors:
+        problems = seen[0].errors + problems
+    if result is None and _has_json_response(api, op):
+        problems.append("returned None for a JSON response")
+    return "; ".join(problems) or None
 
 
 def _parameters(function: Any) -> set[str]:
@@ -350,18 +458,8 @@ def call_once(
     try:
         result = method(*positional, **keywords)
     except Exception as error:  # reported with what the server said
-        said = api.received[count:] and api.received[count]
-        server = f" [server: {'; '.join(said.errors)}]" if said and said.errors else ""
-        return f"{call} raised {type(error).__name__}: {str(error)[:400]}{server}"
-    seen = api.received[count:]
-    if len(seen) != 1:
-        return f"{call} made {len(seen)} requests"
-    problems = wire_problems(op, values, seen[0], expected_path)
-    if seen[0].errors:
-        problems = seen[0].errors + problems
-    if result is None and _has_json_response(api, op):
-        problems.append("returned None for a JSON response")
-    return "; ".join(problems) or None
+        return described_failure(api, count, call, error)
+    return received_problems(api, count, call, op, values, expected_path, result)
 
 
 def _has_json_response(api: RealSpecServer, op: Operation) -> bool:
