@@ -164,3 +164,12 @@ def _op(security: Any) -> Any:
     raw = Raw()
     setattr(raw, "security", security)
     return raw
+
+
+def test_idempotency_header_is_stripes_or_configured() -> None:
+    from generator.lower.security import idempotency_header
+
+    assert idempotency_header("stripe", AuthNames()) == "Idempotency-Key"
+    assert idempotency_header("generic", AuthNames()) is None
+    configured = AuthNames(idempotency_header="X-Idempotency-Key")
+    assert idempotency_header("generic", configured) == "X-Idempotency-Key"

@@ -16,7 +16,12 @@ from .oas import Document
 from .operations import lower_operation
 from .pagination import page_shape
 from .profile import STRIPE
-from .security import AuthNames, lower_security, operation_security
+from .security import (
+    AuthNames,
+    idempotency_header,
+    lower_security,
+    operation_security,
+)
 from .schemas import lower
 from .selection import RawOperation
 
@@ -85,6 +90,7 @@ def lower_api(
         profile=profile,
         security_schemes=security.schemes,
         security=security.default,
+        idempotency_header=idempotency_header(profile, auth),
     )
 
 

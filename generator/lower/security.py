@@ -30,6 +30,8 @@ from .profile import STRIPE
 
 SCHEMES_POINTER = json_pointer("components", "securitySchemes")
 
+STRIPE_IDEMPOTENCY_HEADER = "Idempotency-Key"
+
 STRIPE_SCHEME = ir.SecurityScheme(
     key="api_key",
     kind="bearer",
@@ -49,6 +51,7 @@ class AuthNames:
     """
 
     env_prefix: Optional[str] = None
+    idempotency_header: Optional[str] = None  # generic profile: sent on POSTs when set
     arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     env_vars: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -284,3 +287,8 @@ def _requirement(raw: Any, pointer: str, security: Security) -> ir.SecurityRequi
     if () in alternatives:  # credentials optional: sent when configured, else none
         alternatives = [a for a in alternatives if a] + [()]
     return tuple(alternatives)
+
+
+def idempotency_header(profile: str, names: AuthNames) -> Optional[str]:
+    """The header of POSTs' idempotency keys: Stripe's, or the configured one (or None)."""
+    return STRIPE_IDEMPOTENCY_HEADER if profile == STRIPE else names.idempotency_header
