@@ -253,3 +253,13 @@ def test_a_get_answering_an_array_is_a_collection_list() -> None:
     assert _calls({"/balance": {"get": _op("getBalance")}}) == {
         "getBalance": "balance.retrieve"
     }
+
+
+def test_a_2xx_range_response_is_read_for_naming() -> None:
+    """A ``2XX`` key (no status code of its own) does not stop the path rules."""
+    array = {"type": "array", "items": _object()}
+    ranged = {
+        "responses": {"2XX": ok_response(array)["200"]},
+        "operationId": "listPets",
+    }
+    assert _calls({"/pets": {"get": ranged}}) == {"listPets": "pets.list"}

@@ -8,7 +8,18 @@ asyncio is imported on first use: it takes long to import and only this client n
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, cast
+from typing import (
+    Any,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    cast,
+)
 
 import httpx
 
@@ -146,6 +157,11 @@ class AsyncAPIClient(BaseAPIClient):
         files: Optional[Dict[str, Any]] = None,
         base_url: Optional[str] = None,
         options: Optional[RequestOptions] = None,
+        json: object = NOT_GIVEN,
+        content: Union[bytes, str, None] = None,
+        content_type: Optional[str] = None,
+        headers: Optional[Sequence[Tuple[str, str]]] = None,
+        cookies: Optional[Sequence[Tuple[str, str]]] = None,
     ) -> T:
         """Send one API call, retrying as configured, and parse its response.
 
@@ -164,6 +180,11 @@ class AsyncAPIClient(BaseAPIClient):
             files,
             base_url,
             options if options is not None else NO_OPTIONS,
+            json=json,
+            content=content,
+            content_type=content_type,
+            headers=headers,
+            cookies=cookies,
         )
         retries = 0
         while True:
@@ -174,12 +195,12 @@ class AsyncAPIClient(BaseAPIClient):
                 delay = self._retry_after_failure(call, retries, exc)
                 reason = type(exc).__name__
             else:
-                headers = self._redact_headers(response.headers, call)
-                log_response(call.request, response.status_code, headers)
+                received = self._redact_headers(response.headers, call)
+                log_response(call.request, response.status_code, received)
                 if response.is_success:
-                    return self._success(call, response, content, headers)
+                    return self._success(call, response, content, received)
                 delay = self._retry_after_error(
-                    call, retries, response, content, headers
+                    call, retries, response, content, received
                 )
                 reason = f"HTTP {response.status_code}"
             retries += 1

@@ -16,17 +16,29 @@ import math
 import os
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from contextvars import ContextVar
-from typing import Any, Dict, Generic, List, Optional, Tuple, TypeVar, Union, cast
+from typing import (
+    Any,
+    Dict,
+    Generic,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+)
 
 import httpx
 
+from ._bodies import cookie_header, merged_json, request_body
 from ._constants import API_VERSION, BASE_URL, VERSION
 from ._deadlines import attempt_seconds, bounded_timeouts
 from ._encoding import merged_pairs, urlencode_pairs
-from ._logs import IMPORT_NAME, REDACTED, redact_library_logs
+from ._profile import profile_headers
+from ._logs import IMPORT_NAME, redact, redact_headers, redact_library_logs
 from ._options import (
     API_KEY_ENV_VAR,
     NO_OPTIONS,
@@ -295,8 +307,14 @@ class BaseAPIClient:
         files: Optional[Dict[str, Any]],
         base_url: Optional[str],
         options: RequestOptions,
+        *,
+        json: object = NOT_GIVEN,
+        content: Union[bytes, str, None] = None,
+        content_type: Optional[str] = None,
+        headers: Optional[Sequence[Tuple[str, str]]] = None,
+        cookies: Optional[Sequence[Tuple[str, str]]] = None,
     ) -> Call[T]:
-        """The request of one call, sent unchanged by every attempt, and its limits."""
+        """The request of one call (see `SyncAPIClient.request`) and its limits."""
         timeout = self._timeout if options.timeout is None else options.timeout
         api_key = (
             self._api_key
@@ -309,7 +327,12 @@ class BaseAPIClient:
         if options.extra_query:
             query = merged_pairs(query or [], options.extra_query)
         if options.extra_body:
-            form = merged_pairs(form or [], options.extra_body)
+            if not isinstance(json, NotGiven):
+                json = merged_json(json, options.extra_body)
+            elif content is not None:
+                raise TypeError("extra_body cannot be added to a raw content body")
+            else:
+                form = merged_pairs(form or [], options.extra_body)
         request = self._build_request(
             http_client,
             method,
@@ -321,6 +344,11 @@ class BaseAPIClient:
             options,
             timeout,
             api_key,
+            json=json,
+            content=content,
+            content_type=content_type,
+            headers=headers,
+            cookies=cookies,
         )
         return Call(
             request=request,
@@ -348,6 +376,12 @@ class BaseAPIClient:
         options: RequestOptions,
         timeout: Union[float, httpx.Timeout],
         api_key: str,
+        *,
+        json: object = NOT_GIVEN,
+        content: Union[bytes, str, None] = None,
+        content_type: Optional[str] = None,
+        headers: Optional[Sequence[Tuple[str, str]]] = None,
+        cookies: Optional[Sequence[Tuple[str, str]]] = None,
     ) -> httpx.Request:
         """The request of one call, sent unchanged by every attempt."""
         method = method.upper()
@@ -357,49 +391,32 @@ class BaseAPIClient:
             url = self._checked_base_url(base_url) + path
         if query:
             url += "?" + urlencode_pairs(query)
-        headers = {
-            "Authorization": f"Bearer {api_key}",
-            "Stripe-Version": (
-                self._stripe_version
-                if options.stripe_version is None
-                else options.stripe_version
-            ),
-            "User-Agent": USER_AGENT,
-        }
-        account = (
-            options.stripe_account
-            if options.stripe_account is not None
-            else self._stripe_account
+        sent = profile_headers(
+            {"Authorization": f"Bearer {api_key}"},
+            USER_AGENT,
+            method,
+            options,
+            self._stripe_version,
+            self._stripe_account,
         )
-        if account:
-            headers["Stripe-Account"] = account
-        idempotency_key = options.idempotency_key
-        if idempotency_key is not None and method != "POST":
-            raise TypeError(f"idempotency_key is for POST requests, not {method}")
-        if idempotency_key is None and method == "POST":
-            idempotency_key = str(uuid.uuid4())
-        if idempotency_key is not None:
-            headers["Idempotency-Key"] = idempotency_key
-        content: Optional[bytes] = None
-        data: Optional[Dict[str, List[str]]] = None
-        if files is not None:
-            # multipart/form-data: httpx writes the Content-Type with its boundary.
-            data = {}
-            for key, value in form or ():
-                data.setdefault(key, []).append(value)
-        elif form is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            content = urlencode_pairs(form).encode("ascii")
-        all_headers: Union[Dict[str, str], httpx.Headers] = headers
-        if options.extra_headers:
+        body, data, body_type = request_body(form, files, json, content, content_type)
+        if body_type is not None:
+            sent["Content-Type"] = body_type
+        all_headers: Union[Dict[str, str], httpx.Headers] = sent
+        if headers or cookies or options.extra_headers:
             # httpx.Headers replaces a header whatever the case of its name.
-            all_headers = httpx.Headers(headers)
-            all_headers.update(options.extra_headers)
+            all_headers = httpx.Headers(sent)
+            for name, value in headers or ():
+                all_headers[name] = value
+            if cookies:
+                all_headers["Cookie"] = cookie_header(cookies)
+            if options.extra_headers:
+                all_headers.update(options.extra_headers)
         return http_client.build_request(
             method,
             url,
             headers=all_headers,
-            content=content,
+            content=body,
             data=data,
             files=files,
             timeout=timeout,
@@ -558,31 +575,15 @@ class BaseAPIClient:
         )
 
     def _redact(self, text: str, call: Optional[Call[Any]] = None) -> str:
-        """`text` with the API keys blanked out, in case a proxy or a mock echoes them.
-
-        The keys are the client's and, with `call`, the one that call sent.
-        """
-        for key in self._keys(call):
-            text = text.replace(key, REDACTED)
-        return text
+        """`text` with the secrets of the client (and of `call`) blanked out, in case a
+        proxy or a mock echoes them."""
+        return redact(text, self._keys(call))
 
     def _redact_headers(
         self, headers: httpx.Headers, call: Optional[Call[Any]] = None
     ) -> httpx.Headers:
-        """`headers` with the API keys blanked out of every name and value."""
-        keys = self._keys(call)
-        if not any(
-            key in name or key in value
-            for name, value in headers.multi_items()
-            for key in keys
-        ):
-            return headers
-        return httpx.Headers(
-            [
-                (self._redact(name, call), self._redact(value, call))
-                for name, value in headers.multi_items()
-            ]
-        )
+        """`headers` with the secrets blanked out of every name and value."""
+        return redact_headers(headers, self._keys(call))
 
     def _keys(self, call: Optional[Call[Any]]) -> Tuple[str, ...]:
         if call is None or call.api_key == self._api_key:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import Optional
+from typing import Optional, Sequence
 
 import httpx
 
@@ -32,6 +32,8 @@ __all__ = [
     "log_response",
     "log_retry",
     "logger",
+    "redact",
+    "redact_headers",
     "redact_library_logs",
 ]
 
@@ -112,6 +114,30 @@ _LIBRARY_LOGGERS = (
     "httpcore.proxy",
     "httpcore.socks",
 )
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    """`text` with each of `secrets` replaced by `REDACTED`."""
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def redact_headers(headers: httpx.Headers, secrets: Sequence[str]) -> httpx.Headers:
+    """`headers` with `secrets` blanked out of every name and value (the same object when
+    none of them occurs)."""
+    if not any(
+        secret in name or secret in value
+        for name, value in headers.multi_items()
+        for secret in secrets
+    ):
+        return headers
+    return httpx.Headers(
+        [
+            (redact(name, secrets), redact(value, secrets))
+            for name, value in headers.multi_items()
+        ]
+    )
 
 
 def redact_library_logs() -> None:

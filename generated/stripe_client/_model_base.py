@@ -32,6 +32,7 @@ from ._lazy import namespace
 
 __all__ = [
     "SENSITIVE_FIELDS",
+    "APIModel",
     "ResponseInfo",
     "StripeModel",
     "StripeObject",
@@ -244,6 +245,11 @@ class StripeModel(BaseModel):
             (field, _masked(wire, value, kind))
             for field, wire, value in _set_fields(self)
         ]
+
+
+APIModel = StripeModel
+"""The base class under a neutral name: the models of an API other than Stripe's derive from
+it (it is the same class, so everything said of `StripeModel` holds)."""
 
 
 class StripeObject(StripeModel):

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, cast
+from typing import (
+    Any,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    cast,
+)
 
 import httpx
 
@@ -184,6 +195,11 @@ class SyncAPIClient(BaseAPIClient):
         files: Optional[Dict[str, Any]] = None,
         base_url: Optional[str] = None,
         options: Optional[RequestOptions] = None,
+        json: object = NOT_GIVEN,
+        content: Union[bytes, str, None] = None,
+        content_type: Optional[str] = None,
+        headers: Optional[Sequence[Tuple[str, str]]] = None,
+        cookies: Optional[Sequence[Tuple[str, str]]] = None,
     ) -> T:
         """Send one API call, retrying as configured, and parse its response.
 
@@ -198,6 +214,19 @@ class SyncAPIClient(BaseAPIClient):
             base_url: The operation's own server from the spec, used instead of the default
                 base URL (but not instead of one given to the client).
             options: Per-call settings.
+            json: A JSON body: any JSON value (None is `null`; leave it out for no JSON body),
+                sent compactly with its keys in the order given (`encode_json`), as
+                `application/json` unless `content_type` says otherwise.
+            content: A raw body, bytes (`application/octet-stream` by default) or text
+                (UTF-8, `text/plain; charset=utf-8` by default).
+            content_type: The `Content-Type` of a `json` or `content` body.
+            headers: Header parameters as `(name, value)` pairs, sent after the client's own
+                headers (replacing one of the same name) and before `extra_headers`.
+            cookies: Cookie parameters as `(name, value)` pairs, sent in one `Cookie` header
+                in their order, values as given (already encoded).
+
+            A call has at most one body: `form` (with `files`), `json` or `content`; more
+            raise `TypeError`. `extra_body` is added to a form or a JSON object body.
 
         Raises:
             StripeError: A subclass for each kind of failure, see `errors`.
@@ -212,6 +241,11 @@ class SyncAPIClient(BaseAPIClient):
             files,
             base_url,
             options if options is not None else NO_OPTIONS,
+            json=json,
+            content=content,
+            content_type=content_type,
+            headers=headers,
+            cookies=cookies,
         )
         retries = 0
         while True:
@@ -222,12 +256,12 @@ class SyncAPIClient(BaseAPIClient):
                 delay = self._retry_after_failure(call, retries, exc)
                 reason = type(exc).__name__
             else:
-                headers = self._redact_headers(response.headers, call)
-                log_response(call.request, response.status_code, headers)
+                received = self._redact_headers(response.headers, call)
+                log_response(call.request, response.status_code, received)
                 if response.is_success:
-                    return self._success(call, response, content, headers)
+                    return self._success(call, response, content, received)
                 delay = self._retry_after_error(
-                    call, retries, response, content, headers
+                    call, retries, response, content, received
                 )
                 reason = f"HTTP {response.status_code}"
             retries += 1

@@ -198,7 +198,9 @@ class _Tree:
         codes = sorted(str(code) for code in responses if str(code).startswith("2"))
         if not codes:
             return None
-        response = responses.get(codes[0], responses.get(int(codes[0]), None))
+        response = responses.get(codes[0])
+        if response is None and codes[0].isdigit():
+            response = responses.get(int(codes[0]))
         if response is None or oas.is_ref(response):
             return None
         media = (response.content or {}).get(oas.JSON_MEDIA_TYPE)

@@ -175,8 +175,8 @@ def test_form_style_arrays_of_objects_keep_brackets(sdk: types.SimpleNamespace) 
 
 
 def test_unknown_style_is_an_error(sdk: types.SimpleNamespace) -> None:
-    with pytest.raises(ValueError, match="pipeDelimited"):
-        encode(sdk, {"ids": ["a"]}, ids="pipeDelimited")
+    with pytest.raises(ValueError, match="tabDelimited"):
+        encode(sdk, {"ids": ["a"]}, ids="tabDelimited")
 
 
 def test_order_follows_the_input(sdk: types.SimpleNamespace) -> None:

@@ -11,8 +11,10 @@ bodies are not validated by default: they are *built* along the types of the mod
 - A value of an unexpected type is kept as it was sent (a `str` where an `int` was
   documented stays a `str`).
 - Unknown fields are kept (`model_extra`), with their JSON values.
-- A union told apart by `object` picks its member by that tag; an `object` kind this client
-  does not know becomes a `StripeObject`, which keeps every field.
+- A union told apart by `object` (or the spec's discriminator) picks its member by that tag;
+  a kind this client does not know becomes a `StripeObject`, which keeps every field. An
+  object without a tag goes to the member whose required fields it holds and that knows
+  most of its keys.
 - Lists and maps are built item by item; anything else (enums included) is kept as sent.
 
 `construct(type_, data)` does this for any annotation the generated models use. How to
@@ -179,33 +181,56 @@ def _union(members: Tuple[Any, ...], owner: Optional[type]) -> Convert:
 def _tagged_union(
     members: Tuple[Any, ...], discriminator: str, owner: Optional[type]
 ) -> Convert:
-    """A union told apart by `discriminator` (Stripe's `object`): the member of the tag sent,
-    a `StripeObject` for a tag no member has."""
-    table: List[Dict[str, Convert]] = []
+    """A union told apart by the field `discriminator` (Stripe's `object`, or the spec's
+    discriminator): the member of the tag sent, a `StripeObject` for a tag no member has.
+    The tag is read under the field's wire name (`petType` for a field `pet_type`)."""
+    table: List[Tuple[str, Dict[str, Convert]]] = []
 
-    def by_tag() -> Dict[str, Convert]:
+    def by_tag() -> Tuple[str, Dict[str, Convert]]:
         if not table:
             found: Dict[str, Convert] = {}
+            wire = discriminator
             for member in members:
                 model = _resolved_model(member, owner)
                 if model is None:
                     continue
+                wire = wire_names(model).get(discriminator, wire)
                 for tag in _tags(model, discriminator):
                     found.setdefault(tag, converter(model))
-            table.append(found)
+            table.append((wire, found))
         return table[0]
 
     def convert(value: Any) -> Any:
         if type(value) is not dict:
             return value
         data = cast(Dict[str, Any], value)
-        tag = data.get(discriminator)
-        build = by_tag().get(tag) if isinstance(tag, str) else None
+        wire, builders = by_tag()
+        tag = data.get(wire)
+        build = builders.get(tag) if isinstance(tag, str) else None
+        if build is None and tag is None:
+            build = _best_fit(members, owner, data)
         if build is None:
             return generic_object(data)
         return build(data)
 
     return convert
+
+
+def _best_fit(
+    members: Tuple[Any, ...], owner: Optional[type], data: Dict[str, Any]
+) -> Optional[Convert]:
+    """For an object without a tag (an API that tags nothing): the member whose required
+    fields it all holds and that knows most of its keys; None when none fits."""
+    best: Optional[Type[BaseModel]] = None
+    best_known = 0
+    for member in members:
+        model = _resolved_model(member, owner)
+        if model is None or not sends_required(model, data):
+            continue
+        known = len(set(wire_names(model).values()) & set(data))
+        if known > best_known:
+            best, best_known = model, known
+    return converter(best) if best is not None else None
 
 
 def _resolved_model(member: Any, owner: Optional[type]) -> Optional[Type[BaseModel]]:

@@ -42,13 +42,7 @@ __all__: List[str] = [
     "TreeSearchResult",
 ]
 
-OBJECT_KINDS: Dict[str, str] = {
-    "apple": "Apple",
-    "farmer": "Farmer",
-    "pear": "Pear",
-    "photo": "Photo",
-    "tree": "Tree",
-}
+OBJECT_KINDS: Dict[str, str] = {}
 """The model of each object kind (its `object` tag), by name: how `webhooks.construct_event`
 types the object an event carries. Kinds missing here are parsed as `StripeObject`."""
 

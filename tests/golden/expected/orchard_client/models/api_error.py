@@ -3,10 +3,10 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 from typing import Literal, Optional, Union
 
-from .._model_base import StripeModel
+from .._model_base import APIModel
 
 
-class ApiError(StripeModel):
+class ApiError(APIModel):
     """The ``ApiError`` object."""
 
     type: Union[

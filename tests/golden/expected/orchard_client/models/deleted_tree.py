@@ -3,12 +3,12 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 from typing import Any, Literal, Union
 
-from .._model_base import StripeModel
+from .._model_base import APIModel
 
 
-class DeletedTree(StripeModel):
+class DeletedTree(APIModel):
     """The ``DeletedTree`` object."""
 
     id: str
-    object: Literal["tree"]
+    object: Union[Literal["tree"], str]
     deleted: Union[Literal[True], Any]

@@ -3,13 +3,13 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 from typing import TYPE_CHECKING
 
-from .._model_base import StripeModel
+from .._model_base import APIModel
 
 if TYPE_CHECKING:
     from .api_error import ApiError
 
 
-class Error(StripeModel):
+class Error(APIModel):
     """An error response."""
 
     error: "ApiError"

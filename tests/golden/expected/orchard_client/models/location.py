@@ -3,10 +3,10 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 from typing import Optional
 
-from .._model_base import StripeModel
+from .._model_base import APIModel
 
 
-class Location(StripeModel):
+class Location(APIModel):
     """The ``Location`` object."""
 
     row: int

@@ -3,15 +3,15 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 from typing import Literal, Optional, Union
 
-from .._model_base import StripeModel
+from .._model_base import APIModel
 
 
-class Pear(StripeModel):
+class Pear(APIModel):
     """The ``Pear`` object."""
 
     id: str
 
-    object: Literal["pear"]
+    object: Union[Literal["pear"], str]
 
     weight: int
     """Grams."""

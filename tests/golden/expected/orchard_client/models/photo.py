@@ -3,14 +3,14 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 from typing import Literal, Optional, Union
 
-from .._model_base import StripeModel
+from .._model_base import APIModel
 
 
-class Photo(StripeModel):
+class Photo(APIModel):
     """The ``Photo`` object."""
 
     id: str
-    object: Literal["photo"]
+    object: Union[Literal["photo"], str]
     purpose: Union[Literal["tree_photo", "fruit_photo"], str]
     size: int
     url: Optional[str] = None

@@ -3,7 +3,7 @@
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 from typing import TYPE_CHECKING, Literal, Optional, Union
 
-from .._model_base import StripeModel
+from .._model_base import APIModel
 
 if TYPE_CHECKING:
     from .farmer import Farmer
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .location import Location
 
 
-class Tree(StripeModel):
+class Tree(APIModel):
     """A tree in the orchard. Its `owner` is *expandable*: an ID, or the whole
     [farmer](https://orchard.test/docs/farmers) when expanded.
     """
@@ -19,7 +19,7 @@ class Tree(StripeModel):
     id: str
     """Unique identifier."""
 
-    object: Literal["tree"]
+    object: Union[Literal["tree"], str]
     """String representing the object's type."""
 
     species: str

@@ -40,9 +40,8 @@ class HarvestsResource:
         ``GET /v1/harvests/{harvest}/report`` (operation ID
         ``GetHarvestsHarvestReport``)
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return self._client.request(
             _HARVESTS_REPORT_RESPONSE,
@@ -68,9 +67,8 @@ class AsyncHarvestsResource:
         ``GET /v1/harvests/{harvest}/report`` (operation ID
         ``GetHarvestsHarvestReport``)
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return await self._client.request(
             _HARVESTS_REPORT_RESPONSE,

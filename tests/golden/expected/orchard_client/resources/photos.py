@@ -50,8 +50,7 @@ class PhotosResource:
         Args:
         - file: The image file.
 
-        Per-call options (``idempotency_key``, ``api_key``, ``stripe_account``,
-        ``stripe_version``, ``timeout``, ``max_retries``, ``extra_headers``,
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
         ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         fields, files = split_files(
@@ -96,8 +95,7 @@ class AsyncPhotosResource:
         Args:
         - file: The image file.
 
-        Per-call options (``idempotency_key``, ``api_key``, ``stripe_account``,
-        ``stripe_version``, ``timeout``, ``max_retries``, ``extra_headers``,
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
         ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         fields, files = split_files(

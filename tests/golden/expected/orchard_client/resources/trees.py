@@ -101,8 +101,7 @@ class TreesResource:
         - expand: Fields to expand.
         - soil_ph: Deprecated; use `location` instead.
 
-        Per-call options (``idempotency_key``, ``api_key``, ``stripe_account``,
-        ``stripe_version``, ``timeout``, ``max_retries``, ``extra_headers``,
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
         ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return self._client.request(
@@ -136,9 +135,8 @@ class TreesResource:
 
         ``DELETE /v1/trees/{tree}`` (operation ID ``DeleteTreesTree``)
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return self._client.request(
             _DELETED_TREE,
@@ -172,9 +170,8 @@ class TreesResource:
         - expand: Fields to expand.
         - species: Only these species, sent comma-separated (form style, not exploded).
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
 
         Returns the first page. Iterating it yields every item of every page, fetching
         each page when needed; ``next_page()`` and ``iter_pages()`` walk page by page.
@@ -208,9 +205,8 @@ class TreesResource:
 
         ``GET /v1/trees/{tree}`` (operation ID ``GetTreesTree``)
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return self._client.request(
             _TREE,
@@ -235,9 +231,8 @@ class TreesResource:
         - query: The search query.
         - page: The cursor from the previous page's `next_page`.
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
 
         Returns the first page. Iterating it yields every item of every page, fetching
         each page when needed; ``next_page()`` and ``iter_pages()`` walk page by page.
@@ -303,8 +298,7 @@ class AsyncTreesResource:
         - expand: Fields to expand.
         - soil_ph: Deprecated; use `location` instead.
 
-        Per-call options (``idempotency_key``, ``api_key``, ``stripe_account``,
-        ``stripe_version``, ``timeout``, ``max_retries``, ``extra_headers``,
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
         ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return await self._client.request(
@@ -338,9 +332,8 @@ class AsyncTreesResource:
 
         ``DELETE /v1/trees/{tree}`` (operation ID ``DeleteTreesTree``)
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return await self._client.request(
             _DELETED_TREE,
@@ -374,9 +367,8 @@ class AsyncTreesResource:
         - expand: Fields to expand.
         - species: Only these species, sent comma-separated (form style, not exploded).
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
 
         Returns the first page. Iterating it yields every item of every page, fetching
         each page when needed; ``next_page()`` and ``iter_pages()`` walk page by page.
@@ -410,9 +402,8 @@ class AsyncTreesResource:
 
         ``GET /v1/trees/{tree}`` (operation ID ``GetTreesTree``)
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return await self._client.request(
             _TREE,
@@ -437,9 +428,8 @@ class AsyncTreesResource:
         - query: The search query.
         - page: The cursor from the previous page's `next_page`.
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
 
         Returns the first page. Iterating it yields every item of every page, fetching
         each page when needed; ``next_page()`` and ``iter_pages()`` walk page by page.
@@ -483,9 +473,8 @@ class TreesFruitsResource:
         - tree: The tree's ID.
         - fruit: The fruit's ID.
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return self._client.request(
             _FRUIT,
@@ -525,9 +514,8 @@ class AsyncTreesFruitsResource:
         - tree: The tree's ID.
         - fruit: The fruit's ID.
 
-        Per-call options (``api_key``, ``stripe_account``, ``stripe_version``,
-        ``timeout``, ``max_retries``, ``extra_headers``, ``extra_query``,
-        ``extra_body``) are those of ``RequestOptions``.
+        Per-call options (``timeout``, ``max_retries``, ``extra_headers``,
+        ``extra_query``, ``extra_body``) are those of ``RequestOptions``.
         """
         return await self._client.request(
             _FRUIT,
