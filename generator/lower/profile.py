@@ -10,12 +10,12 @@ its security schemes, pagination only where it is recognised.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from .oas import Document, server_url
 
 STRIPE = "stripe"
 GENERIC = "generic"
-PROFILES = (STRIPE, GENERIC)
 AUTO = "auto"
 
 STRIPE_API_HOST = "api.stripe.com"
@@ -32,7 +32,7 @@ def detect_profile(document: Document) -> str:
     if STRIPE_INFO_EXTENSION in info_extra:
         return STRIPE
     for server in document.servers or []:
-        if _host(server_url(server)) == STRIPE_API_HOST:
+        if urlsplit(server_url(server)).hostname == STRIPE_API_HOST:
             return STRIPE
     return GENERIC
 
@@ -40,8 +40,3 @@ def detect_profile(document: Document) -> str:
 def chosen_profile(document: Document, setting: str) -> str:
     """The profile ``setting`` names (``[tool.codegen] profile``), or the detected one."""
     return detect_profile(document) if setting == AUTO else setting
-
-
-def _host(url: str) -> str:
-    rest = url.split("://", 1)[-1]
-    return rest.split("/", 1)[0].split(":", 1)[0].lower()
