@@ -30,9 +30,9 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .errors import CodegenError
 
@@ -331,15 +331,18 @@ class BuildCache:
     def __init__(self, folder: Path) -> None:
         self.entries = folder / f"builds-v{CACHE_FORMAT}"
 
-    def get(self, key: str) -> Optional[dict[str, bytes]]:
-        """The files of the build with this key, if an earlier run stored them intact."""
+    def get(self, key: str) -> Optional[StoredBuild]:
+        """The build with this key, if an earlier run stored it intact."""
         body = read_sealed(self.entries / key)
         return None if body is None else _unpacked(body)
 
-    def put(self, key: str, files: Mapping[str, bytes]) -> bool:
-        """Keep ``files`` as the build with this key, then forget the least recently used
-        builds beyond ``BUILDS_KEPT``; ``False`` if the files could not be kept."""
-        kept = _write_atomically(self.entries / key, sealed(_packed(files)))
+    def put(
+        self, key: str, files: Mapping[str, bytes], notes: Sequence[str] = ()
+    ) -> bool:
+        """Keep ``files`` and the build's ``notes`` for the user as the build with this key,
+        then forget the least recently used builds beyond ``BUILDS_KEPT``; ``False`` if they
+        could not be kept."""
+        kept = _write_atomically(self.entries / key, sealed(_packed(files, notes)))
         if kept:
             self._forget_old()
         return kept
@@ -355,23 +358,36 @@ class BuildCache:
             _remove(path)
 
 
-def _packed(files: Mapping[str, bytes]) -> bytes:
-    """An index line (JSON: each path and its length, in order), then the files' bytes."""
+class StoredBuild(NamedTuple):
+    """A build read back from the store: its files, and its notes for the user."""
+
+    files: dict[str, bytes]
+    notes: tuple[str, ...]
+
+
+def _packed(files: Mapping[str, bytes], notes: Sequence[str]) -> bytes:
+    """An index line (JSON: each path and its length, in order), a line of the notes (JSON),
+    then the files' bytes."""
     names = sorted(files)
     index = json.dumps([[name, len(files[name])] for name in names]).encode("utf-8")
-    return b"".join([index, b"\n", *(files[name] for name in names)])
+    told = json.dumps(list(notes)).encode("utf-8")
+    return b"".join([index, b"\n", told, b"\n", *(files[name] for name in names)])
 
 
-def _unpacked(body: bytes) -> Optional[dict[str, bytes]]:
-    newline = body.find(b"\n")
+def _unpacked(body: bytes) -> Optional[StoredBuild]:
+    lines = body.split(b"\n", 2)
+    if len(lines) != 3:
+        return None
     try:
-        index = json.loads(body[:newline]) if newline >= 0 else None
+        index, notes = json.loads(lines[0]), json.loads(lines[1])
     except ValueError:
         return None
-    if not isinstance(index, list):
+    if not isinstance(index, list) or not isinstance(notes, list):
+        return None
+    if not all(isinstance(note, str) for note in notes):
         return None
     files: dict[str, bytes] = {}
-    offset = newline + 1
+    offset = len(body) - len(lines[2])
     for item in index:
         if not (isinstance(item, list) and len(item) == 2):
             return None
@@ -380,7 +396,7 @@ def _unpacked(body: bytes) -> Optional[dict[str, bytes]]:
             return None
         files[name] = body[offset : offset + size]
         offset += size
-    return files if offset == len(body) else None
+    return StoredBuild(files, tuple(notes)) if offset == len(body) else None
 
 
 def folder_fingerprint(folder: Path) -> str:

@@ -327,6 +327,8 @@ def generate_command(force: bool, no_cache: bool, quiet: bool, **options: Any) -
     finally:
         bar.close()
     note(build.cache_note, quiet)
+    for message in build.notes:
+        note(message, quiet)
     if not quiet:
         click.echo(
             f"generated {settings.output}: {len(result.added)} added, {len(result.changed)} changed, "
@@ -372,6 +374,8 @@ def check_command(
     finally:
         bar.close()
     note(result.cache_note, quiet)
+    for message in result.notes:
+        note(message, quiet)
     if result.interrupted is not None:
         click.echo(
             f"codegen check: a write of {settings.output} was interrupted; the previous "

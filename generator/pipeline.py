@@ -33,6 +33,7 @@ class Build:
     cache_note: Optional[str] = (
         None  # why the format cache was not used, when it was wanted
     )
+    notes: tuple[str, ...] = ()  # the spec's parts not generated, for the user (ir.Api.notes)
 
     @property
     def manifest_info(self) -> output.ManifestInfo:
@@ -154,15 +155,15 @@ def build(
             return _build(settings, None, progress, note)
     _, spec_sha256 = spec.spec_digest(settings.spec)
     builds, key = BuildCache(folder), build_key(settings, spec_sha256)
-    files = builds.get(key)
-    if files is not None:
-        return Build(files, spec_sha256)
+    stored = builds.get(key)
+    if stored is not None:
+        return Build(stored.files, spec_sha256, notes=stored.notes)
     with fewer_collections():
         result = _build(settings, folder, progress, note)
     if (
         result.spec_sha256 == spec_sha256
     ):  # else the spec changed meanwhile: not this key's
-        builds.put(key, result.files)
+        builds.put(key, result.files, result.notes)
     return result
 
 
@@ -218,7 +219,7 @@ def _build(
         for path, text in runtime:  # the workers format these while the spec is read
             formatter.add(path, text)
         api = lower(settings)
-        spec_sha256 = api.spec_sha256
+        spec_sha256, notes = api.spec_sha256, api.notes
         count, texts = render_one_by_one(api, options)
         del api  # let the IR go once the last file is rendered, not when the build returns
         if progress:
@@ -229,7 +230,7 @@ def _build(
         files = formatter.result()
     if store is not None:
         store.prune_if_needed()  # only lists the store when this run wrote to it
-    return Build(files, spec_sha256, note)
+    return Build(files, spec_sha256, note, notes)
 
 
 def generate(
@@ -256,6 +257,7 @@ class CheckResult:
         None  # previous output set aside by an interrupted write
     )
     cache_note: Optional[str] = None
+    notes: tuple[str, ...] = ()  # the spec's parts not generated (``Build.notes``)
 
     @property
     def ok(self) -> bool:
@@ -284,4 +286,6 @@ def check(
     differences = output.compare_tree(
         settings.output, result.files, result.manifest_info
     )
-    return CheckResult(differences, mismatch, interrupted, result.cache_note)
+    return CheckResult(
+        differences, mismatch, interrupted, result.cache_note, result.notes
+    )

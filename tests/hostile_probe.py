@@ -6,8 +6,8 @@ probes a batch of packages, each under its own name.
 Every method of every resource class (sync and async) is called against an in-process mock
 transport, with a value made up for every argument from its type hints. The requests it sends
 are matched against the spec: each path parameter value must land in its slot of the path
-template, and each scalar query or body argument must go out under exactly the wire name the
-spec gives it. The mock answers with a sample built from the spec's response schema, using the
+template, and each scalar query, header, cookie or body argument must go out under exactly
+the wire name the spec gives it. The mock answers with a sample built from the spec's response schema, using the
 spec's wire names; the parsed result must hold every value in a declared field (nothing left
 over in ``model_extra``) and dump back to the same names. Every operation of the spec must be
 reached. Prints problems and exits 1 if there are any.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import email.parser
 import email.policy
+import http.cookies
 import importlib
 import inspect
 import itertools
@@ -39,6 +40,7 @@ from typing_extensions import is_typeddict
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
+JSON = "application/json"
 
 problems: list[str] = []
 _counter = itertools.count(1)
@@ -373,6 +375,9 @@ class Probe:
         success = sorted(
             str(c) for c in op.get("responses", {}) if str(c).startswith("2")
         )
+        if not success:  # the call expects no body: answer with none
+            self.sent = b""
+            return httpx.Response(204)
         response = op["responses"][
             success[0] if success[0] in op["responses"] else int(success[0])
         ]
@@ -428,6 +433,9 @@ class Probe:
                 f"{label}: path {self.request.url.path!r} does not carry {wanted}"
             )
         pairs = [("query", k, v) for k, v in self.request.url.params.multi_items()]
+        pairs += [("header", k, v) for k, v in self.request.headers.multi_items()]
+        cookies = http.cookies.SimpleCookie(self.request.headers.get("cookie", ""))
+        pairs += [("cookie", k, morsel.value) for k, morsel in cookies.items()]
         body = self.request.content.decode("utf-8", "replace")
         content_type = self.request.headers.get("content-type", "")
         if content_type.startswith(FORM[0]):
@@ -435,6 +443,14 @@ class Probe:
                 ("body", k, v)
                 for k, v in urllib.parse.parse_qsl(body, keep_blank_values=True)
             ]
+        if content_type.startswith(JSON):
+            sent_json = json.loads(body) if body else None
+            if isinstance(sent_json, dict):
+                pairs += [
+                    ("body", k, str(v))
+                    for k, v in sent_json.items()
+                    if isinstance(v, (str, int)) and not isinstance(v, bool)
+                ]
         files: list[str] = []
         if content_type.startswith(FORM[1]):
             message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
@@ -461,12 +477,13 @@ class Probe:
                 )
             observed += hits
         expected = {
-            ("query", p["name"])
+            (p["in"], p["name"].lower() if p["in"] == "header" else p["name"])
             for p in parameters
-            if p["in"] == "query" and self.spec.simple(p.get("schema"))
+            if p["in"] in ("query", "header", "cookie")
+            and self.spec.simple(p.get("schema"))
         }
         content = (op.get("requestBody") or {}).get("content") or {}
-        media = next((m for m in FORM if m in content), None)
+        media = next((m for m in (*FORM, JSON) if m in content), None)
         if media is not None:
             props, _ = self.spec.properties(content[media].get("schema") or {})
             binary = {

@@ -288,8 +288,8 @@ BUILD = {
 def test_a_build_is_read_back_whole(tmp_path: Path) -> None:
     builds = cache.BuildCache(tmp_path)
     assert builds.get("k1") is None
-    assert builds.put("k1", BUILD)
-    assert builds.get("k1") == BUILD
+    assert builds.put("k1", BUILD, ["/webhooks: not generated"])
+    assert builds.get("k1") == (BUILD, ("/webhooks: not generated",))
     assert builds.get("k2") is None
 
 
@@ -312,7 +312,15 @@ def test_a_damaged_build_is_a_miss(tmp_path: Path, damage: Any) -> None:
 def test_a_sealed_build_with_a_bad_index_is_a_miss(tmp_path: Path) -> None:
     builds = cache.BuildCache(tmp_path)
     builds.entries.mkdir(parents=True)
-    for body in (b"not json\n", b'[["a", 99]]\nshort', b'{"a": 1}\n', b"[[1, 2]]\n"):
+    bodies = (
+        b"not json\n[]\n",
+        b'[["a", 99]]\n[]\nshort',
+        b'{"a": 1}\n[]\n',
+        b"[[1, 2]]\n[]\n",
+        b"[]\n[1]\n",  # a note that is no text
+        b"[]\n",  # no notes line
+    )
+    for body in bodies:
         (builds.entries / "k").write_bytes(cache.sealed(body))
         assert builds.get("k") is None, body
 

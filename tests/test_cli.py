@@ -939,3 +939,32 @@ def test_list_generate_and_check_a_spec_outside_any_project(tmp_path: Path) -> N
     assert checked.returncode == 0, checked
     alone = codegen("list", cwd=tmp_path, cache=cache)
     assert alone.returncode == 2 and "no pyproject.toml found" in alone.stderr, alone
+
+
+def test_the_parts_of_a_spec_not_generated_are_noted_on_every_run(
+    tmp_path: Path,
+) -> None:
+    """A 3.1 spec's ``webhooks`` are not generated: ``generate`` and ``check`` say so on
+    stderr, also when the build comes from the build store; ``--quiet`` says nothing."""
+    import json
+
+    from tests.support.specs import document, ok_response, operation
+
+    spec = document(
+        {"/pets": {"get": operation("listPets", response=ok_response({}))}},
+        version="3.1.0",
+        title="Pet Store",
+    )
+    spec["webhooks"] = {"newPet": {"post": operation("newPet", response=ok_response({}))}}
+    (tmp_path / "pets.json").write_text(json.dumps(spec), encoding="utf-8")
+    cache = tmp_path / "cache"
+    expected = "codegen: note: /webhooks: 1 webhook(s) not generated (newPet)"
+    first = codegen("generate", "--spec", "pets.json", "--all", cwd=tmp_path, cache=cache)
+    assert first.returncode == 0, first
+    assert expected in first.stderr, first
+    again = codegen("check", "--spec", "pets.json", "--all", cwd=tmp_path, cache=cache)
+    assert again.returncode == 0 and expected in again.stderr, again
+    quiet = codegen(
+        "generate", "--spec", "pets.json", "--all", "-q", cwd=tmp_path, cache=cache
+    )
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet

@@ -3,7 +3,8 @@
 Small specs of our own: a `widget` resource reached by the selected operations, a `gadget`
 no operation reaches, Stripe's shape of `event` (`data.object` free-form), and a deletion
 receipt sharing the `widget` tag. The end-to-end tests render the package, import it, and
-parse a signed webhook with `webhooks.construct_event`.
+parse a signed webhook with `webhooks.construct_event`. Object kinds and events are Stripe's
+conventions, so these specs are lowered with the Stripe profile.
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ def _lower(*, with_event: bool) -> ir.Api:
         parse_document(_spec(with_event=with_event)),
         Selection(all=True),
         spec_sha256=SHA,
+        profile="stripe",
     )
 
 
@@ -166,7 +168,7 @@ def test_the_event_never_renames_what_the_operations_reach() -> None:
 def test_the_event_component_when_it_is_no_object_is_ignored() -> None:
     spec = _spec(with_event=True)
     spec["components"]["schemas"]["event"] = {"type": "string"}
-    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256=SHA)
+    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256=SHA, profile="stripe")
     assert api.event_model is None
 
 
@@ -200,7 +202,7 @@ def test_a_shared_tag_goes_to_the_component_named_like_it() -> None:
             },
         }
     }
-    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256=SHA)
+    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256=SHA, profile="stripe")
     assert {"AWidgetVariant", "Widget"} <= _names(api)
     assert object_classes(api.models) == {"widget": "Widget"}
 

@@ -255,8 +255,8 @@ def test_generated_code_uses_the_ir(files: dict[str, str]) -> None:
     assert "class CustomersRetrieveParams(TypedDict, total=False):" in params
     assert "RequestModel" not in params
     assert "    def update(\n" in resources and "    def retrieve(\n" in resources
-    assert "class Customer(StripeModel):" in files[f"{PACKAGE}/models/customer.py"]
-    assert "class Balance(StripeModel):" in files[f"{PACKAGE}/models/balance.py"]
+    assert "class Customer(APIModel):" in files[f"{PACKAGE}/models/customer.py"]
+    assert "class Balance(APIModel):" in files[f"{PACKAGE}/models/balance.py"]
     exports = files[f"{PACKAGE}/models/__init__.py"]
     assert "    from .customer import Customer\n" in exports
     assert '    "Customer": "customer",\n' in exports

@@ -12,6 +12,7 @@ from .. import ir, naming, text
 from . import oas
 from .calls import CallName, call_names
 from .context import Context, Namespace
+from .defs import link_base
 from .oas import Document
 from .operations import lower_operation
 from .pagination import page_shape
@@ -42,6 +43,22 @@ def lower_api(
     more of them never renames one. Request models live in one namespace: a shape used by
     several operations is one class, whatever groups they are in.
     """
+    with text.links_resolved_against(link_base(document, profile)):
+        return _lower_api(
+            document, operations, selected, spec_sha256, renames, profile, auth
+        )
+
+
+def _lower_api(
+    document: Document,
+    operations: Sequence[RawOperation],
+    selected: Sequence[RawOperation],
+    spec_sha256: str,
+    renames: Mapping[str, str],
+    profile: str,
+    auth: AuthNames,
+) -> ir.Api:
+    """``lower_api``, with relative links resolved against the spec's site."""
     ctx = Context.start(document, profile)
     security = lower_security(document, profile, auth)
     model_names = set(ctx.component_names.values())
@@ -91,6 +108,7 @@ def lower_api(
         security_schemes=security.schemes,
         security=security.default,
         idempotency_header=idempotency_header(profile, auth),
+        notes=tuple(found_models.notes),
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .. import ir, naming
-from .defs import component_names, document_notes, links_against, with_defs
+from .defs import component_names, document_notes, with_defs
 from .limits import Depth
 from .oas import Components, Document
 
@@ -98,7 +98,6 @@ class Context:
         names = component_names(components.schemas, profile)
         response = Namespace(taken=set(names.values()) | set(naming.CLASS_RESERVED))
         found = Found(response, notes=document_notes(document))
-        links_against(document, profile)
         return cls(document, components, names, found, response, False, profile=profile)
 
     def note(self, message: str) -> None:

@@ -6,7 +6,7 @@
 - Class names stay reasonably short: a name longer than ``MAX_NAME`` characters is cut and
   made unique by a hash of the whole name.
 - Notes for the user about parts of the document that are not generated (``webhooks``).
-- Where relative links in descriptions point (``text.set_link_base``).
+- Where relative links in descriptions point (``link_base``).
 """
 
 from __future__ import annotations
@@ -138,13 +138,11 @@ def document_notes(document: Document) -> list[str]:
     return notes
 
 
-def links_against(document: Document, profile: str) -> None:
-    """Relative links in descriptions: Stripe's go to stripe.com; another API's to its
-    ``externalDocs`` site when it names one, else they stay relative."""
+def link_base(document: Document, profile: str) -> str:
+    """Where relative links in descriptions point: Stripe's go to stripe.com; another API's
+    to its ``externalDocs`` site when it names one, else ("") they stay relative."""
     if profile == STRIPE:
-        text.set_link_base(text.STRIPE_LINK_BASE)
-        return
+        return text.STRIPE_LINK_BASE
     docs = getattr(document, "externalDocs", None)
     url = str(getattr(docs, "url", "") or "")
-    safe = text.safe_url(url) if url.startswith(("https://", "http://")) else ""
-    text.set_link_base(safe)
+    return text.safe_url(url) if url.startswith(("https://", "http://")) else ""

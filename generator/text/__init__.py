@@ -27,7 +27,7 @@ from .inline import (
     table_code,
     visible,
 )
-from .markdown import STRIPE_LINK_BASE, set_link_base, to_markdown
+from .markdown import STRIPE_LINK_BASE, links_resolved_against, to_markdown
 
 __all__ = [
     "ELLIPSIS",
@@ -39,7 +39,7 @@ __all__ = [
     "plain_line",
     "python_string",
     "safe_url",
-    "set_link_base",
+    "links_resolved_against",
     "summary_line",
     "table_code",
     "to_docstring",

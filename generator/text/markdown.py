@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import html
 import re
-from typing import Optional
+from typing import Iterator, Optional
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
@@ -33,10 +34,16 @@ Stripe's descriptions link to ``/docs/...`` on stripe.com; another API's links m
 site, or nothing we know of."""
 
 
-def set_link_base(base_url: str) -> None:
-    """Resolve relative links of the descriptions converted from now on against
-    ``base_url`` (lowering sets it for each spec; "" keeps them relative)."""
-    _LINK_BASE.set(base_url)
+@contextlib.contextmanager
+def links_resolved_against(base_url: str) -> Iterator[None]:
+    """Within the block, resolve relative links of the descriptions converted against
+    ``base_url`` ("" keeps them relative); the base before it is restored on leaving, so
+    one spec's site never leaks into the next build in the same process."""
+    token = _LINK_BASE.set(base_url)
+    try:
+        yield
+    finally:
+        _LINK_BASE.reset(token)
 
 
 def _absolute_url(url: str, base_url: str) -> str:
@@ -198,7 +205,7 @@ def to_markdown(text: Optional[str], *, base_url: Optional[str] = None) -> str:
     """Turn a spec description (HTML, Markdown, or both) into clean Markdown.
 
     Links become absolute against ``base_url`` (by default the spec's, see
-    ``set_link_base``; https://stripe.com unless set); ``<code>`` becomes backticks; other tags
+    ``links_resolved_against``; https://stripe.com unless set); ``<code>`` becomes backticks; other tags
     are dropped (``<script>``/``<style>`` with their content). Text that is already
     Markdown is kept as written: ``snake_case``, ``*`` and ``[links](...)`` are not
     escaped, and a "<" that is not a tag is escaped as ``\\<``.

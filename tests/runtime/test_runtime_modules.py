@@ -114,8 +114,8 @@ def test_values_a_style_cannot_spell_are_sent_as_deep_objects() -> None:
 
 
 def test_an_unknown_style_is_refused() -> None:
-    with pytest.raises(ValueError, match="spaceDelimited"):
-        _encoding.encode_params({"ids": [1]}, {"ids": "spaceDelimited"})
+    with pytest.raises(ValueError, match="tabDelimited"):
+        _encoding.encode_params({"ids": [1]}, {"ids": "tabDelimited"})
 
 
 # --- the runtime's shape: modules with one job each, no cycles ----------------------------
