@@ -331,14 +331,13 @@ class Response:
 
     @property
     def empty(self) -> bool:
-        """No body (``204``, or a response without content, ``media_type`` ""): lowered
-        as a binary body (the call gets ``b""``) until the runtime returns None for it."""
+        """No body (``204``, or a response without content, ``media_type`` ""): the call
+        returns None."""
         return self.type is None and not self.media_type
 
     @property
     def text(self) -> bool:
-        """A ``text/*`` body: lowered as a binary body (``bytes``) until the runtime
-        decodes text; its schema is a string."""
+        """A ``text/*`` body (its schema a string): the call returns it as ``str``."""
         return self.type is None and self.media_type.lower().startswith("text/")
 
 

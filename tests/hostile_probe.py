@@ -41,6 +41,7 @@ from typing_extensions import is_typeddict
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON = "application/json"
+NO_BODY = object()  # what the mock answered an operation whose response has no body
 
 problems: list[str] = []
 _counter = itertools.count(1)
@@ -376,13 +377,21 @@ class Probe:
             str(c) for c in op.get("responses", {}) if str(c).startswith("2")
         )
         if not success:  # the call expects no body: answer with none
-            self.sent = b""
+            self.sent = NO_BODY
             return httpx.Response(204)
         response = op["responses"][
             success[0] if success[0] in op["responses"] else int(success[0])
         ]
         content = response.get("content") or {}
+        if not content:
+            self.sent = NO_BODY
+            return httpx.Response(204)
         if "application/json" not in content:
+            if any(str(media).startswith("text/") for media in content):
+                self.sent = "text \u00e9"
+                return httpx.Response(
+                    200, text=self.sent, headers={"content-type": "text/plain"}
+                )
             self.sent = b"binary"
             return httpx.Response(200, content=b"binary")
         schema = content["application/json"].get("schema")
@@ -504,9 +513,14 @@ class Probe:
             problems.append(
                 f"{label}: wire names sent {sorted(observed)} but the spec names {sorted(expected)}"
             )
-        if isinstance(self.sent, bytes):
-            if result != self.sent:
-                problems.append(f"{label}: binary response not returned as is")
+        if self.sent is NO_BODY:
+            if result is not None:
+                problems.append(f"{label}: an empty response returned {result!r}")
+            return
+        if isinstance(self.sent, (bytes, str)):
+            if result != self.sent:  # bytes never equal a str, nor a str bytes
+                kind = type(self.sent).__name__
+                problems.append(f"{label}: {kind} response not returned as is")
             return
         sent = self.sent
         if page_items(result) is not result:  # a page: its items are what was answered

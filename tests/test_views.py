@@ -522,6 +522,25 @@ def test_method_view_binary_response_and_server() -> None:
     assert view.base_url == '"https://files.example.com"'
 
 
+@pytest.mark.parametrize(
+    ("response", "returns", "value"),
+    [
+        (ir.Response(None, "", "gone"), "None", "ResponseType.empty()"),
+        (ir.Response(None, "text/csv", "csv"), "str", "ResponseType.text()"),
+        (ir.Response(None, "*/*", "any"), "BinaryContent", "ResponseType.binary()"),
+    ],
+)
+def test_a_response_without_a_type_returns_none_text_or_bytes(
+    response: ir.Response, returns: str, value: str
+) -> None:
+    view = method_view(_operation(response=response), awaitable=False)
+    assert view.returns == returns
+    found = operations.constants([_operation(response=response)])
+    assert [(c.annotation, c.value) for c in found] == [
+        (f"ResponseType[{returns}]", value)
+    ]
+
+
 def test_method_view_multipart_files() -> None:
     body = _payload(
         (

@@ -3,9 +3,9 @@
 The successful response is the first 2xx status the spec declares (``200``, ``201``, ...,
 then the range ``2XX``), else ``default``. Its body is JSON (``application/json`` or any
 ``+json`` type) parsed into a type; text (``text/*``), a file (anything else, ``*/*``
-included, unless its schema is an object or array) and no content (``204``) are binary bodies
-for now, told apart by ``ir.Response.text`` and ``ir.Response.empty`` (the runtime returns
-``bytes`` for all three). A ``$ref`` to ``components/responses`` is followed.
+included, unless its schema is an object or array) and no content (``204``) have no type, told
+apart by ``ir.Response.text`` and ``ir.Response.empty`` (the call returns ``str``, ``bytes``
+and None). A ``$ref`` to ``components/responses`` is followed.
 
 Errors: Stripe's spec describes its error envelope as the ``default`` response. For any other
 spec the error body is the JSON schema of ``default``, else of the first 4xx/5xx response
@@ -27,8 +27,8 @@ from .selection import RawOperation
 
 RESPONSE_PREFIX = "#/components/responses/"
 NO_CONTENT = None
-"""The type of a response without a body (``204``; ``ir.Response.empty``): binary, as
-before, until the runtime returns None for it."""
+"""The type of a response without a body (``204``; ``ir.Response.empty``): none, as for
+files; the call returns None."""
 
 
 def is_json(media_type: str) -> bool:

@@ -139,3 +139,13 @@ def union_members(expr: ir.TypeExpr) -> tuple[ir.TypeExpr, ...]:
     if isinstance(expr, ir.Nullable):
         expr = expr.inner
     return expr.members if isinstance(expr, ir.UnionType) else ()
+
+
+def body_kind(response: ir.Response) -> str:
+    """What a call's successful response holds: ``"empty"`` (no body: the call returns
+    None), ``"text"`` (a ``str``), ``"file"`` (``bytes``) or ``"typed"`` (its type)."""
+    if response.empty:
+        return "empty"
+    if response.text:
+        return "text"
+    return "file" if response.type is None else "typed"

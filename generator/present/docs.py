@@ -15,6 +15,14 @@ from .files import Template, header
 from .python import python_literal
 
 
+DOCS_BODY_LABELS = {
+    "empty": "None (no body)",
+    "text": "str (the text)",
+    "file": "bytes (the raw file)",
+}
+"""The Response line of a call whose response has no type (``describe.body_kind``)."""
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -198,12 +206,11 @@ class Site:
             if op.error
             else "none declared"
         )
+        kind = describe.body_kind(op.response)
         response = (
-            "bytes (the raw file)"
-            if op.response.type is None
-            else human_type(
-                op.response.type, prefix="../models.md", linkable=self.linkable
-            )
+            human_type(op.response.type, prefix="../models.md", linkable=self.linkable)
+            if op.response.type is not None
+            else DOCS_BODY_LABELS[kind]
         )
         return DocsPage(
             file_name=naming.docs_page(op.call),

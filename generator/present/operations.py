@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import ir, naming, text
+from .describe import body_kind
 from .python import (
     ArgumentView,
     ConstantView,
@@ -175,11 +176,30 @@ def item_annotation(operation: ir.Operation) -> str:
     return annotation(operation.pagination.item)
 
 
+UNTYPED_RETURNS = {
+    "empty": ("None", "ResponseType.empty()"),
+    "text": ("str", "ResponseType.text()"),
+    "file": ("BinaryContent", "ResponseType.binary()"),
+}
+"""The return type and response type of a call whose response has no type of its own
+(``describe.body_kind``); a file is ``BinaryContent``: ``bytes`` with ``last_response``."""
+
+
 def response_annotation(operation: ir.Operation) -> str:
-    """The return type; a file is ``BinaryContent``: ``bytes`` with ``last_response``."""
-    if operation.response.type is None:
-        return "BinaryContent"
+    """The return type of the call."""
+    kind = body_kind(operation.response)
+    if kind in UNTYPED_RETURNS:
+        return UNTYPED_RETURNS[kind][0]
+    assert operation.response.type is not None
     return annotation(operation.response.type)
+
+
+def response_type_value(operation: ir.Operation) -> str:
+    """The ``ResponseType`` the call parses its response with."""
+    kind = body_kind(operation.response)
+    if kind in UNTYPED_RETURNS:
+        return UNTYPED_RETURNS[kind][1]
+    return f"ResponseType({response_annotation(operation)})"
 
 
 def constants(operations: Sequence[ir.Operation]) -> list[ConstantView]:
@@ -194,11 +214,7 @@ def constants(operations: Sequence[ir.Operation]) -> list[ConstantView]:
             continue
         name = response_constant(op)
         returns = response_annotation(op)
-        value = (
-            "ResponseType.binary()"
-            if op.response.type is None
-            else f"ResponseType({returns})"
-        )
+        value = response_type_value(op)
         found.setdefault(name, ConstantView(name, f"ResponseType[{returns}]", value))
     for op in operations:
         for payload in validated_payloads(op):

@@ -190,7 +190,10 @@ def resource_context(group: ir.Group, profile: str = "stripe") -> dict[str, Any]
     base |= {"async_to_raw_response", "to_raw_response"}
     base |= {"AsyncPaginator", "PageType", "SyncPage"} if paged else set()
     base |= {"ResponseType"} if unpaged else set()
-    if any(op.response.type is None for op in group.operations):
+    if any(
+        operations.response_annotation(op) == "BinaryContent"
+        for op in group.operations
+    ):
         base.add("BinaryContent")
     methods = [m for c in classes for m in c.methods]
     base |= {m.options_type for m in methods}

@@ -56,6 +56,13 @@ ASSETS = ("reference.css", "reference.js")
 DEFAULT_GATEWAY = "http://127.0.0.1:8787"
 STORAGE_KEY = "codegen.reference.gateway"
 
+REFERENCE_BODY_LABELS = {
+    "empty": "none (no body)",
+    "text": "text",
+    "file": "file (binary)",
+}
+"""The response type shown for a call whose response has no type (``describe.body_kind``)."""
+
 # --- text -------------------------------------------------------------------------------------
 
 
@@ -502,7 +509,9 @@ def operation_page(
                 PayloadDoc(title, extra.kind, docs.fields(extra.fields, 1, ()))
             )
     response = (
-        "file (binary)" if op.response.type is None else type_label(op.response.type)
+        type_label(op.response.type)
+        if op.response.type is not None
+        else REFERENCE_BODY_LABELS[describe.body_kind(op.response)]
     )
     return ReferencePage(
         file_name=naming.reference_page(op.call),

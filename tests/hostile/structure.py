@@ -353,9 +353,22 @@ def structure_cases() -> list[Case]:
             message="no operation",
         ),
         Case(
-            "binary-and-no-content-responses",
+            "binary-text-and-no-content-responses",
             document(
                 {
+                    "/v1/report": {
+                        "get": operation(
+                            "GetReport",
+                            response={
+                                "200": {
+                                    "description": "csv",
+                                    "content": {
+                                        "text/csv": {"schema": {"type": "string"}}
+                                    },
+                                }
+                            },
+                        )
+                    },
                     "/v1/file": {
                         "get": operation(
                             "GetFile",

@@ -879,6 +879,32 @@ def test_operation_server_is_checked_too(sdk: Any) -> None:
         )
 
 
+def test_a_text_response_is_returned_as_str_in_its_charset(
+    sdk: Any, server: ScriptedServer
+) -> None:
+    server.script(
+        Reply(
+            200,
+            "caf\u00e9".encode("latin-1"),
+            {"Content-Type": "text/plain; charset=latin-1"},
+        ),
+        Reply(200, "caf\u00e9".encode(), {"Content-Type": "text/csv"}),
+    )
+    with sdk.package.Client(api_key=API_KEY, base_url=server.url) as client:
+        text = sdk.base.ResponseType.text()
+        assert client.request(text, "get", "/v1/report") == "caf\u00e9"
+        assert client.request(text, "get", "/v1/report") == "caf\u00e9"  # UTF-8 default
+
+
+def test_a_response_without_a_body_is_none(sdk: Any, server: ScriptedServer) -> None:
+    server.script(Reply(204), Reply(201, b"ignored"))
+    with sdk.package.Client(api_key=API_KEY, base_url=server.url) as client:
+        empty = sdk.base.ResponseType.empty()
+        assert client.request(empty, "delete", "/v1/things/1") is None
+        assert client.request(empty, "post", "/v1/things") is None
+    assert [r.method for r in server.requests] == ["DELETE", "POST"]
+
+
 @pytest.mark.parametrize("url", ["ftp://api.stripe.com", "api.stripe.com", "https://"])
 def test_base_url_must_be_http(sdk: Any, url: str) -> None:
     with pytest.raises(ValueError):

@@ -47,7 +47,9 @@ class ResponseType(Generic[T]):
 
     The type may be a model class or any type pydantic validates, such as an
     `Annotated[Union[...], Field(discriminator="object")]` alias. `ResponseType.binary()`
-    returns the body as `bytes` instead (for PDF downloads).
+    returns the body as `bytes` instead (for PDF downloads), `ResponseType.text()` as `str`
+    (a `text/*` body, in its charset) and `ResponseType.empty()` returns None (a response
+    that has no body, such as a 204).
     """
 
     __slots__ = ("_type", "_adapter")
@@ -64,10 +66,25 @@ class ResponseType(Generic[T]):
         """The response type of endpoints that return a file: the body, unparsed."""
         return _BINARY
 
+    @staticmethod
+    def text() -> ResponseType[str]:
+        """The response type of endpoints that answer text: the body, decoded."""
+        return _TEXT
+
+    @staticmethod
+    def empty() -> ResponseType[None]:
+        """The response type of endpoints that answer without a body: None."""
+        return _EMPTY
+
     @property
     def is_binary(self) -> bool:
         """Whether the body is a file, kept as it came (and limited as a file)."""
         return isinstance(self, _BinaryResponseType)
+
+    @property
+    def is_text(self) -> bool:
+        """Whether the body is text, returned as `str` in its charset."""
+        return isinstance(self, _TextResponseType)
 
     def parse(self, content: bytes) -> T:
         """Build a JSON body leniently (see `_lenient`): never rejects a JSON value.
@@ -193,6 +210,42 @@ class _BinaryResponseType(ResponseType[BinaryContent]):
 _BINARY = _BinaryResponseType()
 
 
+class _TextResponseType(ResponseType[str]):
+    """The body as text: UTF-8 here; `parse_body` decodes it in its `Content-Type`'s charset."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def parse(self, content: bytes) -> str:
+        return content.decode("utf-8", errors="replace")
+
+    def validate(self, content: bytes) -> str:
+        return self.parse(content)
+
+
+_TEXT = _TextResponseType()
+
+
+class _EmptyResponseType(ResponseType[None]):
+    """No body: whatever the server sent (nothing, as a rule) is ignored."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__(type(None))
+
+    def parse(self, content: bytes) -> None:
+        return None
+
+    def validate(self, content: bytes) -> None:
+        return None
+
+
+_EMPTY = _EmptyResponseType()
+
+
 class Body:
     """Collects a streamed response body, refusing it as soon as it is too large or late.
 
@@ -296,6 +349,8 @@ def parse_body(
     are the response headers with the API key redacted; `redact` blanks it out of the texts
     the exception keeps.
     """
+    if response_type.is_text:
+        return cast(T, body_text(response, content))
     info = response_info(response, headers)
     problem: Optional[str] = None
     parsed: Any = None
