@@ -417,6 +417,16 @@ def cookie_model_name(stem: str) -> str:
     return stem + "CookieParams"
 
 
+#: A component schema sent in a request: its ``TypedDict`` beside the response model
+#: (``Category`` the model a response parses into, ``CategoryParam`` what a call takes).
+REQUEST_COMPONENT_SUFFIX = "Param"
+
+
+def request_component_name(model_name: str) -> str:
+    """The ``TypedDict`` of a component schema on the request side: ``CategoryParam``."""
+    return model_name + REQUEST_COMPONENT_SUFFIX
+
+
 def inline_hint(owner: str, part: str) -> str:
     """What an inline schema is called after: its owner and its place in it
     (``PostCustomers metadata`` → the class ``PostCustomersMetadata``)."""

@@ -192,6 +192,76 @@ def test_request_body_ref_resolves() -> None:
     assert body is not None and body.arguments == ("name", "size")
 
 
+def test_components_inside_a_request_are_request_classes() -> None:
+    """A component a body reaches is a ``TypedDict`` of its own (``CategoryParam``), one for
+    every place that sends it, itself included; a response still parses into ``Category``;
+    a component that is a union is lowered in place, its objects request classes too."""
+    components = {
+        "schemas": {
+            "Category": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}},
+            },
+            "Pet": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "category": {"$ref": "#/components/schemas/Category"},
+                    "friends": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Pet"},
+                    },
+                    "owner": {"$ref": "#/components/schemas/Owner"},
+                },
+            },
+            "Owner": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Category"},
+                    {"type": "string"},
+                ]
+            },
+        }
+    }
+    spec = spec_of(
+        body_of({"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}),
+        components=components,
+    )
+    spec["paths"]["/things"]["post"]["responses"] = {
+        "200": {
+            "description": "the pet's category",
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Category"}
+                }
+            },
+        }
+    }
+    api = lower_document(
+        parse_document(spec), Selection(all=True), spec_sha256="0" * 64
+    )
+    (operation,) = api.operations
+    body = operation.body
+    assert body is not None
+    types = {f.wire_name: f.type for f in body.fields}
+    assert types["category"] == ir.ModelRef("CategoryParam")
+    assert types["friends"] == ir.ListType(ir.ModelRef("PetParam"))
+    assert types["owner"] == ir.UnionType(
+        (ir.ModelRef("CategoryParam"), ir.Primitive("str"))
+    )
+    (group,) = api.groups
+    requests = {m.name: m for m in group.request_models}
+    assert {"CategoryParam", "PetParam"} <= set(requests)
+    pet = requests["PetParam"]
+    assert pet.request and pet.doc == "``Pet``, as a request sends it."
+    assert {f.wire_name: f.type for f in pet.fields}["friends"] == ir.ListType(
+        ir.ModelRef("PetParam")
+    )
+    assert operation.response.type == ir.ModelRef("Category")
+    assert "Category" in {m.name for m in api.models}
+    assert "Pet" not in {m.name for m in api.models}  # no response reaches it
+
+
 def test_request_body_ref_to_nothing_is_refused() -> None:
     components = {"requestBodies": {"Thing": {"content": {"application/json": {}}}}}
     spec = spec_of(

@@ -63,7 +63,8 @@ def test_raw_and_whole_bodies() -> None:
     notes = _file("resources/notes.py")
     assert "body: str," in notes and "content=body," in notes
     pets = _file("resources/pets.py")
-    assert "body: List[Pet]," in _method(pets, "batch")
+    assert "body: List[PetParam]," in _method(pets, "batch")
+    assert "from ..params.pets import" in pets and "PetParam" in _file("params/pets.py")
     assert "json=_PETS_BATCH_PARAMS.validate(" in pets
     assert "f\"/pets/{encode_path(pet_id, 'label', 'petId')}/avatar\"" in pets
 

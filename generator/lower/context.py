@@ -71,6 +71,8 @@ class Found:
     # the tag values of discriminated unions, by model name, then wire name of the tag
     tags: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # for the user: ``ir.Api.notes``
+    # the request-side class of each component schema sent in a request, by component key
+    request_components: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,3 +133,8 @@ class Context:
             request=False,
             depth=self.depth.component(key, pointer),
         )
+
+    def request_component(self, key: str, pointer: str) -> Context:
+        """Inside component ``key`` sent in a request: the request side stays (its models
+        go to the request namespace), with a new count."""
+        return replace(self, depth=self.depth.component(key, pointer))

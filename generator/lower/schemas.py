@@ -49,10 +49,38 @@ def _lower_ref(ctx: Context, ref: str, pointer: str) -> ir.TypeExpr:
             inner = ctx.component(key, pointer)
             found.scalars[key] = lower(inner, target, target_pointer, hint=key)
         return found.scalars[key]
+    if ctx.request:
+        return _request_component(ctx, key, pointer)
     if key not in found.started:
         found.started.add(key)
         _lower_component(ctx.component(key, pointer), key)
     return ir.ModelRef(ctx.component_names[key])
+
+
+def _request_component(ctx: Context, key: str, pointer: str) -> ir.TypeExpr:
+    """A component sent in a request: an object becomes a ``TypedDict`` of the request
+    namespace (``CategoryParam``, one for every operation that sends it), written before
+    its fields are lowered so that a component reaching itself refers to its own class;
+    any other structure (a union, a list of objects) is lowered in place, its objects as
+    request classes too. Responses keep the component's model (``Category``)."""
+    found = ctx.found.request_components
+    if key in found:
+        return ir.ModelRef(found[key])
+    schema, target_pointer = ctx.components.resolve(
+        ctx.components.schemas[key], oas.schema_pointer(key)
+    )
+    inner = ctx.request_component(key, pointer)
+    if not oas.is_model(schema):
+        return lower(inner, schema, target_pointer, hint=key)
+    name = ctx.namespace.claim(naming.request_component_name(ctx.component_names[key]))
+    found[key] = name
+    model = build_model(inner, name, schema, target_pointer)
+    if not model.doc:
+        model = replace(
+            model, doc=f"``{ctx.component_names[key]}``, as a request sends it."
+        )
+    ctx.namespace.models[name] = model
+    return ir.ModelRef(name)
 
 
 def _lower_component(ctx: Context, key: str) -> None:
