@@ -131,6 +131,18 @@ def compatible(a: SchemaLike, b: SchemaLike) -> bool:
     return not ta or not tb or bool(set(ta) & set(tb))
 
 
+def is_binary_string(schema: SchemaLike) -> bool:
+    """A file's bytes (on a resolved schema): a string of ``format: binary`` (3.0), or one
+    with a ``contentMediaType`` and no text encoding (3.1; ``contentEncoding: base64`` is
+    text: the file's bytes written as base64)."""
+    if "string" not in types(schema):
+        return False
+    if getattr(schema, "schema_format", None) == "binary":
+        return True
+    media_type = getattr(schema, "contentMediaType", None)
+    return bool(media_type) and not getattr(schema, "contentEncoding", None)
+
+
 def is_scalar(schema: SchemaLike) -> bool:
     """A schema with no structure of its own is inlined where it is used, not named."""
     if any(

@@ -23,7 +23,7 @@ from . import oas
 from .context import Context
 from .oas import SchemaLike, json_pointer_join
 from .responses import lower_error, lower_response
-from .schemas import build_model, lower, merged_properties
+from .schemas import build_model, is_file, lower, merged_properties
 from .calls import CallName
 from .selection import RawOperation
 
@@ -479,26 +479,15 @@ def _body_wire_names(found: Optional[_Body]) -> list[str]:
     return [WHOLE_BODY] if found.whole else list(found.properties)
 
 
-def _is_file(ctx: Context, schema: SchemaLike, pointer: str) -> bool:
-    """A binary string: ``format: binary`` (3.0), or ``contentMediaType`` without a
-    ``contentEncoding`` (3.1)."""
-    resolved, _ = ctx.components.resolve(schema, pointer)
-    if "string" not in oas.types(resolved):
-        return False
-    if getattr(resolved, "schema_format", None) == "binary":
-        return True
-    return bool(getattr(resolved, "contentMediaType", None)) and not getattr(
-        resolved, "contentEncoding", None
-    )
-
-
 def _file_kind(ctx: Context, schema: SchemaLike, pointer: str) -> Optional[ir.TypeExpr]:
     """``bytes`` for a file part, ``List[bytes]`` for an array of them, else None."""
-    if _is_file(ctx, schema, pointer):
+    if is_file(ctx.components, schema, pointer):
         return ir.Primitive("bytes")
     resolved, resolved_pointer = ctx.components.resolve(schema, pointer)
     items = getattr(resolved, "items", None)
-    if items is not None and _is_file(ctx, items, resolved_pointer + "/items"):
+    if items is not None and is_file(
+        ctx.components, items, resolved_pointer + "/items"
+    ):
         return ir.ListType(ir.Primitive("bytes"))
     return None
 

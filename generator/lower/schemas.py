@@ -298,7 +298,7 @@ def build_model(
     ctx = ctx.fields(pointer)  # a class of its own: its annotations start anew
     fields = []
     for wire, (prop, prop_pointer) in properties.items():
-        if file_parts and _is_binary(ctx.components, prop, prop_pointer):
+        if file_parts and is_file(ctx.components, prop, prop_pointer):
             expr: ir.TypeExpr = ir.Primitive("bytes")
         else:
             expr = lower(ctx, prop, prop_pointer, hint=naming.inline_hint(name, wire))
@@ -333,19 +333,10 @@ def build_model(
     )
 
 
-def _is_binary(components: Components, schema: SchemaLike, pointer: str) -> bool:
+def is_file(components: Components, schema: SchemaLike, pointer: str) -> bool:
+    """Whether the schema at ``pointer`` (a ``$ref`` followed) holds a file's bytes."""
     resolved, _ = components.resolve(schema, pointer)
-    return "string" in oas.types(resolved) and (
-        getattr(resolved, "schema_format", None) == "binary"
-        or _is_binary_string(resolved)
-    )
-
-
-def _is_binary_string(schema: SchemaLike) -> bool:
-    """3.1's spelling of a file: a string with a ``contentMediaType`` and no text encoding
-    (``contentEncoding: base64`` is text: the file's bytes written as base64)."""
-    media_type = getattr(schema, "contentMediaType", None)
-    return bool(media_type) and not getattr(schema, "contentEncoding", None)
+    return oas.is_binary_string(resolved)
 
 
 def merged_properties(
