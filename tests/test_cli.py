@@ -955,11 +955,15 @@ def test_the_parts_of_a_spec_not_generated_are_noted_on_every_run(
         version="3.1.0",
         title="Pet Store",
     )
-    spec["webhooks"] = {"newPet": {"post": operation("newPet", response=ok_response({}))}}
+    spec["webhooks"] = {
+        "newPet": {"post": operation("newPet", response=ok_response({}))}
+    }
     (tmp_path / "pets.json").write_text(json.dumps(spec), encoding="utf-8")
     cache = tmp_path / "cache"
     expected = "codegen: note: /webhooks: 1 webhook(s) not generated (newPet)"
-    first = codegen("generate", "--spec", "pets.json", "--all", cwd=tmp_path, cache=cache)
+    first = codegen(
+        "generate", "--spec", "pets.json", "--all", cwd=tmp_path, cache=cache
+    )
     assert first.returncode == 0, first
     assert expected in first.stderr, first
     again = codegen("check", "--spec", "pets.json", "--all", cwd=tmp_path, cache=cache)

@@ -399,9 +399,9 @@ class BaseAPIClient:
             self._stripe_version,
             self._stripe_account,
         )
-        body, data, body_type = request_body(form, files, json, content, content_type)
-        if body_type is not None:
-            sent["Content-Type"] = body_type
+        body, data, parts, mime = request_body(form, files, json, content, content_type)
+        if mime is not None:
+            sent["Content-Type"] = mime
         all_headers: Union[Dict[str, str], httpx.Headers] = sent
         if headers or cookies or options.extra_headers:
             # httpx.Headers replaces a header whatever the case of its name.
@@ -418,7 +418,7 @@ class BaseAPIClient:
             headers=all_headers,
             content=body,
             data=data,
-            files=files,
+            files=parts,
             timeout=timeout,
         )
 

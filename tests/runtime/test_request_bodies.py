@@ -119,6 +119,32 @@ def test_form_body_unchanged(ops: Any) -> None:
     assert "idempotency-key" in request.headers  # Stripe's profile: every POST has one
 
 
+def test_a_multipart_body_without_a_file_stays_multipart(ops: Any) -> None:
+    request = _call(
+        ops, form=[("purpose", "dispute_evidence"), ("a[b]", "1")], files={}
+    )
+    content_type = request.headers["content-type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    boundary = content_type.split("boundary=", 1)[1].encode()
+    parts = request.content.split(b"--" + boundary)[1:-1]
+    assert [p.split(b"\r\n\r\n", 1)[0].strip() for p in parts] == [
+        b'Content-Disposition: form-data; name="purpose"',
+        b'Content-Disposition: form-data; name="a[b]"',
+    ]
+    assert [p.split(b"\r\n\r\n", 1)[1] for p in parts] == [
+        b"dispute_evidence\r\n",
+        b"1\r\n",
+    ]
+
+
+def test_a_multipart_body_with_a_file_sends_fields_and_file(ops: Any) -> None:
+    request = _call(ops, form=[("purpose", "x")], files={"file": b"%PDF"})
+    assert request.headers["content-type"].startswith("multipart/form-data")
+    assert b'name="purpose"' in request.content
+    assert b'name="file"; filename="upload"' in request.content
+    assert b"%PDF" in request.content
+
+
 def test_async_request_takes_the_same_arguments(ops: Any) -> None:
     import asyncio
 

@@ -335,8 +335,9 @@ def test_generated_package_passes_mypy_strict(package_root: Path) -> None:
         "from requests_sdk import Client\n"
         "client = Client(api_key='k')\n"
         "client.pets.create(name='Rex', x_request_id='r1', session='s')\n"
-        "from requests_sdk.models import Pet\n"
-        "client.pets.batch(body=[Pet(name='a')])\n"
+        "from requests_sdk.params.pets import PetParam\n"
+        "pet: PetParam = {'name': 'b', 'tag': 't'}\n"
+        "client.pets.batch(body=[{'name': 'a'}, pet])\n"
         "client.pets.replace(\n    5, name='Rex', content_type='application/x-www-form-urlencoded'\n)\n"
         "client.pets.photos(3, photos=[b'1', b'2'], meta={'w': 2})\n"
         "client.pets.avatar.update(7, body=b'png', content_type='image/jpeg')\n"
@@ -387,8 +388,7 @@ def test_array_body_is_one_argument(
 ) -> None:
     server.script(Reply(body={"id": 1}))
     with _client(pets, server) as client:
-        pet = pets.models.Pet
-        client.pets.batch(body=[pet(name="a"), pet(name="b", tag="t")])
+        client.pets.batch(body=[{"name": "a"}, {"name": "b", "tag": "t"}])
     assert json.loads(server.requests[0].body) == [
         {"name": "a"},
         {"name": "b", "tag": "t"},

@@ -46,15 +46,17 @@ def merged_json(value: object, extra: Mapping[str, object]) -> object:
 
 def request_body(
     form: Optional[List[Tuple[str, str]]],
-    files: Optional[Dict[str, Any]],
+    files: Any,
     json: object,
     content: Union[bytes, str, None],
     content_type: Optional[str],
-) -> Tuple[Optional[bytes], Optional[Dict[str, List[str]]], Optional[str]]:
-    """The body of a request: its bytes, or the fields of a multipart body (httpx writes
-    that one and its `Content-Type` with the boundary), and its `Content-Type`.
+) -> Tuple[Optional[bytes], Optional[Dict[str, List[str]]], Any, Optional[str]]:
+    """The body of a request: its bytes, or the fields and files of a multipart body (httpx
+    writes that one and its `Content-Type` with the boundary), and its `Content-Type`.
 
-    At most one kind of body: a form (with or without files), JSON, or raw content.
+    At most one kind of body: a form (with or without files), JSON, or raw content. A
+    multipart body (`files` given) stays multipart when no file was passed: httpx would send
+    its fields urlencoded, so they go as parts of their own, without a file name.
     """
     kinds = [
         name
@@ -67,22 +69,25 @@ def request_body(
     ]
     if len(kinds) > 1:
         raise TypeError(f"a request has one body, not {' and '.join(kinds)}")
+    if files is not None and not files:
+        return None, None, [(key, (None, value)) for key, value in form or ()], None
     if files is not None:
         data: Dict[str, List[str]] = {}
         for key, value in form or ():
             data.setdefault(key, []).append(value)
-        return None, data, None
+        return None, data, files, None
     if form is not None:
         encoded = urlencode_pairs(form).encode("ascii")
-        return encoded, None, "application/x-www-form-urlencoded"
+        return encoded, None, None, "application/x-www-form-urlencoded"
     if not isinstance(json, NotGiven):
-        return encode_json(json), None, content_type or "application/json"
+        return encode_json(json), None, None, content_type or "application/json"
     if isinstance(content, str):
         return (
             content.encode("utf-8"),
             None,
+            None,
             content_type or "text/plain; charset=utf-8",
         )
     if content is not None:
-        return bytes(content), None, content_type or "application/octet-stream"
-    return None, None, None
+        return bytes(content), None, None, content_type or "application/octet-stream"
+    return None, None, None, None
