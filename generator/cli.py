@@ -477,7 +477,9 @@ def list_command(
     document = spec.load_spec(settings.spec, cache_folder=folder).document
     needle = (filter_text or "").lower()
     operations = operations_of(document)
-    calls = operation_calls(document, operations, dict(settings.names))
+    calls = operation_calls(
+        document, operations, dict(settings.names), pipeline.paging_of(settings)
+    )
     for raw in operations:
         if method and raw.method != method.lower():
             continue

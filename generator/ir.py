@@ -348,10 +348,16 @@ class Pagination:
     ``cursor``: Stripe lists (``has_more``; the next page starts after the last item's ``id``,
     or, walking backwards, before the first one's).
     ``search``: search endpoints (``has_more``; the next page is the ``next_page`` token).
+    ``token``: the paging of ``[tool.codegen.pagination]``: the items are at ``items`` (a
+    dotted path in the body), the next page is the one whose ``cursor_parameter`` is the
+    cursor at ``next_cursor``; none when that is null or empty.
     """
 
-    kind: str  # "cursor" | "search"
+    kind: str  # "cursor" | "search" | "token"
     item: TypeExpr
+    cursor_parameter: str = ""  # token: the query parameter that asks for a page
+    items: str = "data"  # token: the dotted path of the items
+    next_cursor: str = ""  # token: the dotted path of the next page's cursor
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from . import ir
-    from .lower import Selection
+    from .lower import Selection, TokenPaging
 
 # The stages a build runs (lower, render, format) are imported by the first build that runs
 # them: a run answered by the build cache never imports openapi-pydantic, Jinja or black.
@@ -33,7 +33,9 @@ class Build:
     cache_note: Optional[str] = (
         None  # why the format cache was not used, when it was wanted
     )
-    notes: tuple[str, ...] = ()  # the spec's parts not generated, for the user (ir.Api.notes)
+    notes: tuple[
+        str, ...
+    ] = ()  # the spec's parts not generated, for the user (ir.Api.notes)
 
     @property
     def manifest_info(self) -> output.ManifestInfo:
@@ -70,7 +72,15 @@ def lower(settings: Settings) -> ir.Api:
         spec_sha256=loaded.sha256,
         renames=dict(settings.names),
         profile=settings.profile,
+        paging=paging_of(settings),
     )
+
+
+def paging_of(settings: Settings) -> Optional[TokenPaging]:
+    """``[tool.codegen.pagination]`` as lowering takes it."""
+    from .lower import TokenPaging
+
+    return None if settings.pagination is None else TokenPaging(*settings.pagination)
 
 
 def cache_folder(settings: Settings) -> tuple[Optional[Path], Optional[str]]:

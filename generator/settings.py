@@ -7,7 +7,7 @@ import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .errors import CodegenError, did_you_mean
 
@@ -27,9 +27,15 @@ KNOWN_KEYS = (
     "templates",
     "names",
     "profile",
+    "pagination",
 )
 
 PROFILE_CHOICES = ("auto", "stripe", "generic")
+
+PAGINATION_KEYS = ("cursor_parameter", "items", "next_cursor")
+"""``[tool.codegen.pagination]``: how the API's list calls page, when it is not one of the
+shapes codegen recognises (Stripe's): the query parameter that asks for a page, and the
+dotted paths in the response body of the items and of the next page's cursor."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class Settings:
     names: tuple[tuple[str, str], ...] = ()
     # whose conventions the client follows: "auto" (detected from the spec), "stripe", "generic"
     profile: str = "auto"
+    # [tool.codegen.pagination]: (cursor_parameter, items, next_cursor), or None
+    pagination: Optional[tuple[str, str, str]] = None
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Apply CLI options that were given (``None`` or empty means not given)."""
@@ -121,6 +129,7 @@ EXPECTED = {
     "all": "true or false",
     "names": "a table of operation IDs to dotted calls (strings)",
     "profile": "one of " + ", ".join(repr(p) for p in PROFILE_CHOICES),
+    "pagination": "a table of " + ", ".join(PAGINATION_KEYS) + " (non-empty strings)",
 }
 EXAMPLES = {
     "spec": 'spec = "spec/stripe.lock.json"',
@@ -133,6 +142,8 @@ EXAMPLES = {
     "all": "all = true   (or false; a TOML boolean, without quotes)",
     "names": '[tool.codegen.names] then PostCustomersCustomerSources = "customers.sources.add"',
     "profile": 'profile = "generic"   (or "stripe"; "auto", the default, detects it)',
+    "pagination": '[tool.codegen.pagination] then cursor_parameter = "after", '
+    'items = "data", next_cursor = "meta.next_cursor"',
 }
 
 
@@ -230,6 +241,7 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
     profile = table.get("profile", "auto")
     if profile not in PROFILE_CHOICES:
         raise wrong("profile", describe(profile))
+    pagination = _pagination(table.get("pagination"), wrong)
     spec = as_path("spec", "spec/stripe.lock.json")
     output = as_path("output", "generated")
     assert spec is not None and output is not None
@@ -245,4 +257,33 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
         templates=as_path("templates", None),
         names=tuple(sorted(names.items())),
         profile=profile,
+        pagination=pagination,
     )
+
+
+def _pagination(
+    value: object, wrong: Callable[[str, str], CodegenError]
+) -> Optional[tuple[str, str, str]]:
+    """``[tool.codegen.pagination]`` checked: every key of ``PAGINATION_KEYS``, each a
+    non-empty string (the paths dotted names: ``meta.cursor.after``)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise wrong("pagination", describe(value))
+    unknown = sorted(set(value) - set(PAGINATION_KEYS))
+    if unknown:
+        key = unknown[0]
+        raise wrong(
+            "pagination", f"the unknown key {key!r}{did_you_mean(key, PAGINATION_KEYS)}"
+        )
+    found = []
+    for key in PAGINATION_KEYS:
+        item = value.get(key)
+        if item is None:
+            raise wrong("pagination", f"no {key}")
+        if not isinstance(item, str) or not item.strip():
+            raise wrong("pagination", f"{describe(item)} at pagination.{key}")
+        if key != "cursor_parameter" and not all(part for part in item.split(".")):
+            raise wrong("pagination", f"the path {item!r} at pagination.{key}")
+        found.append(item)
+    return (found[0], found[1], found[2])

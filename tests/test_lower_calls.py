@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from generator import spec as spec_stage
 from generator.cli import main
 from generator.errors import CodegenError
-from generator.lower import operation_calls, operations_of
+from generator.lower import TokenPaging, operation_calls, operations_of
 from generator.lower.calls import BY_FALLBACK, BY_PATH, BY_SETTING, path_key
 from generator.spec import parse_document
 from tests.conftest import PIN, ROOT, user_cache_folder
@@ -263,3 +263,30 @@ def test_a_2xx_range_response_is_read_for_naming() -> None:
         "operationId": "listPets",
     }
     assert _calls({"/pets": {"get": ranged}}) == {"listPets": "pets.list"}
+
+
+def test_a_get_taking_the_configured_cursor_is_a_collection_list() -> None:
+    """With ``[tool.codegen.pagination]``, a GET that takes its cursor parameter (declared
+    on the operation or its path item, also through a ``$ref``) lists; without it, or
+    without the parameter, the same GET stays ``retrieve``."""
+    cursor = {"name": "after", "in": "query", "schema": {"type": "string"}}
+    spec = document(
+        {
+            "/files": {"get": {**_op("listFiles"), "parameters": [cursor]}},
+            "/teams/{team}/styles": {
+                "parameters": [{"$ref": "#/components/parameters/After"}],
+                "get": _op("teamStyles"),
+            },
+            "/balance": {"get": _op("getBalance")},
+        },
+        parameters={"After": cursor},
+    )
+    doc = parse_document(spec)
+    paged = operation_calls(doc, operations_of(doc), {}, TokenPaging("after", "d", "n"))
+    assert {k: v.dotted for k, v in paged.items()} == {
+        "listFiles": "files.list",
+        "teamStyles": "teams.styles.list",
+        "getBalance": "balance.retrieve",
+    }
+    plain = operation_calls(doc, operations_of(doc), {})
+    assert plain["listFiles"].dotted == "files.retrieve"

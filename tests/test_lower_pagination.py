@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from generator import ir
-from generator.lower.pagination import page_shape
+from generator.lower.pagination import TokenPaging, page_shape
 
 ITEM = ir.ModelRef("Customer")
 
@@ -119,3 +119,59 @@ def test_no_pages_without_a_string_id_a_query_or_a_get() -> None:
     assert page_shape(_operation("starting_after", method="post"), _models()) is None
     assert page_shape(_operation("limit"), _models()) is None  # no cursor argument
     assert page_shape(_operation("starting_after"), {}) is None  # page model unknown
+
+
+# --- [tool.codegen.pagination]: another API's cursor -------------------------------------------
+
+PAGING = TokenPaging(
+    cursor_parameter="after", items="files", next_cursor="meta.cursor.next"
+)
+
+
+def _token_models(
+    *, next_type: ir.TypeExpr = ir.Nullable(ir.STR), items: Optional[ir.TypeExpr] = None
+) -> dict[str, ir.Model]:
+    """A page of another API: ``{"files": [...], "meta": {"cursor": {"next": ...}}}``."""
+    return {
+        "CustomerList": ir.Model(
+            "CustomerList",
+            (
+                _field("files", items or ir.ListType(ITEM)),
+                _field("meta", ir.Nullable(ir.ModelRef("Meta"))),
+            ),
+            "",
+            "/l",
+        ),
+        "Meta": ir.Model("Meta", (_field("cursor", ir.ModelRef("Cursor")),), "", "/m"),
+        "Cursor": ir.Model("Cursor", (_field("next", next_type),), "", "/n"),
+        "Customer": ir.Model("Customer", (_field("name", ir.STR),), "", "/c"),
+    }
+
+
+def test_configured_paging_follows_its_dotted_paths() -> None:
+    found = page_shape(_operation("after", "limit"), _token_models(), PAGING)
+    assert found == ir.Pagination(
+        "token",
+        ITEM,
+        cursor_parameter="after",
+        items="files",
+        next_cursor="meta.cursor.next",
+    )
+
+
+def test_configured_paging_needs_the_parameter_a_list_and_a_string_cursor() -> None:
+    models = _token_models()
+    assert page_shape(_operation("limit"), models, PAGING) is None  # no `after`
+    assert page_shape(_operation("after", method="post"), models, PAGING) is None
+    assert page_shape(_operation("after"), models, None) is None  # not configured
+    integer = _token_models(next_type=ir.Primitive("int"))
+    assert page_shape(_operation("after"), integer, PAGING) is None
+    not_a_list = _token_models(items=ITEM)
+    assert page_shape(_operation("after"), not_a_list, PAGING) is None
+    elsewhere = TokenPaging("after", "files", "meta.next")  # no such field
+    assert page_shape(_operation("after"), models, elsewhere) is None
+
+
+def test_a_recognised_stripe_page_wins_over_the_configured_paging() -> None:
+    found = page_shape(_operation("starting_after"), _models(), PAGING)
+    assert found is not None and found.kind == "cursor"

@@ -376,3 +376,58 @@ def test_outside_a_project_a_given_spec_runs_with_the_defaults(
     with pytest.raises(CodegenError, match="no pyproject.toml found") as error:
         load_settings(None)
     assert "--spec" in (error.value.hint or "")
+
+
+# --- [tool.codegen.pagination] ------------------------------------------------------------
+
+
+def test_pagination_table(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        "[tool.codegen.pagination]\n"
+        'cursor_parameter = "after"\n'
+        'items = "meta.components"\n'
+        'next_cursor = "meta.cursor.after"\n',
+    )
+    assert load_settings(path).pagination == (
+        "after",
+        "meta.components",
+        "meta.cursor.after",
+    )
+    assert load_settings(write_config(tmp_path / "none", "")).pagination is None
+
+
+@pytest.mark.parametrize(
+    ("table", "found"),
+    [
+        ('pagination = "cursor"', "the string 'cursor'"),
+        (
+            '[tool.codegen.pagination]\ncursor_parameter = "a"\nitems = "d"\n',
+            "no next_cursor",
+        ),
+        (
+            '[tool.codegen.pagination]\ncursor_parameter = "a"\nitem = "d"\n',
+            "the unknown key 'item' (did you mean 'items'?)",
+        ),
+        (
+            '[tool.codegen.pagination]\ncursor_parameter = 1\nitems = "d"\n'
+            'next_cursor = "n"\n',
+            "the integer 1 at pagination.cursor_parameter",
+        ),
+        (
+            '[tool.codegen.pagination]\ncursor_parameter = "a"\nitems = "d"\n'
+            'next_cursor = "meta..next"\n',
+            "the path 'meta..next' at pagination.next_cursor",
+        ),
+    ],
+)
+def test_a_wrong_pagination_table_is_refused(
+    tmp_path: Path, table: str, found: str
+) -> None:
+    path = write_config(tmp_path, table)
+    with pytest.raises(CodegenError) as caught:
+        load_settings(path)
+    message = caught.value.message
+    assert message.startswith("[tool.codegen] pagination must be a table of"), message
+    assert found in message, message
+    assert "cursor_parameter" in (caught.value.hint or "")

@@ -15,7 +15,7 @@ there, so that a loop over a large list holds one page at a time and can stop ea
 The asynchronous methods return an `AsyncPaginator`: `await` it for the first page, or
 `async for` over it for every item.
 
-Two kinds of pages, as Stripe has them:
+Three kinds of pages, two of them as Stripe has them:
 
 - `"cursor"` (lists): the next page is the one `starting_after` the id of the last item, the
   previous one the one `ending_before` the id of the first item. A list whose first request
@@ -25,11 +25,15 @@ Two kinds of pages, as Stripe has them:
   reverse of the list's order (for lists ordered newest first, oldest to newest).
 - `"search"` (search endpoints): the next page is the one of the `next_page` token; there is
   no going back.
+- `"token"` (another API's cursor, as the generator's settings describe it): the items are at
+  a dotted path of the body (`items`, e.g. `"meta.components"`), and the next page is the one
+  whose `cursor_parameter` is the cursor at another path (`next_cursor`); a null or empty
+  cursor ends the list. There is no going back either.
 
 Every following request repeats the first one exactly (path, server, query parameters and
-per-call options, `extra_headers`, `stripe_account` and the rest) with its cursor parameters
-(`starting_after`, `ending_before`, `page`, also those given in `extra_query`) replaced by the
-new cursor, and goes through the client's `request()`: retries, limits and key redaction apply
+per-call options, `extra_headers` and the rest) with its cursor parameters (`starting_after`,
+`ending_before`, `page`, or the `cursor_parameter`; also those given in `extra_query`) replaced
+by the new cursor, and goes through the client's `request()`: retries, limits and key redaction apply
 to each page as to any call.
 """
 
@@ -41,6 +45,7 @@ from typing import (
     AsyncIterator,
     Awaitable,
     Callable,
+    Dict,
     Generator,
     Generic,
     Iterable,
@@ -70,7 +75,7 @@ T = TypeVar("T")
 CURSOR_PARAMETERS = ("starting_after", "ending_before", "page")
 """The query parameters that say which page to fetch, replaced on every following request."""
 
-_KINDS = ("cursor", "search")
+_KINDS = ("cursor", "search", "token")
 
 
 class PageType(Generic[T]):
@@ -84,25 +89,78 @@ class PageType(Generic[T]):
 
     `T` is the type of the items. `list_model` is a model with `data` (the items) and
     `has_more`, and for `"search"` the nullable `next_page` token; `url` and `total_count`
-    are read when the body has them.
+    are read when the body has them. A `"token"` page names its parts instead:
+
+        _FILES_PAGE: PageType[File] = PageType(
+            FileList, "token", cursor_parameter="after", items="files",
+            next_cursor="meta.next",
+        )
 
     Raises:
-        ValueError: `kind` is neither `"cursor"` nor `"search"`.
+        ValueError: `kind` is not `"cursor"`, `"search"` or `"token"`, or a `"token"` page
+            lacks its `cursor_parameter` or `next_cursor`.
     """
 
-    __slots__ = ("_list_model", "_kind", "_response_type")
+    __slots__ = (
+        "_list_model",
+        "_kind",
+        "_response_type",
+        "_cursor_parameter",
+        "_items",
+        "_next_cursor",
+    )
 
-    def __init__(self, list_model: Any, kind: str) -> None:
+    def __init__(
+        self,
+        list_model: Any,
+        kind: str,
+        *,
+        cursor_parameter: str = "",
+        items: str = "data",
+        next_cursor: str = "",
+    ) -> None:
         if kind not in _KINDS:
             raise ValueError(
-                f"unknown kind of page {kind!r}: expected 'cursor' or 'search'"
+                f"unknown kind of page {kind!r}: expected 'cursor', 'search' or 'token'"
+            )
+        if kind == "token" and not (cursor_parameter and next_cursor):
+            raise ValueError(
+                "a 'token' page needs its cursor_parameter and next_cursor"
             )
         self._list_model = list_model
         self._kind = kind
         self._response_type: ResponseType[Any] = ResponseType(list_model)
+        self._cursor_parameter = cursor_parameter
+        self._items = tuple(items.split("."))
+        self._next_cursor = tuple(next_cursor.split(".")) if next_cursor else ()
 
     def __repr__(self) -> str:
         return f"PageType({self._list_model!r}, {self._kind!r})"
+
+    @property
+    def cursor_parameter(self) -> str:
+        """The query parameter a `"token"` page's cursor is sent as ("" for the others)."""
+        return self._cursor_parameter
+
+    @property
+    def items(self) -> str:
+        """Where a page's body holds its items: `data`, or a dotted path."""
+        return ".".join(self._items)
+
+    def cursor_parameters(self) -> Tuple[str, ...]:
+        """The query parameters replaced on every following request."""
+        return (self._cursor_parameter,) if self._kind == "token" else CURSOR_PARAMETERS
+
+    def items_of(self, body: Any) -> Any:
+        """The items of a page's body (`data`, or the `items` path of a `"token"` page)."""
+        return _at(body, self._items)
+
+    def next_cursor_of(self, body: Any) -> Optional[str]:
+        """The cursor of the page after this body's: its `next_page` token (`"search"`),
+        the value at `next_cursor` (`"token"`); None when empty, absent, or a list."""
+        path = {"search": ("next_page",), "token": self._next_cursor}.get(self._kind)
+        value = _at(body, path) if path else None
+        return value if isinstance(value, str) and value else None
 
     @property
     def list_model(self) -> Any:
@@ -147,14 +205,15 @@ class PageRequest(Generic[T]):
 
     def following(self, cursor: str, value: str) -> PageRequest[T]:
         """This request with its cursor parameters replaced by `cursor=value`."""
-        query = [pair for pair in self.query or () if pair[0] not in CURSOR_PARAMETERS]
+        replaced = self.page_type.cursor_parameters()
+        query = [pair for pair in self.query or () if pair[0] not in replaced]
         query.append((cursor, value))
         options = self.options
         if options is not None and options.extra_query:
             extra = {
                 name: value
                 for name, value in options.extra_query.items()
-                if name not in CURSOR_PARAMETERS
+                if name not in replaced
             }
             if len(extra) != len(options.extra_query):
                 options = dataclasses.replace(options, extra_query=extra)
@@ -169,23 +228,24 @@ class _Page(Generic[T]):
     """
 
     def __init__(self, body: Any, request: PageRequest[T]) -> None:
-        data = getattr(body, "data", None)
+        page_type = request.page_type
+        data = page_type.items_of(body)
         if not isinstance(data, list):
             raise TypeError(
-                f"{type(body).__name__} is not a list object: it has no `data` list"
+                f"{type(body).__name__} is not a list object: it has no"
+                f" `{page_type.items}` list"
             )
         self._request = request
         self._backwards = request.backwards
         self.data: List[T] = cast(List[T], data)
-        self.has_more: bool = bool(getattr(body, "has_more", False))
+        self.next_page_token: Optional[str] = page_type.next_cursor_of(body)
+        self.has_more: bool = (
+            self.next_page_token is not None
+            if page_type.kind == "token"
+            else bool(getattr(body, "has_more", False))
+        )
         url = getattr(body, "url", None)
         self.url: Optional[str] = url if isinstance(url, str) else None
-        token = getattr(body, "next_page", None)
-        self.next_page_token: Optional[str] = (
-            token
-            if request.page_type.kind == "search" and isinstance(token, str) and token
-            else None
-        )
         total = getattr(body, "total_count", None)
         self.total_count: Optional[int] = (
             total if isinstance(total, int) and not isinstance(total, bool) else None
@@ -210,11 +270,15 @@ class _Page(Generic[T]):
         """Whether a page follows this one (for a backwards page: precedes it in the list).
 
         False when the API said `has_more: false`, when this page is empty, or when a search
-        page has no `next_page` token.
+        page has no `next_page` token; for a `"token"` page, whether it has a next cursor
+        (an empty page may have one: the API decides where the list ends).
         """
+        kind = self._request.page_type.kind
+        if kind == "token":
+            return self.next_page_token is not None
         if not self.has_more or not self.data:
             return False
-        return self._request.page_type.kind == "cursor" or bool(self.next_page_token)
+        return kind == "cursor" or bool(self.next_page_token)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(data={_describe(self.data)}, has_more={self.has_more})"
@@ -227,7 +291,11 @@ class _Page(Generic[T]):
         """
         if not self.has_next_page():
             return None
-        if self._request.page_type.kind == "search":
+        page_type = self._request.page_type
+        if page_type.kind == "token":
+            token = cast(str, self.next_page_token)
+            return self._request.following(page_type.cursor_parameter, token)
+        if page_type.kind == "search":
             return self._request.following("page", cast(str, self.next_page_token))
         if self._backwards:
             return self._request.following("ending_before", _item_id(self.data[0]))
@@ -237,13 +305,19 @@ class _Page(Generic[T]):
         """The request of the page before this one in the list, or None when it is empty.
 
         Raises:
-            TypeError: A search page (search results only go forward), or the first item
-                has no string `id`.
+            TypeError: A search or `"token"` page (those only go forward), or the first
+                item has no string `id`.
         """
-        if self._request.page_type.kind == "search":
+        kind = self._request.page_type.kind
+        if kind == "search":
             raise TypeError(
                 "search results only page forward (next_page() with the `page` token);"
                 " previous_page() is for lists"
+            )
+        if kind == "token":
+            raise TypeError(
+                "these pages only go forward (next_page() with the next cursor);"
+                " previous_page() is for lists that page by item id"
             )
         if not self.data:
             return None
@@ -262,7 +336,8 @@ class SyncPage(_Page[T]):
         has_more: Whether the API has more items past this page (for a backwards page:
             before it).
         url: The list's URL, e.g. `/v1/customers`, when the body has one.
-        next_page_token: The token of the next page of search results; None on lists.
+        next_page_token: The token of the next page of search results, or the cursor of
+            a `"token"` list's next page; None on lists and on the last page.
         total_count: The number of results, when the body has it.
         last_response: Status, headers and request id of this page's response.
 
@@ -297,8 +372,8 @@ class SyncPage(_Page[T]):
         None when this page is empty. The page fetched walks backwards.
 
         Raises:
-            TypeError: This is a page of search results, or its first item has no string
-                `id`.
+            TypeError: This is a page of search results or of a `"token"` list (those
+                only go forward), or its first item has no string `id`.
             StripeError: The request failed, see `errors`.
         """
         request = self._previous_request()
@@ -353,8 +428,8 @@ class AsyncPage(_Page[T]):
         None when this page is empty. The page fetched walks backwards.
 
         Raises:
-            TypeError: This is a page of search results, or its first item has no string
-                `id`.
+            TypeError: This is a page of search results or of a `"token"` list (those
+                only go forward), or its first item has no string `id`.
             StripeError: The request failed, see `errors`.
         """
         request = self._previous_request()
@@ -428,6 +503,17 @@ def _item_id(item: object) -> str:
             f"cannot fetch the next page: {type(item).__name__} items have no string"
             " `id` to pass as starting_after/ending_before"
         )
+    return value
+
+
+def _at(body: Any, path: Tuple[str, ...]) -> Any:
+    """The value at a dotted path of attributes (or keys, in a free-form part) of a body."""
+    value = body
+    for name in path:
+        if isinstance(value, dict):
+            value = cast(Dict[str, Any], value).get(name)
+        else:
+            value = getattr(value, name, None)
     return value
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Optional
 
 from .. import ir, naming
 from ..errors import CodegenError, json_pointer
@@ -23,6 +24,7 @@ from .api import lower_api
 from .calls import CallName, call_names
 from .profile import AUTO, chosen_profile
 from .limits import MAX_REF_DEPTH, MAX_SCHEMA_DEPTH, stack_room
+from .pagination import TokenPaging
 from .oas import (
     DISCRIMINATOR,
     FORM_MEDIA_TYPES,
@@ -52,6 +54,7 @@ __all__ = [
     "RawOperation",
     "SchemaLike",
     "Selection",
+    "TokenPaging",
     "json_pointer_join",
     "lower_document",
     "operation_calls",
@@ -67,11 +70,13 @@ def lower_document(
     spec_sha256: str,
     renames: Mapping[str, str] = MappingProxyType({}),
     profile: str = AUTO,
+    paging: Optional[TokenPaging] = None,
 ) -> ir.Api:
     """The IR for the selected operations of a parsed spec.
 
     ``renames`` are ``[tool.codegen] names``: operation ID to dotted call; ``profile`` is
-    ``[tool.codegen] profile`` (``auto``: detected from the spec, see ``profile.py``).
+    ``[tool.codegen] profile`` (``auto``: detected from the spec, see ``profile.py``);
+    ``paging`` is ``[tool.codegen.pagination]`` (see ``pagination.py``).
     """
     if selection.empty:
         raise CodegenError(
@@ -95,11 +100,21 @@ def lower_document(
             spec_sha256=spec_sha256,
             renames=renames,
             profile=chosen_profile(document, profile),
+            paging=paging,
         )
 
 
 def operation_calls(
-    document: Document, operations: list[RawOperation], renames: Mapping[str, str]
+    document: Document,
+    operations: list[RawOperation],
+    renames: Mapping[str, str],
+    paging: Optional[TokenPaging] = None,
 ) -> dict[str, CallName]:
     """How the generated client calls each operation, by operation ID (``codegen list``)."""
-    return call_names(document, operations, renames, reserved=naming.CLIENT_RESERVED)
+    return call_names(
+        document,
+        operations,
+        renames,
+        reserved=naming.CLIENT_RESERVED,
+        cursor_parameter=paging.cursor_parameter if paging else None,
+    )

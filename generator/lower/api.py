@@ -15,7 +15,7 @@ from .context import Context, Namespace
 from .defs import link_base
 from .oas import Document
 from .operations import lower_operation
-from .pagination import page_shape
+from .pagination import TokenPaging, page_shape
 from .profile import STRIPE
 from .security import (
     AuthNames,
@@ -36,6 +36,7 @@ def lower_api(
     renames: Mapping[str, str],
     profile: str = STRIPE,
     auth: AuthNames = AuthNames(),
+    paging: Optional[TokenPaging] = None,
 ) -> ir.Api:
     """Lower the selected operations, group by group, then everything they reach.
 
@@ -45,7 +46,7 @@ def lower_api(
     """
     with text.links_resolved_against(link_base(document, profile)):
         return _lower_api(
-            document, operations, selected, spec_sha256, renames, profile, auth
+            document, operations, selected, spec_sha256, renames, profile, auth, paging
         )
 
 
@@ -57,12 +58,19 @@ def _lower_api(
     renames: Mapping[str, str],
     profile: str,
     auth: AuthNames,
+    paging: Optional[TokenPaging],
 ) -> ir.Api:
     """``lower_api``, with relative links resolved against the spec's site."""
     ctx = Context.start(document, profile)
     security = lower_security(document, profile, auth)
     model_names = set(ctx.component_names.values())
-    calls = call_names(document, operations, renames, reserved=naming.CLIENT_RESERVED)
+    calls = call_names(
+        document,
+        operations,
+        renames,
+        reserved=naming.CLIENT_RESERVED,
+        cursor_parameter=paging.cursor_parameter if paging else None,
+    )
     chosen = {raw.operation_id: calls[raw.operation_id] for raw in selected}
     class_names = naming.resource_class_names(
         _resource_paths(chosen.values()), model_names=model_names
@@ -80,7 +88,7 @@ def _lower_api(
         found = []
         for raw in by_group[module]:
             operation = lower_operation(request_ctx, raw, chosen[raw.operation_id])
-            page = page_shape(operation, ctx.found.response.models)
+            page = page_shape(operation, ctx.found.response.models, paging)
             required = operation_security(security, raw.operation, raw.pointer, profile)
             found.append(replace(operation, pagination=page, security=required))
         lowered[module] = sorted(found, key=lambda op: op.call)

@@ -104,12 +104,15 @@ def call_names(
     renames: Mapping[str, str],
     *,
     reserved: frozenset[str] = frozenset(),
+    cursor_parameter: Optional[str] = None,
 ) -> dict[str, CallName]:
     """The call of every operation, by operation ID.
 
-    ``reserved`` are attributes of the client a top-level resource may not take.
+    ``reserved`` are attributes of the client a top-level resource may not take;
+    ``cursor_parameter`` is the one of ``[tool.codegen.pagination]``: a GET taking it in its
+    query lists a collection, as a Stripe list does.
     """
-    tree = _Tree(document, operations)
+    tree = _Tree(document, operations, cursor_parameter)
     found = {raw.operation_id: tree.name(raw) for raw in operations}
     found = {
         op_id: _identifiers(name, reserved=reserved) for op_id, name in found.items()
@@ -124,7 +127,14 @@ def call_names(
 class _Tree:
     """The paths as a tree of segments, and what each literal segment is."""
 
-    def __init__(self, document: Document, operations: Sequence[RawOperation]):
+    def __init__(
+        self,
+        document: Document,
+        operations: Sequence[RawOperation],
+        cursor_parameter: Optional[str] = None,
+    ):
+        self.document = document
+        self.cursor_parameter = cursor_parameter
         self.components = Components.of(document)
         self.nodes: dict[Key, _Node] = {(): _Node()}
         for raw in operations:
@@ -174,7 +184,8 @@ class _Tree:
         node = self.nodes[key]
         get = node.operations.get("get")
         return node.has_instances or (
-            get is not None and (self._page(get) == "cursor" or self._is_array(get))
+            get is not None
+            and (self._page(get) in ("cursor", "token") or self._is_array(get))
         )
 
     def is_action(self, key: Key) -> bool:
@@ -213,12 +224,30 @@ class _Tree:
             return None  # lowering reports it, where the operation is selected
 
     def _page(self, raw: RawOperation) -> Optional[str]:
-        """``cursor`` or ``search`` for a GET answering a page (``data`` and ``has_more``)."""
+        """``cursor`` or ``search`` for a GET answering a page (``data`` and ``has_more``),
+        ``token`` for one taking the configured cursor parameter."""
+        if raw.method != "get":
+            return None
+        if self.cursor_parameter and self._takes_query(raw, self.cursor_parameter):
+            return "token"
         schema = self._success_schema(raw)
         properties = getattr(schema, "properties", None) or {}
-        if raw.method != "get" or not {"data", "has_more"} <= set(properties):
+        if not {"data", "has_more"} <= set(properties):
             return None
         return "search" if "next_page" in properties else "cursor"
+
+    def _takes_query(self, raw: RawOperation, name: str) -> bool:
+        """Whether the operation (or its path item) declares the query parameter ``name``."""
+        item = (self.document.paths or {})[raw.path]
+        for parameter in [*(item.parameters or []), *(raw.operation.parameters or [])]:
+            if oas.is_ref(parameter):
+                try:
+                    parameter, _ = self.components.parameter(parameter.ref, raw.pointer)
+                except CodegenError:
+                    continue  # lowering reports it, where the operation is selected
+            if oas.location(parameter) == "query" and parameter.name == name:
+                return True
+        return False
 
     def _is_array(self, raw: RawOperation) -> bool:
         """Whether the operation answers a JSON array (``GET /pets`` listing pets)."""

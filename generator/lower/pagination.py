@@ -1,24 +1,40 @@
-"""Stripe's list and search endpoints, recognised by their parameters and page shape.
+"""List endpoints: Stripe's shapes recognised, any other API's paging as configured.
 
-Only these two shapes are recognised, for any spec: a GET whose response has a ``data`` list
-and a boolean ``has_more``, and either a string ``starting_after`` parameter with items that
-all have a string ``id`` (a cursor list), or a string ``page`` parameter and a string
-``next_page`` token (a search). Another API's paging (page numbers, offsets, ``Link``
-headers) is not guessed at: its list calls return the response as it is.
+Two shapes are recognised, for any spec: a GET whose response has a ``data`` list and a
+boolean ``has_more``, and either a string ``starting_after`` parameter with items that all
+have a string ``id`` (a cursor list), or a string ``page`` parameter and a string
+``next_page`` token (a search). Another API's paging is not guessed at (page numbers,
+offsets, ``Link`` headers): ``[tool.codegen.pagination]`` names its cursor parameter and
+where its body holds the items and the next cursor (``TokenPaging``), and every GET that
+has that parameter and that body pages so; other list calls return the response as it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Optional
 
 from .. import ir
 
 
+@dataclass(frozen=True)
+class TokenPaging:
+    """``[tool.codegen.pagination]``: the query parameter that asks for a page, and the
+    dotted paths in the response body of the items and of the next page's cursor."""
+
+    cursor_parameter: str
+    items: str
+    next_cursor: str
+
+
 def page_shape(
-    operation: ir.Operation, models: Mapping[str, ir.Model]
+    operation: ir.Operation,
+    models: Mapping[str, ir.Model],
+    configured: Optional[TokenPaging] = None,
 ) -> Optional[ir.Pagination]:
-    """The paging of a GET whose response is a page (``data`` list, ``has_more``).
+    """The paging of a GET whose response is a page: Stripe's (``data`` list,
+    ``has_more``), else the ``configured`` one.
 
     ``models`` are the response models lowered so far (they include every model the
     operation's response reaches).
@@ -28,7 +44,66 @@ def page_shape(
         return None
     if not isinstance(response.type, ir.ModelRef):
         return None
-    page = models.get(response.type.name)
+    found = _stripe_page(query, response.type, models)
+    if found is None and configured is not None:
+        return _token_page(query, response.type, models, configured)
+    return found
+
+
+def _token_page(
+    query: ir.Payload,
+    page: ir.ModelRef,
+    models: Mapping[str, ir.Model],
+    configured: TokenPaging,
+) -> Optional[ir.Pagination]:
+    """The configured paging, when the call takes its cursor parameter (a string) and its
+    body has the items (a list) and the next cursor (a string) where it says."""
+    parameter = next(
+        (f for f in query.fields if f.wire_name == configured.cursor_parameter), None
+    )
+    if parameter is None or not _is_string(parameter.type):
+        return None
+    items = _field_at(page, configured.items, models)
+    cursor = _field_at(page, configured.next_cursor, models)
+    if items is None or cursor is None or not _is_string(cursor):
+        return None
+    items = items.inner if isinstance(items, ir.Nullable) else items
+    if not isinstance(items, ir.ListType):
+        return None
+    return ir.Pagination(
+        "token",
+        items.item,
+        cursor_parameter=configured.cursor_parameter,
+        items=configured.items,
+        next_cursor=configured.next_cursor,
+    )
+
+
+def _field_at(
+    model: ir.ModelRef, path: str, models: Mapping[str, ir.Model]
+) -> Optional[ir.TypeExpr]:
+    """The type of the field at the dotted ``path`` below ``model``, or None."""
+    expr: ir.TypeExpr = model
+    for name in path.split("."):
+        if isinstance(expr, ir.Nullable):
+            expr = expr.inner
+        found = models.get(expr.name) if isinstance(expr, ir.ModelRef) else None
+        field = (
+            next((f for f in found.fields if f.wire_name == name), None)
+            if found
+            else None
+        )
+        if field is None:
+            return None
+        expr = field.type
+    return expr
+
+
+def _stripe_page(
+    query: ir.Payload, response: ir.ModelRef, models: Mapping[str, ir.Model]
+) -> Optional[ir.Pagination]:
+    """Stripe's list (``starting_after``) or search (``page`` token) shape, if it is one."""
+    page = models.get(response.name)
     fields = {f.wire_name: f for f in page.fields} if page else {}
     data, has_more = fields.get("data"), fields.get("has_more")
     if data is None or has_more is None or not isinstance(data.type, ir.ListType):

@@ -14,7 +14,6 @@ from . import describe
 from .files import Template, header
 from .python import python_literal
 
-
 DOCS_BODY_LABELS = {
     "empty": "None (no body)",
     "text": "str (the text)",

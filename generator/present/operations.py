@@ -202,6 +202,22 @@ def response_type_value(operation: ir.Operation) -> str:
     return f"ResponseType({response_annotation(operation)})"
 
 
+def page_type_value(operation: ir.Operation) -> str:
+    """The ``PageType`` of a list call: its list model and kind, and for the configured
+    paging (``token``) where its cursor goes and where the body holds items and cursor.
+    """
+    paging = operation.pagination
+    assert paging is not None
+    arguments = [response_annotation(operation), python_literal(paging.kind)]
+    if paging.kind == "token":
+        arguments += [
+            f"cursor_parameter={python_literal(paging.cursor_parameter)}",
+            f"items={python_literal(paging.items)}",
+            f"next_cursor={python_literal(paging.next_cursor)}",
+        ]
+    return f"PageType({', '.join(arguments)})"
+
+
 def constants(operations: Sequence[ir.Operation]) -> list[ConstantView]:
     """The module's constants, sorted: response and page types, then parameter validators."""
     found: dict[str, ConstantView] = {}
@@ -209,7 +225,7 @@ def constants(operations: Sequence[ir.Operation]) -> list[ConstantView]:
         if op.pagination is not None:
             item = item_annotation(op)
             name = page_constant(op)
-            value = f'PageType({response_annotation(op)}, "{op.pagination.kind}")'
+            value = page_type_value(op)
             found.setdefault(name, ConstantView(name, f"PageType[{item}]", value))
             continue
         name = response_constant(op)

@@ -191,8 +191,7 @@ def resource_context(group: ir.Group, profile: str = "stripe") -> dict[str, Any]
     base |= {"AsyncPaginator", "PageType", "SyncPage"} if paged else set()
     base |= {"ResponseType"} if unpaged else set()
     if any(
-        operations.response_annotation(op) == "BinaryContent"
-        for op in group.operations
+        operations.response_annotation(op) == "BinaryContent" for op in group.operations
     ):
         base.add("BinaryContent")
     methods = [m for c in classes for m in c.methods]

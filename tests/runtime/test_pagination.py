@@ -56,7 +56,29 @@ class ThingList(_model_base.StripeModel):
     url: str
 
 
+class Cursor(_model_base.StripeModel):
+    next: Optional[str] = None
+
+
+class Meta(_model_base.StripeModel):
+    cursor: Cursor
+
+
+class ItemPage(_model_base.StripeModel):
+    """Another API's page: the items and the next cursor where its settings say."""
+
+    files: List[Item]
+    meta: Meta
+
+
 ITEMS: _pagination.PageType[Item] = _pagination.PageType(ItemList, "cursor")
+TOKENS: _pagination.PageType[Item] = _pagination.PageType(
+    ItemPage,
+    "token",
+    cursor_parameter="after",
+    items="files",
+    next_cursor="meta.cursor.next",
+)
 SEARCH: _pagination.PageType[Item] = _pagination.PageType(ItemSearch, "search")
 THINGS: _pagination.PageType[Thing] = _pagination.PageType(ThingList, "cursor")
 
@@ -121,6 +143,20 @@ def _search_body(query: Dict[str, str]) -> Dict[str, Any]:
     }
 
 
+def _token_body(query: Dict[str, str]) -> Dict[str, Any]:
+    """Three items a page after the `after` cursor (`c_<n>`); `gap=<n>` answers the page
+    at cursor n with no items but a cursor to go on from."""
+    start = int(query["after"].split("_")[1]) if "after" in query else 0
+    end = start if query.get("gap") == str(start) else min(start + 3, len(IDS))
+    following = end if end > start else start + 3
+    return {
+        "files": [_item(n) for n in range(start, end)],
+        "meta": {
+            "cursor": {"next": f"c_{following}" if following < len(IDS) else None}
+        },
+    }
+
+
 class PageServer:
     """Serves `/v1/items` (a cursor list), `/v1/items/search`, `/v1/empty` (no items;
     `has_more` as the `claim_more` query says) and `/v1/things` (items without an id).
@@ -163,6 +199,8 @@ class PageServer:
             status, body = _list_body(query)
         elif parts.path == "/v1/items/search":
             body = _search_body(query)
+        elif parts.path == "/v1/files":
+            body = _token_body(query)
         elif parts.path == "/v1/empty":
             more = query.get("claim_more") == "true"
             body = {"object": "list", "data": [], "has_more": more, "url": "/v1/empty"}
@@ -266,6 +304,65 @@ def test_following_keeps_everything_but_the_cursor() -> None:
     assert first.query is not None and len(first.query) == 4  # the first is unchanged
     assert not first.backwards  # starting_after (given in extra_query) wins
     assert following.following("ending_before", "it_1").backwards
+
+
+# --- another API's cursor (kind "token") -------------------------------------------------------
+
+
+def test_a_token_page_type_needs_its_cursor_parameter_and_next_cursor() -> None:
+    assert TOKENS.kind == "token" and TOKENS.cursor_parameter == "after"
+    assert TOKENS.items == "files"
+    assert TOKENS.cursor_parameters() == ("after",)
+    assert ITEMS.cursor_parameters() == _pagination.CURSOR_PARAMETERS
+    with pytest.raises(ValueError, match="cursor_parameter and next_cursor"):
+        _pagination.PageType(ItemPage, "token", items="files")
+
+
+def test_token_pages_follow_the_cursor_at_its_path(
+    client: _base_client.SyncAPIClient, server: PageServer
+) -> None:
+    options = RequestOptions(extra_query={"after": "c_0", "mode": "x"})
+    page = client.request_page(
+        TOKENS, "/v1/files", query=[("kind", "a")], options=options
+    )
+    assert ids(page.data) == IDS[:3]
+    assert page.next_page_token == "c_3" and page.has_more and page.has_next_page()
+    assert ids(page) == IDS
+    assert [seen.query for seen in server.seen] == [
+        [("kind", "a"), ("after", "c_0"), ("mode", "x")],
+        [("kind", "a"), ("after", "c_3"), ("mode", "x")],
+        [("kind", "a"), ("after", "c_6"), ("mode", "x")],
+    ]
+    last = list(page.iter_pages())[-1]
+    assert last.next_page_token is None and not last.has_more
+    assert last.next_page() is None
+    with pytest.raises(TypeError, match="only go forward"):
+        page.previous_page()
+
+
+def test_an_empty_token_page_with_a_cursor_goes_on(
+    client: _base_client.SyncAPIClient, server: PageServer
+) -> None:
+    page = client.request_page(TOKENS, "/v1/files", query=[("gap", "3")])
+    assert ids(page) == IDS[:3] + IDS[6:]
+    assert [seen.values("after") for seen in server.seen] == [[], ["c_3"], ["c_6"]]
+
+
+def test_async_token_pages(server: PageServer) -> None:
+    async def use(client: _base_client.AsyncAPIClient) -> List[Any]:
+        return await collect(client.request_page(TOKENS, "/v1/files"))
+
+    assert ids(run_async(server, use)) == IDS
+
+
+def test_a_body_without_the_items_path_is_refused(
+    client: _base_client.SyncAPIClient,
+) -> None:
+    wrong = _pagination.PageType(
+        ItemPage, "token", cursor_parameter="after", items="meta.files", next_cursor="x"
+    )
+    with pytest.raises(TypeError, match="`meta.files` list"):
+        client.request_page(wrong, "/v1/files")
 
 
 # --- cursor lists, sync ----------------------------------------------------------------------
