@@ -262,6 +262,58 @@ def test_components_inside_a_request_are_request_classes() -> None:
     assert "Pet" not in {m.name for m in api.models}  # no response reaches it
 
 
+def test_a_discriminated_union_in_a_request_tags_its_request_classes() -> None:
+    """The members of a union with a ``discriminator`` get their tag as a ``Literal`` on the
+    request side too: pydantic tells TypedDicts apart only by a Literal field."""
+    member = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"type": "string"}},
+    }
+    components = {
+        "schemas": {
+            "Animal": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Cat"},
+                    {"$ref": "#/components/schemas/Lizard"},
+                ],
+                "discriminator": {
+                    "propertyName": "kind",
+                    "mapping": {"cat": "#/components/schemas/Cat"},
+                },
+            },
+            "Cat": member,
+            "Lizard": member,
+        }
+    }
+    body = {
+        "type": "object",
+        "properties": {"animal": {"$ref": "#/components/schemas/Animal"}},
+    }
+    spec = spec_of(
+        body_of({"application/json": {"schema": body}}), components=components
+    )
+    api = lower_document(
+        parse_document(spec), Selection(all=True), spec_sha256="0" * 64
+    )
+    (group,) = api.groups
+    requests = {m.name: m for m in group.request_models}
+    kinds = {
+        name: next(f.type for f in requests[name].fields if f.wire_name == "kind")
+        for name in ("CatParam", "LizardParam")
+    }
+    assert kinds == {
+        "CatParam": ir.LiteralType(("cat",)),
+        "LizardParam": ir.LiteralType(("Lizard",)),  # the component name, by default
+    }
+    (operation,) = api.operations
+    assert operation.body is not None
+    (animal,) = operation.body.fields
+    assert animal.type == ir.UnionType(
+        (ir.ModelRef("CatParam"), ir.ModelRef("LizardParam")), discriminator="kind"
+    )
+
+
 def test_request_body_ref_to_nothing_is_refused() -> None:
     components = {"requestBodies": {"Thing": {"content": {"application/json": {}}}}}
     spec = spec_of(

@@ -79,7 +79,7 @@ def _request_component(ctx: Context, key: str, pointer: str) -> ir.TypeExpr:
         model = replace(
             model, doc=f"``{ctx.component_names[key]}``, as a request sends it."
         )
-    ctx.namespace.models[name] = model
+    ctx.namespace.models[name] = _tagged_model(ctx.found, model)
     return ir.ModelRef(name)
 
 
@@ -435,7 +435,7 @@ def _discriminated_union(
         return None
     for expr, key in zip(exprs, keys):
         assert isinstance(expr, ir.ModelRef)
-        _record_tags(ctx.found, expr.name, wire, tags[key])
+        _record_tags(ctx, expr.name, wire, tags[key])
     union = ir.UnionType(tuple(exprs), discriminator=field_names.pop())
     return ir.Nullable(union) if nulls else union
 
@@ -483,14 +483,16 @@ def _tag_field_name(ctx: Context, key: str, wire: str) -> str:
     return names[wire]
 
 
-def _record_tags(found: Found, model: str, wire: str, values: Sequence[str]) -> None:
-    """Remember the tag values of ``model``, and apply them if it is lowered already."""
+def _record_tags(ctx: Context, model: str, wire: str, values: Sequence[str]) -> None:
+    """Remember the tag values of ``model``, and apply them if it is lowered already (in
+    the context's namespace: the models package, or the request classes)."""
+    found = ctx.found
     known = found.tags.setdefault(model, {})
     merged = tuple(dict.fromkeys(known.get(wire, ()) + tuple(values)))
     known[wire] = merged
-    lowered = found.response.models.get(model)
+    lowered = ctx.namespace.models.get(model)
     if lowered is not None:
-        found.response.models[model] = _tagged_model(found, lowered)
+        ctx.namespace.models[model] = _tagged_model(found, lowered)
 
 
 def _tagged_model(found: Found, model: ir.Model) -> ir.Model:
