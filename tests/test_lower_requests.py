@@ -314,6 +314,48 @@ def test_a_discriminated_union_in_a_request_tags_its_request_classes() -> None:
     )
 
 
+def test_read_only_properties_are_not_sent_and_write_only_ones_not_expected() -> None:
+    """OpenAPI: a ``readOnly`` property SHOULD NOT be sent (its ``required`` is for
+    responses), a ``writeOnly`` one is required of requests only."""
+    user = {
+        "type": "object",
+        "required": ["id", "password", "name"],
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "password": {"type": "string", "writeOnly": True},
+            "name": {"type": "string"},
+            "manager": {"$ref": "#/components/schemas/User"},
+        },
+    }
+    spec = spec_of(
+        body_of(
+            {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}
+        ),
+        components={"schemas": {"User": user}},
+    )
+    spec["paths"]["/things"]["post"]["responses"] = {
+        "200": {
+            "description": "the user",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/User"}}
+            },
+        }
+    }
+    api = lower_document(
+        parse_document(spec), Selection(all=True), spec_sha256="0" * 64
+    )
+    (operation,) = api.operations
+    assert operation.body is not None
+    sent = {f.wire_name: f.required for f in operation.body.fields}
+    assert sent == {"password": True, "name": True, "manager": False}
+    (group,) = api.groups
+    (nested,) = [m for m in group.request_models if m.name == "UserParam"]
+    assert [f.wire_name for f in nested.fields] == ["password", "name", "manager"]
+    (model,) = [m for m in api.models if m.name == "User"]
+    answered = {f.wire_name: f.required for f in model.fields}
+    assert answered == {"id": True, "password": False, "name": True, "manager": False}
+
+
 def test_request_body_ref_to_nothing_is_refused() -> None:
     components = {"requestBodies": {"Thing": {"content": {"application/json": {}}}}}
     spec = spec_of(

@@ -298,6 +298,9 @@ def build_model(
     ctx = ctx.fields(pointer)  # a class of its own: its annotations start anew
     fields = []
     for wire, (prop, prop_pointer) in properties.items():
+        access = _access(ctx.components, prop, prop_pointer)
+        if ctx.request and access == "readOnly":
+            continue  # the server's to set: a request does not send it
         if file_parts and is_file(ctx.components, prop, prop_pointer):
             expr: ir.TypeExpr = ir.Primitive("bytes")
         else:
@@ -317,7 +320,9 @@ def build_model(
                 name=python_names[wire],
                 wire_name=wire,
                 type=expr,
-                required=wire in required,
+                # a writeOnly property is required of requests only: responses lack it
+                required=wire in required
+                and not (access == "writeOnly" and not ctx.request),
                 doc=oas.description(resolved) if resolved else "",
                 deprecated=bool(getattr(resolved, "deprecated", False)),
             )
@@ -331,6 +336,17 @@ def build_model(
         request=ctx.request,
         closed=closed,
     )
+
+
+def _access(components: Components, schema: SchemaLike, pointer: str) -> Optional[str]:
+    """``readOnly`` (sent in responses only) or ``writeOnly`` (in requests only), as the
+    property (or the component it refers to) declares it; None for both ways."""
+    if oas.is_ref(schema):
+        schema, _ = components.resolve(schema, pointer)
+    for flag in ("readOnly", "writeOnly"):
+        if getattr(schema, flag, None) is True:
+            return flag
+    return None
 
 
 def is_file(components: Components, schema: SchemaLike, pointer: str) -> bool:
