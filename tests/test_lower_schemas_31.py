@@ -165,6 +165,57 @@ def test_members_sharing_a_tag_stay_a_plain_union() -> None:
     )
 
 
+def inherited(discriminator: Json) -> Json:
+    """``Pet`` carries the discriminator; ``Cat`` and ``Lizard`` extend it with ``allOf``
+    (the inheritance style of springdoc and the OpenAPI Generator)."""
+    base = {**BASE, "discriminator": discriminator}
+    base["properties"] = {**BASE["properties"], "parent": ref("Pet")}
+    return {
+        "Pet": base,
+        "Cat": {"allOf": [ref("Pet"), {"properties": {"meows": {"type": "boolean"}}}]},
+        "Lizard": {
+            "allOf": [ref("Pet"), {"properties": {"scales": {"type": "integer"}}}]
+        },
+    }
+
+
+def test_a_base_with_a_discriminator_is_the_union_of_what_extends_it() -> None:
+    api = lower(spec(ref("Pet"), inherited({"propertyName": "petType"})))
+    (alias,) = api.aliases
+    assert alias.name == "Pet" and response_type(api) == ir.ModelRef("Pet")
+    assert alias.type == ir.UnionType(
+        (ir.ModelRef("Cat"), ir.ModelRef("Lizard")), discriminator="pet_type"
+    )
+    lizard = model(api, "Lizard")
+    assert field(lizard, "petType").type == ir.LiteralType(("Lizard",))
+    assert field(lizard, "parent").type == ir.ModelRef("Pet")  # the union again
+    assert "scales" in {f.wire_name for f in lizard.fields}
+
+
+def test_a_base_mapping_may_name_subtypes_and_their_tags() -> None:
+    mapping = {"cat": "#/components/schemas/Cat", "lizard": "Lizard"}
+    schemas = inherited({"propertyName": "petType", "mapping": mapping})
+    api = lower(spec(ref("Pet"), schemas))
+    assert field(model(api, "Cat"), "petType").type == ir.LiteralType(("cat",))
+    assert field(model(api, "Lizard"), "petType").type == ir.LiteralType(("lizard",))
+
+
+def test_a_base_with_one_subtype_stays_a_model() -> None:
+    schemas = inherited({"propertyName": "petType"})
+    del schemas["Lizard"]
+    api = lower(spec(ref("Pet"), schemas))
+    assert api.aliases == () and model(api, "Pet").name == "Pet"
+
+
+def test_a_base_sent_in_a_request_is_the_union_of_request_classes() -> None:
+    api = lower(
+        spec(body={"pet": ref("Pet")}, schemas=inherited({"propertyName": "petType"}))
+    )
+    assert body_type(api, "pet") == ir.UnionType(
+        (ir.ModelRef("CatParam"), ir.ModelRef("LizardParam")), discriminator="pet_type"
+    )
+
+
 def test_the_generic_profile_ignores_stripes_object_tags() -> None:
     def tagged(tag: str) -> Json:
         return {

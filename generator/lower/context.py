@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Optional
 
 from .. import ir, naming
 from .defs import component_names, document_notes, with_defs
@@ -73,6 +74,8 @@ class Found:
     notes: list[str] = field(default_factory=list)  # for the user: ``ir.Api.notes``
     # the request-side class of each component schema sent in a request, by component key
     request_components: dict[str, str] = field(default_factory=dict)
+    # the components extending each one through ``allOf`` (found on first use)
+    subtypes: Optional[dict[str, list[str]]] = None
 
 
 @dataclass(frozen=True)

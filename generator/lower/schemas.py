@@ -10,8 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any, Optional
 
+from openapi_pydantic.v3.v3_0 import Reference as Reference30
+
 from .. import ir, naming
-from ..errors import CodegenError, pointer_token
+from ..errors import CodegenError, json_pointer, pointer_token
 from . import oas
 from .context import Context, Found
 from .limits import check_all_of_depth
@@ -57,6 +59,56 @@ def _lower_ref(ctx: Context, ref: str, pointer: str) -> ir.TypeExpr:
     return ir.ModelRef(ctx.component_names[key])
 
 
+def _polymorphic(ctx: Context, key: str, base: SchemaLike) -> Optional[ir.TypeExpr]:
+    """A component with a ``discriminator`` and no ``oneOf``/``anyOf`` is the base of the
+    components that extend it (``allOf: [{$ref: base}, ...]``, or its ``mapping``'s
+    targets): it is the union of those, told apart by the tag (an alias of the models
+    package; in requests, a union of their request classes), so that a ``Lizard`` answered
+    where a ``Pet`` is declared parses as a ``Lizard``. None when the component is no such
+    base, or its subtypes cannot be told apart: then it is a model of its own."""
+    discriminator = getattr(base, "discriminator", None)
+    if (
+        discriminator is None
+        or getattr(base, "oneOf", None)
+        or getattr(base, "anyOf", None)
+    ):
+        return None
+    mapping = getattr(discriminator, "mapping", None) or {}
+    children = [c for c in _subtypes(ctx.found, ctx.components, key) if c != key]
+    for target in mapping.values():
+        child = _mapped_key(target)
+        if child != key and child in ctx.components.schemas and child not in children:
+            children.append(child)
+    if len(children) < 2:
+        return None
+    members = [
+        Reference30.model_validate(
+            {"$ref": "#" + json_pointer("components", "schemas", c)}
+        )
+        for c in children
+    ]
+    return _discriminated_union(ctx, base, members, oas.schema_pointer(key), hint=key)
+
+
+def _mapped_key(target: str) -> str:
+    """The component a ``mapping`` value names: a ``$ref`` or a schema name."""
+    if target.startswith(oas.SCHEMA_PREFIX):
+        return pointer_token(target[len(oas.SCHEMA_PREFIX) :])
+    return target
+
+
+def _subtypes(found: Found, components: Components, key: str) -> list[str]:
+    """The components whose ``allOf`` refers to component ``key``, in spec order."""
+    if found.subtypes is None:
+        found.subtypes = {}
+        for child, schema in components.schemas.items():
+            for member in getattr(schema, "allOf", None) or ():
+                if oas.is_ref(member) and member.ref.startswith(oas.SCHEMA_PREFIX):
+                    parent = pointer_token(member.ref[len(oas.SCHEMA_PREFIX) :])
+                    found.subtypes.setdefault(parent, []).append(child)
+    return list(found.subtypes.get(key, ()))
+
+
 def _request_component(ctx: Context, key: str, pointer: str) -> ir.TypeExpr:
     """A component sent in a request: an object becomes a ``TypedDict`` of the request
     namespace (``CategoryParam``, one for every operation that sends it), written before
@@ -70,6 +122,9 @@ def _request_component(ctx: Context, key: str, pointer: str) -> ir.TypeExpr:
         ctx.components.schemas[key], oas.schema_pointer(key)
     )
     inner = ctx.request_component(key, pointer)
+    subtypes = _polymorphic(inner, key, schema)
+    if subtypes is not None:
+        return subtypes
     if not oas.is_model(schema):
         return lower(inner, schema, target_pointer, hint=key)
     name = ctx.namespace.claim(naming.request_component_name(ctx.component_names[key]))
@@ -89,7 +144,12 @@ def _lower_component(ctx: Context, key: str) -> None:
     if oas.is_ref(schema):
         schema, pointer = ctx.components.resolve(schema, pointer)
     name = ctx.component_names[key]
-    if oas.is_model(schema):
+    subtypes = _polymorphic(ctx, key, schema)
+    if subtypes is not None:
+        ctx.found.aliases[name] = ir.Alias(
+            name, subtypes, oas.description(schema), pointer
+        )
+    elif oas.is_model(schema):
         model = build_model(ctx, name, schema, pointer)
         ctx.found.response.models[name] = _tagged_model(ctx.found, model)
     else:
@@ -461,8 +521,7 @@ def _tag_values(
 ) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = {key: [] for key in keys}
     for value, target in mapping.items():
-        key = target[len(oas.SCHEMA_PREFIX) :] if target.startswith("#") else target
-        key = pointer_token(key)
+        key = _mapped_key(target)
         if key in tags and value not in tags[key]:
             tags[key].append(value)
     for key in keys:
