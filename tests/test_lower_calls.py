@@ -62,6 +62,10 @@ def test_path_key_drops_the_version_and_blanks_parameters() -> None:
     )
     assert path_key("/things/{id}") == ("things", None)
     assert path_key("/v2.1/x") == ("x",)
+    assert path_key("/api/v1/dialogs/{id}") == ("dialogs", None)  # an api prefix too
+    assert path_key("/api/users") == ("users",)
+    assert path_key("/api") == ("api",)  # a path of its own
+    assert path_key("/users/api") == ("users", "api")
 
 
 def test_collections_instances_and_nested_collections() -> None:

@@ -47,6 +47,7 @@ BY_FALLBACK = "fallback"
 BY_SETTING = "setting"
 
 _VERSION = re.compile(r"v\d+(\.\d+)?")
+_API_PREFIX = "api"  # a first segment that only says the path is the API
 _PLACEHOLDER = None  # a path parameter, whatever its name
 
 _INSTANCE_VERBS = {
@@ -89,8 +90,11 @@ class _Node:
 
 
 def path_key(path: str) -> Key:
-    """The path's segments after the version prefix, parameters as None."""
+    """The path's segments after its ``api`` and version prefix (``/api/v1/dialogs`` is
+    ``dialogs``, as ``/v1/customers`` is ``customers``), parameters as None."""
     segments = [s for s in path.split("/") if s]
+    if len(segments) > 1 and segments[0].lower() == _API_PREFIX:
+        segments = segments[1:]
     if segments and _VERSION.fullmatch(segments[0]):
         segments = segments[1:]
     return tuple(
