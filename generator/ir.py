@@ -206,6 +206,21 @@ def referenced_names(expr: TypeExpr) -> set[str]:
     return set()
 
 
+def without_discriminators(expr: TypeExpr) -> TypeExpr:
+    """The same type with every union's discriminator dropped: how a method's argument is
+    spelt (the TypedDict it is validated with keeps the discriminator; a signature needs
+    no ``Annotated[..., Field(discriminator=...)]`` to say what it takes)."""
+    if isinstance(expr, UnionType):
+        return UnionType(tuple(without_discriminators(m) for m in expr.members))
+    if isinstance(expr, ListType):
+        return ListType(without_discriminators(expr.item))
+    if isinstance(expr, MapType):
+        return MapType(without_discriminators(expr.value))
+    if isinstance(expr, Nullable):
+        return Nullable(without_discriminators(expr.inner))
+    return expr
+
+
 # --- Models -----------------------------------------------------------------------------------
 
 

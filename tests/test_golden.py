@@ -13,6 +13,7 @@ with ``mypy --strict``.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import urllib.parse
@@ -233,6 +234,54 @@ def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) 
             raise AssertionError("no exception")
         assert caught.http_status == 404
         assert caught.error.message == "No such tree"
+
+
+def test_the_golden_package_sends_json_and_reads_text_empty_and_token_pages(
+    golden: ModuleType,
+) -> None:
+    """A JSON body with a request class of a component and a subtype of a discriminated
+    base, a text response, a response without a body, and the configured paging."""
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        path, after = request.url.path, request.url.params.get("after")
+        if path == "/v1/visitors":
+            return httpx.Response(204)
+        if path == "/v1/orchards/or_1/notes":
+            return httpx.Response(
+                200, text="Pr\u00fcne in May", headers={"content-type": "text/plain"}
+            )
+        assert path == "/v1/seasons"
+        names, following = (["autumn"], None) if after else (["spring", "summer"], "c2")
+        seasons = [{"id": f"se_{n}", "name": n} for n in names]
+        return httpx.Response(
+            200, json={"seasons": seasons, "meta": {"next": following}}
+        )
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with golden.Client(api_key="sk_test_golden", http_client=http) as client:
+        done = client.visitors.create(
+            visitor={"kind": "bee", "pollen": True}, seen_by={"name": "Ada"}
+        )
+        assert done is None
+        assert json.loads(sent[0].content) == {
+            "visitor": {"kind": "bee", "pollen": True},
+            "seen_by": {"name": "Ada"},
+        }
+        assert client.orchards.notes("or_1") == "Pr\u00fcne in May"
+        sent.clear()
+        assert [s.name for s in client.seasons.list(limit=2)] == [
+            "spring",
+            "summer",
+            "autumn",
+        ]
+        assert [dict(r.url.params) for r in sent] == [
+            {"limit": "2"},
+            {"limit": "2", "after": "c2"},
+        ]
+        with pytest.raises(golden.InvalidParamsError):  # a bird has no pollen
+            client.visitors.create(visitor={"kind": "bird", "pollen": True})
 
 
 def test_the_golden_package_passes_mypy_strict(tmp_path: Path) -> None:

@@ -98,6 +98,7 @@ def path_expression(
 
 
 def _argument(name: str, expr: ir.TypeExpr, required: bool) -> ArgumentView:
+    expr = ir.without_discriminators(expr)
     spelt = annotation(expr)
     if required:
         return ArgumentView(name, spelt, None)

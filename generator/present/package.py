@@ -257,7 +257,9 @@ def _signature_uses(operation: ir.Operation) -> imports.Uses:
         if payload is not None:
             uses |= imports.union(
                 imports.of_optional(
-                    f.type, required=f.required, typing_generics=generics
+                    ir.without_discriminators(f.type),
+                    required=f.required,
+                    typing_generics=generics,
                 )
                 for f in payload.fields
             )
