@@ -140,7 +140,40 @@ def test_without_a_mapping_the_tag_is_the_component_name() -> None:
 def test_a_member_without_the_tag_property_gets_it() -> None:
     api = lower(spec(ref("Pet"), pets({"propertyName": "kind"}, with_base=False)))
     tag = field(model(api, "Lizard"), "kind")
-    assert tag.type == ir.LiteralType(("Lizard",)) and tag.required
+    assert tag.type == ir.LiteralType(("Lizard",))
+    assert not tag.required  # the schema has no such property: outside the union none
+
+
+def test_a_tag_the_member_leaves_optional_stays_optional() -> None:
+    """A member model is a type of its own too: ``Owner.pet`` is a ``Cat`` outside the
+    union, where the spec lets ``petType`` be missing (Scalar Galaxy's ``Planet.type``).
+    """
+    mapping = {
+        "cat": "#/components/schemas/Cat",
+        "lizard": "#/components/schemas/Lizard",
+    }
+    schemas = pets({"propertyName": "petType", "mapping": mapping}, with_base=False)
+    for name in ("Cat", "Lizard"):
+        schemas[name]["properties"]["petType"] = {"type": "string"}
+    schemas["Owner"] = {"type": "object", "properties": {"pet": ref("Cat")}}
+    response = {
+        "type": "object",
+        "properties": {"any": ref("Pet"), "owner": ref("Owner")},
+    }
+    api = lower(spec(response, schemas))
+    tag = field(model(api, "Cat"), "petType")
+    assert tag.type == ir.LiteralType(("cat",)) and not tag.required
+    assert field(model(api, "Owner"), "pet").type == ir.ModelRef("Cat")
+    union = next(a.type for a in api.aliases if a.name == "Pet")
+    assert union == ir.UnionType(
+        (ir.ModelRef("Cat"), ir.ModelRef("Lizard")),
+        discriminator="pet_type",
+        optional_tag="petType",
+    )
+    assert union.annotation() == (
+        "Annotated[Union[Cat, Lizard], "
+        'Field(json_schema_extra={"discriminator": {"propertyName": "petType"}})]'
+    )
 
 
 def test_a_declared_single_value_is_the_tag() -> None:

@@ -387,9 +387,9 @@ def _discriminated_union(
 
     Each member's tag values are those the ``mapping`` gives it, else the single value its
     tag property declares, else its component name (the OpenAPI default). The tag field of
-    each member model becomes a required ``Literal`` of its values. None (a plain union)
-    when the members are not all component models, share a tag, or name the tag field
-    differently.
+    each member model becomes a ``Literal`` of its values (``_tagged_model``). None (a plain
+    union) when the members are not all component models, share a tag, or name the tag
+    field differently.
     """
     discriminator = getattr(schema, "discriminator", None)
     wire = getattr(discriminator, "propertyName", None)
@@ -417,7 +417,12 @@ def _discriminated_union(
     for expr, key in zip(exprs, keys):
         assert isinstance(expr, ir.ModelRef)
         _record_tags(ctx.found, expr.name, wire, tags[key])
-    union = ir.UnionType(tuple(exprs), discriminator=field_names.pop())
+    optional = not all(_requires_tag(ctx, key, wire) for key in keys)
+    union = ir.UnionType(
+        tuple(exprs),
+        discriminator=field_names.pop(),
+        optional_tag=wire if optional else None,
+    )
     return ir.Nullable(union) if nulls else union
 
 
@@ -450,6 +455,15 @@ def _declared_tag(ctx: Context, key: str, wire: str) -> list[str]:
     return [v for v in values if isinstance(v, str)]
 
 
+def _requires_tag(ctx: Context, key: str, wire: str) -> bool:
+    """Whether the member's schema makes its tag property required."""
+    schema, pointer = ctx.components.resolve(
+        ctx.components.schemas[key], oas.schema_pointer(key)
+    )
+    _, required = merged_properties(ctx.components, schema, pointer)
+    return wire in required
+
+
 def _tag_field_name(ctx: Context, key: str, wire: str) -> str:
     """The Python name the tag gets in the member's model (added when it lacks it)."""
     schema, pointer = ctx.components.resolve(
@@ -475,8 +489,13 @@ def _record_tags(found: Found, model: str, wire: str, values: Sequence[str]) -> 
 
 
 def _tagged_model(found: Found, model: ir.Model) -> ir.Model:
-    """``model`` with each discriminator tag a required, closed ``Literal`` of its values
-    (the field is added when the schema does not declare it)."""
+    """``model`` with each discriminator tag a closed ``Literal`` of its values (the field is
+    added when the schema does not declare it).
+
+    The tag stays as required as the schema makes it: the model is a type of its own too
+    (``Satellite.orbit.planet`` is a ``Planet`` outside any union), where a tag the schema
+    leaves optional may be missing. The union then says so (``UnionType.optional_tag``).
+    """
     tags = found.tags.get(model.name)
     if not tags:
         return model
@@ -486,9 +505,9 @@ def _tagged_model(found: Found, model: ir.Model) -> ir.Model:
         index = next((i for i, f in enumerate(fields) if f.wire_name == wire), None)
         if index is None:
             name = naming.field_names([f.wire_name for f in fields] + [wire])[wire]
-            fields.append(ir.Field(name, wire, literal, True, ""))
+            fields.append(ir.Field(name, wire, literal, False, ""))
         else:
-            fields[index] = replace(fields[index], type=literal, required=True)
+            fields[index] = replace(fields[index], type=literal)
     return replace(model, fields=tuple(fields))
 
 
