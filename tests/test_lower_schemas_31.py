@@ -13,6 +13,7 @@ from generator import ir, text
 from generator.errors import CodegenError
 from generator.lower import Selection, lower_document
 from generator.lower import schemas
+from generator.lower import schemas as schemas_module
 from generator.lower.context import Context, Namespace
 from generator.spec import parse_document
 
@@ -476,3 +477,32 @@ def test_a_content_media_type_string_is_a_file_part() -> None:
     assert lowered.body is not None
     types = {f.wire_name: f.type for f in lowered.body.fields}
     assert types == {"photo": ir.Primitive("bytes"), "note": ir.STR}
+
+
+# --- required but never declared ------------------------------------------------------------
+
+
+def test_a_required_property_the_schema_never_declares_is_an_any_field() -> None:
+    """JSON Schema lets it hold anything, and it must be there (Figma's ``putWebhook`` body
+    requires ``team_id`` without declaring it): a required field typed ``Any``."""
+    schemas = {
+        "Hook": {
+            "type": "object",
+            "required": ["endpoint", "team_id"],
+            "properties": {"endpoint": {"type": "string"}},
+        }
+    }
+    team = field(model(lower(spec(ref("Hook"), schemas)), "Hook"), "team_id")
+    assert team.type == ir.ANY and team.required
+    assert team.doc == schemas_module.UNDECLARED
+
+
+def test_a_property_required_by_one_allof_member_and_declared_by_another_keeps_its_type() -> (
+    None
+):
+    schemas = {
+        "Base": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Named": {"allOf": [ref("Base"), {"type": "object", "required": ["name"]}]},
+    }
+    name = field(model(lower(spec(ref("Named"), schemas)), "Named"), "name")
+    assert name.type == ir.STR and name.required

@@ -334,6 +334,7 @@ def merged_properties(
     """
     properties: Properties = {}
     required: set[str] = set(getattr(schema, "required", None) or [])
+    whole = not within  # this is the schema merged, not one of its allOf members
     within = within + (pointer,)
     for index, member in enumerate(getattr(schema, "allOf", None) or []):
         member_pointer = f"{pointer}/allOf/{index}"
@@ -359,7 +360,20 @@ def merged_properties(
         required |= member_required
     for key, value in (getattr(schema, "properties", None) or {}).items():
         properties[key] = (value, oas.json_pointer_join(pointer, "properties", key))
+    if whole:  # what the schema requires and never describes
+        for key in sorted(required - set(properties)):
+            properties[key] = (_undeclared(schema), pointer + "/required")
     return properties, required
+
+
+UNDECLARED = "Required by the spec, which does not describe it: any JSON value."
+
+
+def _undeclared(schema: SchemaLike) -> SchemaLike:
+    """The schema of a property an object requires but does not declare (Figma's
+    ``putWebhook`` body requires ``team_id``): JSON Schema lets it hold any value, and it
+    must be sent, so it is a field of its own typed ``Any`` rather than dropped."""
+    return type(schema).model_validate({"description": UNDECLARED})
 
 
 def _short_field_names(names: dict[str, str]) -> dict[str, str]:
