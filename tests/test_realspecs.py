@@ -3,12 +3,12 @@ passes ``mypy --strict``, and every operation is called over a socket to a serve
 each request with openapi-core and answers with examples made from the response schemas.
 
 ``Client`` and ``AsyncClient`` each call every operation whose body the harness can encode
-(a few seconds a spec). A call passes when the server
-took the request as the spec says (and the harness found the values and credentials it was
-given on the wire), and the client returned the body it was answered: validated against the
-generated models (``strict_response_validation=True``), as models, whose ``to_dict()`` is
-the JSON sent. An operation that declares no success response is answered with its first
-error, which the client must raise with that status.
+(a few seconds a spec). A call passes when the server took the request as the spec says (and
+the harness found the values and credentials it was given on the wire), and the client
+returned the body it was answered: validated against the generated models
+(``strict_response_validation=True``), as models, whose ``to_dict()`` is the JSON sent. An
+operation that declares no success response is answered with its first error, which the
+client must raise with that status.
 
 The specs are fetched by checksum from package-registry tarballs, never committed:
 ``.venv/bin/python scripts/fetch_realspecs.py`` (``bash scripts/setup.sh`` runs it). A spec
