@@ -521,7 +521,16 @@ def error_problems(
     said = getattr(error, "http_status", getattr(error, "status_code", None))
     if status < 400 or said != status:
         return described_failure(api, count, call, error)
-    return request_problems(api, count, call, op, values, expected_path)
+    problems = request_problems(api, count, call, op, values, expected_path)
+    if problems or not _has_json_response(api, op):
+        return problems
+    sent = json.loads(api.received[count].response_body)
+    body = getattr(error, "body", None)
+    if isinstance(body, (str, bytes)):
+        body = json.loads(body)
+    if as_json(body) != sent:
+        return f"the error's body {str(body)[:200]} is not the {str(sent)[:200]} sent"
+    return None
 
 
 def request_problems(
