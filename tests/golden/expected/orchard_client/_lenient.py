@@ -127,9 +127,17 @@ def _discriminator(metadata: Tuple[Any, ...]) -> Optional[str]:
         found = getattr(item, "discriminator", None)
         if isinstance(found, str):
             return found
-        extra = getattr(item, "json_schema_extra", None)
-        named = extra.get("discriminator") if isinstance(extra, dict) else None
-        wire = named.get("propertyName") if isinstance(named, dict) else None
+        extra: Any = getattr(item, "json_schema_extra", None)
+        named: Any = (
+            cast(Dict[str, Any], extra).get("discriminator")
+            if isinstance(extra, dict)
+            else None
+        )
+        wire: Any = (
+            cast(Dict[str, Any], named).get("propertyName")
+            if isinstance(named, dict)
+            else None
+        )
         if isinstance(wire, str):
             return wire
     return None
