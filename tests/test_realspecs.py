@@ -669,3 +669,52 @@ def test_lock_pins_specs_of_different_shapes() -> None:
         assert re.fullmatch(r"[0-9a-f]{64}", entry.tarball.sha256)
         assert re.fullmatch(r"[0-9a-f]{64}", entry.spec_sha256)
         assert entry.tarball.url.startswith("https://registry.npmjs.org/")
+
+
+def test_the_server_sees_header_names_with_underscores() -> None:
+    """Werkzeug's handler drops them; petstore's ``api_key`` (a scheme and a parameter) is
+    one, so the server keeps the headers as sent, for openapi-core and for the record.
+    """
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Keys", "version": "1"},
+        "paths": {
+            "/keys": {
+                "delete": {
+                    "parameters": [
+                        {
+                            "name": "key_id",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "security": [{"api_key": []}],
+                    "responses": {"204": {"description": "gone"}},
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {
+                "api_key": {"type": "apiKey", "in": "header", "name": "api_key"}
+            }
+        },
+    }
+    api = RealSpecServer(spec)
+    with serving(api) as server, httpx.Client() as http:
+        headers = {"api_key": "k", "key_id": "7"}
+        answered = http.delete(server.url + "/keys", headers=headers)
+    (seen,) = api.received
+    assert seen.errors == [] and answered.status_code == 204
+    assert seen.headers["api_key"] == "k" and seen.headers["key_id"] == "7"
+
+
+def test_an_operation_without_a_success_response_is_answered_with_its_first_error() -> (
+    None
+):
+    operation = {
+        "responses": {"404": {"description": "no"}, "400": {"description": "bad"}}
+    }
+    assert success_response(operation, Examples({})) == (400, {"description": "bad"})
+    ranged = {"responses": {"4XX": {"description": "client error"}}}
+    assert success_response(ranged, Examples({}))[0] == 400
