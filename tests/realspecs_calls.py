@@ -36,7 +36,7 @@ from generator import naming
 from generator.lower.profile import detect_profile
 from generator.lower.security import lower_security
 from generator.spec import parse_document
-from tests.realspecs_examples import REQUEST, Examples
+from tests.realspecs_examples import LAST, REQUEST, Examples
 from tests.realspecs_server import METHODS, Received, is_json
 
 TOKEN = "test-token-0123456789"
@@ -68,6 +68,7 @@ class Operation:
     body_schema: Optional[dict[str, Any]]
     body_media_types: list[str]
     security: list[dict[str, list[str]]]
+    body_properties: tuple[str, ...] = ()  # of an object body, ``allOf`` merged
 
     @property
     def kinds(self) -> set[str]:
@@ -108,9 +109,19 @@ def operations(spec: dict[str, Any], examples: Examples) -> list[Operation]:
                     body_schema=schema,
                     body_media_types=media_types,
                     security=security,
+                    body_properties=property_names(schema, examples),
                 )
             )
     return found
+
+
+def property_names(schema: Any, examples: Examples) -> tuple[str, ...]:
+    """The top-level property names of an object schema, ``allOf`` merged."""
+    schema = examples.resolve(schema)
+    if isinstance(schema, dict) and "allOf" in schema:
+        schema = examples.merged(schema)
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return tuple(properties)
 
 
 def request_body(
@@ -144,6 +155,8 @@ def argument_values(operation: Operation, examples: Examples) -> list[Value]:
     """A value for every parameter and for the body (or each of its top-level properties)."""
     values = []
     for parameter in operation.parameters:
+        if examples.variant == LAST and not parameter.get("required"):
+            continue  # the other variant sends them all
         schema = parameter.get("schema")
         if schema is None and parameter.get("content"):
             schema = next(iter(parameter["content"].values())).get("schema", {})
@@ -155,7 +168,9 @@ def argument_values(operation: Operation, examples: Examples) -> list[Value]:
         ):
             continue  # no style serialises nested values (a header typed as an object tree)
         values.append(Value(parameter["in"], parameter["name"], value, parameter))
-    if operation.body_media_type is not None:
+    if operation.body_media_type is not None and not (
+        examples.variant == LAST and leaves_out_body(operation, examples)
+    ):
         body = examples.value(operation.body_schema or {}, REQUEST)
         if operation.body_media_type.startswith("multipart/") and isinstance(
             body, dict
@@ -165,6 +180,20 @@ def argument_values(operation: Operation, examples: Examples) -> list[Value]:
             body = BINARY
         values.append(Value("body", "body", body))
     return values
+
+
+def leaves_out_body(operation: Operation, examples: Examples) -> bool:
+    """An optional body of which nothing is required: the LAST variant sends none. (One
+    with required properties is sent: a client that flattens a body into arguments keeps
+    them required, as Stripe's form bodies need although no requestBody says required.)
+    """
+    request_body = examples.resolve(operation.spec.get("requestBody")) or {}
+    if request_body.get("required"):
+        return False
+    schema = examples.resolve(operation.body_schema or {})
+    if isinstance(schema, dict) and "allOf" in schema:
+        schema = examples.merged(schema)
+    return isinstance(schema, dict) and not schema.get("required")
 
 
 def is_deep(value: Any) -> bool:
@@ -471,19 +500,29 @@ def _argument_location(location: str) -> str:
 def body_arguments(
     value: Value, by_name: dict[str, inspect.Parameter], operation: Operation
 ) -> list[tuple[Value, str, Any]]:
-    """The body flattened into its properties when the method takes them, else whole."""
+    """An object body flattened into its properties when the method takes them as keyword
+    arguments (an argument named like ``body`` or ``content`` may be one of them), else the
+    body as one argument."""
     body = value.value
-    whole = next((by_name[n] for n in BODY_ARGUMENTS if n in by_name), None)
-    flattened = (
-        isinstance(body, dict) and body and all(normalised(k) in by_name for k in body)
+    properties = {normalised(name) for name in operation.body_properties}
+    whole = next(
+        (
+            by_name[n]
+            for n in BODY_ARGUMENTS
+            if n in by_name and normalised(n) not in properties
+        ),
+        None,
     )
-    if flattened and (whole is None or normalised(whole.name) in map(normalised, body)):
+    if isinstance(body, dict) and (whole is None or not body_is_whole(operation)):
         return [(Value("body-property", k, v), k, v) for k, v in body.items()]
     if whole is not None:
         return [(value, whole.name, body)]
-    if isinstance(body, dict) and body:
-        return [(Value("body-property", k, v), k, v) for k, v in body.items()]
     return [(value, "body", body)]
+
+
+def body_is_whole(operation: Operation) -> bool:
+    """A body that is no object of properties goes as one argument."""
+    return not operation.body_properties
 
 
 def wire_problems(

@@ -41,7 +41,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.realspecs_examples import RESPONSE, Examples
+from tests.realspecs_examples import FIRST, RESPONSE, Examples
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 RAW_HEADERS = "realspecs.raw_headers"  # the environ key of the headers as sent
@@ -138,12 +138,13 @@ def any_binary_multipart_part(spec: dict[str, Any]) -> None:
 @dataclass
 class RealSpecServer:
     spec: dict[str, Any]
+    variant: str = FIRST  # of the examples (``realspecs_examples.Examples``)
     received: list[Received] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.local = localised(self.spec)
         self.openapi = OpenAPI.from_dict(self.local)
-        self.examples = Examples(self.spec)
+        self.examples = Examples(self.spec, self.variant)
         self.base_path = base_path(self.spec)
         self.routes = []
         for path, item in self.spec.get("paths", {}).items():

@@ -53,7 +53,7 @@ from tests.realspecs_calls import (
     unauthenticated,
     wire_problems,
 )
-from tests.realspecs_examples import Examples
+from tests.realspecs_examples import FIRST, LAST, Examples
 from tests.realspecs_server import (
     RealSpecServer,
     is_json,
@@ -318,17 +318,20 @@ def accepted_references(
     return usable, failures
 
 
+@pytest.mark.parametrize("variant", [FIRST, LAST])
 @pytest.mark.parametrize(
     "name, client_module",
     [(name, name) for name in ROUND_TRIP_SPECS],
     indirect=["client_module"],
 )
 def test_round_trip_sample(
-    generated: dict[str, Generated], client_module: ModuleType, name: str
+    generated: dict[str, Generated], client_module: ModuleType, name: str, variant: str
 ) -> None:
+    """Every operation, with the first option of each choice and every value, then with
+    the last option and only what is required (``Examples.variant``)."""
     package = generated[name]
     spec = load_document(package.spec_file)
-    api = RealSpecServer(spec)
+    api = RealSpecServer(spec, variant)
     ops = operations(spec, api.examples)
     failures = Failures(name)
     with serving(api) as server:
