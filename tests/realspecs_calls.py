@@ -371,7 +371,9 @@ def client_credentials(
     that looks like a credential (the values the reference requests send)."""
     wanted = {argument for arguments in schemes.values() for argument in arguments}
     arguments = {}
-    for name in inspect.signature(client_class).parameters:
+    for name, parameter in inspect.signature(client_class).parameters.items():
+        if parameter.kind == parameter.VAR_KEYWORD:
+            continue
         if name in wanted or CREDENTIAL.search(name.lower()):
             if "password" in name.lower():
                 arguments[name] = PASSWORD
