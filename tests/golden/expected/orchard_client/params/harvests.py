@@ -2,5 +2,3 @@
 # (spec sha256 6238b1911c67cb99888973aab4b1931567f8d60a497c8120b14a3641859016ea).
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """Request parameters of the ``harvests`` operations."""
-
-from typing_extensions import TypedDict
