@@ -1,6 +1,7 @@
 """Real public OpenAPI specs (tests/realspecs.lock.json): every operation generates, the package
 passes ``mypy --strict``, and every operation is called over a socket to a server that validates
 each request with openapi-core and answers with examples made from the response schemas.
+pyright strict checks the packages too.
 
 ``Client`` and ``AsyncClient`` each call every operation whose body the harness can encode
 (a few seconds a spec). A call passes when the server took the request as the spec says (and
@@ -25,6 +26,7 @@ import asyncio
 import importlib
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -56,6 +58,7 @@ from tests.realspecs_calls import (
     wire_problems,
 )
 from tests.realspecs_examples import FIRST, LAST, Examples
+from tests.support.typecheck import pyright_strict
 from tests.realspecs_server import (
     RealSpecServer,
     is_json,
@@ -263,6 +266,43 @@ def test_mypy_strict(
     )
     errors = mypy_run.errors_in(str(package.package_folder))
     assert errors == [], f"{len(errors)} mypy --strict errors:\n" + "\n".join(
+        errors[:40]
+    )
+
+
+@pytest.fixture(scope="session")
+def pyright_report(
+    generated: dict[str, Generated], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """One pyright strict run (JSON report) over every package that generated."""
+    folders = [g.package_folder for g in generated.values() if g.returncode == 0]
+    cwd = tmp_path_factory.mktemp("realspecs-pyright")
+    run = pyright_strict(
+        cwd, [os.path.relpath(folder, cwd) for folder in folders], json_report=True
+    )
+    try:
+        report: dict[str, Any] = json.loads(run.stdout)
+    except ValueError:
+        pytest.fail(f"pyright did not report (exit {run.returncode}):\n{run.stderr}")
+    return report
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_pyright_strict(
+    generated: dict[str, Generated], pyright_report: dict[str, Any], name: str
+) -> None:
+    package = generated_ok(generated, name)
+    folder = os.path.realpath(package.package_folder)
+    files = sum(1 for g in generated.values() for _ in g.package_folder.rglob("*.py"))
+    assert pyright_report["summary"]["filesAnalyzed"] >= files, pyright_report[
+        "summary"
+    ]
+    errors = [
+        f"{item['file']}:{item['range']['start']['line'] + 1}: {item['message']}"
+        for item in pyright_report["generalDiagnostics"]
+        if item["severity"] == "error" and item["file"].startswith(folder)
+    ]
+    assert errors == [], f"{len(errors)} pyright strict errors:\n" + "\n".join(
         errors[:40]
     )
 
