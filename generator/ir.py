@@ -123,10 +123,19 @@ class ModelRef:
 
 @dataclass(frozen=True)
 class UnionType:
-    """``Union[...]``; with ``discriminator`` the members are models told apart by that field."""
+    """``Union[...]``; with ``discriminator`` the members are models told apart by that field.
+
+    ``optional_tag`` is the tag's wire name when a member's schema leaves it optional: that
+    model is a type of its own too, where the tag may be missing, so its field is
+    ``Optional[Literal[...]]``, which pydantic refuses as a discriminator. The union then
+    names its tag the JSON-schema way (``Field(json_schema_extra=...)``): pydantic tries the
+    members in turn (each takes only its own tag values) and the lenient parser still
+    picks the member by the tag.
+    """
 
     members: tuple[TypeExpr, ...]
     discriminator: Optional[str] = None
+    optional_tag: Optional[str] = None
 
     def annotation(
         self,
@@ -143,6 +152,12 @@ class UnionType:
         )
         if self.discriminator is None:
             return inner
+        if self.optional_tag is not None:
+            from .text import python_string
+
+            wire = python_string(self.optional_tag)
+            extra = '{"discriminator": {"propertyName": ' + wire + "}}"
+            return f"Annotated[{inner}, Field(json_schema_extra={extra})]"
         return f'Annotated[{inner}, Field(discriminator="{self.discriminator}")]'
 
 

@@ -384,19 +384,27 @@ def argument_names(
 ) -> dict[tuple[str, str], str]:
     """The keyword arguments of one method, by ``(location, wire name)``.
 
-    Locations are ``path``, ``query`` and ``body``: one keyword namespace per method, so names
-    from different locations must not collide either.
+    Locations are ``path``, ``query``, ``header``, ``cookie`` and ``body``: one keyword
+    namespace per method, so names from different locations must not collide either. Of
+    two alike, the one in the earlier location keeps its name (a path parameter ``username``
+    stays ``username`` and a body property ``username`` becomes ``username_2``); a location
+    not listed (``content_type=``'s ``""``) comes first.
     """
     keyed = {
-        f"{location}\0{wire}": attribute_name(wire, reserved=PARAMETER_RESERVED)
+        f"{_LOCATION_RANK.get(location, 0)}{location}\0{wire}": attribute_name(
+            wire, reserved=PARAMETER_RESERVED
+        )
         for location, wire in keys
     }
     unique = unique_names(keyed)
     result: dict[tuple[str, str], str] = {}
     for key, name in unique.items():
-        location, wire = key.split("\0", 1)
+        location, wire = key[1:].split("\0", 1)
         result[(location, wire)] = name
     return result
+
+
+_LOCATION_RANK = {"path": 1, "query": 2, "header": 3, "cookie": 4, "body": 5}
 
 
 def query_model_name(stem: str, *, with_body: bool) -> str:

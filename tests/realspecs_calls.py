@@ -7,9 +7,10 @@ request body, the JSON one when it offers several. Those values are sent twice:
 - as a *reference request*, encoded here by the OpenAPI rules (styles, explode, the body's
   media type, the credentials its first security requirement asks for) with plain httpx. The
   server must accept it: that checks the harness, independently of the generated client;
-- through the generated client: the method named by ``codegen list``, each value passed to the
+- through the generated client (its constructor given test values for each security
+  scheme's arguments, ``ir.SecurityScheme.arguments``): the method named by ``codegen list``, each value passed to the
   argument whose name is the wire name in snake case (``If-Match`` -> ``if_match``,
-  ``dialogId`` -> ``dialog_id``), and a JSON object body either flattened into keyword
+  ``dialogId`` -> ``dialog_id``; of two alike, the one codegen suffixes ``_2``), and a JSON object body either flattened into keyword
   arguments (as codegen does for form bodies) or as one ``body`` argument.
 
 The sample is chosen deterministically (operations ordered by the sha256 of method and path),
@@ -24,13 +25,18 @@ import hashlib
 import inspect
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 import httpx
 
-from tests.realspecs_examples import REQUEST, Examples
+from generator import naming
+from generator.lower.profile import detect_profile
+from generator.lower.security import lower_security
+from generator.spec import parse_document
+from tests.realspecs_examples import LAST, REQUEST, Examples
 from tests.realspecs_server import METHODS, Received, is_json
 
 TOKEN = "test-token-0123456789"
@@ -62,6 +68,7 @@ class Operation:
     body_schema: Optional[dict[str, Any]]
     body_media_types: list[str]
     security: list[dict[str, list[str]]]
+    body_properties: tuple[str, ...] = ()  # of an object body, ``allOf`` merged
 
     @property
     def kinds(self) -> set[str]:
@@ -102,9 +109,19 @@ def operations(spec: dict[str, Any], examples: Examples) -> list[Operation]:
                     body_schema=schema,
                     body_media_types=media_types,
                     security=security,
+                    body_properties=property_names(schema, examples),
                 )
             )
     return found
+
+
+def property_names(schema: Any, examples: Examples) -> tuple[str, ...]:
+    """The top-level property names of an object schema, ``allOf`` merged."""
+    schema = examples.resolve(schema)
+    if isinstance(schema, dict) and "allOf" in schema:
+        schema = examples.merged(schema)
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return tuple(properties)
 
 
 def request_body(
@@ -138,6 +155,8 @@ def argument_values(operation: Operation, examples: Examples) -> list[Value]:
     """A value for every parameter and for the body (or each of its top-level properties)."""
     values = []
     for parameter in operation.parameters:
+        if examples.variant == LAST and not parameter.get("required"):
+            continue  # the other variant sends them all
         schema = parameter.get("schema")
         if schema is None and parameter.get("content"):
             schema = next(iter(parameter["content"].values())).get("schema", {})
@@ -149,7 +168,9 @@ def argument_values(operation: Operation, examples: Examples) -> list[Value]:
         ):
             continue  # no style serialises nested values (a header typed as an object tree)
         values.append(Value(parameter["in"], parameter["name"], value, parameter))
-    if operation.body_media_type is not None:
+    if operation.body_media_type is not None and not (
+        examples.variant == LAST and leaves_out_body(operation, examples)
+    ):
         body = examples.value(operation.body_schema or {}, REQUEST)
         if operation.body_media_type.startswith("multipart/") and isinstance(
             body, dict
@@ -159,6 +180,20 @@ def argument_values(operation: Operation, examples: Examples) -> list[Value]:
             body = BINARY
         values.append(Value("body", "body", body))
     return values
+
+
+def leaves_out_body(operation: Operation, examples: Examples) -> bool:
+    """An optional body of which nothing is required: the LAST variant sends none. (One
+    with required properties is sent: a client that flattens a body into arguments keeps
+    them required, as Stripe's form bodies need although no requestBody says required.)
+    """
+    request_body = examples.resolve(operation.spec.get("requestBody")) or {}
+    if request_body.get("required"):
+        return False
+    schema = examples.resolve(operation.body_schema or {})
+    if isinstance(schema, dict) and "allOf" in schema:
+        schema = examples.merged(schema)
+    return isinstance(schema, dict) and not schema.get("required")
 
 
 def is_deep(value: Any) -> bool:
@@ -320,11 +355,26 @@ def normalised(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def client_credentials(client_class: type) -> dict[str, str]:
-    """Test values for every constructor argument that looks like a credential."""
+def scheme_arguments(spec: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The constructor arguments codegen gives each security scheme the client can send
+    (``ir.SecurityScheme.arguments``: ``api_key``, ``bearer_token``, ``username`` and
+    ``password``, ...), by scheme key."""
+    document = parse_document(spec)
+    schemes = lower_security(document, detect_profile(document)).schemes
+    return {scheme.key: scheme.arguments for scheme in schemes}
+
+
+def client_credentials(
+    client_class: type, schemes: dict[str, tuple[str, ...]]
+) -> dict[str, str]:
+    """Test values for every constructor argument of a security scheme, and for any other
+    that looks like a credential (the values the reference requests send)."""
+    wanted = {argument for arguments in schemes.values() for argument in arguments}
     arguments = {}
-    for name in inspect.signature(client_class).parameters:
-        if CREDENTIAL.search(name.lower()):
+    for name, parameter in inspect.signature(client_class).parameters.items():
+        if parameter.kind == parameter.VAR_KEYWORD:
+            continue
+        if name in wanted or CREDENTIAL.search(name.lower()):
             if "password" in name.lower():
                 arguments[name] = PASSWORD
             elif "user" in name.lower():
@@ -332,6 +382,54 @@ def client_credentials(client_class: type) -> dict[str, str]:
             else:
                 arguments[name] = TOKEN
     return arguments
+
+
+CREDENTIALS_PROBLEM = "credentials: "
+
+
+def unauthenticated(seen: list[Received], failure: str) -> bool:
+    """Whether a call failed for its credentials alone: the server refused it for them, or
+    it took the call (oauth2 and openIdConnect it does not check) and they were all that
+    ``credential_problems`` found wrong."""
+    errors = [error for received in seen for error in received.errors]
+    if errors:
+        return all(error.startswith("SecurityValidationError") for error in errors)
+    return failure.startswith(CREDENTIALS_PROBLEM) and "; " not in failure
+
+
+def credential_problems(
+    operation: Operation, spec: dict[str, Any], seen: Received
+) -> list[str]:
+    """Whether the request carries the test credentials of one alternative of the
+    operation's security requirement. openapi-core checks apiKey and http schemes for
+    presence only, and oauth2 and openIdConnect not at all (it warns "Unsupported scheme
+    type"), so the harness checks each scheme and value itself."""
+    if not operation.security:  # none, or ``security: []``: no credentials needed
+        return []
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    for alternative in operation.security:
+        if all(credential_sent(schemes.get(name, {}), seen) for name in alternative):
+            return []
+    wanted = " or ".join("+".join(a) or "none" for a in operation.security)
+    return [f"{CREDENTIALS_PROBLEM}sent none of {wanted}"]
+
+
+def credential_sent(scheme: dict[str, Any], seen: Received) -> bool:
+    kind = scheme.get("type")
+    if kind == "apiKey":
+        where, name = scheme.get("in"), str(scheme.get("name"))
+        if where == "header":
+            return seen.headers.get(name.lower()) == TOKEN
+        if where == "query":
+            return (name, TOKEN) in seen.query
+        return where == "cookie" and seen.cookies.get(name) == TOKEN
+    authorization = seen.headers.get("authorization", "")
+    if kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+        pair = base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
+        return authorization == f"Basic {pair}"
+    return kind in ("http", "oauth2", "openIdConnect") and (
+        authorization == f"Bearer {TOKEN}"
+    )
 
 
 def bound_call(
@@ -353,8 +451,11 @@ def bound_call(
     positional_only: dict[str, Any] = {}
     keywords: dict[str, Any] = {}
     problems = []
+    renamed = collided_names(wanted)
     for value, wire_name, data in wanted:
         parameter = by_name.get(normalised(wire_name))
+        if (value.location, wire_name) in renamed:
+            parameter = signature.parameters.get(renamed[(value.location, wire_name)])
         if parameter is None:
             problems.append(
                 f"no argument for {value.location} {wire_name!r} "
@@ -376,22 +477,54 @@ def bound_call(
     return positional, keywords, problems
 
 
+def collided_names(
+    wanted: list[tuple[Value, str, Any]],
+) -> dict[tuple[str, str], str]:
+    """The arguments of values whose wire names collide (petstore's ``updateUser`` has a path
+    parameter and a body property ``username``): one gets a suffix, by codegen's rule.
+    """
+    counts = Counter(normalised(wire) for _, wire, _ in wanted)
+    if all(count == 1 for count in counts.values()):
+        return {}
+    keys = [(_argument_location(v.location), wire) for v, wire, _ in wanted]
+    names = naming.argument_names(keys)
+    return {
+        (value.location, wire): names[(_argument_location(value.location), wire)]
+        for value, wire, _ in wanted
+        if counts[normalised(wire)] > 1
+    }
+
+
+def _argument_location(location: str) -> str:
+    return "body" if location.startswith("body") else location
+
+
 def body_arguments(
     value: Value, by_name: dict[str, inspect.Parameter], operation: Operation
 ) -> list[tuple[Value, str, Any]]:
-    """The body flattened into its properties when the method takes them, else whole."""
+    """An object body flattened into its properties when the method takes them as keyword
+    arguments (an argument named like ``body`` or ``content`` may be one of them), else the
+    body as one argument."""
     body = value.value
-    whole = next((by_name[n] for n in BODY_ARGUMENTS if n in by_name), None)
-    flattened = (
-        isinstance(body, dict) and body and all(normalised(k) in by_name for k in body)
+    properties = {normalised(name) for name in operation.body_properties}
+    whole = next(
+        (
+            by_name[n]
+            for n in BODY_ARGUMENTS
+            if n in by_name and normalised(n) not in properties
+        ),
+        None,
     )
-    if flattened and (whole is None or normalised(whole.name) in map(normalised, body)):
+    if isinstance(body, dict) and (whole is None or not body_is_whole(operation)):
         return [(Value("body-property", k, v), k, v) for k, v in body.items()]
     if whole is not None:
         return [(value, whole.name, body)]
-    if isinstance(body, dict) and body:
-        return [(Value("body-property", k, v), k, v) for k, v in body.items()]
     return [(value, "body", body)]
+
+
+def body_is_whole(operation: Operation) -> bool:
+    """A body that is no object of properties goes as one argument."""
+    return not operation.body_properties
 
 
 def wire_problems(

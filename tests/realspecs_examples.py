@@ -47,10 +47,23 @@ _FORMATS = {
 }
 
 
+FIRST = "first"
+LAST = "last"
+
+
 @dataclass
 class Examples:
+    """``variant`` FIRST takes the first option of each choice and every property down to
+    ``FULL_DEPTH``; LAST takes the last option (``oneOf`` member, discriminator mapping,
+    enum value, non-null type) and only the required properties, so that a second round
+    trip reaches what the first one never does."""
+
     spec: dict[str, Any]
+    variant: str = FIRST
     _patterns: dict[str, str] = field(default_factory=dict)
+
+    def pick(self, options: list[Any]) -> Any:
+        return options[-1] if self.variant == LAST else options[0]
 
     @property
     def is_31(self) -> bool:
@@ -91,9 +104,14 @@ class Examples:
             return schema["const"]
         if schema.get("enum"):
             choices = [v for v in schema["enum"] if v is not None]
-            return choices[0] if choices else None
+            return self.pick(choices) if choices else None
         if "allOf" in schema:
             return self.value(self.merged(schema), direction, depth)
+        if schema.get("oneOf") and self.variant == LAST:
+            # Exactly one member must match: minimal objects may match several, so a
+            # ``oneOf`` is made as the FIRST variant makes it.
+            first = Examples(self.spec, FIRST, self._patterns)
+            return first.value(schema, direction, depth)
         options = schema.get("oneOf") or schema.get("anyOf")
         if options:
             return self.option_value(schema, options, direction, depth)
@@ -110,7 +128,7 @@ class Examples:
         kind = schema.get("type")
         if isinstance(kind, list):
             kinds = [k for k in kind if k != "null"]
-            kind = kinds[0] if kinds else "null"
+            kind = self.pick(kinds) if kinds else "null"
         if kind is None:
             if "properties" in schema or "additionalProperties" in schema:
                 return "object"
@@ -156,15 +174,14 @@ class Examples:
     ) -> Any:
         discriminator = schema.get("discriminator")
         base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf")}
-        chosen = next(
-            (o for o in options if self.kind(self.resolve(o)) != "null"), options[0]
-        )
+        usable = [o for o in options if self.kind(self.resolve(o)) != "null"]
+        chosen = self.pick(usable) if usable else options[0]
         tag_name = tag_value = None
         if isinstance(discriminator, dict):
             tag_name = discriminator.get("propertyName")
             mapping = discriminator.get("mapping") or {}
             if mapping:
-                tag_value, ref = next(iter(mapping.items()))
+                tag_value, ref = self.pick(list(mapping.items()))
                 chosen = {"$ref": ref}
             elif isinstance(chosen, dict) and "$ref" in chosen:
                 tag_value = chosen["$ref"].rsplit("/", 1)[-1]
@@ -188,9 +205,14 @@ class Examples:
             if resolved.get(hidden) or (isinstance(item, dict) and item.get(hidden)):
                 if not (self.is_31 and name in required):
                     continue
-            if name not in required and depth >= FULL_DEPTH:
+            if name not in required and (depth >= FULL_DEPTH or self.variant == LAST):
                 continue
             result[name] = self.value(item, direction, depth + 1)
+        for name, item in schema.get("properties", {}).items():
+            if len(result) >= int(schema.get("minProperties", 0)):
+                break
+            if name not in result and not self.resolve(item).get("readOnly"):
+                result[name] = self.value(item, direction, depth + 1)
         for name in sorted(required - set(result)):
             if name not in schema.get("properties", {}):
                 result[name] = (

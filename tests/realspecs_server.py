@@ -4,13 +4,20 @@ Each request is checked by openapi-core against the spec (the operation found by
 path, every parameter in path, query, header and cookie deserialized by its style, the body by
 its media type, the security requirements): what it says is recorded with the raw request, and
 a request it rejects gets a 400 with the errors. An accepted one is answered with the first
-2xx response the operation declares: an example made from its schema (``realspecs_examples``)
+2xx response the operation declares (else its first response: petstore's ``updatePet``
+declares only 400, 404 and 405): an example made from its schema (``realspecs_examples``)
 for a JSON media type, a short text or bytes for others, nothing for a response without
 content. The answer is validated by openapi-core too, so an example the harness got wrong is
 reported as a harness error (500), never sent as if it were the API's.
 
 The spec's servers are replaced by their path parts (``/v2``), relative, so that openapi-core
 matches requests to 127.0.0.1; ``base_path`` is what the client's base URL must end with.
+
+Werkzeug's request handler drops every header whose name has an underscore (CGI spells
+``api_key`` and ``api-key`` alike, ``HTTP_API_KEY``, so one could pose as the other behind a
+proxy), and openapi-core's werkzeug request copies the headers under werkzeug's names
+(``Api-Key``); petstore's ``api_key`` header (a parameter and a security scheme) is one.
+So the handler here keeps the headers as they were sent, and openapi-core validates those.
 """
 
 from __future__ import annotations
@@ -25,16 +32,19 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from openapi_core import OpenAPI
+from openapi_core.datatypes import RequestParameters
 from openapi_core.contrib.werkzeug import (
     WerkzeugOpenAPIRequest,
     WerkzeugOpenAPIResponse,
 )
-from werkzeug.serving import make_server
+from werkzeug.datastructures import Headers
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.realspecs_examples import RESPONSE, Examples
+from tests.realspecs_examples import FIRST, RESPONSE, Examples
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+RAW_HEADERS = "realspecs.raw_headers"  # the environ key of the headers as sent
 
 
 @dataclass
@@ -51,6 +61,7 @@ class Received:
     errors: list[str]
     status: int = 0
     response_error: Optional[str] = None
+    response_body: bytes = b""
 
 
 def server_path(url: str, variables: Optional[dict[str, Any]] = None) -> str:
@@ -127,12 +138,13 @@ def any_binary_multipart_part(spec: dict[str, Any]) -> None:
 @dataclass
 class RealSpecServer:
     spec: dict[str, Any]
+    variant: str = FIRST  # of the examples (``realspecs_examples.Examples``)
     received: list[Received] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.local = localised(self.spec)
         self.openapi = OpenAPI.from_dict(self.local)
-        self.examples = Examples(self.spec)
+        self.examples = Examples(self.spec, self.variant)
         self.base_path = base_path(self.spec)
         self.routes = []
         for path, item in self.spec.get("paths", {}).items():
@@ -156,7 +168,10 @@ class RealSpecServer:
             method=request.method.lower(),
             path=request.path,
             query=list(request.args.items(multi=True)),
-            headers={k.lower(): v for k, v in request.headers.items()},
+            headers={
+                k.lower(): v
+                for k, v in environ.get(RAW_HEADERS, request.headers.items())
+            },
             cookies=dict(request.cookies),
             content_type=request.content_type or "",
             body=request.get_data(),
@@ -164,6 +179,12 @@ class RealSpecServer:
         )
         self.received.append(seen)
         openapi_request = WerkzeugOpenAPIRequest(request)
+        if RAW_HEADERS in environ:
+            openapi_request.parameters = RequestParameters(
+                query=openapi_request.parameters.query,
+                header=Headers(environ[RAW_HEADERS]),
+                cookie=openapi_request.parameters.cookie,
+            )
         try:
             seen.errors = [
                 describe(error)
@@ -181,6 +202,7 @@ class RealSpecServer:
                     500, {"harness_error": "the example response is invalid"}
                 )
         seen.status = response.status_code
+        seen.response_body = response.get_data()
         return response(environ, start_response)
 
     def operation(self, method: str, path: str) -> Optional[dict[str, Any]]:
@@ -228,7 +250,8 @@ class RealSpecServer:
 def success_response(
     operation: dict[str, Any], examples: Examples
 ) -> tuple[int, Optional[dict[str, Any]]]:
-    """The first 2xx response (``200``, then ``2XX``, then ``default``) and its status code."""
+    """The response the server answers with, and its status code: the first 2xx (``200``,
+    then ``2XX``, then ``default``), else the first one declared (``400``, ``4XX``)."""
     responses = operation.get("responses", {})
     for code in sorted(responses):
         if code.isdigit() and code.startswith("2"):
@@ -236,6 +259,11 @@ def success_response(
     for code in ("2XX", "2xx", "default"):
         if code in responses:
             return 200, examples.resolve(responses[code])
+    for code in sorted(responses):
+        if re.fullmatch(r"[1-5]([0-9]{2}|XX|xx)", code):
+            return int(code[0] + code[1:].replace("X", "0").replace("x", "0")), (
+                examples.resolve(responses[code])
+            )
     return 200, None
 
 
@@ -276,13 +304,25 @@ def describe(error: Exception) -> str:
     return " | ".join(parts)
 
 
+class RawHeadersHandler(WSGIRequestHandler):
+    """Werkzeug's handler, keeping every header as sent under ``RAW_HEADERS`` (its environ
+    has no header whose name has an underscore: see the module)."""
+
+    def make_environ(self) -> dict[str, Any]:
+        environ = super().make_environ()
+        environ[RAW_HEADERS] = list(self.headers.items())
+        return environ
+
+
 class serving:
     """Context manager: a ``RealSpecServer`` on 127.0.0.1 (random port) in a thread."""
 
     def __init__(self, api: RealSpecServer) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.api = api
-        self.httpd = make_server("127.0.0.1", 0, api, threaded=True)
+        self.httpd = make_server(
+            "127.0.0.1", 0, api, threaded=True, request_handler=RawHeadersHandler
+        )
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

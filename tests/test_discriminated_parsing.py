@@ -67,3 +67,48 @@ def test_an_untagged_object_goes_to_the_member_it_fits() -> None:
     assert isinstance(construct(pets, {"name": "Rex", "barks": True}), Dog)
     assert isinstance(construct(pets, {"name": "Nemo", "fins": 3}), Fish)
     assert type(construct(pets, {"fins": 3})) is StripeObject  # no required name
+
+
+class Planet(APIModel):
+    """Members whose schemas leave the tag optional: ``Optional[Literal[...]]``, which
+    pydantic refuses as a discriminator; the union names its tag the JSON-schema way."""
+
+    kind: Optional[Literal["rocky", "gas"]] = None
+    name: str
+
+
+class Moon(APIModel):
+    kind: Optional[Literal["moon"]] = None
+    name: str
+    orbits: Optional[Planet] = None
+
+
+Body = Annotated[
+    Union[Planet, Moon],
+    Field(json_schema_extra={"discriminator": {"propertyName": "kind"}}),
+]
+
+
+class Sky(APIModel):
+    bodies: Optional[list[Body]] = None
+    brightest: Optional[Body] = None
+
+
+def test_an_optional_tag_still_tells_the_members_apart() -> None:
+    moon = {"kind": "moon", "name": "Io"}
+    assert isinstance(TypeAdapter(Body).validate_python(moon), Moon)
+    assert isinstance(construct(Body, moon), Moon)
+    assert isinstance(construct(Body, {"kind": "gas", "name": "Jupiter"}), Planet)
+    sky = construct(
+        Sky, {"bodies": [moon], "brightest": {"kind": "rocky", "name": "Mars"}}
+    )
+    assert isinstance(sky.bodies[0], Moon) and isinstance(sky.brightest, Planet)
+
+
+def test_a_member_outside_the_union_needs_no_tag() -> None:
+    moon = Moon.model_validate({"name": "Phobos", "orbits": {"name": "Mars"}})
+    assert moon.orbits is not None and moon.orbits.kind is None
+    assert (
+        construct(Moon, {"name": "Phobos", "orbits": {"name": "Mars"}}).orbits.kind
+        is None
+    )

@@ -315,7 +315,7 @@ def test_a_discriminated_union_in_a_request_tags_its_request_classes() -> None:
 
 
 def test_read_only_properties_are_not_sent_and_write_only_ones_not_expected() -> None:
-    """OpenAPI: a ``readOnly`` property SHOULD NOT be sent (its ``required`` is for
+    """OpenAPI 3.0: a ``readOnly`` property SHOULD NOT be sent (its ``required`` is for
     responses), a ``writeOnly`` one is required of requests only."""
     user = {
         "type": "object",
@@ -354,6 +354,16 @@ def test_read_only_properties_are_not_sent_and_write_only_ones_not_expected() ->
     (model,) = [m for m in api.models if m.name == "User"]
     answered = {f.wire_name: f.required for f in model.fields}
     assert answered == {"id": True, "password": False, "name": True, "manager": False}
+    # 3.1 dropped that rule: the two are annotations, a required property is required
+    spec["openapi"] = "3.1.0"
+    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256="0" * 64)
+    (operation,) = api.operations
+    assert operation.body is not None
+    assert [f.wire_name for f in operation.body.fields if f.required] == [
+        "id",
+        "password",
+        "name",
+    ]
 
 
 def test_request_body_ref_to_nothing_is_refused() -> None:

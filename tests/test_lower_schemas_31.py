@@ -13,6 +13,7 @@ from generator import ir, text
 from generator.errors import CodegenError
 from generator.lower import Selection, lower_document
 from generator.lower import schemas
+from generator.lower import schemas as schemas_module
 from generator.lower.context import Context, Namespace
 from generator.spec import parse_document
 
@@ -140,7 +141,40 @@ def test_without_a_mapping_the_tag_is_the_component_name() -> None:
 def test_a_member_without_the_tag_property_gets_it() -> None:
     api = lower(spec(ref("Pet"), pets({"propertyName": "kind"}, with_base=False)))
     tag = field(model(api, "Lizard"), "kind")
-    assert tag.type == ir.LiteralType(("Lizard",)) and tag.required
+    assert tag.type == ir.LiteralType(("Lizard",))
+    assert not tag.required  # the schema has no such property: outside the union none
+
+
+def test_a_tag_the_member_leaves_optional_stays_optional() -> None:
+    """A member model is a type of its own too: ``Owner.pet`` is a ``Cat`` outside the
+    union, where the spec lets ``petType`` be missing (Scalar Galaxy's ``Planet.type``).
+    """
+    mapping = {
+        "cat": "#/components/schemas/Cat",
+        "lizard": "#/components/schemas/Lizard",
+    }
+    schemas = pets({"propertyName": "petType", "mapping": mapping}, with_base=False)
+    for name in ("Cat", "Lizard"):
+        schemas[name]["properties"]["petType"] = {"type": "string"}
+    schemas["Owner"] = {"type": "object", "properties": {"pet": ref("Cat")}}
+    response = {
+        "type": "object",
+        "properties": {"any": ref("Pet"), "owner": ref("Owner")},
+    }
+    api = lower(spec(response, schemas))
+    tag = field(model(api, "Cat"), "petType")
+    assert tag.type == ir.LiteralType(("cat",)) and not tag.required
+    assert field(model(api, "Owner"), "pet").type == ir.ModelRef("Cat")
+    union = next(a.type for a in api.aliases if a.name == "Pet")
+    assert union == ir.UnionType(
+        (ir.ModelRef("Cat"), ir.ModelRef("Lizard")),
+        discriminator="pet_type",
+        optional_tag="petType",
+    )
+    assert union.annotation() == (
+        "Annotated[Union[Cat, Lizard], "
+        'Field(json_schema_extra={"discriminator": {"propertyName": "petType"}})]'
+    )
 
 
 def test_a_declared_single_value_is_the_tag() -> None:
@@ -494,3 +528,32 @@ def test_a_content_media_type_string_is_a_file_part() -> None:
     assert lowered.body is not None
     types = {f.wire_name: f.type for f in lowered.body.fields}
     assert types == {"photo": ir.Primitive("bytes"), "note": ir.STR}
+
+
+# --- required but never declared ------------------------------------------------------------
+
+
+def test_a_required_property_the_schema_never_declares_is_an_any_field() -> None:
+    """JSON Schema lets it hold anything, and it must be there (Figma's ``putWebhook`` body
+    requires ``team_id`` without declaring it): a required field typed ``Any``."""
+    schemas = {
+        "Hook": {
+            "type": "object",
+            "required": ["endpoint", "team_id"],
+            "properties": {"endpoint": {"type": "string"}},
+        }
+    }
+    team = field(model(lower(spec(ref("Hook"), schemas)), "Hook"), "team_id")
+    assert team.type == ir.ANY and team.required
+    assert team.doc == schemas_module.UNDECLARED
+
+
+def test_a_property_required_by_one_allof_member_and_declared_by_another_keeps_its_type() -> (
+    None
+):
+    schemas = {
+        "Base": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Named": {"allOf": [ref("Base"), {"type": "object", "required": ["name"]}]},
+    }
+    name = field(model(lower(spec(ref("Named"), schemas)), "Named"), "name")
+    assert name.type == ir.STR and name.required

@@ -306,6 +306,19 @@ def test_argument_names_share_one_namespace_across_locations() -> None:
     }
 
 
+def test_a_path_parameter_keeps_its_name_over_a_body_property() -> None:
+    """Petstore's ``PUT /user/{username}`` also has a body property ``username``: the
+    positional path argument stays ``username`` whatever the order of the locations."""
+    names = naming.argument_names(
+        [("body", "username"), ("header", "username"), ("path", "username")]
+    )
+    assert names == {
+        ("path", "username"): "username",
+        ("header", "username"): "username_2",
+        ("body", "username"): "username_3",
+    }
+
+
 def test_inline_model_candidates_title_first_then_hint() -> None:
     hint = naming.inline_hint("PostThings", "card")
     assert hint == "PostThings card"

@@ -421,3 +421,9 @@ def test_pyright_strict_takes_dict_literals_and_refuses_misspelt_keys(
         assert errors and all(f"{path.name}:3:" in e for e in errors), (key, errors)
         if named:
             assert f'"{key}"' in result.stdout, (key, result.stdout)
+
+
+def test_a_group_without_parameter_classes_imports_nothing() -> None:
+    """A group whose operations take path parameters only (Figma's ``component_sets``)."""
+    context = params.module_context((), docstring_text="Request parameters.")
+    assert context["typing_extensions_names"] == [] and context["typing_names"] == []

@@ -97,3 +97,20 @@ def test_reference_page_of_a_multipart_body_keeps_the_bracket_hint() -> None:
     page = _file("reference/operations/pets.photos.html")
     assert "Nested fields are sent with brackets" in page
     assert "This form sends path and query" not in page
+
+
+def test_resource_modules_import_only_the_typing_names_they_use() -> None:
+    """The call options are ``**call_options: Unpack[...]``: no ``Optional`` or ``Union``
+    is imported for them (pyright strict reports an unused import)."""
+    for name, source in rendered().items():
+        if "/resources/" not in name or not name.endswith(".py"):
+            continue
+        lines = [l for l in source.splitlines() if l.startswith("from typing import")]
+        if not lines:
+            continue
+        line = lines[0]
+        body = source.replace(line, "")
+        unused = [
+            n for n in line[len("from typing import ") :].split(", ") if n not in body
+        ]
+        assert unused == [], f"{name}: {unused}"

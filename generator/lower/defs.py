@@ -19,13 +19,13 @@ from typing import Any, Union
 
 from openapi_pydantic.v3.v3_0 import Reference as Reference30
 from openapi_pydantic.v3.v3_0 import Schema as Schema30
-from openapi_pydantic.v3.v3_1 import OpenAPI as OpenAPI31
 from openapi_pydantic.v3.v3_1 import Reference as Reference31
 from openapi_pydantic.v3.v3_1 import Schema as Schema31
 from pydantic import TypeAdapter, ValidationError
 
 from .. import naming, text
 from ..errors import CodegenError, json_pointer
+from . import oas
 from .oas import Components, Document, SchemaLike
 from .profile import STRIPE
 
@@ -65,7 +65,7 @@ def _defs_of(
 ) -> dict[str, dict[str, SchemaLike]]:
     extra = getattr(schema, "model_extra", None) or {}
     found: dict[str, dict[str, SchemaLike]] = {}
-    version = "3.1" if isinstance(document, OpenAPI31) else "3.0"
+    version = "3.1" if oas.is_31(document) else "3.0"
     for word in DEFS_KEYWORDS:
         raw = extra.get(word)
         if raw is None:

@@ -43,6 +43,11 @@ def schema_pointer(key: str) -> str:
     return json_pointer("components", "schemas", key)
 
 
+def is_31(document: Document) -> bool:
+    """Whether the document is OpenAPI 3.1 (else 3.0)."""
+    return isinstance(document, OpenAPI31)
+
+
 def is_ref(schema: SchemaLike) -> bool:
     return isinstance(schema, (Reference30, Reference31))
 

@@ -358,7 +358,7 @@ def build_model(
     ctx = ctx.fields(pointer)  # a class of its own: its annotations start anew
     fields = []
     for wire, (prop, prop_pointer) in properties.items():
-        access = _access(ctx.components, prop, prop_pointer)
+        access = _access(ctx, prop, prop_pointer)
         if ctx.request and access == "readOnly":
             continue  # the server's to set: a request does not send it
         if file_parts and is_file(ctx.components, prop, prop_pointer):
@@ -398,11 +398,17 @@ def build_model(
     )
 
 
-def _access(components: Components, schema: SchemaLike, pointer: str) -> Optional[str]:
+def _access(ctx: Context, schema: SchemaLike, pointer: str) -> Optional[str]:
     """``readOnly`` (sent in responses only) or ``writeOnly`` (in requests only), as the
-    property (or the component it refers to) declares it; None for both ways."""
+    property (or the component it refers to) declares it; None for both ways.
+
+    That is OpenAPI 3.0's rule (a required readOnly property is required of responses
+    only). 3.1 dropped it: there the two are JSON Schema annotations, and a required
+    property is required both ways, so None."""
+    if oas.is_31(ctx.document):
+        return None
     if oas.is_ref(schema):
-        schema, _ = components.resolve(schema, pointer)
+        schema, _ = ctx.components.resolve(schema, pointer)
     for flag in ("readOnly", "writeOnly"):
         if getattr(schema, flag, None) is True:
             return flag
@@ -429,6 +435,7 @@ def merged_properties(
     """
     properties: Properties = {}
     required: set[str] = set(getattr(schema, "required", None) or [])
+    whole = not within  # this is the schema merged, not one of its allOf members
     within = within + (pointer,)
     for index, member in enumerate(getattr(schema, "allOf", None) or []):
         member_pointer = f"{pointer}/allOf/{index}"
@@ -454,7 +461,20 @@ def merged_properties(
         required |= member_required
     for key, value in (getattr(schema, "properties", None) or {}).items():
         properties[key] = (value, oas.json_pointer_join(pointer, "properties", key))
+    if whole:  # what the schema requires and never describes
+        for key in sorted(required - set(properties)):
+            properties[key] = (_undeclared(schema), pointer + "/required")
     return properties, required
+
+
+UNDECLARED = "Required by the spec, which does not describe it: any JSON value."
+
+
+def _undeclared(schema: SchemaLike) -> SchemaLike:
+    """The schema of a property an object requires but does not declare (Figma's
+    ``putWebhook`` body requires ``team_id``): JSON Schema lets it hold any value, and it
+    must be sent, so it is a field of its own typed ``Any`` rather than dropped."""
+    return type(schema).model_validate({"description": UNDECLARED})
 
 
 def _short_field_names(names: dict[str, str]) -> dict[str, str]:
@@ -482,9 +502,9 @@ def _discriminated_union(
 
     Each member's tag values are those the ``mapping`` gives it, else the single value its
     tag property declares, else its component name (the OpenAPI default). The tag field of
-    each member model becomes a required ``Literal`` of its values. None (a plain union)
-    when the members are not all component models, share a tag, or name the tag field
-    differently.
+    each member model becomes a ``Literal`` of its values (``_tagged_model``). None (a plain
+    union) when the members are not all component models, share a tag, or name the tag
+    field differently.
     """
     discriminator = getattr(schema, "discriminator", None)
     wire = getattr(discriminator, "propertyName", None)
@@ -512,7 +532,12 @@ def _discriminated_union(
     for expr, key in zip(exprs, keys):
         assert isinstance(expr, ir.ModelRef)
         _record_tags(ctx, expr.name, wire, tags[key])
-    union = ir.UnionType(tuple(exprs), discriminator=field_names.pop())
+    optional = not all(_requires_tag(ctx, key, wire) for key in keys)
+    union = ir.UnionType(
+        tuple(exprs),
+        discriminator=field_names.pop(),
+        optional_tag=wire if optional else None,
+    )
     return ir.Nullable(union) if nulls else union
 
 
@@ -544,6 +569,15 @@ def _declared_tag(ctx: Context, key: str, wire: str) -> list[str]:
     return [v for v in values if isinstance(v, str)]
 
 
+def _requires_tag(ctx: Context, key: str, wire: str) -> bool:
+    """Whether the member's schema makes its tag property required."""
+    schema, pointer = ctx.components.resolve(
+        ctx.components.schemas[key], oas.schema_pointer(key)
+    )
+    _, required = merged_properties(ctx.components, schema, pointer)
+    return wire in required
+
+
 def _tag_field_name(ctx: Context, key: str, wire: str) -> str:
     """The Python name the tag gets in the member's model (added when it lacks it)."""
     schema, pointer = ctx.components.resolve(
@@ -571,8 +605,13 @@ def _record_tags(ctx: Context, model: str, wire: str, values: Sequence[str]) -> 
 
 
 def _tagged_model(found: Found, model: ir.Model) -> ir.Model:
-    """``model`` with each discriminator tag a required, closed ``Literal`` of its values
-    (the field is added when the schema does not declare it)."""
+    """``model`` with each discriminator tag a closed ``Literal`` of its values (the field is
+    added when the schema does not declare it).
+
+    The tag stays as required as the schema makes it: the model is a type of its own too
+    (``Satellite.orbit.planet`` is a ``Planet`` outside any union), where a tag the schema
+    leaves optional may be missing. The union then says so (``UnionType.optional_tag``).
+    """
     tags = found.tags.get(model.name)
     if not tags:
         return model
@@ -582,9 +621,9 @@ def _tagged_model(found: Found, model: ir.Model) -> ir.Model:
         index = next((i for i, f in enumerate(fields) if f.wire_name == wire), None)
         if index is None:
             name = naming.field_names([f.wire_name for f in fields] + [wire])[wire]
-            fields.append(ir.Field(name, wire, literal, True, ""))
+            fields.append(ir.Field(name, wire, literal, False, ""))
         else:
-            fields[index] = replace(fields[index], type=literal, required=True)
+            fields[index] = replace(fields[index], type=literal)
     return replace(model, fields=tuple(fields))
 
 

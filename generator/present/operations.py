@@ -270,6 +270,17 @@ class PayloadView:
     def multipart(self) -> bool:
         return self.send == "multipart"
 
+    @property
+    def unwrapped(self) -> str:
+        """What follows the validated dict to send a whole body as itself, not as the one
+        key of its ``TypedDict``: ``["body"]``, or ``.get("body", NOT_GIVEN)`` when it may
+        be left out (then no body is sent); ``""`` for a body of keyword arguments."""
+        if not self.whole:
+            return ""
+        if self.optional_whole:
+            return f".get({self.whole}, NOT_GIVEN)"
+        return f"[{self.whole}]"
+
 
 RUNTIME_DEFAULT_STYLES = {"header": "simple", "cookie": "form"}
 """The style ``encode_headers`` and ``encode_cookies`` use for a parameter not listed."""
@@ -688,7 +699,9 @@ def encoding_imports(
 def base_imports(methods: Sequence[MethodView]) -> set[str]:
     """The ``_base_client`` names the requests of the methods need besides the usual."""
     optional_whole = any(
-        m.body is not None and m.body.send == "json" and m.body.optional_whole
+        m.body is not None
+        and m.body.send in ("json", "choice")
+        and m.body.optional_whole
         for m in methods
     )
     return {"NOT_GIVEN"} if optional_whole else set()

@@ -244,12 +244,12 @@ def _styles_constants(
 
 
 def _signature_uses(operation: ir.Operation) -> imports.Uses:
-    """What an operation's methods annotate with: the arguments (the call options use
-    ``Optional`` and, for ``timeout``, ``Union``), the return type (also in its constant),
-    the page's items.
+    """What an operation's methods annotate with: the arguments (the call options are
+    ``**call_options: Unpack[...]``), the return type (also in its constant), the page's
+    items.
     """
     generics = operations.TYPING_GENERICS
-    uses = imports.Uses(frozenset({"Optional", "Union"})) | imports.union(
+    uses = imports.union(
         imports.of_type(p.type, typing_generics=generics) for p in operation.path_params
     )
     uses |= imports.Uses(frozenset(operations.request_typing_names(operation)))

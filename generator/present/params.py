@@ -247,7 +247,9 @@ def module_context(
         "imports": sorted(referenced - here),
         "typing_names": uses.typing_names(),
         "typing_extensions_names": [
-            name for name in TYPING_EXTENSIONS_NAMES if name != "Required" or required
+            name
+            for name in TYPING_EXTENSIONS_NAMES
+            if models and (name != "Required" or required)
         ],
         "uses_field": uses.field,
         # the imports as statements, laid out as black prints them ("" for none)

@@ -118,10 +118,26 @@ def _resolve(name: str, owner: Optional[type]) -> Any:
 
 
 def _discriminator(metadata: Tuple[Any, ...]) -> Optional[str]:
+    """The tag of `Field(discriminator=name)`, or the wire name of the JSON-schema
+    discriminator `Field(json_schema_extra={"discriminator": {"propertyName": wire}})` of a
+    union whose members may leave the tag out."""
     for item in metadata:
         found = getattr(item, "discriminator", None)
         if isinstance(found, str):
             return found
+        extra: Any = getattr(item, "json_schema_extra", None)
+        named: Any = (
+            cast(Dict[str, Any], extra).get("discriminator")
+            if isinstance(extra, dict)
+            else None
+        )
+        wire: Any = (
+            cast(Dict[str, Any], named).get("propertyName")
+            if isinstance(named, dict)
+            else None
+        )
+        if isinstance(wire, str):
+            return wire
     return None
 
 
@@ -180,8 +196,9 @@ def _tagged_union(
     members: Tuple[Any, ...], discriminator: str, owner: Optional[type]
 ) -> Convert:
     """A union told apart by the field `discriminator` (Stripe's `object`, or the spec's
-    discriminator): the member of the tag sent, a `StripeObject` for a tag no member has.
-    The tag is read under the field's wire name (`petType` for a field `pet_type`)."""
+    discriminator, by field or wire name): the member of the tag sent, a `StripeObject` for
+    a tag no member has. The tag is read under the field's wire name (`petType` for a field
+    `pet_type`)."""
     table: List[Tuple[str, Dict[str, Convert]]] = []
 
     def by_tag() -> Tuple[str, Dict[str, Convert]]:
@@ -192,8 +209,13 @@ def _tagged_union(
                 model = _resolved_model(member, owner)
                 if model is None:
                     continue
-                wire = wire_names(model).get(discriminator, wire)
-                for tag in _tags(model, discriminator):
+                wires = wire_names(model)
+                name = next((n for n, w in wires.items() if w == discriminator), None)
+                name = discriminator if discriminator in wires else name
+                if name is None:
+                    continue
+                wire = wires[name]
+                for tag in _tags(model, name):
                     found.setdefault(tag, converter(model))
             table.append((wire, found))
         return table[0]
@@ -294,7 +316,7 @@ class _Plan:
         for name, wire in wire_names(model).items():
             info = model.model_fields[name]
             annotation: Any = info.annotation
-            if isinstance(info.discriminator, str):
+            if _discriminator((info,)) is not None:
                 annotation = typing.Annotated[annotation, info]
             self.fields[wire] = (name, converter(annotation, model))
         self.names = tuple(name for name, _ in self.fields.values())

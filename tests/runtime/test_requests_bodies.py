@@ -46,6 +46,15 @@ def _ok(schema: Dict[str, Any] = _PET_OUT) -> Dict[str, Any]:
 
 _PET = {"$ref": "#/components/schemas/Pet"}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
+_PATCH = {  # one RFC 6902 operation
+    "type": "object",
+    "required": ["op", "path"],
+    "properties": {
+        "op": {"type": "string"},
+        "path": {"type": "string"},
+        "value": {},
+    },
+}
 
 SPEC: Dict[str, Any] = {
     "openapi": "3.0.3",
@@ -129,6 +138,22 @@ SPEC: Dict[str, Any] = {
                     "required": True,
                     "content": {
                         "application/json": {"schema": {"type": "array", "items": _PET}}
+                    },
+                },
+                "responses": _ok(),
+            }
+        },
+        "/patches": {
+            "post": {
+                "operationId": "patchPets",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        media_type: {"schema": {"type": "array", "items": _PATCH}}
+                        for media_type in (
+                            "application/json",
+                            "application/json-patch+json",
+                        )
                     },
                 },
                 "responses": _ok(),
@@ -393,6 +418,21 @@ def test_array_body_is_one_argument(
         {"name": "a"},
         {"name": "b", "tag": "t"},
     ]
+
+
+def test_array_body_offered_in_two_media_types_is_sent_as_itself(
+    pets: types.ModuleType, server: ScriptedServer
+) -> None:
+    """Not as the one key of its ``TypedDict`` (``{"body": [...]}``)."""
+    server.script(Reply(body={"id": 1}))
+    patch = {"op": "replace", "path": "/name", "value": "b"}
+    with _client(pets, server) as client:
+        client.patches.create(
+            body=[patch], content_type="application/json-patch+json"
+        )
+    (sent,) = server.requests
+    assert json.loads(sent.body) == [patch]
+    assert sent.headers["content-type"] == "application/json-patch+json"
 
 
 def test_caller_chooses_the_media_type(

@@ -148,9 +148,10 @@ def encode_body(
     file_keys: Sequence[str] = (),
     part_types: Optional[Mapping[str, str]] = None,
 ) -> Dict[str, Any]:
-    """The body arguments of `request()` for validated body parameters sent as the media
-    type `content_type` the caller chose: `json=` (with `content_type=`), `form=`, or
-    `form=` and `files=` for `multipart/form-data`."""
+    """The body arguments of `request()` for validated body parameters (or a whole JSON
+    body, such as an array) sent as the media type `content_type` the caller chose:
+    `json=` (with `content_type=`), `form=`, or `form=` and `files=` for
+    `multipart/form-data`."""
     base = content_type.split(";", 1)[0].strip().lower()
     if base == "application/x-www-form-urlencoded":
         return {"form": encode_params(values, styles)}

@@ -2,5 +2,3 @@
 # (spec sha256 a08872faf18bfd78e01381b7139a45b7770671d91ae3bdf22b6072911e10e6b2).
 # Do not edit: change the spec, settings or templates and run `codegen generate`.
 """Request parameters of the ``harvests`` operations."""
-
-from typing_extensions import TypedDict

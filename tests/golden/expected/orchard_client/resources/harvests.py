@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
-
 from typing_extensions import Unpack
 
 from .._base_client import (

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional
 
 from typing_extensions import Unpack
 
