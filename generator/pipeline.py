@@ -219,6 +219,10 @@ def _build(
             formatter.add(path, text)
         api = lower(settings)
         spec_sha256 = api.spec_sha256
+        profile_runtime = render_runtime(options, api.profile)
+        for path, text in profile_runtime:
+            formatter.add(path, text)
+        runtime += profile_runtime
         count, texts = render_one_by_one(api, options)
         del api  # let the IR go once the last file is rendered, not when the build returns
         if progress:
