@@ -27,7 +27,7 @@ Two kinds of pages, as Stripe has them:
   no going back.
 
 Every following request repeats the first one exactly (path, server, query parameters and
-per-call options, `extra_headers`, `stripe_account` and the rest) with its cursor parameters
+per-call options, `extra_headers` and the rest) with its cursor parameters
 (`starting_after`, `ending_before`, `page`, also those given in `extra_query`) replaced by the
 new cursor, and goes through the client's `request()`: retries, limits and key redaction apply
 to each page as to any call.
@@ -287,7 +287,7 @@ class SyncPage(_Page[T]):
 
         Raises:
             TypeError: The item to continue from has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._next_request()
         return None if request is None else self._fetch(request)
@@ -299,7 +299,7 @@ class SyncPage(_Page[T]):
         Raises:
             TypeError: This is a page of search results, or its first item has no string
                 `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._previous_request()
         return None if request is None else self._fetch(request)
@@ -309,7 +309,7 @@ class SyncPage(_Page[T]):
 
         Raises:
             TypeError: An item to continue from has no string `id`.
-            StripeError: A request failed, see `errors`.
+            Exception: A request failed: an exception of `errors`.
         """
         page: Optional[SyncPage[T]] = self
         while page is not None:
@@ -343,7 +343,7 @@ class AsyncPage(_Page[T]):
 
         Raises:
             TypeError: The item to continue from has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._next_request()
         return None if request is None else await self._fetch(request)
@@ -355,7 +355,7 @@ class AsyncPage(_Page[T]):
         Raises:
             TypeError: This is a page of search results, or its first item has no string
                 `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._previous_request()
         return None if request is None else await self._fetch(request)
@@ -365,7 +365,7 @@ class AsyncPage(_Page[T]):
 
         Raises:
             TypeError: An item to continue from has no string `id`.
-            StripeError: A request failed, see `errors`.
+            Exception: A request failed: an exception of `errors`.
         """
         page: Optional[AsyncPage[T]] = self
         while page is not None:

@@ -25,7 +25,7 @@ Two kinds of pages, as Stripe has them:
   no going back.
 
 Every following request repeats the first one exactly (path, server, query parameters and
-per-call options, `extra_headers`, `stripe_account` and the rest) with its cursor parameters
+per-call options, `extra_headers` and the rest) with its cursor parameters
 (`starting_after`, `ending_before`, `page`, also those given in `extra_query`) replaced by the
 new cursor, and goes through the client's `request()`: retries, limits and key redaction apply
 to each page as to any call.
@@ -285,7 +285,7 @@ class SyncPage(_Page[T]):
 
         Raises:
             TypeError: The item to continue from has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._next_request()
         return None if request is None else self._fetch(request)
@@ -297,7 +297,7 @@ class SyncPage(_Page[T]):
         Raises:
             TypeError: This is a page of search results, or its first item has no string
                 `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._previous_request()
         return None if request is None else self._fetch(request)
@@ -307,7 +307,7 @@ class SyncPage(_Page[T]):
 
         Raises:
             TypeError: An item to continue from has no string `id`.
-            StripeError: A request failed, see `errors`.
+            Exception: A request failed: an exception of `errors`.
         """
         page: Optional[SyncPage[T]] = self
         while page is not None:
@@ -341,7 +341,7 @@ class AsyncPage(_Page[T]):
 
         Raises:
             TypeError: The item to continue from has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._next_request()
         return None if request is None else await self._fetch(request)
@@ -353,7 +353,7 @@ class AsyncPage(_Page[T]):
         Raises:
             TypeError: This is a page of search results, or its first item has no string
                 `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._previous_request()
         return None if request is None else await self._fetch(request)
@@ -363,7 +363,7 @@ class AsyncPage(_Page[T]):
 
         Raises:
             TypeError: An item to continue from has no string `id`.
-            StripeError: A request failed, see `errors`.
+            Exception: A request failed: an exception of `errors`.
         """
         page: Optional[AsyncPage[T]] = self
         while page is not None:
