@@ -352,7 +352,7 @@ def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the output folder."""
     _, files = render_one_by_one(api, options)
     runtime = render_runtime(options) + render_runtime(options, api.profile)
-    return dict(sorted(runtime)) | dict(files)
+    return dict(runtime) | dict(files)
 
 
 def render_runtime(

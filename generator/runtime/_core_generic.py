@@ -112,9 +112,7 @@ class Call(Generic[T]):
     attempt_seconds: Optional[float]  # None: no bound on a whole attempt
     max_retries: int
     deadline: Optional[float]  # time.monotonic() when max_total_time runs out, or None
-    attempt_deadline: Optional[float] = (
-        None  # when the current attempt runs out, or None
-    )
+    attempt_deadline: Optional[float] = None  # when the current attempt runs out
 
 
 class BaseAPIClient:
@@ -153,8 +151,7 @@ class BaseAPIClient:
         self._base_url = self._checked_base_url(
             base_url if base_url is not None else DEFAULT_BASE_URL
         )
-        # A base URL given by the caller (a proxy, a mock server) also replaces the servers
-        # that single operations have in the spec.
+        # A base URL given by the caller (a mock) also replaces the operations' own servers.
         self._base_url_is_custom = base_url is not None
         self._timeout = timeout
         self._max_retries = max_retries
