@@ -332,7 +332,8 @@ class Response:
     @property
     def empty(self) -> bool:
         """No body (``204``, or a response without content, ``media_type`` ""): lowered
-        as a binary body (the call gets ``b""``) until the runtime returns None for it."""
+        as a binary body (the call gets ``b""``) until the runtime returns None for it.
+        """
         return self.type is None and not self.media_type
 
     @property

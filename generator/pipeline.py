@@ -69,6 +69,7 @@ def lower(settings: Settings) -> ir.Api:
         spec_sha256=loaded.sha256,
         renames=dict(settings.names),
         profile=settings.profile,
+        auth=settings.auth,
     )
 
 
@@ -117,10 +118,17 @@ spec and templates count by their content instead)."""
 def shaping_settings(settings: Settings) -> dict[str, object]:
     """Every setting that shapes the output, by name: a new setting is in the key at once."""
     return {
-        field.name: getattr(settings, field.name)
+        field.name: _json_value(getattr(settings, field.name))
         for field in dataclasses.fields(settings)
         if field.name not in WHERE_SETTINGS
     }
+
+
+def _json_value(value: object) -> object:
+    """A setting as JSON holds it: a table of settings (``auth``) as a dict."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
 
 
 def codegen_fingerprint() -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .errors import CodegenError, did_you_mean
 
@@ -27,9 +28,29 @@ KNOWN_KEYS = (
     "templates",
     "names",
     "profile",
+    "auth",
 )
 
+AUTH_KEYS = ("env_prefix", "idempotency_header", "schemes")
+"""The keys of ``[tool.codegen.auth]``."""
+SCHEME_KEYS = ("arguments", "env_vars")
+"""The keys of ``[tool.codegen.auth.schemes.<key>]``."""
+_ENV_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP token (RFC 9110)
+
 PROFILE_CHOICES = ("auto", "stripe", "generic")
+
+
+@dataclass(frozen=True)
+class AuthNames:
+    """``[tool.codegen.auth]``: the prefix of the environment variables and, per scheme key,
+    the constructor arguments and environment variables that replace the derived ones.
+    """
+
+    env_prefix: Optional[str] = None
+    idempotency_header: Optional[str] = None  # generic profile: sent on POSTs when set
+    arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    env_vars: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,8 @@ class Settings:
     names: tuple[tuple[str, str], ...] = ()
     # whose conventions the client follows: "auto" (detected from the spec), "stripe", "generic"
     profile: str = "auto"
+    # [tool.codegen.auth]: the env var prefix, the idempotency header, per-scheme renames
+    auth: AuthNames = AuthNames()
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Apply CLI options that were given (``None`` or empty means not given)."""
@@ -121,6 +144,12 @@ EXPECTED = {
     "all": "true or false",
     "names": "a table of operation IDs to dotted calls (strings)",
     "profile": "one of " + ", ".join(repr(p) for p in PROFILE_CHOICES),
+    "auth": "a table (env_prefix, idempotency_header, schemes)",
+    "auth.env_prefix": "an environment variable prefix such as 'PETSTORE' (a string)",
+    "auth.idempotency_header": "an HTTP header name such as 'Idempotency-Key' (a string)",
+    "auth.schemes": "a table of security scheme keys to tables",
+    "auth.arguments": "a list of Python identifiers",
+    "auth.env_vars": "a list of environment variable names",
 }
 EXAMPLES = {
     "spec": 'spec = "spec/stripe.lock.json"',
@@ -133,6 +162,12 @@ EXAMPLES = {
     "all": "all = true   (or false; a TOML boolean, without quotes)",
     "names": '[tool.codegen.names] then PostCustomersCustomerSources = "customers.sources.add"',
     "profile": 'profile = "generic"   (or "stripe"; "auto", the default, detects it)',
+    "auth": '[tool.codegen.auth] then env_prefix = "PETSTORE"',
+    "auth.env_prefix": '[tool.codegen.auth] then env_prefix = "PETSTORE"',
+    "auth.idempotency_header": '[tool.codegen.auth] then idempotency_header = "Idempotency-Key"',
+    "auth.schemes": '[tool.codegen.auth.schemes.api_key] then arguments = ["token"]',
+    "auth.arguments": '[tool.codegen.auth.schemes.api_key] then arguments = ["token"]',
+    "auth.env_vars": '[tool.codegen.auth.schemes.api_key] then env_vars = ["PETSTORE_TOKEN"]',
 }
 
 
@@ -230,6 +265,7 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
     profile = table.get("profile", "auto")
     if profile not in PROFILE_CHOICES:
         raise wrong("profile", describe(profile))
+    auth = _auth_names(table.get("auth", {}), wrong)
     spec = as_path("spec", "spec/stripe.lock.json")
     output = as_path("output", "generated")
     assert spec is not None and output is not None
@@ -245,4 +281,66 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
         templates=as_path("templates", None),
         names=tuple(sorted(names.items())),
         profile=profile,
+        auth=auth,
+    )
+
+
+def _auth_names(table: object, wrong: Callable[[str, str], CodegenError]) -> AuthNames:
+    """``[tool.codegen.auth]`` checked: ``wrong(key, found)`` makes the error of a value."""
+    if not isinstance(table, dict):
+        raise wrong("auth", describe(table))
+    unknown = sorted(set(table) - set(AUTH_KEYS))
+    if unknown:
+        key = unknown[0]
+        raise wrong("auth", f"the unknown key {key!r}{did_you_mean(key, AUTH_KEYS)}")
+    prefix = table.get("env_prefix")
+    if prefix is not None and (
+        not isinstance(prefix, str) or not _ENV_VAR.fullmatch(prefix)
+    ):
+        raise wrong("auth.env_prefix", describe(prefix))
+    header = table.get("idempotency_header")
+    if header is not None and (
+        not isinstance(header, str) or not _HEADER_NAME.fullmatch(header)
+    ):
+        raise wrong("auth.idempotency_header", describe(header))
+    schemes = table.get("schemes", {})
+    if not isinstance(schemes, dict):
+        raise wrong("auth.schemes", describe(schemes))
+    arguments: dict[str, tuple[str, ...]] = {}
+    env_vars: dict[str, tuple[str, ...]] = {}
+    for key, scheme in schemes.items():
+        if not isinstance(scheme, dict):
+            raise wrong("auth.schemes", f"{describe(scheme)} at schemes.{key}")
+        extra = sorted(set(scheme) - set(SCHEME_KEYS))
+        if extra:
+            found = f"the unknown key {extra[0]!r}{did_you_mean(extra[0], SCHEME_KEYS)}"
+            raise wrong("auth.schemes", f"{found} at schemes.{key}")
+        for name, pattern, into in (
+            ("arguments", None, arguments),
+            ("env_vars", _ENV_VAR, env_vars),
+        ):
+            if name not in scheme:
+                continue
+            values = scheme[name]
+            if not isinstance(values, list) or not values:
+                raise wrong(
+                    f"auth.{name}", f"{describe(values)} at schemes.{key}.{name}"
+                )
+            for index, value in enumerate(values):
+                valid = isinstance(value, str) and (
+                    pattern.fullmatch(value)
+                    if pattern is not None
+                    else value.isidentifier() and not keyword.iskeyword(value)
+                )
+                if not valid:
+                    raise wrong(
+                        f"auth.{name}",
+                        f"{describe(value)} at schemes.{key}.{name}[{index}]",
+                    )
+            into[key] = tuple(values)
+    return AuthNames(
+        env_prefix=prefix,
+        idempotency_header=header,
+        arguments=arguments,
+        env_vars=env_vars,
     )

@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from .. import ir, naming
 from ..errors import CodegenError, json_pointer
+from ..settings import AuthNames
 from .api import lower_api
 from .calls import CallName, call_names
 from .profile import AUTO, chosen_profile
@@ -67,11 +68,13 @@ def lower_document(
     spec_sha256: str,
     renames: Mapping[str, str] = MappingProxyType({}),
     profile: str = AUTO,
+    auth: AuthNames = AuthNames(),
 ) -> ir.Api:
     """The IR for the selected operations of a parsed spec.
 
     ``renames`` are ``[tool.codegen] names``: operation ID to dotted call; ``profile`` is
-    ``[tool.codegen] profile`` (``auto``: detected from the spec, see ``profile.py``).
+    ``[tool.codegen] profile`` (``auto``: detected from the spec, see ``profile.py``);
+    ``auth`` is ``[tool.codegen.auth]`` (``security.AuthNames``).
     """
     if selection.empty:
         raise CodegenError(
@@ -95,6 +98,7 @@ def lower_document(
             spec_sha256=spec_sha256,
             renames=renames,
             profile=chosen_profile(document, profile),
+            auth=auth,
         )
 
 

@@ -16,12 +16,8 @@ from .oas import Document
 from .operations import lower_operation
 from .pagination import page_shape
 from .profile import STRIPE
-from .security import (
-    AuthNames,
-    idempotency_header,
-    lower_security,
-    operation_security,
-)
+from ..settings import AuthNames
+from .security import idempotency_header, lower_security, operation_security
 from .schemas import lower
 from .selection import RawOperation
 

@@ -20,11 +20,12 @@ token by every operation, whatever its spec says.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import ir, naming, text
 from ..errors import CodegenError, json_pointer
+from ..settings import AuthNames
 from .oas import Document
 from .profile import STRIPE
 
@@ -42,18 +43,6 @@ STRIPE_SCHEME = ir.SecurityScheme(
     doc="Secret or restricted key.",
     pointer=SCHEMES_POINTER,
 )
-
-
-@dataclass(frozen=True)
-class AuthNames:
-    """``[tool.codegen.auth]``: the prefix of the environment variables and, per scheme key,
-    the constructor arguments and environment variables that replace the derived ones.
-    """
-
-    env_prefix: Optional[str] = None
-    idempotency_header: Optional[str] = None  # generic profile: sent on POSTs when set
-    arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    env_vars: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import (
     Any,
     Dict,
     List,
+    Mapping,
     Optional,
     Sequence,
     Tuple,
@@ -75,6 +76,7 @@ class AsyncAPIClient(BaseAPIClient):
     def __init__(
         self,
         *,
+        credentials: Optional[Mapping[str, Optional[str]]] = None,
         base_url: Optional[str] = None,
         timeout: Union[float, httpx.Timeout] = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -85,10 +87,9 @@ class AsyncAPIClient(BaseAPIClient):
         allow_insecure_http: bool = False,
         backoff: Backoff = DEFAULT_BACKOFF,
         strict_response_validation: bool = False,
-        **credentials: Optional[str],
     ) -> None:
         super().__init__(
-            credentials,
+            credentials or {},
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -136,7 +137,10 @@ class AsyncAPIClient(BaseAPIClient):
             backoff,
             strict_response_validation,
         )
-        return type(self)(**settings, http_client=self._http_client)
+        # Made without the generated constructor, which only gathers the credentials.
+        copy = type(self).__new__(type(self))
+        AsyncAPIClient.__init__(copy, **settings, http_client=self._http_client)
+        return copy
 
     async def aclose(self) -> None:
         """Release the connections, unless the `httpx.AsyncClient` was passed in."""

@@ -8,7 +8,7 @@ are then `StripeObject`s.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, Type, cast
 
 if TYPE_CHECKING:
     from ._model_base import StripeModel
@@ -63,8 +63,7 @@ ErrorBody = Dict[str, Any]
 def parse_error_body(data: object) -> Optional[ErrorBody]:
     """The typed body of an error response's JSON `data`, or None: here a JSON object."""
     if isinstance(data, dict):
-        body: ErrorBody = data
-        return body
+        return cast(ErrorBody, data)
     return None
 
 

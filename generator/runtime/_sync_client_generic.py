@@ -8,6 +8,7 @@ from typing import (
     Any,
     Dict,
     List,
+    Mapping,
     Optional,
     Sequence,
     Tuple,
@@ -68,6 +69,11 @@ class SyncAPIClient(BaseAPIClient):
     Use it as a context manager, or call `close()`, to release its connections.
 
     Args:
+        credentials: The API's credentials by argument name (`api_key`, `bearer_token`,
+            `username` and `password`, ...: the generated `Client` takes each as an
+            argument); one left out or None is read from its environment variable. A
+            credential an operation needs that is set neither way raises
+            `MissingCredentialsError` when the operation is called.
         base_url: Where to send requests, e.g. a proxy or a mock server; defaults to
             `DEFAULT_BASE_URL` (the spec's server). When given, it also replaces the spec's
             own server of the operations that have one.
@@ -103,15 +109,12 @@ class SyncAPIClient(BaseAPIClient):
             response is then built leniently (missing fields None, unexpected values kept as
             sent, unknown fields kept), so that a server newer than this client's spec never
             turns a successful call into an exception.
-        credentials: The API's credentials by argument name (`api_key=`, `bearer_token=`,
-            `username=` and `password=`, ...: the generated `Client` lists them); one left
-            out or None is read from its environment variable. A credential an operation
-            needs that is set neither way raises `MissingCredentialsError` when it is called.
     """
 
     def __init__(
         self,
         *,
+        credentials: Optional[Mapping[str, Optional[str]]] = None,
         base_url: Optional[str] = None,
         timeout: Union[float, httpx.Timeout] = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -122,10 +125,9 @@ class SyncAPIClient(BaseAPIClient):
         allow_insecure_http: bool = False,
         backoff: Backoff = DEFAULT_BACKOFF,
         strict_response_validation: bool = False,
-        **credentials: Optional[str],
     ) -> None:
         super().__init__(
-            credentials,
+            credentials or {},
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -173,7 +175,10 @@ class SyncAPIClient(BaseAPIClient):
             backoff,
             strict_response_validation,
         )
-        return type(self)(**settings, http_client=self._http_client)
+        # Made without the generated constructor, which only gathers the credentials.
+        copy = type(self).__new__(type(self))
+        SyncAPIClient.__init__(copy, **settings, http_client=self._http_client)
+        return copy
 
     def close(self) -> None:
         """Release the connections, unless the `httpx.Client` was passed in."""

@@ -285,3 +285,85 @@ def test_the_package_has_no_stripe_conventions() -> None:
         for word in ("stripe_version", "stripe_account", "CardError", "StripeError"):
             assert word not in text, (path, word)
     assert os.sep not in PACKAGE
+
+
+# --- a spec of its own, with [tool.codegen.auth] ---------------------------------------------
+
+PETS_SPEC: Dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Pet Shop", "version": "1"},
+    "servers": [{"url": "https://pets.example.com"}],
+    "security": [{"shopKey": []}],
+    "components": {
+        "securitySchemes": {"shopKey": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    },
+    "paths": {
+        "/pets": {
+            "post": {
+                "operationId": "createPet",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"name": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.SimpleNamespace]:
+    from generator.lower import Selection, lower_document
+    from generator.render import RenderOptions, render
+    from generator.settings import AuthNames
+    from generator.spec import parse_document
+
+    auth = AuthNames(
+        env_prefix="SHOP",
+        idempotency_header="X-Idempotency-Key",
+        arguments={"shopKey": ("shop_key",)},
+    )
+    api = lower_document(
+        parse_document(PETS_SPEC), Selection(all=True), spec_sha256="0" * 64, auth=auth
+    )
+    root = tmp_path_factory.mktemp("shop")
+    for name, text in render(api, RenderOptions(package="shop_sdk")).items():
+        if name.startswith("shop_sdk/"):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+    try:
+        yield _import(root / "shop_sdk", "shop_sdk", errors="errors")
+    finally:
+        _forget(root / "shop_sdk", "shop_sdk")
+
+
+def test_auth_settings_name_the_arguments_env_vars_and_idempotency_header(
+    shop: types.SimpleNamespace,
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server.script(Reply(500, {}), Reply(200, {}), Reply(200, {}))
+    backoff = shop.package.Backoff(0.001, 0.002, 0.01)
+    with shop.package.Client(
+        shop_key="k1", base_url=server.url, backoff=backoff
+    ) as api:
+        api.pets.create(name="Rex")  # retried once: the same key both times
+        api.pets.create(name="Rex", idempotency_key="mine")
+    first, retried, mine = server.requests
+    assert first.headers["x-key"] == "k1"
+    key = first.headers["x-idempotency-key"]
+    assert len(key) == 36 and retried.headers["x-idempotency-key"] == key
+    assert mine.headers["x-idempotency-key"] == "mine"
+    monkeypatch.setenv("SHOP_SHOP_KEY", "from-env")
+    with shop.package.Client(base_url=server.url) as api:
+        with pytest.raises(shop.errors.InternalServerError):
+            api.with_options(max_retries=0).pets.create(name="Rex")
+    assert server.requests[-1].headers["x-key"] == "from-env"

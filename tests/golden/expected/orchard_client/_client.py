@@ -77,11 +77,13 @@ class Client(SyncAPIClient):
         **settings: Unpack[ClientSettings],
     ) -> None:
         super().__init__(
-            bearer_token=bearer_token,
-            orchard_key_api_key=orchard_key_api_key,
-            username=username,
-            password=password,
-            session_api_key=session_api_key,
+            credentials={
+                "bearer_token": bearer_token,
+                "orchard_key_api_key": orchard_key_api_key,
+                "username": username,
+                "password": password,
+                "session_api_key": session_api_key,
+            },
             **settings,
         )
 
@@ -146,11 +148,13 @@ class AsyncClient(AsyncAPIClient):
         **settings: Unpack[AsyncClientSettings],
     ) -> None:
         super().__init__(
-            bearer_token=bearer_token,
-            orchard_key_api_key=orchard_key_api_key,
-            username=username,
-            password=password,
-            session_api_key=session_api_key,
+            credentials={
+                "bearer_token": bearer_token,
+                "orchard_key_api_key": orchard_key_api_key,
+                "username": username,
+                "password": password,
+                "session_api_key": session_api_key,
+            },
             **settings,
         )
 

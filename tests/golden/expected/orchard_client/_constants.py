@@ -6,7 +6,7 @@ imports them from here)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple, cast
 
 if TYPE_CHECKING:
     from .models import Error as ErrorBody
@@ -85,7 +85,10 @@ def parse_error_body(data: object) -> Optional[ErrorBody]:
     from ._lenient import construct, sends_required
     from .models import Error
 
-    if not isinstance(data, dict) or not sends_required(Error, data):
+    if not isinstance(data, dict):
         return None
-    body: ErrorBody = construct(Error, data)
+    raw = cast(Dict[str, Any], data)
+    if not sends_required(Error, raw):
+        return None
+    body: ErrorBody = construct(Error, raw)
     return body

@@ -194,8 +194,7 @@ class BaseAPIClient:
         if unknown:
             raise TypeError(f"unknown credential argument: {', '.join(unknown)}")
         settings: Dict[str, Any] = {
-            **known,
-            **credentials,
+            "credentials": {**known, **credentials},
             "base_url": self._base_url if self._base_url_is_custom else None,
             "timeout": self._timeout,
             "max_retries": self._max_retries,
