@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -10,6 +9,7 @@ from typing import Any, Optional
 
 from .. import __version__, ir, naming
 from . import imports, models, operations, params, python
+from .auth import client_context
 from .files import File, Static, Template, Text, header, runtime_header
 
 
@@ -89,65 +89,6 @@ def common_context(api: ir.Api, package: str) -> dict[str, Any]:
         "title": api.title,
         **client_context(api),
     }
-
-
-STRIPE_CLIENT_EXAMPLE = 'api_key="sk_test_..."'
-"""The constructor arguments of the documented example of Stripe's client."""
-
-#: How wide a line of the ``Args:`` of the client's docstring is (8 spaces come before it).
-CLIENT_DOC_WIDTH = 80
-
-
-def client_context(api: ir.Api) -> dict[str, Any]:
-    """What the client's templates say of its credentials: the constructor arguments of the
-    example (``client_example``), and for any API but Stripe's (whose base class takes its
-    one key) each credential argument (``credentials``) and its docstring lines."""
-    if api.profile == "stripe":
-        return {
-            "client_example": STRIPE_CLIENT_EXAMPLE,
-            "credentials": (),
-            "credential_docs": (),
-        }
-    first = api.security[0] if api.security else ()
-    by_key = {scheme.key: scheme for scheme in api.security_schemes}
-    example = ", ".join(
-        f'{argument}="..."'
-        for key in first
-        if key in by_key
-        for argument in by_key[key].arguments
-    )
-    docs: list[str] = []
-    for scheme in api.security_schemes:
-        for argument, env_var in zip(scheme.arguments, scheme.env_vars):
-            line = f"{argument}: {credential_sent_as(scheme, argument)}"
-            if scheme.doc:
-                line += f" {scheme.doc}"
-            line += f" When None, the ``{env_var}`` environment variable."
-            docs += textwrap.wrap(
-                line, CLIENT_DOC_WIDTH, subsequent_indent="    ", break_on_hyphens=False
-            )
-    docs += textwrap.wrap(
-        "settings: Those of ``SyncAPIClient`` (``base_url``, ``timeout``,"
-        " ``max_retries``, ...), typed by ``ClientSettings``.",
-        CLIENT_DOC_WIDTH,
-        subsequent_indent="    ",
-    )
-    return {
-        "client_example": example,
-        "credentials": tuple(
-            argument for scheme in api.security_schemes for argument in scheme.arguments
-        ),
-        "credential_docs": tuple(docs),
-    }
-
-
-def credential_sent_as(scheme: ir.SecurityScheme, argument: str) -> str:
-    """How the credential ``argument`` of ``scheme`` goes over the wire, in words."""
-    if scheme.kind == "bearer":
-        return "Sent as ``Authorization: Bearer <token>``."
-    if scheme.kind == "basic":
-        return f"The {argument} of ``Authorization: Basic``."
-    return f"Sent in the {scheme.location} ``{scheme.wire_name}``."
 
 
 def error_detail_model(api: ir.Api) -> Optional[str]:
