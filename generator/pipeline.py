@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from . import cache, output, sources, spec
+from . import cache, naming, output, sources, spec
 from .cache import BuildCache, FormatCache
 from .errors import CodegenError
 from .settings import Settings
@@ -217,16 +217,29 @@ def _build(
 
     store = None if folder is None else format_store(folder)
     options = RenderOptions(
-        package=settings.package, templates=settings.templates, cache_folder=folder
+        package=settings.package or "",
+        templates=settings.templates,
+        cache_folder=folder,
     )
     with formatting.Formatter(store) as formatter:
         if _spec_size(settings) >= WORKERS_FROM_SPEC_BYTES:
             formatter.start_workers()  # while this process is small: see Formatter
-        runtime = render_runtime(options)
-        for path, text in runtime:  # the workers format these while the spec is read
-            formatter.add(path, text)
+        runtime: list[tuple[str, str]] = []
+        if settings.package is not None:
+            runtime = render_runtime(options)
+            for (
+                path,
+                text,
+            ) in runtime:  # the workers format these while the spec is read
+                formatter.add(path, text)
         api = lower(settings)
         spec_sha256 = api.spec_sha256
+        if settings.package is None:  # named after the spec: known only now
+            package = naming.default_package_name(api.title, api.profile)
+            options = dataclasses.replace(options, package=package)
+            runtime = render_runtime(options)
+            for path, text in runtime:
+                formatter.add(path, text)
         profile_runtime = render_runtime(options, api.profile)
         for path, text in profile_runtime:
             formatter.add(path, text)

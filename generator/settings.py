@@ -58,7 +58,8 @@ class Settings:
     root: Path  # folder of the pyproject.toml; relative paths are relative to it
     spec: Path
     output: Path
-    package: str = "stripe_client"
+    # None: named after the spec's title (``naming.default_package_name``)
+    package: Optional[str] = None
     operations: tuple[str, ...] = ()
     globs: tuple[str, ...] = ()
     path_prefixes: tuple[str, ...] = ()
@@ -243,10 +244,10 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
             raise wrong(key, describe(value))
         return (root / value).resolve()
 
-    package = table.get("package", "stripe_client")
-    if not isinstance(package, str):
+    package = table.get("package")
+    if package is not None and not isinstance(package, str):
         raise wrong("package", describe(package))
-    problem = package_name_problem(package)
+    problem = None if package is None else package_name_problem(package)
     if problem is not None:
         raise CodegenError(
             f"[tool.codegen] package: {problem}",

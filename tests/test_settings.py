@@ -59,7 +59,7 @@ def test_defaults(tmp_path: Path) -> None:
         spec=root / "spec" / "stripe.lock.json",
         output=root / "generated",
     )
-    assert settings.package == "stripe_client"
+    assert settings.package is None  # named after the spec's title when it is read
     assert settings.templates is None
     assert settings.all is False
 
