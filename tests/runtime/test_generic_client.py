@@ -35,7 +35,9 @@ ENV_VARS = (
 
 
 @pytest.fixture(scope="module")
-def orchard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.SimpleNamespace]:
+def orchard(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[types.SimpleNamespace]:
     folder = copy_package(GOLDEN, tmp_path_factory.mktemp("orchard"), PACKAGE)
     try:
         yield _import(folder, PACKAGE, errors="errors", base="_base_client")
@@ -62,7 +64,9 @@ def tree_json(**overrides: Any) -> Dict[str, Any]:
     return tree
 
 
-def client(orchard: types.SimpleNamespace, server: ScriptedServer, **kwargs: Any) -> Any:
+def client(
+    orchard: types.SimpleNamespace, server: ScriptedServer, **kwargs: Any
+) -> Any:
     backoff = orchard.package.Backoff(0.001, 0.002, 0.5)
     return orchard.package.Client(base_url=server.url, backoff=backoff, **kwargs)
 
@@ -162,7 +166,9 @@ def test_errors_by_status_carry_the_typed_body(
         with pytest.raises(errors.BadRequestError) as bad:
             api.trees.retrieve("tree_1")
     error = not_found.value
-    assert isinstance(error, errors.APIStatusError) and isinstance(error, errors.APIError)
+    assert isinstance(error, errors.APIStatusError) and isinstance(
+        error, errors.APIError
+    )
     assert error.status_code == 404 and error.request_id == "req_test1"
     assert error.body.error.message == "No such tree"  # the spec's `Error` model
     assert type(error.body).__name__ == "Error"
@@ -213,7 +219,9 @@ def test_credentials_are_redacted_everywhere(
     orchard: types.SimpleNamespace, server: ScriptedServer
 ) -> None:
     server.script(Reply(401, {"seen": TOKEN}, headers={"X-Echo": TOKEN}))
-    with client(orchard, server, bearer_token=TOKEN, orchard_key_api_key="key_secret_1") as api:
+    with client(
+        orchard, server, bearer_token=TOKEN, orchard_key_api_key="key_secret_1"
+    ) as api:
         assert TOKEN not in repr(api) and "key_secret_1" not in repr(api)
         with pytest.raises(orchard.errors.AuthenticationError) as raised:
             api.trees.retrieve("tree_1")
@@ -295,7 +303,9 @@ PETS_SPEC: Dict[str, Any] = {
     "servers": [{"url": "https://pets.example.com"}],
     "security": [{"shopKey": []}],
     "components": {
-        "securitySchemes": {"shopKey": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+        "securitySchemes": {
+            "shopKey": {"type": "apiKey", "in": "header", "name": "X-Key"}
+        }
     },
     "paths": {
         "/pets": {
