@@ -87,6 +87,8 @@ def common_context(api: ir.Api, package: str) -> dict[str, Any]:
         "error_model": api.error_model,
         "error_detail_model": error_detail_model(api),
         "title": api.title,
+        # the exception an error response raises a subclass of
+        "error_base": "StripeError" if api.profile == "stripe" else "APIStatusError",
         **client_context(api),
     }
 
