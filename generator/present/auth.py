@@ -44,8 +44,9 @@ def client_context(api: ir.Api) -> dict[str, Any]:
                 line, CLIENT_DOC_WIDTH, subsequent_indent="    ", break_on_hyphens=False
             )
     docs += textwrap.wrap(
-        "settings: Those of ``SyncAPIClient`` (``base_url``, ``timeout``,"
-        " ``max_retries``, ...), typed by ``ClientSettings``.",
+        "settings: Those of the base client (``base_url``, ``timeout``,"
+        " ``max_retries``, ...), typed by ``ClientSettings``"
+        " (``AsyncClientSettings`` for ``AsyncClient``).",
         CLIENT_DOC_WIDTH,
         subsequent_indent="    ",
     )

@@ -62,8 +62,9 @@ class Client(SyncAPIClient):
             ``ORCHARD_PASSWORD`` environment variable.
         session_api_key: Sent in the cookie ``orchard_session``. When None, the
             ``ORCHARD_SESSION_API_KEY`` environment variable.
-        settings: Those of ``SyncAPIClient`` (``base_url``, ``timeout``,
-            ``max_retries``, ...), typed by ``ClientSettings``.
+        settings: Those of the base client (``base_url``, ``timeout``, ``max_retries``,
+            ...), typed by ``ClientSettings`` (``AsyncClientSettings`` for
+            ``AsyncClient``).
     """
 
     def __init__(
@@ -133,8 +134,9 @@ class AsyncClient(AsyncAPIClient):
             ``ORCHARD_PASSWORD`` environment variable.
         session_api_key: Sent in the cookie ``orchard_session``. When None, the
             ``ORCHARD_SESSION_API_KEY`` environment variable.
-        settings: Those of ``SyncAPIClient`` (``base_url``, ``timeout``,
-            ``max_retries``, ...), typed by ``ClientSettings``.
+        settings: Those of the base client (``base_url``, ``timeout``, ``max_retries``,
+            ...), typed by ``ClientSettings`` (``AsyncClientSettings`` for
+            ``AsyncClient``).
     """
 
     def __init__(
