@@ -227,10 +227,8 @@ def _build(
         runtime: list[tuple[str, str]] = []
         if settings.package is not None:
             runtime = render_runtime(options)
-            for (
-                path,
-                text,
-            ) in runtime:  # the workers format these while the spec is read
+            # the workers format these while the spec is read
+            for path, text in runtime:
                 formatter.add(path, text)
         api = lower(settings)
         spec_sha256 = api.spec_sha256

@@ -51,7 +51,9 @@ GENERIC_TWINS = {
 """The runtime modules that differ for an API other than Stripe's, and the twin
 (``_core.py``: ``_core_generic.py``) its package ships under the module's name."""
 PROFILE_FILES = tuple(
-    name for name in RUNTIME_FILES if name in GENERIC_TWINS or name == "webhooks.py"
+    name
+    for name in RUNTIME_FILES
+    if name in GENERIC_TWINS or name in present.package.STRIPE_ONLY_RUNTIME
 )
 """The runtime modules that depend on the profile: rendered once the spec is read."""
 COMMON_FILES = tuple(name for name in RUNTIME_FILES if name not in PROFILE_FILES)

@@ -60,6 +60,8 @@ CLIENT_SETTINGS = frozenset(
         "credentials",
         "settings",
         "self",
+        "stripe_version",  # Stripe's client: settings too
+        "stripe_account",
     }
 )
 
