@@ -87,6 +87,7 @@ def lower_api(
         security_schemes=security.schemes,
         security=security.default,
         idempotency_header=idempotency_header(profile, auth),
+        env_prefix=security.env_prefix,
     )
 
 

@@ -53,6 +53,9 @@ class Security:
     default: ir.SecurityRequirement
     unsupported: Mapping[str, str]  # scheme key -> why it cannot be sent
     notes: tuple[str, ...] = ()
+    # the prefix of the environment variables (``[tool.codegen.auth] env_prefix``, or the
+    # API's stem)
+    env_prefix: str = "STRIPE"
 
     def requirement(self, raw: Any, pointer: str) -> ir.SecurityRequirement:
         """The alternatives of a ``security`` list, without those the client cannot send."""
@@ -95,7 +98,7 @@ def lower_security(
     default = security.requirement(
         getattr(document, "security", None), json_pointer("security")
     )
-    return Security(schemes, default, unsupported)
+    return Security(schemes, default, unsupported, env_prefix=prefix)
 
 
 def operation_security(

@@ -217,7 +217,7 @@ def generic_constants_context(api: ir.Api) -> dict[str, Any]:
         api.error_model if any(m.name == api.error_model for m in api.models) else None
     )
     return {
-        "log_env_var": naming.env_var_name(naming.env_var_prefix(api.title), "log"),
+        "log_env_var": naming.env_var_name(api.env_prefix, "log"),
         "security_schemes": repr(schemes),
         "default_security": repr(api.security),
         "idempotency_header": repr(api.idempotency_header),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib
 import os
 import time
 import types
@@ -377,3 +378,6 @@ def test_auth_settings_name_the_arguments_env_vars_and_idempotency_header(
         with pytest.raises(shop.errors.InternalServerError):
             api.with_options(max_retries=0).pets.create(name="Rex")
     assert server.requests[-1].headers["x-key"] == "from-env"
+    constants = importlib.import_module("shop_sdk._constants")
+    assert constants.LOG_ENV_VAR == "SHOP_LOG"  # the prefix of [tool.codegen.auth]
+    assert constants.IDEMPOTENCY_HEADER == "X-Idempotency-Key"
