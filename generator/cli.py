@@ -104,7 +104,8 @@ def settings_options(command: F) -> F:
         ),
         click.option(
             "--package",
-            help="Name of the generated Python package (default: stripe_client).",
+            help="Name of the generated Python package (default: after the spec's title,"
+            " stripe_client for Stripe's, petstore_client for a Petstore).",
         ),
         click.option(
             "--operation",

@@ -492,6 +492,8 @@ class Api:
     security: SecurityRequirement = ()  # the API's default requirement
     # the header of the key that makes a retried POST safe (Stripe's Idempotency-Key), or None
     idempotency_header: Optional[str] = None
+    # the prefix of the client's environment variables (``PETSTORE``; Stripe's ``STRIPE``)
+    env_prefix: str = "STRIPE"
     # for the user, one line each, ``<JSON pointer>: <what is not generated, and why>``
     # (e.g. the spec's webhooks); the CLI prints them, the output does not change with them
     notes: tuple[str, ...] = ()

@@ -563,6 +563,8 @@ CLIENT_ARGUMENTS = frozenset(
         "allow_insecure_http",
         "backoff",
         "strict_response_validation",
+        "credentials",  # the base class's mapping of them, see _sync_client_generic
+        "settings",  # the generated constructor's ``**settings``
         "self",
     }
 )

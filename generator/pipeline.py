@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from . import cache, output, sources, spec
+from . import cache, naming, output, sources, spec
 from .cache import BuildCache, FormatCache
 from .errors import CodegenError
 from .settings import Settings
@@ -73,6 +73,7 @@ def lower(settings: Settings) -> ir.Api:
         renames=dict(settings.names),
         profile=settings.profile,
         paging=paging_of(settings),
+        auth=settings.auth,
     )
 
 
@@ -128,10 +129,17 @@ spec and templates count by their content instead)."""
 def shaping_settings(settings: Settings) -> dict[str, object]:
     """Every setting that shapes the output, by name: a new setting is in the key at once."""
     return {
-        field.name: getattr(settings, field.name)
+        field.name: _json_value(getattr(settings, field.name))
         for field in dataclasses.fields(settings)
         if field.name not in WHERE_SETTINGS
     }
+
+
+def _json_value(value: object) -> object:
+    """A setting as JSON holds it: a table of settings (``auth``) as a dict."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
 
 
 def codegen_fingerprint() -> str:
@@ -220,16 +228,31 @@ def _build(
 
     store = None if folder is None else format_store(folder)
     options = RenderOptions(
-        package=settings.package, templates=settings.templates, cache_folder=folder
+        package=settings.package or "",
+        templates=settings.templates,
+        cache_folder=folder,
     )
     with formatting.Formatter(store) as formatter:
         if _spec_size(settings) >= WORKERS_FROM_SPEC_BYTES:
             formatter.start_workers()  # while this process is small: see Formatter
-        runtime = render_runtime(options)
-        for path, text in runtime:  # the workers format these while the spec is read
-            formatter.add(path, text)
+        runtime: list[tuple[str, str]] = []
+        if settings.package is not None:
+            runtime = render_runtime(options)
+            # the workers format these while the spec is read
+            for path, text in runtime:
+                formatter.add(path, text)
         api = lower(settings)
         spec_sha256, notes = api.spec_sha256, api.notes
+        if settings.package is None:  # named after the spec: known only now
+            package = naming.default_package_name(api.title, api.profile)
+            options = dataclasses.replace(options, package=package)
+            runtime = render_runtime(options)
+            for path, text in runtime:
+                formatter.add(path, text)
+        profile_runtime = render_runtime(options, api.profile)
+        for path, text in profile_runtime:
+            formatter.add(path, text)
+        runtime += profile_runtime
         count, texts = render_one_by_one(api, options)
         del api  # let the IR go once the last file is rendered, not when the build returns
         if progress:

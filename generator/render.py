@@ -32,17 +32,35 @@ from .present.files import header as header
 from .present.files import runtime_header as runtime_header
 from .sources import ASSETS, BUILTIN_TEMPLATES, RUNTIME
 
+GENERIC_SUFFIX = "_generic.py"
 RUNTIME_FILES = tuple(
     sorted(
         path.name
         for path in RUNTIME.glob("*.py")
         if path.name not in ("__init__.py", "_constants.py")
+        and not path.name.endswith(GENERIC_SUFFIX)
     )
 )
-"""Modules of ``generator/runtime/`` that every package ships as they are (``_constants.py``
-there is only the runtime's own stand-in for the generated one)."""
+"""Modules of ``generator/runtime/`` that every package ships (``_constants.py`` there is
+only the runtime's own stand-in for the generated one)."""
+GENERIC_TWINS = {
+    name: twin
+    for name in RUNTIME_FILES
+    if (RUNTIME / (twin := name[: -len(".py")] + GENERIC_SUFFIX)).is_file()
+}
+"""The runtime modules that differ for an API other than Stripe's, and the twin
+(``_core.py``: ``_core_generic.py``) its package ships under the module's name."""
+PROFILE_FILES = tuple(
+    name
+    for name in RUNTIME_FILES
+    if name in GENERIC_TWINS or name in present.package.STRIPE_ONLY_RUNTIME
+)
+"""The runtime modules that depend on the profile: rendered once the spec is read."""
+COMMON_FILES = tuple(name for name in RUNTIME_FILES if name not in PROFILE_FILES)
+"""The runtime modules every package ships as they are: rendered before the spec is read."""
 STATIC_FILES: dict[str, Path] = {
     **{f"package/{name}": RUNTIME / name for name in RUNTIME_FILES},
+    **{f"package/{twin}": RUNTIME / twin for twin in GENERIC_TWINS.values()},
     **{
         f"reference/assets/{name}": ASSETS / name
         for name in ("reference.css", "reference.js")
@@ -335,12 +353,22 @@ class Renderer:
 def render(api: ir.Api, options: RenderOptions) -> dict[str, str]:
     """Every generated file's text, keyed by its path relative to the output folder."""
     _, files = render_one_by_one(api, options)
-    return dict(render_runtime(options)) | dict(files)
+    runtime = render_runtime(options) + render_runtime(options, api.profile)
+    return dict(runtime) | dict(files)
 
 
-def render_runtime(options: RenderOptions) -> list[tuple[str, str]]:
-    """The runtime modules' ``(path, text)``: they depend on no spec (``present.runtime_plan``)."""
-    plan = present.runtime_plan(options.package, RUNTIME_FILES)
+def render_runtime(
+    options: RenderOptions, profile: Optional[str] = None
+) -> list[tuple[str, str]]:
+    """The runtime modules' ``(path, text)`` (``present.runtime_plan``): without a
+    ``profile`` those that depend on no spec (``COMMON_FILES``), with one those of that
+    profile (``PROFILE_FILES``)."""
+    if profile is None:
+        plan = present.runtime_plan(options.package, COMMON_FILES)
+    else:
+        plan = present.runtime_plan(
+            options.package, PROFILE_FILES, profile, GENERIC_TWINS
+        )
     renderer = Renderer(options, plan.common)
     return [(file.path, renderer.emit(file)) for file in plan.files]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -28,7 +29,15 @@ KNOWN_KEYS = (
     "names",
     "profile",
     "pagination",
+    "auth",
 )
+
+AUTH_KEYS = ("env_prefix", "idempotency_header", "schemes")
+"""The keys of ``[tool.codegen.auth]``."""
+SCHEME_KEYS = ("arguments", "env_vars")
+"""The keys of ``[tool.codegen.auth.schemes.<key>]``."""
+_ENV_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP token (RFC 9110)
 
 PROFILE_CHOICES = ("auto", "stripe", "generic")
 
@@ -39,11 +48,24 @@ dotted paths in the response body of the items and of the next page's cursor."""
 
 
 @dataclass(frozen=True)
+class AuthNames:
+    """``[tool.codegen.auth]``: the prefix of the environment variables and, per scheme key,
+    the constructor arguments and environment variables that replace the derived ones.
+    """
+
+    env_prefix: Optional[str] = None
+    idempotency_header: Optional[str] = None  # generic profile: sent on POSTs when set
+    arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    env_vars: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path  # folder of the pyproject.toml; relative paths are relative to it
     spec: Path
     output: Path
-    package: str = "stripe_client"
+    # None: named after the spec's title (``naming.default_package_name``)
+    package: Optional[str] = None
     operations: tuple[str, ...] = ()
     globs: tuple[str, ...] = ()
     path_prefixes: tuple[str, ...] = ()
@@ -55,6 +77,8 @@ class Settings:
     profile: str = "auto"
     # [tool.codegen.pagination]: (cursor_parameter, items, next_cursor), or None
     pagination: Optional[tuple[str, str, str]] = None
+    # [tool.codegen.auth]: the env var prefix, the idempotency header, per-scheme renames
+    auth: AuthNames = AuthNames()
 
     def with_overrides(self, **values: Any) -> "Settings":
         """Apply CLI options that were given (``None`` or empty means not given)."""
@@ -130,6 +154,12 @@ EXPECTED = {
     "names": "a table of operation IDs to dotted calls (strings)",
     "profile": "one of " + ", ".join(repr(p) for p in PROFILE_CHOICES),
     "pagination": "a table of " + ", ".join(PAGINATION_KEYS) + " (non-empty strings)",
+    "auth": "a table (env_prefix, idempotency_header, schemes)",
+    "auth.env_prefix": "an environment variable prefix such as 'PETSTORE' (a string)",
+    "auth.idempotency_header": "an HTTP header name such as 'Idempotency-Key' (a string)",
+    "auth.schemes": "a table of security scheme keys to tables",
+    "auth.arguments": "a list of Python identifiers",
+    "auth.env_vars": "a list of environment variable names",
 }
 EXAMPLES = {
     "spec": 'spec = "spec/stripe.lock.json"',
@@ -144,6 +174,12 @@ EXAMPLES = {
     "profile": 'profile = "generic"   (or "stripe"; "auto", the default, detects it)',
     "pagination": '[tool.codegen.pagination] then cursor_parameter = "after", '
     'items = "data", next_cursor = "meta.next_cursor"',
+    "auth": '[tool.codegen.auth] then env_prefix = "PETSTORE"',
+    "auth.env_prefix": '[tool.codegen.auth] then env_prefix = "PETSTORE"',
+    "auth.idempotency_header": '[tool.codegen.auth] then idempotency_header = "Idempotency-Key"',
+    "auth.schemes": '[tool.codegen.auth.schemes.api_key] then arguments = ["token"]',
+    "auth.arguments": '[tool.codegen.auth.schemes.api_key] then arguments = ["token"]',
+    "auth.env_vars": '[tool.codegen.auth.schemes.api_key] then env_vars = ["PETSTORE_TOKEN"]',
 }
 
 
@@ -219,10 +255,10 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
             raise wrong(key, describe(value))
         return (root / value).resolve()
 
-    package = table.get("package", "stripe_client")
-    if not isinstance(package, str):
+    package = table.get("package")
+    if package is not None and not isinstance(package, str):
         raise wrong("package", describe(package))
-    problem = package_name_problem(package)
+    problem = None if package is None else package_name_problem(package)
     if problem is not None:
         raise CodegenError(
             f"[tool.codegen] package: {problem}",
@@ -242,6 +278,7 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
     if profile not in PROFILE_CHOICES:
         raise wrong("profile", describe(profile))
     pagination = _pagination(table.get("pagination"), wrong)
+    auth = _auth_names(table.get("auth", {}), wrong)
     spec = as_path("spec", "spec/stripe.lock.json")
     output = as_path("output", "generated")
     assert spec is not None and output is not None
@@ -258,6 +295,68 @@ def _settings_from(table: dict[str, Any], root: Path, *, where: str) -> Settings
         names=tuple(sorted(names.items())),
         profile=profile,
         pagination=pagination,
+        auth=auth,
+    )
+
+
+def _auth_names(table: object, wrong: Callable[[str, str], CodegenError]) -> AuthNames:
+    """``[tool.codegen.auth]`` checked: ``wrong(key, found)`` makes the error of a value."""
+    if not isinstance(table, dict):
+        raise wrong("auth", describe(table))
+    unknown = sorted(set(table) - set(AUTH_KEYS))
+    if unknown:
+        key = unknown[0]
+        raise wrong("auth", f"the unknown key {key!r}{did_you_mean(key, AUTH_KEYS)}")
+    prefix = table.get("env_prefix")
+    if prefix is not None and (
+        not isinstance(prefix, str) or not _ENV_VAR.fullmatch(prefix)
+    ):
+        raise wrong("auth.env_prefix", describe(prefix))
+    header = table.get("idempotency_header")
+    if header is not None and (
+        not isinstance(header, str) or not _HEADER_NAME.fullmatch(header)
+    ):
+        raise wrong("auth.idempotency_header", describe(header))
+    schemes = table.get("schemes", {})
+    if not isinstance(schemes, dict):
+        raise wrong("auth.schemes", describe(schemes))
+    arguments: dict[str, tuple[str, ...]] = {}
+    env_vars: dict[str, tuple[str, ...]] = {}
+    for key, scheme in schemes.items():
+        if not isinstance(scheme, dict):
+            raise wrong("auth.schemes", f"{describe(scheme)} at schemes.{key}")
+        extra = sorted(set(scheme) - set(SCHEME_KEYS))
+        if extra:
+            found = f"the unknown key {extra[0]!r}{did_you_mean(extra[0], SCHEME_KEYS)}"
+            raise wrong("auth.schemes", f"{found} at schemes.{key}")
+        for name, pattern, into in (
+            ("arguments", None, arguments),
+            ("env_vars", _ENV_VAR, env_vars),
+        ):
+            if name not in scheme:
+                continue
+            values = scheme[name]
+            if not isinstance(values, list) or not values:
+                raise wrong(
+                    f"auth.{name}", f"{describe(values)} at schemes.{key}.{name}"
+                )
+            for index, value in enumerate(values):
+                valid = isinstance(value, str) and (
+                    pattern.fullmatch(value)
+                    if pattern is not None
+                    else value.isidentifier() and not keyword.iskeyword(value)
+                )
+                if not valid:
+                    raise wrong(
+                        f"auth.{name}",
+                        f"{describe(value)} at schemes.{key}.{name}[{index}]",
+                    )
+            into[key] = tuple(values)
+    return AuthNames(
+        env_prefix=prefix,
+        idempotency_header=header,
+        arguments=arguments,
+        env_vars=env_vars,
     )
 
 

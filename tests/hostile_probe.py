@@ -47,6 +47,39 @@ problems: list[str] = []
 _counter = itertools.count(1)
 
 
+#: The constructor arguments of a generated client that are settings, not credentials.
+CLIENT_SETTINGS = frozenset(
+    {
+        "base_url",
+        "timeout",
+        "max_retries",
+        "max_total_time",
+        "max_response_size",
+        "max_binary_response_size",
+        "http_client",
+        "allow_insecure_http",
+        "backoff",
+        "strict_response_validation",
+        "credentials",
+        "settings",
+        "self",
+        "stripe_version",  # Stripe's client: settings too
+        "stripe_account",
+    }
+)
+
+
+def probe_credentials(client_class: type) -> dict[str, str]:
+    """A test value for each credential argument of a client's constructor: Stripe's
+    ``api_key``, or those of the spec's security schemes."""
+    return {
+        name: "probe_secret"
+        for name, parameter in inspect.signature(client_class).parameters.items()
+        if name not in CLIENT_SETTINGS
+        and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
+    }
+
+
 class Unmakeable(Exception):
     pass
 
@@ -537,13 +570,13 @@ class Probe:
         ]
         transport = httpx.MockTransport(self.handler)
         client = package.Client(
-            api_key="sk_test_probe",
+            **probe_credentials(package.Client),
             base_url="https://probe.example",
             max_retries=0,
             http_client=httpx.Client(transport=transport),
         )
         aclient = package.AsyncClient(
-            api_key="sk_test_probe",
+            **probe_credentials(package.AsyncClient),
             base_url="https://probe.example",
             max_retries=0,
             http_client=httpx.AsyncClient(transport=transport),

@@ -930,9 +930,11 @@ def test_list_generate_and_check_a_spec_outside_any_project(tmp_path: Path) -> N
         "generate", "--spec", "pets.json", "--all", "-q", cwd=tmp_path, cache=cache
     )
     assert made.returncode == 0, made
+    # the package is named after the spec's title (no `package` setting)
     assert (
-        tmp_path / "generated" / "stripe_client" / "resources" / "pets.py"
+        tmp_path / "generated" / "pet_store_client" / "resources" / "pets.py"
     ).is_file()
+    assert not (tmp_path / "generated" / "stripe_client").exists()
     checked = codegen(
         "check", "--spec", "pets.json", "--all", "-q", cwd=tmp_path, cache=cache
     )

@@ -116,7 +116,7 @@ def test_the_golden_package_imports_under_another_name(golden: ModuleType) -> No
     from golden_orchard import models  # type: ignore[import-not-found]
 
     assert golden.Client.__name__ == "Client"
-    with golden.Client(api_key="sk_test_golden") as client:
+    with golden.Client(bearer_token="tok_golden") as client:
         assert callable(client.trees.list)
         assert callable(client.trees.fruits.retrieve)  # a sub-resource
         assert callable(client.photos.create)
@@ -185,7 +185,9 @@ def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) 
         return answer(request)
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    with golden.Client(api_key="sk_test_golden", http_client=http) as client:
+    with golden.Client(
+        bearer_token="tok_golden", session_api_key="s_golden", http_client=http
+    ) as client:
         # list pagination: the second page starts after the last item of the first
         pages = client.trees.list(
             limit=1, planted=RangeQuery(gte=5), species=["pear", "fig"]
@@ -225,15 +227,16 @@ def test_the_golden_package_calls_the_wire_as_the_spec_says(golden: ModuleType) 
         client.photos.create(file=b"jpg", purpose="tree_photo")
         assert sent[0].url.host == "uploads.orchard.test"
         assert sent[0].headers["content-type"].startswith("multipart/form-data")
-        # errors raise the typed exception with the typed error object
+        # errors raise the exception of their status, with the spec's typed error body
         try:
             client.trees.retrieve("missing")
-        except golden.InvalidRequestError as error:
+        except golden.NotFoundError as error:
             caught: Any = error
         else:
             raise AssertionError("no exception")
-        assert caught.http_status == 404
-        assert caught.error.message == "No such tree"
+        assert caught.status_code == 404
+        assert caught.body.error.message == "No such tree"
+        assert sent[-1].headers["authorization"] == "Bearer tok_golden"
 
 
 def test_the_golden_package_sends_json_and_reads_text_empty_and_token_pages(
@@ -260,11 +263,12 @@ def test_the_golden_package_sends_json_and_reads_text_empty_and_token_pages(
         )
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    with golden.Client(api_key="sk_test_golden", http_client=http) as client:
+    with golden.Client(bearer_token="tok_golden", http_client=http) as client:
         done = client.visitors.create(
             visitor={"kind": "bee", "pollen": True}, seen_by={"name": "Ada"}
         )
         assert done is None
+        assert sent[0].headers["authorization"] == "Bearer tok_golden"
         assert json.loads(sent[0].content) == {
             "visitor": {"kind": "bee", "pollen": True},
             "seen_by": {"name": "Ada"},

@@ -133,7 +133,7 @@ def _lower(*, with_event: bool) -> ir.Api:
         parse_document(_spec(with_event=with_event)),
         Selection(all=True),
         spec_sha256=SHA,
-        profile="stripe",
+        profile="stripe",  # events and webhooks are Stripe's conventions
     )
 
 
@@ -168,7 +168,9 @@ def test_the_event_never_renames_what_the_operations_reach() -> None:
 def test_the_event_component_when_it_is_no_object_is_ignored() -> None:
     spec = _spec(with_event=True)
     spec["components"]["schemas"]["event"] = {"type": "string"}
-    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256=SHA, profile="stripe")
+    api = lower_document(
+        parse_document(spec), Selection(all=True), spec_sha256=SHA, profile="stripe"
+    )
     assert api.event_model is None
 
 
@@ -202,7 +204,9 @@ def test_a_shared_tag_goes_to_the_component_named_like_it() -> None:
             },
         }
     }
-    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256=SHA, profile="stripe")
+    api = lower_document(
+        parse_document(spec), Selection(all=True), spec_sha256=SHA, profile="stripe"
+    )
     assert {"AWidgetVariant", "Widget"} <= _names(api)
     assert object_classes(api.models) == {"widget": "Widget"}
 

@@ -100,7 +100,7 @@ ROUND_TRIP_SPECS = ("dialogporten", "galaxy", "petstore", "figma")
 #: Once the client sends each scheme's credentials (a constructor argument per scheme,
 #: ``ir.SecurityScheme.arguments``, which ``client_credentials`` passes already), such a
 #: refusal is gone and ``test_credentials_pending`` says to empty this.
-CREDENTIALS_PENDING = ("petstore", "figma")
+CREDENTIALS_PENDING: tuple[str, ...] = ()
 
 
 @dataclass

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from generator.errors import CodegenError
-from generator.settings import KNOWN_KEYS, Settings, find_config, load_settings
+from generator.settings import (
+    KNOWN_KEYS,
+    AuthNames,
+    Settings,
+    find_config,
+    load_settings,
+)
 
 
 def write_config(folder: Path, table: str) -> Path:
@@ -53,7 +59,7 @@ def test_defaults(tmp_path: Path) -> None:
         spec=root / "spec" / "stripe.lock.json",
         output=root / "generated",
     )
-    assert settings.package == "stripe_client"
+    assert settings.package is None  # named after the spec's title when it is read
     assert settings.templates is None
     assert settings.all is False
 
@@ -431,3 +437,84 @@ def test_a_wrong_pagination_table_is_refused(
     assert message.startswith("[tool.codegen] pagination must be a table of"), message
     assert found in message, message
     assert "cursor_parameter" in (caught.value.hint or "")
+
+
+# --- [tool.codegen.auth] ---------------------------------------------------------------------
+
+
+def test_auth_table_is_read_into_auth_names(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        "[tool.codegen.auth]\n"
+        'env_prefix = "PETS"\n'
+        'idempotency_header = "X-Idempotency-Key"\n'
+        "[tool.codegen.auth.schemes.basicAuth]\n"
+        'arguments = ["user", "secret"]\n'
+        'env_vars = ["PETS_USER", "PETS_SECRET"]\n'
+        "[tool.codegen.auth.schemes.apiKey]\n"
+        'arguments = ["token"]\n',
+    )
+    auth = load_settings(path).auth
+    assert auth == AuthNames(
+        env_prefix="PETS",
+        idempotency_header="X-Idempotency-Key",
+        arguments={"basicAuth": ("user", "secret"), "apiKey": ("token",)},
+        env_vars={"basicAuth": ("PETS_USER", "PETS_SECRET")},
+    )
+
+
+def test_auth_defaults_to_the_derived_names(tmp_path: Path) -> None:
+    assert load_settings(write_config(tmp_path, "")).auth == AuthNames()
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "found"),
+    [
+        ('auth = "x"', "auth", "the string 'x'"),
+        ("[tool.codegen.auth]\nenv_prefx = 'A'", "auth", "'env_prefix'"),
+        ("[tool.codegen.auth]\nenv_prefix = 'A B'", "auth.env_prefix", "'A B'"),
+        ("[tool.codegen.auth]\nenv_prefix = 3", "auth.env_prefix", "the integer 3"),
+        (
+            "[tool.codegen.auth]\nidempotency_header = 'Idem Key'",
+            "auth.idempotency_header",
+            "'Idem Key'",
+        ),
+        ("[tool.codegen.auth]\nschemes = []", "auth.schemes", "a list"),
+        ("[tool.codegen.auth.schemes]\nk = 1", "auth.schemes", "at schemes.k"),
+        (
+            "[tool.codegen.auth.schemes.k]\nargument = ['a']",
+            "auth.schemes",
+            "'arguments'",
+        ),
+        (
+            "[tool.codegen.auth.schemes.k]\narguments = 'a'",
+            "auth.arguments",
+            "at schemes.k.arguments",
+        ),
+        (
+            "[tool.codegen.auth.schemes.k]\narguments = []",
+            "auth.arguments",
+            "a list at schemes.k.arguments",
+        ),
+        (
+            "[tool.codegen.auth.schemes.k]\narguments = ['class']",
+            "auth.arguments",
+            "at schemes.k.arguments[0]",
+        ),
+        (
+            "[tool.codegen.auth.schemes.k]\nenv_vars = ['MY-KEY']",
+            "auth.env_vars",
+            "the string 'MY-KEY' at schemes.k.env_vars[0]",
+        ),
+    ],
+)
+def test_bad_auth_values_are_refused(
+    tmp_path: Path, table: str, key: str, found: str
+) -> None:
+    path = write_config(tmp_path, table + "\n")
+    with pytest.raises(CodegenError) as caught:
+        load_settings(path)
+    error = caught.value
+    assert f"[tool.codegen] {key} must be" in error.message, error.message
+    assert found in error.message, error.message
+    assert str(path) in str(error) and error.hint

@@ -18,6 +18,7 @@ __all__ = [
     "BASE_URL",
     "ErrorDetail",
     "Event",
+    "LOG_ENV_VAR",
     "PACKAGE_NAME",
     "VERSION",
     "event_class",
@@ -33,6 +34,8 @@ API_VERSION = "2023-08-16"
 """The API version the package was generated for, sent as `Stripe-Version`."""
 BASE_URL = "https://api.stripe.com"
 """The spec's server, where requests go unless the client is given another `base_url`."""
+LOG_ENV_VAR = "STRIPE_LOG"
+"""The environment variable that turns logging to stderr on: `debug` or `info`."""
 
 
 def parse_error_detail(raw: Dict[str, Any]) -> Optional[ErrorDetail]:

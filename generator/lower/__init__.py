@@ -20,6 +20,7 @@ from typing import Optional
 
 from .. import ir, naming
 from ..errors import CodegenError, json_pointer
+from ..settings import AuthNames
 from .api import lower_api
 from .calls import CallName, call_names
 from .profile import AUTO, chosen_profile
@@ -71,12 +72,14 @@ def lower_document(
     renames: Mapping[str, str] = MappingProxyType({}),
     profile: str = AUTO,
     paging: Optional[TokenPaging] = None,
+    auth: AuthNames = AuthNames(),
 ) -> ir.Api:
     """The IR for the selected operations of a parsed spec.
 
     ``renames`` are ``[tool.codegen] names``: operation ID to dotted call; ``profile`` is
     ``[tool.codegen] profile`` (``auto``: detected from the spec, see ``profile.py``);
     ``paging`` is ``[tool.codegen.pagination]`` (see ``pagination.py``).
+    ``auth`` is ``[tool.codegen.auth]`` (``security.AuthNames``).
     """
     if selection.empty:
         raise CodegenError(
@@ -101,6 +104,7 @@ def lower_document(
             renames=renames,
             profile=chosen_profile(document, profile),
             paging=paging,
+            auth=auth,
         )
 
 

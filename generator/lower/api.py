@@ -17,12 +17,8 @@ from .oas import Document
 from .operations import lower_operation
 from .pagination import TokenPaging, page_shape
 from .profile import STRIPE
-from .security import (
-    AuthNames,
-    idempotency_header,
-    lower_security,
-    operation_security,
-)
+from ..settings import AuthNames
+from .security import idempotency_header, lower_security, operation_security
 from .schemas import lower
 from .selection import RawOperation
 
@@ -117,6 +113,7 @@ def _lower_api(
         security=security.default,
         idempotency_header=idempotency_header(profile, auth),
         notes=tuple(found_models.notes),
+        env_prefix=security.env_prefix,
     )
 
 

@@ -20,11 +20,12 @@ token by every operation, whatever its spec says.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from .. import ir, naming, text
 from ..errors import CodegenError, json_pointer
+from ..settings import AuthNames
 from .oas import Document
 from .profile import STRIPE
 
@@ -45,18 +46,6 @@ STRIPE_SCHEME = ir.SecurityScheme(
 
 
 @dataclass(frozen=True)
-class AuthNames:
-    """``[tool.codegen.auth]``: the prefix of the environment variables and, per scheme key,
-    the constructor arguments and environment variables that replace the derived ones.
-    """
-
-    env_prefix: Optional[str] = None
-    idempotency_header: Optional[str] = None  # generic profile: sent on POSTs when set
-    arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    env_vars: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Security:
     """What the client needs to know: its schemes and the API's default requirement."""
 
@@ -64,6 +53,9 @@ class Security:
     default: ir.SecurityRequirement
     unsupported: Mapping[str, str]  # scheme key -> why it cannot be sent
     notes: tuple[str, ...] = ()
+    # the prefix of the environment variables (``[tool.codegen.auth] env_prefix``, or the
+    # API's stem)
+    env_prefix: str = "STRIPE"
 
     def requirement(self, raw: Any, pointer: str) -> ir.SecurityRequirement:
         """The alternatives of a ``security`` list, without those the client cannot send."""
@@ -106,7 +98,7 @@ def lower_security(
     default = security.requirement(
         getattr(document, "security", None), json_pointer("security")
     )
-    return Security(schemes, default, unsupported)
+    return Security(schemes, default, unsupported, env_prefix=prefix)
 
 
 def operation_security(

@@ -7,6 +7,9 @@ for telling people about types. Nothing here renders: ``generator.render`` does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from .. import ir
 from . import docs, package, reference
 from .files import Plan
@@ -20,7 +23,15 @@ def plan(api: ir.Api, package_name: str) -> Plan:
     return Plan(package.common_context(api, package_name), tuple(files))
 
 
-def runtime_plan(package_name: str, runtime_files: tuple[str, ...]) -> Plan:
-    """The package's runtime modules, copied whatever the spec: they can be rendered (and
-    formatted) before the spec is read."""
-    return Plan({}, tuple(package.runtime_files(package_name, runtime_files)))
+def runtime_plan(
+    package_name: str,
+    runtime_files: tuple[str, ...],
+    profile: str = "stripe",
+    twins: Mapping[str, str] = MappingProxyType({}),
+) -> Plan:
+    """The package's runtime modules ``runtime_files``: those the same in every package can
+    be rendered (and formatted) before the spec is read; those of a profile
+    (``package.runtime_files``) once it is known."""
+    return Plan(
+        {}, tuple(package.runtime_files(package_name, runtime_files, profile, twins))
+    )

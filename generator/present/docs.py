@@ -11,6 +11,7 @@ from typing import Optional
 
 from .. import ir, naming, text
 from . import describe
+from .auth import auth_rows, client_context, operation_auth
 from .files import Template, header
 from .python import python_literal
 
@@ -55,6 +56,10 @@ class DocsPage:
     cookie_rows: tuple[Row, ...] = ()
     # how the body's fields are sent, a sentence ("" without a body)
     body_note: str = ""
+    # the credentials it sends, a sentence; "" for Stripe's API (one key for everything)
+    auth: str = ""
+    # errors by HTTP status (any API but Stripe's), or Stripe's error-type tree
+    generic_errors: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ class Index:
     groups: tuple[DocsGroup, ...]
     operation_count: int
     model_count: int
+    # argument, environment variable, how it is sent (none for Stripe's API)
+    auth_rows: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +257,8 @@ class Site:
             header_rows=self._payload_rows(op.headers),
             cookie_rows=self._payload_rows(op.cookies),
             body_note=_body_note(op.body),
+            auth=operation_auth(self.api, op),
+            generic_errors=self.api.profile != "stripe",
         )
 
     def example(self, op: ir.Operation) -> str:
@@ -282,7 +291,8 @@ class Site:
         )
         return (
             f"from {self.package} import Client\n\n"
-            'with Client(api_key="sk_test_...") as client:\n' + use
+            f"with Client({client_context(self.api)['client_example']}) as client:\n"
+            + use
         )
 
     def _showcase(self, payload: ir.Payload) -> Optional[ir.Field]:
@@ -361,6 +371,7 @@ class Site:
             groups=tuple(groups),
             operation_count=len(self.api.operations),
             model_count=len(self.api.models),
+            auth_rows=auth_rows(self.api),
         )
 
     def models(self) -> Models:

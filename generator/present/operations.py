@@ -58,9 +58,13 @@ def call_options(
     return tuple(name for name in naming.CALL_OPTIONS if name != "idempotency_key")
 
 
-def call_options_type(method: str) -> str:
-    """The TypedDict that types the ``**call_options`` of an operation with HTTP `method`."""
-    return "PostCallOptions" if method.lower() in IDEMPOTENT_METHODS else "CallOptions"
+def call_options_type(
+    method: str, profile: str = "stripe", *, idempotency: bool = False
+) -> str:
+    """The TypedDict that types the ``**call_options`` of an operation with HTTP `method`:
+    ``PostCallOptions`` when they include ``idempotency_key``."""
+    options = call_options(method, profile, idempotency=idempotency)
+    return "PostCallOptions" if "idempotency_key" in options else "CallOptions"
 
 
 def annotation(expr: ir.TypeExpr) -> str:
@@ -387,7 +391,9 @@ RUNTIME_MEDIA_TYPES = frozenset(
 """Media types the runtime sends without being told: JSON, text, bytes."""
 
 
-def operation_docstring(operation: ir.Operation, profile: str = "stripe") -> str:
+def operation_docstring(
+    operation: ir.Operation, profile: str = "stripe", *, idempotency: bool = False
+) -> str:
     parts = [operation.doc or operation.summary or operation.operation_id]
     parts.append(
         f"``{operation.method.upper()} {operation.path}`` (operation ID"
@@ -417,7 +423,8 @@ def operation_docstring(operation: ir.Operation, profile: str = "stripe") -> str
     if body is not None:
         parts += _body_notes(body)
     options = ", ".join(
-        f"``{name}``" for name in call_options(operation.method, profile)
+        f"``{name}``"
+        for name in call_options(operation.method, profile, idempotency=idempotency)
     )
     parts.append(f"Per-call options ({options}) are those of ``RequestOptions``.")
     if operation.pagination is not None:
@@ -480,6 +487,8 @@ class MethodView:
     options_type: str  # the TypedDict of ``**call_options``
     headers: Optional[PayloadView] = None
     cookies: Optional[PayloadView] = None
+    # python literal of the operation's own security requirement, or None (the API's)
+    security: Optional[str] = None
 
     @property
     def sent_parameters(self) -> tuple[tuple[str, str, PayloadView], ...]:
@@ -507,7 +516,11 @@ class MethodView:
 
 
 def method_view(
-    operation: ir.Operation, *, awaitable: bool, profile: str = "stripe"
+    operation: ir.Operation,
+    *,
+    awaitable: bool,
+    profile: str = "stripe",
+    idempotency: bool = False,
 ) -> MethodView:
     positional = tuple(
         ArgumentView(p.name, annotation(p.type), None) for p in operation.path_params
@@ -536,7 +549,7 @@ def method_view(
         positional=positional,
         keywords=keywords,
         returns=returns,
-        docstring=operation_docstring(operation, profile),
+        docstring=operation_docstring(operation, profile, idempotency=idempotency),
         send=send,
         response_constant=(
             page_constant(operation) if paged else response_constant(operation)
@@ -546,9 +559,12 @@ def method_view(
         query=payload_view(operation, operation.query, "query"),
         body=payload_view(operation, operation.body, "body"),
         base_url=python_literal(operation.server) if operation.server else None,
-        options_type=call_options_type(operation.method),
+        options_type=call_options_type(
+            operation.method, profile, idempotency=idempotency
+        ),
         headers=payload_view(operation, operation.headers, "headers"),
         cookies=payload_view(operation, operation.cookies, "cookies"),
+        security=None if operation.security is None else repr(operation.security),
     )
 
 
@@ -637,7 +653,7 @@ def raw_class_views(resource: ir.Resource) -> tuple[RawClassView, RawClassView]:
 
 
 def class_views(
-    resource: ir.Resource, profile: str = "stripe"
+    resource: ir.Resource, profile: str = "stripe", *, idempotency: bool = False
 ) -> tuple[ClassView, ClassView]:
     """The sync class of a resource and its awaitable twin."""
     dotted = ".".join(resource.path)
@@ -663,7 +679,12 @@ def class_views(
                     for attribute, class_name in resource.children
                 ),
                 methods=tuple(
-                    method_view(op, awaitable=awaitable, profile=profile)
+                    method_view(
+                        op,
+                        awaitable=awaitable,
+                        profile=profile,
+                        idempotency=idempotency,
+                    )
                     for op in resource.operations
                 ),
             )

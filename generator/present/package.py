@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Optional
 
 from .. import __version__, ir, naming
 from . import imports, models, operations, params, python
+from .auth import client_context
 from .files import File, Static, Template, Text, header, runtime_header
 
 
@@ -84,6 +87,9 @@ def common_context(api: ir.Api, package: str) -> dict[str, Any]:
         "error_model": api.error_model,
         "error_detail_model": error_detail_model(api),
         "title": api.title,
+        # the exception an error response raises a subclass of
+        "error_base": "StripeError" if api.profile == "stripe" else "APIStatusError",
+        **client_context(api),
     }
 
 
@@ -109,23 +115,50 @@ def error_detail_model(api: ir.Api) -> Optional[str]:
     return expr.name
 
 
-def runtime_files(package: str, names: tuple[str, ...]) -> list[File]:
-    """The runtime modules of the package ``package`` (``names``, copied by the renderer from
-    its static files): the same whatever the spec."""
+def runtime_files(
+    package: str,
+    names: tuple[str, ...],
+    profile: str = "stripe",
+    twins: Mapping[str, str] = MappingProxyType({}),
+) -> list[File]:
+    """The runtime modules ``names`` of the package ``package``, copied by the renderer from
+    its static files. Stripe's package ships each as it is; any other ships the generic twin
+    of a module that has one (``twins``: ``_core.py`` -> ``_core_generic.py``) under the
+    module's name, and no Stripe-only module."""
     top = runtime_header()
-    return [Static(f"{package}/{name}", f"package/{name}", top) for name in names]
+    if profile == "stripe":
+        return [Static(f"{package}/{name}", f"package/{name}", top) for name in names]
+    return [
+        Static(f"{package}/{name}", f"package/{twins.get(name, name)}", top)
+        for name in names
+        if name not in STRIPE_ONLY_RUNTIME
+    ]
+
+
+STRIPE_ONLY_RUNTIME = frozenset({"webhooks.py"})
+"""Runtime modules only Stripe's package ships (Stripe's webhook signatures)."""
 
 
 def files(api: ir.Api, package: str) -> list[File]:
     """The generated modules of the package ``package`` (its runtime: ``runtime_files``)."""
     top = header(api, comment="#")
     groups = [group_view(g) for g in api.groups]
+    generic = api.profile != "stripe"
     out: list[File] = [
-        Template(
-            f"{package}/_constants.py",
-            "package/_constants.py.jinja",
-            {"event_model": api.event_model},
-            top,
+        (
+            Template(
+                f"{package}/_constants.py",
+                "package/generic/_constants.py.jinja",
+                generic_constants_context(api),
+                top,
+            )
+            if generic
+            else Template(
+                f"{package}/_constants.py",
+                "package/_constants.py.jinja",
+                {"event_model": api.event_model},
+                top,
+            )
         ),
         Text(f"{package}/py.typed", ""),
     ]
@@ -135,10 +168,11 @@ def files(api: ir.Api, package: str) -> list[File]:
         "params/__init__.py",
         "resources/__init__.py",
     ):
+        own = generic and module == "__init__.py"
         out.append(
             Template(
                 f"{package}/{module}",
-                f"package/{module}.jinja",
+                f"package/generic/{module}.jinja" if own else f"package/{module}.jinja",
                 {"groups": groups},
                 top,
             )
@@ -159,7 +193,9 @@ def files(api: ir.Api, package: str) -> list[File]:
             Template(
                 f"{package}/resources/{group.name}.py",
                 "package/resources/group.py.jinja",
-                resource_context(group, api.profile),
+                resource_context(
+                    group, api.profile, idempotency=api.idempotency_header is not None
+                ),
                 top,
             )
         )
@@ -169,11 +205,35 @@ def files(api: ir.Api, package: str) -> list[File]:
 # --- per-template contexts ----------------------------------------------------------------------
 
 
-def resource_context(group: ir.Group, profile: str = "stripe") -> dict[str, Any]:
+def generic_constants_context(api: ir.Api) -> dict[str, Any]:
+    """The ``_constants`` module of a package of any API but Stripe's: its credentials, the
+    default requirement, the idempotency header and the error model, as Python literals.
+    """
+    schemes = tuple(
+        (s.key, s.kind, s.location, s.wire_name, s.arguments, s.env_vars)
+        for s in api.security_schemes
+    )
+    error_body_model = (
+        api.error_model if any(m.name == api.error_model for m in api.models) else None
+    )
+    return {
+        "log_env_var": naming.env_var_name(api.env_prefix, "log"),
+        "security_schemes": repr(schemes),
+        "default_security": repr(api.security),
+        "idempotency_header": repr(api.idempotency_header),
+        "error_body_model": error_body_model,
+    }
+
+
+def resource_context(
+    group: ir.Group, profile: str = "stripe", *, idempotency: bool = False
+) -> dict[str, Any]:
     """The resource module of a group: per resource, a sync class, its awaitable twin and
     the ``with_raw_response`` views of both."""
     classes = [
-        view for r in group.resources for view in operations.class_views(r, profile)
+        view
+        for r in group.resources
+        for view in operations.class_views(r, profile, idempotency=idempotency)
     ]
     raw_classes = [
         view for r in group.resources for view in operations.raw_class_views(r)

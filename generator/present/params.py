@@ -242,6 +242,8 @@ def module_context(
     required = any(f.required for m in models for f in m.fields)
     return {
         "docstring": docstring_text,
+        # a module of a group that takes no parameters holds its docstring alone
+        "empty": not models and not reexported,
         "models": [typed_dict_view(m, q) for m, q in ordered],
         "shared_imports": list(reexported),
         "imports": sorted(referenced - here),

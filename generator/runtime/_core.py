@@ -35,7 +35,7 @@ from ._bodies import cookie_header, merged_json, request_body
 from ._constants import API_VERSION, BASE_URL, VERSION
 from ._deadlines import attempt_seconds, bounded_timeouts
 from ._encoding import merged_pairs, urlencode_pairs
-from ._profile import profile_headers
+from ._profile import profile_headers, should_retry
 from ._logs import IMPORT_NAME, redact, redact_headers, redact_library_logs
 from ._options import (
     API_KEY_ENV_VAR,
@@ -54,7 +54,7 @@ from ._responses import (
     parse_body,
     response_info,
 )
-from ._retries import Backoff, retry_after, should_retry
+from ._retries import Backoff, retry_after
 from .errors import (
     APIConnectionError,
     APITimeoutError,

@@ -1,13 +1,14 @@
-"""The package's logger, and keeping the API key out of every log record.
+"""The package's logger, and keeping credentials out of every log record.
 
-The logger is named after the package as it is imported (`stripe_client`, or
-`myapp._stripe` once vendored there), and so is the `User-Agent`. Each attempt and response
+The logger is named after the package as it is imported (`petstore_client`, or
+`myapp._petstore` once vendored there), and so is the `User-Agent`. Each attempt and response
 is logged at DEBUG (method, path, status, request id, attempt), each retry at INFO; headers,
 bodies and query strings never are, so no parameter (a card number) can reach a log. httpx
-and httpcore log request URLs at INFO and response headers at DEBUG: anything shaped like a
-Stripe secret or restricted key, and every query string, is blanked out of their records.
+and httpcore log request URLs at INFO and response headers at DEBUG: every credential a
+client of this package holds, anything shaped like a Stripe secret or restricted key, and
+every query string, is blanked out of their records.
 
-`STRIPE_LOG=debug` or `STRIPE_LOG=info` in the environment (as for stripe-python) prints
+The environment variable `LOG_ENV_VAR` (from `_constants`) set to `debug` or `info` prints
 the package's records of that level and above to stderr, without configuring `logging`.
 """
 
@@ -16,9 +17,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import httpx
+
+from ._constants import LOG_ENV_VAR
 
 __all__ = [
     "IMPORT_NAME",
@@ -45,14 +48,12 @@ _KEY_PATTERN = re.compile(r"\b[rs]k_(?:live|test)_[0-9A-Za-z]+")
 IMPORT_NAME = __name__.rpartition(".")[0] or __name__
 """The package's name as it is imported: the logger's name and the start of the User-Agent."""
 
-LOG_ENV_VAR = "STRIPE_LOG"
-"""The environment variable that turns logging to stderr on: `debug` or `info`."""
 
 logger = logging.getLogger(IMPORT_NAME)
 
 
 def log_to_stderr_if_asked(value: Optional[str]) -> None:
-    """Print the package's records to stderr when `value` (`STRIPE_LOG`) is debug or info.
+    """Print the package's records to stderr when `value` (`LOG_ENV_VAR`) is debug or info.
 
     Adds one handler, once; other values leave logging alone.
     """
@@ -60,12 +61,12 @@ def log_to_stderr_if_asked(value: Optional[str]) -> None:
     if level is None:
         return
     logger.setLevel(level)
-    if not any(getattr(h, "_stripe_log", False) for h in logger.handlers):
+    if not any(getattr(h, "_package_log", False) for h in logger.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
         )
-        setattr(handler, "_stripe_log", True)
+        setattr(handler, "_package_log", True)
         logger.addHandler(handler)
 
 
@@ -80,11 +81,12 @@ QUERY_REDACTED = "?<query redacted>"
 
 
 class _KeyRedactingFilter(logging.Filter):
-    """Blanks out Stripe keys, and the query strings of URLs, in records of httpx and httpcore.
+    """Blanks out credentials, and the query strings of URLs, in records of httpx and httpcore.
 
     httpcore logs the response headers at DEBUG, so a key a server echoes in a header would
-    reach the log; these libraries cannot know the client's key, so anything shaped like a
-    Stripe secret or restricted key is blanked out. httpx logs each request's URL at INFO,
+    reach the log; these libraries cannot know the client's key, so every credential given
+    to `redact_library_logs` and anything shaped like a Stripe secret or restricted key is
+    blanked out. httpx logs each request's URL at INFO,
     query string included, which for list and search calls holds parameters such as an
     email address: the query string is replaced too.
     """
@@ -94,7 +96,7 @@ class _KeyRedactingFilter(logging.Filter):
             message = record.getMessage()
         except (TypeError, ValueError):
             return True  # a malformed record: logging reports it when it is emitted
-        redacted = _KEY_PATTERN.sub(REDACTED, message)
+        redacted = redact(_KEY_PATTERN.sub(REDACTED, message), _SECRETS)
         redacted = _QUERY_PATTERN.sub(
             lambda match: match.group(1) + QUERY_REDACTED, redacted
         )
@@ -138,8 +140,16 @@ def redact_headers(headers: httpx.Headers, secrets: Sequence[str]) -> httpx.Head
     )
 
 
-def redact_library_logs() -> None:
-    """Add a `_KeyRedactingFilter` to the loggers of httpx and httpcore, once."""
+_SECRETS: List[str] = []
+"""The credentials of the clients made so far, longest first, for `_KeyRedactingFilter`."""
+
+
+def redact_library_logs(secrets: Sequence[str] = ()) -> None:
+    """Add a `_KeyRedactingFilter` to the loggers of httpx and httpcore, once; it blanks
+    out `secrets` too (a client's credentials), from now on."""
+    fresh = [secret for secret in secrets if secret and secret not in _SECRETS]
+    if fresh:
+        _SECRETS[:] = sorted([*_SECRETS, *fresh], key=lambda s: (-len(s), s))
     for name in _LIBRARY_LOGGERS:
         library_logger = logging.getLogger(name)
         if not any(isinstance(f, _KeyRedactingFilter) for f in library_logger.filters):

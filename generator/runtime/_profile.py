@@ -13,9 +13,12 @@ from __future__ import annotations
 import uuid
 from typing import Dict, Optional
 
-from ._options import RequestOptions
+import httpx
 
-__all__ = ["profile_headers"]
+from ._options import RequestOptions
+from .errors import IdempotencyError, StripeError
+
+__all__ = ["profile_headers", "should_retry"]
 
 
 def profile_headers(
@@ -49,3 +52,22 @@ def profile_headers(
     if idempotency_key is not None:
         headers["Idempotency-Key"] = idempotency_key
     return headers
+
+
+def should_retry(response: httpx.Response, error: Optional[StripeError] = None) -> bool:
+    """Whether an error response may be retried.
+
+    Stripe's `Stripe-Should-Retry` header decides when present. Without it, an idempotency
+    error (`error` is an `IdempotencyError`: the key is being used by another request, or was
+    used with other parameters) is final, since the same key meets the same answer; otherwise
+    409, 429 and 5xx are retried.
+    """
+    advice = response.headers.get("stripe-should-retry")
+    if advice == "true":
+        return True
+    if advice == "false":
+        return False
+    if isinstance(error, IdempotencyError):
+        return False
+    status = response.status_code
+    return status in (409, 429) or status >= 500

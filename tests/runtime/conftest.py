@@ -96,6 +96,7 @@ def _forget(package_dir: Path, name: str) -> None:
 RUNTIME_MODULES = {
     "base": "_base_client",
     "retries": "_retries",
+    "profile": "_profile",
     "sync_client": "_sync_client",
     "encoding": "_encoding",
     "errors": "errors",

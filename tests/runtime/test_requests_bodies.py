@@ -25,7 +25,7 @@ from generator.lower import Selection, lower_document
 from generator.render import RenderOptions, render
 from generator.spec import parse_document
 
-from .conftest import API_KEY, Reply, ScriptedServer
+from .conftest import Reply, ScriptedServer
 
 PACKAGE = "requests_sdk"
 
@@ -350,7 +350,7 @@ def server() -> Iterator[ScriptedServer]:
 
 
 def _client(sdk: types.ModuleType, server: ScriptedServer) -> Any:
-    return sdk.Client(api_key=API_KEY, base_url=server.url, max_retries=0)
+    return sdk.Client(base_url=server.url, max_retries=0)
 
 
 def test_generated_package_passes_mypy_strict(package_root: Path) -> None:
@@ -358,7 +358,7 @@ def test_generated_package_passes_mypy_strict(package_root: Path) -> None:
     script = package_root / "use_pets.py"
     script.write_text(
         "from requests_sdk import Client\n"
-        "client = Client(api_key='k')\n"
+        "client = Client()\n"
         "client.pets.create(name='Rex', x_request_id='r1', session='s')\n"
         "from requests_sdk.params.pets import PetParam\n"
         "pet: PetParam = {'name': 'b', 'tag': 't'}\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -17,7 +18,7 @@ import httpx
 import pytest
 
 from generator import __version__
-from generator.render import RUNTIME, RUNTIME_FILES
+from generator.render import GENERIC_TWINS, RUNTIME, RUNTIME_FILES
 from generator.runtime import _base_client, _constants, _encoding, errors
 
 
@@ -28,25 +29,56 @@ def _run(*command: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+ALL_RUNTIME_FILES = (*RUNTIME_FILES, *GENERIC_TWINS.values())
+"""Every shipped runtime module, the generic twins included."""
+
+
+def generic_runtime(folder: Path) -> Path:
+    """The runtime as a package of an API other than Stripe's ships it, in `folder`: each
+    generic twin under its module's name, no webhooks, and the stand-in `_constants`."""
+    package = folder / "generic_runtime"
+    package.mkdir()
+    for name in (*RUNTIME_FILES, "_constants.py", "__init__.py"):
+        if name != "webhooks.py":
+            shutil.copy(RUNTIME / GENERIC_TWINS.get(name, name), package / name)
+    return package
+
+
 def test_the_runtime_is_mypy_strict_clean_on_its_own(tmp_path: Path) -> None:
+    # The twins type-check where they are shipped: test_the_generic_runtime_is_mypy_...
+    twins = [f"(^|/){re.escape(twin)}$" for twin in GENERIC_TWINS.values()]
     _run(
         "mypy",
         "--strict",
         "--no-incremental",
         "--cache-dir",
-        str(tmp_path),
+        str(tmp_path / "cache"),
+        "--exclude",
+        "|".join(twins),
         str(RUNTIME),
+    )
+
+
+def test_the_generic_runtime_is_mypy_strict_clean_on_its_own(tmp_path: Path) -> None:
+    package = generic_runtime(tmp_path)
+    _run(
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        str(package),
     )
 
 
 def test_the_runtime_is_black_formatted() -> None:
     """The copy in the output is then what black would make of it (the header is comments)."""
-    files = [str(RUNTIME / name) for name in (*RUNTIME_FILES, "_constants.py")]
+    files = [str(RUNTIME / name) for name in (*ALL_RUNTIME_FILES, "_constants.py")]
     _run("black", "--check", "--diff", "--target-version", "py39", *files)
 
 
 def test_the_runtime_has_no_template_syntax() -> None:
-    for name in RUNTIME_FILES:
+    for name in ALL_RUNTIME_FILES:
         text = (RUNTIME / name).read_text(encoding="utf-8")
         assert "{{" not in text and "{%" not in text, name
 
@@ -136,15 +168,20 @@ def _relative_imports(name: str) -> set[str]:
 
 def test_every_runtime_module_is_shipped() -> None:
     modules = {path.name for path in RUNTIME.glob("*.py")}
-    assert set(RUNTIME_FILES) == modules - {"__init__.py", "_constants.py"}
+    assert set(ALL_RUNTIME_FILES) == modules - {"__init__.py", "_constants.py"}
+    assert set(GENERIC_TWINS) <= set(RUNTIME_FILES)
     assert list(RUNTIME_FILES) == sorted(RUNTIME_FILES)
     assert {"_base_client.py", "_retries.py", "_logs.py"} <= set(RUNTIME_FILES)
     assert {"_params.py", "_pagination.py"} <= set(RUNTIME_FILES)  # params, pages
 
 
-def test_runtime_modules_import_no_cycle() -> None:
+@pytest.mark.parametrize("generic", [False, True], ids=["stripe", "generic"])
+def test_runtime_modules_import_no_cycle(generic: bool) -> None:
+    twins = GENERIC_TWINS if generic else {}
     graph = {
-        name: _relative_imports(name) for name in (*RUNTIME_FILES, "_constants.py")
+        name: _relative_imports(twins.get(name, name))
+        for name in (*RUNTIME_FILES, "_constants.py")
+        if not (generic and name == "webhooks.py")
     }
     assert all(imported <= set(graph) for imported in graph.values()), graph
     done: set[str] = set()
@@ -162,7 +199,7 @@ def test_runtime_modules_import_no_cycle() -> None:
 
 
 def test_runtime_modules_are_small() -> None:
-    for name in RUNTIME_FILES:
+    for name in ALL_RUNTIME_FILES:
         lines = (RUNTIME / name).read_text(encoding="utf-8").count("\n")
         assert lines <= 600, f"{name}: {lines} lines"
 
@@ -211,6 +248,26 @@ def test_base_client_exports_what_the_templates_import() -> None:
         "AsyncPage",
         "AsyncPaginator",
     } <= imported
-    assert imported <= set(_base_client.__all__), imported - set(_base_client.__all__)
+    exported = set(_base_client.__all__) | _exports(RUNTIME / "_base_client_generic.py")
+    assert imported <= exported, imported - exported
     for name in _base_client.__all__:
         assert getattr(_base_client, name) is not None, name
+
+
+def _exports(path: Path) -> set[str]:
+    """The names in the `__all__` of the module at `path`."""
+    for node in ast.parse(path.read_text("utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__"
+            for target in node.targets
+        ):
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def test_each_package_imports_what_its_base_client_exports() -> None:
+    for package in GENERATED_PACKAGES:
+        exported = _exports(package / "_base_client.py")
+        for module in package.rglob("*.py"):
+            imported = _base_client_imports(module.read_text("utf-8"))
+            assert imported <= exported, (module, imported - exported)

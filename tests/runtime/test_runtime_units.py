@@ -81,7 +81,7 @@ def test_retry_after_http_date(sdk: Any) -> None:
 )
 def test_should_retry(sdk: Any, status: int, header: Any, expected: bool) -> None:
     headers = {"Stripe-Should-Retry": header} if header else {}
-    assert sdk.retries.should_retry(httpx.Response(status, headers=headers)) is expected
+    assert sdk.profile.should_retry(httpx.Response(status, headers=headers)) is expected
 
 
 def test_response_type_builds_its_adapter_once(sdk: Any) -> None:

@@ -20,7 +20,7 @@ from generator.lower import Selection, lower_document
 from generator.render import RenderOptions, render
 from generator.spec import parse_document
 
-from .conftest import API_KEY, Reply, ScriptedServer
+from .conftest import Reply, ScriptedServer
 
 PACKAGE = "styles_sdk"
 
@@ -137,7 +137,7 @@ def styles_sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.Modul
 
 
 def _client(sdk: types.ModuleType, server: ScriptedServer) -> Any:
-    return sdk.Client(api_key=API_KEY, base_url=server.url, max_retries=0)
+    return sdk.Client(base_url=server.url, max_retries=0)
 
 
 def test_query_parameters_are_sent_in_their_style(

@@ -21,7 +21,7 @@ from generator.lower import Selection, TokenPaging, lower_document
 from generator.render import RenderOptions, render
 from generator.spec import parse_document
 
-from .conftest import API_KEY, Reply, ScriptedServer
+from .conftest import Reply, ScriptedServer
 
 PACKAGE = "token_pages_sdk"
 PAGING = TokenPaging(
@@ -117,7 +117,7 @@ def test_the_list_call_walks_every_page_by_the_cursor(
     sdk: types.ModuleType, server: ScriptedServer
 ) -> None:
     server.script(_page("ab", "c2"), _page("cd", "c4"), _page("e", None))
-    with sdk.Client(api_key=API_KEY, base_url=server.url, max_retries=0) as client:
+    with sdk.Client(base_url=server.url, max_retries=0) as client:
         page = client.files.list(limit=2)
         assert [f.name for f in page.data] == ["a", "b"]
         assert page.next_page_token == "c2"
@@ -135,7 +135,7 @@ def test_a_script_walking_the_pages_passes_mypy_strict(package_root: Path) -> No
     script.write_text(
         f"from {PACKAGE} import Client\n"
         f"from {PACKAGE}.models import File\n"
-        "with Client(api_key='k') as client:\n"
+        "with Client() as client:\n"
         "    page = client.files.list(limit=10)\n"
         "    first: list[File] = page.data\n"
         "    cursor: str | None = page.next_page_token\n"

@@ -12,6 +12,7 @@ from typing import (
     Any,
     Dict,
     List,
+    Mapping,
     Optional,
     Sequence,
     Tuple,
@@ -22,12 +23,12 @@ from typing import (
 )
 
 import httpx
+from typing_extensions import TypedDict
 
 from ._core import (
     DEFAULT_MAX_BINARY_RESPONSE_SIZE,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
-    DEFAULT_STRIPE_VERSION,
     DEFAULT_TIMEOUT,
     NO_OPTIONS,
     NOT_GIVEN,
@@ -37,15 +38,32 @@ from ._core import (
     RequestOptions,
 )
 from ._logs import log_attempt, log_response, log_retry
+from ._profile import Requirement
 from ._pagination import AsyncPage, AsyncPaginator, PageRequest, PageType
 from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
 from ._transports import async_http_client
 
-__all__ = ["AsyncAPIClient"]
+__all__ = ["AsyncAPIClient", "AsyncClientSettings"]
 
 T = TypeVar("T")
 _AsyncClientT = TypeVar("_AsyncClientT", bound="AsyncAPIClient")
+
+
+class AsyncClientSettings(TypedDict, total=False):
+    """The settings the generated client takes besides its credentials, typed (see
+    `AsyncAPIClient`, whose arguments they are)."""
+
+    base_url: Optional[str]
+    timeout: Union[float, httpx.Timeout]
+    max_retries: int
+    max_total_time: Optional[float]
+    max_response_size: int
+    max_binary_response_size: int
+    http_client: Optional[httpx.AsyncClient]
+    allow_insecure_http: bool
+    backoff: Backoff
+    strict_response_validation: bool
 
 
 class AsyncAPIClient(BaseAPIClient):
@@ -59,11 +77,9 @@ class AsyncAPIClient(BaseAPIClient):
 
     def __init__(
         self,
-        api_key: Optional[str] = None,
         *,
+        credentials: Optional[Mapping[str, Optional[str]]] = None,
         base_url: Optional[str] = None,
-        stripe_version: str = DEFAULT_STRIPE_VERSION,
-        stripe_account: Optional[str] = None,
         timeout: Union[float, httpx.Timeout] = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_total_time: Optional[float] = None,
@@ -75,10 +91,8 @@ class AsyncAPIClient(BaseAPIClient):
         strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
-            api_key,
+            credentials or {},
             base_url=base_url,
-            stripe_version=stripe_version,
-            stripe_account=stripe_account,
             timeout=timeout,
             max_retries=max_retries,
             max_total_time=max_total_time,
@@ -96,10 +110,7 @@ class AsyncAPIClient(BaseAPIClient):
     def with_options(
         self: _AsyncClientT,
         *,
-        api_key: Union[str, NotGiven] = NOT_GIVEN,
         base_url: Union[str, NotGiven] = NOT_GIVEN,
-        stripe_version: Union[str, NotGiven] = NOT_GIVEN,
-        stripe_account: Union[Optional[str], NotGiven] = NOT_GIVEN,
         timeout: Union[float, httpx.Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
         max_total_time: Union[Optional[float], NotGiven] = NOT_GIVEN,
@@ -107,19 +118,19 @@ class AsyncAPIClient(BaseAPIClient):
         max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
         backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
         strict_response_validation: Union[bool, NotGiven] = NOT_GIVEN,
+        **credentials: str,
     ) -> _AsyncClientT:
         """A copy of this client with the given settings changed, the rest kept.
 
         The copy sends through the same connection pool (the same `httpx` client), which
         stays owned by this client: `aclose()` on the copy leaves it open, closing this
         client (or the `http_client` passed to it) closes it for both. Arguments are those
-        of the constructor; `stripe_account=None` or `max_total_time=None` clear the setting.
+        of the constructor (credentials by their argument names, e.g. `api_key=`);
+        `max_total_time=None` clears the setting.
         """
         settings = self._changed_settings(
-            api_key,
+            credentials,
             base_url,
-            stripe_version,
-            stripe_account,
             timeout,
             max_retries,
             max_total_time,
@@ -128,7 +139,10 @@ class AsyncAPIClient(BaseAPIClient):
             backoff,
             strict_response_validation,
         )
-        return type(self)(**settings, http_client=self._http_client)
+        # Made without the generated constructor, which only gathers the credentials.
+        copy = type(self).__new__(type(self))
+        AsyncAPIClient.__init__(copy, **settings, http_client=self._http_client)
+        return copy
 
     async def aclose(self) -> None:
         """Release the connections, unless the `httpx.AsyncClient` was passed in."""
@@ -162,13 +176,14 @@ class AsyncAPIClient(BaseAPIClient):
         content_type: Optional[str] = None,
         headers: Optional[Sequence[Tuple[str, str]]] = None,
         cookies: Optional[Sequence[Tuple[str, str]]] = None,
+        security: Optional[Requirement] = None,
     ) -> T:
         """Send one API call, retrying as configured, and parse its response.
 
         The arguments are those of `SyncAPIClient.request`.
 
         Raises:
-            StripeError: A subclass for each kind of failure, see `errors`.
+            APIError: A subclass for each kind of failure, see `errors`.
         """
         call = self._start_call(
             self._http_client,
@@ -185,6 +200,7 @@ class AsyncAPIClient(BaseAPIClient):
             content_type=content_type,
             headers=headers,
             cookies=cookies,
+            security=security,
         )
         retries = 0
         while True:
@@ -215,6 +231,7 @@ class AsyncAPIClient(BaseAPIClient):
         query: Optional[List[Tuple[str, str]]] = None,
         base_url: Optional[str] = None,
         options: Optional[RequestOptions] = None,
+        security: Optional[Requirement] = None,
     ) -> AsyncPaginator[T]:
         """The first page of a list, not requested yet: await the paginator for the page
         (a GET through `request()`), or `async for` over it for every item.
@@ -223,15 +240,22 @@ class AsyncAPIClient(BaseAPIClient):
         paginator sends the request again.
 
         Raises:
-            StripeError: When awaited or iterated, a subclass for each kind of failure, see
+            APIError: When awaited or iterated, a subclass for each kind of failure, see
                 `errors`.
         """
+
+        async def fetch(page: PageRequest[T]) -> AsyncPage[T]:
+            return await self._request_page(page, security)
+
         return AsyncPaginator(
-            PageRequest(page_type, path, query, base_url, options), self._request_page
+            PageRequest(page_type, path, query, base_url, options), fetch
         )
 
-    async def _request_page(self, page: PageRequest[T]) -> AsyncPage[T]:
-        """Send the request of one page and wrap its list object."""
+    async def _request_page(
+        self, page: PageRequest[T], security: Optional[Requirement] = None
+    ) -> AsyncPage[T]:
+        """Send the request of one page and wrap its list object; the following pages are
+        sent with the same `security`."""
         body = await self.request(
             page.page_type.response_type,
             "get",
@@ -239,13 +263,16 @@ class AsyncAPIClient(BaseAPIClient):
             query=page.query,
             base_url=page.base_url,
             options=page.options,
+            security=security,
         )
+
+        async def fetch(following: PageRequest[T]) -> AsyncPage[T]:
+            return await self._request_page(following, security)
+
         raw = raw_response(body)
         if raw is not None:  # with_raw_response: the page on parse()
-            return cast(
-                AsyncPage[T], raw.map(lambda b: AsyncPage(b, page, self._request_page))
-            )
-        return AsyncPage(body, page, self._request_page)
+            return cast(AsyncPage[T], raw.map(lambda b: AsyncPage(b, page, fetch)))
+        return AsyncPage(body, page, fetch)
 
     async def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:
         """Send the request once and read its body, by the attempt's deadline.

@@ -2,18 +2,17 @@
 # copied unchanged. Do not edit: it is replaced by `codegen generate`.
 """What the synchronous and asynchronous clients share: configuration, requests, errors.
 
-`BaseAPIClient` checks and holds the configuration (API key, base URL, API version, Connect
-account, timeouts, retries, size limits), builds the request of a call (headers, the
-`Idempotency-Key` every POST keeps across retries, the body), sets the deadline of each
-attempt, decides on retries and turns responses into results or exceptions, with the API key
-redacted. Only sending and waiting differ between `SyncAPIClient` and `AsyncAPIClient`.
+`BaseAPIClient` checks and holds the configuration (credentials, base URL, timeouts,
+retries, size limits), builds the request of a call (the credentials its operation needs,
+headers, the idempotency key a POST keeps across retries when the API has one, the body),
+sets the deadline of each attempt, decides on retries and turns responses into results or
+exceptions, with every credential redacted. Only sending and waiting differ between `SyncAPIClient` and `AsyncAPIClient`.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import (
     Dict,
     Generic,
     List,
+    Mapping,
     Optional,
     Sequence,
     Tuple,
@@ -34,19 +34,23 @@ from typing import (
 import httpx
 
 from ._bodies import cookie_header, merged_json, request_body
-from ._constants import API_VERSION, BASE_URL, VERSION
+from ._constants import BASE_URL, VERSION
 from ._deadlines import attempt_seconds, bounded_timeouts
 from ._encoding import merged_pairs, urlencode_pairs
-from ._profile import profile_headers
+from ._profile import (
+    Credentials,
+    Requirement,
+    SentCredentials,
+    profile_headers,
+    should_retry,
+)
 from ._logs import IMPORT_NAME, redact, redact_headers, redact_library_logs
 from ._options import (
-    API_KEY_ENV_VAR,
     NO_OPTIONS,
     NOT_GIVEN,
     NotGiven,
     RequestOptions,
     check_max_retries,
-    checked_api_key,
 )
 from ._responses import (
     APIResponse,
@@ -56,23 +60,21 @@ from ._responses import (
     parse_body,
     response_info,
 )
-from ._retries import Backoff, retry_after, should_retry
+from ._retries import Backoff, retry_after
 from .errors import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
-    StripeError,
     error_from_response,
 )
 
 __all__ = [
-    "API_KEY_ENV_VAR",
     "BaseAPIClient",
     "Call",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_BINARY_RESPONSE_SIZE",
     "DEFAULT_MAX_RESPONSE_SIZE",
     "DEFAULT_MAX_RETRIES",
-    "DEFAULT_STRIPE_VERSION",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "NO_OPTIONS",
@@ -87,7 +89,6 @@ RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response", default=False)
 """Set while a `with_raw_response` method runs: its call returns an `APIResponse`."""
 
 DEFAULT_BASE_URL = BASE_URL
-DEFAULT_STRIPE_VERSION = API_VERSION
 DEFAULT_TIMEOUT = 80.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
@@ -111,12 +112,9 @@ class Call(Generic[T]):
     response_type: ResponseType[T]
     timeout: Union[float, httpx.Timeout]
     attempt_seconds: Optional[float]  # None: no bound on a whole attempt
-    api_key: str  # the key this call sends, redacted from everything it reports
     max_retries: int
     deadline: Optional[float]  # time.monotonic() when max_total_time runs out, or None
-    attempt_deadline: Optional[float] = (
-        None  # when the current attempt runs out, or None
-    )
+    attempt_deadline: Optional[float] = None  # when the current attempt runs out
 
 
 class BaseAPIClient:
@@ -124,11 +122,9 @@ class BaseAPIClient:
 
     def __init__(
         self,
-        api_key: Optional[str],
+        credentials: Mapping[str, Optional[str]],
         *,
         base_url: Optional[str],
-        stripe_version: str,
-        stripe_account: Optional[str],
         timeout: Union[float, httpx.Timeout],
         max_retries: int,
         max_total_time: Optional[float],
@@ -138,9 +134,8 @@ class BaseAPIClient:
         backoff: Backoff,
         strict_response_validation: bool,
     ) -> None:
-        key = checked_api_key(
-            api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
-        )
+        self._credentials = Credentials(credentials)
+        self._secrets = self._credentials.secrets()
         check_max_retries(max_retries)
         if max_total_time is not None and not (
             math.isfinite(max_total_time) and max_total_time > 0
@@ -154,16 +149,12 @@ class BaseAPIClient:
         ):
             if size < 1:
                 raise ValueError(f"{name} must be a positive number of bytes")
-        self._api_key = key
         self._allow_insecure_http = allow_insecure_http
         self._base_url = self._checked_base_url(
             base_url if base_url is not None else DEFAULT_BASE_URL
         )
-        # A base URL given by the caller (a proxy, a mock server) also replaces the servers
-        # that single operations have in the spec, such as https://files.stripe.com.
+        # A base URL given by the caller (a mock) also replaces the operations' own servers.
         self._base_url_is_custom = base_url is not None
-        self._stripe_version = stripe_version
-        self._stripe_account = stripe_account
         self._timeout = timeout
         self._max_retries = max_retries
         self._max_total_time = max_total_time
@@ -171,14 +162,12 @@ class BaseAPIClient:
         self._max_binary_response_size = max_binary_response_size
         self._backoff = backoff
         self._strict_response_validation = strict_response_validation
-        redact_library_logs()
+        redact_library_logs(self._secrets)
 
     def _changed_settings(
         self,
-        api_key: Union[str, NotGiven],
+        credentials: Mapping[str, str],
         base_url: Union[str, NotGiven],
-        stripe_version: Union[str, NotGiven],
-        stripe_account: Union[Optional[str], NotGiven],
         timeout: Union[float, httpx.Timeout, NotGiven],
         max_retries: Union[int, NotGiven],
         max_total_time: Union[Optional[float], NotGiven],
@@ -187,12 +176,11 @@ class BaseAPIClient:
         backoff: Union[Backoff, NotGiven],
         strict_response_validation: Union[bool, NotGiven],
     ) -> Dict[str, Any]:
-        """The constructor arguments of a copy of this client with some settings changed."""
+        """The constructor arguments of a copy of this client with some settings changed:
+        `credentials` (by argument name) replace the client's, the others those not
+        `NOT_GIVEN`."""
         given = {
-            "api_key": api_key,
             "base_url": base_url,
-            "stripe_version": stripe_version,
-            "stripe_account": stripe_account,
             "timeout": timeout,
             "max_retries": max_retries,
             "max_total_time": max_total_time,
@@ -201,11 +189,13 @@ class BaseAPIClient:
             "backoff": backoff,
             "strict_response_validation": strict_response_validation,
         }
+        known = self._credentials.given()
+        unknown = sorted(set(credentials) - set(known))
+        if unknown:
+            raise TypeError(f"unknown credential argument: {', '.join(unknown)}")
         settings: Dict[str, Any] = {
-            "api_key": self._api_key,
+            "credentials": {**known, **credentials},
             "base_url": self._base_url if self._base_url_is_custom else None,
-            "stripe_version": self._stripe_version,
-            "stripe_account": self._stripe_account,
             "timeout": self._timeout,
             "max_retries": self._max_retries,
             "max_total_time": self._max_total_time,
@@ -231,16 +221,6 @@ class BaseAPIClient:
     def base_url(self) -> str:
         """The URL every path is appended to, without a trailing slash."""
         return self._base_url
-
-    @property
-    def stripe_version(self) -> str:
-        """The API version sent as `Stripe-Version`."""
-        return self._stripe_version
-
-    @property
-    def stripe_account(self) -> Optional[str]:
-        """The Connect account sent as `Stripe-Account` by default, if any."""
-        return self._stripe_account
 
     @property
     def timeout(self) -> Union[float, httpx.Timeout]:
@@ -270,13 +250,12 @@ class BaseAPIClient:
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={self._base_url!r},"
-            f" stripe_version={self._stripe_version!r},"
-            f" stripe_account={self._stripe_account!r},"
+            f" credentials={self._credentials!r},"
             f" max_retries={self._max_retries!r})"
         )
 
     def _checked_base_url(self, url: str) -> str:
-        """The URL without trailing slash, if it is safe to send the API key to."""
+        """The URL without trailing slash, if it is safe to send credentials to."""
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as exc:
@@ -291,7 +270,7 @@ class BaseAPIClient:
             and not _is_loopback(parsed.host)
         ):
             raise ValueError(
-                f"Refusing to send the API key over plain http:// to {parsed.host}: use"
+                f"Refusing to send credentials over plain http:// to {parsed.host}: use"
                 " https://, or pass allow_insecure_http=True if you really mean it."
             )
         return url.rstrip("/")
@@ -313,14 +292,17 @@ class BaseAPIClient:
         content_type: Optional[str] = None,
         headers: Optional[Sequence[Tuple[str, str]]] = None,
         cookies: Optional[Sequence[Tuple[str, str]]] = None,
+        security: Optional[Requirement] = None,
     ) -> Call[T]:
         """The request of one call (see `SyncAPIClient.request`) and its limits."""
         timeout = self._timeout if options.timeout is None else options.timeout
-        api_key = (
-            self._api_key
-            if options.api_key is None
-            else checked_api_key(options.api_key)
+        sent = self._credentials.for_requirement(
+            security, f"{method.upper()} {path.partition('?')[0]}"
         )
+        if sent.query:
+            query = list(query or []) + list(sent.query)
+        if sent.cookies:
+            cookies = list(cookies or []) + list(sent.cookies)
         max_retries = self._max_retries
         if options.max_retries is not None:
             max_retries = check_max_retries(options.max_retries)
@@ -343,7 +325,7 @@ class BaseAPIClient:
             base_url,
             options,
             timeout,
-            api_key,
+            sent,
             json=json,
             content=content,
             content_type=content_type,
@@ -355,7 +337,6 @@ class BaseAPIClient:
             response_type=response_type,
             timeout=timeout,
             attempt_seconds=attempt_seconds(timeout),
-            api_key=api_key,
             max_retries=max_retries,
             deadline=(
                 None
@@ -375,7 +356,7 @@ class BaseAPIClient:
         base_url: Optional[str],
         options: RequestOptions,
         timeout: Union[float, httpx.Timeout],
-        api_key: str,
+        credentials: SentCredentials,
         *,
         json: object = NOT_GIVEN,
         content: Union[bytes, str, None] = None,
@@ -391,14 +372,7 @@ class BaseAPIClient:
             url = self._checked_base_url(base_url) + path
         if query:
             url += "?" + urlencode_pairs(query)
-        sent = profile_headers(
-            {"Authorization": f"Bearer {api_key}"},
-            USER_AGENT,
-            method,
-            options,
-            self._stripe_version,
-            self._stripe_account,
-        )
+        sent = profile_headers(credentials, USER_AGENT, method, options)
         body, data, parts, mime = request_body(form, files, json, content, content_type)
         if mime is not None:
             sent["Content-Type"] = mime
@@ -467,7 +441,7 @@ class BaseAPIClient:
         call: Call[Any],
         retries: int,
         response: Optional[httpx.Response],
-        error: Optional[StripeError] = None,
+        error: Optional[APIError] = None,
     ) -> Optional[float]:
         """Seconds to wait before the next attempt, or None when the failure is final.
 
@@ -506,11 +480,10 @@ class BaseAPIClient:
     ) -> float:
         """The wait before retrying an error response; raises its exception when final.
 
-        `headers` are the response headers with the API key redacted.
+        `headers` are the response headers with the credentials redacted.
         """
         error = error_from_response(
-            response.status_code,
-            headers,
+            self._redacted_response(call, response, content, headers),
             self._redact(body_text(response, content), call),
         )
         delay = self._retry_delay(call, retries, response, error)
@@ -574,21 +547,47 @@ class BaseAPIClient:
             f"{request.method} {request.url.path} failed: {reason}"
         )
 
+    def _redacted_response(
+        self,
+        call: Call[Any],
+        response: httpx.Response,
+        content: bytes,
+        headers: httpx.Headers,
+    ) -> httpx.Response:
+        """A copy of an error response (and of its request) to hand out: the credentials
+        blanked out of the headers, the URL and the body."""
+        request = call.request
+        redacted_request = httpx.Request(
+            request.method,
+            self._redact(str(request.url), call),
+            headers=self._redact_headers(request.headers, call),
+        )
+        # The body is handed out decoded: its encoding and length headers no longer apply.
+        kept = [
+            (name, value)
+            for name, value in headers.multi_items()
+            if name.lower() not in _BODY_FRAMING_HEADERS
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=kept,
+            content=self._redact(body_text(response, content), call).encode("utf-8"),
+            request=redacted_request,
+        )
+
     def _redact(self, text: str, call: Optional[Call[Any]] = None) -> str:
-        """`text` with the secrets of the client (and of `call`) blanked out, in case a
-        proxy or a mock echoes them."""
-        return redact(text, self._keys(call))
+        """`text` with the client's credentials blanked out, in case a proxy or a mock
+        echoes them."""
+        return redact(text, self._secrets)
 
     def _redact_headers(
         self, headers: httpx.Headers, call: Optional[Call[Any]] = None
     ) -> httpx.Headers:
         """`headers` with the secrets blanked out of every name and value."""
-        return redact_headers(headers, self._keys(call))
+        return redact_headers(headers, self._secrets)
 
-    def _keys(self, call: Optional[Call[Any]]) -> Tuple[str, ...]:
-        if call is None or call.api_key == self._api_key:
-            return (self._api_key,)
-        return (self._api_key, call.api_key)
+
+_BODY_FRAMING_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
 def _is_loopback(host: str) -> bool:

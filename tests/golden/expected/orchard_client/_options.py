@@ -15,7 +15,6 @@ import httpx
 from typing_extensions import TypedDict
 
 __all__ = [
-    "API_KEY_ENV_VAR",
     "CallOptions",
     "NOT_GIVEN",
     "NO_OPTIONS",
@@ -23,11 +22,8 @@ __all__ = [
     "PostCallOptions",
     "RequestOptions",
     "check_max_retries",
-    "checked_api_key",
+    "checked_credential",
 ]
-
-API_KEY_ENV_VAR = "STRIPE_API_KEY"
-"""The environment variable read when no `api_key` is given."""
 
 
 @dataclass(frozen=True)
@@ -37,27 +33,20 @@ class RequestOptions:
     Each one left None keeps the client's setting.
 
     Attributes:
-        idempotency_key: Sent as `Idempotency-Key`; POSTs get a random UUID when it is None.
-            Generated methods offer it on POST operations only.
-        api_key: The API key of this call instead of the client's; redacted like it.
-        stripe_account: Connect account to act for (`Stripe-Account`), instead of the
-            client's default.
-        stripe_version: The API version of this call (`Stripe-Version`).
+        idempotency_key: Sent in the API's idempotency header, when the package was
+            generated with one (`[tool.codegen.auth] idempotency_header`); POSTs then get a
+            random UUID when it is None. Generated methods offer it on POST operations only.
         timeout: Seconds (or an `httpx.Timeout`) each attempt of this call may take,
             instead of the client's `timeout` (see `SyncAPIClient`).
         max_retries: How often this call is retried, instead of the client's `max_retries`.
         extra_headers: Headers added last, replacing any header of the same name.
-        extra_query: Query parameters added to the encoded ones (deepObject-encoded:
-            `{"expand": ["x"]}` is `expand[0]=x`); a key replaces every encoded pair of the
-            same top-level name (`key` and `key[...]`).
-        extra_body: The same for the form body, e.g. a parameter newer than the spec the
-            package was generated from. A call without a body gets one.
+        extra_query: Query parameters added to the encoded ones; a key replaces every
+            encoded pair of the same top-level name.
+        extra_body: The same for a form or JSON object body, e.g. a parameter newer than the
+            spec the package was generated from. A call without a body gets one.
     """
 
     idempotency_key: Optional[str] = None
-    api_key: Optional[str] = None
-    stripe_account: Optional[str] = None
-    stripe_version: Optional[str] = None
     timeout: Union[float, httpx.Timeout, None] = None
     max_retries: Optional[int] = None
     extra_headers: Optional[Mapping[str, str]] = None
@@ -67,13 +56,11 @@ class RequestOptions:
 
 class CallOptions(TypedDict, total=False):
     """The per-call keyword arguments of a generated method (``**call_options``), typed: the
-    fields of `RequestOptions` but `idempotency_key`, which only a POST has
-    (`PostCallOptions`). The method passes them on as ``RequestOptions(**call_options)``.
+    fields of `RequestOptions` but `idempotency_key`, which only a POST has when the API has
+    an idempotency header (`PostCallOptions`). The method passes them on as
+    ``RequestOptions(**call_options)``.
     """
 
-    api_key: Optional[str]
-    stripe_account: Optional[str]
-    stripe_version: Optional[str]
     timeout: Union[float, httpx.Timeout, None]
     max_retries: Optional[int]
     extra_headers: Optional[Mapping[str, str]]
@@ -82,7 +69,8 @@ class CallOptions(TypedDict, total=False):
 
 
 class PostCallOptions(CallOptions, total=False):
-    """The per-call keyword arguments of a method of a POST operation."""
+    """The per-call keyword arguments of a method of a POST operation, when the API has an
+    idempotency header."""
 
     idempotency_key: Optional[str]
 
@@ -102,19 +90,14 @@ NO_OPTIONS = RequestOptions()
 """The settings of a call given none."""
 
 
-def checked_api_key(key: Optional[str]) -> str:
-    """`key`, if it is set and looks like a key; raises `ValueError` otherwise."""
-    if not key:
+def checked_credential(argument: str, value: str) -> str:
+    """`value` of the credential `argument`, if it can be sent; raises `ValueError` if not."""
+    if not value.isprintable() or (argument != "password" and " " in value):
         raise ValueError(
-            "No API key: pass api_key=... or set the"
-            f" {API_KEY_ENV_VAR} environment variable."
-        )
-    if not key.isascii() or not key.isprintable() or " " in key:
-        raise ValueError(
-            "The API key contains spaces or non-printable characters;"
+            f"The credential {argument} contains spaces or non-printable characters;"
             " check how it was loaded."
         )
-    return key
+    return value
 
 
 def check_max_retries(max_retries: int) -> int:

@@ -362,7 +362,7 @@ class SyncPage(_Page[T]):
 
         Raises:
             TypeError: The item to continue from has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._next_request()
         return None if request is None else self._fetch(request)
@@ -374,7 +374,7 @@ class SyncPage(_Page[T]):
         Raises:
             TypeError: This is a page of search results or of a `"token"` list (those
                 only go forward), or its first item has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._previous_request()
         return None if request is None else self._fetch(request)
@@ -384,7 +384,7 @@ class SyncPage(_Page[T]):
 
         Raises:
             TypeError: An item to continue from has no string `id`.
-            StripeError: A request failed, see `errors`.
+            Exception: A request failed: an exception of `errors`.
         """
         page: Optional[SyncPage[T]] = self
         while page is not None:
@@ -418,7 +418,7 @@ class AsyncPage(_Page[T]):
 
         Raises:
             TypeError: The item to continue from has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._next_request()
         return None if request is None else await self._fetch(request)
@@ -430,7 +430,7 @@ class AsyncPage(_Page[T]):
         Raises:
             TypeError: This is a page of search results or of a `"token"` list (those
                 only go forward), or its first item has no string `id`.
-            StripeError: The request failed, see `errors`.
+            Exception: The request failed: an exception of `errors`.
         """
         request = self._previous_request()
         return None if request is None else await self._fetch(request)
@@ -440,7 +440,7 @@ class AsyncPage(_Page[T]):
 
         Raises:
             TypeError: An item to continue from has no string `id`.
-            StripeError: A request failed, see `errors`.
+            Exception: A request failed: an exception of `errors`.
         """
         page: Optional[AsyncPage[T]] = self
         while page is not None:

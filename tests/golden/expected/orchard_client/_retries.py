@@ -2,9 +2,8 @@
 # copied unchanged. Do not edit: it is replaced by `codegen generate`.
 """When a failed attempt is retried, and how long the client waits before it does.
 
-Retries happen on connection errors, timeouts, HTTP 409 (except an idempotency error), 429
-and 5xx, and whenever the response says `Stripe-Should-Retry: true`; never when it says
-`Stripe-Should-Retry: false`. The wait grows exponentially with jitter, capped; a
+Which error responses are retried is the API's rule (`_profile.should_retry`); connection
+errors and timeouts always are. The wait grows exponentially with jitter, capped; a
 `Retry-After` header can lengthen it up to a bound but never shorten it.
 """
 
@@ -18,9 +17,7 @@ from typing import Optional
 
 import httpx
 
-from .errors import IdempotencyError, StripeError
-
-__all__ = ["Backoff", "DEFAULT_BACKOFF", "retry_after", "should_retry"]
+__all__ = ["Backoff", "DEFAULT_BACKOFF", "retry_after"]
 
 
 @dataclass(frozen=True)
@@ -60,25 +57,6 @@ class Backoff:
 
 
 DEFAULT_BACKOFF = Backoff()
-
-
-def should_retry(response: httpx.Response, error: Optional[StripeError] = None) -> bool:
-    """Whether an error response may be retried.
-
-    Stripe's `Stripe-Should-Retry` header decides when present. Without it, an idempotency
-    error (`error` is an `IdempotencyError`: the key is being used by another request, or was
-    used with other parameters) is final, since the same key meets the same answer; otherwise
-    409, 429 and 5xx are retried.
-    """
-    advice = response.headers.get("stripe-should-retry")
-    if advice == "true":
-        return True
-    if advice == "false":
-        return False
-    if isinstance(error, IdempotencyError):
-        return False
-    status = response.status_code
-    return status in (409, 429) or status >= 500
 
 
 def retry_after(response: httpx.Response) -> Optional[float]:

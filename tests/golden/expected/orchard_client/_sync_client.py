@@ -10,6 +10,7 @@ from typing import (
     Any,
     Dict,
     List,
+    Mapping,
     Optional,
     Sequence,
     Tuple,
@@ -20,12 +21,12 @@ from typing import (
 )
 
 import httpx
+from typing_extensions import TypedDict
 
 from ._core import (
     DEFAULT_MAX_BINARY_RESPONSE_SIZE,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRIES,
-    DEFAULT_STRIPE_VERSION,
     DEFAULT_TIMEOUT,
     NO_OPTIONS,
     NOT_GIVEN,
@@ -36,15 +37,32 @@ from ._core import (
 )
 from ._deadlines import ATTEMPT_DEADLINE
 from ._logs import log_attempt, log_response, log_retry
+from ._profile import Requirement
 from ._pagination import PageRequest, PageType, SyncPage
 from ._responses import ResponseType, raw_response
 from ._retries import DEFAULT_BACKOFF, Backoff
 from ._transports import sync_http_client
 
-__all__ = ["SyncAPIClient"]
+__all__ = ["ClientSettings", "SyncAPIClient"]
 
 T = TypeVar("T")
 _SyncClientT = TypeVar("_SyncClientT", bound="SyncAPIClient")
+
+
+class ClientSettings(TypedDict, total=False):
+    """The settings the generated client takes besides its credentials, typed (see
+    `SyncAPIClient`, whose arguments they are)."""
+
+    base_url: Optional[str]
+    timeout: Union[float, httpx.Timeout]
+    max_retries: int
+    max_total_time: Optional[float]
+    max_response_size: int
+    max_binary_response_size: int
+    http_client: Optional[httpx.Client]
+    allow_insecure_http: bool
+    backoff: Backoff
+    strict_response_validation: bool
 
 
 class SyncAPIClient(BaseAPIClient):
@@ -53,16 +71,16 @@ class SyncAPIClient(BaseAPIClient):
     Use it as a context manager, or call `close()`, to release its connections.
 
     Args:
-        api_key: Secret or restricted key; when None, the `STRIPE_API_KEY` environment
-            variable. Neither raises `ValueError`.
+        credentials: The API's credentials by argument name (`api_key`, `bearer_token`,
+            `username` and `password`, ...: the generated `Client` takes each as an
+            argument); one left out or None is read from its environment variable. A
+            credential an operation needs that is set neither way raises
+            `MissingCredentialsError` when the operation is called.
         base_url: Where to send requests, e.g. a proxy or a mock server; defaults to
             `DEFAULT_BASE_URL` (the spec's server). When given, it also replaces the spec's
-            own server of the few operations that have one (file uploads go to
-            `https://files.stripe.com`).
+            own server of the operations that have one.
             Plain `http://` is refused, except to loopback addresses, unless
             `allow_insecure_http` is True (raises `ValueError`).
-        stripe_version: The API version, sent as `Stripe-Version`.
-        stripe_account: A Connect account to act for on every call, sent as `Stripe-Account`.
         timeout: Seconds each attempt may take, from connecting to the last byte of the
             response body (a slow server cannot stretch it by dripping bytes); each single
             connect, write or read gets at most the time left. An `httpx.Timeout` sets the
@@ -91,17 +109,15 @@ class SyncAPIClient(BaseAPIClient):
         strict_response_validation: Validate every successful response against the spec and
             raise `APIResponseValidationError` when it does not match. Off by default: a
             response is then built leniently (missing fields None, unexpected values kept as
-            sent, unknown fields and object kinds kept), so that a server newer than this
-            client's spec never turns a successful call (a payment made) into an exception.
+            sent, unknown fields kept), so that a server newer than this client's spec never
+            turns a successful call into an exception.
     """
 
     def __init__(
         self,
-        api_key: Optional[str] = None,
         *,
+        credentials: Optional[Mapping[str, Optional[str]]] = None,
         base_url: Optional[str] = None,
-        stripe_version: str = DEFAULT_STRIPE_VERSION,
-        stripe_account: Optional[str] = None,
         timeout: Union[float, httpx.Timeout] = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_total_time: Optional[float] = None,
@@ -113,10 +129,8 @@ class SyncAPIClient(BaseAPIClient):
         strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
-            api_key,
+            credentials or {},
             base_url=base_url,
-            stripe_version=stripe_version,
-            stripe_account=stripe_account,
             timeout=timeout,
             max_retries=max_retries,
             max_total_time=max_total_time,
@@ -134,10 +148,7 @@ class SyncAPIClient(BaseAPIClient):
     def with_options(
         self: _SyncClientT,
         *,
-        api_key: Union[str, NotGiven] = NOT_GIVEN,
         base_url: Union[str, NotGiven] = NOT_GIVEN,
-        stripe_version: Union[str, NotGiven] = NOT_GIVEN,
-        stripe_account: Union[Optional[str], NotGiven] = NOT_GIVEN,
         timeout: Union[float, httpx.Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
         max_total_time: Union[Optional[float], NotGiven] = NOT_GIVEN,
@@ -145,19 +156,19 @@ class SyncAPIClient(BaseAPIClient):
         max_binary_response_size: Union[int, NotGiven] = NOT_GIVEN,
         backoff: Union[Backoff, NotGiven] = NOT_GIVEN,
         strict_response_validation: Union[bool, NotGiven] = NOT_GIVEN,
+        **credentials: str,
     ) -> _SyncClientT:
         """A copy of this client with the given settings changed, the rest kept.
 
         The copy sends through the same connection pool (the same `httpx` client), which
         stays owned by this client: `close()` on the copy leaves it open, closing this
         client (or the `http_client` passed to it) closes it for both. Arguments are those
-        of the constructor; `stripe_account=None` or `max_total_time=None` clear the setting.
+        of the constructor (credentials by their argument names, e.g. `api_key=`);
+        `max_total_time=None` clears the setting.
         """
         settings = self._changed_settings(
-            api_key,
+            credentials,
             base_url,
-            stripe_version,
-            stripe_account,
             timeout,
             max_retries,
             max_total_time,
@@ -166,7 +177,10 @@ class SyncAPIClient(BaseAPIClient):
             backoff,
             strict_response_validation,
         )
-        return type(self)(**settings, http_client=self._http_client)
+        # Made without the generated constructor, which only gathers the credentials.
+        copy = type(self).__new__(type(self))
+        SyncAPIClient.__init__(copy, **settings, http_client=self._http_client)
+        return copy
 
     def close(self) -> None:
         """Release the connections, unless the `httpx.Client` was passed in."""
@@ -200,6 +214,7 @@ class SyncAPIClient(BaseAPIClient):
         content_type: Optional[str] = None,
         headers: Optional[Sequence[Tuple[str, str]]] = None,
         cookies: Optional[Sequence[Tuple[str, str]]] = None,
+        security: Optional[Requirement] = None,
     ) -> T:
         """Send one API call, retrying as configured, and parse its response.
 
@@ -224,12 +239,15 @@ class SyncAPIClient(BaseAPIClient):
                 headers (replacing one of the same name) and before `extra_headers`.
             cookies: Cookie parameters as `(name, value)` pairs, sent in one `Cookie` header
                 in their order, values as given (already encoded).
+            security: The operation's security requirement, when it is not the API's
+                default: alternatives, each the keys of the schemes sent together (`()`:
+                no credentials), see `_profile`.
 
             A call has at most one body: `form` (with `files`), `json` or `content`; more
             raise `TypeError`. `extra_body` is added to a form or a JSON object body.
 
         Raises:
-            StripeError: A subclass for each kind of failure, see `errors`.
+            APIError: A subclass for each kind of failure, see `errors`.
         """
         call = self._start_call(
             self._http_client,
@@ -246,6 +264,7 @@ class SyncAPIClient(BaseAPIClient):
             content_type=content_type,
             headers=headers,
             cookies=cookies,
+            security=security,
         )
         retries = 0
         while True:
@@ -276,6 +295,7 @@ class SyncAPIClient(BaseAPIClient):
         query: Optional[List[Tuple[str, str]]] = None,
         base_url: Optional[str] = None,
         options: Optional[RequestOptions] = None,
+        security: Optional[Requirement] = None,
     ) -> SyncPage[T]:
         """Fetch the first page of a list (a GET through `request()`).
 
@@ -284,14 +304,17 @@ class SyncAPIClient(BaseAPIClient):
         body is parsed into and how the next page is found.
 
         Raises:
-            StripeError: A subclass for each kind of failure, see `errors`.
+            APIError: A subclass for each kind of failure, see `errors`.
         """
         return self._request_page(
-            PageRequest(page_type, path, query, base_url, options)
+            PageRequest(page_type, path, query, base_url, options), security
         )
 
-    def _request_page(self, page: PageRequest[T]) -> SyncPage[T]:
-        """Send the request of one page and wrap its list object."""
+    def _request_page(
+        self, page: PageRequest[T], security: Optional[Requirement] = None
+    ) -> SyncPage[T]:
+        """Send the request of one page and wrap its list object; the following pages are
+        sent with the same `security`."""
         body = self.request(
             page.page_type.response_type,
             "get",
@@ -299,13 +322,16 @@ class SyncAPIClient(BaseAPIClient):
             query=page.query,
             base_url=page.base_url,
             options=page.options,
+            security=security,
         )
+
+        def fetch(following: PageRequest[T]) -> SyncPage[T]:
+            return self._request_page(following, security)
+
         raw = raw_response(body)
         if raw is not None:  # with_raw_response: the page on parse()
-            return cast(
-                SyncPage[T], raw.map(lambda b: SyncPage(b, page, self._request_page))
-            )
-        return SyncPage(body, page, self._request_page)
+            return cast(SyncPage[T], raw.map(lambda b: SyncPage(b, page, fetch)))
+        return SyncPage(body, page, fetch)
 
     def _attempt(self, call: Call[Any]) -> Tuple[httpx.Response, bytes]:
         """Send the request once and read its body, by the attempt's deadline.

@@ -2,85 +2,73 @@
 # copied unchanged. Do not edit: it is replaced by `codegen generate`.
 """The exceptions this package raises.
 
-Every failure of an API call raises a subclass of `StripeError`; API errors are never returned
-as values. Which class is chosen by the HTTP status and Stripe's error `type`:
+Every failure of an API call raises a subclass of `APIError`; API errors are never returned
+as values. An answer with an error status is chosen by its HTTP status, as in the SDKs
+Stainless generates (openai-python):
 
-    StripeError
+    APIError
     ├── InvalidParamsError           nothing was sent: the parameters do not fit their types
     │                                (also a ValueError)
-    ├── CardError                    402: the card was declined
-    ├── InvalidRequestError          400, 404: invalid parameters, unknown object
-    ├── AuthenticationError          401: missing, wrong or expired API key
-    ├── PermissionDeniedError        403: the key may not do this
-    ├── IdempotencyError             error type `idempotency_error` (400 or 409): an
-    │                                Idempotency-Key reused with other parameters
-    ├── ConflictError                any other 409, e.g. concurrent changes of one object
-    ├── RateLimitError               429 (or 400 with code `rate_limit`)
-    ├── APIError                     5xx and any other unexpected status
-    │   ├── APIResponseValidationError   a successful response whose body is not the
-    │   │                                expected JSON
-    │   └── ResponseTooLargeError        a response body over the client's size limit
-    │                                    (`max_response_size`, `max_binary_response_size`)
+    ├── MissingCredentialsError      nothing was sent: a credential the operation needs is
+    │                                neither given nor in its environment variable
+    ├── APIStatusError               the API answered with an error status
+    │   ├── BadRequestError              400
+    │   ├── AuthenticationError          401
+    │   ├── PermissionDeniedError        403
+    │   ├── NotFoundError                404
+    │   ├── ConflictError                409
+    │   ├── UnprocessableEntityError     422
+    │   ├── RateLimitError               429
+    │   └── InternalServerError          500 and above
+    ├── APIResponseValidationError   a successful response whose body is not the expected JSON
+    ├── ResponseTooLargeError        a response body over the client's size limit
+    │                                (`max_response_size`, `max_binary_response_size`)
     └── APIConnectionError           no response: connection refused or dropped, bad TLS, ...
         └── APITimeoutError          no response within the timeout
 
-An error the API answered carries the HTTP status, the `Request-Id` (quote it to Stripe
-support), the response headers, the raw body text and, when the body is Stripe's error JSON,
-the typed error object in `error`. A body that is not JSON, or not Stripe's error shape, still
-gives the class above with `error=None` and the raw text in `body`.
+An `APIStatusError` carries the HTTP status (`status_code`), the response (its headers with
+every credential redacted) and the body: the spec's typed error object when the spec declares
+one and the body has its shape, else the parsed JSON, else the text.
 """
 
 from __future__ import annotations
 
 import json
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Dict,
-    List,
-    Mapping,
-    Optional,
-    Sequence,
-    Tuple,
-    Type,
-    cast,
-)
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
-from ._constants import parse_error_detail
+import httpx
 
-if TYPE_CHECKING:
-    from ._constants import ErrorDetail
+from ._constants import parse_error_body
 
 __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
+    "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
-    "CardError",
+    "BadRequestError",
     "ConflictError",
-    "IdempotencyError",
+    "InternalServerError",
     "InvalidParamsError",
-    "InvalidRequestError",
+    "MissingCredentialsError",
+    "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
-    "SignatureVerificationError",
-    "StripeError",
+    "UnprocessableEntityError",
 ]
 
 
-class StripeError(Exception):
+class APIError(Exception):
     """Base class of every error raised by this package.
 
     Attributes:
-        message: What went wrong, in words (Stripe's own message when it sent one).
+        message: What went wrong, in words.
         http_status: The HTTP status of the response, or None when there was no response.
-        request_id: Stripe's `Request-Id` response header, or None.
-        headers: The response headers (empty when there was no response).
-        error: Stripe's typed error object, or None when the body did not hold one.
-        body: The raw response body text, or None when there was no response.
-        code: Stripe's error code, e.g. `card_declined` or `resource_missing`, or None.
+        request_id: The response's `Request-Id` (or `X-Request-Id`) header, or None.
+        headers: The response headers, credentials redacted (empty without a response).
+        body: The response body (see the subclasses), or None when there was no response.
     """
 
     def __init__(
@@ -90,25 +78,19 @@ class StripeError(Exception):
         http_status: Optional[int] = None,
         request_id: Optional[str] = None,
         headers: Optional[Mapping[str, str]] = None,
-        error: Optional[ErrorDetail] = None,
-        body: Optional[str] = None,
-        code: Optional[str] = None,
+        body: object = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.http_status = http_status
         self.request_id = request_id
         self.headers: Mapping[str, str] = headers if headers is not None else {}
-        self.error = error
         self.body = body
-        self.code = code
 
     def __str__(self) -> str:
         details: List[str] = []
         if self.http_status is not None:
             details.append(f"HTTP {self.http_status}")
-        if self.code:
-            details.append(f"code {self.code}")
         if self.request_id:
             details.append(f"request {self.request_id}")
         if not details:
@@ -118,12 +100,11 @@ class StripeError(Exception):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(message={self.message!r},"
-            f" http_status={self.http_status!r}, request_id={self.request_id!r},"
-            f" code={self.code!r})"
+            f" http_status={self.http_status!r}, request_id={self.request_id!r})"
         )
 
 
-class InvalidParamsError(StripeError, ValueError):
+class InvalidParamsError(APIError, ValueError):
     """The parameters of a call do not fit their types; the request was not sent.
 
     Raised by the generated methods before anything goes over the wire: an unknown key (a
@@ -131,13 +112,13 @@ class InvalidParamsError(StripeError, ValueError):
     value the API does not know, a text over its length limit. The message names the
     operation and, one line per problem, the path of each key, e.g.
 
-        customers.sources.create: card.cvv: unknown parameter (did you mean 'cvc'?)
+        pets.create: tag.nmae: unknown parameter (did you mean 'name'?)
 
-    Neither the message nor the exception holds the values given: they may be card numbers.
-    A `ValueError` as well, since the caller passed a wrong value; never retried.
+    Neither the message nor the exception holds the values given. A `ValueError` as well,
+    since the caller passed a wrong value; never retried.
 
     Attributes:
-        operation: The call as it reads, e.g. `customers.sources.create`.
+        operation: The call as it reads, e.g. `pets.create`.
         problems: Every problem as `(path, message)`; the path joins keys and list indexes
             with dots (`items.0.price`), "" for the parameters as a whole.
     """
@@ -161,46 +142,79 @@ class InvalidParamsError(StripeError, ValueError):
         return (type(self), (self.operation, self.problems))
 
 
-class CardError(StripeError):
-    """The card was declined (HTTP 402); see `code` and `error.decline_code`."""
+class MissingCredentialsError(APIError, ValueError):
+    """A credential the operation needs was neither given to the client nor found in its
+    environment variable; the request was not sent. The message names both."""
 
 
-class InvalidRequestError(StripeError):
-    """The request had invalid parameters or named an unknown object (HTTP 400, 404)."""
+class APIStatusError(APIError):
+    """The API answered with an error status (4xx, 5xx, or any other status that is not a
+    success).
+
+    Attributes:
+        status_code: The HTTP status.
+        response: The response, its headers (and its request's) with credentials redacted.
+        body: The spec's typed error object when the spec declares one and the body has its
+            shape; else the parsed JSON; else the body text.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object,
+        request_id: Optional[str] = None,
+    ) -> None:
+        super().__init__(
+            message,
+            http_status=response.status_code,
+            request_id=request_id,
+            headers=response.headers,
+            body=body,
+        )
+        self.status_code = response.status_code
+        self.response = response
 
 
-class AuthenticationError(StripeError):
-    """The API key is missing, wrong, expired or revoked (HTTP 401)."""
+class BadRequestError(APIStatusError):
+    """HTTP 400: the request was malformed or had invalid parameters."""
 
 
-class PermissionDeniedError(StripeError):
-    """The API key may not perform this request (HTTP 403)."""
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the credentials are missing, wrong or expired."""
 
 
-class IdempotencyError(StripeError):
-    """An Idempotency-Key was reused with different parameters, or is still in use."""
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the credentials may not perform this request."""
 
 
-class ConflictError(StripeError):
-    """The request conflicted with another one on the same object (HTTP 409)."""
+class NotFoundError(APIStatusError):
+    """HTTP 404: no such resource."""
 
 
-class RateLimitError(StripeError):
-    """Too many requests in too short a time (HTTP 429)."""
+class ConflictError(APIStatusError):
+    """HTTP 409: the request conflicts with the state of the resource."""
 
 
-class APIError(StripeError):
-    """Stripe failed to handle the request (HTTP 5xx), or answered with an unexpected status."""
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: the request was well-formed but its content was refused."""
 
 
-class APIResponseValidationError(StripeError):
+class RateLimitError(APIStatusError):
+    """HTTP 429: too many requests in too short a time."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 500 or above: the server failed to handle the request."""
+
+
+class APIResponseValidationError(APIError):
     """A successful response whose body is not JSON, or, with the client's
     `strict_response_validation`, not the documented object.
 
-    Not an `APIError`: the call succeeded on Stripe's side (a charge may have been made), so
-    code that retries on `APIError` must not retry this. `parsed` holds the body parsed
-    leniently (every field kept; None when it is not JSON), `body` the raw text, and the
-    status, request ID and headers are those of the response.
+    `parsed` holds the body parsed leniently (every field kept; None when it is not JSON),
+    `body` the raw text, and the status, request ID and headers are those of the response.
     """
 
     def __init__(self, message: str, *, parsed: Any = None, **kwargs: Any) -> None:
@@ -212,29 +226,12 @@ class ResponseTooLargeError(APIError):
     """A response whose body is larger than the client accepts; it was not read whole.
 
     The limit is the client's `max_response_size` (JSON and error bodies) or
-    `max_binary_response_size` (files such as PDFs); the message names the one that applied.
+    `max_binary_response_size` (files); the message names the one that applied.
     `http_status`, `request_id` and `headers` are set, `body` is None. It is never retried.
     """
 
 
-class SignatureVerificationError(StripeError, ValueError):
-    """A webhook payload whose `Stripe-Signature` header does not prove it came from Stripe.
-
-    Raised by `webhooks.construct_event` and `webhooks.verify_signature`: no header or one
-    without a timestamp or a `v1` signature, no signature that matches the payload and the
-    endpoint's secret, or a timestamp outside the tolerance. `sig_header` is the header as
-    received; the secret is never part of the exception.
-    """
-
-    def __init__(self, message: str, sig_header: Optional[str] = None) -> None:
-        super().__init__(message)
-        self.sig_header = sig_header
-
-    def __reduce__(self) -> Tuple[Any, ...]:
-        return (type(self), (self.message, self.sig_header))
-
-
-class APIConnectionError(StripeError):
+class APIConnectionError(APIError):
     """No response was received: the connection failed, was dropped, or TLS failed."""
 
 
@@ -242,62 +239,46 @@ class APITimeoutError(APIConnectionError):
     """No response was received within the timeout."""
 
 
-_ERRORS_BY_STATUS: Dict[int, Type[StripeError]] = {
-    400: InvalidRequestError,
+_ERRORS_BY_STATUS: Dict[int, Type[APIStatusError]] = {
+    400: BadRequestError,
     401: AuthenticationError,
-    402: CardError,
     403: PermissionDeniedError,
-    404: InvalidRequestError,
+    404: NotFoundError,
     409: ConflictError,
+    422: UnprocessableEntityError,
     429: RateLimitError,
 }
 
+MAX_MESSAGE_BODY = 500
+"""How many characters of an error body its exception's message quotes at most."""
 
-def error_from_response(
-    status_code: int, headers: Mapping[str, str], body: str
-) -> StripeError:
+
+def error_class(status_code: int) -> Type[APIStatusError]:
+    """The exception class of an error response of HTTP `status_code`."""
+    if status_code >= 500:
+        return InternalServerError
+    return _ERRORS_BY_STATUS.get(status_code, APIStatusError)
+
+
+def error_from_response(response: httpx.Response, text: str) -> APIStatusError:
     """Build the exception for an error response; never raises itself.
 
-    The body is parsed leniently: when it is not JSON, or not Stripe's error shape, the
-    exception still gets the class its status calls for, with `error=None` and the raw text.
+    `response` has its credentials redacted already, `text` is its redacted body text.
     """
-    error, raw = _parse_error_body(body)
-    error_type = raw.get("type")
-    code = raw.get("code")
-    if error_type == "idempotency_error":
-        cls: Type[StripeError] = IdempotencyError
-    elif status_code == 400 and code == "rate_limit":
-        cls = RateLimitError
-    else:
-        cls = _ERRORS_BY_STATUS.get(status_code, APIError)
-    message = raw.get("message")
-    if not isinstance(message, str) or not message:
-        message = f"The API answered HTTP {status_code} without a Stripe error message"
-    return cls(
-        message,
-        http_status=status_code,
-        request_id=headers.get("request-id"),
-        headers=headers,
-        error=error,
-        body=body,
-        code=code if isinstance(code, str) else None,
-    )
-
-
-def _parse_error_body(
-    body: str,
-) -> Tuple[Optional[ErrorDetail], Dict[str, Any]]:
-    """Stripe's typed error object (or None) and the raw `error` JSON object (or {})."""
     try:
-        data = json.loads(body)
+        data: object = json.loads(text)
     except ValueError:
-        return None, {}
-    if not isinstance(data, dict):
-        return None, {}
-    # JSON objects: str keys, values of any JSON type.
-    document = cast(Dict[str, Any], data)
-    raw = document.get("error")
-    if not isinstance(raw, dict):
-        return None, {}
-    error = cast(Dict[str, Any], raw)
-    return parse_error_detail(error), error
+        data = None
+    typed = parse_error_body(data) if data is not None else None
+    body: object = typed if typed is not None else (text if data is None else data)
+    quoted = text if len(text) <= MAX_MESSAGE_BODY else text[:MAX_MESSAGE_BODY] + "..."
+    message = f"Error code: {response.status_code}"
+    if quoted.strip():
+        message += f" - {quoted}"
+    headers = response.headers
+    return error_class(response.status_code)(
+        message,
+        response=response,
+        body=body,
+        request_id=headers.get("request-id") or headers.get("x-request-id"),
+    )
