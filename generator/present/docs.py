@@ -60,6 +60,7 @@ class DocsPage:
     auth: str = ""
     # errors by HTTP status (any API but Stripe's), or Stripe's error-type tree
     generic_errors: bool = False
+    error_body: str = ""  # what APIStatusError.body holds (generic_errors only)
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,20 @@ class Site:
             body_note=_body_note(op.body),
             auth=operation_auth(self.api, op),
             generic_errors=self.api.profile != "stripe",
+            error_body=self._error_body(),
+        )
+
+    def _error_body(self) -> str:
+        """What the generic client's ``APIStatusError.body`` holds: the API's error model
+        (the one the runtime types error bodies with) when the body has its shape."""
+        model = self.api.error_model
+        if model is None or not any(m.name == model for m in self.api.models):
+            return "the parsed JSON, else the text"
+        typed = human_type(
+            ir.ModelRef(model), prefix="../models.md", linkable=self.linkable
+        )
+        return (
+            f"typed as {typed} when it has that shape, else the parsed JSON or the text"
         )
 
     def example(self, op: ir.Operation) -> str:
