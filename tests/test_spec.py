@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -313,19 +312,18 @@ def nested_lists(depth: int) -> str:
     return "[" * depth + "]" * depth
 
 
+@pytest.mark.timeout(60)  # expanding the bomb would take far longer (and gigabytes)
 def test_yaml_alias_bomb_is_refused_quickly_with_its_line(tmp_path: Path) -> None:
+    """Refused at the node limit, not expanded: about 1 s (yaml-rs stops at the limit, then
+    a bisection finds the alias). The time is not asserted here (a shared machine is noisy);
+    the timeout only catches an expansion."""
     path = tmp_path / "bomb.yaml"
     path.write_bytes(
         alias_bomb(7).encode()
     )  # 9**7 = 4.8 million strings from 500 bytes
     assert path.stat().st_size < 600
-    started = time.perf_counter()
     with pytest.raises(CodegenError, match="aliases") as info:
         spec.load_document(path, cache=tmp_path / "cache")
-    elapsed = time.perf_counter() - started
-    # About 1 s (yaml-rs stops at the limit, then a bisection finds the alias): 4 s of room
-    # for a busy machine.
-    assert elapsed < 4.0, f"took {elapsed:.1f} s to refuse"
     message = str(info.value)
     assert f"{spec.MAX_DOCUMENT_NODES:,}" in message
     # The second *l5 in l6 is the alias at which the expansion passes the limit.
