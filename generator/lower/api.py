@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Optional
 
-from openapi_pydantic.v3.v3_0 import Reference as Reference30
-
 from .. import ir, naming, text
 from . import oas
 from .calls import CallName, call_names
@@ -132,9 +130,7 @@ def _lower_event(ctx: Context) -> Optional[str]:
     if EVENT_COMPONENT not in ctx.components.schemas:
         return None
     pointer = oas.schema_pointer(EVENT_COMPONENT)
-    reference = Reference30.model_validate(
-        {"$ref": oas.SCHEMA_PREFIX + EVENT_COMPONENT}
-    )
+    reference = oas.schema_ref(EVENT_COMPONENT)
     expr = lower(ctx.response_side(), reference, pointer, hint=EVENT_COMPONENT)
     if isinstance(expr, ir.ModelRef) and expr.name in ctx.found.response.models:
         return expr.name

@@ -43,6 +43,21 @@ def schema_pointer(key: str) -> str:
     return json_pointer("components", "schemas", key)
 
 
+def schema_key(ref: str) -> Optional[str]:
+    """The component key a local schema ``$ref`` names (unescaped), or None for another
+    ``$ref``; whether that component exists is ``Components.key``'s to check."""
+    if not ref.startswith(SCHEMA_PREFIX):
+        return None
+    return pointer_token(ref[len(SCHEMA_PREFIX) :])
+
+
+def schema_ref(key: str) -> Reference30:
+    """A ``$ref`` to component schema ``key`` (escaped as a JSON pointer)."""
+    return Reference30.model_validate(
+        {"$ref": "#" + json_pointer("components", "schemas", key)}
+    )
+
+
 def is_31(document: Document) -> bool:
     """Whether the document is OpenAPI 3.1 (else 3.0)."""
     return isinstance(document, OpenAPI31)
@@ -249,13 +264,13 @@ class Components:
 
     def key(self, ref: str, pointer: str) -> str:
         """The component key a schema ``$ref`` names; refused unless it exists locally."""
-        if not ref.startswith(SCHEMA_PREFIX):
+        key = schema_key(ref)
+        if key is None:
             raise CodegenError(
                 f"unsupported $ref {ref!r}",
                 pointer=pointer,
                 hint="only local references to #/components/schemas/... are supported",
             )
-        key = pointer_token(ref[len(SCHEMA_PREFIX) :])
         if key not in self.schemas:
             close = difflib.get_close_matches(key, list(self.schemas), n=3)
             hint = (

@@ -10,10 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any, Optional
 
-from openapi_pydantic.v3.v3_0 import Reference as Reference30
-
 from .. import ir, naming
-from ..errors import CodegenError, json_pointer, pointer_token
+from ..errors import CodegenError
 from . import oas
 from .context import Context, Found
 from .limits import check_all_of_depth
@@ -81,20 +79,13 @@ def _polymorphic(ctx: Context, key: str, base: SchemaLike) -> Optional[ir.TypeEx
             children.append(child)
     if len(children) < 2:
         return None
-    members = [
-        Reference30.model_validate(
-            {"$ref": "#" + json_pointer("components", "schemas", c)}
-        )
-        for c in children
-    ]
+    members = [oas.schema_ref(child) for child in children]
     return _discriminated_union(ctx, base, members, oas.schema_pointer(key), hint=key)
 
 
 def _mapped_key(target: str) -> str:
     """The component a ``mapping`` value names: a ``$ref`` or a schema name."""
-    if target.startswith(oas.SCHEMA_PREFIX):
-        return pointer_token(target[len(oas.SCHEMA_PREFIX) :])
-    return target
+    return oas.schema_key(target) or target
 
 
 def _subtypes(found: Found, components: Components, key: str) -> list[str]:
@@ -103,8 +94,8 @@ def _subtypes(found: Found, components: Components, key: str) -> list[str]:
         found.subtypes = {}
         for child, schema in components.schemas.items():
             for member in getattr(schema, "allOf", None) or ():
-                if oas.is_ref(member) and member.ref.startswith(oas.SCHEMA_PREFIX):
-                    parent = pointer_token(member.ref[len(oas.SCHEMA_PREFIX) :])
+                parent = oas.schema_key(member.ref) if oas.is_ref(member) else None
+                if parent is not None:
                     found.subtypes.setdefault(parent, []).append(child)
     return list(found.subtypes.get(key, ()))
 
@@ -555,12 +546,17 @@ def _tag_values(
     return tags
 
 
-def _declared_tag(ctx: Context, key: str, wire: str) -> list[str]:
-    """The values the member's own tag property allows, when it lists strings."""
+def _component_properties(ctx: Context, key: str) -> tuple[Properties, set[str]]:
+    """The properties of component ``key``, its ``allOf`` merged, and those it requires."""
     schema, pointer = ctx.components.resolve(
         ctx.components.schemas[key], oas.schema_pointer(key)
     )
-    properties, _ = merged_properties(ctx.components, schema, pointer)
+    return merged_properties(ctx.components, schema, pointer)
+
+
+def _declared_tag(ctx: Context, key: str, wire: str) -> list[str]:
+    """The values the member's own tag property allows, when it lists strings."""
+    properties, _ = _component_properties(ctx, key)
     found = properties.get(wire)
     if found is None:
         return []
@@ -571,19 +567,13 @@ def _declared_tag(ctx: Context, key: str, wire: str) -> list[str]:
 
 def _requires_tag(ctx: Context, key: str, wire: str) -> bool:
     """Whether the member's schema makes its tag property required."""
-    schema, pointer = ctx.components.resolve(
-        ctx.components.schemas[key], oas.schema_pointer(key)
-    )
-    _, required = merged_properties(ctx.components, schema, pointer)
+    _, required = _component_properties(ctx, key)
     return wire in required
 
 
 def _tag_field_name(ctx: Context, key: str, wire: str) -> str:
     """The Python name the tag gets in the member's model (added when it lacks it)."""
-    schema, pointer = ctx.components.resolve(
-        ctx.components.schemas[key], oas.schema_pointer(key)
-    )
-    properties, _ = merged_properties(ctx.components, schema, pointer)
+    properties, _ = _component_properties(ctx, key)
     names = naming.field_names(
         list(properties) + ([] if wire in properties else [wire])
     )
