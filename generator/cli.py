@@ -479,7 +479,7 @@ def list_command(
     needle = (filter_text or "").lower()
     operations = operations_of(document)
     calls = operation_calls(
-        document, operations, dict(settings.names), pipeline.paging_of(settings)
+        document, operations, dict(settings.names), settings.pagination
     )
     for raw in operations:
         if method and raw.method != method.lower():

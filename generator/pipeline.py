@@ -20,7 +20,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from . import ir
-    from .lower import Selection, TokenPaging
+    from .lower import Selection
 
 # The stages a build runs (lower, render, format) are imported by the first build that runs
 # them: a run answered by the build cache never imports openapi-pydantic, Jinja or black.
@@ -72,16 +72,9 @@ def lower(settings: Settings) -> ir.Api:
         spec_sha256=loaded.sha256,
         renames=dict(settings.names),
         profile=settings.profile,
-        paging=paging_of(settings),
+        paging=settings.pagination,
         auth=settings.auth,
     )
-
-
-def paging_of(settings: Settings) -> Optional[TokenPaging]:
-    """``[tool.codegen.pagination]`` as lowering takes it."""
-    from .lower import TokenPaging
-
-    return None if settings.pagination is None else TokenPaging(*settings.pagination)
 
 
 def cache_folder(settings: Settings) -> tuple[Optional[Path], Optional[str]]:

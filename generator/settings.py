@@ -48,6 +48,16 @@ dotted paths in the response body of the items and of the next page's cursor."""
 
 
 @dataclass(frozen=True)
+class TokenPaging:
+    """``[tool.codegen.pagination]``: the query parameter that asks for a page, and the
+    dotted paths in the response body of the items and of the next page's cursor."""
+
+    cursor_parameter: str
+    items: str
+    next_cursor: str
+
+
+@dataclass(frozen=True)
 class AuthNames:
     """``[tool.codegen.auth]``: the prefix of the environment variables and, per scheme key,
     the constructor arguments and environment variables that replace the derived ones.
@@ -75,8 +85,8 @@ class Settings:
     names: tuple[tuple[str, str], ...] = ()
     # whose conventions the client follows: "auto" (detected from the spec), "stripe", "generic"
     profile: str = "auto"
-    # [tool.codegen.pagination]: (cursor_parameter, items, next_cursor), or None
-    pagination: Optional[tuple[str, str, str]] = None
+    # [tool.codegen.pagination], or None: only Stripe's page shapes are recognised
+    pagination: Optional[TokenPaging] = None
     # [tool.codegen.auth]: the env var prefix, the idempotency header, per-scheme renames
     auth: AuthNames = AuthNames()
 
@@ -362,7 +372,7 @@ def _auth_names(table: object, wrong: Callable[[str, str], CodegenError]) -> Aut
 
 def _pagination(
     value: object, wrong: Callable[[str, str], CodegenError]
-) -> Optional[tuple[str, str, str]]:
+) -> Optional[TokenPaging]:
     """``[tool.codegen.pagination]`` checked: every key of ``PAGINATION_KEYS``, each a
     non-empty string (the paths dotted names: ``meta.cursor.after``)."""
     if value is None:
@@ -385,4 +395,4 @@ def _pagination(
         if key != "cursor_parameter" and not all(part for part in item.split(".")):
             raise wrong("pagination", f"the path {item!r} at pagination.{key}")
         found.append(item)
-    return (found[0], found[1], found[2])
+    return TokenPaging(*found)

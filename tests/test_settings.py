@@ -11,6 +11,7 @@ from generator.settings import (
     KNOWN_KEYS,
     AuthNames,
     Settings,
+    TokenPaging,
     find_config,
     load_settings,
 )
@@ -395,10 +396,8 @@ def test_pagination_table(tmp_path: Path) -> None:
         'items = "meta.components"\n'
         'next_cursor = "meta.cursor.after"\n',
     )
-    assert load_settings(path).pagination == (
-        "after",
-        "meta.components",
-        "meta.cursor.after",
+    assert load_settings(path).pagination == TokenPaging(
+        "after", "meta.components", "meta.cursor.after"
     )
     assert load_settings(write_config(tmp_path / "none", "")).pagination is None
 

@@ -25,7 +25,7 @@ from .api import lower_api
 from .calls import CallName, call_names
 from .profile import AUTO, chosen_profile
 from .limits import MAX_REF_DEPTH, MAX_SCHEMA_DEPTH, stack_room
-from .pagination import TokenPaging
+from ..settings import TokenPaging
 from .oas import (
     DISCRIMINATOR,
     FORM_MEDIA_TYPES,

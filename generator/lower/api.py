@@ -13,9 +13,9 @@ from .context import Context, Namespace
 from .defs import link_base
 from .oas import Document
 from .operations import lower_operation
-from .pagination import TokenPaging, page_shape
+from .pagination import page_shape
 from .profile import STRIPE
-from ..settings import AuthNames
+from ..settings import AuthNames, TokenPaging
 from .security import idempotency_header, lower_security, operation_security
 from .schemas import lower
 from .selection import RawOperation

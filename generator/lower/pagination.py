@@ -12,20 +12,10 @@ has that parameter and that body pages so; other list calls return the response 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Optional
 
 from .. import ir
-
-
-@dataclass(frozen=True)
-class TokenPaging:
-    """``[tool.codegen.pagination]``: the query parameter that asks for a page, and the
-    dotted paths in the response body of the items and of the next page's cursor."""
-
-    cursor_parameter: str
-    items: str
-    next_cursor: str
+from ..settings import TokenPaging
 
 
 def page_shape(
