@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import ir, naming, text
-from . import describe
+from . import describe, models
 from .auth import auth_rows, client_context, operation_auth
 from .files import Template, header
 from .python import python_literal
@@ -266,8 +266,8 @@ class Site:
     def _error_body(self) -> str:
         """What the generic client's ``APIStatusError.body`` holds: the API's error model
         (the one the runtime types error bodies with) when the body has its shape."""
-        model = self.api.error_model
-        if model is None or not any(m.name == model for m in self.api.models):
+        model = models.error_body_model(self.api)
+        if model is None:
             return "the parsed JSON, else the text"
         typed = human_type(
             ir.ModelRef(model), prefix="../models.md", linkable=self.linkable

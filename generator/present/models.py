@@ -197,3 +197,10 @@ def _is_deletion_receipt(model: ir.Model) -> bool:
         and f.type.values == (True,)
         for f in model.fields
     )
+
+
+def error_body_model(api: ir.Api) -> Optional[str]:
+    """The model the generic client types an error body with (``APIStatusError.body``): the
+    API's error model, when it is a model of the ``models`` package; None otherwise."""
+    model = api.error_model
+    return model if any(m.name == model for m in api.models) else None

@@ -213,9 +213,7 @@ def generic_constants_context(api: ir.Api) -> dict[str, Any]:
         (s.key, s.kind, s.location, s.wire_name, s.arguments, s.env_vars)
         for s in api.security_schemes
     )
-    error_body_model = (
-        api.error_model if any(m.name == api.error_model for m in api.models) else None
-    )
+    error_body_model = models.error_body_model(api)
     return {
         "log_env_var": naming.env_var_name(api.env_prefix, "log"),
         "security_schemes": repr(schemes),
