@@ -424,7 +424,8 @@ class Operation:
     resource: tuple[str, ...]
     method: str  # lower case
     path: str
-    summary: str
+    title: str  # short, plain: the spec's summary, else made from the call ("Create a source")
+    summary: str  # the first sentence of the summary or description
     doc: str
     path_params: tuple[Parameter, ...]
     query: Optional[Payload]

@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from typing import Optional
 
+import inflection
+
 _WORD = re.compile(
     r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[^\W_]+", re.UNICODE
 )
@@ -494,6 +496,74 @@ def reference_page_link(operation_name: str) -> str:
 def markdown_anchor(name: str) -> str:
     """The heading anchor GitHub-flavoured Markdown gives a model heading on the models page."""
     return name.lower()
+
+
+# --- operation titles -------------------------------------------------------------------------
+
+_COLLECTION_VERBS = {"list": "List", "search": "Search"}
+"""Methods whose title names the resource in the plural: "List customers"."""
+
+_OBJECT_VERBS = frozenset(
+    {
+        *("create", "retrieve", "update", "delete", "cancel", "capture", "confirm"),
+        *("refund", "void", "expire", "verify", "reverse", "finalize", "close"),
+        *("approve", "reject", "accept", "decline", "attach", "detach", "release"),
+        *("resume", "send", "submit", "ship", "deliver", "pay", "advance", "validate"),
+        *("redact", "refresh", "disconnect", "return", "increment", "reactivate"),
+        *("activate", "deactivate", "archive", "restore", "replace", "get", "add"),
+        *("remove", "set", "start", "stop", "upload", "download", "find", "post"),
+        *("fail", "succeed"),
+    }
+)
+"""One-word methods that read as a verb taking the resource: "Cancel a subscription"."""
+
+_TITLE_WORDS = {"id": "ID", "ids": "IDs", "url": "URL", "urls": "URLs", "api": "API"}
+
+
+def operation_title(summary: str, resource: tuple[str, ...], method: str) -> str:
+    """The short title of an operation: the spec's ``summary`` when it has one, else one made
+    from its call, as Stripe's reference titles read.
+
+    ``customers.sources.create`` → "Create a source", ``customers.list`` → "List customers",
+    ``invoices.upcoming_lines`` → "Invoice: upcoming lines". ``summary`` is plain text.
+    """
+    if summary.strip():
+        return " ".join(summary.split())
+    verb = [w.lower() for w in words(method)]
+    if not resource:
+        return _sentence(verb)
+    plural = [w.lower() for w in words(resource[-1])]
+    if len(verb) == 1 and verb[0] in _COLLECTION_VERBS:
+        return _sentence([_COLLECTION_VERBS[verb[0]]] + plural)
+    singular = [w.lower() for w in words(inflection.singularize(resource[-1]))]
+    if len(verb) == 1 and verb[0] in _OBJECT_VERBS:
+        return _sentence(verb + [_article(singular[0])] + singular)
+    return _sentence(singular) + ": " + " ".join(_title_words(verb))
+
+
+def _title_words(parts: list[str]) -> list[str]:
+    return [_TITLE_WORDS.get(w, w) for w in parts]
+
+
+def _sentence(parts: list[str]) -> str:
+    """Words as a title in sentence case: only the first capitalised (and initialisms)."""
+    shown = _title_words(parts)
+    return " ".join([shown[0][:1].upper() + shown[0][1:]] + shown[1:])
+
+
+_CONSONANT_U = re.compile(r"u[bcdfghjklmnpqrstvwxz][aeiou]")
+"""A "u" pronounced "you" (usage, user, unit), which takes "a"."""
+
+
+def _article(word: str) -> str:
+    """ "a" or "an" by the sound the word starts with, as far as its spelling tells."""
+    if word in _TITLE_WORDS:
+        return "an" if _TITLE_WORDS[word][0] in "AEFHILMNORSX" else "a"
+    if word[:1] in ("a", "e", "i", "o"):
+        return "an"
+    if word[:1] == "u" and not _CONSONANT_U.match(word):
+        return "an"
+    return "a"
 
 
 # --- credentials, environment variables, package names, call options per profile -----------

@@ -45,6 +45,7 @@ def _operation(*wires: str, method: str = "get") -> ir.Operation:
         resource=("customers",),
         method=method,
         path="/v1/customers",
+        title="List customers",
         summary="",
         doc="",
         path_params=(),

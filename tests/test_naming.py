@@ -402,3 +402,36 @@ def test_a_long_name_gets_a_short_stable_unique_file_stem() -> None:
     assert stem.startswith("level0_level1_") and stem == naming.file_stem(deep)
     assert stem != naming.file_stem(deep + "_level40")
     assert naming.file_stem("x" * naming.MAX_STEM) == "x" * naming.MAX_STEM
+
+
+@pytest.mark.parametrize(
+    ("call", "title"),
+    [
+        ("customers.sources.create", "Create a source"),
+        ("customers.list", "List customers"),
+        ("customers.retrieve", "Retrieve a customer"),
+        ("payment_intents.search", "Search payment intents"),
+        ("invoices.delete", "Delete an invoice"),
+        ("charges.capture", "Capture a charge"),
+        ("orders.return_", "Return an order"),
+        ("subscription_items.usage_records.create", "Create a usage record"),
+        ("customers.tax_ids.create", "Create a tax ID"),
+        ("accounts.capabilities.list", "List capabilities"),
+        ("invoices.upcoming_lines", "Invoice: upcoming lines"),
+        ("quotes.pdf", "Quote: pdf"),
+        ("ping", "Ping"),
+        ("health_check", "Health check"),
+    ],
+)
+def test_a_title_is_made_from_the_call_when_the_spec_has_no_summary(
+    call: str, title: str
+) -> None:
+    *resource, method = call.split(".")
+    assert naming.operation_title("", tuple(resource), method) == title
+
+
+def test_the_specs_summary_is_the_title_on_one_line() -> None:
+    assert (
+        naming.operation_title("  Plant a\n tree ", ("trees",), "create")
+        == "Plant a tree"
+    )

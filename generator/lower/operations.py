@@ -119,6 +119,11 @@ def lower_operation(ctx: Context, raw: RawOperation, call: CallName) -> ir.Opera
         resource=call.resource,
         method=raw.method,
         path=raw.path,
+        title=naming.operation_title(
+            text.plain_line(operation.summary, limit=120),
+            call.resource,
+            call.method,
+        ),
         summary=text.summary_line(
             text.to_markdown(operation.summary or operation.description or "")
         ),

@@ -36,6 +36,7 @@ class Row:
 class DocsPage:
     file_name: str
     title: str
+    lead: str
     operation_id: str
     method: str
     path: str
@@ -221,7 +222,8 @@ class Site:
         )
         return DocsPage(
             file_name=naming.docs_page(op.call),
-            title=_lead(op),
+            title=text.markdown_text(op.title),
+            lead=_lead(op),
             operation_id=text.markdown_text(op.operation_id),
             method=op.method.upper(),
             path=text.markdown_text(op.path),

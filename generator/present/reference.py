@@ -515,7 +515,7 @@ def operation_page(
     )
     return ReferencePage(
         file_name=naming.reference_page(op.call),
-        title=op.summary or text.visible(op.operation_id),
+        title=op.title,
         summary=op.summary,
         operation_id=text.visible(op.operation_id),
         method=op.method.upper(),
@@ -587,7 +587,7 @@ def index_groups(api: ir.Api) -> tuple[ReferenceGroup, ...]:
                     link=naming.reference_page_link(op.call),
                     method=op.method.upper(),
                     path=text.visible(op.path),
-                    title=op.summary or text.visible(op.operation_id),
+                    title=op.title,
                     python_call=_python_call(op),
                 )
                 for op in group.operations
