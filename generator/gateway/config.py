@@ -5,8 +5,10 @@ Stdlib only, so that ``codegen gateway --help`` shows these defaults without the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 from urllib.parse import urlsplit
 
 from ..errors import CodegenError
@@ -30,6 +32,42 @@ DEFAULT_MAX_CONNECTIONS = 512  # served at once; more get 503
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # upstream body; larger gets 502
 # Upstream connections at once (nginx: max_conns); Stripe's test mode allows 25 requests/s.
 UPSTREAM_POOL_SIZE = 16
+# The gateway's own endpoint: what key it holds (``key_status``). Under ``/reference/``, which
+# the guard never forwards, so no operation of any spec can collide with it; the pages ask it.
+STATUS_PATH = "/reference/gateway/status"
+# A connected account, as the ``Stripe-Account`` header carries it (Stripe: ``acct_`` and 16
+# letters and digits today; the length is left open, the characters are not).
+ACCOUNT_PATTERN = re.compile(r"acct_[A-Za-z0-9]{1,64}")
+# Key prefixes and their mode: secret and restricted keys, test and live.
+KEY_MODES = (
+    ("sk_test_", "test"),
+    ("rk_test_", "test"),
+    ("sk_live_", "live"),
+    ("rk_live_", "live"),
+)
+# A key shorter than this gets no last 4 (they would be too much of it).
+KEY_LAST4_MIN_LENGTH = 16
+
+
+def key_status(api_key: str) -> dict[str, object]:
+    """What the pages may know of the key: configured, test or live mode, its last 4.
+
+    Never the key itself: the mode comes from its prefix only (``None`` for an unknown
+    prefix), and the last 4 characters only of a key long enough for them to say little.
+    """
+    key = api_key.strip()
+    mode: Optional[str] = None
+    for prefix, name in KEY_MODES:
+        if key.startswith(prefix):
+            mode = name
+            break
+    last4 = key[-4:] if len(key) >= KEY_LAST4_MIN_LENGTH else None
+    return {"key_configured": bool(key), "mode": mode, "key_last4": last4}
+
+
+def is_account(value: str) -> bool:
+    """A well-formed ``Stripe-Account`` value (``acct_...``)."""
+    return ACCOUNT_PATTERN.fullmatch(value) is not None
 
 
 def check_upstream(text: str) -> str:
