@@ -29,6 +29,7 @@ from typing import Any, Callable, Optional
 
 import pytest
 
+from generator import gateway_api
 from generator.gateway import config, origins, redact, routes
 from generator.errors import CodegenError
 from tests.conftest import generate_into
@@ -493,7 +494,7 @@ def test_key_status_tells_mode_and_last4_never_the_key(
     ],
 )
 def test_account_shape(value: str, ok: bool) -> None:
-    assert config.is_account(value) is ok
+    assert gateway_api.is_account(value) is ok
 
 
 # --- the routes file: what the gateway forwards is what the served tree lists ---------------------
@@ -811,7 +812,7 @@ def test_cors_only_for_own_and_configured_origins(
 def test_status_tells_the_key_mode_and_last4_never_the_key(
     gw: Gateway, upstream: Upstream
 ) -> None:
-    reply = request(gw, "GET", config.STATUS_PATH)
+    reply = request(gw, "GET", gateway_api.STATUS_PATH)
     assert reply.status == 200, reply.body
     assert reply.headers["content-type"] == "application/json"
     assert reply.headers["cache-control"] == "no-store"
@@ -825,28 +826,28 @@ def test_status_tells_the_key_mode_and_last4_never_the_key(
     )
     # the same origin check and CORS as a forwarded operation
     for origin in (ALLOWED_ORIGIN, f"http://localhost:{gw.port}"):
-        reply = request(gw, "GET", config.STATUS_PATH, headers={"Origin": origin})
+        reply = request(gw, "GET", gateway_api.STATUS_PATH, headers={"Origin": origin})
         assert reply.status == 200
         assert reply.headers["access-control-allow-origin"] == origin
         preflight = request(
             gw,
             "OPTIONS",
-            config.STATUS_PATH,
+            gateway_api.STATUS_PATH,
             None,
             {"Origin": origin, "Access-Control-Request-Method": "GET"},
         )
         assert preflight.status == 204
         assert preflight.headers["access-control-allow-methods"] == "GET"
     reply = request(
-        gw, "GET", config.STATUS_PATH, headers={"Origin": "http://evil.example"}
+        gw, "GET", gateway_api.STATUS_PATH, headers={"Origin": "http://evil.example"}
     )
     assert reply.status == 403 and "access-control-allow-origin" not in reply.headers
     assert b"key_last4" not in reply.body
     reply = request(
-        gw, "GET", config.STATUS_PATH, headers={"Sec-Fetch-Site": "cross-site"}
+        gw, "GET", gateway_api.STATUS_PATH, headers={"Sec-Fetch-Site": "cross-site"}
     )
     assert reply.status == 403
-    reply = request(gw, "POST", config.STATUS_PATH, b"a=b", FORM)
+    reply = request(gw, "POST", gateway_api.STATUS_PATH, b"a=b", FORM)
     assert reply.status == 405 and reply.headers["allow"] == "GET, HEAD"
     # neither a page nor a forwarded route: nothing reached the upstream
     assert "content-security-policy" not in reply.headers
@@ -859,7 +860,7 @@ def test_status_of_a_live_key_says_live(output: Path, tmp_path: Path) -> None:
         output, "https://api.stripe.com", tmp_path / "gw.log", key=live
     )
     try:
-        reply = request(running, "GET", config.STATUS_PATH)
+        reply = request(running, "GET", gateway_api.STATUS_PATH)
     finally:
         running.stop()
     assert reply.json() == {"key_configured": True, "mode": "live", "key_last4": "Lv42"}

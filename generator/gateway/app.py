@@ -21,13 +21,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from .. import __version__
-from .config import (
-    STATUS_PATH,
-    UPSTREAM_TIMEOUT_SECONDS,
-    GatewayConfig,
-    is_account,
-    key_status,
-)
+from ..gateway_api import STATUS_PATH, is_account
+from .config import UPSTREAM_TIMEOUT_SECONDS, GatewayConfig, key_status
 from .guard import BODY_DEADLINE, Guard
 from .redact import redact_bytes, redact_text
 from .upstream import ResponseTooLarge, Upstream, UpstreamResponse

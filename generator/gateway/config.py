@@ -5,7 +5,6 @@ Stdlib only, so that ``codegen gateway --help`` shows these defaults without the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -32,12 +31,6 @@ DEFAULT_MAX_CONNECTIONS = 512  # served at once; more get 503
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # upstream body; larger gets 502
 # Upstream connections at once (nginx: max_conns); Stripe's test mode allows 25 requests/s.
 UPSTREAM_POOL_SIZE = 16
-# The gateway's own endpoint: what key it holds (``key_status``). Under ``/reference/``, which
-# the guard never forwards, so no operation of any spec can collide with it; the pages ask it.
-STATUS_PATH = "/reference/gateway/status"
-# A connected account, as the ``Stripe-Account`` header carries it (Stripe: ``acct_`` and 16
-# letters and digits today; the length is left open, the characters are not).
-ACCOUNT_PATTERN = re.compile(r"acct_[A-Za-z0-9]{1,64}")
 # Key prefixes and their mode: secret and restricted keys, test and live.
 KEY_MODES = (
     ("sk_test_", "test"),
@@ -63,11 +56,6 @@ def key_status(api_key: str) -> dict[str, object]:
             break
     last4 = key[-4:] if len(key) >= KEY_LAST4_MIN_LENGTH else None
     return {"key_configured": bool(key), "mode": mode, "key_last4": last4}
-
-
-def is_account(value: str) -> bool:
-    """A well-formed ``Stripe-Account`` value (``acct_...``)."""
-    return ACCOUNT_PATTERN.fullmatch(value) is not None
 
 
 def check_upstream(text: str) -> str:

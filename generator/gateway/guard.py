@@ -12,7 +12,8 @@ from typing import Optional
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .config import STATUS_PATH, Limits
+from ..gateway_api import STATUS_PATH
+from .config import Limits
 from .origins import OriginPolicy
 
 SECURITY_HEADERS = (
