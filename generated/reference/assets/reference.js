@@ -1126,8 +1126,17 @@
       });
   }
 
+  // While the URL is being typed: what was said of the previous one is withdrawn at once, the
+  // new one is asked when typing pauses.
   function queryStatusSoon() {
     window.clearTimeout(statusTimer);
+    var gateway = gatewayBase(gatewayInput.value);
+    if (gateway.error) {
+      queryStatus();
+      return;
+    }
+    statusQuery += 1;
+    showAuth("pending", "Asking the gateway at " + gateway.base + " what key it holds…");
     statusTimer = window.setTimeout(queryStatus, 300);
   }
 
