@@ -1114,9 +1114,12 @@
           return;
         }
         var origin = window.location.origin;
-        var hint = /^https?:\/\//.test(origin) && gateway.base.indexOf(origin) !== 0
-          ? " If it runs, start it with --allow-origin " + origin + " so that this page may ask it."
-          : "";
+        var hint = "";
+        if (!/^https?:\/\//.test(origin)) {
+          hint = " Open this page from the gateway (" + gateway.base + "/reference/) rather than as a file.";
+        } else if (new URL(gateway.base).origin !== origin) {
+          hint = " If it runs, start it with --allow-origin " + origin + " so that this page may ask it.";
+        }
         showAuth("unreachable", "Gateway unreachable at " + gateway.base + ": is it running? Start it with " + START_GATEWAY + "." + hint);
       });
   }
