@@ -121,7 +121,8 @@ def test_fill_the_form_watch_the_snippet_send_and_reload(
     )  # the page's own origin by default
     python, curl = snippets(page)
     assert "client.customers.sources.create(" in python
-    assert '"<customer>"' in python and "card=" not in python
+    assert '"customer_...",' in python and "card=" not in python
+    assert page.is_disabled("#send")  # until the path parameter is filled in
 
     page.fill('[data-path="customer"]', "cus_123")
     python, curl = snippets(page)
@@ -268,14 +269,22 @@ def test_problems_are_shown_instead_of_sending(
     page.wait_for_selector("body[data-ready]")
     before = len(upstream.requests)
 
-    # Missing path parameter and a half-filled card: listed, nothing sent.
+    # Missing path parameter and a half-filled card: listed, Send disabled until the path
+    # parameter is there; then a click says what to fix and sends nothing.
     page.select_option('[data-choice="card"]', "object")
     page.fill('[data-path="card[exp_month]"]', "twelve")
-    page.click("#send")
     issues = page.text_content("#issues")
     assert "customer: required (path parameter)" in issues
     assert 'card[exp_month]: "twelve" is not an integer' in issues
     assert "card[number]: required" in issues
+    assert page.is_disabled("#send")
+    assert (
+        page.text_content("#send-hint")
+        == "Fill in the path parameter customer to enable sending."
+    )
+    page.fill('[data-path="customer"]', "cus_1")
+    assert page.is_enabled("#send") and page.is_hidden("#send-hint")
+    page.click("#send")
     assert page.text_content("#response-status").startswith("Not sent")
 
     # A gateway that cannot be reached: a clear message.

@@ -29,6 +29,7 @@ from typing import Any, Callable, Optional
 
 import pytest
 
+from generator import gateway_api
 from generator.gateway import config, origins, redact, routes
 from generator.errors import CodegenError
 from tests.conftest import generate_into
@@ -437,6 +438,65 @@ def test_one_origin_check_for_requests_and_preflights() -> None:
     assert not policy.host_ok("")
 
 
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [
+        ("", {"key_configured": False, "mode": None, "key_last4": None}),
+        (API_KEY, {"key_configured": True, "mode": "test", "key_last4": "0XyZ"}),
+        (
+            "rk_test_51RestrictedKey00000000Ab12",
+            {"key_configured": True, "mode": "test", "key_last4": "Ab12"},
+        ),
+        (
+            "sk_live_51LiveKey0000000000000000Zz99",
+            {"key_configured": True, "mode": "live", "key_last4": "Zz99"},
+        ),
+        (
+            "rk_live_51RestrictedLiveKey0000Qq77",
+            {"key_configured": True, "mode": "live", "key_last4": "Qq77"},
+        ),
+        # an unknown prefix: no mode guessed; a short key: no last 4 (too much of it)
+        (
+            "pk_test_51Publishable0000000000Pp00",
+            {"key_configured": True, "mode": None, "key_last4": "Pp00"},
+        ),
+        ("sk_test_short", {"key_configured": True, "mode": "test", "key_last4": None}),
+        (
+            " sk_live_51Padded00000000000Ww11 \n",
+            {"key_configured": True, "mode": "live", "key_last4": "Ww11"},
+        ),
+    ],
+)
+def test_key_status_tells_mode_and_last4_never_the_key(
+    key: str, status: dict[str, Any]
+) -> None:
+    told = config.key_status(key)
+    assert told == status
+    if key.strip():
+        assert key.strip() not in json.dumps(told)
+        assert key.strip()[:-4] not in json.dumps(told)
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("acct_1032D82eZvKYlo2C", True),
+        ("acct_1", True),
+        ("acct_", False),
+        ("acct", False),
+        ("ACCT_1032D82eZvKYlo2C", False),
+        ("acct_1032D82e ZvKYlo2C", False),
+        ("acct_1032D82eZvKYlo2C\n", False),
+        ("acct_../../v1/x", False),
+        ("acct_12;3", False),
+        ("cus_1032D82eZvKYlo2C", False),
+        ("acct_" + "a" * 65, False),
+    ],
+)
+def test_account_shape(value: str, ok: bool) -> None:
+    assert gateway_api.is_account(value) is ok
+
+
 # --- the routes file: what the gateway forwards is what the served tree lists ---------------------
 
 
@@ -568,7 +628,7 @@ def test_allowed_operation_is_forwarded_with_the_key_injected(
             "Cookie": "session=abc",
             "Idempotency-Key": "idem-1",
             "Stripe-Version": "2023-08-16",
-            "Stripe-Account": "acct_other",
+            "Stripe-Account": "acct_1032D82eZvKYlo2C",
             "X-Forwarded-Host": "evil.example",
             "X-Custom": "dropped",
         },
@@ -585,8 +645,9 @@ def test_allowed_operation_is_forwarded_with_the_key_injected(
     assert headers["content-type"] == "application/x-www-form-urlencoded"
     assert headers["idempotency-key"] == "idem-1"
     assert headers["stripe-version"] == "2023-08-16"
+    assert headers["stripe-account"] == "acct_1032D82eZvKYlo2C"
     assert headers["host"] == upstream.url.removeprefix("http://")
-    for dropped in ("cookie", "stripe-account", "x-forwarded-host", "x-custom"):
+    for dropped in ("cookie", "x-forwarded-host", "x-custom"):
         assert dropped not in headers
     assert headers["user-agent"].startswith("codegen-gateway/")
 
@@ -746,6 +807,115 @@ def test_cors_only_for_own_and_configured_origins(
     )
     assert preflight.status == 404
     assert len(upstream.requests) == forwarded
+
+
+def test_status_tells_the_key_mode_and_last4_never_the_key(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    reply = request(gw, "GET", gateway_api.STATUS_PATH)
+    assert reply.status == 200, reply.body
+    assert reply.headers["content-type"] == "application/json"
+    assert reply.headers["cache-control"] == "no-store"
+    assert reply.json() == {
+        "key_configured": True,
+        "mode": "test",
+        "key_last4": API_KEY[-4:],
+    }
+    assert (
+        API_KEY.encode() not in reply.body and API_KEY[:-4].encode() not in reply.body
+    )
+    # the same origin check and CORS as a forwarded operation
+    for origin in (ALLOWED_ORIGIN, f"http://localhost:{gw.port}"):
+        reply = request(gw, "GET", gateway_api.STATUS_PATH, headers={"Origin": origin})
+        assert reply.status == 200
+        assert reply.headers["access-control-allow-origin"] == origin
+        preflight = request(
+            gw,
+            "OPTIONS",
+            gateway_api.STATUS_PATH,
+            None,
+            {"Origin": origin, "Access-Control-Request-Method": "GET"},
+        )
+        assert preflight.status == 204
+        assert preflight.headers["access-control-allow-methods"] == "GET"
+    reply = request(
+        gw, "GET", gateway_api.STATUS_PATH, headers={"Origin": "http://evil.example"}
+    )
+    assert reply.status == 403 and "access-control-allow-origin" not in reply.headers
+    assert b"key_last4" not in reply.body
+    reply = request(
+        gw, "GET", gateway_api.STATUS_PATH, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert reply.status == 403
+    reply = request(gw, "POST", gateway_api.STATUS_PATH, b"a=b", FORM)
+    assert reply.status == 405 and reply.headers["allow"] == "GET, HEAD"
+    # neither a page nor a forwarded route: nothing reached the upstream
+    assert "content-security-policy" not in reply.headers
+    assert upstream.requests == []
+
+
+def test_status_of_a_live_key_says_live(output: Path, tmp_path: Path) -> None:
+    live = "sk_live_51LiveGatewayKeyThatMustNeverLeak000000000000000000Lv42"
+    running = start_gateway(
+        output, "https://api.stripe.com", tmp_path / "gw.log", key=live
+    )
+    try:
+        reply = request(running, "GET", gateway_api.STATUS_PATH)
+    finally:
+        running.stop()
+    assert reply.json() == {"key_configured": True, "mode": "live", "key_last4": "Lv42"}
+    assert live.encode() not in reply.body
+    assert live not in running.logs()
+
+
+def test_stripe_account_is_forwarded_only_when_well_formed(
+    gw: Gateway, upstream: Upstream
+) -> None:
+    origin = ALLOWED_ORIGIN
+    reply = request(
+        gw,
+        "POST",
+        OPERATION,
+        b"a=b",
+        {**FORM, "Origin": origin, "Stripe-Account": "acct_1032D82eZvKYlo2C"},
+    )
+    assert reply.status == 200
+    sent = {k.lower(): v for k, v in upstream.requests[-1].headers.items()}
+    assert sent["stripe-account"] == "acct_1032D82eZvKYlo2C"
+    before = len(upstream.requests)
+    for bad in ("acct_", "cus_123", "acct_1 2", "acct_1,acct_2", "acct_../x"):
+        reply = request(
+            gw,
+            "POST",
+            OPERATION,
+            b"a=b",
+            {**FORM, "Origin": origin, "Stripe-Account": bad},
+        )
+        assert reply.status == 400, bad
+        error = reply.json()["error"]
+        assert error["type"] == "invalid_request_error"
+        assert "Stripe-Account" in error["message"] and "acct_" in error["message"]
+        assert reply.headers["access-control-allow-origin"] == origin  # readable
+    assert len(upstream.requests) == before
+    # without the header nothing is sent for it (no account from anywhere else)
+    reply = request(gw, "POST", OPERATION + "?stripe_account=acct_1", b"a=b", FORM)
+    assert reply.status == 200
+    assert "stripe-account" not in {k.lower() for k in upstream.requests[-1].headers}
+    # the browser may send it: the preflight allows it
+    preflight = request(
+        gw,
+        "OPTIONS",
+        OPERATION,
+        None,
+        {
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,idempotency-key,stripe-account",
+        },
+    )
+    assert preflight.status == 204
+    allowed = preflight.headers["access-control-allow-headers"].lower().split(", ")
+    assert "stripe-account" in allowed
 
 
 def test_pages_are_served_with_a_strict_policy(gw: Gateway) -> None:

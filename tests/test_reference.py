@@ -7,19 +7,22 @@ spec into a temporary folder and runs ``codegen check`` on them.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import ir
+from generator import gateway_api, ir, naming
 from generator.present import package, reference
 from generator.render import Renderer, RenderOptions
 from tests.conftest import generate_into
@@ -346,6 +349,58 @@ def test_page_shows_the_reference_and_escapes_spec_text() -> None:
     # The header comment cannot be closed early by the title.
     assert html.startswith("<!DOCTYPE html>\n<!--\n")
     assert html.split("-->", 1)[0].count("<!--") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "placeholder"),
+    [
+        ("customer", "customer_..."),
+        ("thing", "thing_..."),
+        ("payment-method", "payment_method_..."),
+        ("a'b\"c\\d", "a_b_c_d_..."),
+        ("{x}[y] $z", "x_y_z_..."),
+        ("ünï", "n_..."),
+        ("'", "value_..."),
+    ],
+)
+def test_path_placeholder_needs_no_escaping_anywhere(
+    name: str, placeholder: str
+) -> None:
+    value = reference.path_placeholder(name)
+    assert value == placeholder
+    # one URL path segment as it stands, a shell word, a Python string without escapes
+    assert re.fullmatch(r"[A-Za-z0-9_.]+", value) and value not in (".", "..")
+    assert urllib.parse.quote(value, safe="") == value
+    assert shlex.split(value) == [value]
+    assert ast.literal_eval(json.dumps(value)) == value
+
+
+def test_try_it_knows_the_gateways_status_path_and_account_shape() -> None:
+    html = render_sample()[PAGE]
+    tags = parse(html)
+    texts = dict((attrs.get("id"), text) for attrs, text in tags.scripts)
+    settings = json.loads(texts["reference-settings"])
+    # the gateway's own values, from the one module both sides read
+    assert settings["statusPath"] == gateway_api.STATUS_PATH
+    assert settings["accountPattern"] == gateway_api.ACCOUNT_PATTERN.pattern
+    assert settings["accountOption"] in naming.CALL_OPTIONS
+    data = json.loads(texts["operation-data"])
+    assert data["path_params"][0]["placeholder"] == "thing_..."
+    ids = {attrs.get("id") for _, attrs in tags.tags}
+    for control in (
+        "gateway-reset",
+        "auth-status",
+        "auth-live",
+        "stripe-account",
+        "send-hint",
+        "copy-status",
+    ):
+        assert control in ids, control
+    live = next(a for t, a in tags.tags if a.get("id") == "auth-live")
+    assert live["role"] == "alert"
+    copy = next(a for t, a in tags.tags if a.get("id") == "copy-status")
+    assert copy["aria-live"] == "polite"
+    assert "STRIPE_API_KEY=sk_test_... codegen gateway" in html
 
 
 def test_index_lists_every_operation_and_assets_are_self_contained() -> None:

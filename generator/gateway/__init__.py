@@ -31,8 +31,10 @@ What the gateway refuses, and why:
   ``Host``, ``X-Forwarded-*`` header or parameter can change where a request goes. Redirects
   from the upstream are not followed, and proxy settings from the environment are ignored.
 - **Credentials from the caller.** Only a short allow-list of request headers is forwarded
-  (``Content-Type``, ``Accept``, ``Idempotency-Key``, ``Stripe-Version``); ``Authorization``,
-  ``Cookie`` and everything else are dropped.
+  (``Content-Type``, ``Accept``, ``Idempotency-Key``, ``Stripe-Version``, ``Stripe-Account``);
+  ``Authorization``, ``Cookie`` and everything else are dropped. A connected account is taken
+  from ``Stripe-Account`` only, and only in its shape (``acct_`` and letters and digits): any
+  other value is refused with 400.
 - **Large bodies**: above ``--max-body-bytes`` the answer is 413, whether the size is declared
   in ``Content-Length`` or only discovered while reading a chunked body.
 - **Other web sites.** CORS headers are sent only for the gateway's own origins (its address,
@@ -51,6 +53,9 @@ What the gateway refuses, and why:
   above ``--max-response-bytes`` is refused with 502 and never buffered past that size.
 - **Ambiguous framing** (RFC 9112, section 6.3): a request with both ``Content-Length`` and
   ``Transfer-Encoding`` is refused with 400 and the connection closed (request smuggling).
+- **Telling the key.** ``GET /reference/gateway/status`` (same origin check and CORS as the
+  operations) says only whether a key is configured, its mode from its prefix (``sk_test_``,
+  ``rk_test_``: test; ``sk_live_``, ``rk_live_``: live) and its last 4 characters.
 - **Leaking the key.** The key is never logged, never put in a page, and removed from anything
   the upstream sends back (body and headers) before it reaches the caller; every log record
   passes through a filter that redacts it too.

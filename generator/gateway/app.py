@@ -21,7 +21,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from .. import __version__
-from .config import UPSTREAM_TIMEOUT_SECONDS, GatewayConfig
+from ..gateway_api import STATUS_PATH, is_account
+from .config import UPSTREAM_TIMEOUT_SECONDS, GatewayConfig, key_status
 from .guard import BODY_DEADLINE, Guard
 from .redact import redact_bytes, redact_text
 from .upstream import ResponseTooLarge, Upstream, UpstreamResponse
@@ -31,8 +32,14 @@ FORWARDED_REQUEST_HEADERS = (
     "accept",
     "idempotency-key",
     "stripe-version",
+    "stripe-account",  # checked first (is_account): a malformed one is refused with 400
 )
-CORS_REQUEST_HEADERS = ("Content-Type", "Idempotency-Key", "Stripe-Version")
+CORS_REQUEST_HEADERS = (
+    "Content-Type",
+    "Idempotency-Key",
+    "Stripe-Version",
+    "Stripe-Account",
+)
 FORWARDED_RESPONSE_HEADERS = (
     "content-type",
     "request-id",
@@ -125,6 +132,8 @@ class Forwarder:
         method = request.method.upper()
         if method == "OPTIONS":
             return self.preflight(request, raw_path)
+        if raw_path == STATUS_PATH:
+            return self.status(request)
         found = self.config.routes.match(method, raw_path)
         if found is None:
             return refuse(
@@ -165,6 +174,18 @@ class Forwarder:
             )
         except ClientDisconnect:
             return Response(status_code=400)
+        account = request.headers.get("stripe-account")
+        if account is not None and not is_account(account):
+            logger.warning(
+                "refused %s %s: malformed Stripe-Account", method, route.template
+            )
+            return refuse(
+                400,
+                "invalid_request_error",
+                "The Stripe-Account header must be a connected account ID: acct_ followed "
+                "by letters and digits (e.g. acct_1032D82eZvKYlo2C).",
+                origin,
+            )
         headers = {
             name: value
             for name, value in request.headers.items()
@@ -245,12 +266,44 @@ class Forwarder:
             allow_cors(response, origin)
         return response
 
+    def status(self, request: Request) -> Response:
+        """``GET STATUS_PATH``: what key the gateway holds (``key_status``), never the key.
+
+        The same origin check as a forwarded request; CORS for the origins that may read it.
+        """
+        if request.method.upper() not in ("GET", "HEAD"):
+            response = refuse(
+                405, "invalid_request_error", f"{STATUS_PATH} answers GET only."
+            )
+            response.headers["Allow"] = "GET, HEAD"
+            return response
+        verdict = self.policy.check(
+            request.headers.get("origin"),
+            request.headers.get("host", ""),
+            request.headers.get("sec-fetch-site", ""),
+        )
+        if not verdict.allowed:
+            return refuse(
+                403,
+                "invalid_request_error",
+                "This origin may not use the gateway; start it with --allow-origin <origin>.",
+            )
+        response = JSONResponse(key_status(self.config.api_key))
+        if verdict.cors_origin is not None:
+            allow_cors(response, verdict.cors_origin)
+        return response
+
     def preflight(self, request: Request, raw_path: str) -> Response:
         origin = request.headers.get("origin")
         wanted = request.headers.get("access-control-request-method", "").upper()
         if origin is None or not wanted:
             return refuse(404, "invalid_request_error", "Unrecognized request.")
-        if wanted not in self.config.routes.methods_for(raw_path):
+        methods = (
+            ["GET", "HEAD"]
+            if raw_path == STATUS_PATH
+            else self.config.routes.methods_for(raw_path)
+        )
+        if wanted not in methods:
             return refuse(404, "invalid_request_error", "Unrecognized request.")
         if not self.policy.check(origin, request.headers.get("host", "")).allowed:
             return Response(status_code=403)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 from urllib.parse import urlsplit
 
 from ..errors import CodegenError
@@ -30,6 +31,31 @@ DEFAULT_MAX_CONNECTIONS = 512  # served at once; more get 503
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # upstream body; larger gets 502
 # Upstream connections at once (nginx: max_conns); Stripe's test mode allows 25 requests/s.
 UPSTREAM_POOL_SIZE = 16
+# Key prefixes and their mode: secret and restricted keys, test and live.
+KEY_MODES = (
+    ("sk_test_", "test"),
+    ("rk_test_", "test"),
+    ("sk_live_", "live"),
+    ("rk_live_", "live"),
+)
+# A key shorter than this gets no last 4 (they would be too much of it).
+KEY_LAST4_MIN_LENGTH = 16
+
+
+def key_status(api_key: str) -> dict[str, object]:
+    """What the pages may know of the key: configured, test or live mode, its last 4.
+
+    Never the key itself: the mode comes from its prefix only (``None`` for an unknown
+    prefix), and the last 4 characters only of a key long enough for them to say little.
+    """
+    key = api_key.strip()
+    mode: Optional[str] = None
+    for prefix, name in KEY_MODES:
+        if key.startswith(prefix):
+            mode = name
+            break
+    last4 = key[-4:] if len(key) >= KEY_LAST4_MIN_LENGTH else None
+    return {"key_configured": bool(key), "mode": mode, "key_last4": last4}
 
 
 def check_upstream(text: str) -> str:

@@ -1,7 +1,8 @@
 """The ASGI entry: refuse a request on its head alone, then pages or forwarder, plus headers.
 
-``/`` and ``/reference/...`` go to the pages; every other path, with any method, goes to the
-forwarder, which answers 404 unless it is a generated operation.
+``/`` and ``/reference/...`` go to the pages, except ``STATUS_PATH`` (the gateway's status);
+every other path, with any method, goes to the forwarder, which answers 404 unless it is a
+generated operation.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Optional
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..gateway_api import STATUS_PATH
 from .config import Limits
 from .origins import OriginPolicy
 
@@ -52,6 +54,7 @@ class Guard:
             return
         path = scope.get("path", "")
         is_page = path == "/" or path == "/reference" or path.startswith("/reference/")
+        is_page = is_page and path != STATUS_PATH  # the gateway's own endpoint
         loop = asyncio.get_running_loop()
         scope = {**scope, BODY_DEADLINE: loop.time() + self.limits.body_timeout}
         body = BodyProgress(has_body(headers))

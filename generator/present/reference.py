@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from .. import ir, naming, text
+from ..gateway_api import ACCOUNT_PATTERN, STATUS_PATH
 from . import describe
 from .describe import label as type_label
 from .files import (
@@ -55,6 +57,9 @@ __all__ = [
 ASSETS = ("reference.css", "reference.js")
 DEFAULT_GATEWAY = "http://127.0.0.1:8787"
 STORAGE_KEY = "codegen.reference.gateway"
+ACCOUNT_OPTION = "stripe_account"
+"""The per-call option (one of ``naming.CALL_OPTIONS``) the Python snippet sets for the
+connected account the page sends as ``Stripe-Account``."""
 
 REFERENCE_BODY_LABELS = {
     "empty": "none (no body)",
@@ -291,6 +296,20 @@ def _details(expr: ir.TypeExpr) -> list[str]:
     return list(dict.fromkeys(details))
 
 
+_PLACEHOLDER_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+
+
+def path_placeholder(name: str) -> str:
+    """What the snippets show for a path parameter left empty: ``customer_...`` for
+    ``{customer}``.
+
+    Letters, digits, ``_`` and dots only, so it is one URL path segment (not a dot segment),
+    a shell word and a Python string as it stands: no value to escape, no curl glob.
+    """
+    stem = _PLACEHOLDER_UNSAFE.sub("_", name).strip("_") or "value"
+    return f"{stem}_..."
+
+
 def components_by_name(api: ir.Api) -> dict[str, ir.Model]:
     """The response models by name: built once for all pages, not once per page."""
     return {m.name: m for m in api.models}
@@ -329,6 +348,7 @@ def operation_data(
             "details": _details(p.type),
             "description_html": markdown_html(p.doc),
             "type": schema.node(p.type),
+            "placeholder": path_placeholder(p.wire_name),
         }
         for p in op.path_params
     ]
@@ -607,6 +627,9 @@ def files(api: ir.Api, package: str) -> list[File]:
         "default_gateway": DEFAULT_GATEWAY,
         "storage_key": STORAGE_KEY,
         "max_form_depth": describe.REFERENCE_DEPTH,
+        "status_path": STATUS_PATH,
+        "account_pattern": ACCOUNT_PATTERN.pattern,
+        "account_option": ACCOUNT_OPTION,
     }
     top = "<!DOCTYPE html>\n" + html_header(api)
     out: list[File] = [

@@ -14,6 +14,11 @@
   var STORAGE_KEY = SETTINGS.storageKey;
   var DEFAULT_GATEWAY = SETTINGS.defaultGateway;
   var MAX_FORM_DEPTH = SETTINGS.maxFormDepth; // describe.REFERENCE_DEPTH, the field tree's depth
+  var STATUS_PATH = SETTINGS.statusPath; // gateway_api.STATUS_PATH: what key the gateway holds
+  var ACCOUNT_SHAPE = new RegExp("^(?:" + SETTINGS.accountPattern + ")$"); // gateway_api.ACCOUNT_PATTERN
+  var ACCOUNT_OPTION = SETTINGS.accountOption; // the Python client's per-call option
+  var SEND_HINT = "Enter a gateway URL above to enable sending.";
+  var START_GATEWAY = "STRIPE_API_KEY=sk_test_... codegen gateway";
 
   function readJson(id) {
     var element = document.getElementById(id);
@@ -80,6 +85,14 @@
     }
   }
 
+  function storageRemove() {
+    try {
+      window.localStorage.removeItem(STORAGE_KEY);
+    } catch (error) {
+      // storage disabled: nothing saved
+    }
+  }
+
   function defaultGateway() {
     var origin = window.location.origin;
     if (/^https?:\/\//.test(origin)) {
@@ -88,9 +101,13 @@
     return DEFAULT_GATEWAY;
   }
 
+  // {base} for a usable gateway URL, else {error} (and empty: true when nothing is entered).
   function gatewayBase(text) {
     var value = (text || "").trim();
     var url;
+    if (value === "") {
+      return { error: SEND_HINT, empty: true };
+    }
     try {
       url = new URL(value);
     } catch (error) {
@@ -593,7 +610,7 @@
   function fieldRow(field, parentPath, depth) {
     var path = fieldPath(parentPath, field.name);
     var id = nextId("f");
-    var widget = widgetFor(field.type, { id: id, path: path, required: field.required }, depth);
+    var widget = widgetFor(field.type, { id: id, path: path, required: field.required, placeholder: field.placeholder }, depth);
     var nestedObject = field.type.kind === "object";
     var label = h(nestedObject ? "span" : "label", { className: "field-label", "for": nestedObject ? undefined : id }, [
       h("code", { text: field.name }),
@@ -672,11 +689,14 @@
   function pythonSnippet(state) {
     var indent = "        ";
     var args = state.pathValues.map(function (entry) {
-      return indent + pyString(entry.value === "" ? "<" + entry.name + ">" : entry.value) + ",\n";
+      return indent + pyString(entry.value === "" ? entry.placeholder : entry.value) + ",\n";
     });
     state.payloadValues.forEach(function (entry) {
       args.push(indent + entry.python + "=" + pyValue(entry.value, indent) + ",\n");
     });
+    if (state.account) {
+      args.push(indent + ACCOUNT_OPTION + "=" + pyString(state.account) + ",\n");
+    }
     var lines = ["import os", ""];
     lines.push("from " + DATA.package + " import Client");
     lines.push("");
@@ -691,11 +711,12 @@
     return lines.join("\n") + "\n";
   }
 
+  // One shell word, whatever the text: single quotes, each ' written as '\'' (POSIX sh, bash).
   function shellQuote(text) {
     return "'" + String(text).replace(/'/g, "'\\''") + "'";
   }
 
-  function curlSnippet(request) {
+  function curlSnippet(request, state) {
     var method = DATA.method;
     var head = ["curl"];
     var data = [];
@@ -715,7 +736,11 @@
       data = request.pairs.map(function (pair) {
         if (request.multipart) {
           var value = pair[1];
-          return "-F " + shellQuote(pair[0] + (value && value.t === "file" ? "=@" + value.v.name : "=" + value));
+          if (value && value.t === "file") {
+            return "-F " + shellQuote(pair[0] + "=@" + value.v.name);
+          }
+          // --form-string: a value starting with @ or < is text, not a file to read
+          return "--form-string " + shellQuote(pair[0] + "=" + value);
         }
         return "-d " + shellQuote(quotePair(pair));
       });
@@ -723,10 +748,16 @@
         head.push("-X " + method);
       }
     }
+    if (/[[\]{}]/.test(url) && head.indexOf("-g") === -1) {
+      head.push("-g"); // curl's own URL globbing off: brackets of an IPv6 gateway, braces
+    }
     head.push(shellQuote(url));
     var lines = [head.join(" ")];
     if (method === "POST") {
       lines.push("  -H " + shellQuote("Idempotency-Key: <a unique key>"));
+    }
+    if (state.account) {
+      lines.push("  -H " + shellQuote("Stripe-Account: " + state.account));
     }
     data.forEach(function (line) {
       lines.push("  " + line);
@@ -739,6 +770,7 @@
   var DATA = readJson("operation-data");
   var form = document.getElementById("try-form");
   var gatewayInput = document.getElementById("gateway-url");
+  var accountInput = document.getElementById("stripe-account");
   if (!DATA || !form || !gatewayInput) {
     return;
   }
@@ -788,7 +820,7 @@
       if (value === undefined) {
         issues.push(entry.field.name + ": required (path parameter)");
       }
-      return { name: entry.field.name, value: value ? scalarText(value) : "" };
+      return { name: entry.field.name, placeholder: entry.field.placeholder, value: value ? scalarText(value) : "" };
     });
     var payloadValues = [];
     payloadRows.forEach(function (entry) {
@@ -801,13 +833,17 @@
       }
       payloadValues.push({ kind: entry.kind, name: entry.field.name, python: entry.field.python, value: value });
     });
-    return { issues: issues, pathValues: pathValues, payloadValues: payloadValues };
+    var account = accountInput ? accountInput.value.trim() : "";
+    if (account && !ACCOUNT_SHAPE.test(account)) {
+      issues.push("Stripe-Account: " + JSON.stringify(account) + " is not a connected account ID (acct_ and letters and digits)");
+    }
+    return { issues: issues, pathValues: pathValues, payloadValues: payloadValues, account: account };
   }
 
   function buildRequest(state, base) {
     var path = DATA.path;
     state.pathValues.forEach(function (entry) {
-      var text = entry.value === "" ? "{" + entry.name + "}" : quotePath(entry.value);
+      var text = quotePath(entry.value === "" ? entry.placeholder : entry.value);
       path = path.split("{" + entry.name + "}").join(text);
     });
     var query = state.payloadValues.filter(function (v) { return v.kind === "query"; });
@@ -861,14 +897,39 @@
     issuesBox.appendChild(h("ul", {}, all.map(function (issue) { return h("li", { text: issue }); })));
   }
 
+  // Why Send is disabled ("" when it is not): no usable gateway, or a path parameter empty.
+  function sendBlocker(state, gateway) {
+    if (gateway.error) {
+      return SEND_HINT;
+    }
+    var missing = state.pathValues.filter(function (entry) { return entry.value === ""; }).map(function (entry) {
+      return entry.name;
+    });
+    if (missing.length) {
+      return "Fill in the path parameter" + (missing.length > 1 ? "s " : " ") + missing.join(", ") + " to enable sending.";
+    }
+    return "";
+  }
+
+  var sending = false;
+
+  function updateSend() {
+    var blocker = lastState ? sendBlocker(lastState.state, lastState.gateway) : SEND_HINT;
+    sendButton.disabled = sending || blocker !== "";
+    sendHint.textContent = blocker;
+    sendHint.hidden = blocker === "";
+  }
+
   function changed() {
     var state = readState();
-    var gateway = gatewayBase(gatewayInput.value || defaultGateway());
+    var gateway = gatewayBase(gatewayInput.value);
+    // The snippets show the default gateway while the field is empty; nothing is sent then.
     var request = buildRequest(state, gateway.base || defaultGateway());
     lastState = { state: state, gateway: gateway, request: request };
     pythonBox.textContent = pythonSnippet(state);
-    curlBox.textContent = curlSnippet(request);
-    showIssues(state.issues, gateway.error);
+    curlBox.textContent = curlSnippet(request, state);
+    showIssues(state.issues, gateway.empty ? "" : gateway.error);
+    updateSend();
   }
 
   function newIdempotencyKey() {
@@ -884,6 +945,7 @@
   var headersBody = document.querySelector("#response-headers tbody");
   var responseBox = document.querySelector("#response-body code");
   var sendButton = document.getElementById("send");
+  var sendHint = document.getElementById("send-hint");
 
   function showStatus(kind, text) {
     statusBox.className = "status status-" + kind;
@@ -894,7 +956,10 @@
     changed();
     var state = lastState.state;
     var gateway = lastState.gateway;
-    if (gateway.error || state.issues.length) {
+    if (sending || sendBlocker(state, gateway)) {
+      return; // never to the page's own origin for want of a gateway URL
+    }
+    if (state.issues.length) {
       showStatus("problem", "Not sent: fix the problems listed above the Send button.");
       return;
     }
@@ -919,10 +984,14 @@
     if (DATA.method === "POST") {
       headers["Idempotency-Key"] = newIdempotencyKey();
     }
+    if (state.account) {
+      headers["Stripe-Account"] = state.account;
+    }
     clear(headersBody);
     responseBox.textContent = "";
     showStatus("pending", "Sending " + DATA.method + " " + request.fetchUrl + " …");
-    sendButton.disabled = true;
+    sending = true;
+    updateSend();
     var started = Date.now();
     fetch(request.fetchUrl, {
       method: DATA.method,
@@ -966,8 +1035,112 @@
         );
       })
       .then(function () {
-        sendButton.disabled = false;
+        sending = false;
+        updateSend();
       });
+  }
+
+  // --- the Authentication panel: what key the gateway holds ----------------------------------------
+
+  var authStatus = document.getElementById("auth-status");
+  var authLive = document.getElementById("auth-live");
+  var statusQuery = 0; // answers to an older query (an earlier gateway URL) are dropped
+  var statusTimer = null;
+
+  function showAuth(state, text, live) {
+    authStatus.setAttribute("data-state", state);
+    authStatus.textContent = text;
+    clear(authLive);
+    authLive.hidden = !live;
+    if (live) {
+      authLive.appendChild(h("strong", { text: "Live mode: " }));
+      authLive.appendChild(
+        document.createTextNode(
+          "requests sent from this page use real money and real customer data. Charges, refunds and payouts are real and cannot be undone."
+        )
+      );
+    }
+  }
+
+  function showKey(status, base) {
+    var ending = status.key_last4 ? " ending …" + status.key_last4 : "";
+    if (!status.key_configured) {
+      showAuth("none", "No API key is configured on the gateway at " + base + ". Start it with " + START_GATEWAY + ".");
+    } else if (status.mode === "test") {
+      showAuth("test", "Test mode: the gateway at " + base + " holds a test key" + ending + ". Requests use test data; no real money moves.");
+    } else if (status.mode === "live") {
+      showAuth("live", "Live mode: the gateway at " + base + " holds a live key" + ending + ".", true);
+    } else {
+      showAuth("unknown", "The gateway at " + base + " holds a key" + ending + " whose mode is unknown (not an sk_test_, rk_test_, sk_live_ or rk_live_ key).");
+    }
+  }
+
+  function queryStatus() {
+    statusQuery += 1;
+    var query = statusQuery;
+    var gateway = gatewayBase(gatewayInput.value);
+    if (gateway.error) {
+      showAuth("unset", gateway.empty ? "No gateway set: enter a gateway URL above to see what key it holds." : gateway.error);
+      return;
+    }
+    showAuth("pending", "Asking the gateway at " + gateway.base + " what key it holds…");
+    fetch(gateway.base + STATUS_PATH, {
+      method: "GET",
+      mode: "cors",
+      credentials: "omit",
+      cache: "no-store",
+      redirect: "error",
+      referrerPolicy: "no-referrer",
+    })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          if (query !== statusQuery) {
+            return;
+          }
+          var data = null;
+          try {
+            data = JSON.parse(text);
+          } catch (error) {
+            // not JSON: not a codegen gateway
+          }
+          if (response.ok && data && typeof data.key_configured === "boolean") {
+            showKey(data, gateway.base);
+            return;
+          }
+          var message = data && data.error && typeof data.error.message === "string" ? ": " + data.error.message : "";
+          showAuth(
+            "error",
+            "The gateway at " + gateway.base + " did not say what key it holds (HTTP " + response.status + message + "). Is it a codegen gateway?"
+          );
+        });
+      })
+      .catch(function () {
+        if (query !== statusQuery) {
+          return;
+        }
+        var origin = window.location.origin;
+        var hint = "";
+        if (!/^https?:\/\//.test(origin)) {
+          hint = " Open this page from the gateway (" + gateway.base + "/reference/) rather than as a file.";
+        } else if (new URL(gateway.base).origin !== origin) {
+          hint = " If it runs, start it with --allow-origin " + origin + " so that this page may ask it.";
+        }
+        showAuth("unreachable", "Gateway unreachable at " + gateway.base + ": is it running? Start it with " + START_GATEWAY + "." + hint);
+      });
+  }
+
+  // While the URL is being typed: what was said of the previous one is withdrawn at once, the
+  // new one is asked when typing pauses.
+  function queryStatusSoon() {
+    window.clearTimeout(statusTimer);
+    var gateway = gatewayBase(gatewayInput.value);
+    if (gateway.error) {
+      queryStatus();
+      return;
+    }
+    statusQuery += 1;
+    showAuth("pending", "Asking the gateway at " + gateway.base + " what key it holds…");
+    statusTimer = window.setTimeout(queryStatus, 300);
   }
 
   // --- wiring ---------------------------------------------------------------------------------------
@@ -975,9 +1148,23 @@
   var saved = storageGet();
   gatewayInput.value = saved || defaultGateway();
   gatewayInput.addEventListener("input", function () {
-    storageSet(gatewayInput.value.trim());
+    var value = gatewayInput.value.trim();
+    if (value) {
+      storageSet(value);
+    } else {
+      storageRemove();
+    }
     changed();
+    queryStatusSoon();
   });
+  document.getElementById("gateway-reset").addEventListener("click", function () {
+    storageRemove();
+    gatewayInput.value = defaultGateway();
+    changed();
+    window.clearTimeout(statusTimer);
+    queryStatus();
+  });
+  accountInput.addEventListener("input", changed);
 
   buildForm();
   form.addEventListener("input", changed);
@@ -992,6 +1179,11 @@
     changed();
   });
 
+  var copyButton = document.getElementById("copy-snippet");
+  var copyStatus = document.getElementById("copy-status");
+  var copyTimer = null;
+  var COPY_LABELS = { python: "Copy Python snippet", curl: "Copy curl" };
+
   var tabs = Array.prototype.slice.call(document.querySelectorAll("#snippets .tab"));
   tabs.forEach(function (tab) {
     tab.addEventListener("click", function () {
@@ -1000,15 +1192,34 @@
         other.setAttribute("aria-selected", selected ? "true" : "false");
         document.querySelector('#snippets [data-panel="' + other.getAttribute("data-tab") + '"]').hidden = !selected;
       });
+      copyButton.textContent = COPY_LABELS[tab.getAttribute("data-tab")] || "Copy";
     });
   });
-  document.getElementById("copy-snippet").addEventListener("click", function () {
+
+  function copyFeedback(result, text) {
+    copyStatus.setAttribute("data-result", result);
+    copyStatus.textContent = text;
+    window.clearTimeout(copyTimer);
+    copyTimer = window.setTimeout(function () {
+      copyStatus.textContent = "";
+    }, 4000);
+  }
+
+  copyButton.addEventListener("click", function () {
     var visible = document.querySelector("#snippets pre:not([hidden]) code");
-    if (visible && navigator.clipboard) {
-      navigator.clipboard.writeText(visible.textContent).catch(function () {});
+    var failed = function () {
+      copyFeedback("failed", "Copy failed: select the snippet and copy it by hand.");
+    };
+    if (!visible || !navigator.clipboard || typeof navigator.clipboard.writeText !== "function") {
+      failed();
+      return;
     }
+    navigator.clipboard.writeText(visible.textContent).then(function () {
+      copyFeedback("copied", "Copied");
+    }, failed);
   });
 
   changed();
+  queryStatus();
   document.body.setAttribute("data-ready", "true");
 })();
