@@ -1141,6 +1141,7 @@
   // --- wiring ---------------------------------------------------------------------------------------
 
   var saved = storageGet();
+  gatewayInput.placeholder = defaultGateway(); // what Reset restores
   gatewayInput.value = saved || defaultGateway();
   gatewayInput.addEventListener("input", function () {
     var value = gatewayInput.value.trim();

@@ -1146,6 +1146,7 @@
   // --- wiring ---------------------------------------------------------------------------------------
 
   var saved = storageGet();
+  gatewayInput.placeholder = defaultGateway(); // what Reset restores
   gatewayInput.value = saved || defaultGateway();
   gatewayInput.addEventListener("input", function () {
     var value = gatewayInput.value.trim();
