@@ -174,7 +174,9 @@ def checked_document(source: Source, scratch: Path) -> dict[str, Any]:
             data = load_document(temp)
         finally:
             temp.unlink(missing_ok=True)
-    parse_document(data)  # OpenAPI 3.0/3.1, as `generate` reads it
+    from ..lower import operations_of, refuse_duplicate_ids
+
+    document = parse_document(data)  # OpenAPI 3.0/3.1, as `generate` reads it
     _require_mapping(data, "info")
     if not isinstance(data["info"].get("version"), str) or not data["info"]["version"]:
         raise CodegenError(
@@ -183,6 +185,14 @@ def checked_document(source: Source, scratch: Path) -> dict[str, Any]:
             hint="pin an OpenAPI document with info.version",
         )
     _require_mapping(data, "paths")
+    operations = operations_of(document)
+    if not operations:
+        raise CodegenError(
+            "the spec has no operations",
+            pointer=json_pointer("paths"),
+            hint="pin an OpenAPI document with at least one path and operation",
+        )
+    refuse_duplicate_ids(operations)
     return data
 
 
