@@ -198,6 +198,10 @@ class _Place:
             self.group, subject, kind, breaking, detail, self.operation_id, old, new
         )
 
+    def said(self, text: str) -> str:
+        """A change's description, led by the method (or model) it is about."""
+        return f"{self.owner}: {text}"
+
     def argument(self, name: str) -> str:
         return f"{self.owner}({name})"
 
@@ -224,7 +228,7 @@ def _path_parameter_changes(
                 at.argument(gone.name),
                 "parameter_removed",
                 True,
-                f"positional parameter {gone.name} removed",
+                at.said(f"positional parameter {gone.name} removed"),
                 old=gone.name,
             )
         elif index >= len(before):
@@ -233,7 +237,7 @@ def _path_parameter_changes(
                 at.argument(added.name),
                 "parameter_added",
                 True,
-                f"required positional parameter {added.name} added",
+                at.said(f"required positional parameter {added.name} added"),
                 new=added.name,
             )
         else:
@@ -243,8 +247,10 @@ def _path_parameter_changes(
                     at.argument(now.name),
                     "parameter_renamed",
                     True,
-                    f"positional parameter {was.name} renamed to {now.name} "
-                    "(calls passing it by keyword break)",
+                    at.said(
+                        f"positional parameter {was.name} renamed to {now.name} "
+                        "(calls passing it by keyword break)"
+                    ),
                     old=was.name,
                     new=now.name,
                 )
@@ -269,7 +275,7 @@ def _argument_changes(
                 at.argument(prefix + name),
                 "parameter_removed",
                 True,
-                f"{what} {prefix}{name} removed",
+                at.said(f"{what} {prefix}{name} removed"),
                 old=gone.type.annotation(),
             )
     for name, now in after.items():
@@ -281,7 +287,7 @@ def _argument_changes(
                 subject,
                 "parameter_added",
                 now.required,
-                f"{required} {what} {prefix}{name} added",
+                at.said(f"{required} {what} {prefix}{name} added"),
                 new=now.type.annotation(),
             )
             continue
@@ -290,7 +296,10 @@ def _argument_changes(
                 subject,
                 "parameter_required" if now.required else "parameter_optional",
                 now.required,
-                f"{what} {prefix}{name} made {'required' if now.required else 'optional'}",
+                at.said(
+                    f"{what} {prefix}{name} made "
+                    f"{'required' if now.required else 'optional'}"
+                ),
             )
         context.pairs = []
         yield from _type_changes(context, at, subject, was.type, now.type, sent=True)
@@ -354,14 +363,20 @@ def _returned(operation: ir.Operation) -> str:
 
 
 def _model_changes(context: _Context, old: ir.Api, new: ir.Api) -> Iterator[Change]:
-    before = {item.name: item for item in (*old.models, *old.aliases)}
-    after = {item.name: item for item in (*new.models, *new.aliases)}
-    for name in before.keys() - after.keys():
+    before, after = _named_types(old), _named_types(new)
+    for name in sorted(before.keys() - after.keys()):
         yield Change(MODELS_GROUP, name, "model_removed", True, f"model {name} removed")
-    for name in after.keys() - before.keys():
+    for name in sorted(after.keys() - before.keys()):
         yield Change(MODELS_GROUP, name, "model_added", False, f"model {name} added")
-    for name in before.keys() & after.keys():
+    for name in sorted(before.keys() & after.keys()):
         yield from _changed_model(context, before[name], after[name])
+
+
+def _named_types(api: ir.Api) -> dict[str, Union[ir.Model, ir.Alias]]:
+    """The response models and aliases by class name."""
+    named: dict[str, Union[ir.Model, ir.Alias]] = {m.name: m for m in api.models}
+    named.update((alias.name, alias) for alias in api.aliases)
+    return named
 
 
 def _changed_model(

@@ -110,7 +110,7 @@ def _markdown(changes: list[Change], old: Side, new: Side) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<|~&])")
 
 
 def _md(text: str) -> str:

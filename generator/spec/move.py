@@ -174,7 +174,7 @@ def checked_document(source: Source, scratch: Path) -> dict[str, Any]:
             data = load_document(temp)
         finally:
             temp.unlink(missing_ok=True)
-    from ..lower import operations_of, refuse_duplicate_ids
+    from ..lower.selection import operations_of, refuse_duplicate_ids
 
     document = parse_document(data)  # OpenAPI 3.0/3.1, as `generate` reads it
     _require_mapping(data, "info")
@@ -337,13 +337,14 @@ def _store(cache: Path, entry: PinnedFile, data: bytes) -> Path:
 
 def pin_bytes(pin: Pin, keep: dict[str, Any]) -> bytes:
     """The pin file: the old pin's other keys kept, the known ones written in their order."""
+    fixtures = keep.get("fixtures")
     document: dict[str, Any] = {
         "repository": pin.repository,
         "commit": pin.commit,
         **_file_json(pin.spec),
         "api_version": pin.api_version,
         "fixtures": {
-            **(keep.get("fixtures") if isinstance(keep.get("fixtures"), dict) else {}),
+            **(fixtures if isinstance(fixtures, dict) else {}),
             **_file_json(pin.fixtures),
         },
     }
