@@ -1,6 +1,7 @@
 """The ``codegen`` command line: parse options, call the pipeline, map errors to exit codes.
 
-Exit codes: 0 success; 1 ``check`` found drift; 2 bad input (spec, settings, options).
+Exit codes: 0 success; 1 ``check`` found drift (``diff``: a breaking change, see --fail-on);
+2 bad input (spec, settings, options).
 """
 
 from __future__ import annotations
@@ -373,6 +374,11 @@ def pin_command(
         click.echo(
             f"pinned {lock}: API {new.api_version} (sha256 {new.spec.sha256[:12]})"
         )
+    elif moved.old.spec.sha256 == new.spec.sha256:
+        click.echo(
+            f"pinned {lock}: the spec is unchanged (API {new.api_version}, sha256 "
+            f"{new.spec.sha256[:12]}); only its upstream record was written again"
+        )
     else:
         old = moved.old
         click.echo(
@@ -391,7 +397,11 @@ def pin_command(
             "record where it is upstream",
             err=True,
         )
-    if moved.previous is not None and moved.old is not None:
+    if (
+        moved.previous is not None
+        and moved.old is not None
+        and moved.old.spec.sha256 != new.spec.sha256
+    ):
         click.echo(
             f"next: codegen diff {_shown(moved.previous)} {lock}   (what changed in the "
             "generated API), then codegen generate"

@@ -290,3 +290,31 @@ def test_diff_of_an_old_pin_finds_its_spec_in_the_project_store(project: Path) -
     result = run("diff", str(old_pin), "spec/shop.lock.json", "--fail-on", "never")
     assert result.exit_code == 0, result.output
     assert "2 changes to the generated API, 2 breaking" in result.output
+
+
+def test_wrong_fixtures_are_refused_and_the_pin_untouched(project: Path) -> None:
+    source, fixtures = project / "shop-v2.json", project / "fixtures.txt"
+    source.write_bytes(new_spec())
+    fixtures.write_bytes(b"not json")
+    before = snapshot(project)
+    result = run("spec", "pin", str(source), "--fixtures", str(fixtures))
+    assert result.exit_code == 2
+    assert "is not valid JSON" in result.output
+    assert snapshot(project) == before
+
+
+def test_pinning_the_pinned_spec_again_changes_nothing(project: Path) -> None:
+    source = project / "again.json"
+    source.write_bytes(OLD_SPEC)
+    before = snapshot(project)["spec/shop.lock.json"]
+    result = run(
+        "spec", "pin", str(source), "--commit", "1" * 40, "--path", "openapi/shop.json"
+    )
+    assert result.exit_code == 0, result.output
+    pin = load_pin(project / "spec" / "shop.lock.json")
+    assert pin.spec.sha256 == sha(OLD_SPEC) and pin.commit == "1" * 40
+    assert "unchanged" in result.output
+    # the same record but the URL, which is now the raw GitHub one
+    assert json.loads(before) | {"url": pin.spec.url} == json.loads(
+        (project / "spec" / "shop.lock.json").read_bytes()
+    )

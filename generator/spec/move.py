@@ -205,6 +205,25 @@ def _require_mapping(data: dict[str, Any], key: str) -> None:
         )
 
 
+def checked_fixtures(source: str) -> Source:
+    """The fixtures file read, refused unless it is a JSON object."""
+    fixtures = read_source(source, what="fixtures")
+    try:
+        data = json.loads(fixtures.data)
+    except ValueError as exc:
+        raise CodegenError(
+            f"the fixtures file {source} is not valid JSON: {exc}",
+            hint="pass the API's fixtures JSON (Stripe's openapi/fixtures3.json)",
+        ) from exc
+    if not isinstance(data, dict):
+        raise CodegenError(
+            f"the fixtures file {source} must hold a JSON object",
+            pointer="",
+            hint="pass the API's fixtures JSON (Stripe's openapi/fixtures3.json)",
+        )
+    return fixtures
+
+
 # --- moving the pin --------------------------------------------------------------------------
 
 
@@ -249,9 +268,7 @@ def pin_spec(
     commit = commit or spec_source.commit
     upstream_path = path or spec_source.path or spec_source.name
     spec_entry = _entry(spec_source, upstream_path, repository, commit)
-    fixtures_source = (
-        None if fixtures is None else read_source(fixtures, what="fixtures")
-    )
+    fixtures_source = None if fixtures is None else checked_fixtures(fixtures)
     if fixtures_source is not None:
         folder = PurePosixPath(upstream_path).parent
         fixtures_path = (
