@@ -251,6 +251,34 @@ def add_model(d: dict[str, Any]) -> None:
     thing(d)["properties"]["tag"] = {"$ref": "#/components/schemas/Tag"}
 
 
+def rename_path_parameter(d: dict[str, Any]) -> None:
+    operation = d["paths"].pop("/things/{thing}")
+    operation["get"]["parameters"][0]["name"] = "thing_id"
+    d["paths"]["/things/{thing_id}"] = operation
+
+
+def add_path_parameter(d: dict[str, Any]) -> None:
+    operation = d["paths"].pop("/things/{thing}")
+    operation["get"]["parameters"].append(
+        {
+            "name": "version",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    )
+    d["paths"]["/things/{thing}/{version}"] = operation
+
+
+def create_returns_a_string(d: dict[str, Any]) -> None:
+    d["paths"]["/things"]["post"]["responses"] = {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"type": "string"}}},
+        }
+    }
+
+
 CASES: list[tuple[Edit, list[tuple[str, str, bool]]]] = [
     (remove_create, [("operation_removed", "client.things.create", True)]),
     (add_delete, [("operation_added", "client.things.delete", False)]),
@@ -288,6 +316,18 @@ CASES: list[tuple[Edit, list[tuple[str, str, bool]]]] = [
     (remove_response_enum_value, [("enum_values_removed", "Thing.color", False)]),
     (weight_as_number, [("type_widened", "Thing.weight", True)]),
     (
+        rename_path_parameter,
+        [("parameter_renamed", "client.things.retrieve(thing_id)", True)],
+    ),
+    (
+        add_path_parameter,
+        [("parameter_added", "client.things.retrieve(version)", True)],
+    ),
+    (
+        create_returns_a_string,
+        [("type_changed", "client.things.create -> return", True)],
+    ),
+    (
         add_model,
         [("model_added", "Tag", False), ("field_added", "Thing.tag", False)],
     ),
@@ -324,6 +364,36 @@ def test_a_renamed_method_keeps_comparing_its_parameters() -> None:
     assert changes_of(edit) == [
         ("method_renamed", "client.items.retrieve", True),
         ("parameter_removed", "client.items.retrieve(expand)", True),
+    ]
+
+
+def response_model(literal: ir.LiteralType) -> ir.Api:
+    """An API of one response model whose one field has the type ``literal``."""
+    field = ir.Field("status", "status", literal, True, "")
+    model = ir.Model("Thing", (field,), "", "/components/schemas/Thing")
+    return ir.Api("Shop", "1", "https://x.invalid", "0" * 64, (), (model,), (), None)
+
+
+@pytest.mark.parametrize(("open_enum", "breaking"), [(True, False), (False, True)])
+def test_an_enum_value_added_to_a_response_field_breaks_only_a_closed_enum(
+    open_enum: bool, breaking: bool
+) -> None:
+    old = response_model(ir.LiteralType(("on", "off"), open=open_enum))
+    new = response_model(ir.LiteralType(("on", "off", "idle"), open=open_enum))
+    [change] = compare_apis(old, new)
+    assert (change.kind, change.subject, change.breaking) == (
+        "enum_values_added",
+        "Thing.status",
+        breaking,
+    )
+    assert change.new == "'idle'"
+
+
+def test_an_enum_made_open_in_a_response_is_breaking() -> None:
+    old = response_model(ir.LiteralType(("on",), open=False))
+    new = response_model(ir.LiteralType(("on",), open=True))
+    assert [(c.kind, c.breaking) for c in compare_apis(old, new)] == [
+        ("type_widened", True)
     ]
 
 
