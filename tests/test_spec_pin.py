@@ -318,3 +318,25 @@ def test_pinning_the_pinned_spec_again_changes_nothing(project: Path) -> None:
     assert json.loads(before) | {"url": pin.spec.url} == json.loads(
         (project / "spec" / "shop.lock.json").read_bytes()
     )
+
+
+def test_pinning_the_stripe_spec_with_its_record_writes_the_same_pin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real pin, rewritten from the fetched spec and its commit and path: byte for byte."""
+    root = Path(__file__).resolve().parents[1]
+    real = root / "spec" / "stripe.lock.json"
+    pin = load_pin(real)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.codegen]\nspec = "spec/stripe.lock.json"\n', encoding="utf-8"
+    )
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "stripe.lock.json").write_bytes(real.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    fetched = root / "spec" / "cache" / pin.spec.name
+    result = run(
+        "spec", "pin", str(fetched), "--commit", pin.commit, "--path", pin.spec.path
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "spec" / "stripe.lock.json").read_bytes() == real.read_bytes()
+    assert "the spec is unchanged (API 2023-08-16" in result.output
