@@ -1,6 +1,7 @@
 """The ``codegen`` command line: parse options, call the pipeline, map errors to exit codes.
 
-Exit codes: 0 success; 1 ``check`` found drift; 2 bad input (spec, settings, options).
+Exit codes: 0 success; 1 ``check`` found drift (``diff``: a breaking change, see --fail-on);
+2 bad input (spec, settings, options).
 """
 
 from __future__ import annotations
@@ -83,30 +84,9 @@ def _debug() -> bool:
     return os.environ.get("CODEGEN_DEBUG") == "1"
 
 
-def settings_options(command: F) -> F:
-    """The options every command that reads the spec shares; each overrides a setting."""
-    decorators = [
-        click.option(
-            "--config",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="pyproject.toml to read [tool.codegen] from (default: found upward from the current folder).",
-        ),
-        click.option(
-            "--spec",
-            "spec_path",
-            type=click.Path(path_type=Path),
-            help="Spec pin (*.lock.json) or an OpenAPI file (JSON or YAML).",
-        ),
-        click.option(
-            "--output",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Output folder (default: generated).",
-        ),
-        click.option(
-            "--package",
-            help="Name of the generated Python package (default: after the spec's title,"
-            " stripe_client for Stripe's, petstore_client for a Petstore).",
-        ),
+def selection_option_list() -> list[Callable[[F], F]]:
+    """``-o``, ``--glob``, ``--path-prefix``, ``--all``: which operations (generate, diff)."""
+    return [
         click.option(
             "--operation",
             "-o",
@@ -132,6 +112,41 @@ def settings_options(command: F) -> F:
             is_flag=True,
             help="Generate every operation of the spec.",
         ),
+    ]
+
+
+def selection_options(command: F) -> F:
+    """The selection options alone (``codegen diff``)."""
+    for decorator in reversed(selection_option_list()):
+        command = decorator(command)
+    return command
+
+
+def settings_options(command: F) -> F:
+    """The options every command that reads the spec shares; each overrides a setting."""
+    decorators = [
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="pyproject.toml to read [tool.codegen] from (default: found upward from the current folder).",
+        ),
+        click.option(
+            "--spec",
+            "spec_path",
+            type=click.Path(path_type=Path),
+            help="Spec pin (*.lock.json) or an OpenAPI file (JSON or YAML).",
+        ),
+        click.option(
+            "--output",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Output folder (default: generated).",
+        ),
+        click.option(
+            "--package",
+            help="Name of the generated Python package (default: after the spec's title,"
+            " stripe_client for Stripe's, petstore_client for a Petstore).",
+        ),
+        *selection_option_list(),
         click.option(
             "--templates",
             type=click.Path(file_okay=False, path_type=Path),
@@ -292,6 +307,115 @@ def fetch_command(source: Optional[Path], config: Optional[Path]) -> None:
         click.echo(f"fetched {path} (sha256 verified)")
 
 
+@spec_group.command(name="pin")
+@click.argument("source")
+@click.option(
+    "--commit",
+    help="The upstream commit the file is from (recorded; with a GitHub repository, the pin's "
+    "URL is the file's raw URL at that commit). Read from a raw.githubusercontent.com URL.",
+)
+@click.option(
+    "--path",
+    "upstream_path",
+    help="The file's path in the upstream repository, e.g. openapi/spec3.yaml "
+    "(default: read from a raw GitHub URL, else the file's name).",
+)
+@click.option(
+    "--repository",
+    help="The upstream repository, owner/name (default: read from a raw GitHub URL, else the "
+    "old pin's).",
+)
+@click.option(
+    "--fixtures",
+    help="A new fixtures file (URL or path) to pin with the spec. Without it the old pin's "
+    "fixtures entry is kept as it is (still verified by its sha256), even though it belongs "
+    "to the old spec's commit.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="pyproject.toml to read [tool.codegen] from (its `spec` setting names the pin).",
+)
+@reports_errors
+def pin_command(
+    source: str,
+    commit: Optional[str],
+    upstream_path: Optional[str],
+    repository: Optional[str],
+    fixtures: Optional[str],
+    config: Optional[Path],
+) -> None:
+    """Pin another spec: SOURCE is a URL (http, https) or a file, JSON or YAML.
+
+    The document is checked the way `generate` reads it (an OpenAPI 3.0/3.1 document with
+    info and paths; anything else is exit 2 and the pin and cache stay as they were), stored
+    in spec/cache/, and the pin (sha256, bytes, API version, upstream record) is rewritten.
+    The spec the old pin named stays in spec/cache/by-sha256/ for `codegen diff`.
+    """
+    from .spec.move import pin_spec
+
+    settings = load_settings(config)
+    if not spec.is_pin_path(settings.spec):
+        raise CodegenError(
+            f"the `spec` setting names {settings.spec}, not a pin (*.lock.json)",
+            hint="point `spec` at a pin such as spec/stripe.lock.json, or edit the spec file",
+        )
+    moved = pin_spec(
+        settings.spec,
+        source,
+        commit=commit,
+        path=upstream_path,
+        repository=repository,
+        fixtures=fixtures,
+    )
+    new = moved.new
+    lock = _shown(settings.spec)
+    if moved.old is None:
+        click.echo(
+            f"pinned {lock}: API {new.api_version} (sha256 {new.spec.sha256[:12]})"
+        )
+    elif moved.old.spec.sha256 == new.spec.sha256:
+        click.echo(
+            f"pinned {lock}: the spec is unchanged (API {new.api_version}, sha256 "
+            f"{new.spec.sha256[:12]}); only its upstream record was written again"
+        )
+    else:
+        old = moved.old
+        click.echo(
+            f"pinned {lock}: API {old.api_version} (sha256 {old.spec.sha256[:12]}) -> "
+            f"{new.api_version} (sha256 {new.spec.sha256[:12]})"
+        )
+    for path in moved.written:
+        click.echo(f"stored {_shown(path)} (sha256 verified)")
+    if moved.fixtures_kept:
+        click.echo(
+            f"kept the fixtures entry {new.fixtures.path} (pass --fixtures to move it)"
+        )
+    if new.spec.url.startswith("file:"):
+        click.echo(
+            "codegen: note: the pin records a local file's URL; pass --commit and --path to "
+            "record where it is upstream",
+            err=True,
+        )
+    if (
+        moved.previous is not None
+        and moved.old is not None
+        and moved.old.spec.sha256 != new.spec.sha256
+    ):
+        click.echo(
+            f"next: codegen diff {_shown(moved.previous)} {lock}   (what changed in the "
+            "generated API), then codegen generate"
+        )
+
+
+def _shown(path: Path) -> str:
+    """A path as the user may type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def no_cache_option(command: F) -> F:
     return click.option(
         "--no-cache",
@@ -412,9 +536,33 @@ def check_command(
             f"codegen check: {settings.output} is out of date{more}; run `codegen generate`",
             err=True,
         )
+        if result.pin_moved:
+            click.echo(pin_moved_message(settings, result), err=True)
         sys.exit(1)
     if not quiet:
         click.echo(f"codegen check: {settings.output} is up to date")
+
+
+def pin_moved_message(settings: Settings, result: pipeline.CheckResult) -> str:
+    """Which command shows what the moved spec changed in the generated API."""
+    recorded = result.recorded_spec_sha256 or ""
+    moved = (
+        f"codegen check: the spec moved since {settings.output} was generated (sha256 "
+        f"{recorded[:12]} -> {result.spec_sha256[:12]}); "
+    )
+    target = _shown(settings.spec)
+    if spec.is_pin_path(settings.spec):
+        from .spec.move import stored_copy
+
+        pin = spec.load_pin(settings.spec)
+        kept = stored_copy(spec.cache_dir(settings.spec), recorded, pin.spec.name)
+        if kept.is_file():
+            return f"{moved}the API changelog: codegen diff {_shown(kept)} {target}"
+    return (
+        f"{moved}the API changelog: codegen diff OLD {target}, OLD being the spec or pin the "
+        f"output was generated from (sha256 {recorded}), e.g. the pin from version control: "
+        f"`git show HEAD:{target} > /tmp/old.lock.json` (codegen diff downloads what a pin names)"
+    )
 
 
 def describe_difference(difference: output.Difference, show: Optional[str]) -> str:
@@ -424,6 +572,94 @@ def describe_difference(difference: output.Difference, show: Optional[str]) -> s
         added, removed = output.diff_stat(difference.diff)
         line += f" (+{added} -{removed})"
     return line
+
+
+@main.command(name="diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="pyproject.toml to read [tool.codegen] from (selection, names, profile).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull-request comment, json for tools.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "any", "never"]),
+    default="breaking",
+    show_default=True,
+    help="Exit 1 when a breaking change (or any change) is found; never: always exit 0.",
+)
+@selection_options
+@reports_errors
+def diff_command(
+    old: Path,
+    new: Path,
+    config: Optional[Path],
+    fmt: str,
+    fail_on: str,
+    operations: tuple[str, ...],
+    globs: tuple[str, ...],
+    path_prefixes: tuple[str, ...],
+    all_operations: bool,
+) -> None:
+    """What changes in the generated Python API from spec OLD to spec NEW.
+
+    OLD and NEW are pins (*.lock.json: the spec they name is taken from the cache, or
+    downloaded and verified) or spec files. Both are lowered with the project's settings and
+    selection (or -o/--glob/--path-prefix/--all); the report lists, by resource, methods
+    added, removed or renamed, parameters, types, enum values, response fields and models,
+    each breaking or not for a caller of the client. Exit 0: nothing breaking (with
+    --fail-on any: no change); 1: otherwise; 2: bad input.
+    """
+    from . import diff
+
+    settings = load_settings(config, spec_given=True).with_overrides(
+        operations=operations,
+        globs=globs,
+        path_prefixes=path_prefixes,
+        all=all_operations,
+    )
+    before, before_sha = _diff_input(settings, old)
+    after, after_sha = _diff_input(settings, new)
+    old_api = pipeline.lower_spec_file(settings, before)
+    if after_sha == before_sha:
+        new_api = old_api  # the same bytes lower to the same API
+    else:
+        new_api = pipeline.lower_spec_file(settings, after)
+    changes = diff.compare_apis(old_api, new_api)
+    report = diff.render_report(
+        changes,
+        fmt,
+        diff.Side(str(old), before_sha, old_api.api_version),
+        diff.Side(str(new), after_sha, new_api.api_version),
+    )
+    click.echo(report, nl=False)
+    failing = {
+        "breaking": diff.has_breaking(changes),
+        "any": bool(changes),
+        "never": False,
+    }[fail_on]
+    sys.exit(1 if failing else 0)
+
+
+def _diff_input(settings: Settings, given: Path) -> tuple[Path, str]:
+    """The spec file a diff argument stands for (a pin's, from the cache or downloaded) and
+    its sha256."""
+    from .spec.move import locate_spec
+
+    if not spec.is_pin_path(given):
+        return spec.spec_digest(given)
+    pin = spec.load_pin(given)
+    stores = [spec.cache_dir(settings.spec)] if spec.is_pin_path(settings.spec) else []
+    return locate_spec(pin, stores), pin.spec.sha256
 
 
 @main.command(name="list")

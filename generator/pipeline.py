@@ -284,6 +284,16 @@ class CheckResult:
     )
     cache_note: Optional[str] = None
     notes: tuple[str, ...] = ()  # the spec's parts not generated (``Build.notes``)
+    spec_sha256: str = ""  # the spec this check generated from
+    recorded_spec_sha256: Optional[str] = None  # the one the output's manifest names
+
+    @property
+    def pin_moved(self) -> bool:
+        """The output was generated from another spec than the one configured now."""
+        return (
+            self.recorded_spec_sha256 is not None
+            and self.recorded_spec_sha256 != self.spec_sha256
+        )
 
     @property
     def ok(self) -> bool:
@@ -313,5 +323,16 @@ def check(
         settings.output, result.files, result.manifest_info
     )
     return CheckResult(
-        differences, mismatch, interrupted, result.cache_note, result.notes
+        differences,
+        mismatch,
+        interrupted,
+        result.cache_note,
+        result.notes,
+        result.spec_sha256,
+        None if manifest is None else manifest.spec_sha256,
     )
+
+
+def lower_spec_file(settings: Settings, path: Path) -> ir.Api:
+    """Lower the spec file ``path`` (not a pin) with ``settings``' selection and names."""
+    return lower(dataclasses.replace(settings, spec=path))

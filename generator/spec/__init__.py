@@ -10,7 +10,7 @@ Stripe's 4 MB spec and ``json`` about 30 ms.
 One module a job: ``pin`` (the pin and fetching), ``load`` (JSON/YAML into a dict),
 ``yaml_reader`` (YAML to JSON text),
 ``limits`` (what any document may cost), ``parse`` (openapi-pydantic, and ``load_spec``, all of
-it together).
+it together), ``move`` (``codegen spec pin``, and finding the spec any pin names).
 """
 
 from .limits import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH, MAX_DOCUMENT_NODES
