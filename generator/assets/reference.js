@@ -757,6 +757,11 @@
     var help = h("div", { className: "help", id: id });
     // Rendered by markdown-it with raw HTML disabled when the page was generated.
     help.innerHTML = field.description_html;
+    // Its links are the reference's (on the left, in the tab order there): here Tab goes from
+    // control to control; the links stay clickable.
+    Array.prototype.forEach.call(help.querySelectorAll("a"), function (link) {
+      link.tabIndex = -1;
+    });
     if (help.textContent.length <= LONG_HELP && help.children.length <= 1) {
       return { id: id, box: help };
     }
