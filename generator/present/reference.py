@@ -659,15 +659,16 @@ def sidebar(
     """The sidebar of every page: the groups, linking to the index's sections; the group of
     ``current`` (an operation page's) expanded with its operations, ``current`` marked.
     Links are from the reference's root folder (templates prefix them with ``root``)."""
+    mark = current.operation_id if current is not None else None
     groups = []
     for group in api.groups:
-        here = current is not None and any(op is current for op in group.operations)
+        here = any(op.operation_id == mark for op in group.operations)
         entries = tuple(
             NavEntry(
                 link=naming.reference_page_link(op.call),
                 method=op.method.upper(),
                 label=text.visible(_nav_label(group, op)),
-                current=op is current,
+                current=op.operation_id == mark,
             )
             for op in (group.operations if here else ())
         )
