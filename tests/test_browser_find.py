@@ -65,6 +65,25 @@ def axe_source() -> str:
     return text
 
 
+def test_axe_is_pinned_like_the_real_specs(tmp_path: Path) -> None:
+    """The browser lock goes through the real specs' fetcher, into its own cache folder."""
+    fetch = _fetch_module()
+    [entry] = fetch.load_lock(ROOT / "tests" / "browser.lock.json")
+    assert (
+        entry.package.startswith("npm:axe-core@")
+        and entry.member == "package/axe.min.js"
+    )
+    assert fetch.fetched_path(entry).parent.name == "browser"
+    assert fetch.fetched_path(entry).name == "axe.js"
+    assert not fetch.is_fetched(entry, tmp_path)
+    message = fetch.missing_message(entry, tmp_path)
+    assert "scripts/fetch_realspecs.py --lock tests/browser.lock.json" in message
+    # the real specs' entries keep their folder and their command
+    spec = fetch.load_lock()[0]
+    assert fetch.fetched_path(spec).parent == fetch.default_dest()
+    assert "--lock" not in fetch.missing_message(spec, tmp_path)
+
+
 def open_page(
     browser: Any, width: int = 1280, scheme: str = "light", **options: Any
 ) -> Any:
