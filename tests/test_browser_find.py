@@ -293,6 +293,13 @@ def test_sidebar_on_every_page_marks_the_current_operation(
         assert (reference / "operations" / href).resolve().is_file(), href
     page.click('#sidebar a[href="../index.html#group-customers"]')
     page.wait_for_url("**/index.html#group-customers")
+    page.wait_for_selector("body[data-ready]")
+    # the section comes to rest in view, not under the sticky topbar and finder
+    assert page.evaluate(
+        """(() => { const h = document.querySelector("#group-customers h2");
+        const r = h.getBoundingClientRect();
+        return r.top > 0 && h.contains(document.elementFromPoint(r.left + 5, r.top + r.height / 2)); })()"""
+    )
     for model in model_pages(reference)[:1]:
         goto(page, model)
         assert page.locator("#sidebar .nav-groups > li").count() == 62
@@ -450,7 +457,7 @@ def test_try_it_is_reachable_from_the_top_on_a_phone(pages: Any) -> None:
     assert page.locator("#try-it").bounding_box()["y"] > 900  # the panel is below
     jump.click()
     top = page.evaluate("document.getElementById('try-it').getBoundingClientRect().top")
-    assert abs(top) < 5, top
+    assert 0 <= top < 20, top  # at the top of the screen (its scroll margin above)
     # the sidebar is one button on a phone, and opens
     assert page.is_hidden("#sidebar .nav-groups")
     page.click("#sidebar .sidebar-toggle")
