@@ -493,6 +493,11 @@ def reference_page_link(operation_name: str) -> str:
     return f"operations/{reference_page(operation_name)}"
 
 
+def reference_group_anchor(attribute: str) -> str:
+    """The id of a resource group's section on ``reference/index.html`` (the sidebar links to it)."""
+    return f"group-{file_stem(attribute)}"
+
+
 def markdown_anchor(name: str) -> str:
     """The heading anchor GitHub-flavoured Markdown gives a model heading on the models page."""
     return name.lower()

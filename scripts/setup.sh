@@ -32,6 +32,8 @@ fi
 # Real public specs for tests/test_realspecs.py, pinned by sha256 in tests/realspecs.lock.json:
 # npm tarballs, checked and unpacked into the user's cache folder (a second run downloads nothing).
 .venv/bin/python scripts/fetch_realspecs.py
+# axe-core for the accessibility tests of the reference, pinned the same way in tests/browser.lock.json.
+.venv/bin/python scripts/fetch_realspecs.py --lock tests/browser.lock.json
 
 # The main job: the committed output must be exactly what the generator produces.
 .venv/bin/codegen check

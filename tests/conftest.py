@@ -87,3 +87,14 @@ def vendored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         if k == "vendored_stripe" or k.startswith("vendored_stripe.")
     ]:
         del sys.modules[key]
+
+
+ALL_OPERATIONS_PACKAGE = "stripe_all"
+
+
+@pytest.fixture(scope="session")
+def all_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every operation of the pinned spec, generated once per session (package ``stripe_all``):
+    the all-operations tests call it, the reference's browser tests search its index."""
+    out = tmp_path_factory.mktemp("all") / "out"
+    return generate_into(out, "--all", "--package", ALL_OPERATIONS_PACKAGE)

@@ -21,17 +21,16 @@ import pytest
 from generator import ir
 from generator import spec as spec_stage
 from generator.lower import Selection, lower_document, operations_of
-from tests.conftest import PIN, generate_into, import_copy, user_cache_folder
+from tests.conftest import (
+    ALL_OPERATIONS_PACKAGE,
+    PIN,
+    import_copy,
+    user_cache_folder,
+)
 from tests.spec_server import Seen, SpecServer, running
 
 KEY = "sk_test_all_operations_42"
-PACKAGE = "stripe_all"
-
-
-@pytest.fixture(scope="module")
-def all_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("all") / "out"
-    return generate_into(out, "--all", "--package", PACKAGE)
+PACKAGE = ALL_OPERATIONS_PACKAGE  # all_output (tests/conftest.py) generates it
 
 
 @pytest.fixture(scope="module")

@@ -525,3 +525,133 @@ def test_generated_pages_from_the_spec_are_checked(generated: Path) -> None:
     page.write_text(html, encoding="utf-8")
     assert drift.returncode == 1
     assert "reference/operations/customers.sources.create.html" in drift.stdout
+
+
+# --- the sidebar, the index's finder, quiet limits ----------------------------------------------
+
+
+def two_group_api() -> ir.Api:
+    """The sample API and a second group with a GET and a DELETE."""
+    import dataclasses
+
+    api = sample_api()
+    [things] = api.groups
+    base = things.operations[0]
+    listing = dataclasses.replace(
+        base,
+        operation_id="GetWidgets",
+        name="list",
+        resource=("widgets",),
+        method="get",
+        path="/v1/widgets",
+        body=None,
+        path_params=(),
+    )
+    removal = dataclasses.replace(
+        listing, operation_id="DeleteWidgetsWidget", name="delete", method="delete"
+    )
+    widgets = ir.Group("widgets", "Widgets", "widgets", (listing, removal), ())
+    return dataclasses.replace(
+        api,
+        groups=(things, widgets),
+        operations=(base, listing, removal),
+    )
+
+
+def test_sidebar_links_every_group_and_expands_the_current_one() -> None:
+    api = two_group_api()
+    everywhere = reference.sidebar(api)
+    assert [(g.name, g.link, g.current, g.entries) for g in everywhere] == [
+        ("things", "index.html#group-things", False, ()),
+        ("widgets", "index.html#group-widgets", False, ()),
+    ]
+    removal = api.groups[1].operations[1]
+    things, widgets = reference.sidebar(api, removal)
+    assert not things.current and things.entries == ()
+    assert widgets.current
+    assert widgets.entries == (
+        reference.NavEntry("operations/widgets.list.html", "GET", "list", False),
+        reference.NavEntry("operations/widgets.delete.html", "DELETE", "delete", True),
+    )
+    # a call below its group is named from the group down (customers -> sources.create)
+    sample = sample_api()
+    [own] = reference.sidebar(sample, sample.operations[0])[0].entries
+    assert own.label == "sources.create"
+    assert reference.index_methods(api) == ("GET", "POST", "DELETE")
+    assert naming.reference_group_anchor("things") == "group-things"
+
+
+def test_pages_carry_the_sidebar_and_the_index_its_finder() -> None:
+    api = two_group_api()
+    renderer = Renderer(
+        RenderOptions(package="stripe_client"),
+        package.common_context(api, "stripe_client"),
+    )
+    files = {f.path: renderer.emit(f) for f in reference.files(api, "stripe_client")}
+    index = parse(files["reference/index.html"])
+    ids = [attrs.get("id") for _, attrs in index.tags]
+    for expected in ("main", "sidebar", "search", "filter-method", "filter-group"):
+        assert expected in ids, expected
+    assert "group-things" in ids and "group-widgets" in ids
+    options = [attrs.get("value") for tag, attrs in index.tags if tag == "option"]
+    assert options == ["", "GET", "POST", "DELETE", "", "group-things", "group-widgets"]
+    assert not [a for _, a in index.tags if "aria-current" in a]  # no current page
+    status = [a for _, a in index.tags if a.get("id") == "search-count"]
+    assert status == [
+        {
+            "id": "search-count",
+            "class": "search-count",
+            "role": "status",
+            "aria-live": "polite",
+        }
+    ]
+    page = parse(files["reference/operations/widgets.delete.html"])
+    current = [a for t, a in page.tags if t == "a" and "aria-current" in a]
+    assert current == [
+        {"href": "../operations/widgets.delete.html", "aria-current": "page"}
+    ]
+    hrefs = [a["href"] for t, a in page.tags if t == "a" and "href" in a]
+    assert (
+        "../index.html#group-things" in hrefs and "../index.html#group-widgets" in hrefs
+    )
+    assert "../operations/widgets.list.html" in hrefs
+    assert (
+        "../operations/things.sources.create.html" not in hrefs
+    )  # other groups folded
+    assert [t for t, _ in page.tags].count("main") == 1
+    # the tablist of the snippets holds its two tabs only (the heading and Copy beside it)
+    tablist = next(
+        i for i, (_, a) in enumerate(page.tags) if a.get("role") == "tablist"
+    )
+    assert [a.get("role") for _, a in page.tags[tablist + 1 : tablist + 3]] == [
+        "tab",
+        "tab",
+    ]
+    assert page.tags[tablist + 3][1].get("id") == "copy-snippet"
+
+
+def test_limits_are_kept_apart_from_enum_values() -> None:
+    api = sample_api()
+    page = reference.operation_page(
+        api,
+        reference.components_by_name(api),
+        api.groups[0],
+        api.operations[0],
+        "stripe_client",
+    )
+    [body] = page.payloads
+    fields = {f.name: f for f in body.fields}
+    assert fields["expand"].limits == ("items: max length 5000",)
+    assert fields["expand"].details == ()
+    assert fields["tax_exempt"].details == ("one of exempt, none, reverse",)
+    assert fields["tax_exempt"].limits == ()
+    assert page.path_params[0].limits == ("max length 5000",)
+    html = render_sample()[PAGE]
+    assert '<span class="field-limits">max length 5000</span>' in html
+    assert '<span class="detail">max length 5000</span>' not in html
+    # the form's data keeps both, as before
+    data = reference.operation_data(
+        reference.components_by_name(api), api.groups[0], api.operations[0], "x"
+    )
+    tax = next(f for f in data["body"]["fields"] if f["name"] == "tax_exempt")
+    assert tax["details"] == ["one of exempt, none, reverse"]

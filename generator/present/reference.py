@@ -289,11 +289,19 @@ class _Schema:
 
 
 def _details(expr: ir.TypeExpr) -> list[str]:
-    details = describe.constraint_labels(expr)
+    """Constraints and enum values: the form's data (``operation_data``) keeps both."""
+    return list(dict.fromkeys(_limits(expr) + _choices_detail(expr)))
+
+
+def _limits(expr: ir.TypeExpr) -> list[str]:
+    """``max length 5000`` and the like: shown on the page, but quietly (Stripe puts one on
+    nearly every string), apart from the enum values a reader needs."""
+    return list(dict.fromkeys(describe.constraint_labels(expr)))
+
+
+def _choices_detail(expr: ir.TypeExpr) -> list[str]:
     values = describe.enum_values(expr)
-    if values:
-        details.append("one of " + ", ".join(_enum_label(v) for v in values))
-    return list(dict.fromkeys(details))
+    return ["one of " + ", ".join(_enum_label(v) for v in values)] if values else []
 
 
 _PLACEHOLDER_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
@@ -382,6 +390,9 @@ class FieldDoc:
     children: tuple["FieldDoc", ...]
     child_model: str  # the model the children belong to, "" for none
     truncated: bool  # nested deeper than describe.REFERENCE_DEPTH (or recursive): children left out
+    limits: tuple[
+        str, ...
+    ] = ()  # constraint labels, shown de-emphasised (details: enum values)
 
 
 @dataclass(frozen=True)
@@ -428,12 +439,41 @@ class IndexEntry:
     path: str
     title: str
     python_call: str
+    operation_id: str = ""
 
 
 @dataclass(frozen=True)
 class ReferenceGroup:
     name: str
     entries: tuple[IndexEntry, ...]
+    anchor: str = ""  # the section's id (naming.reference_group_anchor)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """An operation in the sidebar: its page (from the reference's root folder), its method
+    and its call below the group (``sources.create`` under ``customers``)."""
+
+    link: str
+    method: str
+    label: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A resource group in the sidebar: a link to its index section; its operations only
+    when it holds the current page (62 groups and 468 operations on every page would weigh
+    more than the page itself)."""
+
+    name: str
+    link: str
+    current: bool
+    entries: tuple[NavEntry, ...]
+
+
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+"""The index's method filter lists the API's methods in this order, any others after."""
 
 
 class _Docs:
@@ -468,12 +508,13 @@ class _Docs:
             type=type_label(expr),
             required=field.required,
             deprecated=field.deprecated,
-            details=tuple(_details(expr)),
+            details=tuple(_choices_detail(expr)),
             description=markdown_html(field.doc),
             choices=choices if len(choices) > 1 else (),
             children=children,
             child_model=child_model,
             truncated=truncated,
+            limits=tuple(_limits(expr)),
         )
 
 
@@ -496,12 +537,13 @@ def operation_page(
             type=type_label(p.type),
             required=True,
             deprecated=False,
-            details=tuple(_details(p.type)),
+            details=tuple(_choices_detail(p.type)),
             description=markdown_html(p.doc),
             choices=(),
             children=(),
             child_model="",
             truncated=False,
+            limits=tuple(_limits(p.type)),
         )
         for p in op.path_params
     )
@@ -609,12 +651,56 @@ def index_groups(api: ir.Api) -> tuple[ReferenceGroup, ...]:
                     path=text.visible(op.path),
                     title=op.title,
                     python_call=_python_call(op),
+                    operation_id=text.visible(op.operation_id),
                 )
                 for op in group.operations
             ),
+            anchor=naming.reference_group_anchor(group.attribute),
         )
         for group in api.groups
     )
+
+
+def index_methods(api: ir.Api) -> tuple[str, ...]:
+    """The HTTP methods of the API's operations, for the index's filter (``METHOD_ORDER``)."""
+    present = {op.method.upper() for op in api.operations}
+    known = [m for m in METHOD_ORDER if m in present]
+    return tuple(known + sorted(present - set(METHOD_ORDER)))
+
+
+def _nav_label(group: ir.Group, op: ir.Operation) -> str:
+    prefix = group.attribute + "."
+    return op.call[len(prefix) :] if op.call.startswith(prefix) else op.call
+
+
+def sidebar(
+    api: ir.Api, current: Optional[ir.Operation] = None
+) -> tuple[NavGroup, ...]:
+    """The sidebar of every page: the groups, linking to the index's sections; the group of
+    ``current`` (an operation page's) expanded with its operations, ``current`` marked.
+    Links are from the reference's root folder (templates prefix them with ``root``)."""
+    mark = current.operation_id if current is not None else None
+    groups = []
+    for group in api.groups:
+        here = any(op.operation_id == mark for op in group.operations)
+        entries = tuple(
+            NavEntry(
+                link=naming.reference_page_link(op.call),
+                method=op.method.upper(),
+                label=text.visible(_nav_label(group, op)),
+                current=op.operation_id == mark,
+            )
+            for op in (group.operations if here else ())
+        )
+        groups.append(
+            NavGroup(
+                name=group.attribute,
+                link="index.html#" + naming.reference_group_anchor(group.attribute),
+                current=here,
+                entries=entries,
+            )
+        )
+    return tuple(groups)
 
 
 # --- files ------------------------------------------------------------------------------------
@@ -638,7 +724,10 @@ def files(api: ir.Api, package: str) -> list[File]:
             "reference/index.html.jinja",
             {
                 "groups": index_groups(api),
+                "methods": index_methods(api),
                 "operation_count": len(api.operations),
+                "nav": sidebar(api),
+                "root": "",
                 "assets": "assets/",
                 **context,
             },
@@ -655,7 +744,13 @@ def files(api: ir.Api, package: str) -> list[File]:
             Template(
                 f"reference/operations/{page.file_name}",
                 "reference/operation.html.jinja",
-                {"page": page, "assets": "../assets/", **context},
+                {
+                    "page": page,
+                    "nav": sidebar(api, op),
+                    "root": "../",
+                    "assets": "../assets/",
+                    **context,
+                },
                 top,
             )
         )

@@ -3,6 +3,114 @@
  * (spec sha256 a457addba56e3dc1b08993fafcb26ceae5ceeac98b1ef5a4396ab9e83861dccb).
  * Do not edit: change the spec, settings or templates and run `codegen generate`.
  */
+// Every reference page: the sidebar's toggle on narrow screens, the "/" shortcut to the search,
+// and on the index the finder (search box, method and resource filters, a count announced to
+// screen readers), all from the page itself: no network.
+(function () {
+  "use strict";
+
+  var sidebar = document.getElementById("sidebar");
+  var toggle = sidebar && sidebar.querySelector(".sidebar-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var open = !sidebar.classList.contains("open");
+      sidebar.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  var search = document.getElementById("search");
+
+  function typingInField(target) {
+    if (!target || !target.tagName) {
+      return false;
+    }
+    var tag = target.tagName.toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typingInField(event.target)) {
+      return;
+    }
+    event.preventDefault();
+    if (search) {
+      search.focus();
+      search.select();
+      return;
+    }
+    var link = document.querySelector(".sidebar-search a");
+    if (link) {
+      window.location.href = link.href; // the index, whose search takes the focus
+    }
+  });
+
+  if (!search) {
+    return;
+  }
+  var methodFilter = document.getElementById("filter-method");
+  var groupFilter = document.getElementById("filter-group");
+  var count = document.getElementById("search-count");
+  var none = document.getElementById("search-none");
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.group"));
+  var rows = [];
+  sections.forEach(function (section) {
+    Array.prototype.forEach.call(section.querySelectorAll(".operations > li"), function (li) {
+      rows.push({
+        li: li,
+        group: section.id,
+        method: li.getAttribute("data-method"),
+        // method, path, title, Python call and operation ID, as shown
+        text: li.textContent.toLowerCase().replace(/\s+/g, " "),
+      });
+    });
+  });
+  var total = rows.length;
+
+  function plural(n) {
+    return n === 1 ? " operation" : " operations";
+  }
+
+  function apply() {
+    var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var method = methodFilter.value;
+    var group = groupFilter.value;
+    var shown = 0;
+    rows.forEach(function (row) {
+      var match =
+        (!method || row.method === method) &&
+        (!group || row.group === group) &&
+        words.every(function (word) { return row.text.indexOf(word) !== -1; });
+      row.li.hidden = !match;
+      if (match) {
+        shown += 1;
+      }
+    });
+    sections.forEach(function (section) {
+      section.hidden = !section.querySelector(".operations > li:not([hidden])");
+    });
+    var filtered = words.length || method || group;
+    count.textContent = filtered ? shown + " of " + total + plural(total) + " match" : total + plural(total);
+    none.hidden = shown !== 0;
+  }
+
+  search.addEventListener("input", apply);
+  methodFilter.addEventListener("change", apply);
+  groupFilter.addEventListener("change", apply);
+  if (window.location.hash === "#search") {
+    search.focus();
+  }
+  window.addEventListener("hashchange", function () {
+    if (window.location.hash === "#search") {
+      search.focus();
+    }
+  });
+  apply();
+  if (!document.getElementById("operation-data")) {
+    document.body.setAttribute("data-ready", "true");
+  }
+})();
+
 // The "Try it" panel of an operation page: builds the form from the JSON request description
 // in #operation-data, keeps the Python and curl snippets in step with it, encodes the request
 // the way the generated client does (card[number]=..., metadata[k]=v, expand[0]=...) and sends
@@ -341,6 +449,7 @@
       spellcheck: "false",
       placeholder: options.placeholder || (kind === "integer" ? "integer" : kind === "number" ? "number" : ""),
       inputmode: kind === "integer" ? "numeric" : kind === "number" ? "decimal" : undefined,
+      "aria-label": options.ariaLabel,
     };
     var input = h("input", attributes);
     return {
@@ -386,7 +495,7 @@
   }
 
   function selectWidget(values, options) {
-    var select = h("select", { id: options.id, name: options.path, "data-path": options.path }, [
+    var select = h("select", { id: options.id, name: options.path, "data-path": options.path, "aria-label": options.ariaLabel }, [
       h("option", { value: "", text: options.required ? "— choose —" : "— not set —" }),
     ]);
     values.forEach(function (value, index) {
@@ -472,13 +581,19 @@
     var container = h("div", { className: "list", "data-list": options.path });
     var items = h("div", { className: "items" });
     var entries = [];
-    var add = h("button", { type: "button", className: "add", "data-add": options.path, text: "Add item" });
+    var name = controlName(options.path);
+    var add = h("button", { type: "button", className: "add", "data-add": options.path, text: "Add " + name + " item" });
     container.appendChild(items);
     container.appendChild(add);
     add.addEventListener("click", function () {
       var itemPath = options.path + "[]";
-      var widget = widgetFor(node.item, { id: nextId("f"), path: itemPath, required: false }, depth + 1);
-      var remove = h("button", { type: "button", className: "remove", title: "Remove this item", "aria-label": "Remove item", text: "×" });
+      var number = entries.length + 1;
+      var widget = widgetFor(
+        node.item,
+        { id: nextId("f"), path: itemPath, required: false, ariaLabel: name + " item " + number },
+        depth + 1
+      );
+      var remove = h("button", { type: "button", className: "remove", title: "Remove this item", "aria-label": "Remove " + name + " item " + number, text: "×" });
       var row = h("div", { className: "item" }, [widget.element, remove]);
       var entry = { widget: widget, row: row };
       entries.push(entry);
@@ -513,13 +628,19 @@
     var container = h("div", { className: "map", "data-map": options.path });
     var rows = h("div", { className: "pairs" });
     var entries = [];
-    var add = h("button", { type: "button", className: "add", "data-add": options.path, text: "Add key/value pair" });
+    var name = controlName(options.path);
+    var add = h("button", { type: "button", className: "add", "data-add": options.path, text: "Add " + name + " entry" });
     container.appendChild(rows);
     container.appendChild(add);
     add.addEventListener("click", function () {
-      var key = h("input", { type: "text", className: "map-key", placeholder: "key", spellcheck: "false", "aria-label": "key" });
-      var widget = widgetFor(node.value, { id: nextId("f"), path: options.path + "[]", keepEmpty: true, placeholder: "value" }, depth + 1);
-      var remove = h("button", { type: "button", className: "remove", title: "Remove this pair", "aria-label": "Remove pair", text: "×" });
+      var number = entries.length + 1;
+      var key = h("input", { type: "text", className: "map-key", placeholder: "key", spellcheck: "false", "aria-label": name + " entry " + number + " key" });
+      var widget = widgetFor(
+        node.value,
+        { id: nextId("f"), path: options.path + "[]", keepEmpty: true, placeholder: "value", ariaLabel: name + " entry " + number + " value" },
+        depth + 1
+      );
+      var remove = h("button", { type: "button", className: "remove", title: "Remove this entry", "aria-label": "Remove " + name + " entry " + number, text: "×" });
       widget.element.classList.add("map-value");
       var row = h("div", { className: "pair" }, [key, widget.element, remove]);
       var entry = { key: key, widget: widget, row: row };
@@ -577,7 +698,11 @@
         slot.appendChild(h("p", { className: "hint", text: "Sends an empty value, which unsets the field." }));
         return;
       }
-      current = widgetFor(type, { id: nextId("f"), path: options.path, required: options.required }, depth);
+      current = widgetFor(
+        type,
+        { id: nextId("f"), path: options.path, required: options.required, ariaLabel: controlName(options.path) + " (" + choice.label + ")" },
+        depth
+      );
       slot.appendChild(current.element);
     });
     return {
@@ -618,23 +743,67 @@
       h("span", { className: "field-type", text: field.label }),
       field.required ? h("span", { className: "badge badge-required", text: "required" }) : null,
     ]);
-    var help = null;
-    if (field.description_html) {
-      help = h("div", { className: "help" });
-      // Rendered by markdown-it with raw HTML disabled when the page was generated.
-      help.innerHTML = field.description_html;
+    var help = helpFor(field, path);
+    if (help && !nestedObject) {
+      var described = widget.element.matches("input, select") ? widget.element : widget.element.querySelector("select");
+      if (described) {
+        described.setAttribute("aria-describedby", help.id);
+      }
     }
     var element;
+    // The control first, then its help: Tab goes from field to field, not through help links.
     if (nestedObject) {
       element = h("fieldset", { className: "field nested", "data-field": path }, [
         h("legend", {}, [label]),
-        help,
+        help && help.box,
         widget.element,
       ]);
     } else {
-      element = h("div", { className: "field", "data-field": path }, [label, help, widget.element]);
+      element = h("div", { className: "field", "data-field": path }, [label, widget.element, help && help.box]);
     }
     return { element: element, widget: widget };
+  }
+
+  // A control's name for people: the field's path ("card[metadata]"), as the snippets spell it.
+  function controlName(path) {
+    return path.replace(/\[\]$/, "");
+  }
+
+  var LONG_HELP = 180; // characters: longer help shows its first lines and a "More" button
+
+  function helpFor(field, path) {
+    if (!field.description_html) {
+      return null;
+    }
+    var id = nextId("help");
+    var help = h("div", { className: "help", id: id });
+    // Rendered by markdown-it with raw HTML disabled when the page was generated.
+    help.innerHTML = field.description_html;
+    // Its links are the reference's (on the left, in the tab order there): here Tab goes from
+    // control to control; the links stay clickable.
+    Array.prototype.forEach.call(help.querySelectorAll("a"), function (link) {
+      link.tabIndex = -1;
+    });
+    if (help.textContent.length <= LONG_HELP && help.children.length <= 1) {
+      return { id: id, box: help };
+    }
+    help.classList.add("help-long");
+    var more = h("button", {
+      type: "button",
+      className: "more",
+      "aria-expanded": "false",
+      "aria-controls": id,
+      "aria-label": "More about " + controlName(path),
+      text: "More",
+    });
+    more.addEventListener("click", function () {
+      var open = !help.classList.contains("help-open");
+      help.classList.toggle("help-open", open);
+      more.setAttribute("aria-expanded", open ? "true" : "false");
+      more.setAttribute("aria-label", (open ? "Less about " : "More about ") + controlName(path));
+      more.textContent = open ? "Less" : "More";
+    });
+    return { id: id, box: h("div", { className: "help-box" }, [help, more]) };
   }
 
   // --- Python and curl snippets -------------------------------------------------------------------
@@ -1186,14 +1355,27 @@
   var COPY_LABELS = { python: "Copy Python snippet", curl: "Copy curl" };
 
   var tabs = Array.prototype.slice.call(document.querySelectorAll("#snippets .tab"));
-  tabs.forEach(function (tab) {
+  function selectTab(tab) {
+    tabs.forEach(function (other) {
+      var selected = other === tab;
+      other.setAttribute("aria-selected", selected ? "true" : "false");
+      other.tabIndex = selected ? 0 : -1;
+      document.querySelector('#snippets [data-panel="' + other.getAttribute("data-tab") + '"]').hidden = !selected;
+    });
+    copyButton.textContent = COPY_LABELS[tab.getAttribute("data-tab")] || "Copy";
+  }
+  tabs.forEach(function (tab, index) {
     tab.addEventListener("click", function () {
-      tabs.forEach(function (other) {
-        var selected = other === tab;
-        other.setAttribute("aria-selected", selected ? "true" : "false");
-        document.querySelector('#snippets [data-panel="' + other.getAttribute("data-tab") + '"]').hidden = !selected;
-      });
-      copyButton.textContent = COPY_LABELS[tab.getAttribute("data-tab")] || "Copy";
+      selectTab(tab);
+    });
+    tab.addEventListener("keydown", function (event) {
+      var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (step) {
+        var next = tabs[(index + step + tabs.length) % tabs.length];
+        selectTab(next);
+        next.focus();
+        event.preventDefault();
+      }
     });
   });
 
