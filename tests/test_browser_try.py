@@ -24,6 +24,7 @@ from playwright.sync_api import expect
 
 try:
     from test_browser import PAGE, browser, gw, page, pytestmark, snippets  # noqa: F401
+    from test_browser_find import BLOCKING, SCHEMES, axe_source, axe_violations
     from test_gateway import (
         API_KEY,
         Gateway,
@@ -33,6 +34,12 @@ try:
         upstream,
     )  # noqa: F401
 except ImportError:  # pragma: no cover - other import modes
+    from tests.test_browser_find import (
+        BLOCKING,
+        SCHEMES,
+        axe_source,
+        axe_violations,
+    )
     from tests.test_browser import (
         PAGE,
         browser,
@@ -401,3 +408,31 @@ def test_snippets_stay_valid_for_every_form_state(
     page.fill("#gateway-url", "http://[::1]:8787")
     words = curl_words(snippets(page)[1])
     assert "-g" in words and curl_url(words).startswith("http://[::1]:8787/v1/")
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_live_page_after_a_send_has_no_blocking_axe_violation(
+    browser: Any, live_gw: Gateway, axe_source: str, scheme: str
+) -> None:
+    """The states the static pages never show: the live-mode alert, a connected account
+    rejected, a response with its status and headers, in both colour schemes."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme=scheme, bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        open_page(page, live_gw)
+        auth_state(page, "live")
+        page.fill('[data-path="customer"]', "cus_1")
+        page.fill("#stripe-account", "acct_12;3")  # an issue shown under the form
+        page.click("#send")
+        page.fill("#stripe-account", "")
+        page.click("#send")
+        page.wait_for_selector("#response-status[data-status]")
+        page.click("#response-headers-box summary")
+        blocking = [
+            v for v in axe_violations(page, axe_source) if v["impact"] in BLOCKING
+        ]
+        assert blocking == [], blocking
+    finally:
+        context.close()
