@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Optional
 
 from .. import ir, naming
-from ..errors import CodegenError, json_pointer
+from ..errors import CodegenError
 from ..settings import AuthNames
 from .api import lower_api
 from .calls import CallName, call_names
@@ -38,8 +38,8 @@ from .oas import (
 from .selection import (
     RawOperation,
     Selection,
+    generatable_operations,
     operations_of,
-    refuse_duplicate_ids,
     select,
 )
 
@@ -86,14 +86,7 @@ def lower_document(
             "no operations selected",
             hint="list operation IDs in [tool.codegen] operations, or pass --all",
         )
-    operations = operations_of(document)
-    if not operations:
-        raise CodegenError(
-            "the spec has no operations",
-            pointer=json_pointer("paths"),
-            hint="add at least one path with an operation",
-        )
-    refuse_duplicate_ids(operations)
+    operations = generatable_operations(document)
     selected = select(operations, selection)
     with stack_room():
         return lower_api(

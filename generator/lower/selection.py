@@ -61,6 +61,20 @@ def operations_of(document: Document) -> list[RawOperation]:
     return found
 
 
+def generatable_operations(document: Document) -> list[RawOperation]:
+    """``operations_of(document)``, refused when there are none or two share an ID: the
+    operations a spec must have for anything to be generated (or pinned) from it."""
+    operations = operations_of(document)
+    if not operations:
+        raise CodegenError(
+            "the spec has no operations",
+            pointer=json_pointer("paths"),
+            hint="add at least one path with an operation",
+        )
+    refuse_duplicate_ids(operations)
+    return operations
+
+
 def refuse_duplicate_ids(operations: Sequence[RawOperation]) -> None:
     first: dict[str, RawOperation] = {}
     for op in operations:

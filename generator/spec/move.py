@@ -174,7 +174,7 @@ def checked_document(source: Source, scratch: Path) -> dict[str, Any]:
             data = load_document(temp)
         finally:
             temp.unlink(missing_ok=True)
-    from ..lower.selection import operations_of, refuse_duplicate_ids
+    from ..lower.selection import generatable_operations
 
     document = parse_document(data)  # OpenAPI 3.0/3.1, as `generate` reads it
     _require_mapping(data, "info")
@@ -185,14 +185,7 @@ def checked_document(source: Source, scratch: Path) -> dict[str, Any]:
             hint="pin an OpenAPI document with info.version",
         )
     _require_mapping(data, "paths")
-    operations = operations_of(document)
-    if not operations:
-        raise CodegenError(
-            "the spec has no operations",
-            pointer=json_pointer("paths"),
-            hint="pin an OpenAPI document with at least one path and operation",
-        )
-    refuse_duplicate_ids(operations)
+    generatable_operations(document)
     return data
 
 
