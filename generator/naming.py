@@ -491,6 +491,12 @@ def reference_page_link(operation_name: str) -> str:
     return f"operations/{reference_page(operation_name)}"
 
 
+def reference_model_pages(names: Iterable[str]) -> dict[str, str]:
+    """The HTML page of each model, in ``reference/models/``: its module's name
+    (``PaymentSource`` → ``payment_source.html``), so unique even ignoring case."""
+    return {name: f"{stem}.html" for name, stem in model_modules(names).items()}
+
+
 def markdown_anchor(name: str) -> str:
     """The heading anchor GitHub-flavoured Markdown gives a model heading on the models page."""
     return name.lower()
