@@ -546,3 +546,11 @@ def test_a_spec_file_without_fixtures_synthesizes(tmp_path: Path) -> None:
     built = pipeline.build(settings, use_cache=False).files
     page = built["reference/operations/widgets.retrieve.html"].decode()
     assert reference.SYNTHESIZED in page and "id_value" in page
+
+
+def test_an_example_shows_invisible_characters_as_escapes() -> None:
+    value = {"note": "bell \x07 bidi \u202e nel \x85 line \u2028 é"}
+    text = examples.example_json(value)
+    assert json.loads(text) == value
+    assert all(c.isprintable() or c in "\n " for c in text)
+    assert "\\u202e" in text and "é" in text

@@ -116,5 +116,11 @@ class Examples:
 
 
 def example_json(value: Any) -> str:
-    """An example as the pages show it: JSON indented by two spaces, keys in their order."""
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """An example as the pages show it: JSON indented by two spaces, keys in their order,
+    invisible characters (controls, bidi overrides; only ever inside strings) as ``\\u``
+    escapes, so the page shows what the value holds."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    for char in sorted(set(text)):
+        if not char.isprintable() and char not in "\n ":
+            text = text.replace(char, json.dumps(char)[1:-1])
+    return text
