@@ -531,14 +531,16 @@ class _Docs:
         limit: int = describe.REFERENCE_DEPTH,
         references: bool = True,
         inline: Optional[int] = None,
+        descriptions: bool = True,
     ) -> None:
         self.schema = _Schema(components, group)
         self.links = links if links is not None else ModelLinks({}, "")
         self.limit = limit
         self.references = references
-        self.inline = (
-            inline  # open nested models of at most this many fields (None: all)
-        )
+        # open nested models of at most this many fields (None: all)
+        self.inline = inline
+        # without: the shape only (the model pages describe the fields)
+        self.descriptions = descriptions
 
     def fields(
         self, fields: tuple[ir.Field, ...], depth: int, seen: tuple[str, ...]
@@ -569,8 +571,9 @@ class _Docs:
             required=field.required,
             deprecated=field.deprecated,
             details=tuple(_details(expr)),
-            description=markdown_html(field.doc),
-            choices=choices if len(choices) > 1 and not expandable else (),
+            description=markdown_html(field.doc) if self.descriptions else "",
+            # a response's alternatives are its type's words already (with their links)
+            choices=choices if len(choices) > 1 and self.references else (),
             children=children,
             child_model=child_model,
             truncated=truncated,
@@ -775,7 +778,15 @@ def _error_doc(site: Site) -> ErrorDoc:
     codes_note = ""
     example = ""
     if model is not None:
-        docs = _Docs(site.components, None, site.links, limit=2, references=False)
+        # the shape, on every operation page: its descriptions are on the models' pages
+        docs = _Docs(
+            site.components,
+            None,
+            site.links,
+            limit=2,
+            references=False,
+            descriptions=False,
+        )
         fields = docs.fields(model.fields, 1, (model.name,))
         types = _enum_of(site, model, "type")
         codes = _enum_of(site, model, "code")
