@@ -532,6 +532,7 @@ class _Docs:
         references: bool = True,
         inline: Optional[int] = None,
         descriptions: bool = True,
+        expansion: bool = True,
     ) -> None:
         self.schema = _Schema(components, group)
         self.links = links if links is not None else ModelLinks({}, "")
@@ -541,6 +542,8 @@ class _Docs:
         self.inline = inline
         # without: the shape only (the model pages describe the fields)
         self.descriptions = descriptions
+        # the API expands an ``ID or object`` field on request (Stripe's ``expand[]``)
+        self.expansion = expansion
 
     def fields(
         self, fields: tuple[ir.Field, ...], depth: int, seen: tuple[str, ...]
@@ -550,7 +553,9 @@ class _Docs:
     def field(self, field: ir.Field, depth: int, seen: tuple[str, ...]) -> FieldDoc:
         expr = field.type
         members = describe.union_members(expr)
-        expandable = describe.expandable(expr) and not self.references
+        expandable = (
+            describe.expandable(expr) and not self.references and self.expansion
+        )
         choices = tuple(_choice_label(m, members) for m in members)
         children: tuple[FieldDoc, ...] = ()
         child_model = ""
@@ -652,6 +657,7 @@ class Site:
             links,
             limit=describe.RESPONSE_DEPTH,
             references=False,
+            expansion=self.api.profile == "stripe",
             inline=describe.RESPONSE_INLINE_FIELDS,
         )
         return discriminator, tuple(self.variant(m, docs, links) for m in members)
@@ -785,6 +791,7 @@ def _error_doc(site: Site) -> ErrorDoc:
             site.links,
             limit=2,
             references=False,
+            expansion=site.api.profile == "stripe",
             descriptions=False,
         )
         fields = docs.fields(model.fields, 1, (model.name,))
@@ -969,6 +976,7 @@ def model_pages(site: Site) -> list[ModelPage]:
         links,
         limit=describe.MODEL_PAGE_DEPTH,
         references=False,
+        expansion=site.api.profile == "stripe",
     )
     pages = []
     for name, file_name in site.pages.items():
