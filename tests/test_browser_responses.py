@@ -69,3 +69,18 @@ def test_a_type_link_opens_its_model_page(page: Any, gw: Gateway) -> None:
     page.click("nav.crumbs a")  # All operations
     page.wait_for_url("**/reference/index.html")
     assert page.locator("#models a[href='models/payment_source.html']").is_visible()
+
+
+def test_the_new_sections_fit_a_phone(browser: Any, gw: Gateway) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    phone = context.new_page()
+    try:
+        for path in ("/reference/models/account.html", "/reference/index.html"):
+            phone.goto(gw.url + path)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        phone.goto(gw.url + PAGE)
+        for section in ("#returns", "#errors"):
+            box = phone.locator(section).bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390, section
+    finally:
+        context.close()
