@@ -554,3 +554,28 @@ def test_an_example_shows_invisible_characters_as_escapes() -> None:
     assert json.loads(text) == value
     assert all(c.isprintable() or c in "\n " for c in text)
     assert "\\u202e" in text and "é" in text
+
+
+def test_label_parts_are_the_label_with_its_models_marked() -> None:
+    expr = ir.Nullable(
+        ir.UnionType(
+            (ir.STR, ir.ModelRef("Customer"), ir.ListType(ir.ModelRef("Card")))
+        )
+    )
+    parts = describe.label_parts(expr)
+    assert "".join(text for text, _ in parts) == describe.label(expr)
+    assert [name for _, name in parts if name] == ["Customer", "Card"]
+    assert describe.expandable(ir.UnionType((ir.STR, ir.ModelRef("Customer"))))
+    assert not describe.expandable(ir.UnionType((ir.ModelRef("A"), ir.STR)))
+
+
+def test_a_unions_example_is_its_first_members_and_says_where_it_is_from(
+    stripe_api: ir.Api, stripe_fixtures: dict[str, Any]
+) -> None:
+    site = reference.Site(stripe_api)
+    assert site.examples.of_model("PaymentSource") == (stripe_fixtures["account"], True)
+    models, aliases = thing_models()
+    assert examples.Examples(models, aliases).of_model("Shape") == (
+        {"object": "circle", "radius": 2.5},
+        False,
+    )

@@ -56,6 +56,11 @@ class Examples:
 
     def of_model(self, name: str) -> tuple[Any, bool]:
         """An example of the model (or alias) ``name``, and whether it is the fixtures'."""
+        alias = self.aliases.get(name)
+        if alias is not None:  # a union: its first member's
+            first = (describe.union_members(alias.type) or (alias.type,))[0]
+            if isinstance(first, ir.ModelRef) and first.name != name:
+                return self.of_model(first.name)
         found = self.fixture(name)
         if found is not None:
             return found, True
