@@ -499,7 +499,6 @@ class ModelPage:
 class ModelEntry:
     link: str
     name: str
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -741,14 +740,15 @@ def _usage(
         names: list[str] = []
         if op.response.type is not None:
             names = describe.nested_models(op.response.type)
-        for name in list(names):
-            alias = site.aliases.get(name)
-            if alias is not None:
-                names += describe.nested_models(alias.type)
+        for name in list(names):  # a list's items
             model = site.components.get(name)
             for field in model.fields if model is not None else ():
                 if field.wire_name == "data" and isinstance(field.type, ir.ListType):
-                    names += describe.nested_models(field.type)  # a list's items
+                    names += describe.nested_models(field.type)
+        for name in list(names):  # a union's members
+            alias = site.aliases.get(name)
+            if alias is not None:
+                names += describe.nested_models(alias.type)
         for name in dict.fromkeys(names):
             returned.setdefault(name, []).append(op)
         wanted = [
@@ -1029,13 +1029,8 @@ def model_pages(site: Site) -> list[ModelPage]:
 
 def model_entries(site: Site) -> tuple[ModelEntry, ...]:
     """The index's list of models, by name."""
-    kinds = {
-        **{name: "request parameters" for name in site.request_models},
-        **{name: "object" for name in site.components},
-        **{name: "union" for name in site.aliases},
-    }
     return tuple(
-        ModelEntry(link=f"models/{page}", name=name, kind=kinds.get(name, ""))
+        ModelEntry(link=f"models/{page}", name=name)
         for name, page in sorted(site.pages.items())
     )
 
