@@ -579,3 +579,40 @@ def test_a_unions_example_is_its_first_members_and_says_where_it_is_from(
         {"object": "circle", "radius": 2.5},
         False,
     )
+
+
+def test_an_operation_returns_its_lists_items_and_their_union_members() -> None:
+    import dataclasses
+
+    models, aliases = thing_models()
+    listing = ir.Model(
+        "ShapeList",
+        (
+            ir.Field("object", "object", ir.LiteralType(("list",)), True, ""),
+            ir.Field("data", "data", ir.ListType(ir.ModelRef("Shape")), True, ""),
+        ),
+        "",
+        "/components/schemas/shape_list",
+    )
+    api = sample_api()
+    [op] = api.operations
+    op = dataclasses.replace(
+        op, response=ir.Response(ir.ModelRef("ShapeList"), "application/json", "")
+    )
+    api = dataclasses.replace(
+        api,
+        operations=(op,),
+        groups=(dataclasses.replace(api.groups[0], operations=(op,)),),
+        models=tuple(sorted([*models.values(), listing], key=lambda m: m.name)),
+        aliases=tuple(aliases.values()),
+    )
+    site = reference.Site(api)
+    returned = {name for name, ops in site.returned_by.items() if op in ops}
+    assert returned == {"ShapeList", "Shape", "Circle", "Square"}
+    assert set(site.taken_by) == {"CardParams"}  # the body's nested model
+    page = reference.operation_page(
+        api, site.components, api.groups[0], op, "stripe_client", site
+    )
+    [variant] = page.returns.variants
+    assert variant.name == "ShapeList" and variant.tag == "list"
+    assert json.loads(variant.example)["data"] == [{"object": "circle", "radius": 2.5}]
