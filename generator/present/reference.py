@@ -409,9 +409,6 @@ class ReferencePage:
     deprecated: bool
     path_params: tuple[FieldDoc, ...]
     payloads: tuple[PayloadDoc, ...]
-    response: str
-    response_description: str  # safe HTML
-    error: str
     server: str
     returns: "ResponseDoc"
     errors: "ErrorDoc"
@@ -933,12 +930,11 @@ def operation_page(
                 PayloadDoc(title, extra.kind, docs.fields(extra.fields, 1, ()))
             )
     if op.response.type is not None:
-        response = type_label(op.response.type)
         response_parts = site.links.parts(op.response.type)
         discriminator, variants = site.variants(op.response.type, site.links)
     else:
-        response = REFERENCE_BODY_LABELS[describe.body_kind(op.response)]
-        response_parts, discriminator, variants = (TypePart(response),), "", ()
+        words = REFERENCE_BODY_LABELS[describe.body_kind(op.response)]
+        response_parts, discriminator, variants = (TypePart(words),), "", ()
     return ReferencePage(
         file_name=naming.reference_page(op.call),
         title=op.summary or text.visible(op.operation_id),
@@ -951,9 +947,6 @@ def operation_page(
         deprecated=op.deprecated,
         path_params=path_params,
         payloads=tuple(payloads),
-        response=response,
-        response_description=markdown_html(op.response.doc),
-        error=type_label(op.error) if op.error else "none declared",
         server=op.server or api.base_url,
         returns=ResponseDoc(
             type_parts=response_parts,
