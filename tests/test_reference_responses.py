@@ -242,6 +242,12 @@ def test_a_response_union_has_one_block_per_variant_with_its_fields(
         "card",
         "source",
     ]
+    assert [v.anchor for v in returns.variants] == [
+        "returns-account",
+        "returns-bank_account",
+        "returns-card",
+        "returns-source",
+    ]
     card = returns.variants[2]
     fields = {f.name: f for f in card.fields}
     assert {"last4", "brand", "exp_month", "customer", "metadata"} <= set(fields)
@@ -616,3 +622,13 @@ def test_an_operation_returns_its_lists_items_and_their_union_members() -> None:
     [variant] = page.returns.variants
     assert variant.name == "ShapeList" and variant.tag == "list"
     assert json.loads(variant.example)["data"] == [{"object": "circle", "radius": 2.5}]
+
+
+def test_variant_blocks_have_unique_ascii_anchors() -> None:
+    assert naming.page_anchors("returns", ["BankAccount", "Card", "card", "名前"]) == [
+        "returns-bank_account",
+        "returns-card",
+        "returns-card_2",
+        naming.page_anchors("returns", ["名前"])[0],
+    ]
+    assert all(a.isascii() for a in naming.page_anchors("returns", ["名前", "</a>"]))

@@ -21,6 +21,7 @@ Everything here is deterministic: the order of the IR, no clocks, no sets in the
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass
@@ -429,6 +430,7 @@ class VariantDoc:
     fields: tuple[FieldDoc, ...]
     example: str  # JSON text (escaped by the template)
     example_source: str  # where the example comes from, in words
+    anchor: str = ""  # the id of its block on the page
 
 
 @dataclass(frozen=True)
@@ -656,7 +658,11 @@ class Site:
             expansion=self.api.profile == "stripe",
             inline=describe.RESPONSE_INLINE_FIELDS,
         )
-        return discriminator, tuple(self.variant(m, docs, links) for m in members)
+        variants = [self.variant(m, docs, links) for m in members]
+        anchors = naming.page_anchors("returns", [v.name for v in variants])
+        return discriminator, tuple(
+            dataclasses.replace(v, anchor=a) for v, a in zip(variants, anchors)
+        )
 
     def variant(
         self, expr: ir.TypeExpr, docs: "_Docs", links: ModelLinks
