@@ -1,7 +1,8 @@
 """Work remembered outside the repository, so that ``check`` and ``generate`` are fast.
 
 Four things are cached, each keyed by content: whole builds (``BuildCache``: every file a
-build made, by a key of everything it read, see ``pipeline.build_key``), black's output for
+build made, by a key of everything it read: the spec, the pinned fixtures, the settings, ...;
+see ``pipeline.build_key``), black's output for
 each top-level chunk of a module (``FormatCache``: a sha256 of the black version, codegen's
 formatting mode and the sha256 of the chunk black is given), the JSON form of a YAML spec
 (``spec_json_folder``: the sha256 of the YAML file; written by ``generator.spec``) and Jinja's

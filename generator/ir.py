@@ -247,6 +247,7 @@ class Field:
     required: bool
     doc: str
     deprecated: bool = False
+    example: str = ""  # the spec's example of the value, as JSON text; "" for none
 
     @property
     def aliased(self) -> bool:
@@ -263,6 +264,7 @@ class Model:
     pointer: str
     request: bool = False
     closed: bool = False  # additionalProperties: false
+    example: str = ""  # the spec's example of the object, as JSON text; "" for none
 
 
 @dataclass(frozen=True)
@@ -498,3 +500,6 @@ class Api:
     # for the user, one line each, ``<JSON pointer>: <what is not generated, and why>``
     # (e.g. the spec's webhooks); the CLI prints them, the output does not change with them
     notes: tuple[str, ...] = ()
+    # example objects by their ``object`` tag, as JSON text, sorted (Stripe's pinned
+    # fixtures, read beside the spec; none for a spec without them)
+    fixtures: tuple[tuple[str, str], ...] = ()

@@ -14,7 +14,7 @@ import hashlib
 import keyword
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Optional
 
 import inflection
@@ -496,6 +496,23 @@ def reference_page_link(operation_name: str) -> str:
 def reference_group_anchor(attribute: str) -> str:
     """The id of a resource group's section on ``reference/index.html`` (the sidebar links to it)."""
     return f"group-{file_stem(attribute)}"
+
+
+def reference_model_pages(names: Iterable[str]) -> dict[str, str]:
+    """The HTML page of each model, in ``reference/models/``: its module's name
+    (``PaymentSource`` → ``payment_source.html``), so unique even ignoring case."""
+    return {name: f"{stem}.html" for name, stem in model_modules(names).items()}
+
+
+def page_anchors(prefix: str, names: Sequence[str]) -> list[str]:
+    """HTML ids for blocks of one page named ``names`` (any text): ``returns-bank_account``;
+    ASCII, unique in their order (``_2``, ``_3``)."""
+    preferred = {
+        f"{index:06d}": f"{prefix}-{file_stem(snake_case(name) or 'x')}"
+        for index, name in enumerate(names)
+    }
+    unique = unique_names(preferred)
+    return [unique[key] for key in sorted(unique)]
 
 
 def markdown_anchor(name: str) -> str:

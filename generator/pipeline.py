@@ -66,7 +66,7 @@ def lower(settings: Settings) -> ir.Api:
     from .lower import lower_document
 
     loaded = spec.load_spec(settings.spec, cache_folder=cache_folder(settings)[0])
-    return lower_document(
+    api = lower_document(
         loaded.document,
         selection_of(settings),
         spec_sha256=loaded.sha256,
@@ -75,6 +75,8 @@ def lower(settings: Settings) -> ir.Api:
         paging=settings.pagination,
         auth=settings.auth,
     )
+    # the pinned fixtures: example bodies of the reference (none for a spec file)
+    return dataclasses.replace(api, fixtures=spec.load_fixtures(settings.spec))
 
 
 def cache_folder(settings: Settings) -> tuple[Optional[Path], Optional[str]]:
@@ -90,13 +92,14 @@ def format_store(folder: Path) -> FormatCache:
 
 
 def build_key(settings: Settings, spec_sha256: str) -> str:
-    """Everything a build's bytes depend on, hashed: the spec, the settings that shape the
-    output (not where it is written), the templates folder's files, codegen's own source and
+    """Everything a build's bytes depend on, hashed: the spec (and the pinned fixtures the
+    reference's examples come from), the settings that shape the output (not where it is written), the templates folder's files, codegen's own source and
     templates, the Python version and every installed package (black, Jinja, pydantic, ...).
     """
     inputs = {
         "format": cache.CACHE_FORMAT,
         "spec": spec_sha256,
+        "fixtures": fixtures_sha256(settings),
         "settings": shaping_settings(settings),
         "templates": (
             None
@@ -112,6 +115,12 @@ def build_key(settings: Settings, spec_sha256: str) -> str:
     }
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fixtures_sha256(settings: Settings) -> Optional[str]:
+    """The sha256 of the pinned fixtures the build reads, None without (a spec file)."""
+    found = spec.fixtures_digest(settings.spec)
+    return None if found is None else found[1]
 
 
 WHERE_SETTINGS = ("root", "spec", "output", "templates")

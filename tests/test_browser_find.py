@@ -167,9 +167,8 @@ def test_search_finds_the_target_by_id_call_and_path(
             "rows => rows.filter(r => r.offsetParent !== null).map(r => r.textContent.toLowerCase())",
         )
         assert all(w in t for t in texts for w in query.lower().split()), query
-        assert (
-            page.text_content("#search-count")
-            == f"{len(shown)} of 468 operations match"
+        assert page.text_content("#search-count").startswith(
+            f"{len(shown)} of 468 operations match, and "
         )
         assert page.is_hidden("#search-none")
     assert search(page, "customers.sources.create") == [target]
@@ -178,7 +177,10 @@ def test_search_finds_the_target_by_id_call_and_path(
     assert page.get_attribute("#search-count", "aria-live") == "polite"
 
     assert search(page, "no such operation zzz") == []
-    assert page.text_content("#search-count") == "0 of 468 operations match"
+    models = len(model_pages(all_output / "reference"))
+    assert page.text_content("#search-count") == (
+        f"0 of 468 operations match, and 0 of {models} models"
+    )
     assert page.is_visible("#search-none")
     # sections left empty are hidden with their heading
     assert (
@@ -188,6 +190,17 @@ def test_search_finds_the_target_by_id_call_and_path(
         == 0
     )
     assert len(search(page, "")) == total
+
+    # models are found by name, in their own section
+    search(page, "CustomerPaymentSourceCard")
+    found = page.eval_on_selector_all(
+        ".models > li:not([hidden]) a", "a => a.map(x => x.getAttribute('href'))"
+    )
+    assert found and all("customer_payment_source_card" in href for href in found)
+    assert page.is_visible("#models")
+    assert page.text_content("#search-count") == (
+        f"0 of 468 operations match, and {len(found)} of {models} models"
+    )
 
 
 def test_filters_by_method_and_resource(pages: Any, all_output: Path) -> None:

@@ -356,7 +356,9 @@ def test_read_only_properties_are_not_sent_and_write_only_ones_not_expected() ->
     assert answered == {"id": True, "password": False, "name": True, "manager": False}
     # 3.1 dropped that rule: the two are annotations, a required property is required
     spec["openapi"] = "3.1.0"
-    api = lower_document(parse_document(spec), Selection(all=True), spec_sha256="0" * 64)
+    api = lower_document(
+        parse_document(spec), Selection(all=True), spec_sha256="0" * 64
+    )
     (operation,) = api.operations
     assert operation.body is not None
     assert [f.wire_name for f in operation.body.fields if f.required] == [

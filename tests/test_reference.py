@@ -409,6 +409,7 @@ def test_index_lists_every_operation_and_assets_are_self_contained() -> None:
         "reference/assets/reference.css",
         "reference/assets/reference.js",
         "reference/index.html",
+        "reference/models/card_params.html",  # the body's nested model has a page
         PAGE,
         "reference/routes.json",  # what the gateway forwards
     ]

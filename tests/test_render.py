@@ -196,6 +196,8 @@ def test_file_set(files: dict[str, str]) -> None:
         "reference/assets/reference.js",
         "reference/routes.json",  # what the gateway forwards
     } | {f"reference/operations/{name}.html" for name in operations}
+    # one page per model, as the models package has one module per model
+    reference |= {"reference/models/balance.html", "reference/models/customer.html"}
     assert set(files) == package | documentation | reference
 
 

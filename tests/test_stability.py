@@ -51,7 +51,6 @@ from support.specs import (
     strings,
 )
 
-
 #: The package an empty ``[tool.codegen]`` table generates: named after the spec's title.
 PACKAGE = naming.default_package_name("Hostile API", "generic")
 

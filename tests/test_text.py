@@ -251,7 +251,9 @@ def test_docstring_always_compiles_and_keeps_the_text(
     body = to_docstring(value, width=width, indent=indent)
     docstring = _docstring_of(_docstring_source(body, indent), indent)
     assert not CONTROL.search(docstring or "")
-    assert "".join((docstring or "").split()) == "".join(text_clean.clean(value).split())
+    assert "".join((docstring or "").split()) == "".join(
+        text_clean.clean(value).split()
+    )
     lines = body.split("\n")
     assert all(line == line.rstrip() for line in lines[:-1])
     assert lines[-1] in (indent, body.rstrip() + (" " if body.endswith('" ') else ""))

@@ -8,6 +8,7 @@ resolve local references. Nothing here builds IR beyond constraints.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -307,3 +308,18 @@ class Components:
                 f"parameter $ref {ref!r} cannot be resolved", pointer=pointer
             )
         return self.parameters[key], json_pointer("components", "parameters", key)
+
+
+def example_json(schema: SchemaLike) -> str:
+    """A schema's example (``example``, else the first of 3.1's ``examples``) as JSON text
+    with sorted keys, "" for none (or one JSON cannot hold)."""
+    value = getattr(schema, "example", None)
+    if value is None:
+        examples = getattr(schema, "examples", None)
+        value = examples[0] if isinstance(examples, list) and examples else None
+    if value is None:
+        return ""
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return ""

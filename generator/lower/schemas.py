@@ -376,6 +376,7 @@ def build_model(
                 and not (access == "writeOnly" and not ctx.request),
                 doc=oas.description(resolved) if resolved else "",
                 deprecated=bool(getattr(resolved, "deprecated", False)),
+                example=oas.example_json(resolved) if resolved else "",
             )
         )
     closed = getattr(schema, "additionalProperties", None) is False
@@ -386,6 +387,7 @@ def build_model(
         pointer,
         request=ctx.request,
         closed=closed,
+        example=oas.example_json(schema),
     )
 
 

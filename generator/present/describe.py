@@ -25,6 +25,15 @@ PRIMITIVE_WORDS = {
 DOCS_DEPTH = 4
 """Nested request objects flattened this deep in the Markdown tables; deeper ones link to
 their model (a table gets unreadable beyond that)."""
+RESPONSE_DEPTH = 2
+"""Nested response objects shown this deep on an operation page (a response object such as
+``Account`` reaches hundreds of models); deeper ones, larger ones (``RESPONSE_INLINE_FIELDS``)
+and every expandable reference link to their model page instead of repeating its tree."""
+RESPONSE_INLINE_FIELDS = 8
+"""A nested response object with more fields than this is not opened on an operation page:
+its type links to its page (``Source`` holds twenty such objects, one per source type)."""
+MODEL_PAGE_DEPTH = 1
+"""A model page shows its own fields; the models they hold link to their own pages."""
 REFERENCE_DEPTH = 6
 """Nested request objects shown this deep in the HTML reference's field tree (folded, so it
 can go deeper than the tables); ``reference.js`` builds its form to the same depth, read from
@@ -81,6 +90,44 @@ def label(expr: ir.TypeExpr) -> str:
         literal=enum_kind_label,
         map_of="map of string to ",
     )
+
+
+_MODEL_MARK = "\0"
+
+
+def label_parts(expr: ir.TypeExpr) -> list[tuple[str, str]]:
+    """``label(expr)`` in pieces: (text, model name) for each model it names (the piece a
+    page links to that model), (text, "") for the words between; joined, the texts are
+    ``label(expr)``."""
+    marked = words(
+        expr,
+        model=lambda name: f"object ({_MODEL_MARK}{name}{_MODEL_MARK})",
+        literal=enum_kind_label,
+        map_of="map of string to ",
+    )
+    pieces = marked.split(_MODEL_MARK)
+    return [
+        (piece, piece if index % 2 else "")
+        for index, piece in enumerate(pieces)
+        if piece
+    ]
+
+
+def expandable(expr: ir.TypeExpr) -> bool:
+    """Stripe's expandable reference: an ID (string), or the object(s) it names when the
+    request asks to expand it (``Union[str, Customer, DeletedCustomer]``, maybe nullable).
+    """
+    members = union_members(expr)
+    return (
+        len(members) > 1
+        and isinstance(members[0], ir.Primitive)
+        and members[0].name == "str"
+        and all(isinstance(m, ir.ModelRef) for m in members[1:])
+    )
+
+
+def nullable(expr: ir.TypeExpr) -> bool:
+    return isinstance(expr, ir.Nullable)
 
 
 def constraint_labels(expr: ir.TypeExpr, *, maps: bool = True) -> list[str]:

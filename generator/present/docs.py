@@ -12,6 +12,7 @@ from typing import Optional
 from .. import ir, naming, text
 from . import describe, models
 from .auth import auth_rows, client_context, operation_auth
+from .examples import primitive_example
 from .files import Template, header
 from .python import python_literal
 
@@ -359,13 +360,10 @@ class Site:
             inner = self._example_value(expr.item, wire, depth + 1)
             return f"[{inner}]" if inner is not None else None
         if isinstance(expr, ir.Primitive):
-            return {
-                "str": python_literal(f"{wire}_value"),
-                "int": "1",
-                "float": "1.0",
-                "bool": "True",
-                "bytes": 'b"..."',
-            }.get(expr.name)
+            if expr.name == "bytes":
+                return 'b"..."'
+            value = primitive_example(expr, wire)  # the placeholders every example uses
+            return None if value is None else python_literal(value)
         return None
 
     def index(self) -> Index:

@@ -160,7 +160,7 @@ def object_classes(models: Iterable[ir.Model]) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     for model in sorted(models, key=lambda m: m.name):
-        tag = _object_tag(model)
+        tag = object_tag(model)
         key = _component_key(model.pointer)
         if tag is None or key is None or _is_deletion_receipt(model):
             continue
@@ -169,7 +169,7 @@ def object_classes(models: Iterable[ir.Model]) -> dict[str, str]:
     return found
 
 
-def _object_tag(model: ir.Model) -> Optional[str]:
+def object_tag(model: ir.Model) -> Optional[str]:
     """The value of a required ``object`` field of one string literal (see ``oas.object_tag``)."""
     field = next((f for f in model.fields if f.wire_name == "object"), None)
     if (

@@ -21,6 +21,7 @@ Everything here is deterministic: the order of the IR, no clocks, no sets in the
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -31,6 +32,8 @@ from .. import ir, naming, text
 from ..gateway_api import ACCOUNT_PATTERN, STATUS_PATH
 from . import describe
 from .describe import label as type_label
+from .examples import Examples, example_json
+from .models import object_tag
 from .files import (
     File,
     Static,
@@ -379,6 +382,14 @@ def operation_data(
 
 
 @dataclass(frozen=True)
+class TypePart:
+    """A piece of a type's label: a model's name (``link`` its page) or the words between."""
+
+    text: str
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class FieldDoc:
     name: str
     type: str
@@ -393,6 +404,14 @@ class FieldDoc:
     limits: tuple[
         str, ...
     ] = ()  # constraint labels, shown de-emphasised (details: enum values)
+    type_parts: tuple[
+        TypePart, ...
+    ] = ()  # ``type``, its model names linked to their pages
+    child_link: str = ""  # the page of ``child_model``, "" for none
+    expandable: bool = (
+        False  # Stripe's expandable reference: an ID, or the object expanded
+    )
+    nullable: bool = False  # the value may be null
 
 
 @dataclass(frozen=True)
@@ -422,14 +441,94 @@ class ReferencePage:
     deprecated: bool
     path_params: tuple[FieldDoc, ...]
     payloads: tuple[PayloadDoc, ...]
-    response: str
-    response_description: str  # safe HTML
-    error: str
     server: str
+    returns: "ResponseDoc"
+    errors: "ErrorDoc"
     data_json: str  # already escaped for a <script type="application/json">
     # what the Try-it form leaves out (a JSON, text or binary body; header and cookie
     # parameters), "" when it sends the whole request
     try_note: str = ""
+
+
+@dataclass(frozen=True)
+class VariantDoc:
+    """One object a response may be: its fields and an example."""
+
+    name: str  # the model, or the type in words for a value that is no model
+    link: str  # its model page, "" for none
+    tag: str  # the value of its ``object`` field that tells it apart, "" for none
+    description: str  # safe HTML
+    fields: tuple[FieldDoc, ...]
+    example: str  # JSON text (escaped by the template)
+    example_source: str  # where the example comes from, in words
+    anchor: str = ""  # the id of its block on the page
+
+
+@dataclass(frozen=True)
+class ResponseDoc:
+    """What a call returns: its type, and one variant per object it may be."""
+
+    type_parts: tuple[TypePart, ...]
+    description: str  # safe HTML
+    discriminator: str  # the field telling a union's variants apart, "" for none
+    variants: tuple[VariantDoc, ...]
+
+
+@dataclass(frozen=True)
+class ErrorClass:
+    """An exception the Python client raises for an error response, and when."""
+
+    when: str
+    name: str
+    description: str  # safe HTML
+
+
+@dataclass(frozen=True)
+class ErrorDoc:
+    """The body of an error response, the error types the spec names and the exceptions."""
+
+    type_parts: tuple[TypePart, ...]
+    fields: tuple[FieldDoc, ...]
+    types: tuple[
+        str, ...
+    ]  # the values of the error's ``type`` field, () when not an enum
+    codes: tuple[str, ...]  # the values of its ``code`` field, () when not an enum
+    codes_note: str  # what the spec says of the codes when it lists none
+    example: str  # JSON text
+    classes: tuple[ErrorClass, ...]
+    base: str  # the base class of every exception
+
+
+@dataclass(frozen=True)
+class OperationLink:
+    link: str
+    method: str
+    path: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ModelPage:
+    """One model's page: its fields (or, for a union, its members), an example, and the
+    operations that return or take it."""
+
+    file_name: str
+    name: str
+    kind: str  # "Response object", "Union", "Request parameters"
+    description: str  # safe HTML
+    fields: tuple[FieldDoc, ...]
+    members: tuple[TypePart, ...]  # a union's members, linked; () for a class
+    discriminator: str
+    example: str  # JSON text, "" for request parameters
+    example_source: str
+    returned_by: tuple[OperationLink, ...]
+    taken_by: tuple[OperationLink, ...]
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    link: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -477,10 +576,32 @@ METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 class _Docs:
+    """Field trees of one page: ``limit`` objects deep (then a link to the model's page);
+    ``references`` also opens Stripe's expandable references (a request may send the object,
+    a response holds the ID unless expanded: its page documents the object)."""
+
     def __init__(
-        self, components: Mapping[str, ir.Model], group: Optional[ir.Group]
+        self,
+        components: Mapping[str, ir.Model],
+        group: Optional[ir.Group],
+        links: Optional["ModelLinks"] = None,
+        *,
+        limit: int = describe.REFERENCE_DEPTH,
+        references: bool = True,
+        inline: Optional[int] = None,
+        descriptions: bool = True,
+        expansion: bool = True,
     ) -> None:
         self.schema = _Schema(components, group)
+        self.links = links if links is not None else ModelLinks({}, "")
+        self.limit = limit
+        self.references = references
+        # open nested models of at most this many fields (None: all)
+        self.inline = inline
+        # without: the shape only (the model pages describe the fields)
+        self.descriptions = descriptions
+        # the API expands an ``ID or object`` field on request (Stripe's ``expand[]``)
+        self.expansion = expansion
 
     def fields(
         self, fields: tuple[ir.Field, ...], depth: int, seen: tuple[str, ...]
@@ -490,6 +611,9 @@ class _Docs:
     def field(self, field: ir.Field, depth: int, seen: tuple[str, ...]) -> FieldDoc:
         expr = field.type
         members = describe.union_members(expr)
+        expandable = (
+            describe.expandable(expr) and not self.references and self.expansion
+        )
         choices = tuple(_choice_label(m, members) for m in members)
         children: tuple[FieldDoc, ...] = ()
         child_model = ""
@@ -499,7 +623,8 @@ class _Docs:
             if model is None:
                 continue
             child_model = name
-            if depth >= describe.REFERENCE_DEPTH or name in seen:
+            large = self.inline is not None and len(model.fields) > self.inline
+            if depth >= self.limit or name in seen or expandable or large:
                 truncated = True
                 continue
             children = self.fields(model.fields, depth + 1, seen + (name,))
@@ -509,17 +634,316 @@ class _Docs:
             required=field.required,
             deprecated=field.deprecated,
             details=tuple(_choices_detail(expr)),
-            description=markdown_html(field.doc),
-            choices=choices if len(choices) > 1 else (),
+            description=markdown_html(field.doc) if self.descriptions else "",
+            # a response's alternatives are its type's words already (with their links)
+            choices=choices if len(choices) > 1 and self.references else (),
             children=children,
             child_model=child_model,
             truncated=truncated,
+            type_parts=self.links.parts(expr),
+            child_link=self.links.link(child_model),
+            expandable=expandable,
+            nullable=describe.nullable(expr),
             limits=tuple(_limits(expr)),
         )
 
 
+@dataclass(frozen=True)
+class ModelLinks:
+    """The model pages a page links to: file names by model name, and the folder's path
+    from the page (``../models/`` from an operation page, "" from a model page)."""
+
+    pages: Mapping[str, str]
+    prefix: str
+
+    def link(self, name: str) -> str:
+        page = self.pages.get(name)
+        return self.prefix + page if page else ""
+
+    def parts(self, expr: ir.TypeExpr) -> tuple[TypePart, ...]:
+        return tuple(
+            TypePart(piece, self.link(name))
+            for piece, name in describe.label_parts(expr)
+        )
+
+    def moved(self, prefix: str) -> "ModelLinks":
+        return ModelLinks(self.pages, prefix)
+
+
 def _python_call(op: ir.Operation) -> str:
     return f"client.{op.call}(...)"
+
+
+class Site:
+    """What every page of one API's reference shares: the model pages and their links, the
+    examples, the error section, and which operations return or take each model."""
+
+    def __init__(self, api: ir.Api) -> None:
+        self.api = api
+        self.components = components_by_name(api)
+        self.aliases = {a.name: a for a in api.aliases}
+        self.request_models = request_models(api)
+        self.pages = naming.reference_model_pages(model_page_names(api))
+        self.links = ModelLinks(self.pages, "../models/")
+        self.examples = Examples(
+            {**self.request_models, **self.components}, self.aliases, api.fixtures
+        )
+        self.returned_by, self.taken_by = _usage(api, self)
+        self._errors: Optional[ErrorDoc] = None
+
+    def errors(self) -> ErrorDoc:
+        if self._errors is None:
+            self._errors = _error_doc(self)
+        return self._errors
+
+    def variants(
+        self, expr: ir.TypeExpr, links: ModelLinks
+    ) -> tuple[str, tuple[VariantDoc, ...]]:
+        """The objects a response of type ``expr`` may be (one per union member) and the
+        field telling them apart."""
+        discriminator = ""
+        members: tuple[ir.TypeExpr, ...] = (expr,)
+        if isinstance(expr, ir.ModelRef) and expr.name in self.aliases:
+            aliased = self.aliases[expr.name].type
+            if isinstance(aliased, ir.UnionType):
+                members = aliased.members
+                discriminator = aliased.discriminator or ""
+            else:
+                members = (aliased,)
+        docs = _Docs(
+            self.components,
+            None,
+            links,
+            limit=describe.RESPONSE_DEPTH,
+            references=False,
+            expansion=self.api.profile == "stripe",
+            inline=describe.RESPONSE_INLINE_FIELDS,
+        )
+        variants = [self.variant(m, docs, links) for m in members]
+        anchors = naming.page_anchors("returns", [v.name for v in variants])
+        return discriminator, tuple(
+            dataclasses.replace(v, anchor=a) for v, a in zip(variants, anchors)
+        )
+
+    def variant(
+        self, expr: ir.TypeExpr, docs: "_Docs", links: ModelLinks
+    ) -> VariantDoc:
+        model = (
+            self.components.get(expr.name) if isinstance(expr, ir.ModelRef) else None
+        )
+        if model is None:
+            value = self.examples.value(expr, "", 0, ())
+            return VariantDoc(
+                name=type_label(expr),
+                link="",
+                tag="",
+                description="",
+                fields=(),
+                example=example_json(value),
+                example_source=SYNTHESIZED,
+            )
+        value, fixture = self.examples.of_model(model.name)
+        return VariantDoc(
+            name=model.name,
+            link=links.link(model.name),
+            tag=object_tag(model) or "",
+            description=markdown_html(model.doc),
+            fields=docs.fields(model.fields, 1, (model.name,)),
+            example=example_json(value),
+            example_source=FROM_FIXTURES if fixture else SYNTHESIZED,
+        )
+
+    def operation_link(self, op: ir.Operation, prefix: str) -> OperationLink:
+        return OperationLink(
+            link=prefix + naming.reference_page(op.call),
+            method=op.method.upper(),
+            path=text.visible(op.path),
+            title=op.summary or text.visible(op.operation_id),
+        )
+
+
+FROM_FIXTURES = "Example from the API's fixtures"
+SYNTHESIZED = "Example synthesized from the schema"
+
+
+def request_models(api: ir.Api) -> dict[str, ir.Model]:
+    """The models of request parameters by name (a name two groups share: the first's),
+    without the payload models themselves (their fields are the operation's page)."""
+    payloads = {
+        payload.model
+        for op in api.operations
+        for payload in (op.query, op.body, op.headers, op.cookies)
+        if payload is not None
+    }
+    found: dict[str, ir.Model] = {}
+    for group in api.groups:
+        for model in group.request_models:
+            if model.name not in payloads:
+                found.setdefault(model.name, model)
+    return found
+
+
+def model_page_names(api: ir.Api) -> list[str]:
+    """Every model with a page, in the order of their pages: the response models and
+    aliases (by name), then the request models a response model's name does not take."""
+    names = sorted([m.name for m in api.models] + [a.name for a in api.aliases])
+    taken = set(names)
+    names += [name for name in request_models(api) if name not in taken]
+    return names
+
+
+def _usage(
+    api: ir.Api, site: Site
+) -> tuple[dict[str, list[ir.Operation]], dict[str, list[ir.Operation]]]:
+    """The operations returning each model (the response's models, a union's members and a
+    list's items) and those taking each request model (at any depth of the parameters).
+    """
+    returned: dict[str, list[ir.Operation]] = {}
+    taken: dict[str, list[ir.Operation]] = {}
+    for op in api.operations:
+        names: list[str] = []
+        if op.response.type is not None:
+            names = describe.nested_models(op.response.type)
+        for name in list(names):  # a list's items
+            model = site.components.get(name)
+            for field in model.fields if model is not None else ():
+                if field.wire_name == "data" and isinstance(field.type, ir.ListType):
+                    names += describe.nested_models(field.type)
+        for name in list(names):  # a union's members
+            alias = site.aliases.get(name)
+            if alias is not None:
+                names += describe.nested_models(alias.type)
+        for name in dict.fromkeys(names):
+            returned.setdefault(name, []).append(op)
+        wanted = [
+            n
+            for payload in (op.query, op.body, op.headers, op.cookies)
+            if payload is not None
+            for f in payload.fields
+            for n in describe.nested_models(f.type)
+        ]
+        found: dict[str, None] = {}
+        while wanted:
+            name = wanted.pop(0)
+            model = site.request_models.get(name)
+            if name in found or model is None:
+                continue
+            found[name] = None
+            wanted += [n for f in model.fields for n in describe.nested_models(f.type)]
+        for name in found:
+            taken.setdefault(name, []).append(op)
+    return returned, taken
+
+
+def _error_doc(site: Site) -> ErrorDoc:
+    """The error section every operation page shares: the API's error body (its fields,
+    with the models it holds opened), its types and codes when the spec lists them, and
+    the exceptions of the Python client (read from its runtime: one mapping, not two).
+    """
+    api = site.api
+    model = site.components.get(api.error_model or "")
+    fields: tuple[FieldDoc, ...] = ()
+    types: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    codes_note = ""
+    example = ""
+    if model is not None:
+        # the shape, on every operation page: its descriptions are on the models' pages
+        docs = _Docs(
+            site.components,
+            None,
+            site.links,
+            limit=2,
+            references=False,
+            expansion=site.api.profile == "stripe",
+            descriptions=False,
+        )
+        fields = docs.fields(model.fields, 1, (model.name,))
+        types = _enum_of(site, model, "type")
+        codes = _enum_of(site, model, "code")
+        if not codes and _field_of(site, model, "code") is not None:
+            codes_note = (
+                "The spec gives code as a string without a list of values; its "
+                "description above says what it means."
+            )
+        example = example_json(site.examples.value(ir.ModelRef(model.name), "", 0, ()))
+    return ErrorDoc(
+        type_parts=(
+            site.links.parts(ir.ModelRef(api.error_model))
+            if api.error_model
+            else (TypePart("none declared"),)
+        ),
+        fields=fields,
+        types=types,
+        codes=codes,
+        codes_note=codes_note,
+        example=example,
+        classes=error_classes(api.profile),
+        base="StripeError" if api.profile == "stripe" else "APIStatusError",
+    )
+
+
+def _field_of(site: Site, model: ir.Model, wire: str) -> Optional[ir.Field]:
+    """The field ``wire`` of the error model, or of a model it holds (Stripe's ``error``)."""
+    for field in model.fields:
+        if field.wire_name == wire:
+            return field
+    for field in model.fields:
+        for name in describe.nested_models(field.type):
+            inner = site.components.get(name)
+            found = next(
+                (f for f in inner.fields if f.wire_name == wire) if inner else iter(()),
+                None,
+            )
+            if found is not None:
+                return found
+    return None
+
+
+def _enum_of(site: Site, model: ir.Model, wire: str) -> tuple[str, ...]:
+    field = _field_of(site, model, wire)
+    if field is None:
+        return ()
+    return tuple(_enum_label(v) for v in describe.enum_values(field.type))
+
+
+def error_classes(profile: str) -> tuple[ErrorClass, ...]:
+    """Which exception the client raises for which error response, in the order the
+    runtime decides: read from the runtime's own tables, so the page says what it does.
+    """
+    rules: list[tuple[str, type]] = []
+    if profile == "stripe":
+        from ..runtime import errors as stripe_errors
+
+        rules += [
+            (f"error type {kind}", cls)
+            for kind, cls in stripe_errors._ERRORS_BY_TYPE.items()
+        ]
+        rules += [
+            (f"HTTP {status} with error code {code}", cls)
+            for (status, code), cls in stripe_errors._ERRORS_BY_CODE.items()
+        ]
+        by_status: Mapping[int, type] = stripe_errors._ERRORS_BY_STATUS
+        default: type = stripe_errors._DEFAULT_ERROR
+    else:
+        from ..runtime import errors_generic
+
+        rules.append(("HTTP 500 and above", errors_generic._SERVER_ERROR))
+        by_status = errors_generic._ERRORS_BY_STATUS
+        default = errors_generic._DEFAULT_ERROR
+    statuses: dict[type, list[str]] = {}
+    for status, cls in by_status.items():
+        statuses.setdefault(cls, []).append(str(status))
+    rules += [(f"HTTP {', '.join(codes)}", cls) for cls, codes in statuses.items()]
+    rules.append(("any other status", default))
+    return tuple(
+        ErrorClass(when, cls.__name__, markdown_html(_first_line(cls.__doc__ or "")))
+        for when, cls in rules
+    )
+
+
+def _first_line(doc: str) -> str:
+    return " ".join(doc.strip().split("\n\n")[0].split())
 
 
 def operation_page(
@@ -528,9 +952,11 @@ def operation_page(
     group: Optional[ir.Group],
     op: ir.Operation,
     package: str,
+    site: Optional[Site] = None,
 ) -> ReferencePage:
     """One operation's page; ``components`` is ``components_by_name(api)``."""
-    docs = _Docs(components, group)
+    site = site if site is not None else Site(api)
+    docs = _Docs(components, group, site.links)
     path_params = tuple(
         FieldDoc(
             name=text.visible(p.wire_name),
@@ -544,6 +970,7 @@ def operation_page(
             child_model="",
             truncated=False,
             limits=tuple(_limits(p.type)),
+            type_parts=site.links.parts(p.type),
         )
         for p in op.path_params
     )
@@ -570,11 +997,12 @@ def operation_page(
             payloads.append(
                 PayloadDoc(title, extra.kind, docs.fields(extra.fields, 1, ()))
             )
-    response = (
-        type_label(op.response.type)
-        if op.response.type is not None
-        else REFERENCE_BODY_LABELS[describe.body_kind(op.response)]
-    )
+    if op.response.type is not None:
+        response_parts = site.links.parts(op.response.type)
+        discriminator, variants = site.variants(op.response.type, site.links)
+    else:
+        words = REFERENCE_BODY_LABELS[describe.body_kind(op.response)]
+        response_parts, discriminator, variants = (TypePart(words),), "", ()
     return ReferencePage(
         file_name=naming.reference_page(op.call),
         title=op.title,
@@ -587,12 +1015,84 @@ def operation_page(
         deprecated=op.deprecated,
         path_params=path_params,
         payloads=tuple(payloads),
-        response=response,
-        response_description=markdown_html(op.response.doc),
-        error=type_label(op.error) if op.error else "none declared",
         server=op.server or api.base_url,
+        returns=ResponseDoc(
+            type_parts=response_parts,
+            description=markdown_html(op.response.doc),
+            discriminator=discriminator,
+            variants=variants,
+        ),
+        errors=site.errors(),
         data_json=script_json(operation_data(components, group, op, package)),
         try_note=_try_note(op),
+    )
+
+
+def model_pages(site: Site) -> list[ModelPage]:
+    """One page per model of ``model_page_names``, in that order."""
+    links = site.links.moved("")
+    docs = _Docs(
+        {**site.request_models, **site.components},
+        None,
+        links,
+        limit=describe.MODEL_PAGE_DEPTH,
+        references=False,
+        expansion=site.api.profile == "stripe",
+    )
+    pages = []
+    for name, file_name in site.pages.items():
+        alias = site.aliases.get(name)
+        model = site.components.get(name) or site.request_models.get(name)
+        request = model is not None and name not in site.components
+        members: tuple[TypePart, ...] = ()
+        discriminator = ""
+        fields: tuple[FieldDoc, ...] = ()
+        if alias is not None:
+            kind, doc = (
+                "Union" if describe.union_members(alias.type) else "Type"
+            ), alias.doc
+            members = links.parts(alias.type)
+            if isinstance(alias.type, ir.UnionType):
+                discriminator = alias.type.discriminator or ""
+        elif model is not None:
+            kind, doc = ("Request parameters" if request else "Object"), model.doc
+            fields = docs.fields(model.fields, 1, (name,))
+        else:  # pragma: no cover - every name has a model or an alias
+            continue
+        example, source = "", ""
+        if not request:
+            value, fixture = site.examples.of_model(name)
+            example = example_json(value)
+            source = FROM_FIXTURES if fixture else SYNTHESIZED
+        pages.append(
+            ModelPage(
+                file_name=file_name,
+                name=name,
+                kind=kind,
+                description=markdown_html(doc),
+                fields=fields,
+                members=members,
+                discriminator=discriminator,
+                example=example,
+                example_source=source,
+                returned_by=tuple(
+                    site.operation_link(op, "../operations/")
+                    for op in site.returned_by.get(name, ())
+                ),
+                taken_by=tuple(
+                    site.operation_link(op, "../operations/")
+                    for op in site.taken_by.get(name, ())
+                ),
+            )
+        )
+    return pages
+
+
+def model_entries(site: Site) -> tuple[ModelEntry, ...]:
+    """The index's list of models, by name."""
+    return tuple(
+        ModelEntry(link=f"models/{page}", name=name)
+        for name, page in sorted(site.pages.items())
     )
 
 
@@ -718,6 +1218,7 @@ def files(api: ir.Api, package: str) -> list[File]:
         "account_option": ACCOUNT_OPTION,
     }
     top = "<!DOCTYPE html>\n" + html_header(api)
+    site = Site(api)
     out: list[File] = [
         Template(
             "reference/index.html",
@@ -725,6 +1226,7 @@ def files(api: ir.Api, package: str) -> list[File]:
             {
                 "groups": index_groups(api),
                 "methods": index_methods(api),
+                "models": model_entries(site),
                 "operation_count": len(api.operations),
                 "nav": sidebar(api),
                 "root": "",
@@ -735,10 +1237,10 @@ def files(api: ir.Api, package: str) -> list[File]:
         )
     ]
     group_of = {op.operation_id: g for g in api.groups for op in g.operations}
-    components = components_by_name(api)
+    components = site.components
     for op in api.operations:
         page = operation_page(
-            api, components, group_of.get(op.operation_id), op, package
+            api, components, group_of.get(op.operation_id), op, package, site
         )
         out.append(
             Template(
@@ -747,6 +1249,22 @@ def files(api: ir.Api, package: str) -> list[File]:
                 {
                     "page": page,
                     "nav": sidebar(api, op),
+                    "root": "../",
+                    "assets": "../assets/",
+                    **context,
+                },
+                top,
+            )
+        )
+    nav = sidebar(api)
+    for model_page in model_pages(site):
+        out.append(
+            Template(
+                f"reference/models/{model_page.file_name}",
+                "reference/model.html.jinja",
+                {
+                    "page": model_page,
+                    "nav": nav,
                     "root": "../",
                     "assets": "../assets/",
                     **context,

@@ -249,6 +249,14 @@ _ERRORS_BY_STATUS: Dict[int, Type[StripeError]] = {
     409: ConflictError,
     429: RateLimitError,
 }
+# Chosen before the status: by Stripe's error `type`, then by (status, error `code`).
+_ERRORS_BY_TYPE: Dict[str, Type[StripeError]] = {
+    "idempotency_error": IdempotencyError,
+}
+_ERRORS_BY_CODE: Dict[Tuple[int, str], Type[StripeError]] = {
+    (400, "rate_limit"): RateLimitError,
+}
+_DEFAULT_ERROR: Type[StripeError] = APIError  # any other status
 
 
 def error_from_response(
@@ -262,12 +270,13 @@ def error_from_response(
     error, raw = _parse_error_body(body)
     error_type = raw.get("type")
     code = raw.get("code")
-    if error_type == "idempotency_error":
-        cls: Type[StripeError] = IdempotencyError
-    elif status_code == 400 and code == "rate_limit":
-        cls = RateLimitError
-    else:
-        cls = _ERRORS_BY_STATUS.get(status_code, APIError)
+    cls: Optional[Type[StripeError]] = None
+    if isinstance(error_type, str):
+        cls = _ERRORS_BY_TYPE.get(error_type)
+    if cls is None and isinstance(code, str):
+        cls = _ERRORS_BY_CODE.get((status_code, code))
+    if cls is None:
+        cls = _ERRORS_BY_STATUS.get(status_code, _DEFAULT_ERROR)
     message = raw.get("message")
     if not isinstance(message, str) or not message:
         message = f"The API answered HTTP {status_code} without a Stripe error message"

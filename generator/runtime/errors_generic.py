@@ -246,6 +246,8 @@ _ERRORS_BY_STATUS: Dict[int, Type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+_SERVER_ERROR: Type[APIStatusError] = InternalServerError  # any status from 500 on
+_DEFAULT_ERROR: Type[APIStatusError] = APIStatusError  # any other status
 
 MAX_MESSAGE_BODY = 500
 """How many characters of an error body its exception's message quotes at most."""
@@ -254,8 +256,8 @@ MAX_MESSAGE_BODY = 500
 def error_class(status_code: int) -> Type[APIStatusError]:
     """The exception class of an error response of HTTP `status_code`."""
     if status_code >= 500:
-        return InternalServerError
-    return _ERRORS_BY_STATUS.get(status_code, APIStatusError)
+        return _SERVER_ERROR
+    return _ERRORS_BY_STATUS.get(status_code, _DEFAULT_ERROR)
 
 
 def error_from_response(response: httpx.Response, text: str) -> APIStatusError:

@@ -59,7 +59,8 @@ def customers(package: Any) -> Any:
 
 def test_every_method_takes_the_call_options(sdk: Any, ops: Any) -> None:
     """The options arrive as ``**call_options``, typed by ``PostCallOptions`` on a POST and
-    by ``CallOptions`` (without ``idempotency_key``) elsewhere; type checkers see each one."""
+    by ``CallOptions`` (without ``idempotency_key``) elsewhere; type checkers see each one.
+    """
     mine, theirs = customers(sdk), customers(ops)
     methods = [
         (mine.CustomersSourcesResource.create, True),
@@ -94,7 +95,9 @@ def test_call_options_are_those_of_request_options(sdk: Any) -> None:
 
 def test_idempotency_key_is_refused_on_a_get(ops: Any) -> None:
     with ops.package.Client(api_key=API_KEY, base_url="http://127.0.0.1:9") as client:
-        with pytest.raises(TypeError, match="idempotency_key is for POST requests, not GET"):
+        with pytest.raises(
+            TypeError, match="idempotency_key is for POST requests, not GET"
+        ):
             client.customers.list(idempotency_key="k")  # type checkers refuse it too
 
 

@@ -427,9 +427,7 @@ def test_array_body_offered_in_two_media_types_is_sent_as_itself(
     server.script(Reply(body={"id": 1}))
     patch = {"op": "replace", "path": "/name", "value": "b"}
     with _client(pets, server) as client:
-        client.patches.create(
-            body=[patch], content_type="application/json-patch+json"
-        )
+        client.patches.create(body=[patch], content_type="application/json-patch+json")
     (sent,) = server.requests
     assert json.loads(sent.body) == [patch]
     assert sent.headers["content-type"] == "application/json-patch+json"

@@ -45,7 +45,15 @@
     }
   });
 
+  // an operation page says it is ready once its form is built (below); any other page now
+  function ready() {
+    if (!document.getElementById("operation-data")) {
+      document.body.setAttribute("data-ready", "true");
+    }
+  }
+
   if (!search) {
+    ready();
     return;
   }
   var methodFilter = document.getElementById("filter-method");
@@ -55,27 +63,32 @@
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.group"));
   var rows = [];
   sections.forEach(function (section) {
-    Array.prototype.forEach.call(section.querySelectorAll(".operations > li"), function (li) {
+    // operations (with their method) and, in the Models section, models (with none)
+    Array.prototype.forEach.call(section.querySelectorAll(".operations > li, .models > li"), function (li) {
       rows.push({
         li: li,
         group: section.id,
         method: li.getAttribute("data-method"),
-        // method, path, title, Python call and operation ID, as shown
-        text: li.textContent.toLowerCase().replace(/\s+/g, " "),
+        model: !li.hasAttribute("data-method"),
+        // method, path, title, Python call and operation ID, or a model's name, as shown
+        text: li.textContent.toLowerCase()
       });
     });
   });
-  var total = rows.length;
+  var totals = { operations: 0, models: 0 };
+  rows.forEach(function (row) {
+    totals[row.model ? "models" : "operations"] += 1;
+  });
 
-  function plural(n) {
-    return n === 1 ? " operation" : " operations";
+  function counted(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
   }
 
   function apply() {
     var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
     var method = methodFilter.value;
     var group = groupFilter.value;
-    var shown = 0;
+    var shown = { operations: 0, models: 0 };
     rows.forEach(function (row) {
       var match =
         (!method || row.method === method) &&
@@ -83,15 +96,21 @@
         words.every(function (word) { return row.text.indexOf(word) !== -1; });
       row.li.hidden = !match;
       if (match) {
-        shown += 1;
+        shown[row.model ? "models" : "operations"] += 1;
       }
     });
     sections.forEach(function (section) {
-      section.hidden = !section.querySelector(".operations > li:not([hidden])");
+      section.hidden = !section.querySelector("li:not([hidden])");
     });
     var filtered = words.length || method || group;
-    count.textContent = filtered ? shown + " of " + total + plural(total) + " match" : total + plural(total);
-    none.hidden = shown !== 0;
+    var text = filtered
+      ? shown.operations + " of " + counted(totals.operations, "operation") + " match"
+      : counted(totals.operations, "operation");
+    if (totals.models && words.length && !method && !group) {
+      text += ", and " + shown.models + " of " + counted(totals.models, "model");
+    }
+    count.textContent = text;
+    none.hidden = shown.operations + shown.models !== 0;
   }
 
   search.addEventListener("input", apply);
@@ -106,9 +125,7 @@
     }
   });
   apply();
-  if (!document.getElementById("operation-data")) {
-    document.body.setAttribute("data-ready", "true");
-  }
+  ready();
 })();
 
 // The "Try it" panel of an operation page: builds the form from the JSON request description
