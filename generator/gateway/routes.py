@@ -1,7 +1,7 @@
 """The operations the gateway forwards, read from the routes file of the tree it serves.
 
 ``codegen generate`` writes ``reference/routes.json`` next to the pages (see
-``generator/present/reference.py``); the gateway forwards exactly the routes listed there, so it never
+``generator/present/reference/``); the gateway forwards exactly the routes listed there, so it never
 reads the spec. Stdlib only.
 
 A route matches on the raw (still percent-encoded) request path, segment by segment: a literal
