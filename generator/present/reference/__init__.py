@@ -37,7 +37,7 @@ from ..files import (
     html_header,
     notice,
 )
-from .errors import ErrorClass, ErrorDoc, error_classes
+from .errors import ErrorClass, ErrorDoc, error_classes, error_doc
 from .fields import FieldDoc, FieldTrees, ModelLinks, TypePart
 from .form import FORM_KINDS, components_by_name, operation_data, path_placeholder
 from .html import indented_json, markdown_html, script_json
@@ -139,9 +139,10 @@ def files(api: ir.Api, package: str) -> list[File]:
     ]
     group_of = {op.operation_id: g for g in api.groups for op in g.operations}
     components = site.components
+    errors = error_doc(site)
     for op in api.operations:
         page = operation_page(
-            api, components, group_of.get(op.operation_id), op, package, site
+            api, components, group_of.get(op.operation_id), op, package, site, errors
         )
         out.append(
             Template(

@@ -4,7 +4,7 @@ spec lists them, and the exceptions of the Python client (read from its runtime)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import Mapping, Optional
 
 from ... import ir
 from .. import describe
@@ -13,9 +13,7 @@ from ..examples import example_json
 from .html import markdown_html
 from .labels import enum_label
 from .fields import FieldDoc, FieldTrees, TypePart
-
-if TYPE_CHECKING:  # pragma: no cover - a cycle at run time: Site holds the errors
-    from .site import Site
+from .site import Site
 
 
 @dataclass(frozen=True)

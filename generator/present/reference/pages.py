@@ -15,7 +15,7 @@ from .labels import choices_detail, limits, python_call
 from .form import FORM_KINDS, operation_data
 from .fields import FieldDoc, FieldTrees, TypePart
 from .site import ResponseDoc, Site
-from .errors import ErrorDoc
+from .errors import ErrorDoc, error_doc
 
 REFERENCE_BODY_LABELS = {
     "empty": "none (no body)",
@@ -68,9 +68,12 @@ def operation_page(
     op: ir.Operation,
     package: str,
     site: Optional[Site] = None,
+    errors: Optional[ErrorDoc] = None,
 ) -> ReferencePage:
-    """One operation's page; ``components`` is ``components_by_name(api)``."""
+    """One operation's page; ``components`` is ``components_by_name(api)``, ``site`` and
+    ``errors`` what every page shares (made here when not given)."""
     site = site if site is not None else Site(api)
+    errors = errors if errors is not None else error_doc(site)
     docs = FieldTrees(components, group, site.links)
     path_params = tuple(
         FieldDoc(
@@ -137,7 +140,7 @@ def operation_page(
             discriminator=discriminator,
             variants=variants,
         ),
-        errors=site.errors(),
+        errors=errors,
         data_json=script_json(operation_data(components, group, op, package)),
         try_note=_try_note(op),
     )

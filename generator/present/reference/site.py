@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Optional
 
 from ... import ir, naming, text
 from .. import describe
@@ -16,7 +15,6 @@ from ..models import object_tag
 from .html import markdown_html
 from .form import components_by_name
 from .fields import FieldDoc, FieldTrees, ModelLinks, TypePart
-from .errors import ErrorDoc, error_doc
 
 FROM_FIXTURES = "Example from the API's fixtures"
 SYNTHESIZED = "Example synthesized from the schema"
@@ -69,12 +67,6 @@ class Site:
             {**self.request_models, **self.components}, self.aliases, api.fixtures
         )
         self.returned_by, self.taken_by = _usage(api, self)
-        self._errors: Optional[ErrorDoc] = None
-
-    def errors(self) -> ErrorDoc:
-        if self._errors is None:
-            self._errors = error_doc(self)
-        return self._errors
 
     def variants(
         self, expr: ir.TypeExpr, links: ModelLinks
