@@ -397,6 +397,205 @@ def test_an_enum_made_open_in_a_response_is_breaking() -> None:
     ]
 
 
+def changes_between(
+    old: dict[str, Any], edit: Edit
+) -> list[tuple[str, str, bool, str]]:
+    new = copy.deepcopy(old)
+    edit(new)
+    return [
+        (change.kind, change.subject, change.breaking, change.detail)
+        for change in compare_apis(lowered(old), lowered(new))
+    ]
+
+
+def test_a_parameter_moved_from_query_to_body_is_reported_not_breaking() -> None:
+    old = shop()
+    old["paths"]["/things"]["post"]["parameters"] = [
+        {"name": "idem", "in": "query", "schema": {"type": "string"}}
+    ]
+
+    def to_body(d: dict[str, Any]) -> None:
+        del d["paths"]["/things"]["post"]["parameters"]
+        body(d)["properties"]["idem"] = {"type": "string"}
+
+    assert changes_between(old, to_body) == [
+        (
+            "parameter_moved",
+            "client.things.create(idem)",
+            False,
+            "client.things.create: parameter idem moved from the query string to the "
+            "body (calls unchanged)",
+        )
+    ]
+
+
+def test_an_operation_id_changed_on_the_same_endpoint_is_one_change() -> None:
+    def rename(d: dict[str, Any]) -> None:
+        d["paths"]["/things"]["post"]["operationId"] = "makeThing"
+        require_size(d)
+
+    assert changes_between(shop(), rename) == [
+        (
+            "operation_id_changed",
+            "client.things.create",
+            False,
+            "client.things.create: operation ID createThing changed to makeThing "
+            "(POST /things)",
+        ),
+        (
+            "parameter_required",
+            "client.things.create(size)",
+            True,
+            "client.things.create: parameter size made required",
+        ),
+    ]
+
+
+def test_an_operation_id_changed_with_its_path_is_removed_and_added() -> None:
+    def rename(d: dict[str, Any]) -> None:
+        d["paths"]["/items"] = d["paths"].pop("/things")
+        d["paths"]["/items"]["post"]["operationId"] = "createItem"
+
+    assert [kind for kind, *_ in changes_between(shop(), rename)] == [
+        "operation_added",
+        "operation_removed",
+    ]
+
+
+def with_tag(d: dict[str, Any]) -> dict[str, Any]:
+    d["components"]["schemas"]["Tag"] = {
+        "type": "object",
+        "required": ["n"],
+        "properties": {"n": {"type": "string"}},
+    }
+    thing(d)["properties"]["tag"] = {"$ref": "#/components/schemas/Tag"}
+    thing(d)["properties"]["tags"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Tag"},
+    }
+    return d
+
+
+def test_a_response_model_widened_to_a_union_containing_it_is_breaking() -> None:
+    """What the caller receives may not widen: ``Tag`` -> ``Union[Tag, str]`` means code
+    reading ``thing.tag.n`` no longer type-checks."""
+
+    def widen(d: dict[str, Any]) -> None:
+        thing(d)["properties"]["tag"] = {
+            "anyOf": [{"$ref": "#/components/schemas/Tag"}, {"type": "string"}]
+        }
+
+    assert changes_between(with_tag(shop()), widen) == [
+        (
+            "type_widened",
+            "Thing.tag",
+            True,
+            "type of Thing.tag widened: Tag -> Union[Tag, str]",
+        )
+    ]
+
+
+def test_a_parameter_model_widened_to_a_union_containing_it_is_not_breaking() -> None:
+    """The same widening where the caller sends it: every old call still type-checks."""
+
+    def widen(d: dict[str, Any]) -> None:
+        body(d)["properties"]["size"] = {
+            "anyOf": [{"type": "integer"}, {"type": "string"}]
+        }
+
+    assert changes_between(shop(), widen) == [
+        (
+            "type_widened",
+            "client.things.create(size)",
+            False,
+            "type of client.things.create(size) widened: int -> Union[int, str]",
+        )
+    ]
+
+
+def test_a_list_item_type_changed_is_breaking() -> None:
+    def retype(d: dict[str, Any]) -> None:
+        thing(d)["properties"]["tags"] = {"type": "array", "items": {"type": "string"}}
+
+    assert changes_between(with_tag(shop()), retype) == [
+        (
+            "type_changed",
+            "Thing.tags",
+            True,
+            "type of Thing.tags changed: list[Tag] -> list[str]",
+        )
+    ]
+
+
+def test_a_required_response_field_made_optional_says_so() -> None:
+    assert changes_between(shop(), lambda d: thing(d)["required"].remove("weight")) == [
+        (
+            "field_nullable",
+            "Thing.weight",
+            True,
+            "field Thing.weight made optional (None when not sent)",
+        )
+    ]
+
+
+def paginated(item: str) -> dict[str, Any]:
+    """The shop with a Stripe-style list of ``item`` (``GET /things``), and an ``Other``."""
+    d = shop()
+    d["components"]["schemas"]["Other"] = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}},
+    }
+    d["paths"]["/things"]["get"] = {
+        "operationId": "listThings",
+        "parameters": [
+            {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+            {"name": "starting_after", "in": "query", "schema": {"type": "string"}},
+        ],
+        "responses": {
+            "200": {
+                "description": "ok",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["data", "has_more", "object", "url"],
+                            "properties": {
+                                "data": {
+                                    "type": "array",
+                                    "items": {"$ref": f"#/components/schemas/{item}"},
+                                },
+                                "has_more": {"type": "boolean"},
+                                "object": {"type": "string", "enum": ["list"]},
+                                "url": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    }
+    return d
+
+
+def test_a_paginated_list_item_type_changed_is_reported_at_its_method() -> None:
+    old, new = paginated("Thing"), paginated("Other")
+    changes = [
+        (c.kind, c.subject, c.breaking, c.detail)
+        for c in compare_apis(lowered(old), lowered(new))
+    ]
+    assert changes[0] == (
+        "type_changed",
+        "client.things.list -> items",
+        True,
+        "type of client.things.list -> items changed: Thing -> Other",
+    )
+    assert [c[:3] for c in changes[1:]] == [
+        ("model_added", "Other", False),  # used by nothing before
+        ("type_changed", "ThingsListResponse.data", True),
+    ]
+
+
 # --- the report ----------------------------------------------------------------------------
 
 
