@@ -367,6 +367,12 @@ def pin_command(
         path=upstream_path,
         repository=repository,
         fixtures=fixtures,
+        lower=functools.partial(
+            pipeline.lower_spec_file,
+            # the project's selection (every operation when it has none yet)
+            settings.with_overrides(all=pipeline.selection_of(settings).empty),
+            missing_ok=True,
+        ),
     )
     new = moved.new
     lock = _shown(settings.spec)
@@ -575,8 +581,8 @@ def describe_difference(difference: output.Difference, show: Optional[str]) -> s
 
 
 @main.command(name="diff")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -629,11 +635,13 @@ def diff_command(
     )
     before, before_sha = _diff_input(settings, old)
     after, after_sha = _diff_input(settings, new)
-    old_api = pipeline.lower_spec_file(settings, before)
+    # an operation selected on one side only is reported as added or removed
+    old_api = pipeline.lower_spec_file(settings, before, missing_ok=True)
     if after_sha == before_sha:
         new_api = old_api  # the same bytes lower to the same API
     else:
-        new_api = pipeline.lower_spec_file(settings, after)
+        new_api = pipeline.lower_spec_file(settings, after, missing_ok=True)
+    _refuse_unknown_operations(settings, old_api, new_api)
     changes = diff.compare_apis(old_api, new_api)
     report = diff.render_report(
         changes,
@@ -648,6 +656,17 @@ def diff_command(
         "never": False,
     }[fail_on]
     sys.exit(1 if failing else 0)
+
+
+def _refuse_unknown_operations(settings: Settings, old: Any, new: Any) -> None:
+    """An operation ID selected that neither spec has is a mistake, as for `generate`."""
+    known = {op.operation_id for api in (old, new) for op in api.operations}
+    unknown = [name for name in settings.operations if name not in known]
+    if unknown and not settings.all:
+        raise CodegenError(
+            f"unknown operation ID {unknown[0]!r}: in neither spec",
+            hint="run `codegen list` (with --spec) to see the operation IDs",
+        )
 
 
 def _diff_input(settings: Settings, given: Path) -> tuple[Path, str]:
