@@ -638,6 +638,81 @@ def test_json_report_has_a_stable_schema() -> None:
     assert document["changes"][0]["operation_id"] == "getThing"
 
 
+CHANGE_KEYS = {
+    "group": str,
+    "subject": str,
+    "kind": str,
+    "breaking": bool,
+    "detail": str,
+    "operation_id": str,
+    "old": str,
+    "new": str,
+}
+
+
+def every_kind_of_change() -> list[Change]:
+    """The changes of every classified case, and of an operation ID changed, a parameter
+    moved and a paginated list's items changed."""
+    changes: list[Change] = []
+    for edit, _ in CASES:
+        new = shop()
+        edit(new)
+        changes += compare_apis(lowered(shop()), lowered(new))
+    old = shop()
+    old["paths"]["/things"]["post"]["parameters"] = [
+        {"name": "idem", "in": "query", "schema": {"type": "string"}}
+    ]
+    new = copy.deepcopy(old)
+    del new["paths"]["/things"]["post"]["parameters"]
+    body(new)["properties"]["idem"] = {"type": "string"}
+    new["paths"]["/things"]["post"]["operationId"] = "makeThing"
+    changes += compare_apis(lowered(old), lowered(new))
+    changes += compare_apis(lowered(paginated("Thing")), lowered(paginated("Other")))
+    removed = shop()
+    add_model(removed)
+    changes += compare_apis(lowered(removed), lowered(shop()))
+    return changes
+
+
+def test_every_change_object_in_the_json_report_has_the_documented_keys() -> None:
+    from generator.diff.compare import KINDS, MODELS_GROUP
+
+    changes = every_kind_of_change()
+    document = json.loads(render_report(changes, "json", *SIDES))
+    assert {c["kind"] for c in document["changes"]} == set(KINDS)
+    for change in document["changes"]:
+        assert {key: type(value) for key, value in change.items()} == CHANGE_KEYS
+        assert change["kind"] in KINDS
+        if change["group"] == MODELS_GROUP:
+            assert change["operation_id"] == ""
+        else:
+            assert change["group"].startswith("client.")
+            assert change["subject"].startswith(change["group"] + ".")
+            assert change["operation_id"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for kind in KINDS:  # each kind is documented
+        assert f"`{kind}`" in readme, kind
+
+
+def test_markdown_report_escapes_hostile_names() -> None:
+    old = shop()
+    new = copy.deepcopy(old)
+    new["paths"]["/things"]["post"]["operationId"] = "make`T`|<script>x</script>"
+    body(new)["properties"]["color"]["enum"].append("a|b`c`<i>")
+    markdown = render_report(
+        compare_apis(lowered(old), lowered(new)), "markdown", *SIDES
+    )
+    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
+    assert len(rows) == 3  # the header and one row per change: no cell split by a pipe
+    for row in rows[1:]:
+        cells = row.replace("\\|", "").split("|")
+        assert len(cells) == 4, row
+    unescaped = markdown.replace("\\<", "")
+    assert "<script>" not in unescaped and "<i>" not in unescaped
+    assert "make\\`T\\`\\|\\<script>x\\</script>" in markdown
+    assert "`" not in markdown.replace("\\`", "")
+
+
 def test_markdown_report_escapes_spec_text() -> None:
     markdown = render_report(report_changes(), "markdown", *SIDES)
     assert markdown.startswith("## Generated API changes: breaking\n")
