@@ -347,10 +347,16 @@ def pin_command(
 ) -> None:
     """Pin another spec: SOURCE is a URL (http, https) or a file, JSON or YAML.
 
+    \b
+      codegen spec pin https://raw.githubusercontent.com/stripe/openapi/<commit>/openapi/spec3.yaml
+      codegen spec pin ~/spec3.yaml --commit <commit> --path openapi/spec3.yaml
+
     The document is checked the way `generate` reads it (an OpenAPI 3.0/3.1 document with
-    info and paths; anything else is exit 2 and the pin and cache stay as they were), stored
-    in spec/cache/, and the pin (sha256, bytes, API version, upstream record) is rewritten.
-    The spec the old pin named stays in spec/cache/by-sha256/ for `codegen diff`.
+    info.version and operations, lowered with the project's selection; anything else, or a
+    URL that redirects, fails or does not answer, is exit 2 and the pin and cache stay as
+    they were), stored in spec/cache/, and the pin (sha256, bytes, API version, upstream
+    record) is rewritten. The spec the old pin named stays in spec/cache/by-sha256/ for
+    `codegen diff`, whose command line is printed.
     """
     from .spec.move import pin_spec
 
@@ -618,12 +624,18 @@ def diff_command(
 ) -> None:
     """What changes in the generated Python API from spec OLD to spec NEW.
 
+    \b
+      codegen diff spec/cache/by-sha256/<sha256>.yaml spec/stripe.lock.json
+      codegen diff old.yaml new.yaml --all --format markdown > changes.md
+
     OLD and NEW are pins (*.lock.json: the spec they name is taken from the cache, or
     downloaded and verified) or spec files. Both are lowered with the project's settings and
-    selection (or -o/--glob/--path-prefix/--all); the report lists, by resource, methods
-    added, removed or renamed, parameters, types, enum values, response fields and models,
-    each breaking or not for a caller of the client. Exit 0: nothing breaking (with
-    --fail-on any: no change); 1: otherwise; 2: bad input.
+    selection; -o/--glob/--path-prefix/--all choose the operations compared instead (one
+    that a spec lacks is reported as added or removed). The report lists, by resource, then
+    models: methods added, removed or renamed, operation IDs changed, parameters, types,
+    enum values, response fields and models, each breaking or not for a caller of the
+    client, and a summary line. Exit 0: nothing breaking (with --fail-on any: no change);
+    1: otherwise; 2: bad input (nothing is written).
     """
     from . import diff
 
