@@ -418,6 +418,13 @@ def pin_command(
             f"next: codegen diff {_shown(moved.previous)} {lock}   (what changed in the "
             "generated API), then codegen generate"
         )
+    elif moved.old is not None and moved.old.spec.sha256 != new.spec.sha256:
+        click.echo(
+            f"next: the old pin's spec (sha256 {moved.old.spec.sha256[:12]}) was not in the "
+            f"cache; for what changed in the generated API: `git show HEAD:{lock} > "
+            f"/tmp/old.lock.json` then codegen diff /tmp/old.lock.json {lock} (it downloads "
+            "what the old pin names), then codegen generate"
+        )
 
 
 def _shown(path: Path) -> str:

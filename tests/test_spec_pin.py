@@ -587,3 +587,18 @@ def test_diff_reports_a_selected_operation_removed_and_refuses_an_unknown_one(
         run("diff", "spec/shop.lock.json", "new.json", "-o", "createThingz"),
         "unknown operation ID 'createThingz': in neither spec",
     )
+
+
+def test_pinning_when_the_old_spec_is_not_in_the_cache_says_how_to_diff(
+    project: Path,
+) -> None:
+    (project / "spec" / "cache" / "shop.json").unlink()
+    source = project / "shop-v2.json"
+    source.write_bytes(new_spec())
+    result = run("spec", "pin", str(source))
+    assert result.exit_code == 0, result.output
+    assert load_pin(project / "spec" / "shop.lock.json").spec.sha256 == sha(new_spec())
+    assert (
+        f"next: the old pin's spec (sha256 {sha(OLD_SPEC)[:12]}) was not in the cache"
+    ) in result.output
+    assert "git show HEAD:spec/shop.lock.json > /tmp/old.lock.json" in result.output

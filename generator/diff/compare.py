@@ -570,10 +570,19 @@ def _type_changes(
         kind,
         breaking,
         f"type of {subject} {_relation_words[relation]}: {old.annotation()} -> "
-        f"{new.annotation()}",
+        f"{new.annotation()}{_why_breaking(relation, sent) if breaking else ''}",
         old.annotation(),
         new.annotation(),
     )
+
+
+def _why_breaking(relation: str, sent: bool) -> str:
+    """Why a widened or narrowed type breaks, for the reader of the report."""
+    if relation == WIDER and not sent:
+        return " (code reading it may now meet values the old type excluded)"
+    if relation == NARROWER and sent:
+        return " (calls passing values the new type excludes break)"
+    return ""
 
 
 _relation_words = {WIDER: "widened", NARROWER: "narrowed", CHANGED: "changed"}
