@@ -602,3 +602,13 @@ def test_pinning_when_the_old_spec_is_not_in_the_cache_says_how_to_diff(
         f"next: the old pin's spec (sha256 {sha(OLD_SPEC)[:12]}) was not in the cache"
     ) in result.output
     assert "git show HEAD:spec/shop.lock.json > /tmp/old.lock.json" in result.output
+
+
+def test_a_pin_given_as_the_spec_to_pin_is_refused(project: Path) -> None:
+    other = project / "other.lock.json"
+    other.write_bytes((project / "spec" / "shop.lock.json").read_bytes())
+    before = snapshot(project)
+    result = run("spec", "pin", str(other))
+    assert_one_error(result, f"{other} is a pin, not a spec file")
+    assert "  fix: pass the spec file (or its URL) to pin" in result.output
+    assert snapshot(project) == before

@@ -31,6 +31,7 @@ from .pin import (
     _has_bytes,
     _verify,
     cache_dir,
+    is_pin_path,
     is_plain_path,
     load_pin,
     write_atomic,
@@ -111,6 +112,11 @@ def read_source(source: str, *, what: str = "spec") -> Source:
     """The bytes of a URL (http or https) or of a local file, within the spec size limit."""
     if not is_url(source):
         local = Path(source)
+        if is_pin_path(local):
+            raise CodegenError(
+                f"{source} is a pin, not a {what} file",
+                hint="pass the spec file (or its URL) to pin; `codegen diff` compares pins",
+            )
         data = read_bytes(local, what=f"{what} file", limit=MAX_DOCUMENT_BYTES)
         return Source(data, local.name, None, local.resolve())
     parsed = urlparse(source)
