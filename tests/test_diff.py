@@ -838,3 +838,26 @@ def test_codegen_diff_of_the_pin_against_itself() -> None:
     assert result.exit_code == 0, result.output
     assert "no changes to the generated API" in result.output
     print(f"codegen diff of the pin against itself, --all: {elapsed:.2f} s")
+
+
+def test_a_discriminated_union_is_shown_as_the_union_a_caller_reads() -> None:
+    def api(expr: ir.TypeExpr) -> ir.Api:
+        field = ir.Field("source", "source", expr, True, "")
+        models = (
+            ir.Model("Card", (), "", "/components/schemas/card"),
+            ir.Model("Bank", (), "", "/components/schemas/bank"),
+            ir.Model("Thing", (field,), "", "/components/schemas/Thing"),
+        )
+        return ir.Api("Shop", "1", "https://x.invalid", "0" * 64, (), models, (), None)
+
+    card, bank = ir.ModelRef("Card"), ir.ModelRef("Bank")
+    old = api(ir.ListType(card))
+    new = api(ir.ListType(ir.UnionType((card, bank), discriminator="object")))
+    [change] = compare_apis(old, new)
+    assert (change.kind, change.breaking, change.old, change.new) == (
+        "type_widened",
+        True,
+        "list[Card]",
+        "list[Union[Card, Bank]]",
+    )
+    assert "Annotated" not in change.detail

@@ -348,7 +348,7 @@ def _argument_changes(
                 "parameter_removed",
                 True,
                 at.said(f"{what} {prefix}{name} removed"),
-                old=gone.type.annotation(),
+                old=shown(gone.type),
             )
     for name, now in after.items():
         subject = at.argument(prefix + name)
@@ -360,7 +360,7 @@ def _argument_changes(
                 "parameter_added",
                 now.required,
                 at.said(f"{required} {what} {prefix}{name} added"),
-                new=now.type.annotation(),
+                new=shown(now.type),
             )
             continue
         if was.required != now.required:
@@ -436,8 +436,8 @@ def _returned(operation: ir.Operation) -> str:
     response = operation.response
     if response.type is not None:
         if operation.pagination is not None:
-            return f"a page of {operation.pagination.item.annotation()}"
-        return response.type.annotation()
+            return f"a page of {shown(operation.pagination.item)}"
+        return shown(response.type)
     return "None" if response.empty else ("str" if response.text else "bytes")
 
 
@@ -489,7 +489,7 @@ def _changed_model(
                 "field_removed",
                 True,
                 f"field {new.name}.{name} removed",
-                old=gone.type.annotation(),
+                old=shown(gone.type),
             )
     for name, now in after.items():
         subject = f"{new.name}.{name}"
@@ -500,7 +500,7 @@ def _changed_model(
                 "field_added",
                 False,
                 f"field {subject} added",
-                new=now.type.annotation(),
+                new=shown(now.type),
             )
             continue
         if _may_be_none(was) != _may_be_none(now):
@@ -510,8 +510,8 @@ def _changed_model(
                 "field_nullable" if nullable else "field_non_nullable",
                 nullable,
                 f"field {subject} made {_none_words(was, now)}",
-                was.type.annotation(),
-                now.type.annotation(),
+                shown(was.type),
+                shown(now.type),
             )
         yield from _type_changes(
             context, at, subject, _non_null(was.type), _non_null(now.type), sent=False
@@ -526,6 +526,25 @@ def _none_words(was: ir.Field, now: ir.Field) -> str:
             return "required (always sent, never None)"
         return "optional (None when not sent)"
     return "nullable" if isinstance(now.type, ir.Nullable) else "non-nullable"
+
+
+def shown(expr: ir.TypeExpr) -> str:
+    """A type as the report shows it: its Python annotation, a discriminated union as the
+    plain ``Union[...]`` a caller reads (how pydantic tells its members apart is not part
+    of the type a caller's code checks against)."""
+    return _undiscriminated(expr).annotation()
+
+
+def _undiscriminated(expr: ir.TypeExpr) -> ir.TypeExpr:
+    if isinstance(expr, ir.UnionType):
+        return ir.UnionType(tuple(_undiscriminated(m) for m in expr.members))
+    if isinstance(expr, ir.Nullable):
+        return ir.Nullable(_undiscriminated(expr.inner))
+    if isinstance(expr, ir.ListType):
+        return dataclasses.replace(expr, item=_undiscriminated(expr.item))
+    if isinstance(expr, ir.MapType):
+        return dataclasses.replace(expr, value=_undiscriminated(expr.value))
+    return expr
 
 
 def _may_be_none(item: ir.Field) -> bool:
@@ -569,10 +588,10 @@ def _type_changes(
         subject,
         kind,
         breaking,
-        f"type of {subject} {_relation_words[relation]}: {old.annotation()} -> "
-        f"{new.annotation()}{_why_breaking(relation, sent) if breaking else ''}",
-        old.annotation(),
-        new.annotation(),
+        f"type of {subject} {_relation_words[relation]}: {shown(old)} -> "
+        f"{shown(new)}{_why_breaking(relation, sent) if breaking else ''}",
+        shown(old),
+        shown(new),
     )
 
 
@@ -624,8 +643,8 @@ def _enum_changes(
             "type_widened" if new.open else "type_narrowed",
             (relation == NARROWER) == sent,
             f"enum of {subject} made {'open' if new.open else 'closed'}",
-            old.annotation(),
-            new.annotation(),
+            shown(old),
+            shown(new),
         )
 
 
