@@ -861,3 +861,12 @@ def test_a_discriminated_union_is_shown_as_the_union_a_caller_reads() -> None:
         "list[Union[Card, Bank]]",
     )
     assert "Annotated" not in change.detail
+
+
+def test_an_enum_given_a_value_and_made_open_at_once_reports_both() -> None:
+    old = response_model(ir.LiteralType(("on",), open=False))
+    new = response_model(ir.LiteralType(("on", "off"), open=True))
+    assert [(c.kind, c.breaking, c.old, c.new) for c in compare_apis(old, new)] == [
+        ("type_widened", True, 'Literal["on"]', 'Union[Literal["on", "off"], str]'),
+        ("enum_values_added", False, "", "'off'"),
+    ]

@@ -614,16 +614,16 @@ def _enum_changes(
     removed = [value for key, value in before.items() if key not in after]
     added = [value for key, value in after.items() if key not in before]
     if removed:
-        shown = ", ".join(repr(value) for value in removed)
+        values = ", ".join(repr(value) for value in removed)
         yield at.change(
             subject,
             "enum_values_removed",
             sent,
-            f"enum values of {subject} removed: {shown}",
-            old=shown,
+            f"enum values of {subject} removed: {values}",
+            old=values,
         )
     if added:
-        shown = ", ".join(repr(value) for value in added)
+        values = ", ".join(repr(value) for value in added)
         why = (
             ""
             if sent or not new.open
@@ -633,8 +633,8 @@ def _enum_changes(
             subject,
             "enum_values_added",
             not sent and not new.open,
-            f"enum values of {subject} added: {shown}{why}",
-            new=shown,
+            f"enum values of {subject} added: {values}{why}",
+            new=values,
         )
     if old.open != new.open:
         relation = WIDER if new.open else NARROWER
