@@ -347,10 +347,16 @@ def pin_command(
 ) -> None:
     """Pin another spec: SOURCE is a URL (http, https) or a file, JSON or YAML.
 
+    \b
+      codegen spec pin https://raw.githubusercontent.com/stripe/openapi/<commit>/openapi/spec3.yaml
+      codegen spec pin ~/spec3.yaml --commit <commit> --path openapi/spec3.yaml
+
     The document is checked the way `generate` reads it (an OpenAPI 3.0/3.1 document with
-    info and paths; anything else is exit 2 and the pin and cache stay as they were), stored
-    in spec/cache/, and the pin (sha256, bytes, API version, upstream record) is rewritten.
-    The spec the old pin named stays in spec/cache/by-sha256/ for `codegen diff`.
+    info.version and operations, lowered with the project's selection; anything else, or a
+    URL that redirects, fails or does not answer, is exit 2 and the pin and cache stay as
+    they were), stored in spec/cache/, and the pin (sha256, bytes, API version, upstream
+    record) is rewritten. The spec the old pin named stays in spec/cache/by-sha256/ for
+    `codegen diff`, whose command line is printed.
     """
     from .spec.move import pin_spec
 
@@ -367,6 +373,12 @@ def pin_command(
         path=upstream_path,
         repository=repository,
         fixtures=fixtures,
+        lower=functools.partial(
+            pipeline.lower_spec_file,
+            # the project's selection (every operation when it has none yet)
+            settings.with_overrides(all=pipeline.selection_of(settings).empty),
+            missing_ok=True,
+        ),
     )
     new = moved.new
     lock = _shown(settings.spec)
@@ -405,6 +417,13 @@ def pin_command(
         click.echo(
             f"next: codegen diff {_shown(moved.previous)} {lock}   (what changed in the "
             "generated API), then codegen generate"
+        )
+    elif moved.old is not None and moved.old.spec.sha256 != new.spec.sha256:
+        click.echo(
+            f"next: the old pin's spec (sha256 {moved.old.spec.sha256[:12]}) was not in the "
+            f"cache; for what changed in the generated API: `git show HEAD:{lock} > "
+            f"/tmp/old.lock.json` then codegen diff /tmp/old.lock.json {lock} (it downloads "
+            "what the old pin names), then codegen generate"
         )
 
 
@@ -575,8 +594,8 @@ def describe_difference(difference: output.Difference, show: Optional[str]) -> s
 
 
 @main.command(name="diff")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -612,12 +631,18 @@ def diff_command(
 ) -> None:
     """What changes in the generated Python API from spec OLD to spec NEW.
 
+    \b
+      codegen diff spec/cache/by-sha256/<sha256>.yaml spec/stripe.lock.json
+      codegen diff old.yaml new.yaml --all --format markdown > changes.md
+
     OLD and NEW are pins (*.lock.json: the spec they name is taken from the cache, or
     downloaded and verified) or spec files. Both are lowered with the project's settings and
-    selection (or -o/--glob/--path-prefix/--all); the report lists, by resource, methods
-    added, removed or renamed, parameters, types, enum values, response fields and models,
-    each breaking or not for a caller of the client. Exit 0: nothing breaking (with
-    --fail-on any: no change); 1: otherwise; 2: bad input.
+    selection; -o/--glob/--path-prefix/--all choose the operations compared instead (one
+    that a spec lacks is reported as added or removed). The report lists, by resource, then
+    models: methods added, removed or renamed, operation IDs changed, parameters, types,
+    enum values, response fields and models, each breaking or not for a caller of the
+    client, and a summary line. Exit 0: nothing breaking (with --fail-on any: no change);
+    1: otherwise; 2: bad input (nothing is written).
     """
     from . import diff
 
@@ -629,11 +654,13 @@ def diff_command(
     )
     before, before_sha = _diff_input(settings, old)
     after, after_sha = _diff_input(settings, new)
-    old_api = pipeline.lower_spec_file(settings, before)
+    # an operation selected on one side only is reported as added or removed
+    old_api = pipeline.lower_spec_file(settings, before, missing_ok=True)
     if after_sha == before_sha:
         new_api = old_api  # the same bytes lower to the same API
     else:
-        new_api = pipeline.lower_spec_file(settings, after)
+        new_api = pipeline.lower_spec_file(settings, after, missing_ok=True)
+    _refuse_unknown_operations(settings, old_api, new_api)
     changes = diff.compare_apis(old_api, new_api)
     report = diff.render_report(
         changes,
@@ -648,6 +675,17 @@ def diff_command(
         "never": False,
     }[fail_on]
     sys.exit(1 if failing else 0)
+
+
+def _refuse_unknown_operations(settings: Settings, old: Any, new: Any) -> None:
+    """An operation ID selected that neither spec has is a mistake, as for `generate`."""
+    known = {op.operation_id for api in (old, new) for op in api.operations}
+    unknown = [name for name in settings.operations if name not in known]
+    if unknown and not settings.all:
+        raise CodegenError(
+            f"unknown operation ID {unknown[0]!r}: in neither spec",
+            hint="run `codegen list` (with --spec) to see the operation IDs",
+        )
 
 
 def _diff_input(settings: Settings, given: Path) -> tuple[Path, str]:

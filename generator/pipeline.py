@@ -51,7 +51,7 @@ def black_version() -> str:
     return formatting.BLACK_VERSION
 
 
-def selection_of(settings: Settings) -> Selection:
+def selection_of(settings: Settings, *, missing_ok: bool = False) -> Selection:
     from .lower import Selection
 
     return Selection(
@@ -59,16 +59,19 @@ def selection_of(settings: Settings) -> Selection:
         globs=settings.globs,
         path_prefixes=settings.path_prefixes,
         all=settings.all,
+        missing_ok=missing_ok,
     )
 
 
-def lower(settings: Settings) -> ir.Api:
+def lower(settings: Settings, *, missing_ok: bool = False) -> ir.Api:
+    """The spec lowered with ``settings``; ``missing_ok``: selected operations the spec does
+    not have are skipped (one side of ``codegen diff``), not an error."""
     from .lower import lower_document
 
     loaded = spec.load_spec(settings.spec, cache_folder=cache_folder(settings)[0])
     api = lower_document(
         loaded.document,
-        selection_of(settings),
+        selection_of(settings, missing_ok=missing_ok),
         spec_sha256=loaded.sha256,
         renames=dict(settings.names),
         profile=settings.profile,
@@ -342,6 +345,8 @@ def check(
     )
 
 
-def lower_spec_file(settings: Settings, path: Path) -> ir.Api:
+def lower_spec_file(
+    settings: Settings, path: Path, *, missing_ok: bool = False
+) -> ir.Api:
     """Lower the spec file ``path`` (not a pin) with ``settings``' selection and names."""
-    return lower(dataclasses.replace(settings, spec=path))
+    return lower(dataclasses.replace(settings, spec=path), missing_ok=missing_ok)

@@ -397,6 +397,206 @@ def test_an_enum_made_open_in_a_response_is_breaking() -> None:
     ]
 
 
+def changes_between(
+    old: dict[str, Any], edit: Edit
+) -> list[tuple[str, str, bool, str]]:
+    new = copy.deepcopy(old)
+    edit(new)
+    return [
+        (change.kind, change.subject, change.breaking, change.detail)
+        for change in compare_apis(lowered(old), lowered(new))
+    ]
+
+
+def test_a_parameter_moved_from_query_to_body_is_reported_not_breaking() -> None:
+    old = shop()
+    old["paths"]["/things"]["post"]["parameters"] = [
+        {"name": "idem", "in": "query", "schema": {"type": "string"}}
+    ]
+
+    def to_body(d: dict[str, Any]) -> None:
+        del d["paths"]["/things"]["post"]["parameters"]
+        body(d)["properties"]["idem"] = {"type": "string"}
+
+    assert changes_between(old, to_body) == [
+        (
+            "parameter_moved",
+            "client.things.create(idem)",
+            False,
+            "client.things.create: parameter idem moved from the query string to the "
+            "body (calls unchanged)",
+        )
+    ]
+
+
+def test_an_operation_id_changed_on_the_same_endpoint_is_one_change() -> None:
+    def rename(d: dict[str, Any]) -> None:
+        d["paths"]["/things"]["post"]["operationId"] = "makeThing"
+        require_size(d)
+
+    assert changes_between(shop(), rename) == [
+        (
+            "operation_id_changed",
+            "client.things.create",
+            False,
+            "client.things.create: operation ID createThing changed to makeThing "
+            "(POST /things)",
+        ),
+        (
+            "parameter_required",
+            "client.things.create(size)",
+            True,
+            "client.things.create: parameter size made required",
+        ),
+    ]
+
+
+def test_an_operation_id_changed_with_its_path_is_removed_and_added() -> None:
+    def rename(d: dict[str, Any]) -> None:
+        d["paths"]["/items"] = d["paths"].pop("/things")
+        d["paths"]["/items"]["post"]["operationId"] = "createItem"
+
+    assert [kind for kind, *_ in changes_between(shop(), rename)] == [
+        "operation_added",
+        "operation_removed",
+    ]
+
+
+def with_tag(d: dict[str, Any]) -> dict[str, Any]:
+    d["components"]["schemas"]["Tag"] = {
+        "type": "object",
+        "required": ["n"],
+        "properties": {"n": {"type": "string"}},
+    }
+    thing(d)["properties"]["tag"] = {"$ref": "#/components/schemas/Tag"}
+    thing(d)["properties"]["tags"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Tag"},
+    }
+    return d
+
+
+def test_a_response_model_widened_to_a_union_containing_it_is_breaking() -> None:
+    """What the caller receives may not widen: ``Tag`` -> ``Union[Tag, str]`` means code
+    reading ``thing.tag.n`` no longer type-checks."""
+
+    def widen(d: dict[str, Any]) -> None:
+        thing(d)["properties"]["tag"] = {
+            "anyOf": [{"$ref": "#/components/schemas/Tag"}, {"type": "string"}]
+        }
+
+    assert changes_between(with_tag(shop()), widen) == [
+        (
+            "type_widened",
+            "Thing.tag",
+            True,
+            "type of Thing.tag widened: Tag -> Union[Tag, str] (code reading it may "
+            "now meet values the old type excluded)",
+        )
+    ]
+
+
+def test_a_parameter_model_widened_to_a_union_containing_it_is_not_breaking() -> None:
+    """The same widening where the caller sends it: every old call still type-checks."""
+
+    def widen(d: dict[str, Any]) -> None:
+        body(d)["properties"]["size"] = {
+            "anyOf": [{"type": "integer"}, {"type": "string"}]
+        }
+
+    assert changes_between(shop(), widen) == [
+        (
+            "type_widened",
+            "client.things.create(size)",
+            False,
+            "type of client.things.create(size) widened: int -> Union[int, str]",
+        )
+    ]
+
+
+def test_a_list_item_type_changed_is_breaking() -> None:
+    def retype(d: dict[str, Any]) -> None:
+        thing(d)["properties"]["tags"] = {"type": "array", "items": {"type": "string"}}
+
+    assert changes_between(with_tag(shop()), retype) == [
+        (
+            "type_changed",
+            "Thing.tags",
+            True,
+            "type of Thing.tags changed: list[Tag] -> list[str]",
+        )
+    ]
+
+
+def test_a_required_response_field_made_optional_says_so() -> None:
+    assert changes_between(shop(), lambda d: thing(d)["required"].remove("weight")) == [
+        (
+            "field_nullable",
+            "Thing.weight",
+            True,
+            "field Thing.weight made optional (None when not sent)",
+        )
+    ]
+
+
+def paginated(item: str) -> dict[str, Any]:
+    """The shop with a Stripe-style list of ``item`` (``GET /things``), and an ``Other``."""
+    d = shop()
+    d["components"]["schemas"]["Other"] = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string"}},
+    }
+    d["paths"]["/things"]["get"] = {
+        "operationId": "listThings",
+        "parameters": [
+            {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+            {"name": "starting_after", "in": "query", "schema": {"type": "string"}},
+        ],
+        "responses": {
+            "200": {
+                "description": "ok",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["data", "has_more", "object", "url"],
+                            "properties": {
+                                "data": {
+                                    "type": "array",
+                                    "items": {"$ref": f"#/components/schemas/{item}"},
+                                },
+                                "has_more": {"type": "boolean"},
+                                "object": {"type": "string", "enum": ["list"]},
+                                "url": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    }
+    return d
+
+
+def test_a_paginated_list_item_type_changed_is_reported_at_its_method() -> None:
+    old, new = paginated("Thing"), paginated("Other")
+    changes = [
+        (c.kind, c.subject, c.breaking, c.detail)
+        for c in compare_apis(lowered(old), lowered(new))
+    ]
+    assert changes[0] == (
+        "type_changed",
+        "client.things.list -> items",
+        True,
+        "type of client.things.list -> items changed: Thing -> Other",
+    )
+    assert [c[:3] for c in changes[1:]] == [
+        ("model_added", "Other", False),  # used by nothing before
+        ("type_changed", "ThingsListResponse.data", True),
+    ]
+
+
 # --- the report ----------------------------------------------------------------------------
 
 
@@ -437,6 +637,81 @@ def test_json_report_has_a_stable_schema() -> None:
         "new",
     }
     assert document["changes"][0]["operation_id"] == "getThing"
+
+
+CHANGE_KEYS = {
+    "group": str,
+    "subject": str,
+    "kind": str,
+    "breaking": bool,
+    "detail": str,
+    "operation_id": str,
+    "old": str,
+    "new": str,
+}
+
+
+def every_kind_of_change() -> list[Change]:
+    """The changes of every classified case, and of an operation ID changed, a parameter
+    moved and a paginated list's items changed."""
+    changes: list[Change] = []
+    for edit, _ in CASES:
+        new = shop()
+        edit(new)
+        changes += compare_apis(lowered(shop()), lowered(new))
+    old = shop()
+    old["paths"]["/things"]["post"]["parameters"] = [
+        {"name": "idem", "in": "query", "schema": {"type": "string"}}
+    ]
+    new = copy.deepcopy(old)
+    del new["paths"]["/things"]["post"]["parameters"]
+    body(new)["properties"]["idem"] = {"type": "string"}
+    new["paths"]["/things"]["post"]["operationId"] = "makeThing"
+    changes += compare_apis(lowered(old), lowered(new))
+    changes += compare_apis(lowered(paginated("Thing")), lowered(paginated("Other")))
+    removed = shop()
+    add_model(removed)
+    changes += compare_apis(lowered(removed), lowered(shop()))
+    return changes
+
+
+def test_every_change_object_in_the_json_report_has_the_documented_keys() -> None:
+    from generator.diff.compare import KINDS, MODELS_GROUP
+
+    changes = every_kind_of_change()
+    document = json.loads(render_report(changes, "json", *SIDES))
+    assert {c["kind"] for c in document["changes"]} == set(KINDS)
+    for change in document["changes"]:
+        assert {key: type(value) for key, value in change.items()} == CHANGE_KEYS
+        assert change["kind"] in KINDS
+        if change["group"] == MODELS_GROUP:
+            assert change["operation_id"] == ""
+        else:
+            assert change["group"].startswith("client.")
+            assert change["subject"].startswith(change["group"] + ".")
+            assert change["operation_id"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for kind in KINDS:  # each kind is documented
+        assert f"`{kind}`" in readme, kind
+
+
+def test_markdown_report_escapes_hostile_names() -> None:
+    old = shop()
+    new = copy.deepcopy(old)
+    new["paths"]["/things"]["post"]["operationId"] = "make`T`|<script>x</script>"
+    body(new)["properties"]["color"]["enum"].append("a|b`c`<i>")
+    markdown = render_report(
+        compare_apis(lowered(old), lowered(new)), "markdown", *SIDES
+    )
+    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
+    assert len(rows) == 3  # the header and one row per change: no cell split by a pipe
+    for row in rows[1:]:
+        cells = row.replace("\\|", "").split("|")
+        assert len(cells) == 4, row
+    unescaped = markdown.replace("\\<", "")
+    assert "<script>" not in unescaped and "<i>" not in unescaped
+    assert "make\\`T\\`\\|\\<script>x\\</script>" in markdown
+    assert "`" not in markdown.replace("\\`", "")
 
 
 def test_markdown_report_escapes_spec_text() -> None:
@@ -563,3 +838,35 @@ def test_codegen_diff_of_the_pin_against_itself() -> None:
     assert result.exit_code == 0, result.output
     assert "no changes to the generated API" in result.output
     print(f"codegen diff of the pin against itself, --all: {elapsed:.2f} s")
+
+
+def test_a_discriminated_union_is_shown_as_the_union_a_caller_reads() -> None:
+    def api(expr: ir.TypeExpr) -> ir.Api:
+        field = ir.Field("source", "source", expr, True, "")
+        models = (
+            ir.Model("Card", (), "", "/components/schemas/card"),
+            ir.Model("Bank", (), "", "/components/schemas/bank"),
+            ir.Model("Thing", (field,), "", "/components/schemas/Thing"),
+        )
+        return ir.Api("Shop", "1", "https://x.invalid", "0" * 64, (), models, (), None)
+
+    card, bank = ir.ModelRef("Card"), ir.ModelRef("Bank")
+    old = api(ir.ListType(card))
+    new = api(ir.ListType(ir.UnionType((card, bank), discriminator="object")))
+    [change] = compare_apis(old, new)
+    assert (change.kind, change.breaking, change.old, change.new) == (
+        "type_widened",
+        True,
+        "list[Card]",
+        "list[Union[Card, Bank]]",
+    )
+    assert "Annotated" not in change.detail
+
+
+def test_an_enum_given_a_value_and_made_open_at_once_reports_both() -> None:
+    old = response_model(ir.LiteralType(("on",), open=False))
+    new = response_model(ir.LiteralType(("on", "off"), open=True))
+    assert [(c.kind, c.breaking, c.old, c.new) for c in compare_apis(old, new)] == [
+        ("type_widened", True, 'Literal["on"]', 'Union[Literal["on", "off"], str]'),
+        ("enum_values_added", False, "", "'off'"),
+    ]

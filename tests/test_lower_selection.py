@@ -81,3 +81,19 @@ def test_select_refuses_what_matches_nothing() -> None:
     with pytest.raises(CodegenError, match="no operation path starts with"):
         select(operations, Selection(path_prefixes=("/v2",)))
     assert Selection().empty and not Selection(all=True).empty
+
+
+def test_select_missing_ok_skips_what_matches_nothing() -> None:
+    """One side of ``codegen diff``: what the spec lacks is skipped, the rest selected."""
+    operations = [_raw("GetCustomers", "/v1/customers"), _raw("GetCharges", "/v1/x")]
+    chosen = select(
+        operations,
+        Selection(
+            operation_ids=("GetCustomer", "GetCharges"),
+            globs=("Zz*",),
+            path_prefixes=("/v2", "/v1/customers"),
+            missing_ok=True,
+        ),
+    )
+    assert [op.operation_id for op in chosen] == ["GetCustomers", "GetCharges"]
+    assert select(operations, Selection(("Gone",), missing_ok=True)) == []

@@ -340,3 +340,275 @@ def test_pinning_the_stripe_spec_with_its_record_writes_the_same_pin(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "spec" / "stripe.lock.json").read_bytes() == real.read_bytes()
     assert "the spec is unchanged (API 2023-08-16" in result.output
+
+
+# --- every wrong input: exit 2, one message, nothing written -------------------------------
+
+
+def alias_bomb() -> bytes:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 9):
+        items = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{items}]")
+    return ("\n".join(lines) + "\nopenapi: 3.0.3\n").encode("utf-8")
+
+
+def dangling_ref() -> bytes:
+    document = shop()
+    thing_schema = document["components"]["schemas"].pop("Thing")
+    document["components"]["schemas"]["Thing2"] = thing_schema
+    return json.dumps(document).encode("utf-8")
+
+
+BAD_FILES: dict[str, tuple[str, Any, str]] = {
+    # name: (file name, bytes or a maker, what the message says)
+    "missing": ("nothere.json", None, "does not exist"),
+    "folder": ("afolder.json", "folder", "is a folder, not a file"),
+    "not-utf8": (
+        "latin.yaml",
+        b'openapi: "3.0.3"\ninfo: {title: "caf\xe9", version: "1"}\n',
+        "not UTF-8",
+    ),
+    "alias-bomb": ("bomb.yaml", alias_bomb(), "alias bomb"),
+    "too-large": ("huge.json", "huge", "larger than the 64 MiB limit"),
+    "swagger-2": ("old.json", WRONG_DOCUMENTS["swagger"][0], "Swagger 2.0"),
+    "no-paths": ("nopaths.json", WRONG_DOCUMENTS["no-paths"][0], "at: /paths\n"),
+    "bad-shape": ("shape.json", WRONG_DOCUMENTS["invalid"][0], "not valid OpenAPI"),
+    "dangling-ref": (
+        "ref.json",
+        dangling_ref(),
+        "$ref target '#/components/schemas/Thing' does not exist",
+    ),
+}
+
+
+def make_bad_file(folder: Path, case: str) -> Path:
+    from generator.spec.limits import MAX_DOCUMENT_BYTES
+
+    name, content, _ = BAD_FILES[case]
+    path = folder / name
+    if content == "folder":
+        path.mkdir()
+    elif content == "huge":
+        with open(path, "wb") as handle:  # sparse: one byte over the limit
+            handle.truncate(MAX_DOCUMENT_BYTES + 1)
+    elif content is not None:
+        path.write_bytes(content)
+    return path
+
+
+def assert_one_error(result: Result, message: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.output.count("codegen: error: ") == 1, result.output
+    assert message in result.output
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_spec_pin_refuses_a_bad_file(project: Path, case: str) -> None:
+    (project / "downloads").mkdir()
+    path = make_bad_file(project / "downloads", case)
+    before = snapshot(project)
+    assert_one_error(run("spec", "pin", str(path)), BAD_FILES[case][2])
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_diff_refuses_a_bad_file(project: Path, case: str) -> None:
+    (project / "downloads").mkdir()
+    path = make_bad_file(project / "downloads", case)
+    assert_one_error(run("diff", "spec/shop.lock.json", str(path)), BAD_FILES[case][2])
+    assert_one_error(run("diff", str(path), "spec/shop.lock.json"), BAD_FILES[case][2])
+
+
+def test_an_unreadable_file_is_refused(project: Path) -> None:
+    """A file that opens but cannot be read (as root, permissions do not stop a read)."""
+    unreadable = "/proc/self/mem"
+    before = snapshot(project)
+    assert_one_error(
+        run("spec", "pin", unreadable), f"cannot read spec file {unreadable}"
+    )
+    assert snapshot(project) == before
+    assert_one_error(run("diff", "spec/shop.lock.json", unreadable), "cannot read")
+
+
+def test_a_bad_pointer_is_shown_for_a_bad_shape(project: Path) -> None:
+    (project / "downloads").mkdir()
+    path = make_bad_file(project / "downloads", "dangling-ref")
+    result = run("spec", "pin", str(path))
+    assert "  at: /components/schemas/Thing\n" not in result.output
+    assert "  at: /paths/~1things~1{thing}/get/responses/200" in result.output
+    assert "  fix: " in result.output
+
+
+BAD_PINS = {
+    "not-json": (b"{", "is not valid JSON", "/"),
+    "not-object": (b"[]", "must hold a JSON object", "/"),
+    "no-fixtures": (b'{"sha256": "x"}', "has no 'fixtures' object", "/fixtures"),
+    "bad-sha": (None, "sha256 must be 64 hex digits", "/sha256"),
+    "dot-dot-path": (None, "bad upstream path '../..'", "/path"),
+}
+
+
+def bad_pin(project: Path, case: str) -> bytes:
+    data = BAD_PINS[case][0]
+    if data is not None:
+        return data
+    pin = json.loads((project / "spec" / "shop.lock.json").read_bytes())
+    if case == "bad-sha":
+        pin["sha256"] = "nope"
+    else:
+        pin["path"] = "../.."
+    return json.dumps(pin).encode("utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PINS))
+def test_a_malformed_pin_is_refused(project: Path, case: str) -> None:
+    _, message, pointer = BAD_PINS[case]
+    lock = project / "spec" / "shop.lock.json"
+    other = project / "other.lock.json"
+    other.write_bytes(bad_pin(project, case))
+    result = run("diff", str(other), "spec/shop.lock.json")
+    assert_one_error(result, message)
+    assert f"  at: {pointer}\n" in result.output
+    assert f"  fix: restore {other} from version control" in result.output
+    # the project's own pin malformed: spec pin refuses to move it, and writes nothing
+    lock.write_bytes(bad_pin(project, case))
+    source = project / "shop-v2.json"
+    source.write_bytes(new_spec())
+    before = snapshot(project)
+    assert_one_error(run("spec", "pin", str(source)), message)
+    assert snapshot(project) == before
+
+
+def test_a_pin_naming_a_spec_nowhere_to_be_found_is_refused(
+    project: Path, loopback: tuple[str, Path]
+) -> None:
+    base, _ = loopback
+    pin = json.loads((project / "spec" / "shop.lock.json").read_bytes())
+    pin |= {"sha256": "0" * 64, "url": f"{base}/gone.json", "path": "gone.json"}
+    other = project / "gone.lock.json"
+    other.write_text(json.dumps(pin), encoding="utf-8")
+    before = snapshot(project)
+    result = run("diff", str(other), "spec/shop.lock.json")
+    assert_one_error(result, "is not in the cache and could not be downloaded")
+    assert "HTTP Error 404" in result.output
+    assert "  fix: pass the spec file itself instead of the pin" in result.output
+    assert snapshot(project) == before
+
+
+@pytest.fixture
+def odd_server(project: Path) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1: /redirect answers 302, /slow never answers."""
+    release = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "/elsewhere/spec.json")
+                self.end_headers()
+            elif self.path == "/slow":
+                release.wait(30)
+            else:
+                self.send_error(404)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_url_that_redirects_or_does_not_answer_is_refused(
+    project: Path, odd_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.spec import move
+
+    monkeypatch.setattr(move, "DOWNLOAD_TIMEOUT_SECONDS", 0.5)
+    before = snapshot(project)
+    redirected = run("spec", "pin", f"{odd_server}/redirect")
+    assert_one_error(
+        redirected,
+        f"the spec URL {odd_server}/redirect redirects (HTTP 302) to "
+        f"{odd_server}/elsewhere/spec.json",
+    )
+    assert "  fix: pin the URL it redirects to" in redirected.output
+    slow = run("spec", "pin", f"{odd_server}/slow")
+    assert_one_error(slow, f"{odd_server}/slow: no answer within 0.5 s")
+    missing = run("spec", "pin", f"{odd_server}/missing.json")
+    assert_one_error(missing, "HTTP Error 404")
+    assert snapshot(project) == before
+
+
+def test_a_wrong_document_at_a_url_is_named_by_its_url(
+    project: Path, loopback: tuple[str, Path]
+) -> None:
+    base, folder = loopback
+    (folder / "broken.yaml").write_bytes(b"openapi: [3\n")
+    before = snapshot(project)
+    result = run("spec", "pin", f"{base}/broken.yaml")
+    assert_one_error(result, f"{base}/broken.yaml is not valid YAML")
+    assert "codegen-pin-" not in result.output  # not the temporary copy's path
+    assert snapshot(project) == before
+
+
+def test_a_url_naming_no_file_is_refused(
+    project: Path, loopback: tuple[str, Path]
+) -> None:
+    base, folder = loopback
+    (folder / "spec.json").write_bytes(new_spec())
+    before = snapshot(project)
+    result = run("spec", "pin", f"{base}/spec.json", "--path", "openapi/..")
+    assert_one_error(result, "bad upstream path 'openapi/..'")
+    assert snapshot(project) == before
+
+
+def test_diff_reports_a_selected_operation_removed_and_refuses_an_unknown_one(
+    project: Path,
+) -> None:
+    new = shop()
+    del new["paths"]["/things"]
+    (project / "new.json").write_text(json.dumps(new), encoding="utf-8")
+    result = run("diff", "spec/shop.lock.json", "new.json", "-o", "createThing")
+    assert result.exit_code == 1, result.output
+    assert "BREAKING  method client.things.create removed (POST /things)" in (
+        result.output
+    )
+    assert_one_error(
+        run("diff", "spec/shop.lock.json", "new.json", "-o", "createThingz"),
+        "unknown operation ID 'createThingz': in neither spec",
+    )
+
+
+def test_pinning_when_the_old_spec_is_not_in_the_cache_says_how_to_diff(
+    project: Path,
+) -> None:
+    (project / "spec" / "cache" / "shop.json").unlink()
+    source = project / "shop-v2.json"
+    source.write_bytes(new_spec())
+    result = run("spec", "pin", str(source))
+    assert result.exit_code == 0, result.output
+    assert load_pin(project / "spec" / "shop.lock.json").spec.sha256 == sha(new_spec())
+    assert (
+        f"next: the old pin's spec (sha256 {sha(OLD_SPEC)[:12]}) was not in the cache"
+    ) in result.output
+    assert "git show HEAD:spec/shop.lock.json > /tmp/old.lock.json" in result.output
+
+
+def test_a_pin_given_as_the_spec_to_pin_is_refused(project: Path) -> None:
+    other = project / "other.lock.json"
+    other.write_bytes((project / "spec" / "shop.lock.json").read_bytes())
+    before = snapshot(project)
+    result = run("spec", "pin", str(other))
+    assert_one_error(result, f"{other} is a pin, not a spec file")
+    assert "  fix: pass the spec file (or its URL) to pin" in result.output
+    assert snapshot(project) == before

@@ -1,6 +1,8 @@
 """Compare two lowered APIs: the changes a caller of the generated client sees.
 
-Operations are matched by operation ID, response models and aliases by class name, keyword
+Operations are matched by operation ID (an operation whose ID changed while its method and
+path did not is matched by those: the ID's change is reported, then the rest as for any
+other operation), response models and aliases by class name, keyword
 arguments by their Python name, the keys of a parameter's ``TypedDict`` (request models) by
 their wire name, path parameters by position (they are positional arguments).
 
@@ -17,7 +19,11 @@ Breaking or not is decided for a caller of the generated client, by where a type
   lowering types every response enum: ``Union[Literal[...], str]``, so values a newer API
   version adds already parse and type-check), breaking when it is closed;
 - a removed method, a renamed method (same operation ID, another call), a removed model or
-  alias break; added ones do not.
+  alias break; added ones do not. An operation ID changed on the same method and path breaks
+  nothing by itself (calls are named after the path); a keyword argument moved to another part
+  of the request (query to body) breaks nothing either (the call reads the same), both are
+  reported for the reviewer. The items a paginated list yields (``for item in
+  client.things.list()``) are what the caller receives: their type is compared as a return.
 
 Request models are not reported as models of their own: their changes are reported at each
 parameter that takes them (``client.customers.create(address.city)``), where a caller meets
@@ -42,11 +48,13 @@ KINDS = (
     "operation_added",
     "operation_removed",
     "method_renamed",
+    "operation_id_changed",
     "parameter_added",
     "parameter_removed",
     "parameter_renamed",
     "parameter_required",
     "parameter_optional",
+    "parameter_moved",
     "type_narrowed",
     "type_widened",
     "type_changed",
@@ -130,8 +138,15 @@ def _call_of(operation: ir.Operation) -> str:
 def _operation_changes(context: _Context, old: ir.Api, new: ir.Api) -> Iterator[Change]:
     before = {op.operation_id: op for op in old.operations}
     after = {op.operation_id: op for op in new.operations}
+    gone = {_endpoint(op): op for key, op in before.items() if key not in after}
+    moved = {
+        op.operation_id: gone[_endpoint(op)]
+        for key, op in after.items()
+        if key not in before and _endpoint(op) in gone
+    }
+    renamed = {was.operation_id for was in moved.values()}
     for operation_id, op in before.items():
-        if operation_id not in after:
+        if operation_id not in after and operation_id not in renamed:
             yield Change(
                 _group_of(op),
                 _call_of(op),
@@ -142,7 +157,21 @@ def _operation_changes(context: _Context, old: ir.Api, new: ir.Api) -> Iterator[
                 old=_call_of(op),
             )
     for operation_id, op in after.items():
-        if operation_id not in before:
+        if operation_id in moved:
+            was = moved[operation_id]
+            yield Change(
+                _group_of(op),
+                _call_of(op),
+                "operation_id_changed",
+                False,
+                f"{_call_of(op)}: operation ID {was.operation_id} changed to "
+                f"{operation_id} ({op.method.upper()} {op.path})",
+                operation_id,
+                old=was.operation_id,
+                new=operation_id,
+            )
+            yield from _changed_operation(context, was, op)
+        elif operation_id not in before:
             yield Change(
                 _group_of(op),
                 _call_of(op),
@@ -154,6 +183,10 @@ def _operation_changes(context: _Context, old: ir.Api, new: ir.Api) -> Iterator[
             )
         else:
             yield from _changed_operation(context, before[operation_id], op)
+
+
+def _endpoint(operation: ir.Operation) -> tuple[str, str]:
+    return operation.method.lower(), operation.path
 
 
 def _changed_operation(
@@ -173,7 +206,9 @@ def _changed_operation(
         )
     at = _Place(_group_of(new), call, new.operation_id)
     yield from _path_parameter_changes(context, at, old, new)
-    yield from _argument_changes(context, at, _arguments(old), _arguments(new))
+    before, after = _arguments(old), _arguments(new)
+    yield from _argument_changes(context, at, before, after)
+    yield from _moved_arguments(at, _argument_places(old), _argument_places(new))
     yield from _return_changes(at, old, new)
 
 
@@ -215,6 +250,43 @@ def _arguments(operation: ir.Operation) -> dict[str, ir.Field]:
         if payload is not None
         for argument, item in payload.arguments_and_fields
     }
+
+
+_PLACE_WORDS = {
+    "query": "the query string",
+    "header": "a header",
+    "cookie": "a cookie",
+}
+
+
+def _argument_places(operation: ir.Operation) -> dict[str, str]:
+    """Where each keyword argument is sent: ``the query string``, ``a header``, ``a
+    cookie`` or ``the body``."""
+    payloads = (operation.query, operation.body, operation.headers, operation.cookies)
+    return {
+        argument: _PLACE_WORDS.get(payload.kind, "the body")
+        for payload in payloads
+        if payload is not None
+        for argument in payload.arguments
+    }
+
+
+def _moved_arguments(
+    at: _Place, before: Mapping[str, str], after: Mapping[str, str]
+) -> Iterator[Change]:
+    for name, now in after.items():
+        was = before.get(name)
+        if was is not None and was != now:
+            yield at.change(
+                at.argument(name),
+                "parameter_moved",
+                False,
+                at.said(
+                    f"parameter {name} moved from {was} to {now} (calls unchanged)"
+                ),
+                old=was,
+                new=now,
+            )
 
 
 def _path_parameter_changes(
@@ -276,7 +348,7 @@ def _argument_changes(
                 "parameter_removed",
                 True,
                 at.said(f"{what} {prefix}{name} removed"),
-                old=gone.type.annotation(),
+                old=shown(gone.type),
             )
     for name, now in after.items():
         subject = at.argument(prefix + name)
@@ -288,7 +360,7 @@ def _argument_changes(
                 "parameter_added",
                 now.required,
                 at.said(f"{required} {what} {prefix}{name} added"),
-                new=now.type.annotation(),
+                new=shown(now.type),
             )
             continue
         if was.required != now.required:
@@ -328,6 +400,15 @@ def _nested_changes(
 def _return_changes(
     at: _Place, old: ir.Operation, new: ir.Operation
 ) -> Iterator[Change]:
+    if old.pagination is not None and new.pagination is not None:
+        yield from _type_changes(
+            _Context({}, {}),
+            at,
+            f"{at.owner} -> items",
+            old.pagination.item,
+            new.pagination.item,
+            sent=False,
+        )
     subject = f"{at.owner} -> return"
     was, now = _returned(old), _returned(new)
     if was == now:
@@ -354,8 +435,9 @@ def _return_changes(
 def _returned(operation: ir.Operation) -> str:
     response = operation.response
     if response.type is not None:
-        shown = response.type.annotation()
-        return shown if operation.pagination is None else f"a page of {shown}"
+        if operation.pagination is not None:
+            return f"a page of {shown(operation.pagination.item)}"
+        return shown(response.type)
     return "None" if response.empty else ("str" if response.text else "bytes")
 
 
@@ -407,7 +489,7 @@ def _changed_model(
                 "field_removed",
                 True,
                 f"field {new.name}.{name} removed",
-                old=gone.type.annotation(),
+                old=shown(gone.type),
             )
     for name, now in after.items():
         subject = f"{new.name}.{name}"
@@ -418,7 +500,7 @@ def _changed_model(
                 "field_added",
                 False,
                 f"field {subject} added",
-                new=now.type.annotation(),
+                new=shown(now.type),
             )
             continue
         if _may_be_none(was) != _may_be_none(now):
@@ -427,13 +509,42 @@ def _changed_model(
                 subject,
                 "field_nullable" if nullable else "field_non_nullable",
                 nullable,
-                f"field {subject} made {'nullable' if nullable else 'non-nullable'}",
-                was.type.annotation(),
-                now.type.annotation(),
+                f"field {subject} made {_none_words(was, now)}",
+                shown(was.type),
+                shown(now.type),
             )
         yield from _type_changes(
             context, at, subject, _non_null(was.type), _non_null(now.type), sent=False
         )
+
+
+def _none_words(was: ir.Field, now: ir.Field) -> str:
+    """How a response field's ``None`` changed: ``nullable``, ``optional (None when not
+    sent)``, or their opposites."""
+    if was.required != now.required:
+        if now.required:
+            return "required (always sent, never None)"
+        return "optional (None when not sent)"
+    return "nullable" if isinstance(now.type, ir.Nullable) else "non-nullable"
+
+
+def shown(expr: ir.TypeExpr) -> str:
+    """A type as the report shows it: its Python annotation, a discriminated union as the
+    plain ``Union[...]`` a caller reads (how pydantic tells its members apart is not part
+    of the type a caller's code checks against)."""
+    return _undiscriminated(expr).annotation()
+
+
+def _undiscriminated(expr: ir.TypeExpr) -> ir.TypeExpr:
+    if isinstance(expr, ir.UnionType):
+        return ir.UnionType(tuple(_undiscriminated(m) for m in expr.members))
+    if isinstance(expr, ir.Nullable):
+        return ir.Nullable(_undiscriminated(expr.inner))
+    if isinstance(expr, ir.ListType):
+        return dataclasses.replace(expr, item=_undiscriminated(expr.item))
+    if isinstance(expr, ir.MapType):
+        return dataclasses.replace(expr, value=_undiscriminated(expr.value))
+    return expr
 
 
 def _may_be_none(item: ir.Field) -> bool:
@@ -477,11 +588,20 @@ def _type_changes(
         subject,
         kind,
         breaking,
-        f"type of {subject} {_relation_words[relation]}: {old.annotation()} -> "
-        f"{new.annotation()}",
-        old.annotation(),
-        new.annotation(),
+        f"type of {subject} {_relation_words[relation]}: {shown(old)} -> "
+        f"{shown(new)}{_why_breaking(relation, sent) if breaking else ''}",
+        shown(old),
+        shown(new),
     )
+
+
+def _why_breaking(relation: str, sent: bool) -> str:
+    """Why a widened or narrowed type breaks, for the reader of the report."""
+    if relation == WIDER and not sent:
+        return " (code reading it may now meet values the old type excluded)"
+    if relation == NARROWER and sent:
+        return " (calls passing values the new type excludes break)"
+    return ""
 
 
 _relation_words = {WIDER: "widened", NARROWER: "narrowed", CHANGED: "changed"}
@@ -494,16 +614,16 @@ def _enum_changes(
     removed = [value for key, value in before.items() if key not in after]
     added = [value for key, value in after.items() if key not in before]
     if removed:
-        shown = ", ".join(repr(value) for value in removed)
+        values = ", ".join(repr(value) for value in removed)
         yield at.change(
             subject,
             "enum_values_removed",
             sent,
-            f"enum values of {subject} removed: {shown}",
-            old=shown,
+            f"enum values of {subject} removed: {values}",
+            old=values,
         )
     if added:
-        shown = ", ".join(repr(value) for value in added)
+        values = ", ".join(repr(value) for value in added)
         why = (
             ""
             if sent or not new.open
@@ -513,8 +633,8 @@ def _enum_changes(
             subject,
             "enum_values_added",
             not sent and not new.open,
-            f"enum values of {subject} added: {shown}{why}",
-            new=shown,
+            f"enum values of {subject} added: {values}{why}",
+            new=values,
         )
     if old.open != new.open:
         relation = WIDER if new.open else NARROWER
@@ -523,8 +643,8 @@ def _enum_changes(
             "type_widened" if new.open else "type_narrowed",
             (relation == NARROWER) == sent,
             f"enum of {subject} made {'open' if new.open else 'closed'}",
-            old.annotation(),
-            new.annotation(),
+            shown(old),
+            shown(new),
         )
 
 

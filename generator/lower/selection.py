@@ -21,6 +21,9 @@ class Selection:
     globs: tuple[str, ...] = ()
     path_prefixes: tuple[str, ...] = ()
     all: bool = False
+    missing_ok: bool = (
+        False  # skip what matches nothing (comparing two specs: codegen diff)
+    )
 
     @property
     def empty(self) -> bool:
@@ -99,6 +102,8 @@ def select(
     chosen: dict[str, RawOperation] = {}
     for operation_id in selection.operation_ids:
         if operation_id not in by_id:
+            if selection.missing_ok:
+                continue
             close = difflib.get_close_matches(
                 operation_id, list(by_id), n=5, cutoff=0.6
             )
@@ -111,14 +116,14 @@ def select(
         matched = [
             op for op in operations if fnmatch.fnmatchcase(op.operation_id, pattern)
         ]
-        if not matched:
+        if not matched and not selection.missing_ok:
             raise CodegenError(
                 f"no operation ID matches {pattern!r}", hint="run `codegen list`"
             )
         chosen.update((op.operation_id, op) for op in matched)
     for prefix in selection.path_prefixes:
         matched = [op for op in operations if op.path.startswith(prefix)]
-        if not matched:
+        if not matched and not selection.missing_ok:
             raise CodegenError(
                 f"no operation path starts with {prefix!r}", hint="run `codegen list`"
             )

@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import secrets
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Optional
@@ -31,6 +31,8 @@ from .pin import (
     _has_bytes,
     _verify,
     cache_dir,
+    is_pin_path,
+    is_plain_path,
     load_pin,
     write_atomic,
 )
@@ -110,6 +112,11 @@ def read_source(source: str, *, what: str = "spec") -> Source:
     """The bytes of a URL (http or https) or of a local file, within the spec size limit."""
     if not is_url(source):
         local = Path(source)
+        if is_pin_path(local):
+            raise CodegenError(
+                f"{source} is a pin, not a {what} file",
+                hint="pass the spec file (or its URL) to pin; `codegen diff` compares pins",
+            )
         data = read_bytes(local, what=f"{what} file", limit=MAX_DOCUMENT_BYTES)
         return Source(data, local.name, None, local.resolve())
     parsed = urlparse(source)
@@ -135,14 +142,37 @@ def read_source(source: str, *, what: str = "spec") -> Source:
 
 
 def download(url: str, *, what: str = "spec", limit: int = MAX_DOCUMENT_BYTES) -> bytes:
-    """The body at ``url``; more than ``limit`` bytes is refused."""
+    """The body at ``url``; more than ``limit`` bytes, a redirect (the pin would record a URL
+    that is not where the file is), an HTTP error or no answer within
+    ``DOWNLOAD_TIMEOUT_SECONDS`` is refused."""
     import urllib.error
     import urllib.request
 
+    class Refuse(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+            raise CodegenError(
+                f"the {what} URL {url} redirects (HTTP {code}) to {newurl}",
+                hint="pin the URL it redirects to, so that the pin records where the file is",
+            )
+
+    opener = urllib.request.build_opener(Refuse)
     try:
-        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+        with opener.open(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
             data = response.read(limit + 1)
+    except TimeoutError as exc:
+        raise CodegenError(
+            f"could not download the {what} {url}: no answer within "
+            f"{DOWNLOAD_TIMEOUT_SECONDS:g} s",
+            hint="check the URL and the network, or download the file and pass its path",
+        ) from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None)
+        if isinstance(reason, TimeoutError):
+            raise CodegenError(
+                f"could not download the {what} {url}: no answer within "
+                f"{DOWNLOAD_TIMEOUT_SECONDS:g} s",
+                hint="check the URL and the network, or download the file and pass its path",
+            ) from exc
         raise CodegenError(
             f"could not download the {what} {url}: {exc}",
             hint="check the URL, or download the file and pass its path",
@@ -159,23 +189,39 @@ def download(url: str, *, what: str = "spec", limit: int = MAX_DOCUMENT_BYTES) -
 # --- checking a spec -------------------------------------------------------------------------
 
 
-def checked_document(source: Source, scratch: Path) -> dict[str, Any]:
-    """The source loaded and parsed as the pipeline does, or a ``CodegenError`` (with a JSON
-    pointer and a hint); ``scratch`` is a folder for the temporary copy a URL's bytes need.
+Lowering = Callable[[Path], object]
+"""Lowers a spec file as ``generate`` would (the project's selection and settings); raises
+``CodegenError`` for a document it refuses."""
+
+
+def checked_document(
+    source: Source, lower: Optional[Lowering] = None
+) -> dict[str, Any]:
+    """The source loaded and parsed as the pipeline does (and lowered by ``lower``), or a
+    ``CodegenError`` (with a JSON pointer and a hint). A URL's bytes are checked in a
+    temporary folder outside the project; its errors name the URL.
     """
     if source.local is not None:
-        data = load_document(source.local)
-    else:
-        scratch.mkdir(parents=True, exist_ok=True)
-        suffix = PurePosixPath(source.name).suffix.lower() or ".json"
-        temp = scratch / f".pin-{secrets.token_hex(4)}{suffix}"
+        return _checked_file(source.local, lower)
+    suffix = PurePosixPath(source.name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="codegen-pin-") as folder:
+        temp = Path(folder) / f"spec{suffix}"
+        temp.write_bytes(source.data)
         try:
-            write_atomic(temp, source.data)
-            data = load_document(temp)
-        finally:
-            temp.unlink(missing_ok=True)
+            return _checked_file(temp, lower)
+        except CodegenError as error:
+            assert source.url is not None
+            raise CodegenError(
+                error.message.replace(str(temp), source.url),
+                pointer=error.pointer,
+                hint=error.hint,
+            ) from None
+
+
+def _checked_file(path: Path, lower: Optional[Lowering]) -> dict[str, Any]:
     from ..lower.selection import generatable_operations
 
+    data = load_document(path)
     document = parse_document(data)  # OpenAPI 3.0/3.1, as `generate` reads it
     _require_mapping(data, "info")
     if not isinstance(data["info"].get("version"), str) or not data["info"]["version"]:
@@ -186,6 +232,8 @@ def checked_document(source: Source, scratch: Path) -> dict[str, Any]:
         )
     _require_mapping(data, "paths")
     generatable_operations(document)
+    if lower is not None:
+        lower(path)  # dangling $refs, names that collide, ...: what `generate` refuses
     return data
 
 
@@ -239,6 +287,7 @@ def pin_spec(
     path: Optional[str] = None,
     repository: Optional[str] = None,
     fixtures: Optional[str] = None,
+    lower: Optional[Lowering] = None,
 ) -> PinMove:
     """Check ``source``, store it in the cache, keep the old spec by checksum, write the pin.
 
@@ -247,12 +296,13 @@ def pin_spec(
     is the one given, else the raw GitHub URL of repository/commit/path when a commit is
     known, else the local file's ``file:`` URL (so ``codegen spec fetch`` works from it).
     The fixtures entry is the old pin's unless ``fixtures`` (a URL or a file) is given.
+    ``lower`` lowers the spec as ``generate`` would, to refuse what it refuses.
     """
     old = load_pin(lock_path) if lock_path.exists() else None
     old_raw = _raw_pin(lock_path) if old is not None else {}
     cache = cache_dir(lock_path)
     spec_source = read_source(source)
-    document = checked_document(spec_source, cache)
+    document = checked_document(spec_source, lower)
     repository = (
         repository
         or spec_source.repository
@@ -306,9 +356,9 @@ def _raw_pin(lock_path: Path) -> dict[str, Any]:
 def _entry(
     source: Source, upstream_path: str, repository: Optional[str], commit: Optional[str]
 ) -> PinnedFile:
-    if "\\" in upstream_path or not PurePosixPath(upstream_path).name:
+    if not is_plain_path(upstream_path):
         raise CodegenError(
-            f"bad upstream path {upstream_path!r}",
+            f"bad upstream path {upstream_path!r}: the pin and the cache need a file name",
             hint="pass --path as a POSIX path inside the repository, e.g. openapi/spec3.yaml",
         )
     if source.url is not None:

@@ -68,15 +68,21 @@ def load_pin(path: Path) -> Pin:
     except ValueError as exc:
         raise CodegenError(
             f"pin file {path} is not valid JSON: {exc}",
-            hint="restore spec/stripe.lock.json from version control",
+            pointer="",
+            hint=_restore_hint(path),
         ) from exc
     if not isinstance(data, dict):
-        raise CodegenError(f"pin file {path} must hold a JSON object", pointer="")
+        raise CodegenError(
+            f"pin file {path} must hold a JSON object",
+            pointer="",
+            hint=_restore_hint(path),
+        )
     fixtures = data.get("fixtures")
     if not isinstance(fixtures, dict):
         raise CodegenError(
             f"pin file {path} has no 'fixtures' object",
             pointer=json_pointer("fixtures"),
+            hint=_restore_hint(path),
         )
     return Pin(
         lock_path=path,
@@ -94,18 +100,21 @@ def _pinned_file(path: Path, data: dict[str, Any], at: tuple[str, ...]) -> Pinne
         raise CodegenError(
             f"pin file {path}: sha256 must be 64 hex digits",
             pointer=json_pointer(*at, "sha256"),
+            hint=_restore_hint(path),
         )
     size = data.get("bytes")
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise CodegenError(
             f"pin file {path}: 'bytes' must be a non-negative integer",
             pointer=json_pointer(*at, "bytes"),
+            hint=_restore_hint(path),
         )
     file_path = _pin_str(path, data, "path", at)
-    if not PurePosixPath(file_path).name or "\\" in file_path:
+    if not is_plain_path(file_path):
         raise CodegenError(
             f"pin file {path}: bad upstream path {file_path!r}",
             pointer=json_pointer(*at, "path"),
+            hint=_restore_hint(path),
         )
     return PinnedFile(
         path=file_path, url=_pin_str(path, data, "url", at), sha256=sha256, bytes=size
@@ -120,9 +129,28 @@ def _pin_str(
         raise CodegenError(
             f"pin file {path}: '{key}' must be a non-empty string",
             pointer=json_pointer(*at, key),
-            hint="restore spec/stripe.lock.json from version control",
+            hint=_restore_hint(path),
         )
     return value
+
+
+def _restore_hint(path: Path) -> str:
+    return (
+        f"restore {path} from version control, or write it again with "
+        "`codegen spec pin SOURCE`"
+    )
+
+
+def is_plain_path(path: str) -> bool:
+    """Whether an upstream path ends in a file name the cache can use as it is: POSIX, not
+    ``.``/``..``, no control characters."""
+    name = PurePosixPath(path).name
+    return (
+        bool(name)
+        and name not in (".", "..")
+        and "\\" not in path
+        and all(c.isprintable() for c in path)
+    )
 
 
 def is_pin_path(path: Path) -> bool:
