@@ -328,8 +328,20 @@ def page_kinds() -> list[str]:
     return kinds
 
 
+# Operations of the --all build with words wider than a phone: a form that nests lists three
+# objects deep ("Add documents[company_license][files] item"), a returned list whose model name
+# is one 50-letter word, a description with a bare URL in it.
+WIDE_WORDS = {
+    "deep operation": "accounts.create.html",
+    "long model name": "treasury.outbound_payments.list.html",
+    "long url": "issuing.disputes.create.html",
+}
+
+
 def open_kind(page: Any, kind: str, all_output: Path) -> None:
-    if kind == "operation":
+    if kind in WIDE_WORDS:
+        goto(page, all_output / "reference" / "operations" / WIDE_WORDS[kind])
+    elif kind == "operation":
         goto(page, REFERENCE / "operations" / TARGET)
         # the controls the form builds on demand are checked too
         page.select_option('[data-choice="card"]', "object")
@@ -452,14 +464,30 @@ def test_tab_goes_from_control_to_control(pages: Any) -> None:
 # --- every screen -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", page_kinds())
+@pytest.mark.parametrize("kind", [*page_kinds(), *WIDE_WORDS])
 def test_no_sideways_scroll_at_390_px(pages: Any, all_output: Path, kind: str) -> None:
     page = pages(width=390)
     open_kind(page, kind, all_output)
-    if kind == "operation":  # every choice open: the widest the form gets
+    if kind != "index":  # every choice and list open: the widest the form gets
         page.evaluate("""() => document.querySelectorAll("select.choice").forEach(s => {
                 s.value = s.options[s.options.length - 1].value;
                 s.dispatchEvent(new Event("change", {bubbles: true})); })""")
+        page.evaluate("""() => document.querySelectorAll("button[data-add]").forEach(
+                b => b.click())""")
+    if kind == "deep operation":  # the long "Add ... item" buttons are there, and wrap
+        longest = page.eval_on_selector_all(
+            "button[data-add]", "b => Math.max(...b.map(x => x.textContent.length))"
+        )
+        assert longest > 60, longest
+    if kind == "long model name":
+        assert page.locator(
+            ".variant-page a",
+            has_text="TreasuryOutboundPaymentsResourceOutboundPaymentList",
+        ).is_visible()
+    if kind == "long url":
+        assert page.locator(
+            ".field-description", has_text="(https://stripe.com/docs/api/treasury/"
+        ).first.is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
 
