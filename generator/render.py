@@ -343,7 +343,7 @@ class Renderer:
     def emit(self, file: File) -> str:
         """The text of one planned file."""
         if isinstance(file, Template):
-            return file.header + self.template(file.name, **file.context)
+            return file.header + self.template(file.name, **file.values())
         if isinstance(file, Static):
             return file.header + self.static(file.name)
         assert isinstance(file, Text)

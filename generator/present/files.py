@@ -7,9 +7,14 @@ Each output kind (``package``, ``docs``, ``reference``) returns a list of these;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Union
 
 from .. import __version__, ir
+
+Context = Union[dict[str, Any], Callable[[], dict[str, Any]]]
+"""A template's values, or what makes them when the file is rendered: the views of hundreds
+of pages (the reference's field trees) are then alive one at a time, not all at once."""
 
 
 @dataclass(frozen=True)
@@ -18,8 +23,12 @@ class Template:
 
     path: str
     name: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: Context = field(default_factory=dict)
     header: str = ""
+
+    def values(self) -> dict[str, Any]:
+        """The context, made now if it is made on demand."""
+        return self.context() if callable(self.context) else self.context
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,10 @@ Everything here is deterministic: the order of the IR, no clocks, no sets in the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
-from ... import ir
+from ... import ir, naming
 from ...gateway_api import ACCOUNT_PATTERN, STATUS_PATH
 from .. import describe
 from ..files import (
@@ -41,7 +43,13 @@ from .errors import ErrorClass, ErrorDoc, error_classes, error_doc
 from .fields import FieldDoc, FieldTrees, ModelLinks, TypePart
 from .form import FORM_KINDS, components_by_name, operation_data, path_placeholder
 from .html import indented_json, markdown_html, script_json
-from .model_pages import ModelEntry, ModelPage, model_entries, model_pages
+from .model_pages import (
+    ModelEntry,
+    ModelPage,
+    model_entries,
+    model_page_maker,
+    model_pages,
+)
 from .nav import (
     IndexEntry,
     NavEntry,
@@ -138,42 +146,56 @@ def files(api: ir.Api, package: str) -> list[File]:
         )
     ]
     group_of = {op.operation_id: g for g in api.groups for op in g.operations}
-    components = site.components
     errors = error_doc(site)
-    for op in api.operations:
-        page = operation_page(
-            api, components, group_of.get(op.operation_id), op, package, site, errors
+
+    def operation_context(op: ir.Operation) -> Callable[[], dict[str, Any]]:
+        def make() -> dict[str, Any]:
+            group = group_of.get(op.operation_id)
+            return {
+                "page": operation_page(
+                    api, site.components, group, op, package, site, errors
+                ),
+                "nav": sidebar(api, op),
+                "root": "../",
+                "assets": "../assets/",
+                **context,
+            }
+
+        return make
+
+    out += [
+        Template(
+            f"reference/operations/{naming.reference_page(op.call)}",
+            "reference/operation.html.jinja",
+            operation_context(op),
+            top,
         )
-        out.append(
-            Template(
-                f"reference/operations/{page.file_name}",
-                "reference/operation.html.jinja",
-                {
-                    "page": page,
-                    "nav": sidebar(api, op),
-                    "root": "../",
-                    "assets": "../assets/",
-                    **context,
-                },
-                top,
-            )
-        )
+        for op in api.operations
+    ]
     nav = sidebar(api)
-    for model_page in model_pages(site):
-        out.append(
-            Template(
-                f"reference/models/{model_page.file_name}",
-                "reference/model.html.jinja",
-                {
-                    "page": model_page,
-                    "nav": nav,
-                    "root": "../",
-                    "assets": "../assets/",
-                    **context,
-                },
-                top,
-            )
+    model_page = model_page_maker(site)
+
+    def model_context(name: str, file_name: str) -> Callable[[], dict[str, Any]]:
+        def make() -> dict[str, Any]:
+            return {
+                "page": model_page(name, file_name),
+                "nav": nav,
+                "root": "../",
+                "assets": "../assets/",
+                **context,
+            }
+
+        return make
+
+    out += [
+        Template(
+            f"reference/models/{file_name}",
+            "reference/model.html.jinja",
+            model_context(name, file_name),
+            top,
         )
+        for name, file_name in site.pages.items()
+    ]
     out += [
         Static(
             f"reference/assets/{asset}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ... import ir
@@ -39,6 +40,13 @@ class ModelEntry:
 
 def model_pages(site: Site) -> list[ModelPage]:
     """One page per model of ``model_page_names``, in that order."""
+    make = model_page_maker(site)
+    return [make(name, file_name) for name, file_name in site.pages.items()]
+
+
+def model_page_maker(site: Site) -> Callable[[str, str], ModelPage]:
+    """What makes the page of one model (its name, its file name), one at a time: the
+    field trees of a page are alive only while it is rendered."""
     links = site.links.moved("")
     docs = FieldTrees(
         {**site.request_models, **site.components},
@@ -48,8 +56,8 @@ def model_pages(site: Site) -> list[ModelPage]:
         references=False,
         expansion=site.api.profile == "stripe",
     )
-    pages = []
-    for name, file_name in site.pages.items():
+
+    def make(name: str, file_name: str) -> ModelPage:
         alias = site.aliases.get(name)
         model = site.components.get(name) or site.request_models.get(name)
         request = model is not None and name not in site.components
@@ -57,44 +65,42 @@ def model_pages(site: Site) -> list[ModelPage]:
         discriminator = ""
         fields: tuple[FieldDoc, ...] = ()
         if alias is not None:
-            kind, doc = (
-                "Union" if describe.union_members(alias.type) else "Type"
-            ), alias.doc
+            kind = "Union" if describe.union_members(alias.type) else "Type"
+            doc = alias.doc
             members = links.parts(alias.type)
             if isinstance(alias.type, ir.UnionType):
                 discriminator = alias.type.discriminator or ""
-        elif model is not None:
-            kind, doc = ("Request parameters" if request else "Object"), model.doc
+        else:  # every name with a page has a model or an alias (model_page_names)
+            assert model is not None, name
+            kind = "Request parameters" if request else "Object"
+            doc = model.doc
             fields = docs.fields(model.fields, 1, (name,))
-        else:  # pragma: no cover - every name has a model or an alias
-            continue
         example, source = "", ""
         if not request:
             value, fixture = site.examples.of_model(name)
             example = example_json(value)
             source = FROM_FIXTURES if fixture else SYNTHESIZED
-        pages.append(
-            ModelPage(
-                file_name=file_name,
-                name=name,
-                kind=kind,
-                description=markdown_html(doc),
-                fields=fields,
-                members=members,
-                discriminator=discriminator,
-                example=example,
-                example_source=source,
-                returned_by=tuple(
-                    site.operation_link(op, "../operations/")
-                    for op in site.returned_by.get(name, ())
-                ),
-                taken_by=tuple(
-                    site.operation_link(op, "../operations/")
-                    for op in site.taken_by.get(name, ())
-                ),
-            )
+        return ModelPage(
+            file_name=file_name,
+            name=name,
+            kind=kind,
+            description=markdown_html(doc),
+            fields=fields,
+            members=members,
+            discriminator=discriminator,
+            example=example,
+            example_source=source,
+            returned_by=tuple(
+                site.operation_link(op, "../operations/")
+                for op in site.returned_by.get(name, ())
+            ),
+            taken_by=tuple(
+                site.operation_link(op, "../operations/")
+                for op in site.taken_by.get(name, ())
+            ),
         )
-    return pages
+
+    return make
 
 
 def model_entries(site: Site) -> tuple[ModelEntry, ...]:
