@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Union
 
 from .errors import CodegenError
 
@@ -118,7 +118,17 @@ def max_bytes() -> int:
 
 def sealed(body: bytes) -> bytes:
     """An entry: the sha256 of ``body`` in hex, a newline, then ``body``."""
-    return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+    return b"".join(sealed_parts([body]))
+
+
+def sealed_parts(parts: Sequence[bytes]) -> list[bytes]:
+    """``sealed(b"".join(parts))`` as the parts it is made of, without joining them: a whole
+    build's entry is tens of megabytes, and each copy of it would count in the peak memory.
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return [digest.hexdigest().encode("ascii"), b"\n", *parts]
 
 
 def unsealed(entry: bytes) -> Optional[bytes]:
@@ -296,8 +306,9 @@ def _refresh_age(descriptor: int) -> None:
         pass
 
 
-def _write_atomically(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` by a rename, so no reader sees part of it."""
+def _write_atomically(path: Path, data: Union[bytes, Sequence[bytes]]) -> bool:
+    """Write ``data`` (bytes, or parts written one after the other) to ``path`` by a
+    rename, so no reader sees part of it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -305,7 +316,7 @@ def _write_atomically(path: Path, data: bytes) -> bool:
         return False
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            stream.writelines([data] if isinstance(data, bytes) else data)
         os.replace(temporary, path)
     except OSError:
         _remove(temporary)
@@ -343,7 +354,9 @@ class BuildCache:
         """Keep ``files`` and the build's ``notes`` for the user as the build with this key,
         then forget the least recently used builds beyond ``BUILDS_KEPT``; ``False`` if they
         could not be kept."""
-        kept = _write_atomically(self.entries / key, sealed(_packed(files, notes)))
+        kept = _write_atomically(
+            self.entries / key, sealed_parts(_packed(files, notes))
+        )
         if kept:
             self._forget_old()
         return kept
@@ -366,13 +379,13 @@ class StoredBuild(NamedTuple):
     notes: tuple[str, ...]
 
 
-def _packed(files: Mapping[str, bytes], notes: Sequence[str]) -> bytes:
-    """An index line (JSON: each path and its length, in order), a line of the notes (JSON),
-    then the files' bytes."""
+def _packed(files: Mapping[str, bytes], notes: Sequence[str]) -> list[bytes]:
+    """The parts of a build's body: an index line (JSON: each path and its length, in
+    order), a line of the notes (JSON), then the files' bytes."""
     names = sorted(files)
     index = json.dumps([[name, len(files[name])] for name in names]).encode("utf-8")
     told = json.dumps(list(notes)).encode("utf-8")
-    return b"".join([index, b"\n", told, b"\n", *(files[name] for name in names)])
+    return [index, b"\n", told, b"\n", *(files[name] for name in names)]
 
 
 def _unpacked(body: bytes) -> Optional[StoredBuild]:
