@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import re
 import sys
 import tokenize
@@ -364,3 +365,12 @@ def test_clean_maps_every_whitespace_and_line_break() -> None:
     assert set(cleaned) <= {" ", "\n"}
     breaks = [c for c in odd if len(("a" + c + "b").splitlines()) == 2]
     assert [text_clean.clean(c) for c in breaks] == ["\n"] * 9 + ["\n\n"]
+
+
+def test_json_visible_escapes_invisible_characters_and_keeps_the_layout() -> None:
+    value = {"note": "bell \x07 bidi \u202e line \u2028 é"}
+    shown = text.json_visible(json.dumps(value, indent=2, ensure_ascii=False))
+    assert "\\u0007" in shown and "\\u202e" in shown and "\\u2028" in shown
+    assert "é" in shown and "\n  " in shown  # printable text and the layout as they were
+    assert all(c.isprintable() or c == "\n" for c in shown)
+    assert json.loads(shown) == value  # the same data

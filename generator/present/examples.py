@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .. import ir
+from .. import ir, text
 from . import describe
 from .models import object_tag
 
@@ -124,8 +124,4 @@ def example_json(value: Any) -> str:
     """An example as the pages show it: JSON indented by two spaces, keys in their order,
     invisible characters (controls, bidi overrides; only ever inside strings) as ``\\u``
     escapes, so the page shows what the value holds."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    for char in sorted(set(text)):
-        if not char.isprintable() and char not in "\n ":
-            text = text.replace(char, json.dumps(char)[1:-1])
-    return text
+    return text.json_visible(json.dumps(value, indent=2, ensure_ascii=False))

@@ -17,6 +17,7 @@ from .docstrings import to_docstring
 from .inline import (
     ELLIPSIS,
     comment_text,
+    json_visible,
     markdown_inline,
     markdown_table_cell,
     markdown_text,
@@ -33,6 +34,7 @@ __all__ = [
     "ELLIPSIS",
     "STRIPE_LINK_BASE",
     "comment_text",
+    "json_visible",
     "markdown_inline",
     "markdown_table_cell",
     "markdown_text",

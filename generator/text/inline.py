@@ -4,6 +4,7 @@ a ``#`` comment, a URL or name the templates put anywhere."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Optional
 from urllib.parse import quote
@@ -195,6 +196,17 @@ def visible(value: str) -> str:
     Python escapes, e.g. ``"a\\x1fb"`` → ``a\\x1fb``: for names shown in docs as they are.
     """
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
+def json_visible(json_text: str) -> str:
+    """JSON text with its invisible characters (controls, odd spaces, bidi marks: only ever
+    inside its strings) written as ``\\u`` escapes, which mean the same characters; the
+    line breaks and spaces of its layout are kept. Found from the set of characters, so a
+    large text takes a few ``str.replace`` calls, not one Python call per character."""
+    for char in sorted(set(json_text)):
+        if not char.isprintable() and char not in "\n ":
+            json_text = json_text.replace(char, json.dumps(char)[1:-1])
+    return json_text
 
 
 def table_code(value: str) -> str:

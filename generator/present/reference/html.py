@@ -9,6 +9,8 @@ import json
 
 from typing import TYPE_CHECKING, Any
 
+from ...text import json_visible
+
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
 
@@ -32,13 +34,7 @@ def markdown_html(markdown: str) -> str:
     return html.strip()
 
 
-_SCRIPT_ESCAPES = {
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
 def script_json(data: Any) -> str:
@@ -46,12 +42,13 @@ def script_json(data: Any) -> str:
 
     ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` means the same
     character, so the data is unchanged while ``</script>`` or ``<!--`` cannot appear.
-    Invisible characters (only ever inside JSON strings) become ``\\u`` escapes too.
+    Invisible characters (only ever inside JSON strings) become ``\\u`` escapes too
+    (``text.json_visible``).
     """
-    text = indented_json(data)
-    for char, escape in _script_escapes(text):
-        text = text.replace(char, escape)
-    return text
+    escaped = json_visible(indented_json(data))
+    for char, escape in _SCRIPT_ESCAPES.items():
+        escaped = escaped.replace(char, escape)
+    return escaped
 
 
 def indented_json(value: Any, margin: str = "") -> str:
@@ -92,18 +89,3 @@ def _json_key(key: object) -> str:
     if type(key) is not str:
         raise TypeError(f"JSON keys must be strings, not {type(key).__name__}")
     return _json_string(key) + ": "
-
-
-def _script_escapes(text: str) -> list[tuple[str, str]]:
-    """Each distinct character of ``text`` that needs an escape, with its escape.
-
-    Found from the set of characters, so that the page's JSON is escaped by a few
-    ``str.replace`` calls instead of one Python call per character.
-    """
-    escapes = []
-    for char in sorted(set(text)):
-        if char in _SCRIPT_ESCAPES:
-            escapes.append((char, _SCRIPT_ESCAPES[char]))
-        elif not char.isprintable() and char not in "\n ":
-            escapes.append((char, json.dumps(char)[1:-1]))
-    return escapes

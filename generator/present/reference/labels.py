@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from ... import ir
+from ... import ir, text
 from .. import describe
 from ..describe import label as type_label
 
@@ -16,10 +16,7 @@ def enum_label(value: Union[str, int, float, bool]) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     # controls (and other invisible characters) shown as escapes, as Python would write them
-    shown = str(value)
-    if shown.isprintable():
-        return shown
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
+    return text.visible(str(value))
 
 
 def choice_label(expr: ir.TypeExpr, members: tuple[ir.TypeExpr, ...]) -> str:
