@@ -159,15 +159,11 @@ def download(url: str, *, what: str = "spec", limit: int = MAX_DOCUMENT_BYTES) -
     try:
         with opener.open(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
             data = response.read(limit + 1)
-    except TimeoutError as exc:
-        raise CodegenError(
-            f"could not download the {what} {url}: no answer within "
-            f"{DOWNLOAD_TIMEOUT_SECONDS:g} s",
-            hint="check the URL and the network, or download the file and pass its path",
-        ) from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", None)
-        if isinstance(reason, TimeoutError):
+        # a timeout while reading, or while connecting (then the URLError's reason)
+        if isinstance(exc, TimeoutError) or isinstance(
+            getattr(exc, "reason", None), TimeoutError
+        ):
             raise CodegenError(
                 f"could not download the {what} {url}: no answer within "
                 f"{DOWNLOAD_TIMEOUT_SECONDS:g} s",

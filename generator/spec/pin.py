@@ -178,6 +178,35 @@ def spec_digest(configured: Path) -> tuple[Path, str]:
 def fixtures_digest(configured: Path) -> tuple[Path, str] | None:
     """The fetched fixtures file (example objects beside the spec) and its sha256, checked
     against the pin; None when ``configured`` is a spec file (no fixtures then)."""
+    found = _pinned_fixtures(configured)
+    return None if found is None else (found[0], found[2])
+
+
+def load_fixtures(configured: Path) -> tuple[tuple[str, str], ...]:
+    """The pinned fixtures' example objects by name (``resources.<object>``), each as JSON
+    text with sorted keys, sorted by name; () for a spec file or fixtures without them.
+    """
+    found = _pinned_fixtures(configured)
+    if found is None:
+        return ()
+    path, data, _ = found
+    try:
+        parsed = json.loads(data)
+    except ValueError as exc:
+        raise CodegenError(f"fixtures file {path} is not valid JSON: {exc}") from exc
+    resources = parsed.get("resources") if isinstance(parsed, dict) else None
+    if not isinstance(resources, dict):
+        return ()
+    return tuple(
+        (name, json.dumps(value, sort_keys=True, ensure_ascii=False))
+        for name, value in sorted(resources.items())
+        if isinstance(value, dict)
+    )
+
+
+def _pinned_fixtures(configured: Path) -> tuple[Path, bytes, str] | None:
+    """The fetched fixtures file, its bytes and their sha256, read once and checked against
+    the pin; None for a spec file."""
     if not is_pin_path(configured):
         return None
     pin = load_pin(configured)
@@ -187,39 +216,14 @@ def fixtures_digest(configured: Path) -> tuple[Path, str] | None:
             f"the pinned fixtures have not been fetched yet ({path} is missing)",
             hint="run `codegen spec fetch` (offline: `codegen spec fetch --from ../shared/stripe-openapi`)",
         )
-    sha256 = hashlib.sha256(
-        read_bytes(path, what="fixtures file", limit=MAX_DOCUMENT_BYTES)
-    ).hexdigest()
+    data = read_bytes(path, what="fixtures file", limit=MAX_DOCUMENT_BYTES)
+    sha256 = hashlib.sha256(data).hexdigest()
     if sha256 != pin.fixtures.sha256:
         raise CodegenError(
             f"{path} does not match the pin: expected sha256 {pin.fixtures.sha256}, got {sha256}",
             hint="run `codegen spec fetch` again to restore the pinned file",
         )
-    return path, sha256
-
-
-def load_fixtures(configured: Path) -> tuple[tuple[str, str], ...]:
-    """The pinned fixtures' example objects by name (``resources.<object>``), each as JSON
-    text with sorted keys, sorted by name; () for a spec file or fixtures without them.
-    """
-    found = fixtures_digest(configured)
-    if found is None:
-        return ()
-    path, _ = found
-    try:
-        data = json.loads(
-            read_bytes(path, what="fixtures file", limit=MAX_DOCUMENT_BYTES)
-        )
-    except ValueError as exc:
-        raise CodegenError(f"fixtures file {path} is not valid JSON: {exc}") from exc
-    resources = data.get("resources") if isinstance(data, dict) else None
-    if not isinstance(resources, dict):
-        return ()
-    return tuple(
-        (name, json.dumps(value, sort_keys=True, ensure_ascii=False))
-        for name, value in sorted(resources.items())
-        if isinstance(value, dict)
-    )
+    return path, data, sha256
 
 
 def cache_dir(pin_path: Path) -> Path:
